@@ -1,0 +1,217 @@
+//! The async frame codec, built on tokio-util's [`LengthDelimitedCodec`].
+//!
+//! ```text
+//! +----------------+---------------------------+
+//! | len: u32 LE    | payload: len bytes        |   len > 0: one frame
+//! +----------------+---------------------------+
+//! | 00 00 00 00    |                               len = 0: end of stream
+//! +----------------+
+//! ```
+//!
+//! A two-byte frame `AB CD` followed by the terminator is, byte for byte,
+//! `02 00 00 00 AB CD 00 00 00 00`.
+//!
+//! [`FrameCodec`] checks every length against its limit from the header alone,
+//! before a byte of payload is buffered, and reports the numbers in
+//! [`WireError::FrameTooLarge`]. [`FrameReader`] turns the decoded messages into
+//! an explicit [`StreamEnd`]: terminated, closed between frames, or truncated.
+
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_util::codec::{Decoder, Encoder, FramedRead, FramedWrite, LengthDelimitedCodec};
+
+use crate::{StreamEnd, WireError, DEFAULT_MAX_FRAME, HEADER_LEN};
+
+/// One decoded unit of the protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// A payload of at least one byte.
+    Frame(Bytes),
+    /// The zero-length terminator: the sender ended the stream on purpose.
+    Terminator,
+}
+
+/// Length-prefixed frame codec: u32 little-endian length, then the payload.
+#[derive(Debug)]
+pub struct FrameCodec {
+    inner: LengthDelimitedCodec,
+    max: usize,
+    /// Length of the frame whose header has been consumed but whose payload
+    /// has not fully arrived yet.
+    pending: Option<usize>,
+}
+
+impl Default for FrameCodec {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_FRAME)
+    }
+}
+
+impl FrameCodec {
+    /// A codec that rejects frames longer than `max` bytes.
+    pub fn new(max: usize) -> Self {
+        let inner = LengthDelimitedCodec::builder()
+            .little_endian()
+            .length_field_length(HEADER_LEN)
+            .length_adjustment(0)
+            .num_skip(HEADER_LEN)
+            .max_frame_length(max)
+            .new_codec();
+        Self { inner, max, pending: None }
+    }
+
+    /// The largest payload this codec accepts.
+    pub fn max_frame(&self) -> usize {
+        self.max
+    }
+}
+
+impl Decoder for FrameCodec {
+    type Item = Message;
+    type Error = WireError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Message>, WireError> {
+        if self.pending.is_none() {
+            if src.len() < HEADER_LEN {
+                return Ok(None);
+            }
+            let len = u32::from_le_bytes([src[0], src[1], src[2], src[3]]);
+            if len as u64 > self.max as u64 {
+                return Err(WireError::FrameTooLarge { len: len.into(), max: self.max });
+            }
+            if len == 0 {
+                src.advance(HEADER_LEN);
+                return Ok(Some(Message::Terminator));
+            }
+            self.pending = Some(len as usize);
+        }
+        match self.inner.decode(src)? {
+            Some(frame) => {
+                self.pending = None;
+                Ok(Some(Message::Frame(frame.freeze())))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Message>, WireError> {
+        if let Some(msg) = self.decode(src)? {
+            return Ok(Some(msg));
+        }
+        match self.pending {
+            Some(expected) => Err(WireError::Truncated { got: src.len(), expected }),
+            None if src.is_empty() => Ok(None),
+            None => Err(WireError::Truncated { got: src.len(), expected: HEADER_LEN }),
+        }
+    }
+}
+
+impl Encoder<Message> for FrameCodec {
+    type Error = WireError;
+
+    fn encode(&mut self, item: Message, dst: &mut BytesMut) -> Result<(), WireError> {
+        match item {
+            Message::Frame(data) => self.encode(data, dst),
+            Message::Terminator => {
+                dst.extend_from_slice(&[0; HEADER_LEN]);
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Encoder<Bytes> for FrameCodec {
+    type Error = WireError;
+
+    fn encode(&mut self, data: Bytes, dst: &mut BytesMut) -> Result<(), WireError> {
+        if data.is_empty() {
+            return Err(WireError::EmptyFrame);
+        }
+        if data.len() > self.max {
+            return Err(WireError::FrameTooLarge { len: data.len() as u64, max: self.max });
+        }
+        Ok(self.inner.encode(data, dst)?)
+    }
+}
+
+/// What [`FrameReader::next`] yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// One payload.
+    Frame(Bytes),
+    /// The stream is over; further calls return the same end.
+    End(StreamEnd),
+}
+
+/// Reads frames from an async byte stream and reports how the stream ended.
+#[derive(Debug)]
+pub struct FrameReader<R> {
+    inner: FramedRead<R, FrameCodec>,
+    end: Option<StreamEnd>,
+}
+
+impl<R: AsyncRead + Unpin> FrameReader<R> {
+    /// Reads frames of at most `max` bytes from `reader`.
+    pub fn new(reader: R, max: usize) -> Self {
+        Self::with_buffered(reader, max, BytesMut::new())
+    }
+
+    /// Like [`FrameReader::new`], for a caller that already read the first
+    /// bytes of the stream (to sniff it) and hands them back.
+    pub fn with_buffered(reader: R, max: usize, already_read: BytesMut) -> Self {
+        let mut inner = FramedRead::new(reader, FrameCodec::new(max));
+        *inner.read_buffer_mut() = already_read;
+        Self { inner, end: None }
+    }
+
+    /// The next frame, or how the stream ended. An over-limit length is an
+    /// error; a close inside a frame is [`StreamEnd::Truncated`].
+    pub async fn next(&mut self) -> Result<Event, WireError> {
+        if let Some(end) = self.end {
+            return Ok(Event::End(end));
+        }
+        let end = match self.inner.next().await {
+            Some(Ok(Message::Frame(data))) => return Ok(Event::Frame(data)),
+            Some(Ok(Message::Terminator)) => StreamEnd::Terminated,
+            None => StreamEnd::Closed,
+            Some(Err(WireError::Truncated { got, expected })) => StreamEnd::Truncated { got, expected },
+            Some(Err(e)) => return Err(e),
+        };
+        self.end = Some(end);
+        Ok(Event::End(end))
+    }
+
+    /// The underlying reader.
+    pub fn get_ref(&self) -> &R {
+        self.inner.get_ref()
+    }
+}
+
+/// Writes frames to an async byte stream.
+#[derive(Debug)]
+pub struct FrameWriter<W> {
+    inner: FramedWrite<W, FrameCodec>,
+}
+
+impl<W: AsyncWrite + Unpin> FrameWriter<W> {
+    /// Writes frames of at most `max` bytes to `writer`.
+    pub fn new(writer: W, max: usize) -> Self {
+        Self { inner: FramedWrite::new(writer, FrameCodec::new(max)) }
+    }
+
+    /// Writes one frame and flushes it to the socket.
+    pub async fn send(&mut self, payload: Bytes) -> Result<(), WireError> {
+        self.inner.send(Message::Frame(payload)).await
+    }
+
+    /// Writes the zero-length terminator and flushes.
+    pub async fn finish(&mut self) -> Result<(), WireError> {
+        self.inner.send(Message::Terminator).await
+    }
+
+    /// The underlying writer.
+    pub fn get_mut(&mut self) -> &mut W {
+        self.inner.get_mut()
+    }
+}

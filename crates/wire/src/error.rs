@@ -1,0 +1,39 @@
+//! Typed errors of the wire layer: every variant carries the numbers a person
+//! needs to see what went wrong.
+
+use std::io;
+
+/// What can go wrong while reading or writing frames.
+#[derive(Debug, thiserror::Error)]
+pub enum WireError {
+    /// A length prefix announced more bytes than the configured limit. Raised
+    /// from the 4 header bytes alone, before anything is allocated.
+    #[error("frame length {len} bytes exceeds the limit of {max} bytes (raise it with --max-frame if the sender is right)")]
+    FrameTooLarge {
+        /// The length the peer announced.
+        len: u64,
+        /// The limit in force.
+        max: usize,
+    },
+    /// The peer closed the connection inside a frame: `got` of `expected`
+    /// bytes of the current header (expected = 4) or payload had arrived.
+    #[error("stream cut inside a frame: got {got} of {expected} bytes")]
+    Truncated {
+        /// Bytes of the unfinished header or payload that arrived.
+        got: usize,
+        /// Bytes that were announced (4 for a header).
+        expected: usize,
+    },
+    /// A frame of zero bytes cannot be sent: on the wire it means "end of stream".
+    #[error("an empty payload cannot be framed: a zero length is the end-of-stream terminator")]
+    EmptyFrame,
+    /// An unframed stream (MJPEG or H.264) grew past the limit without a frame boundary.
+    #[error("no frame boundary within {max} bytes of unframed input")]
+    UnframedTooLarge {
+        /// The limit in force.
+        max: usize,
+    },
+    /// The underlying reader or writer failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}

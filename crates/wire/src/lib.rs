@@ -1,0 +1,72 @@
+//! The camwire frame protocol, shared by `cam-send` and `cam-recv`.
+//!
+//! A stream is a sequence of frames, each a `u32` little-endian length `N`
+//! followed by `N` payload bytes; `N = 0` ends the stream. This is the classic
+//! picamera "capture to a network stream" recipe (`struct.pack('<L', len)`),
+//! byte for byte. `protocol.md` at the repository root is the normative text.
+//!
+//! ```text
+//! 02 00 00 00  AB CD     one frame of two bytes
+//! 00 00 00 00            the terminator
+//! ```
+//!
+//! - [`FrameCodec`], [`FrameReader`], [`FrameWriter`]: async framing on
+//!   tokio-util's `LengthDelimitedCodec`.
+//! - [`BlockingFrameReader`], [`BlockingFrameWriter`]: the same over `std::io`.
+//! - [`PayloadKind`], [`jpeg_dimensions`]: what a payload is, without decoding it.
+//! - [`MjpegSplitter`]: unframed MJPEG bytes to whole JPEGs.
+
+mod blocking;
+mod codec;
+mod error;
+mod kind;
+mod mjpeg;
+
+pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
+pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message};
+pub use error::WireError;
+pub use kind::{jpeg_dimensions, PayloadKind};
+pub use mjpeg::MjpegSplitter;
+
+/// Bytes in a frame header.
+pub const HEADER_LEN: usize = 4;
+
+/// The default largest payload: 16 MiB. A header announcing more is rejected
+/// before anything is allocated.
+pub const DEFAULT_MAX_FRAME: usize = 16 << 20;
+
+/// How a stream of frames ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StreamEnd {
+    /// The zero-length terminator arrived: the sender finished on purpose.
+    Terminated,
+    /// The peer closed the connection between two frames, without a terminator.
+    Closed,
+    /// The peer closed the connection inside a frame: `got` of `expected`
+    /// bytes of the unfinished header (expected = 4) or payload arrived.
+    Truncated {
+        /// Bytes of the unfinished part that arrived.
+        got: usize,
+        /// Bytes that part should have had.
+        expected: usize,
+    },
+}
+
+impl StreamEnd {
+    /// True only for [`StreamEnd::Terminated`].
+    pub fn is_terminated(self) -> bool {
+        self == Self::Terminated
+    }
+}
+
+impl std::fmt::Display for StreamEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Terminated => f.write_str("ended with the terminator"),
+            Self::Closed => f.write_str("closed without a terminator"),
+            Self::Truncated { got, expected } => {
+                write!(f, "cut inside a frame ({got} of {expected} bytes)")
+            }
+        }
+    }
+}

@@ -1,1 +1,199 @@
-//! placeholder
+//! `cam-send`: frames from a source, through an encoder, to a TCP output.
+//!
+//! ```text
+//! source/  (test pattern, files, stdin, libcamera)  -- capture thread
+//!    |  YUV pictures or already-encoded frames
+//! encoder/ (JPEG)                                   -- same thread
+//!    |  EncodedFrame, bounded channel
+//! output/  (TCP, reconnecting)                      -- async task
+//! ```
+//!
+//! [`run`] owns the pipeline; `main.rs` only parses the command line and
+//! passes a shutdown token.
+
+pub mod cli;
+pub mod encoder;
+pub mod output;
+pub mod source;
+mod status;
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::{Duration, SystemTime},
+};
+
+use anyhow::{bail, Result};
+use bytes::Bytes;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+pub use status::Summary;
+
+/// Everything `cam-send` needs to know, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Receiver address, `HOST:PORT`.
+    pub to: String,
+    /// Where frames come from.
+    pub source: SourceSpec,
+    /// Stop after this long.
+    pub secs: Option<Duration>,
+    /// Stop after this many frames were sent.
+    pub frames: Option<u64>,
+    /// Wait for and reconnect to the receiver instead of failing.
+    pub retry: bool,
+    /// Picture width for generated and captured pictures.
+    pub width: u32,
+    /// Picture height for generated and captured pictures.
+    pub height: u32,
+    /// Pacing in frames per second; 0 means unpaced (files and stdin only).
+    pub fps: f64,
+    /// How pictures are encoded.
+    pub codec: Codec,
+    /// Repeat a `files:` source.
+    pub loop_files: bool,
+    /// Largest frame to put on the wire.
+    pub max_frame: usize,
+    /// Draw a live status line on stderr.
+    pub status_line: bool,
+}
+
+impl Config {
+    /// A configuration for the test pattern to `to`, as a test or the demo uses it.
+    pub fn test_pattern(to: impl Into<String>) -> Self {
+        Self {
+            to: to.into(),
+            source: SourceSpec::Test,
+            secs: None,
+            frames: None,
+            retry: false,
+            width: 640,
+            height: 480,
+            fps: 30.0,
+            codec: Codec::Jpeg { quality: 80 },
+            loop_files: false,
+            max_frame: camwire_wire::DEFAULT_MAX_FRAME,
+            status_line: false,
+        }
+    }
+}
+
+/// Which source to capture from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceSpec {
+    /// The built-in moving test pattern.
+    Test,
+    /// JPEG files matching a glob, in name order.
+    Files(String),
+    /// An MJPEG byte stream on standard input.
+    Stdin,
+    /// A libcamera camera, by index or id; `None` is the first camera.
+    Libcamera(Option<String>),
+}
+
+impl SourceSpec {
+    /// Parses `test`, `files:GLOB`, `stdin`, `libcamera`, `libcamera:N` or `libcamera:ID`.
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s.split_once(':') {
+            None if s == "test" => Self::Test,
+            None if s == "stdin" => Self::Stdin,
+            None if s == "libcamera" => Self::Libcamera(None),
+            Some(("files", glob)) if !glob.is_empty() => Self::Files(glob.to_string()),
+            Some(("libcamera", cam)) if !cam.is_empty() => Self::Libcamera(Some(cam.to_string())),
+            _ => bail!(
+                "--source {s:?} is not a source: use test, files:GLOB (e.g. 'files:shots/*.jpg'), stdin, libcamera or libcamera:N"
+            ),
+        })
+    }
+}
+
+/// How pictures are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// One baseline JPEG per frame.
+    Jpeg {
+        /// 1-100.
+        quality: u8,
+    },
+}
+
+/// One encoded frame on its way to the output.
+#[derive(Debug, Clone)]
+pub struct EncodedFrame {
+    /// The payload: a JPEG, or an H.264 access unit.
+    pub data: Bytes,
+    /// When the picture was captured.
+    pub captured_at: SystemTime,
+    /// A decoder can start here (every JPEG; an IDR access unit).
+    pub keyframe: bool,
+}
+
+/// Flags the capture thread and the output share.
+#[derive(Debug, Default)]
+pub struct PipelineFlags {
+    /// The output wants the next frame to be a keyframe (after a reconnect).
+    pub want_keyframe: AtomicBool,
+    /// The capture thread should stop.
+    pub stop: AtomicBool,
+}
+
+/// Streams frames as `config` says until the source ends, a bound is reached
+/// or `shutdown` is cancelled; then writes the terminator.
+pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary> {
+    let flags = Arc::new(PipelineFlags::default());
+    let source = source::open(&config)?;
+    let encoder = encoder::create(&config)?;
+    // Two frames in flight: enough to overlap capture with the network, few
+    // enough that a live picture is never old.
+    let (tx, rx) = mpsc::channel(2);
+    let capture = source::spawn_capture(source, encoder, tx, flags.clone());
+    let result = output::stream(&config, rx, flags.clone(), shutdown).await;
+    flags.stop.store(true, Ordering::Relaxed);
+    // A capture error explains an early end better than the output's view.
+    if let Ok(Err(e)) = capture.try_recv() {
+        return Err(e);
+    }
+    result
+}
+
+/// Logs to stderr: warnings and errors always, info unless `quiet`, more with `verbose`.
+pub fn init_logging(quiet: bool, verbose: u8) {
+    let level = match (quiet, verbose) {
+        (true, _) => tracing::Level::WARN,
+        (false, 0) => tracing::Level::INFO,
+        (false, 1) => tracing::Level::DEBUG,
+        _ => tracing::Level::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .without_time()
+        .init();
+}
+
+/// A token cancelled on Ctrl-C or SIGTERM.
+pub fn shutdown_on_signals() -> CancellationToken {
+    let token = CancellationToken::new();
+    let t = token.clone();
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("install SIGTERM handler");
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        t.cancel();
+    });
+    token
+}

@@ -1,0 +1,158 @@
+//! The command line: a plain clap struct that only validates, turned into a
+//! typed [`Config`] before any I/O.
+
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, ValueEnum};
+
+use crate::{Codec, Config, SourceSpec};
+
+const ABOUT: &str = "Stream camera frames to cam-recv (or any classic picamera-recipe receiver) over TCP.";
+
+const LONG_ABOUT: &str = "\
+Stream camera frames to cam-recv (or any classic picamera-recipe receiver) over TCP.
+
+Each frame goes on the wire as a little-endian u32 length followed by the JPEG
+or H.264 bytes; a zero length ends the stream. On Ctrl-C or SIGTERM the sender
+finishes the current frame, writes that terminator and exits 0.";
+
+const EXAMPLES: &str = "\
+Examples:
+  cam-send --to 127.0.0.1:8000 --source test --secs 5     moving test pattern, no camera
+  cam-send --to pc:8000 --retry                           camera, reconnect whenever the PC comes back
+  cam-send --to pc:8000 --source 'files:shots/*.jpg' --loop --fps 10
+  ffmpeg -f lavfi -i testsrc -f mjpeg - | cam-send --to pc:8000 --source stdin";
+
+/// Command-line arguments of `cam-send`.
+#[derive(Debug, Parser)]
+#[command(name = "cam-send", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+pub struct Args {
+    /// Receiver to stream to, as HOST:PORT (cam-recv listens on port 8000 by default).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub to: String,
+
+    /// Where frames come from: `test` (built-in moving pattern), `files:GLOB`
+    /// (JPEG files in name order), `stdin` (an MJPEG byte stream), or
+    /// `libcamera[:INDEX|:ID]` (a camera; needs the `libcamera` build feature).
+    #[arg(long, value_name = "SOURCE", default_value_t = default_source())]
+    pub source: String,
+
+    /// Stop after this many seconds (default: run until interrupted).
+    #[arg(long, value_name = "SECS")]
+    pub secs: Option<f64>,
+
+    /// Stop after this many frames have been sent.
+    #[arg(long, value_name = "N")]
+    pub frames: Option<u64>,
+
+    /// Keep trying while the receiver is not there yet, and reconnect when the
+    /// connection drops (capped exponential backoff, at most 1 s between tries).
+    #[arg(long)]
+    pub retry: bool,
+
+    /// Picture width in pixels (test pattern and camera).
+    #[arg(long, default_value_t = 640)]
+    pub width: u32,
+
+    /// Picture height in pixels (test pattern and camera).
+    #[arg(long, default_value_t = 480)]
+    pub height: u32,
+
+    /// Frames per second; with `files:` sources, 0 sends as fast as the receiver takes them.
+    #[arg(long, default_value_t = 30.0)]
+    pub fps: f64,
+
+    /// How frames are encoded.
+    #[arg(long, value_enum, default_value_t = CodecArg::Jpeg)]
+    pub codec: CodecArg,
+
+    /// JPEG quality, 1-100 (4:2:0 chroma subsampling).
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: u8,
+
+    /// With `files:`, start over at the first file after the last one.
+    #[arg(long = "loop")]
+    pub loop_files: bool,
+
+    /// Largest frame the sender will put on the wire, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
+    pub max_frame: usize,
+
+    /// No status line and no informational log lines; errors are still printed.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// More log detail (repeat for more).
+    #[arg(long, short, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+fn default_source() -> String {
+    if cfg!(feature = "libcamera") { "libcamera" } else { "test" }.to_string()
+}
+
+/// `--codec` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CodecArg {
+    /// Baseline JPEG per frame (MJPEG): what the classic recipe sends.
+    Jpeg,
+}
+
+impl Args {
+    /// Checks the arguments and turns them into a [`Config`].
+    pub fn into_config(self) -> Result<Config> {
+        let source = SourceSpec::parse(&self.source)?;
+        if self.width == 0 || self.height == 0 || self.width % 2 == 1 || self.height % 2 == 1 {
+            bail!("--width and --height must be even and non-zero (got {}x{})", self.width, self.height);
+        }
+        if !(self.fps.is_finite() && self.fps >= 0.0) {
+            bail!("--fps must be 0 or a positive number (got {})", self.fps);
+        }
+        if self.fps == 0.0 && !matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
+            bail!("--fps 0 (as fast as possible) only applies to files: and stdin sources");
+        }
+        let secs = match self.secs {
+            Some(s) if !(s.is_finite() && s > 0.0) => bail!("--secs must be a positive number (got {s})"),
+            Some(s) => Some(Duration::from_secs_f64(s)),
+            None => None,
+        };
+        if self.frames == Some(0) {
+            bail!("--frames must be at least 1");
+        }
+        if self.loop_files && !matches!(source, SourceSpec::Files(_)) {
+            bail!("--loop only applies to --source files:GLOB");
+        }
+        check_host_port(&self.to)?;
+        Ok(Config {
+            to: self.to,
+            source,
+            secs,
+            frames: self.frames,
+            retry: self.retry,
+            width: self.width,
+            height: self.height,
+            fps: self.fps,
+            codec: match self.codec {
+                CodecArg::Jpeg => Codec::Jpeg { quality: self.quality },
+            },
+            loop_files: self.loop_files,
+            max_frame: self.max_frame,
+            status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        })
+    }
+}
+
+fn check_host_port(to: &str) -> Result<()> {
+    let (host, port) = to
+        .rsplit_once(':')
+        .with_context(|| format!("--to {to:?} needs a port: use HOST:PORT, e.g. 192.168.1.20:8000"))?;
+    if host.is_empty() {
+        bail!("--to {to:?} has no host: use HOST:PORT, e.g. 127.0.0.1:8000");
+    }
+    port.parse::<u16>()
+        .ok()
+        .filter(|&p| p != 0)
+        .with_context(|| format!("--to {to:?}: {port:?} is not a port number (1-65535)"))?;
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! Encoders turn I420 pictures into payloads.
+
+mod jpeg;
+
+use anyhow::Result;
+use bytes::Bytes;
+
+pub use jpeg::JpegEncoder;
+
+use crate::{source::YuvFrame, Codec, Config};
+
+/// Encodes one picture into one payload.
+pub trait Encoder: Send {
+    /// Encodes `picture`; `force_keyframe` asks for a picture a decoder can
+    /// start from. Returns the payload and whether it is such a keyframe.
+    fn encode(&mut self, picture: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)>;
+}
+
+/// The encoder `config` asks for.
+pub fn create(config: &Config) -> Result<Box<dyn Encoder>> {
+    Ok(match config.codec {
+        Codec::Jpeg { quality } => Box::new(JpegEncoder::new(quality)?),
+    })
+}

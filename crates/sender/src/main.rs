@@ -1,0 +1,26 @@
+//! `cam-send`: parse the command line, then hand over to [`camwire_sender::run`].
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use camwire_sender::{cli::Args, init_logging, run, shutdown_on_signals};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    init_logging(args.quiet, args.verbose);
+    let config = match args.into_config() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("cam-send: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(config, shutdown_on_signals()).await {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cam-send: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The TCP output: connect (or keep trying, with `--retry`), write frames,
+//! reconnect when the connection drops, and always end with the terminator.
+
+use std::{
+    sync::{atomic::Ordering, Arc},
+    time::{Duration, Instant},
+};
+
+use anyhow::{bail, Result};
+use camwire_wire::FrameWriter;
+use tokio::{net::TcpStream, sync::mpsc, time::sleep};
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use crate::{status::StatusLine, Config, EncodedFrame, PipelineFlags, Summary};
+
+/// Capped exponential backoff between connection attempts.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    next: Duration,
+    cap: Duration,
+}
+
+impl Default for Backoff {
+    /// 100 ms, doubling up to 1 s: a restarted receiver gets frames again within about a second.
+    fn default() -> Self {
+        Self { next: Duration::from_millis(100), cap: Duration::from_secs(1) }
+    }
+}
+
+impl Backoff {
+    /// The delay before the next attempt; each call doubles the following one up to the cap.
+    pub fn next_delay(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.cap);
+        d
+    }
+}
+
+/// Why the stream ended.
+enum Stop {
+    /// The source has no more frames, or a bound was reached.
+    Done,
+    /// Ctrl-C, SIGTERM or the deadline while waiting.
+    Interrupted,
+}
+
+type Conn = FrameWriter<TcpStream>;
+
+async fn connect(to: &str, max_frame: usize) -> std::io::Result<Conn> {
+    let stream = TcpStream::connect(to).await?;
+    stream.set_nodelay(true)?;
+    Ok(FrameWriter::new(stream, max_frame))
+}
+
+/// Connects, or with `retry` keeps trying until connected or `stop` fires.
+async fn connect_until(config: &Config, stop: &CancellationToken, status: &mut StatusLine, s: &Summary) -> Result<Option<Conn>> {
+    let mut backoff = Backoff::default();
+    loop {
+        match connect(&config.to, config.max_frame).await {
+            Ok(conn) => return Ok(Some(conn)),
+            Err(e) if !config.retry => {
+                bail!("cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)", config.to)
+            }
+            Err(e) => {
+                let delay = backoff.next_delay();
+                status.clear();
+                warn!("receiver {} not reachable ({e}); retrying in {:.1} s", config.to, delay.as_secs_f64());
+                status.tick(s, false);
+                tokio::select! {
+                    _ = sleep(delay) => {}
+                    _ = stop.cancelled() => return Ok(None),
+                }
+            }
+        }
+    }
+}
+
+/// Writes frames from `rx` to the receiver until the source ends, a bound is
+/// reached or `shutdown` fires, then writes the terminator and flushes.
+pub async fn stream(
+    config: &Config,
+    mut rx: mpsc::Receiver<EncodedFrame>,
+    flags: Arc<PipelineFlags>,
+    shutdown: CancellationToken,
+) -> Result<Summary> {
+    // One token for "stop now": a signal or the --secs deadline.
+    let stop = shutdown.child_token();
+    if let Some(secs) = config.secs {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            sleep(secs).await;
+            stop.cancel();
+        });
+    }
+    let mut status = StatusLine::new(config.status_line);
+    let mut s = Summary::default();
+    let started = Instant::now();
+    let Some(conn) = connect_until(config, &stop, &mut status, &s).await? else {
+        status.clear();
+        info!("stopped before a receiver was reached");
+        s.seconds = started.elapsed().as_secs_f64();
+        println!("{s}");
+        return Ok(s);
+    };
+    info!("streaming to {}", config.to);
+    let mut conn = Some(conn);
+    let stop_reason = loop {
+        let frame = tokio::select! {
+            biased;
+            _ = stop.cancelled() => break Stop::Interrupted,
+            f = rx.recv() => match f {
+                Some(f) => f,
+                None => break Stop::Done,
+            },
+        };
+        let Some(c) = conn.as_mut() else { unreachable!("connected") };
+        if flags.want_keyframe.load(Ordering::Relaxed) && !frame.keyframe {
+            s.dropped += 1;
+            continue;
+        }
+        let len = frame.data.len() as u64;
+        let sent = tokio::select! {
+            r = c.send(frame.data) => r,
+            _ = stop.cancelled() => {
+                // Mid-frame: a terminator now would corrupt the stream; just close.
+                conn = None;
+                break Stop::Interrupted;
+            }
+        };
+        match sent {
+            Ok(()) => {
+                s.frames += 1;
+                s.bytes += len;
+                status.tick(&s, true);
+                if config.frames.is_some_and(|n| s.frames >= n) {
+                    break Stop::Done;
+                }
+            }
+            Err(e) if config.retry => {
+                status.clear();
+                warn!("connection to {} lost ({e}); reconnecting", config.to);
+                flags.want_keyframe.store(true, Ordering::Relaxed);
+                // Frames captured while disconnected are stale: drop them.
+                let snapshot = s.clone();
+                let reconnect = connect_until(config, &stop, &mut status, &snapshot);
+                tokio::pin!(reconnect);
+                let new_conn = loop {
+                    tokio::select! {
+                        c = &mut reconnect => break c?,
+                        Some(_) = rx.recv() => s.dropped += 1,
+                    }
+                };
+                match new_conn {
+                    Some(c) => {
+                        s.reconnects += 1;
+                        info!("reconnected to {}", config.to);
+                        conn = Some(c);
+                    }
+                    None => {
+                        conn = None;
+                        break Stop::Interrupted;
+                    }
+                }
+            }
+            Err(e) => {
+                status.clear();
+                bail!("connection to {} lost: {e} (add --retry to reconnect automatically)", config.to);
+            }
+        }
+    };
+    status.clear();
+    if let Some(mut c) = conn {
+        match c.finish().await {
+            Ok(()) => s.terminated = true,
+            Err(e) => warn!("could not write the end-of-stream terminator: {e}"),
+        }
+    }
+    if matches!(stop_reason, Stop::Interrupted) && config.secs.is_none_or(|d| started.elapsed() < d) {
+        info!("interrupted; stream ended cleanly");
+    }
+    s.seconds = started.elapsed().as_secs_f64();
+    println!("{s}");
+    Ok(s)
+}

@@ -1,0 +1,153 @@
+//! Where frames come from. Each source yields either raw pictures (I420) for
+//! the encoder or payloads that are already encoded (JPEG files, an MJPEG
+//! stream), and paces itself to the configured frame rate.
+
+mod files;
+mod stdin;
+mod test_pattern;
+
+use std::{
+    sync::{atomic::Ordering, Arc},
+    time::{Duration, Instant, SystemTime},
+};
+
+use anyhow::{bail, Result};
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+pub use files::FilesSource;
+pub use stdin::StdinSource;
+pub use test_pattern::TestPatternSource;
+
+use crate::{encoder::Encoder, Config, EncodedFrame, PipelineFlags, SourceSpec};
+
+/// A picture in I420: full-resolution Y plane, then quarter-resolution U and V
+/// planes, rows packed without padding. Width and height are even.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YuvFrame {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width * height` luma bytes.
+    pub y: Vec<u8>,
+    /// `width/2 * height/2` Cb bytes.
+    pub u: Vec<u8>,
+    /// `width/2 * height/2` Cr bytes.
+    pub v: Vec<u8>,
+}
+
+impl YuvFrame {
+    /// A black picture.
+    pub fn black(width: u32, height: u32) -> Self {
+        let (w, h) = (width as usize, height as usize);
+        Self { width, height, y: vec![16; w * h], u: vec![128; w * h / 4], v: vec![128; w * h / 4] }
+    }
+}
+
+/// What a source yields.
+#[derive(Debug)]
+pub enum Captured {
+    /// A picture for the encoder.
+    Picture(YuvFrame),
+    /// A payload that goes on the wire as it is.
+    Encoded(Bytes),
+}
+
+/// A producer of frames. `next_frame` blocks (pacing included) and returns
+/// `None` when the source is exhausted.
+pub trait Source: Send {
+    /// The next frame and its capture time.
+    fn next_frame(&mut self) -> Result<Option<(Captured, SystemTime)>>;
+}
+
+/// Opens the source `config` names.
+pub fn open(config: &Config) -> Result<Box<dyn Source>> {
+    Ok(match &config.source {
+        SourceSpec::Test => Box::new(TestPatternSource::new(config.width, config.height, config.fps)),
+        SourceSpec::Files(glob) => Box::new(FilesSource::new(glob, config.fps, config.loop_files)?),
+        SourceSpec::Stdin => Box::new(StdinSource::new(std::io::stdin(), config.max_frame)),
+        SourceSpec::Libcamera(_) => bail!(
+            "this cam-send was built without camera support: rebuild with `cargo build --release --features libcamera` \
+             (needs libcamera-dev and libclang-dev), or use --source test"
+        ),
+    })
+}
+
+/// Runs `source` and `encoder` on their own thread, sending frames to `tx`
+/// until the source ends, `flags.stop` is set or the receiver is gone. The
+/// returned channel carries the thread's result, sent before `tx` is dropped.
+pub fn spawn_capture(
+    mut source: Box<dyn Source>,
+    mut encoder: Box<dyn Encoder>,
+    tx: mpsc::Sender<EncodedFrame>,
+    flags: Arc<PipelineFlags>,
+) -> std::sync::mpsc::Receiver<Result<()>> {
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("capture".into())
+        .spawn(move || {
+            let result = capture_loop(source.as_mut(), encoder.as_mut(), &tx, &flags);
+            let _ = done_tx.send(result);
+            drop(tx);
+        })
+        .expect("spawn capture thread");
+    done_rx
+}
+
+fn capture_loop(
+    source: &mut dyn Source,
+    encoder: &mut dyn Encoder,
+    tx: &mpsc::Sender<EncodedFrame>,
+    flags: &PipelineFlags,
+) -> Result<()> {
+    while !flags.stop.load(Ordering::Relaxed) {
+        let Some((captured, captured_at)) = source.next_frame()? else {
+            return Ok(());
+        };
+        let frame = match captured {
+            Captured::Picture(picture) => {
+                let force = flags.want_keyframe.swap(false, Ordering::Relaxed);
+                let (data, keyframe) = encoder.encode(&picture, force)?;
+                EncodedFrame { data, captured_at, keyframe }
+            }
+            Captured::Encoded(data) => EncodedFrame { data, captured_at, keyframe: true },
+        };
+        if tx.blocking_send(frame).is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Paces a source to a frame rate on absolute deadlines, so small delays do
+/// not accumulate; a source that fell more than a frame behind starts over
+/// from now instead of bursting to catch up.
+#[derive(Debug)]
+pub struct Pacer {
+    period: Option<Duration>,
+    next: Option<Instant>,
+}
+
+impl Pacer {
+    /// A pacer for `fps` frames per second; 0 does not pace.
+    pub fn new(fps: f64) -> Self {
+        let period = (fps > 0.0).then(|| Duration::from_secs_f64(1.0 / fps));
+        Self { period, next: None }
+    }
+
+    /// Sleeps until the next frame is due.
+    pub fn wait(&mut self) {
+        let Some(period) = self.period else { return };
+        let now = Instant::now();
+        let due = *self.next.get_or_insert(now);
+        if due > now {
+            std::thread::sleep(due - now);
+            self.next = Some(due + period);
+        } else if now - due > period {
+            self.next = Some(now + period);
+        } else {
+            self.next = Some(due + period);
+        }
+    }
+}

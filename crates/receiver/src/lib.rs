@@ -1,1 +1,159 @@
-//! placeholder
+//! `cam-recv`: frames in from TCP, out to any combination of sinks.
+//!
+//! ```text
+//! input   (listener; one active sender; framed or raw; limits and timeouts)
+//!   |  Frame, in order
+//! sink/   verify | record | save_dir | pipe     (every frame, in order)
+//!         latest frame (watch) for viewers that skip to the newest
+//! ```
+//!
+//! [`run`] owns the listener and the sinks; `main.rs` only parses the command
+//! line and passes a shutdown token.
+
+pub mod cli;
+pub mod frame;
+mod input;
+pub mod sink;
+mod status;
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use anyhow::{bail, Context, Result};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use frame::Frame;
+pub use status::StreamSummary;
+
+/// Everything `cam-recv` needs to know, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen for senders.
+    pub listen: SocketAddr,
+    /// Exit after the first stream.
+    pub once: bool,
+    /// Decode every frame and print a line for each.
+    pub verify: bool,
+    /// Append payloads to this file.
+    pub record: Option<(PathBuf, RecordFormat)>,
+    /// Write one file per frame here.
+    pub save_dir: Option<PathBuf>,
+    /// Pipe the raw stream into this command.
+    pub pipe: Option<String>,
+    /// Drop a sender silent for this long.
+    pub idle_timeout: Duration,
+    /// Largest frame accepted.
+    pub max_frame: usize,
+    /// Draw a live status line on stderr.
+    pub status_line: bool,
+}
+
+impl Config {
+    /// Listens on `listen` with no sinks; tests and embedders add what they need.
+    pub fn new(listen: SocketAddr) -> Self {
+        Self {
+            listen,
+            once: false,
+            verify: false,
+            record: None,
+            save_dir: None,
+            pipe: None,
+            idle_timeout: Duration::from_secs(10),
+            max_frame: camwire_wire::DEFAULT_MAX_FRAME,
+            status_line: false,
+        }
+    }
+}
+
+/// What a `--record` file holds, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordFormat {
+    /// Concatenated JPEGs (`.mjpeg`, `.mjpg`).
+    Mjpeg,
+    /// Raw Annex-B H.264 (`.h264`, `.264`).
+    H264,
+}
+
+impl RecordFormat {
+    /// The format a file name asks for.
+    pub fn from_path(path: &Path) -> Result<Self> {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        Ok(match ext.as_deref() {
+            Some("mjpeg" | "mjpg") => Self::Mjpeg,
+            Some("h264" | "264") => Self::H264,
+            _ => bail!(
+                "--record {}: name the file .mjpeg (JPEG streams) or .h264 (H.264 streams) so players know what it holds",
+                path.display()
+            ),
+        })
+    }
+
+    /// The payload kind this format holds.
+    pub fn kind(self) -> camwire_wire::PayloadKind {
+        match self {
+            Self::Mjpeg => camwire_wire::PayloadKind::Jpeg,
+            Self::H264 => camwire_wire::PayloadKind::H264,
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Summaries of the streams received, in order.
+    pub streams: Vec<StreamSummary>,
+    /// With `--once`: the stream ended with the terminator and every frame was valid.
+    /// Otherwise: the receiver shut down cleanly.
+    pub success: bool,
+}
+
+/// Binds `config.listen` and serves until `shutdown` (or, with `once`, the end of the first stream).
+pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Outcome> {
+    let listener = TcpListener::bind(config.listen).await.with_context(|| {
+        format!("cannot listen on {}: is another cam-recv running? (choose another with --listen)", config.listen)
+    })?;
+    serve(listener, config, shutdown).await
+}
+
+/// Serves senders on an already bound listener.
+pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> Result<Outcome> {
+    let sinks = sink::Sinks::open(&config)?;
+    input::serve(listener, config, sinks, shutdown).await
+}
+
+/// Logs to stderr: warnings and errors always, info unless `quiet`, more with `verbose`.
+pub fn init_logging(quiet: bool, verbose: u8) {
+    let level = match (quiet, verbose) {
+        (true, _) => tracing::Level::WARN,
+        (false, 0) => tracing::Level::INFO,
+        (false, 1) => tracing::Level::DEBUG,
+        _ => tracing::Level::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .without_time()
+        .init();
+}
+
+/// A token cancelled on Ctrl-C or SIGTERM.
+pub fn shutdown_on_signals() -> CancellationToken {
+    let token = CancellationToken::new();
+    let t = token.clone();
+    tokio::spawn(async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("install SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        t.cancel();
+    });
+    token
+}

@@ -1,0 +1,127 @@
+//! The command line: a plain clap struct that only validates, turned into a
+//! typed [`Config`] before any I/O.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+
+use crate::{Config, RecordFormat};
+
+const ABOUT: &str = "Receive camera frames from cam-send (or the classic picamera recipe) and verify, record, pipe, show or serve them.";
+
+const LONG_ABOUT: &str = "\
+Receive camera frames from cam-send (or the classic picamera recipe) and verify,
+record, pipe, show or serve them.
+
+Listens for one sender at a time. Each frame arrives as a little-endian u32 length
+followed by a JPEG; a zero length ends the stream. When a stream ends, for any
+reason, one `summary:` line is printed and the next sender is accepted: start and
+stop the sender as often as you like.
+
+Sinks can be combined; without any, frames are counted and summarised.";
+
+const EXAMPLES: &str = "\
+Examples:
+  cam-recv --verify                                decode and check every frame
+  cam-recv --record out.mjpeg                      record; play with: ffplay -f mjpeg out.mjpeg
+  cam-recv --pipe mplayer                          watch in mplayer (also mpv, ffplay, vlc)
+  cam-recv --pipe 'ffmpeg -f mjpeg -i - out.mp4'   any command, raw stream on its stdin
+  cam-recv --save-dir shots/ --once                one file per frame, exit after one stream";
+
+/// Command-line arguments of `cam-recv`.
+#[derive(Debug, Parser)]
+#[command(name = "cam-recv", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+pub struct Args {
+    /// Address to listen on for senders.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:8000")]
+    pub listen: String,
+
+    /// Exit after the first stream: status 0 only if it ended with the terminator
+    /// and (with --verify) every frame was valid.
+    #[arg(long)]
+    pub once: bool,
+
+    /// Fully decode every frame and print one line per frame:
+    /// `frame <n>: <w>x<h> jpeg ok` or `frame <n>: invalid (<reason>)`.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Append every payload to FILE as it arrives, flushed per frame
+    /// (`.mjpeg`/`.mjpg` for JPEG streams; a cut stream leaves a playable file).
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// Write one file per frame into DIR: frame-000001.jpg, frame-000002.jpg, ...
+    #[arg(long, value_name = "DIR")]
+    pub save_dir: Option<PathBuf>,
+
+    /// Write the raw stream to the stdin of CMD. A bare `mplayer`, `mpv`, `ffplay`
+    /// or `vlc` gets the arguments it needs to play it with low latency; anything
+    /// else runs through the shell. The player exiting ends only this sink.
+    #[arg(long, value_name = "CMD")]
+    pub pipe: Option<String>,
+
+    /// Drop a sender that sends nothing for this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub idle_timeout: f64,
+
+    /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
+    #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
+    pub max_frame: usize,
+
+    /// No status line and no informational log lines; results and errors are still printed.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// More log detail (repeat for more).
+    #[arg(long, short, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl Args {
+    /// Checks the arguments and turns them into a [`Config`].
+    pub fn into_config(self) -> Result<Config> {
+        let listen = parse_listen(&self.listen)?;
+        if !(self.idle_timeout.is_finite() && self.idle_timeout > 0.0) {
+            bail!("--idle-timeout must be a positive number of seconds (got {})", self.idle_timeout);
+        }
+        if self.max_frame == 0 || self.max_frame > u32::MAX as usize {
+            bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
+        }
+        let record = self.record.map(|path| RecordFormat::from_path(&path).map(|f| (path, f))).transpose()?;
+        if let Some(dir) = &self.save_dir {
+            if dir.exists() && !dir.is_dir() {
+                bail!("--save-dir {}: exists and is not a directory", dir.display());
+            }
+        }
+        if let Some(cmd) = &self.pipe {
+            if cmd.trim().is_empty() {
+                bail!("--pipe needs a command, e.g. --pipe mplayer");
+            }
+        }
+        Ok(Config {
+            listen,
+            once: self.once,
+            verify: self.verify,
+            record,
+            save_dir: self.save_dir,
+            pipe: self.pipe,
+            idle_timeout: Duration::from_secs_f64(self.idle_timeout),
+            max_frame: self.max_frame,
+            status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        })
+    }
+}
+
+/// `ADDR:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
+fn parse_listen(s: &str) -> Result<SocketAddr> {
+    let full = if let Some(port) = s.strip_prefix(':') {
+        format!("0.0.0.0:{port}")
+    } else if s.parse::<u16>().is_ok() {
+        format!("0.0.0.0:{s}")
+    } else {
+        s.to_string()
+    };
+    full.parse().with_context(|| format!("--listen {s:?}: use ADDR:PORT, e.g. 0.0.0.0:8000 or 127.0.0.1:9000"))
+}

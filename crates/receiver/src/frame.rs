@@ -1,0 +1,32 @@
+//! A received frame, as every sink sees it.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use camwire_wire::PayloadKind;
+
+/// One payload and what is known about it.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// 1-based position in its stream.
+    pub seq: u64,
+    /// The payload, exactly as received.
+    pub data: Bytes,
+    /// What the payload is, by sniffing.
+    pub kind: PayloadKind,
+    /// A decoder can start here: every JPEG, an H.264 IDR access unit.
+    pub keyframe: bool,
+    /// When its last byte arrived.
+    pub received_at: SystemTime,
+}
+
+/// What sinks are told when a stream starts.
+#[derive(Debug, Clone)]
+pub struct StreamInfo {
+    /// The sender's address.
+    pub peer: std::net::SocketAddr,
+    /// 1-based count of streams since the receiver started.
+    pub number: u64,
+    /// The sender writes bare MJPEG or H.264 bytes with no length prefixes.
+    pub raw: bool,
+}

@@ -1,0 +1,274 @@
+//! The listening side: accepts senders, lets one at a time stream, reads its
+//! frames (framed, or raw MJPEG recognised from the first bytes) under the
+//! size limit and the idle timeout, and hands them to the sinks in order.
+//!
+//! A connection only becomes the active sender with its first complete frame,
+//! so a port scan or a silent client never holds the slot. Whatever goes
+//! wrong with one sender (a bad length, garbage, a cut, silence) is logged in
+//! one line, ends that stream with a summary, and the next sender is served.
+
+use std::{
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant, SystemTime},
+};
+
+use anyhow::Result;
+use bytes::{Bytes, BytesMut};
+use camwire_wire::{Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd, WireError};
+use futures_util::StreamExt;
+use tokio::{
+    io::AsyncReadExt,
+    net::{TcpListener, TcpStream},
+    sync::{mpsc, Mutex},
+    task::JoinSet,
+    time::timeout,
+};
+use tokio_util::{codec::FramedRead, sync::CancellationToken};
+use tracing::{debug, info, warn};
+
+use crate::{
+    frame::{Frame, StreamInfo},
+    sink::Sinks,
+    status::{StatusLine, StreamSummary},
+    Config, Outcome,
+};
+
+/// How long a sender that has a frame ready waits for the previous stream to
+/// finish before it is refused as busy. Covers a quick stop/start of the same
+/// sender, whose old connection is still being wound down.
+const BUSY_WAIT: Duration = Duration::from_secs(2);
+
+struct Ctx {
+    config: Config,
+    /// Holding this lock is being the active sender.
+    sinks: Mutex<Sinks>,
+    streams: AtomicU64,
+}
+
+pub(crate) async fn serve(listener: TcpListener, config: Config, sinks: Sinks, shutdown: CancellationToken) -> Result<Outcome> {
+    info!("listening on {}", listener.local_addr()?);
+    let once = config.once;
+    let ctx = Arc::new(Ctx { config, sinks: Mutex::new(sinks), streams: AtomicU64::new(0) });
+    let stop = shutdown.child_token();
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<StreamSummary>();
+    let mut tasks = JoinSet::new();
+    let mut outcome = Outcome::default();
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            Some(summary) = done_rx.recv() => {
+                outcome.streams.push(summary);
+                if once {
+                    break;
+                }
+            }
+            accepted = listener.accept() => match accepted {
+                Ok((sock, peer)) => {
+                    let (ctx, stop, done) = (ctx.clone(), stop.clone(), done_tx.clone());
+                    tasks.spawn(async move {
+                        if let Some(summary) = handle(sock, peer, &ctx, &stop).await {
+                            let _ = done.send(summary);
+                        }
+                    });
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: keep serving.
+                    warn!("accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            Some(_) = tasks.join_next() => {}
+        }
+    }
+    stop.cancel();
+    while tasks.join_next().await.is_some() {}
+    drop(done_tx);
+    while let Some(summary) = done_rx.recv().await {
+        outcome.streams.push(summary);
+    }
+    let ctx = Arc::into_inner(ctx).expect("all connection tasks joined");
+    ctx.sinks.into_inner().close().await;
+    outcome.success = if once { outcome.streams.first().is_some_and(StreamSummary::is_clean) } else { true };
+    Ok(outcome)
+}
+
+/// Why a stream ended, beyond what the wire says.
+enum Ending {
+    Wire(StreamEnd),
+    Error(WireError),
+    Idle,
+    NotAnImage(Bytes),
+    Interrupted,
+}
+
+async fn handle(sock: TcpStream, peer: SocketAddr, ctx: &Ctx, stop: &CancellationToken) -> Option<StreamSummary> {
+    let config = &ctx.config;
+    let idle = config.idle_timeout;
+    let _ = sock.set_nodelay(true);
+    let started = Instant::now();
+    // The handshake: the first complete frame (or terminator) within the idle timeout.
+    let handshake = async {
+        let mut input = Input::open(sock, config.max_frame).await?;
+        let first = input.next().await?;
+        Ok::<_, WireError>((input, first))
+    };
+    let (mut input, first) = tokio::select! {
+        _ = stop.cancelled() => return None,
+        r = timeout(idle, handshake) => match r {
+            Err(_) => {
+                warn!("{peer}: connected but sent no frame within {:.0} s; dropped", idle.as_secs_f64());
+                return None;
+            }
+            Ok(Err(e)) => {
+                warn!("{peer}: {e}; dropped the connection");
+                return None;
+            }
+            Ok(Ok((_, Event::End(StreamEnd::Closed)))) => {
+                debug!("{peer}: connected and closed without sending anything");
+                return None;
+            }
+            Ok(Ok((_, Event::End(end @ StreamEnd::Truncated { .. })))) => {
+                warn!("{peer}: stream {end} before its first frame; dropped");
+                return None;
+            }
+            Ok(Ok(pair)) => pair,
+        },
+    };
+    let mut sinks = tokio::select! {
+        _ = stop.cancelled() => return None,
+        r = timeout(BUSY_WAIT, ctx.sinks.lock()) => match r {
+            Ok(sinks) => sinks,
+            Err(_) => {
+                warn!("{peer}: refused: another sender is streaming (one sender at a time)");
+                return None;
+            }
+        },
+    };
+    let number = ctx.streams.fetch_add(1, Ordering::Relaxed) + 1;
+    let raw = input.is_raw();
+    info!("stream {number} from {peer}{}", if raw { " (raw, unframed)" } else { "" });
+    sinks.start(StreamInfo { peer, number, raw }).await;
+
+    let mut status = StatusLine::new(config.status_line);
+    let (mut frames, mut bytes) = (0u64, 0u64);
+    let mut next = Some(first);
+    let ending = loop {
+        let event = match next.take() {
+            Some(event) => Ok(event),
+            None => tokio::select! {
+                _ = stop.cancelled() => break Ending::Interrupted,
+                r = timeout(idle, input.next()) => match r {
+                    Err(_) => break Ending::Idle,
+                    Ok(r) => r,
+                },
+            },
+        };
+        let data = match event {
+            Ok(Event::Frame(data)) => data,
+            Ok(Event::End(end)) => break Ending::Wire(end),
+            Err(e) => break Ending::Error(e),
+        };
+        let kind = PayloadKind::sniff(&data);
+        if kind == PayloadKind::Unknown {
+            break Ending::NotAnImage(data);
+        }
+        frames += 1;
+        bytes += data.len() as u64;
+        let frame = Frame { seq: frames, keyframe: kind == PayloadKind::Jpeg, kind, data, received_at: SystemTime::now() };
+        sinks.frame(frame).await;
+        status.tick(peer, frames, bytes);
+    };
+    status.clear();
+    let terminated = matches!(ending, Ending::Wire(StreamEnd::Terminated));
+    let clean_raw_end = raw && matches!(ending, Ending::Wire(StreamEnd::Closed));
+    let report = sinks.end().await;
+    log_ending(peer, &ending, frames, idle);
+    let mut invalid = report.invalid;
+    if matches!(ending, Ending::NotAnImage(_)) {
+        invalid += 1;
+    }
+    let summary = StreamSummary {
+        peer,
+        frames,
+        invalid,
+        bytes,
+        seconds: started.elapsed().as_secs_f64(),
+        terminated,
+        raw,
+        clean: terminated || clean_raw_end,
+    };
+    println!("{summary}");
+    Some(summary)
+}
+
+fn log_ending(peer: SocketAddr, ending: &Ending, frames: u64, idle: Duration) {
+    match ending {
+        Ending::Wire(StreamEnd::Terminated) => info!("{peer}: stream ended with the terminator"),
+        Ending::Wire(StreamEnd::Closed) => {
+            info!("{peer}: connection closed without a terminator; kept all {frames} frames")
+        }
+        Ending::Wire(StreamEnd::Truncated { got, expected }) => warn!(
+            "{peer}: stream cut inside frame {} ({got} of {expected} bytes arrived); kept the {frames} whole frames",
+            frames + 1
+        ),
+        Ending::Error(e) => warn!("{peer}: {e}; dropped the connection, kept the {frames} whole frames"),
+        Ending::Idle => warn!(
+            "{peer}: nothing received for {:.0} s (--idle-timeout); dropped it, kept the {frames} whole frames",
+            idle.as_secs_f64()
+        ),
+        Ending::NotAnImage(data) => warn!(
+            "{peer}: frame {} is neither JPEG nor H.264 (starts with {}); dropped the connection",
+            frames + 1,
+            hex_prefix(data)
+        ),
+        Ending::Interrupted => info!("{peer}: receiver shutting down; stream ended"),
+    }
+}
+
+fn hex_prefix(data: &[u8]) -> String {
+    data.iter().take(8).map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
+}
+
+/// A sender's byte stream: framed (the protocol), or bare MJPEG.
+enum Input {
+    Framed(FrameReader<TcpStream>),
+    RawMjpeg(FramedRead<TcpStream, MjpegSplitter>),
+}
+
+impl Input {
+    /// Reads the first bytes to tell framed from raw input.
+    async fn open(mut sock: TcpStream, max_frame: usize) -> Result<Self, WireError> {
+        let mut head = BytesMut::with_capacity(8 * 1024);
+        while head.len() < 5 {
+            if sock.read_buf(&mut head).await? == 0 {
+                break;
+            }
+        }
+        Ok(if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            let mut reader = FramedRead::new(sock, MjpegSplitter::new(max_frame));
+            *reader.read_buffer_mut() = head;
+            Self::RawMjpeg(reader)
+        } else {
+            Self::Framed(FrameReader::with_buffered(sock, max_frame, head))
+        })
+    }
+
+    fn is_raw(&self) -> bool {
+        !matches!(self, Self::Framed(_))
+    }
+
+    async fn next(&mut self) -> Result<Event, WireError> {
+        match self {
+            Self::Framed(reader) => reader.next().await,
+            Self::RawMjpeg(reader) => match reader.next().await {
+                Some(Ok(frame)) => Ok(Event::Frame(frame)),
+                Some(Err(e)) => Err(e),
+                None => Ok(Event::End(StreamEnd::Closed)),
+            },
+        }
+    }
+}

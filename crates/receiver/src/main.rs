@@ -1,0 +1,27 @@
+//! `cam-recv`: parse the command line, then hand over to [`camwire_receiver::run`].
+
+use std::process::ExitCode;
+
+use camwire_receiver::{cli::Args, init_logging, run, shutdown_on_signals};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    init_logging(args.quiet, args.verbose);
+    let config = match args.into_config() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("cam-recv: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(config, shutdown_on_signals()).await {
+        Ok(outcome) if outcome.success => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cam-recv: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Per-stream counting: the `summary:` line scripts parse, and the live
+//! status line on a terminal.
+
+use std::{
+    io::Write,
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
+
+/// The figures of one finished stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamSummary {
+    /// The sender.
+    pub peer: SocketAddr,
+    /// Frames received.
+    pub frames: u64,
+    /// Frames a sink found invalid (with `--verify`: failed to decode).
+    pub invalid: u64,
+    /// Payload bytes received.
+    pub bytes: u64,
+    /// From the first byte to the end of the stream.
+    pub seconds: f64,
+    /// The stream ended with the zero-length terminator.
+    pub terminated: bool,
+    /// The sender wrote bare MJPEG or H.264 with no framing.
+    pub raw: bool,
+    /// The stream ended as its sender meant it to: with the terminator, or
+    /// (raw streams, which have none) closed between frames.
+    pub clean: bool,
+}
+
+impl StreamSummary {
+    /// Ended cleanly and every frame was valid: what `--once` exits 0 for.
+    pub fn is_clean(&self) -> bool {
+        self.clean && self.invalid == 0
+    }
+
+    /// Frames per second over the stream.
+    pub fn fps(&self) -> f64 {
+        self.frames as f64 / self.seconds.max(1e-9)
+    }
+
+    /// Payload kilobits per second over the stream.
+    pub fn kbps(&self) -> f64 {
+        self.bytes as f64 * 8.0 / 1000.0 / self.seconds.max(1e-9)
+    }
+}
+
+impl std::fmt::Display for StreamSummary {
+    /// `summary: frames=<n> invalid=<k> bytes=<b> seconds=<s> fps=<f> kbps=<r> terminator=<yes|no>`,
+    /// then ` raw=yes` for an unframed stream. Scripts parse this: keep the format.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "summary: frames={} invalid={} bytes={} seconds={:.2} fps={:.1} kbps={:.0} terminator={}",
+            self.frames,
+            self.invalid,
+            self.bytes,
+            self.seconds,
+            self.fps(),
+            self.kbps(),
+            if self.terminated { "yes" } else { "no" }
+        )?;
+        if self.raw {
+            f.write_str(" raw=yes")?;
+        }
+        Ok(())
+    }
+}
+
+/// A status line redrawn in place on stderr about once a second.
+#[derive(Debug)]
+pub(crate) struct StatusLine {
+    enabled: bool,
+    last: Instant,
+    last_frames: u64,
+    last_bytes: u64,
+    drawn: bool,
+}
+
+impl StatusLine {
+    pub(crate) fn new(enabled: bool) -> Self {
+        Self { enabled, last: Instant::now(), last_frames: 0, last_bytes: 0, drawn: false }
+    }
+
+    /// Redraws if a second has passed since the last time.
+    pub(crate) fn tick(&mut self, peer: SocketAddr, frames: u64, bytes: u64) {
+        let dt = self.last.elapsed();
+        if !self.enabled || dt < Duration::from_secs(1) {
+            return;
+        }
+        let secs = dt.as_secs_f64();
+        let fps = (frames - self.last_frames) as f64 / secs;
+        let kbps = (bytes - self.last_bytes) as f64 * 8.0 / 1000.0 / secs;
+        let _ = write!(std::io::stderr(), "\r\x1b[Kreceiving from {peer}: {frames} frames  {fps:.1} fps  {kbps:.0} kbit/s");
+        (self.last, self.last_frames, self.last_bytes, self.drawn) = (Instant::now(), frames, bytes, true);
+    }
+
+    /// Clears the line so the next output starts on a clean line.
+    pub(crate) fn clear(&mut self) {
+        if self.drawn {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+            self.drawn = false;
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //! one line, ends that stream with a summary, and the next sender is served.
 
 use std::{
+    io::Cursor,
     net::SocketAddr,
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -21,7 +22,7 @@ use bytes::{Bytes, BytesMut};
 use camwire_wire::{Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd, WireError};
 use futures_util::StreamExt;
 use tokio::{
-    io::AsyncReadExt,
+    io::{AsyncReadExt, Chain},
     net::{TcpListener, TcpStream},
     sync::{mpsc, Mutex},
     task::JoinSet,
@@ -233,10 +234,13 @@ fn hex_prefix(data: &[u8]) -> String {
     data.iter().take(8).map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
 }
 
+/// The socket, behind the bytes already read to sniff it.
+type Sock = Chain<Cursor<BytesMut>, TcpStream>;
+
 /// A sender's byte stream: framed (the protocol), or bare MJPEG.
 enum Input {
-    Framed(FrameReader<TcpStream>),
-    RawMjpeg(FramedRead<TcpStream, MjpegSplitter>),
+    Framed(FrameReader<Sock>),
+    RawMjpeg(FramedRead<Sock, MjpegSplitter>),
 }
 
 impl Input {
@@ -248,12 +252,12 @@ impl Input {
                 break;
             }
         }
-        Ok(if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            let mut reader = FramedRead::new(sock, MjpegSplitter::new(max_frame));
-            *reader.read_buffer_mut() = head;
-            Self::RawMjpeg(reader)
+        let raw_mjpeg = head.starts_with(&[0xFF, 0xD8, 0xFF]);
+        let sock = Cursor::new(head).chain(sock);
+        Ok(if raw_mjpeg {
+            Self::RawMjpeg(FramedRead::new(sock, MjpegSplitter::new(max_frame)))
         } else {
-            Self::Framed(FrameReader::with_buffered(sock, max_frame, head))
+            Self::Framed(FrameReader::new(sock, max_frame))
         })
     }
 

@@ -152,17 +152,11 @@ pub struct FrameReader<R> {
 }
 
 impl<R: AsyncRead + Unpin> FrameReader<R> {
-    /// Reads frames of at most `max` bytes from `reader`.
+    /// Reads frames of at most `max` bytes from `reader`. A caller that read
+    /// the first bytes already (to sniff them) hands them back by chaining:
+    /// `Cursor::new(head).chain(socket)`.
     pub fn new(reader: R, max: usize) -> Self {
-        Self::with_buffered(reader, max, BytesMut::new())
-    }
-
-    /// Like [`FrameReader::new`], for a caller that already read the first
-    /// bytes of the stream (to sniff it) and hands them back.
-    pub fn with_buffered(reader: R, max: usize, already_read: BytesMut) -> Self {
-        let mut inner = FramedRead::new(reader, FrameCodec::new(max));
-        *inner.read_buffer_mut() = already_read;
-        Self { inner, end: None }
+        Self { inner: FramedRead::new(reader, FrameCodec::new(max)), end: None }
     }
 
     /// The next frame, or how the stream ended. An over-limit length is an

@@ -267,7 +267,7 @@ impl Input {
 
     async fn next(&mut self) -> Result<Event, WireError> {
         match self {
-            Self::Framed(reader) => reader.next().await,
+            Self::Framed(reader) => reader.next_event().await,
             Self::RawMjpeg(reader) => match reader.next().await {
                 Some(Ok(frame)) => Ok(Event::Frame(frame)),
                 Some(Err(e)) => Err(e),

@@ -19,7 +19,7 @@ pub struct BlockingFrameReader<R> {
     end: Option<StreamEnd>,
 }
 
-/// What [`BlockingFrameReader::next`] yields.
+/// What [`BlockingFrameReader::next_event`] yields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlockingEvent {
     /// One payload.
@@ -35,7 +35,7 @@ impl<R: Read> BlockingFrameReader<R> {
     }
 
     /// The next frame, or how the stream ended.
-    pub fn next(&mut self) -> Result<BlockingEvent, WireError> {
+    pub fn next_event(&mut self) -> Result<BlockingEvent, WireError> {
         if let Some(end) = self.end {
             return Ok(BlockingEvent::End(end));
         }

@@ -135,7 +135,7 @@ impl Encoder<Bytes> for FrameCodec {
     }
 }
 
-/// What [`FrameReader::next`] yields.
+/// What [`FrameReader::next_event`] yields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// One payload.
@@ -161,7 +161,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
 
     /// The next frame, or how the stream ended. An over-limit length is an
     /// error; a close inside a frame is [`StreamEnd::Truncated`].
-    pub async fn next(&mut self) -> Result<Event, WireError> {
+    pub async fn next_event(&mut self) -> Result<Event, WireError> {
         if let Some(end) = self.end {
             return Ok(Event::End(end));
         }

@@ -154,7 +154,7 @@ async fn read_all_async(bytes: &'static [u8]) -> (Vec<Bytes>, StreamEnd) {
     let mut reader = FrameReader::new(rx, DEFAULT_MAX_FRAME);
     let mut frames = Vec::new();
     loop {
-        match reader.next().await.unwrap() {
+        match reader.next_event().await.unwrap() {
             Event::Frame(f) => frames.push(f),
             Event::End(end) => return (frames, end),
         }
@@ -201,9 +201,9 @@ async fn writer_round_trips_through_reader() {
     });
     let mut reader = FrameReader::new(rx, DEFAULT_MAX_FRAME);
     for i in 1..=50u8 {
-        assert_eq!(reader.next().await.unwrap(), Event::Frame(Bytes::from(vec![i; i as usize * 7])));
+        assert_eq!(reader.next_event().await.unwrap(), Event::Frame(Bytes::from(vec![i; i as usize * 7])));
     }
-    assert_eq!(reader.next().await.unwrap(), Event::End(StreamEnd::Terminated));
+    assert_eq!(reader.next_event().await.unwrap(), Event::End(StreamEnd::Terminated));
     writer.await.unwrap();
 }
 
@@ -225,7 +225,7 @@ fn blocking_round_trip_and_ends() {
         let mut r = BlockingFrameReader::new(input, DEFAULT_MAX_FRAME);
         let mut frames = 0;
         let end = loop {
-            match r.next().unwrap() {
+            match r.next_event().unwrap() {
                 BlockingEvent::Frame(_) => frames += 1,
                 BlockingEvent::End(end) => break end,
             }
@@ -237,7 +237,7 @@ fn blocking_round_trip_and_ends() {
 #[test]
 fn blocking_reader_rejects_over_limit_before_allocating() {
     let mut r = BlockingFrameReader::new(&[0xFF, 0xFF, 0xFF, 0xFF, 1][..], DEFAULT_MAX_FRAME);
-    assert!(matches!(r.next(), Err(WireError::FrameTooLarge { len: 0xFFFF_FFFF, .. })));
+    assert!(matches!(r.next_event(), Err(WireError::FrameTooLarge { len: 0xFFFF_FFFF, .. })));
 }
 
 mod props {

@@ -19,7 +19,9 @@ followed by a JPEG; a zero length ends the stream. When a stream ends, for any
 reason, one `summary:` line is printed and the next sender is accepted: start and
 stop the sender as often as you like.
 
-Sinks can be combined; without any, frames are counted and summarised.";
+Sinks can be combined; without any, frames are counted and summarised.
+--display and --http always show the newest frame: a slow window or browser
+skips frames and never slows the sender or the other sinks.";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -27,7 +29,10 @@ Examples:
   cam-recv --record out.mjpeg                      record; play with: ffplay -f mjpeg out.mjpeg
   cam-recv --pipe mplayer                          watch in mplayer (also mpv, ffplay, vlc)
   cam-recv --pipe 'ffmpeg -f mjpeg -i - out.mp4'   any command, raw stream on its stdin
-  cam-recv --save-dir shots/ --once                one file per frame, exit after one stream";
+  cam-recv --save-dir shots/ --once                one file per frame, exit after one stream
+  cam-recv --display                               a window with the live picture (Esc closes it)
+  cam-recv --http 0.0.0.0:8080                     watch in any browser: http://THIS-PC:8080/
+  cam-recv --display --http :8080 --record out.mjpeg   all at once";
 
 /// Command-line arguments of `cam-recv`.
 #[derive(Debug, Parser)]
@@ -62,6 +67,16 @@ pub struct Args {
     #[arg(long, value_name = "CMD")]
     pub pipe: Option<String>,
 
+    /// Show the live picture in a window (needs an X display). Closing the
+    /// window or pressing Esc ends this sink, and the receiver when it was the only one.
+    #[arg(long)]
+    pub display: bool,
+
+    /// Serve the live picture over HTTP on ADDR (`:8080`, `8080` or `0.0.0.0:8080`):
+    /// a page at /, MJPEG at /stream.mjpg, /snapshot.jpg and /status (JSON).
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<String>,
+
     /// Drop a sender that sends nothing for this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub idle_timeout: f64,
@@ -83,6 +98,7 @@ impl Args {
     /// Checks the arguments and turns them into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
         let listen = parse_listen(&self.listen)?;
+        let http = self.http.as_deref().map(parse_http).transpose()?;
         if !(self.idle_timeout.is_finite() && self.idle_timeout > 0.0) {
             bail!("--idle-timeout must be a positive number of seconds (got {})", self.idle_timeout);
         }
@@ -109,13 +125,27 @@ impl Args {
             pipe: self.pipe,
             idle_timeout: Duration::from_secs_f64(self.idle_timeout),
             max_frame: self.max_frame,
-            status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            // Per-frame lines on the same terminal would tear through a live status line.
+            status_line: !self.quiet
+                && std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && !(self.verify && std::io::IsTerminal::is_terminal(&std::io::stdout())),
+            display: self.display,
+            http,
         })
     }
 }
 
+/// `--http`: the same forms as `--listen`.
+fn parse_http(s: &str) -> Result<SocketAddr> {
+    parse_addr(s).with_context(|| format!("--http {s:?}: use ADDR:PORT, :PORT or PORT, e.g. 0.0.0.0:8080 or :8080"))
+}
+
 /// `ADDR:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
 fn parse_listen(s: &str) -> Result<SocketAddr> {
+    parse_addr(s).with_context(|| format!("--listen {s:?}: use ADDR:PORT, e.g. 0.0.0.0:8000 or 127.0.0.1:9000"))
+}
+
+fn parse_addr(s: &str) -> Result<SocketAddr, std::net::AddrParseError> {
     let full = if let Some(port) = s.strip_prefix(':') {
         format!("0.0.0.0:{port}")
     } else if s.parse::<u16>().is_ok() {
@@ -123,5 +153,5 @@ fn parse_listen(s: &str) -> Result<SocketAddr> {
     } else {
         s.to_string()
     };
-    full.parse().with_context(|| format!("--listen {s:?}: use ADDR:PORT, e.g. 0.0.0.0:8000 or 127.0.0.1:9000"))
+    full.parse()
 }

@@ -4,7 +4,7 @@
 //! input   (listener; one active sender; framed or raw; limits and timeouts)
 //!   |  Frame, in order
 //! sink/   verify | record | save_dir | pipe     (every frame, in order)
-//!         latest frame (watch) for viewers that skip to the newest
+//!         latest frame (watch) for viewers that skip to the newest: display | http
 //! ```
 //!
 //! [`run`] owns the listener and the sinks; `main.rs` only parses the command
@@ -50,6 +50,10 @@ pub struct Config {
     pub max_frame: usize,
     /// Draw a live status line on stderr.
     pub status_line: bool,
+    /// Show the newest frame in a window.
+    pub display: bool,
+    /// Serve the MJPEG web view on this address.
+    pub http: Option<SocketAddr>,
 }
 
 impl Config {
@@ -65,6 +69,8 @@ impl Config {
             idle_timeout: Duration::from_secs(10),
             max_frame: camwire_wire::DEFAULT_MAX_FRAME,
             status_line: false,
+            display: false,
+            http: None,
         }
     }
 }
@@ -122,7 +128,12 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Outcome>
 /// Serves senders on an already bound listener.
 pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> Result<Outcome> {
     let sinks = sink::Sinks::open(&config)?;
-    input::serve(listener, config, sinks, shutdown).await
+    // The window may end the receiver; a child token leaves the caller's own untouched.
+    let stop = shutdown.child_token();
+    let viewers = sink::Viewers::start(&config, &sinks, &stop).await?;
+    let outcome = input::serve(listener, config, sinks, stop).await;
+    viewers.close().await;
+    outcome
 }
 
 /// Logs to stderr: warnings and errors always, info unless `quiet`, more with `verbose`.

@@ -254,7 +254,7 @@ fn raw_mjpeg_from_ffmpeg_is_recognised_and_split() {
 #[test]
 fn stdin_mjpeg_source_sends_every_frame() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
-    let ffmpeg = Command::new("ffmpeg")
+    let mut ffmpeg = Command::new("ffmpeg")
         .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-frames:v", "40", "-f", "mjpeg", "-"])
         .stdout(Stdio::piped())
         .spawn()
@@ -262,9 +262,10 @@ fn stdin_mjpeg_source_sends_every_frame() {
     let mut send = Proc::spawn(
         Command::new(bin("cam-send"))
             .args(["--to", &format!("127.0.0.1:{port}"), "--source", "stdin"])
-            .stdin(ffmpeg.stdout.unwrap()),
+            .stdin(ffmpeg.stdout.take().unwrap()),
     );
     assert!(send.wait(20).success(), "{:?}", send.err());
+    assert!(ffmpeg.wait().unwrap().success());
     assert!(recv.wait(20).success());
     assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 40);
 }

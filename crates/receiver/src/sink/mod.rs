@@ -12,10 +12,14 @@
 //! Viewers that only ever want the newest picture (window, web) watch
 //! [`Sinks::latest`] instead of queueing.
 
+mod display;
+mod http;
+pub mod picture;
 mod pipe;
 mod record;
 mod save_dir;
 mod verify;
+mod viewers;
 
 use std::{sync::Arc, time::Duration};
 
@@ -31,7 +35,10 @@ use crate::{
     Config,
 };
 
+pub use display::DisplaySink;
+pub use http::HttpSink;
 pub use pipe::player_command;
+pub use viewers::Viewers;
 
 /// What a sink is told.
 #[derive(Debug)]

@@ -1,0 +1,215 @@
+//! `--http ADDR`: the live picture for any number of browsers.
+//!
+//! | route            | what                                                   |
+//! |------------------|--------------------------------------------------------|
+//! | `/`              | a page with the live picture and the stream's figures  |
+//! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`mjpeg`])      |
+//! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
+//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, note |
+//!
+//! Every viewer reads the one shared newest frame ([`feed`]); nothing is
+//! queued or encoded per viewer. Every response says `no-store`, so a reload
+//! or a second `<img>` always gets a live stream, never a cached still.
+
+mod feed;
+mod mjpeg;
+
+use std::{
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use anyhow::{Context, Result};
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use self::feed::{Shared, Stats, WebFrame};
+use super::{picture::H264_NOT_VIEWABLE, Latest};
+
+/// The page at `/`.
+const PAGE: &str = include_str!("http/page.html");
+
+/// A running web view.
+pub struct HttpSink {
+    addr: SocketAddr,
+    stop: CancellationToken,
+    server: JoinHandle<()>,
+    feed: JoinHandle<()>,
+}
+
+#[derive(Clone)]
+struct AppState {
+    frames: watch::Receiver<Option<WebFrame>>,
+    shared: Arc<Shared>,
+    viewers: Arc<AtomicUsize>,
+}
+
+impl HttpSink {
+    /// Binds `addr` now (a busy port is an error at start) and serves `latest` there.
+    pub async fn start(addr: SocketAddr, latest: watch::Receiver<Latest>) -> Result<Self> {
+        let listener = TcpListener::bind(addr).await.with_context(|| {
+            format!("--http {addr}: cannot listen (is the port in use? choose another with --http)")
+        })?;
+        let addr = listener.local_addr()?;
+        let (web_tx, frames) = watch::channel(None);
+        let shared = Arc::new(Shared { stats: Mutex::new(Stats::default()) });
+        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone()));
+        let state = AppState { frames, shared, viewers: Arc::new(AtomicUsize::new(0)) };
+        let app = Router::new()
+            .route("/", get(page))
+            .route("/index.html", get(page))
+            .route("/stream.mjpg", get(stream))
+            .route("/snapshot.jpg", get(snapshot))
+            .route("/status", get(status))
+            .with_state(state);
+        let stop = CancellationToken::new();
+        let shutdown = stop.clone().cancelled_owned();
+        let server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                warn!("--http: the web server stopped: {e}");
+            }
+        });
+        info!("web view on http://{}/", shown_addr(addr));
+        Ok(Self { addr, stop, server, feed })
+    }
+
+    /// The address it serves on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops serving, once the receiver has closed its sinks (which ends every stream).
+    pub async fn close(self) {
+        let _ = self.feed.await;
+        self.stop.cancel();
+        let mut server = self.server;
+        if tokio::time::timeout(Duration::from_secs(3), &mut server).await.is_err() {
+            server.abort();
+        }
+    }
+}
+
+/// `0.0.0.0:8080` is printed as the host name a browser on this machine can open.
+fn shown_addr(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("localhost:{} (all interfaces)", addr.port())
+    } else {
+        addr.to_string()
+    }
+}
+
+/// The headers that keep browsers and proxies from caching a live picture.
+fn no_store(headers: &mut HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store, no-cache, must-revalidate, max-age=0"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    headers.insert(header::EXPIRES, HeaderValue::from_static("0"));
+}
+
+async fn page() -> Response {
+    let mut response = Html(PAGE).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+async fn stream(State(state): State<AppState>) -> Response {
+    mjpeg::response(state.frames.clone(), mjpeg::ViewerGuard::new(state.viewers.clone()))
+}
+
+async fn snapshot(State(state): State<AppState>) -> Response {
+    let frame = state.frames.borrow().clone();
+    let mut response = match frame {
+        Some(frame) => ([(header::CONTENT_TYPE, "image/jpeg")], frame.jpeg).into_response(),
+        None => {
+            let why = if state.shared.stats.lock().expect("stats lock").note.is_some() {
+                format!("no picture: {H264_NOT_VIEWABLE}\n")
+            } else {
+                "no picture yet: no frame has arrived since cam-recv started (is cam-send running?)\n".to_string()
+            };
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], why)
+                .into_response()
+        }
+    };
+    no_store(response.headers_mut());
+    response
+}
+
+async fn status(State(state): State<AppState>) -> Response {
+    let viewers = state.viewers.load(Ordering::Relaxed);
+    let body = status_json(&mut state.shared.stats.lock().expect("stats lock"), viewers);
+    let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+/// `/status` as one JSON object.
+fn status_json(stats: &mut Stats, viewers: usize) -> String {
+    let (fps, kbps) = if stats.peer.is_some() { stats.rates() } else { (0.0, 0.0) };
+    let string = |s: Option<String>| s.map_or_else(|| "null".to_string(), |s| json_string(&s));
+    let (width, height) = stats.size.map_or(("null".into(), "null".into()), |(w, h)| (w.to_string(), h.to_string()));
+    format!(
+        concat!(
+            "{{\"sender_connected\":{},\"peer\":{},\"stream\":{},\"kind\":{},\"frames\":{},",
+            "\"fps\":{:.1},\"kbps\":{:.0},\"width\":{},\"height\":{},\"viewers\":{},\"viewable\":{},\"note\":{}}}\n"
+        ),
+        stats.peer.is_some(),
+        string(stats.peer.map(|p| p.to_string())),
+        stats.stream.map_or_else(|| "null".to_string(), |n| n.to_string()),
+        string(stats.kind.map(|k| k.to_string())),
+        stats.frames,
+        fps,
+        kbps,
+        width,
+        height,
+        viewers,
+        stats.note.is_none(),
+        string(stats.note.map(String::from)),
+    )
+}
+
+/// A JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_before_any_sender_has_every_field() {
+        let json = status_json(&mut Stats::default(), 0);
+        assert_eq!(
+            json,
+            "{\"sender_connected\":false,\"peer\":null,\"stream\":null,\"kind\":null,\"frames\":0,\"fps\":0.0,\
+             \"kbps\":0,\"width\":null,\"height\":null,\"viewers\":0,\"viewable\":true,\"note\":null}\n"
+        );
+    }
+
+    #[test]
+    fn json_strings_escape_quotes_and_control_characters() {
+        assert_eq!(json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
+    }
+}

@@ -1,0 +1,51 @@
+//! The viewers that skip to the newest frame, `--display` and `--http`, started
+//! together beside the in-order sinks: they read [`Sinks::latest`] and end by
+//! themselves once the receiver closes its sinks.
+
+use anyhow::Result;
+use tokio_util::sync::CancellationToken;
+
+use super::{display::DisplaySink, http::HttpSink, Sinks};
+use crate::Config;
+
+/// The running window and web view, whichever `config` asks for.
+pub struct Viewers {
+    display: Option<DisplaySink>,
+    http: Option<HttpSink>,
+}
+
+impl Viewers {
+    /// Checks for an X display and binds the web view's port now, so either
+    /// problem is an error at start. `stop` ends the receiver: the window
+    /// cancels it when it is closed and was the only sink.
+    pub async fn start(config: &Config, sinks: &Sinks, stop: &CancellationToken) -> Result<Self> {
+        if config.display {
+            super::display::check_environment()?;
+        }
+        let http = match config.http {
+            Some(addr) => Some(HttpSink::start(addr, sinks.latest()).await?),
+            None => None,
+        };
+        let display = if config.display {
+            let only_sink = config.http.is_none()
+                && !config.verify
+                && config.record.is_none()
+                && config.save_dir.is_none()
+                && config.pipe.is_none();
+            Some(DisplaySink::open(sinks.latest(), only_sink.then(|| stop.clone())).await?)
+        } else {
+            None
+        };
+        Ok(Self { display, http })
+    }
+
+    /// Waits for the viewers to finish, after the receiver closed its sinks.
+    pub async fn close(self) {
+        if let Some(http) = self.http {
+            http.close().await;
+        }
+        if let Some(display) = self.display {
+            display.join().await;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! `cam-recv --display`: the window, on a virtual X server (`xvfb-run`),
+//! looked at with a screenshot of the whole screen.
+
+mod common;
+
+use std::{
+    process::Command,
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::*;
+
+/// Sends `jpeg` in a loop at 5 fps.
+fn send_loop(port: u16, dir: &TempDir, name: &str, jpeg: &[u8]) -> Proc {
+    let path = dir.path(name);
+    std::fs::write(&path, jpeg).unwrap();
+    sender(port, &["--source", &format!("files:{}", path.display()), "--fps", "5", "--loop", "--quiet"])
+}
+
+/// Waits until the screen shows something other than the black background.
+fn wait_for_picture(x: &Xvfb, secs: u64) -> (Rgb, (usize, usize, usize, usize)) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let shot = x.screenshot();
+        if let Some(b) = shot.bright_box() {
+            return (shot, b);
+        }
+        assert!(Instant::now() < deadline, "the screen stayed black for {secs} s");
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Compares each quadrant's mean colour on screen with the decoded original.
+fn assert_shows_quadrants(shot: &Rgb, (x0, y0, x1, y1): (usize, usize, usize, usize), original: &Rgb) {
+    let (w, h) = (x1 - x0, y1 - y0);
+    // Scaled to fit with the aspect ratio kept: 4:3 in, 4:3 out.
+    let aspect = (w as f64 / h as f64) / (original.width as f64 / original.height as f64);
+    assert!((aspect - 1.0).abs() < 0.02, "picture on screen is {w}x{h}, not 4:3");
+    let mut worst: f64 = 0.0;
+    for (qx, qy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+        // The middle 60% of each quadrant, in screen and in picture coordinates.
+        let inner = |size: usize, q: usize| (size * (5 * q + 1) / 10, size * (5 * q + 4) / 10);
+        let ((sx0, sx1), (sy0, sy1)) = (inner(w, qx), inner(h, qy));
+        let ((px0, px1), (py0, py1)) = (inner(original.width, qx), inner(original.height, qy));
+        let on_screen = shot.mean(x0 + sx0, y0 + sy0, x0 + sx1, y0 + sy1);
+        let expected = original.mean(px0, py0, px1, py1);
+        let d = colour_distance(on_screen, expected);
+        eprintln!("quadrant ({qx},{qy}): screen {on_screen:.1?} vs decoded JPEG {expected:.1?}: {d:.2} levels");
+        worst = worst.max(d);
+    }
+    eprintln!("largest difference: {worst:.2} levels");
+    assert!(worst <= 6.0, "the window does not show the sent picture (off by {worst:.1} levels)");
+}
+
+#[test]
+fn display_window_shows_the_sent_picture_under_xvfb() {
+    let x = Xvfb::start(1024, 768);
+    let dir = TempDir::new("display");
+    let original = quadrants(320, 240);
+    let jpeg = original.to_jpeg(90);
+    let decoded = Rgb::from_jpeg(&jpeg);
+    let port = free_port();
+    let recv = Proc::spawn(
+        Command::new(bin("cam-recv")).args(["--listen", &format!("127.0.0.1:{port}"), "--display"]).envs(x.env()),
+    );
+    recv.wait_for("listening on", 10);
+    assert_eq!(x.screenshot().bright_box(), None, "the screen should be black before the first frame");
+    let started = Instant::now();
+    let _send = send_loop(port, &dir, "quad.jpg", &jpeg);
+    let line = recv.wait_for("first picture", 10);
+    eprintln!("first picture line {:.0} ms after cam-send started: {line}", started.elapsed().as_secs_f64() * 1e3);
+    let (shot, bright) = wait_for_picture(&x, 10);
+    eprintln!(
+        "picture on screen at {bright:?}, {:.0} ms after cam-send started",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    assert_shows_quadrants(&shot, bright, &decoded);
+}
+
+#[test]
+fn display_without_an_x_display_is_a_one_line_error_at_start() {
+    let out = run(Command::new(bin("cam-recv"))
+        .args(["--listen", "127.0.0.1:0", "--display"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
+    assert!(stderr.contains("--display needs an X display: DISPLAY is not set"), "{stderr}");
+    assert!(!stderr.contains("listening on"), "{stderr}");
+}
+
+#[test]
+fn esc_in_the_only_window_ends_the_receiver_with_status_0() {
+    need_tool("xdotool", "xdotool");
+    let x = Xvfb::start(800, 600);
+    let dir = TempDir::new("display-esc");
+    let port = free_port();
+    let mut recv = Proc::spawn(
+        Command::new(bin("cam-recv")).args(["--listen", &format!("127.0.0.1:{port}"), "--display"]).envs(x.env()),
+    );
+    recv.wait_for("listening on", 10);
+    let _send = send_loop(port, &dir, "quad.jpg", &quadrants(160, 120).to_jpeg(90));
+    recv.wait_for("first picture", 10);
+    press_escape(&x);
+    let status = recv.wait(10);
+    assert!(status.success(), "cam-recv exited with {status}");
+    assert!(recv.err().iter().any(|l| l.contains("window closed; it was the only sink")), "{:?}", recv.err());
+}
+
+#[test]
+fn esc_with_other_sinks_closes_only_the_window() {
+    need_tool("xdotool", "xdotool");
+    let x = Xvfb::start(800, 600);
+    let dir = TempDir::new("display-esc-http");
+    let (recv, port, http) = http_receiver(&x.env(), &["--display"]);
+    let _send = send_loop(port, &dir, "quad.jpg", &quadrants(160, 120).to_jpeg(90));
+    recv.wait_for("first picture", 10);
+    press_escape(&x);
+    recv.wait_for("window closed; --display stopped, receiving goes on", 10);
+    thread::sleep(Duration::from_millis(500));
+    assert_eq!(http_get(http, "/snapshot.jpg").status, 200, "the web view should still serve");
+}
+
+#[test]
+fn display_http_and_record_run_together() {
+    let x = Xvfb::start(1024, 768);
+    let dir = TempDir::new("display-all");
+    let record = dir.path("out.mjpeg");
+    let original = quadrants(320, 240);
+    let jpeg = original.to_jpeg(90);
+    let (mut recv, port, http) = http_receiver(&x.env(), &["--display", "--record", record.to_str().unwrap()]);
+    let mut send = sender(
+        port,
+        &["--source", &format!("files:{}", write(&dir, "q.jpg", &jpeg)), "--fps", "10", "--loop", "--frames", "20"],
+    );
+    let mut parts = mjpeg_stream(http);
+    let part = parts.next_part().expect("a part from the web view");
+    assert_eq!(part.body, jpeg, "the web view sends the JPEG exactly as received");
+    let (shot, bright) = wait_for_picture(&x, 10);
+    assert_shows_quadrants(&shot, bright, &Rgb::from_jpeg(&jpeg));
+    assert!(send.wait(20).success());
+    recv.wait_for("summary:", 10);
+    let recorded = std::fs::read(&record).unwrap();
+    assert_eq!(recorded.len(), jpeg.len() * 20, "--record got every frame");
+    recv.signal("TERM");
+    assert!(recv.wait(10).success(), "cam-recv should exit 0 on SIGTERM with a viewer and a window open");
+}
+
+/// Focuses the cam-recv window and presses Esc as a person would (held for 100 ms).
+fn press_escape(x: &Xvfb) {
+    let out = run(Command::new("xdotool").args(["search", "--onlyvisible", "--name", "cam-recv"]).envs(x.env()));
+    let window = String::from_utf8_lossy(&out.stdout).lines().next().expect("the cam-recv window").to_string();
+    let out = run(Command::new("xdotool")
+        .args(["windowfocus", "--sync", &window, "keydown", "Escape", "sleep", "0.1", "keyup", "Escape"])
+        .envs(x.env()));
+    assert!(out.status.success(), "xdotool: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn write(dir: &TempDir, name: &str, data: &[u8]) -> String {
+    let path = dir.path(name);
+    std::fs::write(&path, data).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn h264_stream_says_so_in_the_window_title() {
+    need_tool("xdotool", "xdotool");
+    let x = Xvfb::start(800, 600);
+    let port = free_port();
+    let recv = Proc::spawn(
+        Command::new(bin("cam-recv")).args(["--listen", &format!("127.0.0.1:{port}"), "--display"]).envs(x.env()),
+    );
+    recv.wait_for("listening on", 10);
+    let _send = sender(port, &["--source", "test", "--codec", "h264", "--fps", "10", "--quiet"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out =
+            run(Command::new("xdotool").args(["search", "--name", "H.264 streams cannot be shown"]).envs(x.env()));
+        if out.status.success() && !out.stdout.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the window title never said H.264 cannot be shown");
+        thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -1,0 +1,338 @@
+//! `cam-recv --http`: the web view, driven by the real binaries and looked at
+//! with raw HTTP, ffmpeg and headless Chromium.
+
+mod common;
+
+use std::{
+    io::Write,
+    net::TcpStream,
+    process::Command,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::*;
+
+/// Writes `pictures` as JPEG files and returns the `files:` source naming them all.
+fn files_source(dir: &TempDir, pictures: &[Vec<u8>]) -> String {
+    for (i, jpeg) in pictures.iter().enumerate() {
+        std::fs::write(dir.path(&format!("pic-{i:02}.jpg")), jpeg).unwrap();
+    }
+    format!("files:{}", dir.path("pic-*.jpg").display())
+}
+
+/// A flat picture of one colour.
+fn flat(colour: [u8; 3]) -> Vec<u8> {
+    Rgb::from_fn(320, 240, |_, _| colour).to_jpeg(90)
+}
+
+/// 640x480 pictures with fine detail, so each JPEG is tens of kilobytes.
+fn detailed(n: usize) -> Vec<Vec<u8>> {
+    (0..n)
+        .map(|k| {
+            let mut seed = 0x9E37_79B9u32.wrapping_mul(k as u32 + 1);
+            Rgb::from_fn(640, 480, |x, y| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let noise = (seed >> 26) as u8;
+                [(x / 3) as u8 ^ noise, ((y / 2) as u8).wrapping_add(noise), (k * 60) as u8 ^ noise]
+            })
+            .to_jpeg(85)
+        })
+        .collect()
+}
+
+fn status(port: u16) -> serde_json::Value {
+    let r = http_get(port, "/status");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    serde_json::from_slice(&r.body)
+        .unwrap_or_else(|e| panic!("/status is not JSON ({e}): {}", String::from_utf8_lossy(&r.body)))
+}
+
+fn wait_until(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !ok() {
+        assert!(Instant::now() < deadline, "{what}: not within {secs} s");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn snapshot_is_503_before_the_first_frame_then_the_newest_jpeg() {
+    let dir = TempDir::new("http-snapshot");
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let before = http_get(http, "/snapshot.jpg");
+    assert_eq!(before.status, 503);
+    let body = String::from_utf8_lossy(&before.body);
+    assert!(body.contains("no picture yet"), "503 body should say why: {body:?}");
+    assert!(before.header("cache-control").unwrap_or_default().contains("no-store"));
+
+    let red = flat([200, 30, 30]);
+    let _send = sender(port, &["--source", &files_source(&dir, std::slice::from_ref(&red)), "--fps", "10", "--loop"]);
+    wait_until("first snapshot", 10, || http_get(http, "/snapshot.jpg").status == 200);
+    let after = http_get(http, "/snapshot.jpg");
+    assert_eq!(after.header("content-type"), Some("image/jpeg"));
+    assert!(after.header("cache-control").unwrap_or_default().contains("no-store"));
+    assert_eq!(after.body, red, "the snapshot is the frame exactly as sent");
+}
+
+#[test]
+fn status_reports_sender_frames_rates_viewers_and_kind() {
+    let dir = TempDir::new("http-status");
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let idle = status(http);
+    assert_eq!(idle["sender_connected"], false);
+    assert_eq!(idle["peer"], serde_json::Value::Null);
+    assert_eq!(idle["frames"], 0);
+    assert_eq!(idle["viewers"], 0);
+    assert_eq!(idle["viewable"], true);
+
+    let mut send = sender(port, &["--source", &files_source(&dir, &[flat([20, 200, 20])]), "--fps", "20", "--loop"]);
+    let _viewer = mjpeg_stream(http);
+    let _viewer2 = mjpeg_stream(http);
+    thread::sleep(Duration::from_millis(2500));
+    let live = status(http);
+    eprintln!("/status while streaming: {live}");
+    assert_eq!(live["sender_connected"], true);
+    assert!(live["peer"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert_eq!(live["kind"], "jpeg");
+    assert_eq!((live["width"].as_u64(), live["height"].as_u64()), (Some(320), Some(240)));
+    assert!(live["frames"].as_u64().unwrap() >= 30, "frames {}", live["frames"]);
+    let fps = live["fps"].as_f64().unwrap();
+    assert!((15.0..=25.0).contains(&fps), "fps {fps}");
+    assert!(live["kbps"].as_f64().unwrap() > 0.0);
+    assert_eq!(live["viewers"], 2);
+    assert_eq!(live["note"], serde_json::Value::Null);
+
+    send.signal("TERM");
+    send.wait(10);
+    wait_until("sender_connected false after the sender stopped", 10, || status(http)["sender_connected"] == false);
+}
+
+#[test]
+fn stream_headers_forbid_caching_and_buffering() {
+    let (_recv, _port, http) = http_receiver(&[], &[]);
+    let (status, headers, _body) = http_open(http, "/stream.mjpg");
+    assert_eq!(status, 200);
+    let get = |n: &str| headers.iter().find(|(h, _)| h == n).map(|(_, v)| v.as_str());
+    assert_eq!(get("content-type"), Some("multipart/x-mixed-replace; boundary=camwireframe"));
+    assert_eq!(get("cache-control"), Some("no-store, no-cache, must-revalidate, max-age=0"));
+    assert_eq!(get("pragma"), Some("no-cache"));
+    assert_eq!(get("expires"), Some("0"));
+    assert_eq!(get("connection"), Some("close"));
+    assert_eq!(get("x-accel-buffering"), Some("no"));
+    let page = http_get(http, "/");
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(html.contains("<img id=\"live\" src=\"/stream.mjpg\""), "{html}");
+    assert!(html.contains("name=\"viewport\""), "usable on a phone: {html}");
+    assert!(page.header("cache-control").unwrap_or_default().contains("no-store"));
+}
+
+#[test]
+fn viewers_stay_connected_across_a_sender_restart() {
+    let dir = TempDir::new("http-restart");
+    let (red, blue) = (flat([200, 30, 30]), flat([30, 30, 200]));
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let mut parts = mjpeg_stream(http);
+    let red_dir = TempDir::new("http-restart-red");
+    let mut first =
+        sender(port, &["--source", &files_source(&red_dir, std::slice::from_ref(&red)), "--fps", "10", "--loop"]);
+    assert_eq!(parts.next_part().unwrap().body, red);
+    first.signal("TERM");
+    first.wait(10);
+    let _second =
+        sender(port, &["--source", &files_source(&dir, std::slice::from_ref(&blue)), "--fps", "10", "--loop"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let part = parts.next_part().expect("the same connection keeps delivering parts");
+        if part.body == blue {
+            break;
+        }
+        assert_eq!(part.body, red, "only the two pictures were sent");
+        assert!(Instant::now() < deadline, "the new sender's picture never arrived on the open connection");
+    }
+}
+
+#[test]
+fn ffmpeg_reads_the_stream_as_input() {
+    need_tool("ffmpeg", "ffmpeg");
+    let dir = TempDir::new("http-ffmpeg");
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let _send = sender(port, &["--source", &files_source(&dir, &detailed(3)), "--fps", "30", "--loop"]);
+    for format in ["mjpeg", "mpjpeg"] {
+        let out = run(Command::new("ffmpeg")
+            .args(["-hide_banner", "-v", "error", "-f", format, "-i"])
+            .arg(format!("http://127.0.0.1:{http}/stream.mjpg"))
+            .args(["-frames:v", "30", "-f", "null", "-"]));
+        assert!(out.status.success(), "ffmpeg -f {format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "ffmpeg -f {format} complained: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// Counts the parts each viewer receives while `counting` is set; checks every part.
+fn spawn_viewers(
+    http: u16,
+    n: usize,
+    pictures: &Arc<Vec<Vec<u8>>>,
+    counting: &Arc<AtomicBool>,
+    stop: &Arc<AtomicBool>,
+) -> Vec<thread::JoinHandle<Result<u64, String>>> {
+    (0..n)
+        .map(|_| {
+            let (pictures, counting, stop) = (pictures.clone(), counting.clone(), stop.clone());
+            thread::spawn(move || {
+                let mut parts = mjpeg_stream(http);
+                let mut counted = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let part = parts.next_part()?;
+                    if !pictures.contains(&part.body) {
+                        return Err(format!("a part of {} bytes is none of the JPEGs sent", part.body.len()));
+                    }
+                    if counting.load(Ordering::SeqCst) {
+                        counted += 1;
+                    }
+                }
+                Ok(counted)
+            })
+        })
+        .collect()
+}
+
+/// Counts parts per viewer over `secs`, against the frames the receiver got meanwhile.
+fn measure(http: u16, viewers: usize, pictures: &Arc<Vec<Vec<u8>>>, secs: f64) -> (u64, Vec<u64>) {
+    let (counting, stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+    let handles = spawn_viewers(http, viewers, pictures, &counting, &stop);
+    wait_until("every viewer connected", 20, || status(http)["viewers"].as_u64().unwrap() >= viewers as u64);
+    thread::sleep(Duration::from_millis(500));
+    let before = status(http)["frames"].as_u64().unwrap();
+    counting.store(true, Ordering::SeqCst);
+    thread::sleep(Duration::from_secs_f64(secs));
+    counting.store(false, Ordering::SeqCst);
+    let after = status(http)["frames"].as_u64().unwrap();
+    stop.store(true, Ordering::SeqCst);
+    let counts = handles.into_iter().map(|h| h.join().unwrap().unwrap_or_else(|e| panic!("viewer: {e}"))).collect();
+    (after - before, counts)
+}
+
+#[test]
+fn fifty_viewers_get_the_stream_and_a_stalled_viewer_slows_no_one() {
+    let dir = TempDir::new("http-fanout");
+    let pictures = Arc::new(detailed(3));
+    let sizes: Vec<usize> = pictures.iter().map(Vec::len).collect();
+    for jpeg in pictures.iter() {
+        Rgb::from_jpeg(jpeg); // every picture sent is a valid JPEG
+    }
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let _send = sender(port, &["--source", &files_source(&dir, &pictures), "--fps", "30", "--loop", "--quiet"]);
+    wait_until("frames arriving", 10, || status(http)["frames"].as_u64().unwrap() > 10);
+
+    let secs = 3.0;
+    let (sent, counts) = measure(http, 50, &pictures, secs);
+    let report = |label: &str, sent: u64, counts: &[u64]| {
+        let min = *counts.iter().min().unwrap();
+        let mean = counts.iter().sum::<u64>() as f64 / counts.len() as f64;
+        eprintln!(
+            "{label}: receiver got {sent} frames in {secs} s ({:.1} fps); per viewer min {min} mean {mean:.1} \
+             ({:.1} fps min) [JPEGs of {sizes:?} bytes]",
+            sent as f64 / secs,
+            min as f64 / secs
+        );
+        assert!(min as f64 >= 0.8 * sent as f64, "{label}: a viewer got {min} of {sent} frames");
+    };
+    report("50 viewers", sent, &counts);
+
+    // A viewer that asks for the stream and never reads; its socket buffers fill up.
+    let mut stalled = TcpStream::connect(("127.0.0.1", http)).unwrap();
+    write!(stalled, "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    thread::sleep(Duration::from_secs(3));
+    let (sent, counts) = measure(http, 50, &pictures, secs);
+    report("50 viewers + 1 stalled", sent, &counts);
+    drop(stalled);
+}
+
+#[test]
+fn chromium_shows_the_live_picture_and_a_new_one_after_the_sender_restarts() {
+    need_tool("chromium", "chromium");
+    need_tool("convert", "imagemagick");
+    let dir = TempDir::new("http-chromium");
+    let profile = TempDir::new("chromium-profile");
+    let (red, blue) = ([210, 40, 40], [40, 70, 210]);
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let screenshot = |name: &str| {
+        let png = dir.path(name);
+        let out = run(Command::new("chromium")
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            .arg(format!("--user-data-dir={}", profile.0.display()))
+            .arg(format!("--screenshot={}", png.display()))
+            .args(["--window-size=800,600", "--virtual-time-budget=3000"])
+            .arg(format!("http://127.0.0.1:{http}/")));
+        assert!(png.exists(), "chromium wrote no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+        let shot = Rgb::from_file(&png);
+        let (r, b) = (shot.count_near(red, 12), shot.count_near(blue, 12));
+        eprintln!("{}: {r} red pixels, {b} blue pixels", png.display());
+        (r, b)
+    };
+
+    let (red_dir, blue_dir) = (TempDir::new("chromium-red"), TempDir::new("chromium-blue"));
+    let mut first = sender(port, &["--source", &files_source(&red_dir, &[flat(red)]), "--fps", "10", "--loop"]);
+    wait_until("a frame", 10, || http_get(http, "/snapshot.jpg").status == 200);
+    let (r, b) = screenshot("first.png");
+    // The picture is 320x240 = 76800 pixels, shown at its size.
+    assert!(r > 60_000 && b == 0, "the first load should show the red picture ({r} red, {b} blue)");
+
+    first.signal("TERM");
+    first.wait(10);
+    let _second = sender(port, &["--source", &files_source(&blue_dir, &[flat(blue)]), "--fps", "10", "--loop"]);
+    wait_until("the blue frame", 10, || http_get(http, "/snapshot.jpg").body == flat(blue));
+    let (r, b) = screenshot("second.png");
+    assert!(
+        b > 60_000 && r == 0,
+        "the second load (same profile) should show the new blue picture, not a cached one ({r} red, {b} blue)"
+    );
+}
+
+#[test]
+fn http_port_in_use_is_a_one_line_error_at_start() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let http = taken.local_addr().unwrap().port();
+    let out =
+        run(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--http", &format!("127.0.0.1:{http}")]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("cam-recv:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains(&format!("--http 127.0.0.1:{http}: cannot listen")), "{stderr}");
+    assert!(!stderr.contains("listening on"), "{stderr}");
+}
+
+#[test]
+fn http_accepts_port_only_and_colon_port_forms() {
+    for form in ["{p}", ":{p}"] {
+        let p = free_port();
+        let arg = form.replace("{p}", &p.to_string());
+        let recv = Proc::spawn(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--http", &arg]));
+        recv.wait_for("web view on", 10);
+        assert_eq!(http_get(p, "/status").status, 200, "--http {arg}");
+    }
+}
+
+#[test]
+fn h264_stream_is_reported_as_not_viewable_yet() {
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let _send = sender(port, &["--source", "test", "--codec", "h264", "--fps", "10", "--quiet"]);
+    wait_until("the H.264 stream in /status", 10, || status(http)["kind"] == "h264");
+    let s = status(http);
+    assert_eq!(s["viewable"], false);
+    assert!(s["note"].as_str().unwrap().contains("H.264 streams cannot be shown here yet"), "{s}");
+    let snap = http_get(http, "/snapshot.jpg");
+    assert_eq!(snap.status, 503);
+    assert!(String::from_utf8_lossy(&snap.body).contains("H.264"), "the 503 body should say why");
+    let page = String::from_utf8_lossy(&http_get(http, "/").body).into_owned();
+    assert!(page.contains("s.note"), "the page shows /status's note");
+}

@@ -11,6 +11,7 @@
 //! line and passes a shutdown token.
 
 pub mod cli;
+pub mod decode;
 pub mod frame;
 mod input;
 pub mod sink;

@@ -2,13 +2,25 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use camwire_sender::{cli::Args, init_logging, run, shutdown_on_signals};
+use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
     init_logging(args.quiet, args.verbose);
+    if args.list_cameras {
+        return match camwire_sender::source::list_cameras() {
+            Ok(list) => {
+                print!("{list}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("cam-send: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match args.into_config() {
         Ok(config) => config,
         Err(e) => {

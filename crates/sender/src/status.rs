@@ -76,11 +76,7 @@ impl StatusLine {
         let fps = (s.frames - self.last_frames) as f64 / dt.as_secs_f64();
         let kbps = (s.bytes - self.last_bytes) as f64 * 8.0 / 1000.0 / dt.as_secs_f64();
         let state = if connected { "streaming" } else { "waiting for receiver" };
-        let _ = write!(
-            std::io::stderr(),
-            "\r\x1b[K{state}: {} frames  {fps:.1} fps  {kbps:.0} kbit/s",
-            s.frames
-        );
+        let _ = write!(std::io::stderr(), "\r\x1b[K{state}: {} frames  {fps:.1} fps  {kbps:.0} kbit/s", s.frames);
         (self.last, self.last_frames, self.last_bytes, self.drawn) = (Instant::now(), s.frames, s.bytes, true);
     }
 

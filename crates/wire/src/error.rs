@@ -8,7 +8,9 @@ use std::io;
 pub enum WireError {
     /// A length prefix announced more bytes than the configured limit. Raised
     /// from the 4 header bytes alone, before anything is allocated.
-    #[error("frame length {len} bytes exceeds the limit of {max} bytes (raise it with --max-frame if the sender is right)")]
+    #[error(
+        "frame length {len} bytes exceeds the limit of {max} bytes (raise it with --max-frame if the sender is right)"
+    )]
     FrameTooLarge {
         /// The length the peer announced.
         len: u64,

@@ -15,13 +15,21 @@
 //! - [`BlockingFrameReader`], [`BlockingFrameWriter`]: the same over `std::io`.
 //! - [`PayloadKind`], [`jpeg_dimensions`]: what a payload is, without decoding it.
 //! - [`MjpegSplitter`]: unframed MJPEG bytes to whole JPEGs.
+//! - [`AnnexBSplitter`]: an unframed H.264 Annex-B stream to access units;
+//!   [`nal_units`], [`NalType`], [`is_idr_access_unit`], [`has_parameter_sets`]
+//!   to look inside one.
 
+mod annexb;
 mod blocking;
 mod codec;
 mod error;
 mod kind;
 mod mjpeg;
+pub mod stamp;
 
+pub use annexb::{
+    first_mb_in_slice, has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits,
+};
 pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
 pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message};
 pub use error::WireError;

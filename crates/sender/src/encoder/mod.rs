@@ -1,10 +1,12 @@
 //! Encoders turn I420 pictures into payloads.
 
+mod h264;
 mod jpeg;
 
 use anyhow::Result;
 use bytes::Bytes;
 
+pub use h264::{H264Encoder, H264Settings, ParameterSets};
 pub use jpeg::JpegEncoder;
 
 use crate::{source::YuvFrame, Codec, Config};
@@ -20,5 +22,8 @@ pub trait Encoder: Send {
 pub fn create(config: &Config) -> Result<Box<dyn Encoder>> {
     Ok(match config.codec {
         Codec::Jpeg { quality } => Box::new(JpegEncoder::new(quality)?),
+        Codec::H264 { bitrate, keyframe_interval } => {
+            Box::new(H264Encoder::new(H264Settings { bitrate, keyframe_interval, fps: config.fps })?)
+        }
     })
 }

@@ -1,5 +1,10 @@
 //! The TCP output: connect (or keep trying, with `--retry`), write frames,
 //! reconnect when the connection drops, and always end with the terminator.
+//! With `--raw` the payloads go out bare, without length prefixes or terminator.
+//!
+//! After a reconnect nothing is sent until a keyframe: the encoder is asked
+//! for one, and frames already on their way are dropped until it arrives, so
+//! an H.264 receiver always restarts on an IDR with SPS and PPS.
 
 use std::{
     sync::{atomic::Ordering, Arc},
@@ -7,8 +12,9 @@ use std::{
 };
 
 use anyhow::{bail, Result};
-use camwire_wire::FrameWriter;
-use tokio::{net::TcpStream, sync::mpsc, time::sleep};
+use bytes::Bytes;
+use camwire_wire::{FrameWriter, WireError};
+use tokio::{io::AsyncWriteExt, net::TcpStream, sync::mpsc, time::sleep};
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
@@ -45,19 +51,52 @@ enum Stop {
     Interrupted,
 }
 
-type Conn = FrameWriter<TcpStream>;
+/// A connection to the receiver.
+enum Conn {
+    /// Length-prefixed frames, ended by the terminator.
+    Framed(FrameWriter<TcpStream>),
+    /// The bare payloads, one after the other (`--raw`).
+    Raw(TcpStream),
+}
 
-async fn connect(to: &str, max_frame: usize) -> std::io::Result<Conn> {
-    let stream = TcpStream::connect(to).await?;
+impl Conn {
+    /// Writes one payload and flushes it to the socket.
+    async fn send(&mut self, payload: Bytes) -> Result<(), WireError> {
+        match self {
+            Self::Framed(w) => w.send(payload).await,
+            Self::Raw(s) => Ok(s.write_all(&payload).await?),
+        }
+    }
+
+    /// Ends the stream: the terminator when framed, a clean close when raw.
+    /// Returns whether a terminator was written.
+    async fn finish(&mut self) -> Result<bool, WireError> {
+        match self {
+            Self::Framed(w) => w.finish().await.map(|()| true),
+            Self::Raw(s) => {
+                s.shutdown().await?;
+                Ok(false)
+            }
+        }
+    }
+}
+
+async fn connect(config: &Config) -> std::io::Result<Conn> {
+    let stream = TcpStream::connect(&config.to).await?;
     stream.set_nodelay(true)?;
-    Ok(FrameWriter::new(stream, max_frame))
+    Ok(if config.raw { Conn::Raw(stream) } else { Conn::Framed(FrameWriter::new(stream, config.max_frame)) })
 }
 
 /// Connects, or with `retry` keeps trying until connected or `stop` fires.
-async fn connect_until(config: &Config, stop: &CancellationToken, status: &mut StatusLine, s: &Summary) -> Result<Option<Conn>> {
+async fn connect_until(
+    config: &Config,
+    stop: &CancellationToken,
+    status: &mut StatusLine,
+    s: &Summary,
+) -> Result<Option<Conn>> {
     let mut backoff = Backoff::default();
     loop {
-        match connect(&config.to, config.max_frame).await {
+        match connect(config).await {
             Ok(conn) => return Ok(Some(conn)),
             Err(e) if !config.retry => {
                 bail!("cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)", config.to)
@@ -103,8 +142,10 @@ pub async fn stream(
         println!("{s}");
         return Ok(s);
     };
-    info!("streaming to {}", config.to);
+    info!("streaming to {}{}", config.to, if config.raw { " (raw, unframed)" } else { "" });
     let mut conn = Some(conn);
+    // Set after a reconnect: drop frames until a keyframe (the first frame of a run is one).
+    let mut need_keyframe = false;
     let stop_reason = loop {
         let frame = tokio::select! {
             biased;
@@ -115,10 +156,11 @@ pub async fn stream(
             },
         };
         let Some(c) = conn.as_mut() else { unreachable!("connected") };
-        if flags.want_keyframe.load(Ordering::Relaxed) && !frame.keyframe {
+        if need_keyframe && !frame.keyframe {
             s.dropped += 1;
             continue;
         }
+        need_keyframe &= !frame.keyframe;
         let len = frame.data.len() as u64;
         let sent = tokio::select! {
             r = c.send(frame.data) => r,
@@ -140,7 +182,6 @@ pub async fn stream(
             Err(e) if config.retry => {
                 status.clear();
                 warn!("connection to {} lost ({e}); reconnecting", config.to);
-                flags.want_keyframe.store(true, Ordering::Relaxed);
                 // Frames captured while disconnected are stale: drop them.
                 let snapshot = s.clone();
                 let reconnect = connect_until(config, &stop, &mut status, &snapshot);
@@ -156,6 +197,10 @@ pub async fn stream(
                         s.reconnects += 1;
                         info!("reconnected to {}", config.to);
                         conn = Some(c);
+                        // Asked for now, not at the loss: a keyframe encoded while
+                        // reconnecting would have been dropped as stale.
+                        need_keyframe = true;
+                        flags.want_keyframe.store(true, Ordering::Relaxed);
                     }
                     None => {
                         conn = None;
@@ -172,7 +217,7 @@ pub async fn stream(
     status.clear();
     if let Some(mut c) = conn {
         match c.finish().await {
-            Ok(()) => s.terminated = true,
+            Ok(terminated) => s.terminated = terminated,
             Err(e) => warn!("could not write the end-of-stream terminator: {e}"),
         }
     }

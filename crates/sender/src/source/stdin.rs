@@ -30,12 +30,9 @@ impl<R: Read + Send> StdinSource<R> {
 impl<R: Read + Send> Source for StdinSource<R> {
     fn next_frame(&mut self) -> Result<Option<(Captured, SystemTime)>> {
         loop {
-            let frame = if self.eof {
-                self.splitter.decode_eof(&mut self.buf)
-            } else {
-                self.splitter.decode(&mut self.buf)
-            }
-            .context("splitting the MJPEG stream on standard input")?;
+            let frame =
+                if self.eof { self.splitter.decode_eof(&mut self.buf) } else { self.splitter.decode(&mut self.buf) }
+                    .context("splitting the MJPEG stream on standard input")?;
             if let Some(frame) = frame {
                 return Ok(Some((Captured::Encoded(frame), SystemTime::now())));
             }

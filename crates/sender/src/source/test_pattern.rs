@@ -73,8 +73,8 @@ impl TestPatternSource {
             vrow.copy_from_slice(&self.v_row[cshift..cshift + cw]);
         }
         // A white box bouncing across the lower half.
-        let size = (h / 6).max(2) & !1;
-        let span = (w - size).max(1);
+        let size = (h / 6).clamp(2, w) & !1;
+        let span = w.saturating_sub(size).max(1);
         let travel = (n as usize * 8) % (2 * span);
         let x0 = if travel < span { travel } else { 2 * span - travel } & !1;
         let y0 = (h * 2 / 3).min(h - size) & !1;

@@ -1,0 +1,3 @@
+//! Decoders for payloads that are not JPEG.
+
+pub mod h264;

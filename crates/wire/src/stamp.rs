@@ -1,0 +1,219 @@
+//! Capture timestamps carried inside the payload, invisible to decoders, so
+//! the wire format does not change and every classic peer keeps working.
+//!
+//! A stamp is the capture time in microseconds since the Unix epoch (UTC).
+//!
+//! - **JPEG**: a COM segment (`FF FE`) placed after SOI and any leading
+//!   APP0/APP1 segment (so JFIF and EXIF stay where readers look for them),
+//!   holding the ASCII text `camwire capture_us=<decimal>`.
+//! - **H.264**: an SEI NAL unit (type 6) with one `user_data_unregistered`
+//!   message (payload type 5, 24 bytes): the UUID [`STAMP_UUID`], then the
+//!   time as a big-endian `u64`; then the RBSP trailing bits. It goes in
+//!   front of the access unit's first slice, after AUD/SPS/PPS, with
+//!   emulation-prevention bytes inserted as the standard requires.
+//!
+//! `protocol.md` gives both byte for byte.
+
+use crate::{annexb::nal_units, PayloadKind};
+
+/// The UUID of a camwire SEI stamp: the ASCII bytes `camwire-stamp-v1`.
+pub const STAMP_UUID: [u8; 16] = *b"camwire-stamp-v1";
+
+/// The text in front of the decimal time in a JPEG COM stamp.
+pub const JPEG_STAMP_PREFIX: &[u8] = b"camwire capture_us=";
+
+/// `payload` with a capture stamp added, or `None` if it is neither a JPEG
+/// nor an H.264 access unit with a slice.
+pub fn stamp(payload: &[u8], capture_us: u64) -> Option<Vec<u8>> {
+    match PayloadKind::sniff(payload) {
+        PayloadKind::Jpeg => stamp_jpeg(payload, capture_us),
+        PayloadKind::H264 => stamp_h264(payload, capture_us),
+        PayloadKind::Unknown => None,
+    }
+}
+
+/// The capture stamp of a JPEG or H.264 payload, if it has one.
+pub fn read_stamp(payload: &[u8]) -> Option<u64> {
+    match PayloadKind::sniff(payload) {
+        PayloadKind::Jpeg => read_jpeg_stamp(payload),
+        PayloadKind::H264 => read_h264_stamp(payload),
+        PayloadKind::Unknown => None,
+    }
+}
+
+/// Marker segments of a JPEG up to SOS: `(offset of FF, marker, segment body)`.
+fn jpeg_segments(data: &[u8]) -> impl Iterator<Item = (usize, u8, &[u8])> {
+    let mut i = 2;
+    std::iter::from_fn(move || {
+        while data.get(i) == Some(&0xFF) && data.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        if data.get(i) != Some(&0xFF) {
+            return None;
+        }
+        let marker = *data.get(i + 1)?;
+        if matches!(marker, 0xD8 | 0xD9 | 0xDA | 0x01 | 0xD0..=0xD7) {
+            return None;
+        }
+        let len = u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]) as usize;
+        let body = data.get(i + 4..i + 2 + len.max(2))?;
+        let at = i;
+        i += 2 + len.max(2);
+        Some((at, marker, body))
+    })
+}
+
+fn stamp_jpeg(jpeg: &[u8], capture_us: u64) -> Option<Vec<u8>> {
+    if !jpeg.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    // After SOI and a leading APP0 (JFIF) and/or APP1 (EXIF).
+    let mut at = 2;
+    for (off, marker, body) in jpeg_segments(jpeg) {
+        if off != at || !matches!(marker, 0xE0 | 0xE1) {
+            break;
+        }
+        at = off + 4 + body.len();
+    }
+    let text = format!("{}{capture_us}", std::str::from_utf8(JPEG_STAMP_PREFIX).expect("ascii"));
+    let mut out = Vec::with_capacity(jpeg.len() + 4 + text.len());
+    out.extend_from_slice(&jpeg[..at]);
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&(2 + text.len() as u16).to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(&jpeg[at..]);
+    Some(out)
+}
+
+fn read_jpeg_stamp(jpeg: &[u8]) -> Option<u64> {
+    jpeg_segments(jpeg)
+        .filter(|&(_, marker, _)| marker == 0xFE)
+        .find_map(|(_, _, body)| std::str::from_utf8(body.strip_prefix(JPEG_STAMP_PREFIX)?).ok()?.parse().ok())
+}
+
+/// The SEI NAL unit, with its 4-byte start code, that carries `capture_us`.
+pub fn h264_stamp_nal(capture_us: u64) -> Vec<u8> {
+    let mut rbsp = vec![5u8, 24];
+    rbsp.extend_from_slice(&STAMP_UUID);
+    rbsp.extend_from_slice(&capture_us.to_be_bytes());
+    rbsp.push(0x80);
+    let mut nal = vec![0, 0, 0, 1, 6];
+    let mut zeros = 0;
+    for b in rbsp {
+        if zeros >= 2 && b <= 3 {
+            nal.push(3);
+            zeros = 0;
+        }
+        zeros = if b == 0 { zeros + 1 } else { 0 };
+        nal.push(b);
+    }
+    nal
+}
+
+fn stamp_h264(au: &[u8], capture_us: u64) -> Option<Vec<u8>> {
+    let slice = nal_units(au).find(|nal| nal.first().is_some_and(|h| matches!(h & 0x1F, 1 | 5)))?;
+    // Back up from the slice over its start code (3 bytes, or 4 with a leading zero).
+    let mut at = slice.as_ptr() as usize - au.as_ptr() as usize - 3;
+    if at > 0 && au[at - 1] == 0 {
+        at -= 1;
+    }
+    let sei = h264_stamp_nal(capture_us);
+    let mut out = Vec::with_capacity(au.len() + sei.len());
+    out.extend_from_slice(&au[..at]);
+    out.extend_from_slice(&sei);
+    out.extend_from_slice(&au[at..]);
+    Some(out)
+}
+
+fn read_h264_stamp(au: &[u8]) -> Option<u64> {
+    nal_units(au)
+        .filter(|nal| nal.first().is_some_and(|h| h & 0x1F == 6))
+        .find_map(|nal| sei_stamp(&unescape(&nal[1..])))
+}
+
+/// The camwire stamp among the messages of an SEI RBSP.
+fn sei_stamp(rbsp: &[u8]) -> Option<u64> {
+    let mut i = 0;
+    let read_value = |i: &mut usize| {
+        let mut v = 0usize;
+        loop {
+            let b = *rbsp.get(*i)?;
+            *i += 1;
+            v += b as usize;
+            if b != 0xFF {
+                return Some(v);
+            }
+        }
+    };
+    // Until only the trailing bits (0x80) are left.
+    while rbsp.get(i).is_some_and(|&b| b != 0x80) {
+        let kind = read_value(&mut i)?;
+        let size = read_value(&mut i)?;
+        let body = rbsp.get(i..i + size)?;
+        i += size;
+        if let Some(rest) = body.strip_prefix(&STAMP_UUID[..]).filter(|_| kind == 5) {
+            return Some(u64::from_be_bytes(rest.get(..8)?.try_into().ok()?));
+        }
+    }
+    None
+}
+
+/// Removes emulation-prevention bytes (`00 00 03` -> `00 00`).
+fn unescape(nal: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(nal.len());
+    let mut zeros = 0;
+    for &b in nal {
+        if zeros >= 2 && b == 3 {
+            zeros = 0;
+            continue;
+        }
+        zeros = if b == 0 { zeros + 1 } else { 0 };
+        out.push(b);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JPEG: &[u8] =
+        &[0xFF, 0xD8, 0xFF, 0xE0, 0, 4, b'J', b'F', 0xFF, 0xDB, 0, 3, 7, 0xFF, 0xDA, 0, 2, 1, 2, 0xFF, 0xD9];
+
+    #[test]
+    fn jpeg_stamp_round_trips_and_goes_after_app0() {
+        let stamped = stamp(JPEG, 1_732_270_000_123_456).unwrap();
+        assert_eq!(&stamped[..8], &JPEG[..8], "SOI and APP0 stay first");
+        assert_eq!(&stamped[8..10], &[0xFF, 0xFE]);
+        assert_eq!(read_stamp(&stamped), Some(1_732_270_000_123_456));
+        assert_eq!(read_stamp(JPEG), None);
+    }
+
+    #[test]
+    fn h264_stamp_goes_before_the_first_slice_and_round_trips() {
+        let au = [
+            &[0u8, 0, 0, 1, 9, 0xF0][..],
+            &[0, 0, 0, 1, 0x67, 1, 2],
+            &[0, 0, 0, 1, 0x68, 3],
+            &[0, 0, 1, 0x65, 0x88, 4],
+        ]
+        .concat();
+        for t in [0u64, 1, 0x0000_0300_0000_0001, u64::MAX, 1_732_270_000_123_456] {
+            let stamped = stamp(&au, t).unwrap();
+            assert_eq!(read_stamp(&stamped), Some(t), "time {t:#x}");
+            let types: Vec<u8> = nal_units(&stamped).map(|n| n[0] & 0x1F).collect();
+            assert_eq!(types, [9, 7, 8, 6, 5]);
+        }
+    }
+
+    #[test]
+    fn sei_escapes_zero_runs() {
+        let nal = h264_stamp_nal(0);
+        assert!(!nal[4..].windows(3).any(|w| w[0] == 0 && w[1] == 0 && w[2] <= 2));
+    }
+
+    #[test]
+    fn access_unit_without_a_slice_is_not_stamped() {
+        assert_eq!(stamp(&[0, 0, 0, 1, 0x67, 1], 5), None);
+    }
+}

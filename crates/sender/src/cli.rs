@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, ValueEnum};
 
-use crate::{Codec, Config, SourceSpec};
+use crate::{encoder::H264Settings, Codec, Config, SourceSpec};
 
 const ABOUT: &str = "Stream camera frames to cam-recv (or any classic picamera-recipe receiver) over TCP.";
 
@@ -15,25 +15,34 @@ Stream camera frames to cam-recv (or any classic picamera-recipe receiver) over 
 
 Each frame goes on the wire as a little-endian u32 length followed by the JPEG
 or H.264 bytes; a zero length ends the stream. On Ctrl-C or SIGTERM the sender
-finishes the current frame, writes that terminator and exits 0.";
+finishes the current frame, writes that terminator and exits 0. With --raw the
+bytes go out bare (an Annex-B H.264 stream, or concatenated JPEGs), for players
+and scripts that read a plain stream.";
 
 const EXAMPLES: &str = "\
 Examples:
   cam-send --to 127.0.0.1:8000 --source test --secs 5     moving test pattern, no camera
   cam-send --to pc:8000 --retry                           camera, reconnect whenever the PC comes back
   cam-send --to pc:8000 --source 'files:shots/*.jpg' --loop --fps 10
-  ffmpeg -f lavfi -i testsrc -f mjpeg - | cam-send --to pc:8000 --source stdin";
+  ffmpeg -f lavfi -i testsrc -f mjpeg - | cam-send --to pc:8000 --source stdin
+  cam-send --to pc:8000 --codec h264 --bitrate 2000000    H.264, one IDR a second
+  cam-send --to pc:8000 --codec h264 --raw                bare Annex B, for `ffplay -f h264 tcp://0.0.0.0:8000?listen`
+  rpicam-vid -t 0 --codec h264 --inline -o - | cam-send --to pc:8000 --source stdin --codec h264";
 
 /// Command-line arguments of `cam-send`.
 #[derive(Debug, Parser)]
 #[command(name = "cam-send", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub struct Args {
     /// Receiver to stream to, as HOST:PORT (cam-recv listens on port 8000 by default).
-    #[arg(long, value_name = "HOST:PORT")]
-    pub to: String,
+    #[arg(long, value_name = "HOST:PORT", required_unless_present = "list_cameras")]
+    pub to: Option<String>,
+
+    /// Print the cameras libcamera sees (index, id, model, formats and sizes) and exit.
+    #[arg(long)]
+    pub list_cameras: bool,
 
     /// Where frames come from: `test` (built-in moving pattern), `files:GLOB`
-    /// (JPEG files in name order), `stdin` (an MJPEG byte stream), or
+    /// (JPEG files in name order), `stdin` (an MJPEG or, with `--codec h264`, an Annex-B byte stream), or
     /// `libcamera[:INDEX|:ID]` (a camera; needs the `libcamera` build feature).
     #[arg(long, value_name = "SOURCE", default_value_t = default_source())]
     pub source: String,
@@ -63,9 +72,25 @@ pub struct Args {
     #[arg(long, default_value_t = 30.0)]
     pub fps: f64,
 
-    /// How frames are encoded.
+    /// How frames are encoded. With `--source stdin`, what the input stream is
+    /// (MJPEG, or Annex-B H.264 cut into access units without re-encoding).
     #[arg(long, value_enum, default_value_t = CodecArg::Jpeg)]
     pub codec: CodecArg,
+
+    /// H.264 target bit rate in bits per second (default: about 0.1 bit per
+    /// pixel per frame, e.g. 0.9 Mbit/s at 640x480 and 30 fps).
+    #[arg(long, value_name = "BITS_PER_SEC", value_parser = clap::value_parser!(u32).range(1..))]
+    pub bitrate: Option<u32>,
+
+    /// H.264: an IDR keyframe (with SPS and PPS) every this many frames (default: one per second).
+    #[arg(long, value_name = "FRAMES", value_parser = clap::value_parser!(u32).range(1..))]
+    pub keyframe_interval: Option<u32>,
+
+    /// Write the bare stream (Annex-B H.264, or concatenated JPEGs) with no
+    /// length prefixes and no terminator, for receivers that expect exactly that
+    /// (`ffplay -f h264 tcp://0.0.0.0:8000?listen`, VLC, a socket piped into mplayer).
+    #[arg(long)]
+    pub raw: bool,
 
     /// JPEG quality, 1-100 (4:2:0 chroma subsampling).
     #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(1..=100))]
@@ -97,6 +122,8 @@ fn default_source() -> String {
 pub enum CodecArg {
     /// Baseline JPEG per frame (MJPEG): what the classic recipe sends.
     Jpeg,
+    /// Baseline H.264 (OpenH264), one access unit per frame.
+    H264,
 }
 
 impl Args {
@@ -123,9 +150,16 @@ impl Args {
         if self.loop_files && !matches!(source, SourceSpec::Files(_)) {
             bail!("--loop only applies to --source files:GLOB");
         }
-        check_host_port(&self.to)?;
+        if self.codec != CodecArg::H264 && (self.bitrate.is_some() || self.keyframe_interval.is_some()) {
+            bail!("--bitrate and --keyframe-interval only apply to --codec h264");
+        }
+        if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
+            bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
+        }
+        let to = self.to.context("--to HOST:PORT is required: where cam-recv listens, e.g. --to 192.168.1.20:8000")?;
+        check_host_port(&to)?;
         Ok(Config {
-            to: self.to,
+            to,
             source,
             secs,
             frames: self.frames,
@@ -135,7 +169,16 @@ impl Args {
             fps: self.fps,
             codec: match self.codec {
                 CodecArg::Jpeg => Codec::Jpeg { quality: self.quality },
+                CodecArg::H264 => Codec::H264 {
+                    bitrate: self
+                        .bitrate
+                        .unwrap_or_else(|| H264Settings::default_bitrate(self.width, self.height, self.fps)),
+                    keyframe_interval: self
+                        .keyframe_interval
+                        .unwrap_or_else(|| H264Settings::default_keyframe_interval(self.fps)),
+                },
             },
+            raw: self.raw,
             loop_files: self.loop_files,
             max_frame: self.max_frame,
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),

@@ -53,6 +53,9 @@ pub struct Config {
     pub fps: f64,
     /// How pictures are encoded.
     pub codec: Codec,
+    /// Write the bare payloads (Annex B, concatenated JPEG) without length
+    /// prefixes or terminator, for receivers that expect a raw stream.
+    pub raw: bool,
     /// Repeat a `files:` source.
     pub loop_files: bool,
     /// Largest frame to put on the wire.
@@ -74,6 +77,7 @@ impl Config {
             height: 480,
             fps: 30.0,
             codec: Codec::Jpeg { quality: 80 },
+            raw: false,
             loop_files: false,
             max_frame: camwire_wire::DEFAULT_MAX_FRAME,
             status_line: false,
@@ -117,6 +121,13 @@ pub enum Codec {
     Jpeg {
         /// 1-100.
         quality: u8,
+    },
+    /// Baseline H.264, one Annex-B access unit per frame, SPS and PPS before every IDR.
+    H264 {
+        /// Target bits per second.
+        bitrate: u32,
+        /// An IDR picture every this many frames.
+        keyframe_interval: u32,
     },
 }
 

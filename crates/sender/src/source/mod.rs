@@ -3,20 +3,27 @@
 //! stream), and paces itself to the configured frame rate.
 
 mod files;
+#[cfg(feature = "libcamera")]
+mod libcamera;
 mod stdin;
+mod stdin_h264;
 mod test_pattern;
+mod yuv;
 
 use std::{
     sync::{atomic::Ordering, Arc},
     time::{Duration, Instant, SystemTime},
 };
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+#[cfg(feature = "libcamera")]
+pub use self::libcamera::{list_cameras, LibcameraSource};
 pub use files::FilesSource;
 pub use stdin::StdinSource;
+pub use stdin_h264::H264StdinSource;
 pub use test_pattern::TestPatternSource;
 
 use crate::{encoder::Encoder, Config, EncodedFrame, PipelineFlags, SourceSpec};
@@ -52,6 +59,14 @@ pub enum Captured {
     Picture(YuvFrame),
     /// A payload that goes on the wire as it is.
     Encoded(Bytes),
+    /// An H.264 access unit that goes on the wire as it is; a decoder can
+    /// start on it only if it is a `keyframe` (IDR with SPS and PPS).
+    AccessUnit {
+        /// The access unit in Annex B.
+        data: Bytes,
+        /// Whether it is an IDR access unit with its parameter sets.
+        keyframe: bool,
+    },
 }
 
 /// A producer of frames. `next_frame` blocks (pacing included) and returns
@@ -66,12 +81,26 @@ pub fn open(config: &Config) -> Result<Box<dyn Source>> {
     Ok(match &config.source {
         SourceSpec::Test => Box::new(TestPatternSource::new(config.width, config.height, config.fps)),
         SourceSpec::Files(glob) => Box::new(FilesSource::new(glob, config.fps, config.loop_files)?),
-        SourceSpec::Stdin => Box::new(StdinSource::new(std::io::stdin(), config.max_frame)),
-        SourceSpec::Libcamera(_) => bail!(
-            "this cam-send was built without camera support: rebuild with `cargo build --release --features libcamera` \
-             (needs libcamera-dev and libclang-dev), or use --source test"
-        ),
+        SourceSpec::Stdin => match config.codec {
+            crate::Codec::H264 { .. } => Box::new(H264StdinSource::new(std::io::stdin(), config.max_frame)),
+            crate::Codec::Jpeg { .. } => Box::new(StdinSource::new(std::io::stdin(), config.max_frame)),
+        },
+        #[cfg(feature = "libcamera")]
+        SourceSpec::Libcamera(camera) => Box::new(LibcameraSource::open(camera.as_deref(), config)?),
+        #[cfg(not(feature = "libcamera"))]
+        SourceSpec::Libcamera(_) => anyhow::bail!(NO_CAMERA_SUPPORT),
     })
+}
+
+/// Why a camera cannot be used, and what to do about it.
+#[cfg(not(feature = "libcamera"))]
+const NO_CAMERA_SUPPORT: &str = "this cam-send was built without camera support: rebuild with \
+    `cargo build --release --features libcamera` (needs libcamera-dev and libclang-dev), or use --source test";
+
+/// What `--list-cameras` prints; without the `libcamera` feature, how to get camera support.
+#[cfg(not(feature = "libcamera"))]
+pub fn list_cameras() -> Result<String> {
+    anyhow::bail!(NO_CAMERA_SUPPORT)
 }
 
 /// Runs `source` and `encoder` on their own thread, sending frames to `tx`
@@ -112,6 +141,7 @@ fn capture_loop(
                 EncodedFrame { data, captured_at, keyframe }
             }
             Captured::Encoded(data) => EncodedFrame { data, captured_at, keyframe: true },
+            Captured::AccessUnit { data, keyframe } => EncodedFrame { data, captured_at, keyframe },
         };
         if tx.blocking_send(frame).is_err() {
             return Ok(());

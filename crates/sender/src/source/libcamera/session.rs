@@ -1,0 +1,259 @@
+//! One opened, configured and started camera, and the loop that turns its
+//! completed requests into frames. Lives on the worker thread only.
+
+use std::{
+    sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError},
+    time::{Duration, SystemTime},
+};
+
+use ::libcamera::{
+    camera::ActiveCamera,
+    camera_manager::CameraManager,
+    control::{ControlEntry, ControlList},
+    controls::{FrameDurationLimits, SensorTimestamp},
+    framebuffer::{AsFrameBuffer, FrameMetadataStatus},
+    framebuffer_allocator::{FrameBuffer, FrameBufferAllocator},
+    framebuffer_map::MemoryMappedFrameBuffer,
+    geometry::Size,
+    pixel_format::PixelFormat,
+    request::{Request, RequestStatus, ReuseFlag},
+    stream::{Stream, StreamRole},
+    utils::UniquePtr,
+};
+use anyhow::{anyhow, bail, Context, Result};
+use bytes::Bytes;
+use tracing::{debug, info, warn};
+
+use super::{
+    list::{find_camera, start_manager},
+    Frame,
+};
+use crate::source::{Captured, YuvFrame};
+
+/// Pixel formats by fourcc: the crate's `formats::` constants depend on the
+/// libcamera headers it was built against (0.4's cannot be read by bindgen).
+pub(super) const NV12: PixelFormat = PixelFormat::new(u32::from_le_bytes(*b"NV12"), 0);
+pub(super) const YUV420: PixelFormat = PixelFormat::new(u32::from_le_bytes(*b"YU12"), 0);
+pub(super) const MJPEG: PixelFormat = PixelFormat::new(u32::from_le_bytes(*b"MJPG"), 0);
+/// Linux's errno for "device or resource busy" (libcamera runs on Linux only).
+const EBUSY: i32 = 16;
+
+/// What the user asked of the camera.
+#[derive(Debug)]
+pub(super) struct Settings {
+    pub camera: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    /// The codec is JPEG, so the camera's own MJPEG can go out as it is.
+    pub allow_mjpeg: bool,
+}
+
+/// How to read a completed buffer.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    format: PixelFormat,
+    width: u32,
+    height: u32,
+    stride: usize,
+}
+
+/// A started camera. Field order is drop order: completed requests (and
+/// their buffers) first, then the camera (stopped and released), then the
+/// manager it came from.
+pub(super) struct Session {
+    completed: Receiver<Request>,
+    stream: Stream,
+    layout: Layout,
+    /// Longest wait for a frame before the camera counts as gone.
+    timeout: Duration,
+    id: String,
+    cam: ActiveCamera<'static>,
+    _manager: CameraManager,
+}
+
+impl Session {
+    /// Opens, configures and starts the camera `settings` names, with all its buffers queued.
+    pub fn open(settings: &Settings) -> Result<Self> {
+        let manager = start_manager()?;
+        let camera = find_camera(&manager, settings.camera.as_deref())?;
+        let id = camera.id().to_string();
+        let mut cam = camera.acquire().map_err(|e| match e.raw_os_error() {
+            Some(EBUSY) => anyhow!("camera {id} is busy: another program (rpicam-apps, another cam-send?) is using it"),
+            _ => anyhow!("cannot acquire camera {id}: {e}"),
+        })?;
+        let (layout, stream) = configure(&mut cam, &id, settings)?;
+        let requests =
+            make_requests(&mut cam, &stream).with_context(|| format!("setting up buffers for camera {id}"))?;
+        let completed = cam.subscribe_request_completed();
+        let controls = frame_rate_controls(&cam, settings.fps);
+        cam.start(controls.as_deref()).map_err(|e| anyhow!("cannot start camera {id}: {e}"))?;
+        for req in requests {
+            cam.queue_request(req).map_err(|(_, e)| anyhow!("camera {id} refused a capture request: {e}"))?;
+        }
+        let passthrough = if layout.format == MJPEG { ", passed through as JPEG" } else { "" };
+        info!("camera {id}: {}x{} {} at {} fps{passthrough}", layout.width, layout.height, layout.format, settings.fps);
+        let timeout = Duration::from_secs(5).max(Duration::from_secs_f64(4.0 / settings.fps));
+        Ok(Self { completed, stream, layout, timeout, id, cam, _manager: manager })
+    }
+
+    /// Re-queues every completed buffer at once, and copies out one frame per
+    /// message on `wants` into `frames`. Returns `Ok` when the source is gone,
+    /// an error when the camera fails or stops delivering.
+    pub fn run(&mut self, wants: &Receiver<()>, frames: &SyncSender<Result<Frame>>, pending: &mut usize) -> Result<()> {
+        loop {
+            let mut req = match self.completed.recv_timeout(self.timeout) {
+                Ok(req) => req,
+                Err(RecvTimeoutError::Timeout) => {
+                    bail!("camera {} delivered no frame for {} s", self.id, self.timeout.as_secs())
+                }
+                Err(RecvTimeoutError::Disconnected) => bail!("camera {} stopped", self.id),
+            };
+            loop {
+                match wants.try_recv() {
+                    Ok(()) => *pending += 1,
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return Ok(()),
+                }
+            }
+            if req.status() != RequestStatus::Complete {
+                bail!("camera {} cancelled a capture request: was it unplugged or stopped?", self.id);
+            }
+            let frame = if *pending > 0 { self.frame(&req)? } else { None };
+            req.reuse(ReuseFlag::REUSE_BUFFERS);
+            self.cam
+                .queue_request(req)
+                .map_err(|(_, e)| anyhow!("camera {} refused a capture request: {e}", self.id))?;
+            if let Some(frame) = frame {
+                *pending -= 1;
+                if frames.send(Ok(frame)).is_err() {
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// The frame in a completed request; `None` for a buffer the camera marked bad.
+    fn frame(&self, req: &Request) -> Result<Option<Frame>> {
+        let fb: &MemoryMappedFrameBuffer<FrameBuffer> =
+            req.buffer(&self.stream).context("a completed request came back without its buffer")?;
+        let meta = fb.metadata();
+        if let Some(status) = meta.as_ref().map(|m| m.status()).filter(|s| *s != FrameMetadataStatus::Success) {
+            debug!("camera {}: skipping a frame with status {status:?}", self.id);
+            return Ok(None);
+        }
+        let sensor_ns = req.metadata().get::<SensorTimestamp>().ok().map(|t| t.0);
+        let captured_at = wall_clock(sensor_ns.or_else(|| meta.as_ref().map(|m| m.timestamp() as i64)));
+        let planes = fb.data();
+        let Layout { format, width, height, stride } = self.layout;
+        let captured = if format == MJPEG {
+            let plane =
+                planes.first().with_context(|| format!("camera {} returned a buffer without planes", self.id))?;
+            let used = meta.as_ref().and_then(|m| m.planes().get(0)).map_or(plane.len(), |p| p.bytes_used as usize);
+            Captured::Encoded(Bytes::copy_from_slice(&plane[..used.min(plane.len())]))
+        } else {
+            let y_len = stride * height as usize;
+            let c_stride = if format == NV12 { stride } else { stride / 2 };
+            let c_len = c_stride * height as usize / 2;
+            // Some cameras put all planes in one; split it by the layout.
+            let (y, c1, c2) = match planes.as_slice() {
+                [y, c1, c2, ..] => (*y, *c1, *c2),
+                [y, c] => (*y, *c, &c[c.len().min(c_len)..]),
+                [all] => {
+                    let (y, c) = all.split_at(y_len.min(all.len()));
+                    (y, c, &c[c.len().min(c_len)..])
+                }
+                [] => bail!("camera {} returned a buffer without planes", self.id),
+            };
+            Captured::Picture(if format == NV12 {
+                YuvFrame::from_nv12(width, height, y, stride, c1, stride)?
+            } else {
+                YuvFrame::from_yuv420(width, height, (y, stride), (c1, c2, c_stride))?
+            })
+        };
+        Ok(Some((captured, captured_at)))
+    }
+}
+
+/// Picks a format, applies the size, reports what the camera adjusted.
+fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<(Layout, Stream)> {
+    let mut config = cam
+        .generate_configuration(&[StreamRole::VideoRecording])
+        .with_context(|| format!("camera {id} offers no video stream"))?;
+    let format = {
+        let stream_config = config.get(0).with_context(|| format!("camera {id} offers no video stream"))?;
+        let offered = stream_config.formats().pixel_formats().into_iter().collect::<Vec<_>>();
+        let wanted: &[PixelFormat] = if s.allow_mjpeg { &[MJPEG, NV12, YUV420] } else { &[NV12, YUV420] };
+        let Some(format) = wanted.iter().copied().find(|f| offered.contains(f)) else {
+            let offered: Vec<String> = offered.iter().map(|f| f.to_string()).collect();
+            bail!("camera {id} offers none of NV12, YUV420 or MJPEG (it offers {})", offered.join(", "));
+        };
+        format
+    };
+    {
+        let mut stream_config = config.get_mut(0).expect("checked above");
+        stream_config.set_pixel_format(format);
+        stream_config.set_size(Size { width: s.width, height: s.height });
+    }
+    if config.validate().is_invalid() {
+        bail!("camera {id} cannot deliver {}x{} {format}: see --list-cameras for what it offers", s.width, s.height);
+    }
+    cam.configure(&mut config).map_err(|e| anyhow!("cannot configure camera {id}: {e}"))?;
+    let stream_config = config.get(0).expect("checked above");
+    let Size { width, height } = stream_config.get_size();
+    if (width, height) != (s.width, s.height) {
+        warn!("camera adjusted {}x{} to {width}x{height}", s.width, s.height);
+    }
+    let got = stream_config.get_pixel_format();
+    if got != format {
+        bail!("camera {id} changed the pixel format from {format} to {got}: cam-send reads NV12, YUV420 and MJPEG");
+    }
+    let stream = stream_config.stream().with_context(|| format!("camera {id} has no stream after configuring"))?;
+    Ok((Layout { format, width, height, stride: stream_config.get_stride() as usize }, stream))
+}
+
+/// Maps every buffer of `stream` and attaches each to a request of its own.
+fn make_requests(cam: &mut ActiveCamera<'static>, stream: &Stream) -> Result<Vec<Request>> {
+    let buffers = FrameBufferAllocator::new(cam).alloc(stream).context("allocating buffers")?;
+    let mut requests = Vec::with_capacity(buffers.len());
+    for (i, buffer) in buffers.into_iter().enumerate() {
+        let mapped = MemoryMappedFrameBuffer::new(buffer).context("mapping a buffer")?;
+        let mut req = cam.create_request(Some(i as u64)).context("creating a capture request")?;
+        req.add_buffer(stream, mapped).context("attaching a buffer to a request")?;
+        requests.push(req);
+    }
+    Ok(requests)
+}
+
+/// Asks for exactly `fps` through FrameDurationLimits (min = max), when the camera has that control.
+fn frame_rate_controls(cam: &ActiveCamera<'static>, fps: f64) -> Option<UniquePtr<ControlList>> {
+    if cam.controls().find(FrameDurationLimits::ID).is_err() {
+        debug!("camera {} has no FrameDurationLimits control; frames are only paced", cam.id());
+        return None;
+    }
+    let micros = (1e6 / fps).round() as i64;
+    let mut controls = ControlList::new();
+    controls.set(FrameDurationLimits([micros, micros])).ok()?;
+    Some(controls)
+}
+
+/// The wall-clock time of a sensor timestamp.
+///
+/// libcamera documents SensorTimestamp as CLOCK_BOOTTIME; pipeline handlers
+/// pass V4L2's CLOCK_MONOTONIC through, which only differs by time spent
+/// suspended (never while streaming). Either way, the frame's age is "now on
+/// the monotonic clock minus the timestamp", and its wall-clock time is
+/// `SystemTime::now()` minus that age; a timestamp that is missing, in the
+/// future or over 10 s old (another clock after all) counts as "now".
+fn wall_clock(sensor_ns: Option<i64>) -> SystemTime {
+    let now = SystemTime::now();
+    let Some(sensor_ns) = sensor_ns else { return now };
+    let mono = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    let mono_ns = i128::from(mono.tv_sec) * 1_000_000_000 + i128::from(mono.tv_nsec);
+    let age = mono_ns - i128::from(sensor_ns);
+    tracing::trace!("sensor timestamp {sensor_ns} ns, {age} ns old");
+    match u64::try_from(age) {
+        Ok(age) if age <= 10_000_000_000 => now - Duration::from_nanos(age),
+        _ => now,
+    }
+}

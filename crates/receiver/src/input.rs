@@ -19,7 +19,7 @@ use std::{
 
 use anyhow::Result;
 use bytes::{Bytes, BytesMut};
-use camwire_wire::{Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd, WireError};
+use camwire_wire::{is_idr_access_unit, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd, WireError};
 use futures_util::StreamExt;
 use tokio::{
     io::{AsyncReadExt, Chain},
@@ -179,7 +179,8 @@ async fn handle(sock: TcpStream, peer: SocketAddr, ctx: &Ctx, stop: &Cancellatio
         }
         frames += 1;
         bytes += data.len() as u64;
-        let frame = Frame { seq: frames, keyframe: kind == PayloadKind::Jpeg, kind, data, received_at: SystemTime::now() };
+        let keyframe = kind == PayloadKind::Jpeg || is_idr_access_unit(&data);
+        let frame = Frame { seq: frames, keyframe, kind, data, received_at: SystemTime::now() };
         sinks.frame(frame).await;
         status.tick(peer, frames, bytes);
     };
@@ -237,10 +238,29 @@ fn hex_prefix(data: &[u8]) -> String {
 /// The socket, behind the bytes already read to sniff it.
 type Sock = Chain<Cursor<BytesMut>, TcpStream>;
 
-/// A sender's byte stream: framed (the protocol), or bare MJPEG.
+/// A sender's byte stream: framed (the protocol), or bare MJPEG or H.264.
 enum Input {
     Framed(FrameReader<Sock>),
     RawMjpeg(FramedRead<Sock, MjpegSplitter>),
+    RawH264(FramedRead<Sock, AnnexBSplitter>),
+}
+
+/// What the first bytes of a connection say it is (protocol.md, section 5).
+#[derive(Debug, PartialEq, Eq)]
+enum Sniffed {
+    Framed,
+    RawMjpeg,
+    RawH264,
+}
+
+fn sniff(head: &[u8], max_frame: usize) -> Sniffed {
+    match head {
+        [0xFF, 0xD8, 0xFF, ..] => Sniffed::RawMjpeg,
+        // As a length this is 16 MiB, but a framed payload would start with FF or 00.
+        [0, 0, 0, 1, nal, ..] if !matches!(nal, 0 | 0xFF) => Sniffed::RawH264,
+        [0, 0, 1, ..] if u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize > max_frame => Sniffed::RawH264,
+        _ => Sniffed::Framed,
+    }
 }
 
 impl Input {
@@ -252,12 +272,12 @@ impl Input {
                 break;
             }
         }
-        let raw_mjpeg = head.starts_with(&[0xFF, 0xD8, 0xFF]);
+        let kind = sniff(&head, max_frame);
         let sock = Cursor::new(head).chain(sock);
-        Ok(if raw_mjpeg {
-            Self::RawMjpeg(FramedRead::new(sock, MjpegSplitter::new(max_frame)))
-        } else {
-            Self::Framed(FrameReader::new(sock, max_frame))
+        Ok(match kind {
+            Sniffed::RawMjpeg => Self::RawMjpeg(FramedRead::new(sock, MjpegSplitter::new(max_frame))),
+            Sniffed::RawH264 => Self::RawH264(FramedRead::new(sock, AnnexBSplitter::new(max_frame))),
+            Sniffed::Framed => Self::Framed(FrameReader::new(sock, max_frame)),
         })
     }
 
@@ -268,11 +288,36 @@ impl Input {
     async fn next(&mut self) -> Result<Event, WireError> {
         match self {
             Self::Framed(reader) => reader.next_event().await,
-            Self::RawMjpeg(reader) => match reader.next().await {
-                Some(Ok(frame)) => Ok(Event::Frame(frame)),
-                Some(Err(e)) => Err(e),
-                None => Ok(Event::End(StreamEnd::Closed)),
-            },
+            Self::RawMjpeg(reader) => raw_event(reader.next().await),
+            Self::RawH264(reader) => raw_event(reader.next().await),
         }
+    }
+}
+
+/// A raw stream has no terminator: its end is a close.
+fn raw_event(next: Option<Result<Bytes, WireError>>) -> Result<Event, WireError> {
+    match next {
+        Some(Ok(frame)) => Ok(Event::Frame(frame)),
+        Some(Err(e)) => Err(e),
+        None => Ok(Event::End(StreamEnd::Closed)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_framed_and_raw_streams() {
+        let max = camwire_wire::DEFAULT_MAX_FRAME;
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0], max), Sniffed::RawMjpeg);
+        assert_eq!(sniff(&[0, 0, 0, 1, 0x09, 0xF0], max), Sniffed::RawH264);
+        assert_eq!(sniff(&[0, 0, 0, 1, 0x67], max), Sniffed::RawH264);
+        assert_eq!(sniff(&[0, 0, 1, 0x67, 0x42], max), Sniffed::RawH264);
+        // A framed first frame of exactly 16 MiB: the payload starts with FF or 00.
+        assert_eq!(sniff(&[0, 0, 0, 1, 0xFF, 0xD8], max), Sniffed::Framed);
+        assert_eq!(sniff(&[0, 0, 0, 1, 0x00, 0x00], max), Sniffed::Framed);
+        assert_eq!(sniff(&[0x10, 0x27, 0, 0, 0xFF], max), Sniffed::Framed);
+        assert_eq!(sniff(&[0, 0, 0, 0], max), Sniffed::Framed);
     }
 }

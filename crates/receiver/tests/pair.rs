@@ -299,12 +299,17 @@ fn pipe_feeds_ffmpeg_every_frame() {
 }
 
 #[test]
-fn pipe_mplayer_plays_the_stream_headless() {
-    let (mut recv, port) = Proc::spawn_env_receiver(&[("CAMWIRE_PIPE_EXTRA_ARGS", "-vo null -ao null")], &["--once", "--pipe", "mplayer"]);
+fn pipe_mplayer_decodes_every_frame_headless() {
+    let dir = TempDir::new("mplayer");
+    let md5 = dir.path("frames.md5");
+    let extra = format!("-vo md5sum:outfile={} -ao null", md5.display());
+    let (mut recv, port) =
+        Proc::spawn_env_receiver(&[("CAMWIRE_PIPE_EXTRA_ARGS", &extra)], &["--once", "--pipe", "mplayer"]);
     assert!(sender(port, &["--frames", "30", "--fps", "30"]).wait(20).success());
     assert!(recv.wait(30).success(), "{:?}", recv.err());
     let started = recv.wait_for("--pipe: starting mplayer", 1);
-    assert!(started.contains("format=mjpeg") && started.contains("-vo null"), "{started}");
+    assert!(started.contains("format=mjpeg"), "{started}");
+    assert_eq!(std::fs::read_to_string(&md5).unwrap().lines().count(), 30, "mplayer decoded every frame");
 }
 
 #[test]

@@ -25,6 +25,7 @@ mod codec;
 mod error;
 mod kind;
 mod mjpeg;
+mod sps;
 pub mod stamp;
 
 pub use annexb::{
@@ -35,6 +36,7 @@ pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message};
 pub use error::WireError;
 pub use kind::{jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
+pub use sps::Sps;
 
 /// Bytes in a frame header.
 pub const HEADER_LEN: usize = 4;

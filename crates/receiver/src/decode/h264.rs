@@ -40,7 +40,7 @@ impl H264Decoder {
     pub fn new() -> Result<Self> {
         // Baseline streams have no reordering: each access unit gives its
         // picture at once, so flush after every one.
-        let config = DecoderConfig::new().flush_after_decode(Flush::Flush);
+        let config = DecoderConfig::new().flush_after_decode(Flush::NoFlush);
         let decoder = Decoder::with_api_config(OpenH264API::from_source(), config)
             .context("initialising the OpenH264 decoder")?;
         Ok(Self { decoder })

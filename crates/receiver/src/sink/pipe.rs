@@ -30,7 +30,7 @@ pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
         .map(|s| s.split_whitespace().map(String::from).collect())
         .unwrap_or_default();
     let args: Vec<String> = match cmd.trim() {
-        "mplayer" => vec!["-really-quiet".into(), "-demuxer".into(), "lavf".into(), "-lavfdopts".into(),
+        "mplayer" => vec!["-really-quiet".into(), "-nolirc".into(), "-demuxer".into(), "lavf".into(), "-lavfdopts".into(),
             format!("format={fmt}:probesize=32:analyzeduration=0"), "-benchmark".into(), "-nocache".into()],
         "mpv" => vec!["--no-cache".into(), "--untimed".into(), "--profile=low-latency".into(),
             format!("--demuxer-lavf-format={fmt}"), "--demuxer-lavf-probesize=32".into(), "--demuxer-lavf-analyzeduration=0".into()],
@@ -81,9 +81,12 @@ impl Player {
 pub(super) fn spawn(cmd: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut player: Option<Player> = None;
+        // Each stream starts at a keyframe, so the player never sees H.264 it cannot decode.
+        let mut waiting_for_keyframe = true;
         while let Some(event) = rx.recv().await {
             match event {
-                SinkEvent::Start(_) => {}
+                SinkEvent::Start(_) => waiting_for_keyframe = true,
+                SinkEvent::Frame(frame) if waiting_for_keyframe && !frame.keyframe => {}
                 SinkEvent::End(report) => {
                     if let Some(p) = player.as_mut() {
                         let _ = p.stdin.flush().await;
@@ -91,6 +94,7 @@ pub(super) fn spawn(cmd: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandl
                     let _ = report.send(SinkReport::default());
                 }
                 SinkEvent::Frame(frame) => {
+                    waiting_for_keyframe = false;
                     if player.as_ref().is_some_and(|p| p.kind != frame.kind) {
                         info!("--pipe: the stream changed to {}; restarting the player", frame.kind);
                         player.take().expect("checked").finish(Duration::from_secs(2)).await;

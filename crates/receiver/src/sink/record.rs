@@ -33,10 +33,15 @@ impl RecordSink {
     pub(super) fn spawn(mut self, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
         tokio::task::spawn_blocking(move || {
             let mut written = 0u64;
+            // Each stream is recorded from its first keyframe: a player can
+            // decode H.264 only from an IDR with its parameter sets.
+            let mut waiting_for_keyframe = true;
             while let Some(event) = rx.blocking_recv() {
                 match event {
-                    SinkEvent::Start(_) => {}
+                    SinkEvent::Start(_) => waiting_for_keyframe = true,
+                    SinkEvent::Frame(frame) if waiting_for_keyframe && !frame.keyframe => {}
                     SinkEvent::Frame(frame) => {
+                        waiting_for_keyframe = false;
                         if frame.kind != self.format.kind() {
                             error!(
                                 "--record {}: this stream is {} but the file name says {}; recording stopped \

@@ -5,13 +5,18 @@
 //! through libjpeg-turbo (to YUV planes: all entropy-coded data and every
 //! IDCT, without the colour conversion a display would add), and a decoder
 //! warning such as "premature end of data" makes the frame invalid.
+//! H.264 access units go through OpenH264, one decoder per stream; a stream
+//! that does not open with SPS/PPS and an IDR is reported, and its frames
+//! before the first IDR are invalid (nothing can decode them).
 
 use tokio::{sync::mpsc, task::JoinHandle};
 use turbojpeg::{Decompressor, YuvImage};
 
+use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
+use tracing::warn;
+
 use super::{SinkEvent, SinkReport};
-use crate::frame::Frame;
-use camwire_wire::PayloadKind;
+use crate::{decode::h264::H264Decoder, frame::Frame};
 
 /// Pictures larger than this many pixels are refused rather than decoded:
 /// a hostile header must not make the receiver allocate gigabytes.
@@ -29,7 +34,10 @@ pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
         let mut invalid = 0;
         while let Some(event) = rx.blocking_recv() {
             match event {
-                SinkEvent::Start(_) => invalid = 0,
+                SinkEvent::Start(_) => {
+                    invalid = 0;
+                    verifier.new_stream();
+                }
                 SinkEvent::Frame(frame) => {
                     let line = match verifier.check(&frame) {
                         Ok(ok) => format!("frame {}: {ok}", frame.seq),
@@ -52,12 +60,24 @@ pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
 pub struct Verifier {
     jpeg: Decompressor,
     buf: Vec<u8>,
+    /// The current stream's H.264 decoder, made at its first access unit.
+    h264: Option<H264Decoder>,
+    /// The current stream's latest SPS, and whether an IDR has arrived.
+    sps: Option<Sps>,
+    seen_idr: bool,
+    /// Why the current stream cannot be decoded at all, once known.
+    undecodable: Option<String>,
 }
 
 impl Verifier {
     /// A verifier with its decoders ready.
     pub fn new() -> anyhow::Result<Self> {
-        Ok(Self { jpeg: Decompressor::new()?, buf: Vec::new() })
+        Ok(Self { jpeg: Decompressor::new()?, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None })
+    }
+
+    /// Forgets the previous stream's decoder state.
+    pub fn new_stream(&mut self) {
+        (self.h264, self.sps, self.seen_idr, self.undecodable) = (None, None, false, None);
     }
 
     /// `Ok("640x480 jpeg ok")`, or the reason the frame is invalid.
@@ -67,7 +87,50 @@ impl Verifier {
                 let (w, h) = self.decode_jpeg(&frame.data)?;
                 Ok(format!("{w}x{h} jpeg ok"))
             }
-            other => Err(format!("{other} payloads cannot be verified yet")),
+            PayloadKind::H264 => {
+                let (w, h) = self.decode_h264(frame)?;
+                Ok(format!("{w}x{h} h264 ok{}", if frame.keyframe { " idr" } else { "" }))
+            }
+            PayloadKind::Unknown => Err("neither JPEG nor H.264".into()),
+        }
+    }
+
+    /// Decodes one access unit with the stream's decoder; returns its size.
+    fn decode_h264(&mut self, frame: &Frame) -> Result<(u32, u32), String> {
+        if let Some(reason) = &self.undecodable {
+            return Err(reason.clone());
+        }
+        if let Some(sps) = Sps::find(&frame.data) {
+            if sps.chroma_format_idc != 1 {
+                let chroma = ["4:0:0", "4:2:0", "4:2:2", "4:4:4"].get(sps.chroma_format_idc as usize).unwrap_or(&"?");
+                return Err(self.undecodable.insert(format!(
+                    "h264: {chroma} chroma (profile_idc {}) cannot be decoded here, only 4:2:0; \
+                     have the encoder send 4:2:0 (ffmpeg: -pix_fmt yuv420p)",
+                    sps.profile_idc
+                ))
+                .clone());
+            }
+            self.sps = Some(sps);
+        }
+        self.seen_idr |= frame.keyframe;
+        let decoder = match &mut self.h264 {
+            Some(d) => d,
+            None => {
+                if !(frame.keyframe && has_parameter_sets(&frame.data)) {
+                    warn!(
+                        "--verify: this H.264 stream does not start with SPS/PPS and an IDR; \
+                         frames before its first IDR cannot be decoded"
+                    );
+                }
+                self.h264.insert(H264Decoder::new().map_err(|e| format!("{e:#}"))?)
+            }
+        };
+        match (decoder.decode_only(&frame.data), self.sps) {
+            (Ok(Some(size)), _) => Ok(size),
+            // Decoded without error; the picture comes out later (B-frame reordering).
+            (Ok(None), Some(sps)) if self.seen_idr => Ok((sps.width, sps.height)),
+            (Ok(None), _) => Err("h264: no picture decoded (before the first IDR, or parameter sets only)".into()),
+            (Err(e), _) => Err(format!("h264: {e:#}")),
         }
     }
 

@@ -18,6 +18,20 @@ pub struct Frame {
     pub keyframe: bool,
     /// When its last byte arrived.
     pub received_at: SystemTime,
+    /// When the sender captured it (the payload's camwire stamp), if stamped.
+    pub captured_at: Option<SystemTime>,
+}
+
+impl Frame {
+    /// Capture-to-arrival latency in milliseconds, when the frame is stamped.
+    /// Exact on one host; across hosts only as good as their clock sync.
+    pub fn latency_ms(&self) -> Option<f64> {
+        let captured = self.captured_at?;
+        Some(match self.received_at.duration_since(captured) {
+            Ok(d) => d.as_secs_f64() * 1000.0,
+            Err(e) => -e.duration().as_secs_f64() * 1000.0,
+        })
+    }
 }
 
 /// What sinks are told when a stream starts.

@@ -14,7 +14,7 @@ use std::{
         atomic::{AtomicU64, Ordering},
         Arc,
     },
-    time::{Duration, Instant, SystemTime},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use anyhow::Result;
@@ -34,7 +34,7 @@ use tracing::{debug, info, warn};
 use crate::{
     frame::{Frame, StreamInfo},
     sink::Sinks,
-    status::{StatusLine, StreamSummary},
+    status::{LatencyFigures, StatusLine, StreamSummary},
     Config, Outcome,
 };
 
@@ -156,6 +156,7 @@ async fn handle(sock: TcpStream, peer: SocketAddr, ctx: &Ctx, stop: &Cancellatio
 
     let mut status = StatusLine::new(config.status_line);
     let (mut frames, mut bytes) = (0u64, 0u64);
+    let mut latencies = Vec::new();
     let mut next = Some(first);
     let ending = loop {
         let event = match next.take() {
@@ -180,7 +181,10 @@ async fn handle(sock: TcpStream, peer: SocketAddr, ctx: &Ctx, stop: &Cancellatio
         frames += 1;
         bytes += data.len() as u64;
         let keyframe = kind == PayloadKind::Jpeg || is_idr_access_unit(&data);
-        let frame = Frame { seq: frames, keyframe, kind, data, received_at: SystemTime::now() };
+        let received_at = SystemTime::now();
+        let captured_at = camwire_wire::stamp::read_stamp(&data).map(|us| UNIX_EPOCH + Duration::from_micros(us));
+        let frame = Frame { seq: frames, keyframe, kind, data, received_at, captured_at };
+        latencies.extend(frame.latency_ms());
         sinks.frame(frame).await;
         status.tick(peer, frames, bytes);
     };
@@ -202,6 +206,7 @@ async fn handle(sock: TcpStream, peer: SocketAddr, ctx: &Ctx, stop: &Cancellatio
         terminated,
         raw,
         clean: terminated || clean_raw_end,
+        latency: LatencyFigures::of(&mut latencies),
     };
     println!("{summary}");
     Some(summary)

@@ -27,6 +27,31 @@ pub struct StreamSummary {
     /// The stream ended as its sender meant it to: with the terminator, or
     /// (raw streams, which have none) closed between frames.
     pub clean: bool,
+    /// Capture-to-arrival latency, when the frames were stamped.
+    pub latency: Option<LatencyFigures>,
+}
+
+/// Percentiles of capture-to-arrival latency over one stream, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatencyFigures {
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Largest.
+    pub max: f64,
+}
+
+impl LatencyFigures {
+    /// The figures of `samples` (sorted in place); `None` when empty.
+    pub fn of(samples: &mut [f64]) -> Option<Self> {
+        if samples.is_empty() {
+            return None;
+        }
+        samples.sort_by(f64::total_cmp);
+        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+        Some(Self { p50: at(0.5), p99: at(0.99), max: samples[samples.len() - 1] })
+    }
 }
 
 impl StreamSummary {
@@ -48,7 +73,8 @@ impl StreamSummary {
 
 impl std::fmt::Display for StreamSummary {
     /// `summary: frames=<n> invalid=<k> bytes=<b> seconds=<s> fps=<f> kbps=<r> terminator=<yes|no>`,
-    /// then ` raw=yes` for an unframed stream. Scripts parse this: keep the format.
+    /// then ` raw=yes` for an unframed stream and the latency percentiles when
+    /// frames were stamped. Scripts parse this: keep the format.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -63,6 +89,9 @@ impl std::fmt::Display for StreamSummary {
         )?;
         if self.raw {
             f.write_str(" raw=yes")?;
+        }
+        if let Some(l) = self.latency {
+            write!(f, " latency_p50_ms={:.2} latency_p99_ms={:.2} latency_max_ms={:.2}", l.p50, l.p99, l.max)?;
         }
         Ok(())
     }

@@ -133,7 +133,7 @@ fn display_http_and_record_run_together() {
     let (mut recv, port, http) = http_receiver(&x.env(), &["--display", "--record", record.to_str().unwrap()]);
     let mut send = sender(
         port,
-        &["--source", &format!("files:{}", write(&dir, "q.jpg", &jpeg)), "--fps", "10", "--loop", "--frames", "20"],
+        &["--source", &format!("files:{}", write(&dir, "q.jpg", &jpeg)), "--no-stamp", "--fps", "10", "--loop", "--frames", "20"],
     );
     let mut parts = mjpeg_stream(http);
     let part = parts.next_part().expect("a part from the web view");

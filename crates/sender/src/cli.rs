@@ -92,6 +92,12 @@ pub struct Args {
     #[arg(long)]
     pub raw: bool,
 
+    /// Send payloads exactly as captured or read. By default each frame carries
+    /// its capture time inside the payload (a JPEG comment or an H.264 SEI that
+    /// decoders ignore), from which cam-recv reports latency.
+    #[arg(long)]
+    pub no_stamp: bool,
+
     /// JPEG quality, 1-100 (4:2:0 chroma subsampling).
     #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(1..=100))]
     pub quality: u8,
@@ -179,6 +185,7 @@ impl Args {
                 },
             },
             raw: self.raw,
+            stamp: !self.no_stamp,
             loop_files: self.loop_files,
             max_frame: self.max_frame,
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),

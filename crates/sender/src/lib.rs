@@ -56,6 +56,8 @@ pub struct Config {
     /// Write the bare payloads (Annex B, concatenated JPEG) without length
     /// prefixes or terminator, for receivers that expect a raw stream.
     pub raw: bool,
+    /// Stamp each payload with its capture time.
+    pub stamp: bool,
     /// Repeat a `files:` source.
     pub loop_files: bool,
     /// Largest frame to put on the wire.
@@ -78,6 +80,7 @@ impl Config {
             fps: 30.0,
             codec: Codec::Jpeg { quality: 80 },
             raw: false,
+            stamp: true,
             loop_files: false,
             max_frame: camwire_wire::DEFAULT_MAX_FRAME,
             status_line: false,
@@ -142,6 +145,19 @@ pub struct EncodedFrame {
     pub keyframe: bool,
 }
 
+impl EncodedFrame {
+    /// The frame with its capture time stamped inside the payload
+    /// (`camwire_wire::stamp`): a JPEG COM segment or an H.264 SEI, invisible
+    /// to decoders, read by `cam-recv` for latency figures.
+    pub fn stamped(self) -> Self {
+        let us = self.captured_at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64);
+        match camwire_wire::stamp::stamp(&self.data, us) {
+            Some(data) => Self { data: Bytes::from(data), ..self },
+            None => self,
+        }
+    }
+}
+
 /// Flags the capture thread and the output share.
 #[derive(Debug, Default)]
 pub struct PipelineFlags {
@@ -149,12 +165,15 @@ pub struct PipelineFlags {
     pub want_keyframe: AtomicBool,
     /// The capture thread should stop.
     pub stop: AtomicBool,
+    /// Send payloads exactly as captured, without the capture-time stamp.
+    pub no_stamp: AtomicBool,
 }
 
 /// Streams frames as `config` says until the source ends, a bound is reached
 /// or `shutdown` is cancelled; then writes the terminator.
 pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary> {
     let flags = Arc::new(PipelineFlags::default());
+    flags.no_stamp.store(!config.stamp, Ordering::Relaxed);
     let source = source::open(&config)?;
     let encoder = encoder::create(&config)?;
     // Two frames in flight: enough to overlap capture with the network, few

@@ -40,7 +40,10 @@ pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
                 }
                 SinkEvent::Frame(frame) => {
                     let line = match verifier.check(&frame) {
-                        Ok(ok) => format!("frame {}: {ok}", frame.seq),
+                        Ok(ok) => match frame.latency_ms() {
+                            Some(ms) => format!("frame {}: {ok} latency={ms:.2}", frame.seq),
+                            None => format!("frame {}: {ok}", frame.seq),
+                        },
                         Err(reason) => {
                             invalid += 1;
                             format!("frame {}: invalid ({reason})", frame.seq)

@@ -130,6 +130,7 @@ fn capture_loop(
     tx: &mpsc::Sender<EncodedFrame>,
     flags: &PipelineFlags,
 ) -> Result<()> {
+    let stamped = !flags.no_stamp.load(Ordering::Relaxed);
     while !flags.stop.load(Ordering::Relaxed) {
         let Some((captured, captured_at)) = source.next_frame()? else {
             return Ok(());
@@ -143,6 +144,7 @@ fn capture_loop(
             Captured::Encoded(data) => EncodedFrame { data, captured_at, keyframe: true },
             Captured::AccessUnit { data, keyframe } => EncodedFrame { data, captured_at, keyframe },
         };
+        let frame = if stamped { frame.stamped() } else { frame };
         if tx.blocking_send(frame).is_err() {
             return Ok(());
         }

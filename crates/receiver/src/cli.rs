@@ -81,6 +81,17 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub idle_timeout: f64,
 
+    /// Drop a new connection that has not delivered its first whole frame
+    /// within this many seconds (it never holds the sender slot meanwhile).
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub handshake_timeout: f64,
+
+    /// Accept senders only from these addresses or networks, e.g.
+    /// `192.168.1.0/24,10.0.0.7`. Anything else is refused with a log line.
+    /// Default: anyone who can reach the port.
+    #[arg(long, value_name = "CIDR[,CIDR...]", value_delimiter = ',')]
+    pub allow: Vec<String>,
+
     /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
     pub max_frame: usize,
@@ -102,6 +113,10 @@ impl Args {
         if !(self.idle_timeout.is_finite() && self.idle_timeout > 0.0) {
             bail!("--idle-timeout must be a positive number of seconds (got {})", self.idle_timeout);
         }
+        if !(self.handshake_timeout.is_finite() && self.handshake_timeout > 0.0) {
+            bail!("--handshake-timeout must be a positive number of seconds (got {})", self.handshake_timeout);
+        }
+        let allow = self.allow.iter().map(|s| parse_cidr(s)).collect::<Result<Vec<_>>>()?;
         if self.max_frame == 0 || self.max_frame > u32::MAX as usize {
             bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
         }
@@ -124,6 +139,8 @@ impl Args {
             save_dir: self.save_dir,
             pipe: self.pipe,
             idle_timeout: Duration::from_secs_f64(self.idle_timeout),
+            handshake_timeout: Duration::from_secs_f64(self.handshake_timeout),
+            allow,
             max_frame: self.max_frame,
             // Per-frame lines on the same terminal would tear through a live status line.
             status_line: !self.quiet
@@ -138,6 +155,14 @@ impl Args {
 /// `--http`: the same forms as `--listen`.
 fn parse_http(s: &str) -> Result<SocketAddr> {
     parse_addr(s).with_context(|| format!("--http {s:?}: use ADDR:PORT, :PORT or PORT, e.g. 0.0.0.0:8080 or :8080"))
+}
+
+/// A network (`192.168.1.0/24`, `fd00::/8`) or a single address (`10.0.0.7`).
+fn parse_cidr(s: &str) -> Result<ipnet::IpNet> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .with_context(|| format!("--allow {s:?}: use an address or a network, e.g. 192.168.1.0/24 or 10.0.0.7"))
 }
 
 /// `ADDR:PORT`, `:PORT` (all interfaces) or a bare `PORT`.

@@ -8,11 +8,12 @@
 //! one line, ends that stream with a summary, and the next sender is served.
 
 use std::{
+    collections::BTreeMap,
     io::Cursor,
     net::SocketAddr,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc,
+        Arc, Mutex as StdMutex,
     },
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -43,17 +44,72 @@ use crate::{
 /// sender, whose old connection is still being wound down.
 const BUSY_WAIT: Duration = Duration::from_secs(2);
 
+/// Connections that have not delivered their first frame yet, at most this
+/// many at a time. Past it the oldest is dropped, so a flood of idle
+/// connections costs bounded file descriptors and never locks out a real sender.
+const MAX_PENDING: usize = 1024;
+
 struct Ctx {
     config: Config,
     /// Holding this lock is being the active sender.
     sinks: Mutex<Sinks>,
     streams: AtomicU64,
+    pending: StdMutex<Pending>,
+}
+
+/// The connections still in their handshake, oldest first.
+#[derive(Default)]
+struct Pending {
+    next_id: u64,
+    waiting: BTreeMap<u64, CancellationToken>,
+    evicted: u64,
+    last_report: Option<Instant>,
+}
+
+impl Ctx {
+    /// Registers a new connection, dropping the oldest waiting one when full.
+    fn admit(&self) -> (u64, CancellationToken) {
+        let mut p = self.pending.lock().expect("pending lock");
+        if p.waiting.len() >= MAX_PENDING {
+            if let Some((_, oldest)) = p.waiting.pop_first() {
+                oldest.cancel();
+                p.evicted += 1;
+                if p.last_report.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
+                    warn!(
+                        "{MAX_PENDING} connections are waiting to send a first frame; dropping the oldest \
+                         ({} dropped so far)",
+                        p.evicted
+                    );
+                    p.last_report = Some(Instant::now());
+                }
+            }
+        }
+        let id = p.next_id;
+        p.next_id += 1;
+        let token = CancellationToken::new();
+        p.waiting.insert(id, token.clone());
+        (id, token)
+    }
+
+    fn settle(&self, id: u64) {
+        self.pending.lock().expect("pending lock").waiting.remove(&id);
+    }
+
+    fn allowed(&self, peer: SocketAddr) -> bool {
+        let ip = peer.ip().to_canonical();
+        self.config.allow.is_empty() || self.config.allow.iter().any(|net| net.contains(&ip))
+    }
 }
 
 pub(crate) async fn serve(listener: TcpListener, config: Config, sinks: Sinks, shutdown: CancellationToken) -> Result<Outcome> {
     info!("listening on {}", listener.local_addr()?);
     let once = config.once;
-    let ctx = Arc::new(Ctx { config, sinks: Mutex::new(sinks), streams: AtomicU64::new(0) });
+    let ctx = Arc::new(Ctx {
+        config,
+        sinks: Mutex::new(sinks),
+        streams: AtomicU64::new(0),
+        pending: StdMutex::new(Pending::default()),
+    });
     let stop = shutdown.child_token();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<StreamSummary>();
     let mut tasks = JoinSet::new();
@@ -68,10 +124,16 @@ pub(crate) async fn serve(listener: TcpListener, config: Config, sinks: Sinks, s
                 }
             }
             accepted = listener.accept() => match accepted {
+                Ok((sock, peer)) if !ctx.allowed(peer) => {
+                    warn!("{peer}: refused: not in --allow");
+                    drop(sock);
+                }
                 Ok((sock, peer)) => {
                     let (ctx, stop, done) = (ctx.clone(), stop.clone(), done_tx.clone());
+                    let (id, evict) = ctx.admit();
                     tasks.spawn(async move {
-                        if let Some(summary) = handle(sock, peer, &ctx, &stop).await {
+                        let summary = handle(sock, peer, &ctx, &stop, id, &evict).await;
+                        if let Some(summary) = summary {
                             let _ = done.send(summary);
                         }
                     });
@@ -106,9 +168,30 @@ enum Ending {
     Interrupted,
 }
 
-async fn handle(sock: TcpStream, peer: SocketAddr, ctx: &Ctx, stop: &CancellationToken) -> Option<StreamSummary> {
+async fn handle(
+    sock: TcpStream,
+    peer: SocketAddr,
+    ctx: &Ctx,
+    stop: &CancellationToken,
+    id: u64,
+    evict: &CancellationToken,
+) -> Option<StreamSummary> {
+    let result = stream(sock, peer, ctx, stop, id, evict).await;
+    ctx.settle(id);
+    result
+}
+
+async fn stream(
+    sock: TcpStream,
+    peer: SocketAddr,
+    ctx: &Ctx,
+    stop: &CancellationToken,
+    id: u64,
+    evict: &CancellationToken,
+) -> Option<StreamSummary> {
     let config = &ctx.config;
     let idle = config.idle_timeout;
+    let handshake_timeout = config.handshake_timeout;
     let _ = sock.set_nodelay(true);
     let started = Instant::now();
     // The handshake: the first complete frame (or terminator) within the idle timeout.
@@ -119,9 +202,13 @@ async fn handle(sock: TcpStream, peer: SocketAddr, ctx: &Ctx, stop: &Cancellatio
     };
     let (mut input, first) = tokio::select! {
         _ = stop.cancelled() => return None,
-        r = timeout(idle, handshake) => match r {
+        _ = evict.cancelled() => return None,
+        r = timeout(handshake_timeout, handshake) => match r {
             Err(_) => {
-                warn!("{peer}: connected but sent no frame within {:.0} s; dropped", idle.as_secs_f64());
+                warn!(
+                    "{peer}: connected but sent no whole frame within {:.0} s (--handshake-timeout); dropped",
+                    handshake_timeout.as_secs_f64()
+                );
                 return None;
             }
             Ok(Err(e)) => {
@@ -139,6 +226,8 @@ async fn handle(sock: TcpStream, peer: SocketAddr, ctx: &Ctx, stop: &Cancellatio
             Ok(Ok(pair)) => pair,
         },
     };
+    // Past the handshake: no longer a candidate for eviction.
+    ctx.settle(id);
     let mut sinks = tokio::select! {
         _ = stop.cancelled() => return None,
         r = timeout(BUSY_WAIT, ctx.sinks.lock()) => match r {

@@ -47,6 +47,10 @@ pub struct Config {
     pub pipe: Option<String>,
     /// Drop a sender silent for this long.
     pub idle_timeout: Duration,
+    /// Drop a new connection without a whole first frame after this long.
+    pub handshake_timeout: Duration,
+    /// Senders must come from one of these networks; empty means anyone.
+    pub allow: Vec<ipnet::IpNet>,
     /// Largest frame accepted.
     pub max_frame: usize,
     /// Draw a live status line on stderr.
@@ -68,6 +72,8 @@ impl Config {
             save_dir: None,
             pipe: None,
             idle_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(5),
+            allow: Vec::new(),
             max_frame: camwire_wire::DEFAULT_MAX_FRAME,
             status_line: false,
             display: false,
@@ -120,6 +126,11 @@ pub struct Outcome {
 
 /// Binds `config.listen` and serves until `shutdown` (or, with `once`, the end of the first stream).
 pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Outcome> {
+    // Many idle clients must meet a connection limit with a log line, never the
+    // process's file-descriptor limit: raise the soft limit to the hard one.
+    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::debug!("could not raise the open-file limit: {e}");
+    }
     let listener = TcpListener::bind(config.listen).await.with_context(|| {
         format!("cannot listen on {}: is another cam-recv running? (choose another with --listen)", config.listen)
     })?;

@@ -1,0 +1,153 @@
+//! Hardening on loopback: who may send, senders that misbehave, receivers
+//! that die, floods of idle connections. Each test runs the real binaries.
+
+mod common;
+
+use std::{
+    io::Write,
+    net::TcpStream,
+    process::Command,
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::*;
+
+fn open_fds(p: &Proc) -> usize {
+    std::fs::read_dir(format!("/proc/{}/fd", p.pid())).unwrap().count()
+}
+
+fn jpeg_file(dir: &TempDir, name: &str, colour: [u8; 3]) -> String {
+    let pic = Rgb::from_fn(320, 240, |_, _| colour);
+    let path = dir.path(name);
+    std::fs::write(&path, pic.to_jpeg(90)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn allow_list_refuses_other_addresses_with_one_line_each() {
+    let (recv, port) = receiver(&["--allow", "10.0.0.0/8,192.168.7.7"]);
+    let mut send = sender(port, &["--frames", "5"]);
+    assert!(!send.wait(20).success(), "a refused sender cannot stream");
+    let line = recv.wait_for("refused: not in --allow", 10);
+    assert!(line.contains("127.0.0.1:"), "the log names the address: {line}");
+    assert!(!recv.err().iter().any(|l| l.contains("stream 1 from")));
+
+    let (recv, port) = receiver(&["--allow", "127.0.0.0/8", "--verify"]);
+    assert!(sender(port, &["--frames", "5", "--fps", "60"]).wait(20).success());
+    recv.wait_for("terminator=yes", 10);
+}
+
+#[test]
+fn bad_allow_entry_is_a_one_line_error() {
+    let out = run(Command::new(bin("cam-recv")).args(["--allow", "10.0.0.0/99"]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--allow") && err.contains("192.168.1.0/24"), "{err}");
+}
+
+#[test]
+fn silent_connection_never_holds_the_sender_slot() {
+    let (recv, port) = receiver(&["--verify", "--handshake-timeout", "2"]);
+    let silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    assert!(sender(port, &["--frames", "10", "--fps", "100"]).wait(20).success());
+    recv.wait_for("terminator=yes", 10);
+    assert!(started.elapsed() < Duration::from_secs(2), "the real sender waited for the silent one");
+    recv.wait_for("sent no whole frame within 2 s (--handshake-timeout); dropped", 10);
+    drop(silent);
+}
+
+#[test]
+fn second_sender_while_one_streams_is_refused_as_busy_and_never_mixed_in() {
+    let dir = TempDir::new("busy");
+    let frames = dir.path("frames");
+    let (recv, port) = receiver(&["--save-dir", frames.to_str().unwrap()]);
+    let first = sender(port, &["--fps", "30"]);
+    recv.wait_for("stream 1 from", 10);
+    // Its writes may land in the socket buffer before it is refused: only the receiver's view matters.
+    run(Command::new("python3").arg(peer("classic_client.py")).args([&port.to_string(), "5"]));
+    recv.wait_for("refused: another sender is streaming", 10);
+    first.signal("TERM");
+    recv.wait_for("terminator=yes", 10);
+    // Every saved frame is the first sender's 640x480 picture, none the intruder's 320x240.
+    let mut n = 0;
+    for entry in std::fs::read_dir(&frames).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        assert_eq!(camwire_wire::jpeg_dimensions(&data), Some((640, 480)));
+        n += 1;
+    }
+    assert!(n > 10, "{n} frames saved");
+}
+
+#[test]
+fn fifteen_hundred_idle_connections_cost_bounded_descriptors_and_block_no_one() {
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let (recv, port) = receiver(&["--verify", "--handshake-timeout", "60"]);
+    let idle: Vec<TcpStream> = (0..1500).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    recv.wait_for("connections are waiting to send a first frame; dropping the oldest", 20);
+    let started = Instant::now();
+    assert!(sender(port, &["--frames", "10", "--fps", "100"]).wait(20).success());
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!(field(&summary, "frames"), "10");
+    assert!(started.elapsed() < Duration::from_secs(5), "the real sender was held up");
+    let fds = open_fds(&recv);
+    assert!(fds < 1024 + 64, "cam-recv holds {fds} descriptors with 1500 idle clients");
+    drop(idle);
+}
+
+#[test]
+fn receiver_killed_mid_stream_leaves_a_playable_recording_and_a_retry_sender_resumes_on_an_idr() {
+    let dir = TempDir::new("kill-recv");
+    let file = dir.path("first.h264");
+    let (first, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let mut send = sender(port, &["--codec", "h264", "--retry", "--keyframe-interval", "1000", "--fps", "30"]);
+    first.wait_for("stream 1 from", 10);
+    thread::sleep(Duration::from_millis(1500));
+    first.signal("KILL");
+    drop(first);
+    send.wait_for("reconnecting", 10);
+    let mut second = receiver_on(port, &["--verify", "--once"]);
+    second.wait_for("h264 ok", 10);
+    thread::sleep(Duration::from_millis(500));
+    send.signal("TERM");
+    assert!(send.wait(10).success());
+    assert!(second.wait(10).success(), "{:?}", second.out());
+    let out = second.out();
+    assert!(out[0].starts_with("frame 1: 640x480 h264 ok idr"), "the new connection starts on an IDR: {out:?}");
+    let decode = run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(&file).args(["-f", "null", "-"]));
+    assert!(decode.status.success() && decode.stderr.is_empty(), "{}", String::from_utf8_lossy(&decode.stderr));
+    assert!(std::fs::metadata(&file).unwrap().len() > 1000);
+}
+
+#[test]
+fn sender_stalled_mid_frame_is_dropped_and_web_viewers_resume_on_the_next_sender() {
+    let dir = TempDir::new("stall");
+    let red = jpeg_file(&dir, "red.jpg", [220, 20, 20]);
+    let blue = jpeg_file(&dir, "blue.jpg", [20, 20, 220]);
+    let (recv, port, http) = http_receiver(&[], &["--idle-timeout", "1"]);
+    // A sender that delivers one red frame, then half of the next, then nothing.
+    let red_bytes = std::fs::read(&red).unwrap();
+    let mut stalled = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stalled.write_all(&(red_bytes.len() as u32).to_le_bytes()).unwrap();
+    stalled.write_all(&red_bytes).unwrap();
+    stalled.write_all(&(red_bytes.len() as u32).to_le_bytes()).unwrap();
+    stalled.write_all(&red_bytes[..100]).unwrap();
+    let mut viewer = mjpeg_stream(http);
+    assert_eq!(viewer.next_part().unwrap().body, red_bytes);
+    recv.wait_for("nothing received for 1 s (--idle-timeout)", 10);
+    let blue_bytes = std::fs::read(&blue).unwrap();
+    let mut send = sender(port, &["--source", &format!("files:{blue}"), "--no-stamp", "--loop", "--fps", "10", "--frames", "30"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let part = viewer.next_part().expect("the viewer stays connected");
+        if part.body == blue_bytes {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the viewer never saw the next sender");
+    }
+    assert!(send.wait(20).success());
+    drop(stalled);
+}

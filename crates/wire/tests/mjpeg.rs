@@ -106,3 +106,32 @@ fn reads_jpeg_dimensions_from_sof() {
     assert_eq!(jpeg_dimensions(&frame(1, 1280, 720)[..20]), None);
     assert_eq!(jpeg_dimensions(b"not a jpeg"), None);
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn splits_the_same_frames_on_arbitrary_chunking(
+            tags in prop::collection::vec(any::<u8>(), 1..12),
+            garbage in prop::collection::vec(0u8..0xFF, 0..40),
+            cuts in prop::collection::vec(1usize..50, 1..40),
+        ) {
+            let frames: Vec<Vec<u8>> = tags.iter().map(|&t| frame(t, 16 + t as u16, 8)).collect();
+            let mut bytes = garbage.clone();
+            for f in &frames {
+                bytes.extend_from_slice(f);
+            }
+            let mut chunks = Vec::new();
+            let mut rest = &bytes[..];
+            for c in cuts.iter().cycle() {
+                if rest.is_empty() { break; }
+                let (a, b) = rest.split_at((*c).min(rest.len()));
+                chunks.push(a);
+                rest = b;
+            }
+            prop_assert_eq!(split_chunks(&chunks), frames);
+        }
+    }
+}

@@ -206,6 +206,20 @@ mod tests {
         }
     }
 
+    /// The bytes protocol.md shows, section 4.
+    #[test]
+    fn stamps_match_protocol_md_byte_for_byte() {
+        let t = 1_732_270_000_123_456;
+        let mut sei = vec![0, 0, 0, 1, 6, 5, 0x18];
+        sei.extend_from_slice(b"camwire-stamp-v1");
+        sei.extend_from_slice(&[0x00, 0x06, 0x27, 0x7D, 0x8A, 0x03, 0x2E, 0x40, 0x80]);
+        assert_eq!(h264_stamp_nal(t), sei);
+        let stamped = stamp(JPEG, t).unwrap();
+        let mut com = vec![0xFF, 0xFE, 0x00, 0x25];
+        com.extend_from_slice(b"camwire capture_us=1732270000123456");
+        assert_eq!(&stamped[8..8 + com.len()], &com[..]);
+    }
+
     #[test]
     fn sei_escapes_zero_runs() {
         let nal = h264_stamp_nal(0);

@@ -20,7 +20,7 @@ use std::{
 
 use anyhow::Result;
 use bytes::{Bytes, BytesMut};
-use camwire_wire::{is_idr_access_unit, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd, WireError};
+use camwire_wire::{app::StatusLine, is_idr_access_unit, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd, WireError};
 use futures_util::StreamExt;
 use tokio::{
     io::{AsyncReadExt, Chain},
@@ -35,7 +35,7 @@ use tracing::{debug, info, warn};
 use crate::{
     frame::{Frame, StreamInfo},
     sink::Sinks,
-    status::{LatencyFigures, StatusLine, StreamSummary},
+    status::{LatencyFigures, StreamSummary},
     Config, Outcome,
 };
 
@@ -91,9 +91,6 @@ impl Ctx {
         (id, token)
     }
 
-    fn settle(&self, id: u64) {
-        self.pending.lock().expect("pending lock").waiting.remove(&id);
-    }
 
     fn allowed(&self, peer: SocketAddr) -> bool {
         let ip = peer.ip().to_canonical();
@@ -159,6 +156,19 @@ pub(crate) async fn serve(listener: TcpListener, config: Config, sinks: Sinks, s
     Ok(outcome)
 }
 
+/// Takes a connection off the pending list when dropped: after its
+/// handshake, or whenever it ends before one.
+struct Settle<'a> {
+    ctx: &'a Ctx,
+    id: u64,
+}
+
+impl Drop for Settle<'_> {
+    fn drop(&mut self) {
+        self.ctx.pending.lock().expect("pending lock").waiting.remove(&self.id);
+    }
+}
+
 /// Why a stream ended, beyond what the wire says.
 enum Ending {
     Wire(StreamEnd),
@@ -176,19 +186,7 @@ async fn handle(
     id: u64,
     evict: &CancellationToken,
 ) -> Option<StreamSummary> {
-    let result = stream(sock, peer, ctx, stop, id, evict).await;
-    ctx.settle(id);
-    result
-}
-
-async fn stream(
-    sock: TcpStream,
-    peer: SocketAddr,
-    ctx: &Ctx,
-    stop: &CancellationToken,
-    id: u64,
-    evict: &CancellationToken,
-) -> Option<StreamSummary> {
+    let pending = Settle { ctx, id };
     let config = &ctx.config;
     let idle = config.idle_timeout;
     let handshake_timeout = config.handshake_timeout;
@@ -227,7 +225,7 @@ async fn stream(
         },
     };
     // Past the handshake: no longer a candidate for eviction.
-    ctx.settle(id);
+    drop(pending);
     let mut sinks = tokio::select! {
         _ = stop.cancelled() => return None,
         r = timeout(BUSY_WAIT, ctx.sinks.lock()) => match r {
@@ -275,7 +273,7 @@ async fn stream(
         let frame = Frame { seq: frames, keyframe, kind, data, received_at, captured_at };
         latencies.extend(frame.latency_ms());
         sinks.frame(frame).await;
-        status.tick(peer, frames, bytes);
+        status.tick(format_args!("receiving from {peer}"), frames, bytes);
     };
     status.clear();
     let terminated = matches!(ending, Ending::Wire(StreamEnd::Terminated));

@@ -1,11 +1,8 @@
-//! Per-stream counting: the `summary:` line scripts parse, and the live
-//! status line on a terminal.
+//! Per-stream counting: the `summary:` line scripts parse, and latency percentiles.
 
-use std::{
-    io::Write,
-    net::SocketAddr,
-    time::{Duration, Instant},
-};
+use std::net::SocketAddr;
+
+use camwire_wire::app::rates;
 
 /// The figures of one finished stream.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,12 +59,12 @@ impl StreamSummary {
 
     /// Frames per second over the stream.
     pub fn fps(&self) -> f64 {
-        self.frames as f64 / self.seconds.max(1e-9)
+        rates(self.frames, self.bytes, self.seconds).0
     }
 
     /// Payload kilobits per second over the stream.
     pub fn kbps(&self) -> f64 {
-        self.bytes as f64 * 8.0 / 1000.0 / self.seconds.max(1e-9)
+        rates(self.frames, self.bytes, self.seconds).1
     }
 }
 
@@ -94,42 +91,5 @@ impl std::fmt::Display for StreamSummary {
             write!(f, " latency_p50_ms={:.2} latency_p99_ms={:.2} latency_max_ms={:.2}", l.p50, l.p99, l.max)?;
         }
         Ok(())
-    }
-}
-
-/// A status line redrawn in place on stderr about once a second.
-#[derive(Debug)]
-pub(crate) struct StatusLine {
-    enabled: bool,
-    last: Instant,
-    last_frames: u64,
-    last_bytes: u64,
-    drawn: bool,
-}
-
-impl StatusLine {
-    pub(crate) fn new(enabled: bool) -> Self {
-        Self { enabled, last: Instant::now(), last_frames: 0, last_bytes: 0, drawn: false }
-    }
-
-    /// Redraws if a second has passed since the last time.
-    pub(crate) fn tick(&mut self, peer: SocketAddr, frames: u64, bytes: u64) {
-        let dt = self.last.elapsed();
-        if !self.enabled || dt < Duration::from_secs(1) {
-            return;
-        }
-        let secs = dt.as_secs_f64();
-        let fps = (frames - self.last_frames) as f64 / secs;
-        let kbps = (bytes - self.last_bytes) as f64 * 8.0 / 1000.0 / secs;
-        let _ = write!(std::io::stderr(), "\r\x1b[Kreceiving from {peer}: {frames} frames  {fps:.1} fps  {kbps:.0} kbit/s");
-        (self.last, self.last_frames, self.last_bytes, self.drawn) = (Instant::now(), frames, bytes, true);
-    }
-
-    /// Clears the line so the next output starts on a clean line.
-    pub(crate) fn clear(&mut self) {
-        if self.drawn {
-            let _ = write!(std::io::stderr(), "\r\x1b[K");
-            self.drawn = false;
-        }
     }
 }

@@ -19,6 +19,8 @@
 //!   [`nal_units`], [`NalType`], [`is_idr_access_unit`], [`has_parameter_sets`]
 //!   to look inside one.
 
+#[cfg(feature = "app")]
+pub mod app;
 mod annexb;
 mod blocking;
 mod codec;

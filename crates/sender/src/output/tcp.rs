@@ -18,7 +18,9 @@ use tokio::{io::AsyncWriteExt, net::TcpStream, sync::mpsc, time::sleep};
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use crate::{status::StatusLine, Config, EncodedFrame, PipelineFlags, Summary};
+use camwire_wire::app::StatusLine;
+
+use crate::{Config, EncodedFrame, PipelineFlags, Summary};
 
 /// Capped exponential backoff between connection attempts.
 #[derive(Debug, Clone)]
@@ -105,7 +107,7 @@ async fn connect_until(
                 let delay = backoff.next_delay();
                 status.clear();
                 warn!("receiver {} not reachable ({e}); retrying in {:.1} s", config.to, delay.as_secs_f64());
-                status.tick(s, false);
+                status.tick("waiting for receiver", s.frames, s.bytes);
                 tokio::select! {
                     _ = sleep(delay) => {}
                     _ = stop.cancelled() => return Ok(None),
@@ -174,7 +176,7 @@ pub async fn stream(
             Ok(()) => {
                 s.frames += 1;
                 s.bytes += len;
-                status.tick(&s, true);
+                status.tick("streaming", s.frames, s.bytes);
                 if config.frames.is_some_and(|n| s.frames >= n) {
                     break Stop::Done;
                 }

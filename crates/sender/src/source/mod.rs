@@ -5,6 +5,7 @@
 mod files;
 #[cfg(feature = "libcamera")]
 mod libcamera;
+mod split;
 mod stdin;
 mod stdin_h264;
 mod test_pattern;

@@ -9,22 +9,17 @@
 
 use std::{io::Read, time::SystemTime};
 
-use anyhow::{Context, Result};
-use bytes::BytesMut;
+use anyhow::Result;
 use camwire_wire::{is_idr_access_unit, AnnexBSplitter};
-use tokio_util::codec::Decoder;
 use tracing::info;
 
-use super::{Captured, Source};
+use super::{split::SplitReader, Captured, Source};
 use crate::encoder::ParameterSets;
 
 /// Access units cut from an Annex-B byte stream.
 #[derive(Debug)]
 pub struct H264StdinSource<R> {
-    input: R,
-    splitter: AnnexBSplitter,
-    buf: BytesMut,
-    eof: bool,
+    reader: SplitReader<R, AnnexBSplitter>,
     parameter_sets: ParameterSets,
     /// Access units skipped before the first decodable one.
     skipped: u64,
@@ -36,38 +31,21 @@ impl<R: Read + Send> H264StdinSource<R> {
     /// The writer on the other end sets the pace.
     pub fn new(input: R, max_frame: usize) -> Self {
         Self {
-            input,
-            splitter: AnnexBSplitter::new(max_frame),
-            buf: BytesMut::new(),
-            eof: false,
+            reader: SplitReader::new(
+                input,
+                AnnexBSplitter::new(max_frame),
+                "the H.264 stream on standard input into access units",
+            ),
             parameter_sets: ParameterSets::default(),
             skipped: 0,
             started: false,
-        }
-    }
-
-    /// The next access unit of the input, as it came.
-    fn next_unit(&mut self) -> Result<Option<bytes::Bytes>> {
-        loop {
-            let unit =
-                if self.eof { self.splitter.decode_eof(&mut self.buf) } else { self.splitter.decode(&mut self.buf) }
-                    .context("splitting the H.264 stream on standard input into access units")?;
-            if unit.is_some() || self.eof {
-                return Ok(unit);
-            }
-            self.buf.reserve(64 * 1024);
-            let start = self.buf.len();
-            self.buf.resize(start + 64 * 1024, 0);
-            let n = self.input.read(&mut self.buf[start..]).context("reading standard input")?;
-            self.buf.truncate(start + n);
-            self.eof = n == 0;
         }
     }
 }
 
 impl<R: Read + Send> Source for H264StdinSource<R> {
     fn next_frame(&mut self) -> Result<Option<(Captured, SystemTime)>> {
-        while let Some(unit) = self.next_unit()? {
+        while let Some(unit) = self.reader.next_unit()? {
             let keyframe = is_idr_access_unit(&unit);
             let Some(unit) = self.parameter_sets.complete(unit) else {
                 self.skipped += 1;

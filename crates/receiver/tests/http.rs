@@ -72,7 +72,10 @@ fn snapshot_is_503_before_the_first_frame_then_the_newest_jpeg() {
     assert!(before.header("cache-control").unwrap_or_default().contains("no-store"));
 
     let red = flat([200, 30, 30]);
-    let _send = sender(port, &["--source", &files_source(&dir, std::slice::from_ref(&red)), "--fps", "10", "--loop"]);
+    let _send = sender(
+        port,
+        &["--source", &files_source(&dir, std::slice::from_ref(&red)), "--fps", "10", "--loop", "--no-stamp"],
+    );
     wait_until("first snapshot", 10, || http_get(http, "/snapshot.jpg").status == 200);
     let after = http_get(http, "/snapshot.jpg");
     assert_eq!(after.header("content-type"), Some("image/jpeg"));
@@ -107,6 +110,8 @@ fn status_reports_sender_frames_rates_viewers_and_kind() {
     assert!(live["kbps"].as_f64().unwrap() > 0.0);
     assert_eq!(live["viewers"], 2);
     assert_eq!(live["note"], serde_json::Value::Null);
+    let p50 = live["latency_ms"]["p50"].as_f64().unwrap_or_else(|| panic!("stamped frames give latency: {live}"));
+    assert!((0.0..1000.0).contains(&p50), "latency p50 {p50} ms on one host");
 
     send.signal("TERM");
     send.wait(10);
@@ -140,13 +145,17 @@ fn viewers_stay_connected_across_a_sender_restart() {
     let (_recv, port, http) = http_receiver(&[], &[]);
     let mut parts = mjpeg_stream(http);
     let red_dir = TempDir::new("http-restart-red");
-    let mut first =
-        sender(port, &["--source", &files_source(&red_dir, std::slice::from_ref(&red)), "--fps", "10", "--loop"]);
+    let mut first = sender(
+        port,
+        &["--source", &files_source(&red_dir, std::slice::from_ref(&red)), "--fps", "10", "--loop", "--no-stamp"],
+    );
     assert_eq!(parts.next_part().unwrap().body, red);
     first.signal("TERM");
     first.wait(10);
-    let _second =
-        sender(port, &["--source", &files_source(&dir, std::slice::from_ref(&blue)), "--fps", "10", "--loop"]);
+    let _second = sender(
+        port,
+        &["--source", &files_source(&dir, std::slice::from_ref(&blue)), "--fps", "10", "--loop", "--no-stamp"],
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let part = parts.next_part().expect("the same connection keeps delivering parts");
@@ -228,7 +237,8 @@ fn fifty_viewers_get_the_stream_and_a_stalled_viewer_slows_no_one() {
         Rgb::from_jpeg(jpeg); // every picture sent is a valid JPEG
     }
     let (_recv, port, http) = http_receiver(&[], &[]);
-    let _send = sender(port, &["--source", &files_source(&dir, &pictures), "--fps", "30", "--loop", "--quiet"]);
+    let _send =
+        sender(port, &["--source", &files_source(&dir, &pictures), "--fps", "30", "--loop", "--no-stamp", "--quiet"]);
     wait_until("frames arriving", 10, || status(http)["frames"].as_u64().unwrap() > 10);
 
     let secs = 3.0;
@@ -280,7 +290,8 @@ fn chromium_shows_the_live_picture_and_a_new_one_after_the_sender_restarts() {
     };
 
     let (red_dir, blue_dir) = (TempDir::new("chromium-red"), TempDir::new("chromium-blue"));
-    let mut first = sender(port, &["--source", &files_source(&red_dir, &[flat(red)]), "--fps", "10", "--loop"]);
+    let mut first =
+        sender(port, &["--source", &files_source(&red_dir, &[flat(red)]), "--fps", "10", "--loop", "--no-stamp"]);
     wait_until("a frame", 10, || http_get(http, "/snapshot.jpg").status == 200);
     let (r, b) = screenshot("first.png");
     // The picture is 320x240 = 76800 pixels, shown at its size.
@@ -288,7 +299,8 @@ fn chromium_shows_the_live_picture_and_a_new_one_after_the_sender_restarts() {
 
     first.signal("TERM");
     first.wait(10);
-    let _second = sender(port, &["--source", &files_source(&blue_dir, &[flat(blue)]), "--fps", "10", "--loop"]);
+    let _second =
+        sender(port, &["--source", &files_source(&blue_dir, &[flat(blue)]), "--fps", "10", "--loop", "--no-stamp"]);
     wait_until("the blue frame", 10, || http_get(http, "/snapshot.jpg").body == flat(blue));
     let (r, b) = screenshot("second.png");
     assert!(
@@ -322,17 +334,104 @@ fn http_accepts_port_only_and_colon_port_forms() {
     }
 }
 
+/// Raw H.264 from ffmpeg's libx264 (B-frames, one IDR for the whole run) of a flat 320x240 `colour`, at 10 fps.
+fn libx264_colour(port: u16, colour: &str, pix_fmt: &str) -> Proc {
+    need_tool("ffmpeg", "ffmpeg");
+    Proc::spawn(
+        Command::new("ffmpeg")
+            .args(["-hide_banner", "-v", "error", "-re", "-f", "lavfi", "-i"])
+            .arg(format!("color=c={colour}:size=320x240:rate=10"))
+            .args(["-pix_fmt", pix_fmt, "-c:v", "libx264", "-g", "600", "-f", "h264"])
+            .arg(format!("tcp://127.0.0.1:{port}")),
+    )
+}
+
+/// Checks a JPEG is 320x240 and red all over; returns its mean colour.
+fn assert_red_320x240(jpeg: &[u8]) -> [f64; 3] {
+    let picture = Rgb::from_jpeg(jpeg);
+    assert_eq!((picture.width, picture.height), (320, 240));
+    let mean = picture.mean(0, 0, 320, 240);
+    assert!(colour_distance(mean, [255.0, 0.0, 0.0]) <= 8.0, "not red: mean colour {mean:.1?}");
+    assert!(picture.count_near([255, 0, 0], 12) >= 320 * 240 * 99 / 100, "not red all over");
+    mean
+}
+
 #[test]
-fn h264_stream_is_reported_as_not_viewable_yet() {
+fn h264_stream_is_decoded_and_served_as_jpeg() {
     let (_recv, port, http) = http_receiver(&[], &[]);
-    let _send = sender(port, &["--source", "test", "--codec", "h264", "--fps", "10", "--quiet"]);
+    let _send = libx264_colour(port, "red", "yuv420p");
+    wait_until("an H.264 picture as /snapshot.jpg", 10, || http_get(http, "/snapshot.jpg").status == 200);
+    let snap = http_get(http, "/snapshot.jpg");
+    assert_eq!(snap.header("content-type"), Some("image/jpeg"));
+    eprintln!("snapshot: {} bytes, mean colour {:.1?}", snap.body.len(), assert_red_320x240(&snap.body));
+    let s = status(http);
+    eprintln!("/status: {s}");
+    assert_eq!(s["kind"], "h264");
+    assert_eq!(s["viewable"], true);
+    assert_eq!(s["note"], serde_json::Value::Null);
+    assert_eq!((s["width"].as_u64(), s["height"].as_u64()), (Some(320), Some(240)));
+    assert_eq!(s["latency_ms"], serde_json::Value::Null, "libx264's frames carry no capture time");
+
+    // A viewer that comes 2 s in, long after the only IDR, still gets live pictures.
+    thread::sleep(Duration::from_secs(2));
+    let mut parts = mjpeg_stream(http);
+    let started = Instant::now();
+    for _ in 0..5 {
+        let part = parts.next_part().expect("a part");
+        assert_red_320x240(&part.body);
+        assert!(part.headers.iter().all(|(h, _)| h != "x-timestamp"), "no capture time to give: {:?}", part.headers);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!("late viewer: 5 parts in {secs:.2} s");
+    assert!(secs < 1.5, "5 parts of a 10 fps stream took {secs:.2} s: the late viewer is not live");
+}
+
+#[test]
+fn h264_with_444_chroma_says_why_it_cannot_be_shown() {
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let _send = libx264_colour(port, "red", "yuv444p");
     wait_until("the H.264 stream in /status", 10, || status(http)["kind"] == "h264");
+    wait_until("a note in /status", 5, || status(http)["note"] != serde_json::Value::Null);
     let s = status(http);
     assert_eq!(s["viewable"], false);
-    assert!(s["note"].as_str().unwrap().contains("H.264 streams cannot be shown here yet"), "{s}");
+    assert!(s["note"].as_str().unwrap().contains("4:4:4 chroma"), "{s}");
     let snap = http_get(http, "/snapshot.jpg");
     assert_eq!(snap.status, 503);
-    assert!(String::from_utf8_lossy(&snap.body).contains("H.264"), "the 503 body should say why");
+    let body = String::from_utf8_lossy(&snap.body);
+    assert!(body.contains("4:4:4") && body.contains("yuv420p"), "the 503 body should say why: {body}");
     let page = String::from_utf8_lossy(&http_get(http, "/").body).into_owned();
     assert!(page.contains("s.note"), "the page shows /status's note");
+}
+
+/// Seconds since the Unix epoch, now.
+fn unix_now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64()
+}
+
+#[test]
+fn stamped_streams_give_latency_in_status_and_x_timestamp_on_parts() {
+    for codec in ["jpeg", "h264"] {
+        let (_recv, port, http) = http_receiver(&[], &[]);
+        assert_eq!(status(http)["latency_ms"], serde_json::Value::Null, "no frames, no latency");
+        let _send = sender(port, &["--source", "test", "--codec", codec, "--fps", "30", "--quiet"]);
+        let mut parts = mjpeg_stream(http);
+        for _ in 0..10 {
+            let part = parts.next_part().expect("a part");
+            let stamp = part.headers.iter().find(|(h, _)| h == "x-timestamp").map(|(_, v)| v.clone());
+            let stamp = stamp.unwrap_or_else(|| panic!("{codec}: a part without X-Timestamp: {:?}", part.headers));
+            let (secs, micros) = stamp.split_once('.').unwrap_or_else(|| panic!("{codec}: X-Timestamp {stamp:?}"));
+            assert!(secs.len() >= 10 && micros.len() == 6, "{codec}: X-Timestamp {stamp:?} is not seconds.micros");
+            let age = unix_now() - stamp.parse::<f64>().unwrap();
+            assert!((0.0..1.0).contains(&age), "{codec}: X-Timestamp {stamp} is {age:.3} s from now");
+            let picture = Rgb::from_jpeg(&part.body);
+            assert_eq!((picture.width, picture.height), (640, 480), "{codec}");
+        }
+        thread::sleep(Duration::from_millis(1500));
+        let s = status(http);
+        eprintln!("{codec}: /status {s}");
+        assert_eq!(s["kind"], codec);
+        let (p50, p99) = (s["latency_ms"]["p50"].as_f64(), s["latency_ms"]["p99"].as_f64());
+        let (Some(p50), Some(p99)) = (p50, p99) else { panic!("{codec}: no latency_ms.p50/p99 in {s}") };
+        assert!(0.0 <= p50 && p50 <= p99 && p99 < 1000.0, "{codec}: latency p50 {p50} p99 {p99}");
+    }
 }

@@ -22,9 +22,15 @@ fn test_pattern_end_to_end_verifies_every_frame() {
     let out = recv.out();
     assert_eq!(count(&out, ": 640x480 jpeg ok"), 45, "{out:?}");
     for n in 1..=45 {
-        assert!(out.contains(&format!("frame {n}: 640x480 jpeg ok")), "frame {n} missing: {out:?}");
+        let line = &out[n - 1];
+        assert!(line.starts_with(&format!("frame {n}: 640x480 jpeg ok latency=")), "frame {n}: {line}");
+        let ms: f64 = line.rsplit('=').next().unwrap().parse().unwrap();
+        assert!((0.0..1000.0).contains(&ms), "capture-to-arrival latency on loopback: {line}");
     }
     let summary = out.iter().find(|l| l.starts_with("summary:")).expect("summary line");
+    let (p50, p99): (f64, f64) =
+        (field(summary, "latency_p50_ms").parse().unwrap(), field(summary, "latency_p99_ms").parse().unwrap());
+    assert!(0.0 <= p50 && p50 <= p99, "{summary}");
     assert_eq!(field(summary, "frames"), "45");
     assert_eq!(field(summary, "invalid"), "0");
     assert_eq!(field(summary, "terminator"), "yes");

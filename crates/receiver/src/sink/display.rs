@@ -3,9 +3,12 @@
 //! The window runs on its own thread and watches the receiver's one shared
 //! "latest frame": when drawing falls behind it simply draws the newest frame
 //! next and counts the ones it never showed, so it never slows the network
-//! side or any other sink. minifb scales the picture to the window with its
-//! aspect ratio kept. The title gives the resolution, the stream's frame rate
-//! and the skipped count (and latency, once frames carry capture times).
+//! side or any other sink. H.264 pictures come decoded from the one decoding
+//! stage (every frame of an H.264 stream must be decoded in order); the
+//! window draws the newest of those the same way. minifb scales the picture
+//! to the window with its aspect ratio kept. The title gives the resolution,
+//! the payload kind, the stream's frame rate, the median capture-to-arrival
+//! latency of recent frames (when they are stamped) and the skipped count.
 //!
 //! Closing the window or pressing Esc ends this sink; when the window is the
 //! receiver's only sink, it also ends the receiver (through the token it is given).
@@ -23,10 +26,11 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use super::{
-    picture::{Picture, PictureDecoder, H264_NOT_VIEWABLE},
+    picture::{Picture, PictureDecoder},
+    viewers::RecentLatency,
     Latest,
 };
-use crate::frame::StreamInfo;
+use crate::frame::{Frame, StreamInfo};
 
 /// The window's size before the first frame (the picture is scaled to fit it; the user may resize it).
 const INITIAL_SIZE: (usize, usize) = (640, 480);
@@ -105,12 +109,20 @@ struct Viewer {
     latest: watch::Receiver<Latest>,
     runtime: Handle,
     decoder: Option<PictureDecoder>,
+    /// The JPEG decoder's output buffer.
     picture: Picture,
-    /// `picture` packed as minifb wants it: 0RGB per pixel.
+    /// The picture on screen, packed as minifb wants it: 0RGB per pixel.
     buffer: Vec<u32>,
+    /// Its size, and what it was (0x0 before the first picture).
+    size: (usize, usize),
+    kind: Option<PayloadKind>,
     rate: Rate,
-    /// When the frame on screen arrived, and its number in its stream.
-    shown: Option<(SystemTime, u64)>,
+    latency: RecentLatency,
+    /// The newest frame seen: when it arrived, and its number in its stream.
+    seen: Option<(SystemTime, u64)>,
+    /// The stream and serial of the H.264 picture on screen.
+    shown_decoded: Option<(u64, u64)>,
+    stream: u64,
     skipped: u64,
     title: String,
     first_shown: bool,
@@ -127,8 +139,13 @@ impl Viewer {
             decoder,
             picture: Picture::default(),
             buffer: vec![0x0020_2020; w * h],
+            size: (0, 0),
+            kind: None,
             rate: Rate::default(),
-            shown: None,
+            latency: RecentLatency::new(TITLE_LATENCY_FRAMES),
+            seen: None,
+            shown_decoded: None,
+            stream: 0,
             skipped: 0,
             title: String::new(),
             first_shown: false,
@@ -137,7 +154,6 @@ impl Viewer {
 
     /// Shows frames until the receiver closes its sinks (false) or the user closes the window (true).
     fn run(mut self) -> bool {
-        let (mut width, mut height) = INITIAL_SIZE;
         loop {
             if !self.window.is_open()
                 || self.window.is_key_down(Key::Escape)
@@ -151,13 +167,12 @@ impl Viewer {
                 Ok(Err(_)) => return false,
                 Ok(Ok(())) => {
                     let latest = self.latest.borrow_and_update().clone();
-                    if self.show(&latest) {
-                        (width, height) = (self.picture.width, self.picture.height);
-                    }
+                    self.show(&latest);
                 }
                 Err(_) => {}
             }
             self.update_title();
+            let (width, height) = if self.size.0 == 0 { INITIAL_SIZE } else { self.size };
             if let Err(e) = self.window.update_with_buffer(&self.buffer, width, height) {
                 warn!("--display: drawing failed: {e}; window closed");
                 return true;
@@ -165,52 +180,90 @@ impl Viewer {
         }
     }
 
-    /// Decodes and packs the newest frame if it is one not shown yet; true if the buffer changed.
-    fn show(&mut self, latest: &Latest) -> bool {
+    /// Puts the newest picture in the buffer if it is one not shown yet.
+    fn show(&mut self, latest: &Latest) {
         if latest.stream.is_none() {
             self.rate.idle();
         }
         // A frame is shown even when its stream has already ended (a one-frame stream).
-        let Some(frame) = &latest.frame else { return false };
-        if self.shown.is_some_and(|(at, _)| at == frame.received_at) {
-            return false;
+        let Some(frame) = &latest.frame else { return };
+        let new_frame = self.seen.is_none_or(|(at, _)| at != frame.received_at);
+        if new_frame {
+            self.count_frame(latest, frame);
         }
-        self.skipped += match self.shown {
-            Some((_, seq)) if frame.seq > seq => frame.seq - seq - 1,
-            _ => frame.seq.saturating_sub(1),
+        let shown = match frame.kind {
+            PayloadKind::H264 => self.show_decoded(latest),
+            _ if new_frame => self.show_jpeg(frame),
+            _ => false,
         };
-        self.shown = Some((frame.received_at, frame.seq));
-        self.rate.frame(frame.seq);
-        if frame.kind == PayloadKind::H264 {
-            return false;
+        if shown && !self.first_shown {
+            self.first_shown = true;
+            let ms = SystemTime::now().duration_since(frame.received_at).unwrap_or_default().as_secs_f64() * 1e3;
+            let (w, h) = self.size;
+            info!("--display: first picture ({w}x{h}) drawn {ms:.1} ms after the newest frame arrived");
         }
+    }
+
+    /// The stream's figures: frame rate, latency, and (for JPEG) frames never drawn.
+    fn count_frame(&mut self, latest: &Latest, frame: &Frame) {
+        let stream = latest.stream.as_ref().map_or(self.stream, |s| s.number);
+        if stream != self.stream {
+            (self.stream, self.skipped, self.seen, self.shown_decoded) = (stream, 0, None, None);
+            self.latency.clear();
+        }
+        if frame.kind != PayloadKind::H264 {
+            self.skipped += match self.seen {
+                Some((_, seq)) if frame.seq > seq => frame.seq - seq - 1,
+                _ => frame.seq.saturating_sub(1),
+            };
+        }
+        self.seen = Some((frame.received_at, frame.seq));
+        self.kind = Some(frame.kind);
+        self.rate.frame(frame.seq);
+        self.latency.add(frame);
+    }
+
+    fn show_jpeg(&mut self, frame: &Frame) -> bool {
         let Some(decoder) = self.decoder.as_mut() else { return false };
         if let Err(e) = decoder.decode(frame, &mut self.picture) {
             warn!("--display: frame {} not shown: {e:#}", frame.seq);
             return false;
         }
         pack_rgb(&self.picture.rgb, &mut self.buffer);
-        if !self.first_shown {
-            self.first_shown = true;
-            let ms = SystemTime::now().duration_since(frame.received_at).unwrap_or_default().as_secs_f64() * 1e3;
-            info!(
-                "--display: first picture ({}x{}) drawn {ms:.1} ms after its frame arrived",
-                self.picture.width, self.picture.height
-            );
+        self.size = (self.picture.width, self.picture.height);
+        true
+    }
+
+    /// Draws the decoding stage's newest picture, if it is of this stream and not drawn yet.
+    fn show_decoded(&mut self, latest: &Latest) -> bool {
+        let Some(decoded) = &latest.decoded.picture else { return false };
+        if latest.stream.as_ref().is_some_and(|s| s.number != decoded.stream) {
+            return false;
         }
+        let last = match self.shown_decoded {
+            Some((stream, serial)) if stream == decoded.stream => serial,
+            _ => 0,
+        };
+        if decoded.serial <= last {
+            return false;
+        }
+        self.skipped += decoded.serial - last - 1;
+        self.shown_decoded = Some((decoded.stream, decoded.serial));
+        pack_rgb(&decoded.picture.rgb, &mut self.buffer);
+        self.size = (decoded.picture.width, decoded.picture.height);
         true
     }
 
     fn update_title(&mut self) {
         let latest = self.latest.borrow();
-        let title = title(
-            latest.stream.as_deref(),
-            latest.frame.as_ref().map(|f| f.kind),
-            &self.picture,
-            &self.rate,
-            self.skipped,
-        );
+        let stream = latest.stream.clone();
+        let failure = latest.decoded.failure.clone();
         drop(latest);
+        let title = match (stream, failure) {
+            (None, _) => "cam-recv: waiting for a sender".into(),
+            (Some(_), Some(failure)) if self.kind == Some(PayloadKind::H264) => format!("cam-recv: {failure}"),
+            (Some(stream), _) => title(&stream, self.kind, self.size, &self.rate, &self.latency, self.skipped),
+        };
         if title != self.title {
             self.window.set_title(&title);
             self.title = title;
@@ -218,26 +271,25 @@ impl Viewer {
     }
 }
 
-/// `cam-recv: 640x480  30.0 fps  2 skipped  from 10.0.0.5:40312`, or what the window is waiting for.
+/// Frames whose latency the title's median is taken over.
+const TITLE_LATENCY_FRAMES: usize = 30;
+
+/// `cam-recv: 640x480 h264  30.0 fps  latency 2.1 ms  2 skipped  from 10.0.0.5:40312`.
 fn title(
-    stream: Option<&StreamInfo>,
+    stream: &StreamInfo,
     kind: Option<PayloadKind>,
-    picture: &Picture,
+    (width, height): (usize, usize),
     rate: &Rate,
+    latency: &RecentLatency,
     skipped: u64,
 ) -> String {
-    let Some(stream) = stream else {
-        return "cam-recv: waiting for a sender".into();
-    };
-    if kind == Some(PayloadKind::H264) {
-        return format!("cam-recv: {H264_NOT_VIEWABLE}");
+    let kind = kind.map_or_else(String::new, |k| format!(" {k}"));
+    if width == 0 {
+        return format!("cam-recv:{kind} stream from {}", stream.peer);
     }
-    if picture.width == 0 {
-        return format!("cam-recv: stream from {}", stream.peer);
-    }
-    // Latency joins here once frames carry their capture time.
     let fps = if rate.fps() > 0.0 { format!("  {:.1} fps", rate.fps()) } else { String::new() };
-    format!("cam-recv: {}x{}{fps}  {skipped} skipped  from {}", picture.width, picture.height, stream.peer)
+    let latency = latency.p50_p99().map_or_else(String::new, |(p50, _)| format!("  latency {p50:.1} ms"));
+    format!("cam-recv: {width}x{height}{kind}{fps}{latency}  {skipped} skipped  from {}", stream.peer)
 }
 
 /// Packs RGB bytes into minifb's 0RGB words.

@@ -5,10 +5,11 @@
 //! | `/`              | a page with the live picture and the stream's figures  |
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`mjpeg`])      |
 //! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
-//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, note |
+//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
 //!
 //! Every viewer reads the one shared newest frame ([`feed`]); nothing is
-//! queued or encoded per viewer. Every response says `no-store`, so a reload
+//! queued or encoded per viewer (an H.264 stream's pictures are encoded to
+//! JPEG once, in the feed). Every response says `no-store`, so a reload
 //! or a second `<img>` always gets a live stream, never a cached still.
 
 mod feed;
@@ -36,7 +37,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use self::feed::{Shared, Stats, WebFrame};
-use super::{picture::H264_NOT_VIEWABLE, Latest};
+use super::Latest;
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");
@@ -132,11 +133,15 @@ async fn snapshot(State(state): State<AppState>) -> Response {
     let mut response = match frame {
         Some(frame) => ([(header::CONTENT_TYPE, "image/jpeg")], frame.jpeg).into_response(),
         None => {
-            let why = if state.shared.stats.lock().expect("stats lock").note.is_some() {
-                format!("no picture: {H264_NOT_VIEWABLE}\n")
-            } else {
-                "no picture yet: no frame has arrived since cam-recv started (is cam-send running?)\n".to_string()
+            let stats = state.shared.stats.lock().expect("stats lock");
+            let why = match (&stats.note, stats.kind) {
+                (Some(note), _) => format!("no picture: {note}\n"),
+                (None, Some(_)) => "no picture yet: the stream has not given a picture yet\n".to_string(),
+                (None, None) => {
+                    "no picture yet: no frame has arrived since cam-recv started (is cam-send running?)\n".to_string()
+                }
             };
+            drop(stats);
             (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], why)
                 .into_response()
         }
@@ -158,10 +163,15 @@ fn status_json(stats: &mut Stats, viewers: usize) -> String {
     let (fps, kbps) = if stats.peer.is_some() { stats.rates() } else { (0.0, 0.0) };
     let string = |s: Option<String>| s.map_or_else(|| "null".to_string(), |s| json_string(&s));
     let (width, height) = stats.size.map_or(("null".into(), "null".into()), |(w, h)| (w.to_string(), h.to_string()));
+    let latency = stats
+        .latency
+        .p50_p99()
+        .map_or_else(|| "null".to_string(), |(p50, p99)| format!("{{\"p50\":{p50:.3},\"p99\":{p99:.3}}}"));
     format!(
         concat!(
             "{{\"sender_connected\":{},\"peer\":{},\"stream\":{},\"kind\":{},\"frames\":{},",
-            "\"fps\":{:.1},\"kbps\":{:.0},\"width\":{},\"height\":{},\"viewers\":{},\"viewable\":{},\"note\":{}}}\n"
+            "\"fps\":{:.1},\"kbps\":{:.0},\"width\":{},\"height\":{},\"viewers\":{},\"viewable\":{},",
+            "\"latency_ms\":{},\"note\":{}}}\n"
         ),
         stats.peer.is_some(),
         string(stats.peer.map(|p| p.to_string())),
@@ -174,7 +184,8 @@ fn status_json(stats: &mut Stats, viewers: usize) -> String {
         height,
         viewers,
         stats.note.is_none(),
-        string(stats.note.map(String::from)),
+        latency,
+        string(stats.note.as_deref().map(String::from)),
     )
 }
 
@@ -204,7 +215,8 @@ mod tests {
         assert_eq!(
             json,
             "{\"sender_connected\":false,\"peer\":null,\"stream\":null,\"kind\":null,\"frames\":0,\"fps\":0.0,\
-             \"kbps\":0,\"width\":null,\"height\":null,\"viewers\":0,\"viewable\":true,\"note\":null}\n"
+             \"kbps\":0,\"width\":null,\"height\":null,\"viewers\":0,\"viewable\":true,\"latency_ms\":null,\
+             \"note\":null}\n"
         );
     }
 

@@ -10,9 +10,11 @@
 //!   stalls the sender or the other sinks.
 //!
 //! Viewers that only ever want the newest picture (window, web) watch
-//! [`Sinks::latest`] instead of queueing.
+//! [`Sinks::latest`] instead of queueing; for H.264 one decoding sink
+//! publishes the newest picture there for all of them.
 
 mod display;
+mod h264_pictures;
 mod http;
 pub mod picture;
 mod pipe;
@@ -36,6 +38,7 @@ use crate::{
 };
 
 pub use display::DisplaySink;
+pub use h264_pictures::{Decoded, DecodedFrame};
 pub use http::HttpSink;
 pub use pipe::player_command;
 pub use viewers::Viewers;
@@ -75,6 +78,8 @@ pub struct Latest {
     pub stream: Option<Arc<StreamInfo>>,
     /// The newest frame of the current or last stream.
     pub frame: Option<Frame>,
+    /// The newest H.264 picture, decoded once for every viewer (only with `--display` or `--http`).
+    pub decoded: Decoded,
 }
 
 struct SinkHandle {
@@ -111,6 +116,11 @@ impl Sinks {
         if let Some(cmd) = &config.pipe {
             let cmd = cmd.clone();
             sinks.add("pipe", Delivery::Newest, 30, |rx| pipe::spawn(cmd, rx));
+        }
+        if config.display || config.http.is_some() {
+            // H.264 viewers need every frame decoded in order; the decoder is made when H.264 arrives.
+            let latest = sinks.latest.clone();
+            sinks.add("h264-pictures", Delivery::Newest, 30, |rx| h264_pictures::spawn(rx, latest));
         }
         Ok(sinks)
     }

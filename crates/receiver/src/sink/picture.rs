@@ -1,23 +1,18 @@
 //! Frames into pictures a person can look at: what `--display` draws and what
 //! `--http` serves has to be a picture, not just bytes.
 //!
-//! A JPEG stands alone, so a viewer can decode just the newest one and skip
-//! the rest. H.264 cannot be skipped that way (a frame refers to the ones
-//! before it): once the receiver has an H.264 decoder, one decoding stage fed
-//! every frame (resyncing at keyframes when behind) will publish pictures that
-//! the window draws and the web view encodes to JPEG once for all viewers.
-//! Until then H.264 streams say [`H264_NOT_VIEWABLE`] instead of failing
-//! silently.
+//! A JPEG stands alone, so a viewer decodes just the newest one and skips
+//! the rest ([`PictureDecoder`]). H.264 cannot be skipped that way (a frame
+//! refers to the ones before it): one decoding stage fed every frame
+//! (`h264_pictures`, resyncing at keyframes when behind) publishes pictures
+//! that the window draws and the web view encodes to JPEG once for all
+//! viewers ([`JpegEncoder`]).
 
 use anyhow::{anyhow, bail, Context, Result};
 use camwire_wire::PayloadKind;
-use turbojpeg::{Decompressor, Image, PixelFormat};
+use turbojpeg::{Compressor, Decompressor, Image, PixelFormat, Subsamp};
 
 use crate::frame::Frame;
-
-/// Said in the window title, on the web page and in `/status` for H.264 streams.
-pub const H264_NOT_VIEWABLE: &str =
-    "H.264 streams cannot be shown here yet (no H.264 decoder in cam-recv); send JPEG, or watch with --pipe ffplay";
 
 /// Pictures larger than this many pixels are refused rather than decoded.
 const MAX_PIXELS: usize = 50_000_000;
@@ -39,7 +34,7 @@ pub struct PictureDecoder {
 }
 
 impl PictureDecoder {
-    /// A decoder ready for JPEG.
+    /// A decoder ready for JPEG (H.264 pictures come from the stream's decoding stage).
     pub fn new() -> Result<Self> {
         Ok(Self { jpeg: Decompressor::new().context("starting the JPEG decoder")? })
     }
@@ -48,7 +43,7 @@ impl PictureDecoder {
     pub fn decode(&mut self, frame: &Frame, out: &mut Picture) -> Result<()> {
         match frame.kind {
             PayloadKind::Jpeg => self.decode_jpeg(&frame.data, out),
-            PayloadKind::H264 => bail!("{H264_NOT_VIEWABLE}"),
+            PayloadKind::H264 => bail!("an H.264 frame cannot be decoded on its own"),
             other => bail!("{other} payloads cannot be shown"),
         }
     }
@@ -70,4 +65,45 @@ impl PictureDecoder {
 /// The size a JPEG says it has, without decoding it.
 pub fn jpeg_size(decoder: &mut Decompressor, data: &[u8]) -> Option<(usize, usize)> {
     decoder.read_header(data).ok().map(|h| (h.width, h.height))
+}
+
+/// The quality the web view re-encodes decoded pictures at.
+pub const WEB_JPEG_QUALITY: i32 = 80;
+
+/// Encodes pictures to JPEG (4:2:0, as browsers and cameras do), reusing its state.
+pub struct JpegEncoder {
+    jpeg: Compressor,
+}
+
+impl JpegEncoder {
+    /// An encoder at `quality` (1-100).
+    pub fn new(quality: i32) -> Result<Self> {
+        let mut jpeg = Compressor::new().context("starting the JPEG encoder")?;
+        jpeg.set_quality(quality).context("setting the JPEG quality")?;
+        jpeg.set_subsamp(Subsamp::Sub2x2).context("setting JPEG chroma subsampling")?;
+        Ok(Self { jpeg })
+    }
+
+    /// The JPEG of `picture`.
+    pub fn encode(&mut self, picture: &Picture) -> Result<Vec<u8>> {
+        let (width, height) = (picture.width, picture.height);
+        let image = Image { pixels: &picture.rgb[..], width, pitch: width * 3, height, format: PixelFormat::RGB };
+        self.jpeg.compress_to_vec(image).map_err(|e| anyhow!("jpeg encode of {width}x{height}: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_pictures_decode_to_the_same_size_and_colour() {
+        let picture = Picture { width: 64, height: 48, rgb: [200u8, 40, 40].repeat(64 * 48) };
+        let jpeg = JpegEncoder::new(WEB_JPEG_QUALITY).unwrap().encode(&picture).unwrap();
+        let mut out = Picture::default();
+        PictureDecoder::new().unwrap().decode_jpeg(&jpeg, &mut out).unwrap();
+        assert_eq!((out.width, out.height), (64, 48));
+        let worst = out.rgb.iter().zip(&picture.rgb).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
+        assert!(worst <= 4, "a flat colour comes back within 4 levels, not {worst}");
+    }
 }

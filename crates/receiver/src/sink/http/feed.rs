@@ -1,7 +1,8 @@
 //! One task between the receiver's latest frame and every web viewer: it
-//! turns each new frame into the JPEG the viewers are sent (today the JPEG
-//! itself, a zero-copy clone; later H.264 pictures encoded once here, never
-//! per viewer) and keeps the figures `/status` reports.
+//! turns each new frame into the JPEG the viewers are sent and keeps the
+//! figures `/status` reports. A JPEG frame is sent as it arrived (a
+//! zero-copy clone); an H.264 stream's newest decoded picture is encoded to
+//! JPEG here, once, whatever the number of viewers.
 
 use std::{
     collections::VecDeque,
@@ -13,14 +14,13 @@ use std::{
 use bytes::Bytes;
 use camwire_wire::PayloadKind;
 use tokio::sync::watch;
+use tracing::{debug, warn};
 use turbojpeg::Decompressor;
 
-use crate::{
-    frame::Frame,
-    sink::{
-        picture::{jpeg_size, H264_NOT_VIEWABLE},
-        Latest,
-    },
+use crate::sink::{
+    picture::{jpeg_size, JpegEncoder, WEB_JPEG_QUALITY},
+    viewers::RecentLatency,
+    DecodedFrame, Latest,
 };
 
 /// A frame as the web view sends it.
@@ -30,12 +30,15 @@ pub(super) struct WebFrame {
     pub serial: u64,
     /// The JPEG.
     pub jpeg: Bytes,
-    /// When the camera captured it, once frames carry that (sent as `X-Timestamp`).
+    /// When the camera captured it, if known (sent as `X-Timestamp`).
     pub captured_at: Option<SystemTime>,
 }
 
+/// Frames the `/status` latency percentiles are taken over.
+const STATUS_LATENCY_FRAMES: usize = 300;
+
 /// The figures behind `/status`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Stats {
     /// The connected sender, if any.
     pub peer: Option<SocketAddr>,
@@ -44,12 +47,29 @@ pub(super) struct Stats {
     pub kind: Option<PayloadKind>,
     /// Frames of the current (or last) stream.
     pub frames: u64,
-    /// Picture size of the newest JPEG.
+    /// Picture size of the newest picture.
     pub size: Option<(usize, usize)>,
     /// Why the picture cannot be shown, when it cannot.
-    pub note: Option<&'static str>,
+    pub note: Option<Arc<str>>,
+    /// Capture-to-arrival latency of the stream's recent frames.
+    pub latency: RecentLatency,
     /// Recent arrivals: (when, frames since the previous sample, bytes).
     window: VecDeque<(Instant, u64, u64)>,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Self {
+            peer: None,
+            stream: None,
+            kind: None,
+            frames: 0,
+            size: None,
+            note: None,
+            latency: RecentLatency::new(STATUS_LATENCY_FRAMES),
+            window: VecDeque::new(),
+        }
+    }
 }
 
 /// The span the frame rate and bit rate are averaged over.
@@ -80,51 +100,132 @@ pub(super) async fn run(
     web: watch::Sender<Option<WebFrame>>,
     shared: Arc<Shared>,
 ) {
-    let mut headers = Decompressor::new().ok();
-    // The frame published last: when it arrived, and its number in its stream.
-    let mut last: Option<(SystemTime, u64)> = None;
-    let mut serial = 0;
-    let mut stream_number = 0;
+    let mut feed = Feed { headers: Decompressor::new().ok(), ..Feed::default() };
     while latest.changed().await.is_ok() {
         let now = latest.borrow_and_update().clone();
-        let mut stats = shared.stats.lock().expect("stats lock");
-        stats.peer = now.stream.as_ref().map(|s| s.peer);
-        if let Some(stream) = &now.stream {
-            stream_number = stream.number;
-        }
-        // A frame counts even when its stream has already ended (a one-frame stream).
-        let Some(frame) = now.frame else { continue };
-        if last.is_some_and(|(at, _)| at == frame.received_at) {
-            continue;
-        }
-        let gap = match last {
-            Some((_, seq)) if frame.seq > seq => frame.seq - seq,
-            _ => frame.seq,
-        };
-        last = Some((frame.received_at, frame.seq));
-        stats.window.push_back((Instant::now(), gap, frame.data.len() as u64 * gap));
-        (stats.stream, stats.kind, stats.frames) = (Some(stream_number), Some(frame.kind), frame.seq);
-        stats.note = (frame.kind == PayloadKind::H264).then_some(H264_NOT_VIEWABLE);
-        if let Some(jpeg) = web_jpeg(&frame) {
-            if let Some(size) = headers.as_mut().and_then(|d| jpeg_size(d, &jpeg)) {
-                stats.size = Some(size);
+        let publish = feed.follow(&now, &mut shared.stats.lock().expect("stats lock"));
+        let frame = match publish {
+            Publish::Nothing => continue,
+            Publish::Clear => {
+                // Not an old picture under a new stream's name: no picture until one can be shown.
+                web.send_if_modified(|w| w.take().is_some());
+                continue;
             }
-            drop(stats);
-            serial += 1;
-            web.send_replace(Some(WebFrame { serial, jpeg, captured_at: None }));
-        } else {
-            // Not an old picture under a new stream's name: no picture until one can be shown.
-            drop(stats);
-            web.send_if_modified(|w| w.take().is_some());
+            Publish::Jpeg(jpeg, captured_at) => Some((jpeg, captured_at)),
+            Publish::Encode(decoded) => feed.encode(decoded).await,
+        };
+        if let Some((jpeg, captured_at)) = frame {
+            feed.serial += 1;
+            web.send_replace(Some(WebFrame { serial: feed.serial, jpeg, captured_at }));
         }
     }
+    feed.log_encoding();
 }
 
-/// The JPEG for a frame, if it can be shown.
-fn web_jpeg(frame: &Frame) -> Option<Bytes> {
-    match frame.kind {
-        PayloadKind::Jpeg => Some(frame.data.clone()),
-        // Decoded and encoded here once H.264 decoding exists, for all viewers at once.
-        _ => None,
+/// What a change of the latest frame gives the viewers.
+enum Publish {
+    Nothing,
+    Clear,
+    Jpeg(Bytes, Option<SystemTime>),
+    Encode(Arc<DecodedFrame>),
+}
+
+/// The feed's state between changes.
+#[derive(Default)]
+struct Feed {
+    headers: Option<Decompressor>,
+    /// Made at the first H.264 picture; moved to a blocking thread for each encode.
+    encoder: Option<JpegEncoder>,
+    /// The frame counted last: when it arrived, and its number in its stream.
+    last: Option<(SystemTime, u64)>,
+    /// The H.264 picture encoded last.
+    encoded: Option<Arc<DecodedFrame>>,
+    stream_number: u64,
+    serial: u64,
+    /// Pictures encoded and the time spent, for the debug log.
+    encodes: u64,
+    encode_time: Duration,
+}
+
+impl Feed {
+    /// Counts a new frame into `stats` and says what the viewers get.
+    fn follow(&mut self, now: &Latest, stats: &mut Stats) -> Publish {
+        stats.peer = now.stream.as_ref().map(|s| s.peer);
+        if let Some(stream) = &now.stream {
+            if stream.number != self.stream_number {
+                self.stream_number = stream.number;
+                stats.latency.clear();
+            }
+        }
+        // A frame counts even when its stream has already ended (a one-frame stream).
+        let Some(frame) = &now.frame else { return Publish::Nothing };
+        let new_frame = self.last.is_none_or(|(at, _)| at != frame.received_at);
+        if new_frame {
+            let gap = match self.last {
+                Some((_, seq)) if frame.seq > seq => frame.seq - seq,
+                _ => frame.seq,
+            };
+            self.last = Some((frame.received_at, frame.seq));
+            stats.window.push_back((Instant::now(), gap, frame.data.len() as u64 * gap));
+            (stats.stream, stats.kind, stats.frames) = (Some(self.stream_number), Some(frame.kind), frame.seq);
+            stats.latency.add(frame);
+        }
+        match frame.kind {
+            PayloadKind::Jpeg if new_frame => {
+                stats.note = None;
+                if let Some(size) = self.headers.as_mut().and_then(|d| jpeg_size(d, &frame.data)) {
+                    stats.size = Some(size);
+                }
+                Publish::Jpeg(frame.data.clone(), frame.captured_at)
+            }
+            PayloadKind::H264 => {
+                stats.note = now.decoded.failure.clone();
+                if stats.note.is_some() {
+                    return Publish::Clear;
+                }
+                let Some(decoded) = &now.decoded.picture else { return Publish::Nothing };
+                let stale = now.stream.as_ref().is_some_and(|s| s.number != decoded.stream);
+                if stale || self.encoded.as_ref().is_some_and(|e| Arc::ptr_eq(e, decoded)) {
+                    return Publish::Nothing;
+                }
+                stats.size = Some((decoded.picture.width, decoded.picture.height));
+                self.encoded = Some(decoded.clone());
+                Publish::Encode(decoded.clone())
+            }
+            _ => Publish::Nothing,
+        }
+    }
+
+    /// Encodes a decoded picture on a blocking thread: the JPEG and its capture time.
+    async fn encode(&mut self, decoded: Arc<DecodedFrame>) -> Option<(Bytes, Option<SystemTime>)> {
+        let mut encoder = match self.encoder.take() {
+            Some(e) => e,
+            None => JpegEncoder::new(WEB_JPEG_QUALITY).map_err(|e| warn!("--http: {e:#}")).ok()?,
+        };
+        let task = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let jpeg = encoder.encode(&decoded.picture);
+            (encoder, jpeg, started.elapsed(), decoded.captured_at)
+        });
+        let (encoder, jpeg, took, captured_at) = task.await.ok()?;
+        self.encoder = Some(encoder);
+        (self.encodes, self.encode_time) = (self.encodes + 1, self.encode_time + took);
+        match jpeg {
+            Ok(jpeg) => Some((Bytes::from(jpeg), captured_at)),
+            Err(e) => {
+                warn!("--http: {e:#}");
+                None
+            }
+        }
+    }
+
+    fn log_encoding(&self) {
+        if self.encodes > 0 {
+            debug!(
+                "--http: {} H.264 pictures encoded to JPEG for the viewers, {:.2} ms each",
+                self.encodes,
+                self.encode_time.as_secs_f64() * 1e3 / self.encodes as f64
+            );
+        }
     }
 }

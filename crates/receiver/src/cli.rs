@@ -77,6 +77,20 @@ pub struct Args {
     #[arg(long, value_name = "ADDR")]
     pub http: Option<String>,
 
+    /// Ask web viewers for this user name and password (HTTP basic authentication).
+    /// Over plain HTTP the password crosses the network readable: use on a trusted LAN.
+    #[arg(long, value_name = "USER:PASSWORD")]
+    pub http_auth: Option<String>,
+
+    /// Ask web viewers for this token: open http://HOST:PORT/?token=TOKEN
+    /// (or send `Authorization: Bearer TOKEN`). Letters, digits and `-._~` only.
+    #[arg(long, value_name = "TOKEN")]
+    pub http_token: Option<String>,
+
+    /// Web viewers served at once; one more gets a 503 saying so.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_viewers: u32,
+
     /// Drop a sender that sends nothing for this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub idle_timeout: f64,
@@ -117,6 +131,19 @@ impl Args {
             bail!("--handshake-timeout must be a positive number of seconds (got {})", self.handshake_timeout);
         }
         let allow = self.allow.iter().map(|s| parse_cidr(s)).collect::<Result<Vec<_>>>()?;
+        if let Some(auth) = &self.http_auth {
+            if !auth.contains(':') || auth.starts_with(':') {
+                bail!("--http-auth needs USER:PASSWORD, e.g. --http-auth viewer:secret");
+            }
+        }
+        if let Some(token) = &self.http_token {
+            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+                bail!("--http-token may hold only letters, digits and -._~ (it goes into URLs as ?token=...)");
+            }
+        }
+        if (self.http_auth.is_some() || self.http_token.is_some()) && self.http.is_none() {
+            bail!("--http-auth and --http-token guard the web view: add --http ADDR");
+        }
         if self.max_frame == 0 || self.max_frame > u32::MAX as usize {
             bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
         }
@@ -140,6 +167,8 @@ impl Args {
             pipe: self.pipe,
             idle_timeout: Duration::from_secs_f64(self.idle_timeout),
             handshake_timeout: Duration::from_secs_f64(self.handshake_timeout),
+            http_access: crate::sink::HttpAccess { basic: self.http_auth, token: self.http_token },
+            max_viewers: self.max_viewers as usize,
             allow,
             max_frame: self.max_frame,
             // Per-frame lines on the same terminal would tear through a live status line.

@@ -44,10 +44,16 @@ use crate::{
 /// sender, whose old connection is still being wound down.
 const BUSY_WAIT: Duration = Duration::from_secs(2);
 
-/// Connections that have not delivered their first frame yet, at most this
-/// many at a time. Past it the oldest is dropped, so a flood of idle
-/// connections costs bounded file descriptors and never locks out a real sender.
+/// Connections that have not delivered their first frame yet: at most this
+/// many at a time, and at most a quarter of the open-file limit. Past it the
+/// oldest is dropped, so a flood of idle connections costs bounded file
+/// descriptors and never locks out a real sender.
 const MAX_PENDING: usize = 1024;
+
+fn max_pending() -> usize {
+    let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
+    ((nofile / 4) as usize).clamp(16, MAX_PENDING)
+}
 
 struct Ctx {
     config: Config,
@@ -55,6 +61,7 @@ struct Ctx {
     sinks: Mutex<Sinks>,
     streams: AtomicU64,
     pending: StdMutex<Pending>,
+    max_pending: usize,
 }
 
 /// The connections still in their handshake, oldest first.
@@ -70,14 +77,15 @@ impl Ctx {
     /// Registers a new connection, dropping the oldest waiting one when full.
     fn admit(&self) -> (u64, CancellationToken) {
         let mut p = self.pending.lock().expect("pending lock");
-        if p.waiting.len() >= MAX_PENDING {
+        if p.waiting.len() >= self.max_pending {
             if let Some((_, oldest)) = p.waiting.pop_first() {
                 oldest.cancel();
                 p.evicted += 1;
                 if p.last_report.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
                     warn!(
-                        "{MAX_PENDING} connections are waiting to send a first frame; dropping the oldest \
+                        "{} connections are waiting to send a first frame; dropping the oldest \
                          ({} dropped so far)",
+                        self.max_pending,
                         p.evicted
                     );
                     p.last_report = Some(Instant::now());
@@ -106,6 +114,7 @@ pub(crate) async fn serve(listener: TcpListener, config: Config, sinks: Sinks, s
         sinks: Mutex::new(sinks),
         streams: AtomicU64::new(0),
         pending: StdMutex::new(Pending::default()),
+        max_pending: max_pending(),
     });
     let stop = shutdown.child_token();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<StreamSummary>();

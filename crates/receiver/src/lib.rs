@@ -59,6 +59,10 @@ pub struct Config {
     pub display: bool,
     /// Serve the MJPEG web view on this address.
     pub http: Option<SocketAddr>,
+    /// Credentials the web view asks for.
+    pub http_access: sink::HttpAccess,
+    /// Streams the web view serves at once.
+    pub max_viewers: usize,
 }
 
 impl Config {
@@ -78,7 +82,19 @@ impl Config {
             status_line: false,
             display: false,
             http: None,
+            http_access: sink::HttpAccess::default(),
+            max_viewers: 100,
         }
+    }
+}
+
+impl Config {
+    /// The web view's guards: access, viewers, and a connection limit that
+    /// fits the open-file limit (half of it, between 64 and 4096).
+    pub fn http_options(&self) -> sink::HttpOptions {
+        let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
+        let max_connections = (nofile / 2).clamp(64, 4096) as usize;
+        sink::HttpOptions { access: self.http_access.clone(), max_viewers: self.max_viewers, max_connections }
     }
 }
 

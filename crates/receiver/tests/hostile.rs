@@ -151,3 +151,135 @@ fn sender_stalled_mid_frame_is_dropped_and_web_viewers_resume_on_the_next_sender
     assert!(send.wait(20).success());
     drop(stalled);
 }
+
+/// One raw HTTP/1.1 request; returns the status code and the whole response text.
+fn raw_http(port: u16, request: &str) -> (u16, String) {
+    use std::io::Read;
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    // Enough to see the status line and headers of a streaming response too.
+    while let Ok(n) = s.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.len() > 512 && buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+fn get(port: u16, path: &str, extra: &str) -> (u16, String) {
+    raw_http(port, &format!("GET {path} HTTP/1.1\r\nHost: x\r\n{extra}Connection: close\r\n\r\n"))
+}
+
+#[test]
+fn http_auth_guards_every_route() {
+    let (recv, port, http) = http_receiver(&[], &["--http-auth", "viewer:s3cret"]);
+    for path in ["/", "/stream.mjpg", "/snapshot.jpg", "/status"] {
+        let (status, text) = get(http, path, "");
+        assert_eq!(status, 401, "{path} without credentials: {text}");
+        assert!(text.to_ascii_lowercase().contains("www-authenticate: basic"), "{text}");
+        let (status, _) = get(http, path, "Authorization: Basic dmlld2VyOndyb25n\r\n");
+        assert_eq!(status, 401, "{path} with a wrong password");
+    }
+    // viewer:s3cret
+    let good = "Authorization: Basic dmlld2VyOnMzY3JldA==\r\n";
+    assert_eq!(get(http, "/", good).0, 200);
+    assert_eq!(get(http, "/status", good).0, 200);
+    assert_eq!(get(http, "/snapshot.jpg", good).0, 503, "no frame yet, but past the guard");
+    assert!(sender(port, &["--frames", "5", "--fps", "30"]).wait(20).success());
+    recv.wait_for("summary:", 10);
+    assert_eq!(get(http, "/snapshot.jpg", good).0, 200);
+}
+
+#[test]
+fn http_token_works_as_query_or_bearer_and_nothing_else() {
+    let (_recv, _port, http) = http_receiver(&[], &["--http-token", "abc-123"]);
+    assert_eq!(get(http, "/status", "").0, 401);
+    assert_eq!(get(http, "/status?token=wrong", "").0, 401);
+    assert_eq!(get(http, "/status?token=abc-123", "").0, 200);
+    assert_eq!(get(http, "/status", "Authorization: Bearer abc-123\r\n").0, 200);
+    let (status, page) = get(http, "/?token=abc-123", "");
+    assert_eq!(status, 200);
+    assert!(page.contains("withToken"), "the page carries the token on to its requests");
+}
+
+#[test]
+fn viewers_past_max_viewers_get_a_clear_503() {
+    let (_recv, port, http) = http_receiver(&[], &["--max-viewers", "2"]);
+    let mut send = sender(port, &["--fps", "30", "--width", "320", "--height", "240"]);
+    let mut first = mjpeg_stream(http);
+    let mut second = mjpeg_stream(http);
+    first.next_part().unwrap();
+    second.next_part().unwrap();
+    let (status, text) = get(http, "/stream.mjpg", "");
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("--max-viewers"), "{text}");
+    drop(first);
+    thread::sleep(Duration::from_millis(1500));
+    assert_eq!(get(http, "/stream.mjpg", "").0, 200, "a place frees up when a viewer leaves");
+    send.signal("TERM");
+    send.wait(10);
+}
+
+#[test]
+fn oversized_request_head_is_refused_and_the_view_keeps_serving() {
+    let (_recv, _port, http) = http_receiver(&[], &[]);
+    let huge = "x".repeat(1 << 20);
+    let (status, _) = raw_http(http, &format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {huge}\r\n\r\n"));
+    assert!(status == 431 || status == 0, "a 1 MiB header got {status}");
+    assert_eq!(get(http, "/status", "").0, 200);
+}
+
+#[test]
+fn a_thousand_idle_connections_on_each_port_under_a_1024_fd_limit() {
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let (port, http) = (free_port(), free_port());
+    let recv = Proc::spawn(
+        Command::new("prlimit")
+            .args(["--nofile=1024:1024", "--"])
+            .arg(bin("cam-recv"))
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--http", &format!("127.0.0.1:{http}")])
+            .args(["--handshake-timeout", "60"]),
+    );
+    recv.wait_for("listening on", 10);
+    let mut send = sender(port, &["--fps", "30", "--width", "320", "--height", "240"]);
+    let mut viewer = mjpeg_stream(http);
+    let rate = |viewer: &mut Multipart<_>| {
+        let t = Instant::now();
+        let mut n = 0;
+        while t.elapsed() < Duration::from_secs(2) {
+            viewer.next_part().expect("the viewer keeps its stream");
+            n += 1;
+        }
+        n
+    };
+    let before = rate(&mut viewer);
+    let idle: Vec<TcpStream> = (0..1000)
+        .flat_map(|_| [TcpStream::connect(("127.0.0.1", port)), TcpStream::connect(("127.0.0.1", http))])
+        .filter_map(Result::ok)
+        .collect();
+    recv.wait_for("connections are waiting to send a first frame; dropping the oldest", 20);
+    recv.wait_for("connections open, the limit; closing new ones", 20);
+    let during = rate(&mut viewer);
+    assert!(during * 10 >= before * 8, "viewer frame rate fell from {before} to {during} per 2 s");
+    let fds = open_fds(&recv);
+    assert!(fds <= 1024, "{fds} descriptors under a limit of 1024");
+    // A real sender arriving now is served at once.
+    send.signal("TERM");
+    assert!(send.wait(10).success());
+    let started = Instant::now();
+    let mut second = sender(port, &["--frames", "10", "--fps", "100"]);
+    assert!(second.wait(20).success());
+    recv.wait_for_count("terminator=yes", 2, 10);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(!recv.err().iter().any(|l| l.contains("panicked")), "{:?}", recv.err());
+    drop(idle);
+}

@@ -12,7 +12,9 @@
 //! JPEG once, in the feed). Every response says `no-store`, so a reload
 //! or a second `<img>` always gets a live stream, never a cached still.
 
+mod access;
 mod feed;
+mod limit;
 mod mjpeg;
 
 use std::{
@@ -36,7 +38,11 @@ use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use self::feed::{Shared, Stats, WebFrame};
+pub use self::access::HttpAccess;
+use self::{
+    feed::{Shared, Stats, WebFrame},
+    limit::LimitedListener,
+};
 use super::Latest;
 
 /// The page at `/`.
@@ -50,16 +56,28 @@ pub struct HttpSink {
     feed: JoinHandle<()>,
 }
 
+/// How the web view is guarded.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Credentials every request must carry.
+    pub access: HttpAccess,
+    /// Streams served at once; past it `/stream.mjpg` answers 503.
+    pub max_viewers: usize,
+    /// TCP connections open at once; past it new ones are closed.
+    pub max_connections: usize,
+}
+
 #[derive(Clone)]
 struct AppState {
     frames: watch::Receiver<Option<WebFrame>>,
     shared: Arc<Shared>,
     viewers: Arc<AtomicUsize>,
+    max_viewers: usize,
 }
 
 impl HttpSink {
     /// Binds `addr` now (a busy port is an error at start) and serves `latest` there.
-    pub async fn start(addr: SocketAddr, latest: watch::Receiver<Latest>) -> Result<Self> {
+    pub async fn start(addr: SocketAddr, latest: watch::Receiver<Latest>, options: HttpOptions) -> Result<Self> {
         let listener = TcpListener::bind(addr).await.with_context(|| {
             format!("--http {addr}: cannot listen (is the port in use? choose another with --http)")
         })?;
@@ -67,14 +85,19 @@ impl HttpSink {
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(Shared { stats: Mutex::new(Stats::default()) });
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone()));
-        let state = AppState { frames, shared, viewers: Arc::new(AtomicUsize::new(0)) };
+        let state =
+            AppState { frames, shared, viewers: Arc::new(AtomicUsize::new(0)), max_viewers: options.max_viewers };
         let app = Router::new()
             .route("/", get(page))
             .route("/index.html", get(page))
             .route("/stream.mjpg", get(stream))
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
-            .with_state(state);
+            .with_state(state)
+            .layer(axum::middleware::from_fn_with_state(options.access, access::check));
+        // Request line and headers are bounded by hyper's read buffer (about
+        // 400 KB): a larger head gets 431 and the connection is closed.
+        let listener = LimitedListener::new(listener, options.max_connections);
         let stop = CancellationToken::new();
         let shutdown = stop.clone().cancelled_owned();
         let server = tokio::spawn(async move {
@@ -125,6 +148,15 @@ async fn page() -> Response {
 }
 
 async fn stream(State(state): State<AppState>) -> Response {
+    if state.viewers.load(Ordering::Relaxed) >= state.max_viewers {
+        let body = format!(
+            "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
+            state.max_viewers
+        );
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+        no_store(response.headers_mut());
+        return response;
+    }
     mjpeg::response(state.frames.clone(), mjpeg::ViewerGuard::new(state.viewers.clone()))
 }
 

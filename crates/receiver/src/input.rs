@@ -20,7 +20,10 @@ use std::{
 
 use anyhow::Result;
 use bytes::{Bytes, BytesMut};
-use camwire_wire::{app::StatusLine, is_idr_access_unit, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd, WireError};
+use camwire_wire::{
+    app::StatusLine, is_idr_access_unit, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd,
+    WireError,
+};
 use futures_util::StreamExt;
 use tokio::{
     io::{AsyncReadExt, Chain},
@@ -85,8 +88,7 @@ impl Ctx {
                     warn!(
                         "{} connections are waiting to send a first frame; dropping the oldest \
                          ({} dropped so far)",
-                        self.max_pending,
-                        p.evicted
+                        self.max_pending, p.evicted
                     );
                     p.last_report = Some(Instant::now());
                 }
@@ -99,14 +101,18 @@ impl Ctx {
         (id, token)
     }
 
-
     fn allowed(&self, peer: SocketAddr) -> bool {
         let ip = peer.ip().to_canonical();
         self.config.allow.is_empty() || self.config.allow.iter().any(|net| net.contains(&ip))
     }
 }
 
-pub(crate) async fn serve(listener: TcpListener, config: Config, sinks: Sinks, shutdown: CancellationToken) -> Result<Outcome> {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    config: Config,
+    sinks: Sinks,
+    shutdown: CancellationToken,
+) -> Result<Outcome> {
     info!("listening on {}", listener.local_addr()?);
     let once = config.once;
     let ctx = Arc::new(Ctx {
@@ -359,7 +365,9 @@ fn sniff(head: &[u8], max_frame: usize) -> Sniffed {
         [0xFF, 0xD8, 0xFF, ..] => Sniffed::RawMjpeg,
         // As a length this is 16 MiB, but a framed payload would start with FF or 00.
         [0, 0, 0, 1, nal, ..] if !matches!(nal, 0 | 0xFF) => Sniffed::RawH264,
-        [0, 0, 1, ..] if u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize > max_frame => Sniffed::RawH264,
+        [0, 0, 1, ..] if u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize > max_frame => {
+            Sniffed::RawH264
+        }
         _ => Sniffed::Framed,
     }
 }

@@ -50,7 +50,8 @@ fn pipe_into_ffmpeg_decodes_as_many_frames_as_were_sent() {
     assert!(recv.wait(30).success(), "{:?}", recv.err());
     let decoded = std::fs::read_to_string(&crc).unwrap().lines().filter(|l| !l.starts_with('#')).count();
     assert_eq!(decoded.to_string(), sent_frames(&send));
-    let foreign: Vec<String> = recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
+    let foreign: Vec<String> =
+        recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
     assert!(foreign.is_empty(), "ffmpeg reported decode errors: {foreign:?}");
 }
 
@@ -67,7 +68,8 @@ fn bare_mplayer_gets_the_lavf_h264_demuxer_and_decodes_every_frame() {
     assert!(started.contains("-demuxer lavf -lavfdopts format=h264"), "{started}");
     let decoded = std::fs::read_to_string(&md5).unwrap().lines().count();
     assert_eq!(decoded, 45, "mplayer decoded every frame");
-    let foreign: Vec<String> = recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
+    let foreign: Vec<String> =
+        recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
     assert!(foreign.is_empty(), "mplayer complained: {foreign:?}");
 }
 
@@ -76,7 +78,8 @@ fn record_h264_file_has_every_frame_by_ffprobe() {
     let dir = TempDir::new("h264rec");
     let file = dir.path("out.h264");
     let (mut recv, port) = receiver(&["--once", "--record", file.to_str().unwrap()]);
-    let mut send = sender(port, &["--codec", "h264", "--frames", "90", "--fps", "90", "--width", "320", "--height", "240"]);
+    let mut send =
+        sender(port, &["--codec", "h264", "--frames", "90", "--fps", "90", "--width", "320", "--height", "240"]);
     assert!(send.wait(20).success());
     assert!(recv.wait(20).success());
     assert_eq!(ffprobe_frames(&file).to_string(), sent_frames(&send));

@@ -139,7 +139,8 @@ fn sender_stalled_mid_frame_is_dropped_and_web_viewers_resume_on_the_next_sender
     assert_eq!(viewer.next_part().unwrap().body, red_bytes);
     recv.wait_for("nothing received for 1 s (--idle-timeout)", 10);
     let blue_bytes = std::fs::read(&blue).unwrap();
-    let mut send = sender(port, &["--source", &format!("files:{blue}"), "--no-stamp", "--loop", "--fps", "10", "--frames", "30"]);
+    let mut send =
+        sender(port, &["--source", &format!("files:{blue}"), "--no-stamp", "--loop", "--fps", "10", "--frames", "30"]);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let part = viewer.next_part().expect("the viewer stays connected");

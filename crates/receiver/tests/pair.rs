@@ -55,7 +55,8 @@ fn test_pattern_pictures_move() {
 #[test]
 fn once_exits_1_when_the_stream_has_no_terminator() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
-    let out = run(Command::new("python3").arg(peer("classic_client.py")).args([&port.to_string(), "5", "--no-terminator"]));
+    let out =
+        run(Command::new("python3").arg(peer("classic_client.py")).args([&port.to_string(), "5", "--no-terminator"]));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(recv.wait(20).code(), Some(1));
     let summary = recv.wait_for("summary:", 1);
@@ -148,7 +149,8 @@ fn sender_killed_mid_frame_leaves_a_playable_recording() {
     // The receiver is still serving, and the file plays without a single decode error.
     assert!(sender(port, &["--frames", "2", "--fps", "60", "--width", "320", "--height", "240"]).wait(20).success());
     recv.wait_for("terminator=yes", 10);
-    let probe = run(Command::new("ffmpeg").args(["-v", "error", "-f", "mjpeg", "-i"]).arg(&file).args(["-f", "null", "-"]));
+    let probe =
+        run(Command::new("ffmpeg").args(["-v", "error", "-f", "mjpeg", "-i"]).arg(&file).args(["-f", "null", "-"]));
     assert!(probe.status.success(), "ffmpeg failed: {}", String::from_utf8_lossy(&probe.stderr));
     assert!(probe.stderr.is_empty(), "ffmpeg reported errors: {}", String::from_utf8_lossy(&probe.stderr));
     assert_eq!(ffprobe_frames(&file, "mjpeg"), 12);
@@ -167,7 +169,8 @@ fn cam_send_killed_with_sigkill_mid_stream_keeps_the_recording_playable() {
     assert_eq!(field(&summary, "terminator"), "no");
     let frames: u64 = field(&summary, "frames").parse().unwrap();
     assert!(frames > 5, "{summary}");
-    let probe = run(Command::new("ffmpeg").args(["-v", "error", "-f", "mjpeg", "-i"]).arg(&file).args(["-f", "null", "-"]));
+    let probe =
+        run(Command::new("ffmpeg").args(["-v", "error", "-f", "mjpeg", "-i"]).arg(&file).args(["-f", "null", "-"]));
     assert!(probe.status.success() && probe.stderr.is_empty(), "{}", String::from_utf8_lossy(&probe.stderr));
     assert_eq!(ffprobe_frames(&file, "mjpeg"), frames);
 }
@@ -247,9 +250,9 @@ fn classic_python_sender_is_understood_by_cam_recv() {
 #[test]
 fn raw_mjpeg_from_ffmpeg_is_recognised_and_split() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
-    let out = run(Command::new("ffmpeg").args([
-        "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-frames:v", "20", "-f", "mjpeg",
-    ]).arg(format!("tcp://127.0.0.1:{port}")));
+    let out = run(Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-frames:v", "20", "-f", "mjpeg"])
+        .arg(format!("tcp://127.0.0.1:{port}")));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(recv.wait(20).success(), "{:?} {:?}", recv.out(), recv.err());
     assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 20);
@@ -261,7 +264,19 @@ fn raw_mjpeg_from_ffmpeg_is_recognised_and_split() {
 fn stdin_mjpeg_source_sends_every_frame() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
     let mut ffmpeg = Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-frames:v", "40", "-f", "mjpeg", "-"])
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-frames:v",
+            "40",
+            "-f",
+            "mjpeg",
+            "-",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .expect("ffmpeg (scripts/test installs it)");
@@ -300,7 +315,8 @@ fn pipe_feeds_ffmpeg_every_frame() {
     assert!(recv.wait(30).success(), "{:?}", recv.err());
     let decoded = std::fs::read_to_string(&crc).unwrap().lines().filter(|l| !l.starts_with('#')).count();
     assert_eq!(decoded, 30, "ffmpeg decoded every frame");
-    let foreign: Vec<String> = recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
+    let foreign: Vec<String> =
+        recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
     assert!(foreign.is_empty(), "ffmpeg complained: {foreign:?}");
 }
 
@@ -364,7 +380,20 @@ fn test_jpeg_sized(w: u32, h: u32) -> Vec<u8> {
 }
 
 fn ffprobe_frames(file: &std::path::Path, format: &str) -> u64 {
-    let out = run(Command::new("ffprobe").args(["-v", "error", "-f", format, "-count_frames", "-select_streams", "v:0",
-        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"]).arg(file));
+    let out = run(Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            format,
+            "-count_frames",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=nb_read_frames",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(file));
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or_else(|_| panic!("ffprobe: {out:?}"))
 }

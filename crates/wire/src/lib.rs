@@ -19,9 +19,9 @@
 //!   [`nal_units`], [`NalType`], [`is_idr_access_unit`], [`has_parameter_sets`]
 //!   to look inside one.
 
+mod annexb;
 #[cfg(feature = "app")]
 pub mod app;
-mod annexb;
 mod blocking;
 mod codec;
 mod error;

@@ -30,14 +30,45 @@ pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
         .map(|s| s.split_whitespace().map(String::from).collect())
         .unwrap_or_default();
     let args: Vec<String> = match cmd.trim() {
-        "mplayer" => vec!["-really-quiet".into(), "-nolirc".into(), "-demuxer".into(), "lavf".into(), "-lavfdopts".into(),
-            format!("format={fmt}:probesize=32:analyzeduration=0"), "-benchmark".into(), "-nocache".into()],
-        "mpv" => vec!["--no-cache".into(), "--untimed".into(), "--profile=low-latency".into(),
-            format!("--demuxer-lavf-format={fmt}"), "--demuxer-lavf-probesize=32".into(), "--demuxer-lavf-analyzeduration=0".into()],
-        "ffplay" => vec!["-hide_banner".into(), "-loglevel".into(), "warning".into(), "-probesize".into(), "32".into(),
-            "-analyzeduration".into(), "0".into(), "-flags".into(), "low_delay".into(), "-framedrop".into(),
-            "-f".into(), fmt.into(), "-i".into()],
-        "vlc" => vec![format!("--demux={fmt}"), "--network-caching=0".into(), "--file-caching=0".into(), "--live-caching=0".into()],
+        "mplayer" => vec![
+            "-really-quiet".into(),
+            "-nolirc".into(),
+            "-demuxer".into(),
+            "lavf".into(),
+            "-lavfdopts".into(),
+            format!("format={fmt}:probesize=32:analyzeduration=0"),
+            "-benchmark".into(),
+            "-nocache".into(),
+        ],
+        "mpv" => vec![
+            "--no-cache".into(),
+            "--untimed".into(),
+            "--profile=low-latency".into(),
+            format!("--demuxer-lavf-format={fmt}"),
+            "--demuxer-lavf-probesize=32".into(),
+            "--demuxer-lavf-analyzeduration=0".into(),
+        ],
+        "ffplay" => vec![
+            "-hide_banner".into(),
+            "-loglevel".into(),
+            "warning".into(),
+            "-probesize".into(),
+            "32".into(),
+            "-analyzeduration".into(),
+            "0".into(),
+            "-flags".into(),
+            "low_delay".into(),
+            "-framedrop".into(),
+            "-f".into(),
+            fmt.into(),
+            "-i".into(),
+        ],
+        "vlc" => vec![
+            format!("--demux={fmt}"),
+            "--network-caching=0".into(),
+            "--file-caching=0".into(),
+            "--live-caching=0".into(),
+        ],
         other => return vec!["sh".into(), "-c".into(), other.into()],
     };
     let mut argv = vec![cmd.trim().to_string()];

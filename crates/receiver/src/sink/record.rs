@@ -26,7 +26,8 @@ pub(super) struct RecordSink {
 impl RecordSink {
     /// Creates (or truncates) `path` now, so a bad path fails at start.
     pub(super) fn create(path: &Path, format: RecordFormat) -> Result<Self> {
-        let file = File::create(path).with_context(|| format!("--record {}: cannot create the file", path.display()))?;
+        let file =
+            File::create(path).with_context(|| format!("--record {}: cannot create the file", path.display()))?;
         Ok(Self { path: path.to_owned(), file, format })
     }
 

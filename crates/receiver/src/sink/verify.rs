@@ -75,7 +75,14 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier with its decoders ready.
     pub fn new() -> anyhow::Result<Self> {
-        Ok(Self { jpeg: Decompressor::new()?, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None })
+        Ok(Self {
+            jpeg: Decompressor::new()?,
+            buf: Vec::new(),
+            h264: None,
+            sps: None,
+            seen_idr: false,
+            undecodable: None,
+        })
     }
 
     /// Forgets the previous stream's decoder state.
@@ -106,12 +113,14 @@ impl Verifier {
         if let Some(sps) = Sps::find(&frame.data) {
             if sps.chroma_format_idc != 1 {
                 let chroma = ["4:0:0", "4:2:0", "4:2:2", "4:4:4"].get(sps.chroma_format_idc as usize).unwrap_or(&"?");
-                return Err(self.undecodable.insert(format!(
-                    "h264: {chroma} chroma (profile_idc {}) cannot be decoded here, only 4:2:0; \
+                return Err(self
+                    .undecodable
+                    .insert(format!(
+                        "h264: {chroma} chroma (profile_idc {}) cannot be decoded here, only 4:2:0; \
                      have the encoder send 4:2:0 (ffmpeg: -pix_fmt yuv420p)",
-                    sps.profile_idc
-                ))
-                .clone());
+                        sps.profile_idc
+                    ))
+                    .clone());
             }
             self.sps = Some(sps);
         }

@@ -85,8 +85,7 @@ impl Proc {
     pub fn wait_for_count(&self, needle: &str, n: usize, secs: u64) -> String {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
-            let lines: Vec<String> =
-                self.out().into_iter().chain(self.err()).filter(|l| l.contains(needle)).collect();
+            let lines: Vec<String> = self.out().into_iter().chain(self.err()).filter(|l| l.contains(needle)).collect();
             if lines.len() >= n {
                 return lines.last().unwrap().clone();
             }

@@ -31,8 +31,9 @@ impl<R: Read, D: Decoder<Item = Bytes, Error = WireError>> SplitReader<R, D> {
     /// The next whole unit, or `None` at the end of the input.
     pub fn next_unit(&mut self) -> Result<Option<Bytes>> {
         loop {
-            let unit = if self.eof { self.splitter.decode_eof(&mut self.buf) } else { self.splitter.decode(&mut self.buf) }
-                .with_context(|| format!("splitting {}", self.what))?;
+            let unit =
+                if self.eof { self.splitter.decode_eof(&mut self.buf) } else { self.splitter.decode(&mut self.buf) }
+                    .with_context(|| format!("splitting {}", self.what))?;
             if unit.is_some() || self.eof {
                 return Ok(unit);
             }

@@ -35,10 +35,7 @@ impl HttpAccess {
         });
         let token_ok = self.token.as_ref().is_some_and(|expected| {
             let bearer = authorization.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-            let query = request
-                .uri()
-                .query()
-                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
+            let query = request.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
             bearer == Some(expected.as_str()) || query == Some(expected.as_str())
         });
         basic_ok || token_ok
@@ -51,7 +48,8 @@ pub async fn check(State(access): State<HttpAccess>, request: Request, next: Nex
         return next.run(request).await;
     }
     let mut response = if access.basic.is_some() {
-        let mut r = (StatusCode::UNAUTHORIZED, "401: this camwire view needs a user name and password\n").into_response();
+        let mut r =
+            (StatusCode::UNAUTHORIZED, "401: this camwire view needs a user name and password\n").into_response();
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"camwire\""));
         r
     } else {

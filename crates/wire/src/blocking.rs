@@ -9,7 +9,7 @@ use std::io::{self, Read, Write};
 
 use byteorder::{LittleEndian, WriteBytesExt};
 
-use crate::{StreamEnd, WireError, HEADER_LEN};
+use crate::{error::frame_header, StreamEnd, WireError, HEADER_LEN};
 
 /// Reads length-prefixed frames from a [`Read`].
 #[derive(Debug)]
@@ -97,14 +97,8 @@ impl<W: Write> BlockingFrameWriter<W> {
 
     /// Writes one frame (header and payload) without flushing.
     pub fn send(&mut self, payload: &[u8]) -> Result<(), WireError> {
-        if payload.is_empty() {
-            return Err(WireError::EmptyFrame);
-        }
-        let len = u32::try_from(payload.len())
-            .ok()
-            .filter(|&n| n as usize <= self.max)
-            .ok_or(WireError::FrameTooLarge { len: payload.len() as u64, max: self.max })?;
-        self.inner.write_u32::<LittleEndian>(len)?;
+        let header = frame_header(payload.len(), self.max)?;
+        self.inner.write_all(&header)?;
         self.inner.write_all(payload)?;
         Ok(())
     }

@@ -17,11 +17,11 @@
 //! an explicit [`StreamEnd`]: terminated, closed between frames, or truncated.
 
 use bytes::{Buf, Bytes, BytesMut};
-use futures_util::{SinkExt, StreamExt};
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio_util::codec::{Decoder, Encoder, FramedRead, FramedWrite, LengthDelimitedCodec};
+use futures_util::StreamExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio_util::codec::{Decoder, Encoder, FramedRead, LengthDelimitedCodec};
 
-use crate::{StreamEnd, WireError, DEFAULT_MAX_FRAME, HEADER_LEN};
+use crate::{error::frame_header, StreamEnd, WireError, DEFAULT_MAX_FRAME, HEADER_LEN};
 
 /// One decoded unit of the protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,12 +125,7 @@ impl Encoder<Bytes> for FrameCodec {
     type Error = WireError;
 
     fn encode(&mut self, data: Bytes, dst: &mut BytesMut) -> Result<(), WireError> {
-        if data.is_empty() {
-            return Err(WireError::EmptyFrame);
-        }
-        if data.len() > self.max {
-            return Err(WireError::FrameTooLarge { len: data.len() as u64, max: self.max });
-        }
+        frame_header(data.len(), self.max)?;
         Ok(self.inner.encode(data, dst)?)
     }
 }
@@ -183,29 +178,37 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
 }
 
 /// Writes frames to an async byte stream.
+///
+/// Each frame goes out as one vectored write of the 4-byte header and the
+/// payload `Bytes` itself: the payload is never copied into a staging buffer.
 #[derive(Debug)]
 pub struct FrameWriter<W> {
-    inner: FramedWrite<W, FrameCodec>,
+    inner: W,
+    max: usize,
 }
 
 impl<W: AsyncWrite + Unpin> FrameWriter<W> {
     /// Writes frames of at most `max` bytes to `writer`.
     pub fn new(writer: W, max: usize) -> Self {
-        Self { inner: FramedWrite::new(writer, FrameCodec::new(max)) }
+        Self { inner: writer, max }
     }
 
     /// Writes one frame and flushes it to the socket.
     pub async fn send(&mut self, payload: Bytes) -> Result<(), WireError> {
-        self.inner.send(Message::Frame(payload)).await
+        let header = frame_header(payload.len(), self.max)?;
+        let mut frame = (&header[..]).chain(payload);
+        self.inner.write_all_buf(&mut frame).await?;
+        Ok(self.inner.flush().await?)
     }
 
     /// Writes the zero-length terminator and flushes.
     pub async fn finish(&mut self) -> Result<(), WireError> {
-        self.inner.send(Message::Terminator).await
+        self.inner.write_all(&[0; HEADER_LEN]).await?;
+        Ok(self.inner.flush().await?)
     }
 
     /// The underlying writer.
     pub fn get_mut(&mut self) -> &mut W {
-        self.inner.get_mut()
+        &mut self.inner
     }
 }

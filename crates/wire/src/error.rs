@@ -39,3 +39,16 @@ pub enum WireError {
     #[error(transparent)]
     Io(#[from] io::Error),
 }
+
+/// The length header for a payload of `len` bytes, or why it cannot be sent:
+/// empty (that is the terminator) or over `max`.
+pub(crate) fn frame_header(len: usize, max: usize) -> Result<[u8; crate::HEADER_LEN], WireError> {
+    if len == 0 {
+        return Err(WireError::EmptyFrame);
+    }
+    u32::try_from(len)
+        .ok()
+        .filter(|&n| n as usize <= max)
+        .map(u32::to_le_bytes)
+        .ok_or(WireError::FrameTooLarge { len: len as u64, max })
+}

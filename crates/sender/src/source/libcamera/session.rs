@@ -58,11 +58,16 @@ struct Layout {
     stride: usize,
 }
 
-/// A started camera. Field order is drop order: completed requests (and
-/// their buffers) first, then the camera (stopped and released), then the
-/// manager it came from.
+/// A started camera. Dropping it stops the camera first (see the `Drop`
+/// impl); then field order is drop order: completed requests (and their
+/// buffers), the camera (released), the manager it came from.
 pub(super) struct Session {
     completed: Receiver<Request>,
+    /// Requests queued in the camera and not yet completed.
+    queued: usize,
+    /// Completed requests not queued again; freed only after the camera has
+    /// stopped (see the `Drop` impl).
+    parked: Vec<Request>,
     stream: Stream,
     layout: Layout,
     /// Longest wait for a frame before the camera counts as gone.
@@ -70,6 +75,37 @@ pub(super) struct Session {
     id: String,
     cam: ActiveCamera<'static>,
     _manager: CameraManager,
+}
+
+impl Drop for Session {
+    /// Stops the camera while everything its completion callback touches is
+    /// still alive. Left to `ActiveCamera`'s own drop, the callback would be
+    /// disconnected before the stop, racing a completion being delivered on
+    /// libcamera's thread.
+    fn drop(&mut self) {
+        // First take back every request still queued, and keep them until the
+        // camera has stopped, so that the pipeline handler is never working on
+        // a request while the camera stops or the request is freed. libcamera
+        // 0.7.1's virtual pipeline handler signals completion before it has
+        // finished with a request, and crashes (SIGSEGV in its processRequest)
+        // if the request is destroyed at once or stopDevice runs meanwhile:
+        // about 1 run in 25 before. A real camera waits at most a frame time here.
+        while self.queued > 0 {
+            match self.completed.recv_timeout(Duration::from_millis(500)) {
+                Ok(req) => {
+                    self.parked.push(req);
+                    self.queued -= 1;
+                }
+                Err(_) => break,
+            }
+        }
+        // Let the handler's thread leave the function that completed the last one.
+        std::thread::sleep(Duration::from_millis(5));
+        if let Err(e) = self.cam.stop() {
+            debug!("stopping camera {}: {e}", self.id);
+        }
+        self.parked.clear();
+    }
 }
 
 impl Session {
@@ -88,13 +124,14 @@ impl Session {
         let completed = cam.subscribe_request_completed();
         let controls = frame_rate_controls(&cam, settings.fps);
         cam.start(controls.as_deref()).map_err(|e| anyhow!("cannot start camera {id}: {e}"))?;
+        let queued = requests.len();
         for req in requests {
             cam.queue_request(req).map_err(|(_, e)| anyhow!("camera {id} refused a capture request: {e}"))?;
         }
         let passthrough = if layout.format == MJPEG { ", passed through as JPEG" } else { "" };
         info!("camera {id}: {}x{} {} at {} fps{passthrough}", layout.width, layout.height, layout.format, settings.fps);
         let timeout = Duration::from_secs(5).max(Duration::from_secs_f64(4.0 / settings.fps));
-        Ok(Self { completed, stream, layout, timeout, id, cam, _manager: manager })
+        Ok(Self { completed, queued, parked: Vec::new(), stream, layout, timeout, id, cam, _manager: manager })
     }
 
     /// Re-queues every completed buffer at once, and copies out one frame per
@@ -103,27 +140,44 @@ impl Session {
     pub fn run(&mut self, wants: &Receiver<()>, frames: &SyncSender<Result<Frame>>, pending: &mut usize) -> Result<()> {
         loop {
             let mut req = match self.completed.recv_timeout(self.timeout) {
-                Ok(req) => req,
+                Ok(req) => {
+                    self.queued -= 1;
+                    req
+                }
                 Err(RecvTimeoutError::Timeout) => {
                     bail!("camera {} delivered no frame for {} s", self.id, self.timeout.as_secs())
                 }
                 Err(RecvTimeoutError::Disconnected) => bail!("camera {} stopped", self.id),
             };
+            // From here `req` is ours until it is queued again; a request that is
+            // not goes to `parked`, never dropped while the camera runs.
             loop {
                 match wants.try_recv() {
                     Ok(()) => *pending += 1,
                     Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => return Ok(()),
+                    Err(TryRecvError::Disconnected) => {
+                        self.parked.push(req);
+                        return Ok(());
+                    }
                 }
             }
             if req.status() != RequestStatus::Complete {
+                self.parked.push(req);
                 bail!("camera {} cancelled a capture request: was it unplugged or stopped?", self.id);
             }
-            let frame = if *pending > 0 { self.frame(&req)? } else { None };
+            let frame = match if *pending > 0 { self.frame(&req) } else { Ok(None) } {
+                Ok(frame) => frame,
+                Err(e) => {
+                    self.parked.push(req);
+                    return Err(e);
+                }
+            };
             req.reuse(ReuseFlag::REUSE_BUFFERS);
-            self.cam
-                .queue_request(req)
-                .map_err(|(_, e)| anyhow!("camera {} refused a capture request: {e}", self.id))?;
+            if let Err((req, e)) = self.cam.queue_request(req) {
+                self.parked.push(req);
+                bail!("camera {} refused a capture request: {e}", self.id);
+            }
+            self.queued += 1;
             if let Some(frame) = frame {
                 *pending -= 1;
                 if frames.send(Ok(frame)).is_err() {

@@ -299,9 +299,14 @@ fn chromium_shows_the_live_picture_and_a_new_one_after_the_sender_restarts() {
 
     first.signal("TERM");
     first.wait(10);
-    let _second =
-        sender(port, &["--source", &files_source(&blue_dir, &[flat(blue)]), "--fps", "10", "--loop", "--no-stamp"]);
-    wait_until("the blue frame", 10, || http_get(http, "/snapshot.jpg").body == flat(blue));
+    // Stamped this time (cam-send's default): the browser must show JPEGs carrying the capture-time comment.
+    let _second = sender(port, &["--source", &files_source(&blue_dir, &[flat(blue)]), "--fps", "10", "--loop"]);
+    wait_until("the blue frame", 10, || {
+        let snap = http_get(http, "/snapshot.jpg");
+        snap.status == 200
+            && camwire_wire::stamp::read_stamp(&snap.body).is_some()
+            && Rgb::from_jpeg(&snap.body).count_near(blue, 12) > 60_000
+    });
     let (r, b) = screenshot("second.png");
     assert!(
         b > 60_000 && r == 0,

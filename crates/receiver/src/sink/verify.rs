@@ -24,39 +24,107 @@ const MAX_PIXELS: usize = 50_000_000;
 
 pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
     tokio::task::spawn_blocking(move || {
-        let mut verifier = match Verifier::new() {
-            Ok(v) => v,
-            Err(e) => {
-                tracing::error!("--verify unavailable: {e}");
+        let (mut verifier, mut pool) = match (Verifier::new(), JpegPool::new()) {
+            (Ok(v), Ok(p)) => (v, p),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!("--verify unavailable: {e:#}");
                 return;
             }
         };
         let mut invalid = 0;
         while let Some(event) = rx.blocking_recv() {
             match event {
-                SinkEvent::Start(_) => {
-                    invalid = 0;
-                    verifier.new_stream();
+                SinkEvent::Frame(frame) if frame.kind == PayloadKind::Jpeg => {
+                    pool.submit(frame, &mut |line| print_line(line, &mut invalid));
                 }
-                SinkEvent::Frame(frame) => {
-                    let line = match verifier.check(&frame) {
-                        Ok(ok) => match frame.latency_ms() {
-                            Some(ms) => format!("frame {}: {ok} latency={ms:.2}", frame.seq),
-                            None => format!("frame {}: {ok}", frame.seq),
-                        },
-                        Err(reason) => {
-                            invalid += 1;
-                            format!("frame {}: invalid ({reason})", frame.seq)
+                event => {
+                    // Everything else keeps its place after the JPEGs still in flight.
+                    pool.drain(&mut |line| print_line(line, &mut invalid));
+                    match event {
+                        SinkEvent::Start(_) => {
+                            invalid = 0;
+                            verifier.new_stream();
                         }
-                    };
-                    println!("{line}");
-                }
-                SinkEvent::End(report) => {
-                    let _ = report.send(SinkReport { invalid });
+                        SinkEvent::Frame(frame) => print_line(verifier.line(&frame), &mut invalid),
+                        SinkEvent::End(report) => {
+                            let _ = report.send(SinkReport { invalid });
+                        }
+                    }
                 }
             }
         }
+        pool.drain(&mut |line| print_line(line, &mut invalid));
     })
+}
+
+/// A verify line, and whether it says the frame was valid.
+type Line = (String, bool);
+
+fn print_line((line, ok): Line, invalid: &mut u64) {
+    if !ok {
+        *invalid += 1;
+    }
+    println!("{line}");
+}
+
+/// JPEG frames are independent, so they are decoded on several threads at
+/// once; each worker takes every n-th frame and results are collected in
+/// the same round-robin order, so the lines come out in frame order.
+struct JpegPool {
+    work: Vec<std::sync::mpsc::SyncSender<Frame>>,
+    done: Vec<std::sync::mpsc::Receiver<Line>>,
+    next_in: usize,
+    next_out: usize,
+    in_flight: usize,
+}
+
+impl JpegPool {
+    /// One worker per core, at most four.
+    fn new() -> anyhow::Result<Self> {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+        let (mut work, mut done) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Frame>(2);
+            let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Line>(2);
+            let mut verifier = Verifier::new()?;
+            std::thread::Builder::new().name(format!("verify-{i}")).spawn(move || {
+                for frame in work_rx {
+                    if done_tx.send(verifier.line(&frame)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+            work.push(work_tx);
+            done.push(done_rx);
+        }
+        Ok(Self { work, done, next_in: 0, next_out: 0, in_flight: 0 })
+    }
+
+    /// Hands `frame` to the next worker, first emitting the oldest result if all are busy.
+    fn submit(&mut self, frame: Frame, emit: &mut impl FnMut(Line)) {
+        if self.in_flight == self.work.len() {
+            self.emit_one(emit);
+        }
+        if self.work[self.next_in].send(frame).is_ok() {
+            self.next_in = (self.next_in + 1) % self.work.len();
+            self.in_flight += 1;
+        }
+    }
+
+    /// Emits every result still owed, in order.
+    fn drain(&mut self, emit: &mut impl FnMut(Line)) {
+        while self.in_flight > 0 {
+            self.emit_one(emit);
+        }
+    }
+
+    fn emit_one(&mut self, emit: &mut impl FnMut(Line)) {
+        if let Ok(line) = self.done[self.next_out].recv() {
+            emit(line);
+        }
+        self.next_out = (self.next_out + 1) % self.done.len();
+        self.in_flight -= 1;
+    }
 }
 
 /// Decodes frames and describes the result.
@@ -83,6 +151,18 @@ impl Verifier {
             seen_idr: false,
             undecodable: None,
         })
+    }
+
+    /// The verify line for `frame`: `frame <n>: <w>x<h> jpeg ok latency=<ms>`
+    /// or `frame <n>: invalid (<reason>)`, and whether it is valid.
+    pub fn line(&mut self, frame: &Frame) -> Line {
+        match self.check(frame) {
+            Ok(ok) => match frame.latency_ms() {
+                Some(ms) => (format!("frame {}: {ok} latency={ms:.2}", frame.seq), true),
+                None => (format!("frame {}: {ok}", frame.seq), true),
+            },
+            Err(reason) => (format!("frame {}: invalid ({reason})", frame.seq), false),
+        }
     }
 
     /// Forgets the previous stream's decoder state.

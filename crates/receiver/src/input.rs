@@ -38,7 +38,7 @@ use tracing::{debug, info, warn};
 use crate::{
     frame::{Frame, StreamInfo},
     sink::Sinks,
-    status::{LatencyFigures, StreamSummary},
+    status::{LatencyHistogram, StreamSummary},
     Config, Outcome,
 };
 
@@ -258,7 +258,7 @@ async fn handle(
 
     let mut status = StatusLine::new(config.status_line);
     let (mut frames, mut bytes) = (0u64, 0u64);
-    let mut latencies = Vec::new();
+    let mut latencies = LatencyHistogram::new();
     let mut next = Some(first);
     let ending = loop {
         let event = match next.take() {
@@ -286,7 +286,9 @@ async fn handle(
         let received_at = SystemTime::now();
         let captured_at = camwire_wire::stamp::read_stamp(&data).map(|us| UNIX_EPOCH + Duration::from_micros(us));
         let frame = Frame { seq: frames, keyframe, kind, data, received_at, captured_at };
-        latencies.extend(frame.latency_ms());
+        if let Some(ms) = frame.latency_ms() {
+            latencies.record(ms);
+        }
         sinks.frame(frame).await;
         status.tick(format_args!("receiving from {peer}"), frames, bytes);
     };
@@ -308,7 +310,7 @@ async fn handle(
         terminated,
         raw,
         clean: terminated || clean_raw_end,
-        latency: LatencyFigures::of(&mut latencies),
+        latency: latencies.figures(),
     };
     println!("{summary}");
     Some(summary)

@@ -76,12 +76,24 @@ impl Default for Stats {
 const RATE_WINDOW: Duration = Duration::from_secs(2);
 
 impl Stats {
-    /// Frames per second and kilobits per second over the last [`RATE_WINDOW`].
-    pub fn rates(&mut self) -> (f64, f64) {
+    /// Counts `frames` frames of `bytes` arriving now. The window is trimmed
+    /// here too, so it stays bounded when nobody asks for `/status`.
+    fn count(&mut self, frames: u64, bytes: u64) {
+        self.window.push_back((Instant::now(), frames, bytes));
+        self.trim();
+    }
+
+    /// Drops samples older than [`RATE_WINDOW`].
+    fn trim(&mut self) {
         let now = Instant::now();
         while self.window.front().is_some_and(|(at, ..)| now.duration_since(*at) > RATE_WINDOW) {
             self.window.pop_front();
         }
+    }
+
+    /// Frames per second and kilobits per second over the last [`RATE_WINDOW`].
+    pub fn rates(&mut self) -> (f64, f64) {
+        self.trim();
         let frames: u64 = self.window.iter().map(|s| s.1).sum();
         let bytes: u64 = self.window.iter().map(|s| s.2).sum();
         let secs = RATE_WINDOW.as_secs_f64();
@@ -166,7 +178,7 @@ impl Feed {
                 _ => frame.seq,
             };
             self.last = Some((frame.received_at, frame.seq));
-            stats.window.push_back((Instant::now(), gap, frame.data.len() as u64 * gap));
+            stats.count(gap, frame.data.len() as u64 * gap);
             (stats.stream, stats.kind, stats.frames) = (Some(self.stream_number), Some(frame.kind), frame.seq);
             stats.latency.add(frame);
         }
@@ -227,5 +239,22 @@ impl Feed {
                 self.encode_time.as_secs_f64() * 1e3 / self.encodes as f64
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_window_stays_bounded_without_status_requests() {
+        let mut stats = Stats::default();
+        for _ in 0..1000 {
+            stats.count(1, 100);
+        }
+        // Age the oldest sample past the window: the next count drops it, no /status needed.
+        stats.window.front_mut().unwrap().0 -= RATE_WINDOW * 2;
+        stats.count(1, 100);
+        assert_eq!(stats.window.len(), 1000);
     }
 }

@@ -27,6 +27,9 @@ const EXAMPLES: &str = "\
 Examples:
   cam-recv --verify                                decode and check every frame
   cam-recv --record out.mjpeg                      record; play with: ffplay -f mjpeg out.mjpeg
+  cam-recv --record out.mkv                        record with capture times (.mp4, .ts for H.264)
+  cam-recv --record 'cam-%Y%m%d-%H%M%S.mp4' --segment 10m --keep 144   a day of 10-minute files
+  cam-recv --publish rtmp://127.0.0.1/live/cam     hand the stream to a media server
   cam-recv --pipe mplayer                          watch in mplayer (also mpv, ffplay, vlc)
   cam-recv --pipe 'ffmpeg -f mjpeg -i - out.mp4'   any command, raw stream on its stdin
   cam-recv --save-dir shots/ --once                one file per frame, exit after one stream
@@ -52,10 +55,36 @@ pub struct Args {
     #[arg(long)]
     pub verify: bool,
 
-    /// Append every payload to FILE as it arrives, flushed per frame
-    /// (`.mjpeg`/`.mjpg` for JPEG streams; a cut stream leaves a playable file).
+    /// Record to FILE; the extension picks the format. `.mkv` (JPEG or H.264),
+    /// `.mp4` (H.264, fragmented: a cut file plays up to its last second) and
+    /// `.ts` (H.264) are timed by the sender's capture stamps, so they play at
+    /// the real speed, pauses included. `.mjpeg`/`.h264` are the raw payloads,
+    /// flushed per frame. A name may hold strftime fields (`cam-%Y%m%d-%H%M%S.mp4`).
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+
+    /// With a container --record: start a new file every DURATION (`10m`, `1h`,
+    /// `30s`), on a keyframe. Name the files with strftime fields to tell them apart.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub segment: Option<Duration>,
+
+    /// With a container --record: keep only the newest N files this run wrote,
+    /// deleting older ones.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub keep: Option<u64>,
+
+    /// With a container --record: delete this run's oldest files while the files
+    /// together hold more than BYTES (the file being written is kept).
+    #[arg(long, value_name = "BYTES")]
+    pub max_bytes: Option<u64>,
+
+    /// Publish the stream to a media server, timed by the capture stamps:
+    /// `rtmp://HOST/APP/KEY` (FLV), `rtsp://HOST:8554/PATH` (RECORD), or
+    /// `srt://HOST:PORT` / `udp://HOST:PORT` (MPEG-TS). H.264 goes as it is;
+    /// JPEG is encoded to H.264. Uses ffmpeg as the transport; reconnects when the
+    /// server comes back, and never slows the other sinks.
+    #[arg(long, value_name = "URL")]
+    pub publish: Option<String>,
 
     /// Write one file per frame into DIR: frame-000001.jpg, frame-000002.jpg, ...
     #[arg(long, value_name = "DIR")]
@@ -148,6 +177,19 @@ impl Args {
             bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
         }
         let record = self.record.map(|path| RecordFormat::from_path(&path).map(|f| (path, f))).transpose()?;
+        let segments =
+            crate::Segments { every: self.segment, keep: self.keep.map(|n| n as usize), max_bytes: self.max_bytes };
+        if segments != crate::Segments::default() && !record.as_ref().is_some_and(|(_, f)| f.is_container()) {
+            bail!(
+                "--segment, --keep and --max-bytes split a container recording: add --record NAME.mp4 (or .mkv, .ts)"
+            );
+        }
+        if segments.every.is_some_and(|d| d < Duration::from_secs(1)) {
+            bail!("--segment must be at least 1s (e.g. --segment 10m)");
+        }
+        if let Some(url) = &self.publish {
+            crate::sink::publish_format(url)?;
+        }
         if let Some(dir) = &self.save_dir {
             if dir.exists() && !dir.is_dir() {
                 bail!("--save-dir {}: exists and is not a directory", dir.display());
@@ -163,6 +205,8 @@ impl Args {
             once: self.once,
             verify: self.verify,
             record,
+            segments,
+            publish: self.publish,
             save_dir: self.save_dir,
             pipe: self.pipe,
             idle_timeout: Duration::from_secs_f64(self.idle_timeout),

@@ -311,6 +311,7 @@ async fn handle(
         raw,
         clean: terminated || clean_raw_end,
         latency: latencies.figures(),
+        files: report.files,
     };
     println!("{summary}");
     Some(summary)

@@ -41,6 +41,10 @@ pub struct Config {
     pub verify: bool,
     /// Append payloads to this file.
     pub record: Option<(PathBuf, RecordFormat)>,
+    /// How container recordings are split into files and pruned.
+    pub segments: Segments,
+    /// Publish the stream to this media server URL.
+    pub publish: Option<String>,
     /// Write one file per frame here.
     pub save_dir: Option<PathBuf>,
     /// Pipe the raw stream into this command.
@@ -73,6 +77,8 @@ impl Config {
             once: false,
             verify: false,
             record: None,
+            segments: Segments::default(),
+            publish: None,
             save_dir: None,
             pipe: None,
             idle_timeout: Duration::from_secs(10),
@@ -105,6 +111,23 @@ pub enum RecordFormat {
     Mjpeg,
     /// Raw Annex-B H.264 (`.h264`, `.264`).
     H264,
+    /// Matroska (`.mkv`): JPEG or H.264, timed by the capture stamps.
+    Mkv,
+    /// Fragmented MP4 (`.mp4`): H.264, timed by the capture stamps.
+    Mp4,
+    /// MPEG transport stream (`.ts`): H.264, timed by the capture stamps.
+    Ts,
+}
+
+/// How container recordings are split and pruned (`--segment`, `--keep`, `--max-bytes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Segments {
+    /// Start a new file (on a keyframe) after this much recorded time.
+    pub every: Option<Duration>,
+    /// Keep at most this many files of this run; older ones are deleted.
+    pub keep: Option<usize>,
+    /// Keep the files of this run under this many bytes together; older ones are deleted.
+    pub max_bytes: Option<u64>,
 }
 
 impl RecordFormat {
@@ -114,19 +137,29 @@ impl RecordFormat {
         Ok(match ext.as_deref() {
             Some("mjpeg" | "mjpg") => Self::Mjpeg,
             Some("h264" | "264") => Self::H264,
+            Some("mkv") => Self::Mkv,
+            Some("mp4") => Self::Mp4,
+            Some("ts") => Self::Ts,
             _ => bail!(
-                "--record {}: name the file .mjpeg (JPEG streams) or .h264 (H.264 streams) so players know what it holds",
+                "--record {}: name the file .mkv (JPEG or H.264), .mp4 or .ts (H.264), or .mjpeg/.h264 for the raw \
+                 stream, so players know what it holds",
                 path.display()
             ),
         })
     }
 
-    /// The payload kind this format holds.
+    /// The payload kind this format holds (`Unknown` for `.mkv`, which holds either).
     pub fn kind(self) -> camwire_wire::PayloadKind {
         match self {
             Self::Mjpeg => camwire_wire::PayloadKind::Jpeg,
-            Self::H264 => camwire_wire::PayloadKind::H264,
+            Self::H264 | Self::Mp4 | Self::Ts => camwire_wire::PayloadKind::H264,
+            Self::Mkv => camwire_wire::PayloadKind::Unknown,
         }
+    }
+
+    /// A container with timestamps, rather than the raw payloads one after another.
+    pub fn is_container(self) -> bool {
+        matches!(self, Self::Mkv | Self::Mp4 | Self::Ts)
     }
 }
 

@@ -26,6 +26,8 @@ pub struct StreamSummary {
     pub clean: bool,
     /// Capture-to-arrival latency, when the frames were stamped.
     pub latency: Option<LatencyFigures>,
+    /// Files recorded from this stream (container recordings).
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// Percentiles of capture-to-arrival latency over one stream, in milliseconds.
@@ -105,7 +107,8 @@ impl StreamSummary {
 impl std::fmt::Display for StreamSummary {
     /// `summary: frames=<n> invalid=<k> bytes=<b> seconds=<s> fps=<f> kbps=<r> terminator=<yes|no>`,
     /// then ` raw=yes` for an unframed stream and the latency percentiles when
-    /// frames were stamped. Scripts parse this: keep the format.
+    /// frames were stamped, and ` files=a.mp4,b.mp4` for container recordings.
+    /// Scripts parse this: keep the format.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -123,6 +126,10 @@ impl std::fmt::Display for StreamSummary {
         }
         if let Some(l) = self.latency {
             write!(f, " latency_p50_ms={:.2} latency_p99_ms={:.2} latency_max_ms={:.2}", l.p50, l.p99, l.max)?;
+        }
+        if !self.files.is_empty() {
+            let names: Vec<String> = self.files.iter().map(|p| p.display().to_string()).collect();
+            write!(f, " files={}", names.join(","))?;
         }
         Ok(())
     }

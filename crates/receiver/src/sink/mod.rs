@@ -18,6 +18,7 @@ mod h264_pictures;
 mod http;
 pub mod picture;
 mod pipe;
+mod publish;
 mod record;
 mod save_dir;
 mod verify;
@@ -41,6 +42,7 @@ pub use display::DisplaySink;
 pub use h264_pictures::{Decoded, DecodedFrame};
 pub use http::{HttpAccess, HttpOptions, HttpSink};
 pub use pipe::player_command;
+pub use publish::publish_format;
 pub use viewers::Viewers;
 
 /// What a sink is told.
@@ -60,6 +62,8 @@ pub enum SinkEvent {
 pub struct SinkReport {
     /// Frames the sink judged invalid.
     pub invalid: u64,
+    /// Files the sink wrote for this stream.
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// How a sink takes frames.
@@ -105,7 +109,10 @@ impl Sinks {
         if config.verify {
             sinks.add("verify", Delivery::Every, 64, verify::spawn);
         }
-        if let Some((path, format)) = &config.record {
+        if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
+            let sink = record::TimedRecordSink::create(path, *format, &config.segments)?;
+            sinks.add("record", Delivery::Every, 64, |rx| sink.spawn(rx));
+        } else if let Some((path, format)) = &config.record {
             let sink = record::RecordSink::create(path, *format)?;
             sinks.add("record", Delivery::Every, 64, |rx| sink.spawn(rx));
         }
@@ -116,6 +123,10 @@ impl Sinks {
         if let Some(cmd) = &config.pipe {
             let cmd = cmd.clone();
             sinks.add("pipe", Delivery::Newest, 30, |rx| pipe::spawn(cmd, rx));
+        }
+        if let Some(url) = &config.publish {
+            let url = url.clone();
+            sinks.add("publish", Delivery::Newest, 30, |rx| publish::spawn(url, rx));
         }
         if config.display || config.http.is_some() {
             // H.264 viewers need every frame decoded in order; the decoder is made when H.264 arrives.
@@ -184,7 +195,10 @@ impl Sinks {
                 continue;
             }
             match tokio::time::timeout(Duration::from_secs(30), rx).await {
-                Ok(Ok(report)) => merged.invalid += report.invalid,
+                Ok(Ok(report)) => {
+                    merged.invalid += report.invalid;
+                    merged.files.extend(report.files);
+                }
                 Ok(Err(_)) => {}
                 Err(_) => warn!("{} sink did not finish the stream within 30 s", s.name),
             }

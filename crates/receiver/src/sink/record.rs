@@ -16,6 +16,16 @@ use tracing::{error, info};
 use super::{SinkEvent, SinkReport};
 use crate::RecordFormat;
 
+mod container;
+mod files;
+mod mkv;
+mod mp4;
+mod timed;
+pub(super) mod ts;
+
+pub(super) use container::Timeline;
+pub(super) use timed::TimedRecordSink;
+
 /// Appends payloads to one file.
 pub(super) struct RecordSink {
     path: PathBuf,

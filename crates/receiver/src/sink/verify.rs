@@ -47,7 +47,7 @@ pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
                         }
                         SinkEvent::Frame(frame) => print_line(verifier.line(&frame), &mut invalid),
                         SinkEvent::End(report) => {
-                            let _ = report.send(SinkReport { invalid });
+                            let _ = report.send(SinkReport { invalid, ..SinkReport::default() });
                         }
                     }
                 }

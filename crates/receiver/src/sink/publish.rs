@@ -1,0 +1,180 @@
+//! `--publish URL`: hands the stream to a media server (MediaMTX,
+//! nginx-rtmp, SRS, ...), which then serves any number of viewers.
+//!
+//! ffmpeg is the transport: it reads an MPEG-TS from this sink on its stdin,
+//! timed by the capture stamps (so it invents no frame rate), and copies the
+//! H.264 as it is into FLV for `rtmp://`, RTSP RECORD for `rtsp://`, or
+//! MPEG-TS for `srt://` and `udp://`. Its timeline runs on across streams, so
+//! a sender that restarts does not end the publication. When ffmpeg exits (the
+//! server went away) it is started again at the next keyframe, after a
+//! growing pause, with a log line. It is a Newest-delivery sink: a slow
+//! server makes this sink skip to the next keyframe, never slows the others.
+
+use std::{
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use anyhow::{bail, Result};
+use camwire_wire::PayloadKind;
+use tokio::{
+    io::AsyncWriteExt,
+    process::{Child, ChildStdin, Command},
+    sync::mpsc,
+    task::JoinHandle,
+};
+use tracing::{error, info, warn};
+
+use super::{record::ts::TsWriter, record::Timeline, SinkEvent, SinkReport};
+
+/// The ffmpeg output format (`-f`) for a `--publish` URL.
+pub fn publish_format(url: &str) -> Result<&'static str> {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    Ok(match scheme.as_deref() {
+        Some("rtmp" | "rtmps") => "flv",
+        Some("rtsp" | "rtsps") => "rtsp",
+        Some("srt" | "udp") => "mpegts",
+        _ => bail!(
+            "--publish {url:?}: use rtmp://HOST/APP/KEY, rtsp://HOST:PORT/PATH, srt://HOST:PORT or udp://HOST:PORT"
+        ),
+    })
+}
+
+/// The ffmpeg command line that publishes an MPEG-TS from stdin to `url`.
+fn ffmpeg_args(url: &str) -> Result<Vec<String>> {
+    let format = publish_format(url)?;
+    let mut args: Vec<String> =
+        ["-hide_banner", "-nostats", "-loglevel", "error", "-analyzeduration", "1000000", "-f", "mpegts"]
+            .map(String::from)
+            .to_vec();
+    args.extend(["-i", "pipe:0", "-c", "copy", "-f", format].map(String::from));
+    if format == "rtsp" {
+        args.extend(["-rtsp_transport", "tcp"].map(String::from));
+    }
+    args.push(url.to_string());
+    Ok(args)
+}
+
+struct Publisher {
+    child: Child,
+    stdin: ChildStdin,
+    ts: TsWriter<Vec<u8>>,
+}
+
+impl Publisher {
+    fn start(url: &str) -> std::io::Result<Self> {
+        let args = ffmpeg_args(url).map_err(std::io::Error::other)?;
+        let mut child = Command::new("ffmpeg")
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdin = child.stdin.take().expect("stdin is piped");
+        Ok(Self { child, stdin, ts: TsWriter::new(Vec::new()) })
+    }
+
+    /// Sends one access unit; `Err` once ffmpeg is gone.
+    async fn send(&mut self, au: &[u8], keyframe: bool, pts_us: u64) -> std::io::Result<()> {
+        self.ts.access_unit(au, keyframe, pts_us)?;
+        let bytes = std::mem::take(self.ts.out_mut());
+        self.stdin.write_all(&bytes).await
+    }
+
+    /// How ffmpeg ended, for the log.
+    async fn ended(mut self) -> String {
+        drop(self.stdin);
+        match tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await {
+            Ok(Ok(status)) => format!("ffmpeg exited with {status}"),
+            _ => {
+                let _ = self.child.kill().await;
+                "ffmpeg stopped reading".into()
+            }
+        }
+    }
+}
+
+/// When to try again after a lost connection: 1 s, 2 s, 4 s, ... up to 10 s.
+struct Backoff {
+    next_try: Instant,
+    pause: Duration,
+}
+
+impl Backoff {
+    fn failed(&mut self) -> Duration {
+        let pause = self.pause;
+        self.next_try = Instant::now() + pause;
+        self.pause = (pause * 2).min(Duration::from_secs(10));
+        pause
+    }
+}
+
+pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut publisher: Option<Publisher> = None;
+        let mut backoff = Backoff { next_try: Instant::now(), pause: Duration::from_secs(1) };
+        let mut waiting_for_keyframe = true;
+        let mut timeline = Timeline::default();
+        // Where this stream's times start on the publication's timeline, and the newest time sent.
+        let (mut base_us, mut last_us) = (0u64, 0u64);
+        let mut refused_jpeg = false;
+        while let Some(event) = rx.recv().await {
+            let frame = match event {
+                SinkEvent::Start(_) => {
+                    waiting_for_keyframe = true;
+                    timeline = Timeline::default();
+                    base_us = last_us + 100_000;
+                    continue;
+                }
+                SinkEvent::End(report) => {
+                    let _ = report.send(SinkReport::default());
+                    continue;
+                }
+                SinkEvent::Frame(frame) => frame,
+            };
+            if waiting_for_keyframe && !frame.keyframe {
+                continue;
+            }
+            waiting_for_keyframe = false;
+            if frame.kind != PayloadKind::H264 {
+                if !refused_jpeg {
+                    error!("--publish {url}: JPEG streams are not published yet; send H.264 (cam-send --codec h264)");
+                    refused_jpeg = true;
+                }
+                continue;
+            }
+            let pts = base_us + timeline.pts_us(&frame);
+            last_us = pts;
+            if publisher.is_none() {
+                if !frame.keyframe || Instant::now() < backoff.next_try {
+                    continue;
+                }
+                match Publisher::start(&url) {
+                    Ok(p) => {
+                        info!("--publish: publishing to {url}");
+                        publisher = Some(p);
+                    }
+                    Err(e) => {
+                        error!("--publish {url}: cannot start ffmpeg ({e}); install ffmpeg. Publishing stopped");
+                        return;
+                    }
+                }
+            }
+            let p = publisher.as_mut().expect("started");
+            if p.send(&frame.data, frame.keyframe, pts).await.is_err() {
+                let why = publisher.take().expect("started").ended().await;
+                let pause = backoff.failed();
+                warn!("--publish {url}: connection lost ({why}); reconnecting in {} s", pause.as_secs());
+                waiting_for_keyframe = true;
+            } else if p.child.try_wait().ok().flatten().is_none() {
+                // Still running: a later loss starts again from a short pause.
+                backoff.pause = Duration::from_secs(1);
+            }
+        }
+        if let Some(p) = publisher {
+            drop(p.stdin);
+            let mut child = p.child;
+            let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
+        }
+    })
+}

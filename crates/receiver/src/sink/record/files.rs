@@ -1,0 +1,160 @@
+//! The files of one container recording: named from the `--record` pattern
+//! (strftime fields filled in with the local time), created without ever
+//! replacing an existing file, and pruned to `--keep` / `--max-bytes`.
+
+use std::{
+    collections::VecDeque,
+    fs::{File, OpenOptions},
+    io,
+    os::unix::fs::OpenOptionsExt,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{bail, Context, Result};
+use tracing::{info, warn};
+
+use crate::Segments;
+
+/// Names, creates and prunes the files of one recording.
+pub(crate) struct RecordFiles {
+    pattern: PathBuf,
+    /// The pattern holds strftime fields (`%`).
+    timed: bool,
+    keep: Option<usize>,
+    max_bytes: Option<u64>,
+    /// A fixed name is created at start, so a bad path fails then; this is it until it is used.
+    reserved: Option<(PathBuf, File)>,
+    /// The files this run wrote that still exist, oldest first.
+    written: VecDeque<PathBuf>,
+}
+
+/// Creates `path` only if nothing is there (`O_EXCL`: a symlink is not
+/// followed either), readable by its group, as `--record` files are.
+fn create_new(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).mode(0o640).open(path)
+}
+
+/// `pattern` with its strftime fields filled in with the local time now.
+fn expand(pattern: &Path) -> Result<PathBuf> {
+    let text = pattern.to_str().context("the file name is not UTF-8")?;
+    let now = jiff::ZonedDateTime::now();
+    let name = jiff::fmt::strtime::format(text, &now)
+        .with_context(|| format!("{text:?} is not a valid strftime pattern (e.g. cam-%Y%m%d-%H%M%S.mp4)"))?;
+    Ok(PathBuf::from(name))
+}
+
+/// `cam.mp4` -> `cam-2.mp4`.
+fn numbered(path: &Path, n: u32) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
+}
+
+impl RecordFiles {
+    /// Checks the pattern now; a fixed name is created now and must not exist.
+    pub(crate) fn new(pattern: &Path, segments: &Segments) -> Result<Self> {
+        let timed = pattern.to_string_lossy().contains('%');
+        let mut files = Self {
+            pattern: pattern.to_owned(),
+            timed,
+            keep: segments.keep,
+            max_bytes: segments.max_bytes,
+            reserved: None,
+            written: VecDeque::new(),
+        };
+        let shown = pattern.display();
+        if timed {
+            let first = expand(pattern).with_context(|| format!("--record {shown}"))?;
+            if let Some(dir) = first.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("--record {shown}: cannot create the folder {}", dir.display()))?;
+            }
+        } else {
+            if segments.every.is_some() {
+                info!(
+                    "--record {shown}: segments are numbered {}, ... (put %Y%m%d-%H%M%S in the name for times)",
+                    numbered(pattern, 2).display()
+                );
+            }
+            let file = match create_new(pattern) {
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => bail!(
+                    "--record {shown}: the file exists and is never overwritten: choose another name, or put \
+                     %Y%m%d-%H%M%S in it"
+                ),
+                r => r.with_context(|| format!("--record {shown}: cannot create the file"))?,
+            };
+            files.reserved = Some((pattern.to_owned(), file));
+        }
+        Ok(files)
+    }
+
+    /// Creates the next file: the name the pattern gives now, or with `-2`,
+    /// `-3`, ... before the extension when that one exists.
+    pub(crate) fn next(&mut self) -> io::Result<(PathBuf, File)> {
+        let (path, file) = match self.reserved.take() {
+            Some(reserved) => reserved,
+            None => self.create_unused()?,
+        };
+        self.written.push_back(path.clone());
+        self.prune();
+        Ok((path, file))
+    }
+
+    fn create_unused(&self) -> io::Result<(PathBuf, File)> {
+        let base = if self.timed { expand(&self.pattern).map_err(io::Error::other)? } else { self.pattern.clone() };
+        if let Some(dir) = base.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        for n in 1..10_000 {
+            let path = if n == 1 { base.clone() } else { numbered(&base, n) };
+            match create_new(&path) {
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                r => return r.map(|f| (path, f)),
+            }
+        }
+        Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} and 9999 numbered names exist", base.display())))
+    }
+
+    /// After a file is closed: its size now counts for `--max-bytes`.
+    pub(crate) fn closed(&mut self) {
+        self.prune();
+    }
+
+    /// Deletes this run's oldest files beyond `--keep` or `--max-bytes`; the newest always stays.
+    fn prune(&mut self) {
+        loop {
+            let over_count = self.keep.is_some_and(|k| self.written.len() > k);
+            let over_bytes = self.max_bytes.is_some_and(|max| {
+                self.written.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum::<u64>() > max
+            });
+            if self.written.len() <= 1 || !(over_count || over_bytes) {
+                return;
+            }
+            let oldest = self.written.pop_front().expect("more than one");
+            match std::fs::remove_file(&oldest) {
+                Ok(()) => info!("--record: deleted {} (--keep/--max-bytes)", oldest.display()),
+                Err(e) => warn!("--record: could not delete {}: {e}", oldest.display()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_names_go_before_the_extension() {
+        assert_eq!(numbered(Path::new("/r/cam.mp4"), 2), Path::new("/r/cam-2.mp4"));
+        assert_eq!(numbered(Path::new("cam"), 3), Path::new("cam-3"));
+    }
+
+    #[test]
+    fn bad_strftime_patterns_are_refused() {
+        assert!(expand(Path::new("cam-%Y%m%d.mp4")).is_ok());
+        assert!(expand(Path::new("cam-%Q.mp4")).is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! `--record NAME.mkv|.mp4|.ts`: every frame into a container, timed by the
+//! capture stamps. Each stream starts a new file on its first keyframe;
+//! with `--segment` a new file also starts on the first keyframe after each
+//! DURATION of recorded time.
+
+use std::{path::PathBuf, time::Duration};
+
+use anyhow::Result;
+use tokio::{sync::mpsc, task::JoinHandle};
+use tracing::{error, info};
+
+use super::{
+    container::{self, ContainerWriter, Timeline},
+    files::RecordFiles,
+};
+use crate::{
+    frame::Frame,
+    sink::{SinkEvent, SinkReport},
+    RecordFormat, Segments,
+};
+
+/// The file being written.
+struct Open {
+    path: PathBuf,
+    writer: Box<dyn ContainerWriter>,
+    timeline: Timeline,
+}
+
+impl Open {
+    fn close(mut self, files: &mut RecordFiles) {
+        if let Err(e) = self.writer.finish() {
+            error!("--record {}: closing the file failed ({e})", self.path.display());
+        }
+        files.closed();
+    }
+}
+
+/// Records into containers.
+pub(crate) struct TimedRecordSink {
+    format: RecordFormat,
+    files: RecordFiles,
+    segment: Option<Duration>,
+}
+
+impl TimedRecordSink {
+    /// Checks the name now (a fixed name is created now) so a bad path fails at start.
+    pub(crate) fn create(pattern: &std::path::Path, format: RecordFormat, segments: &Segments) -> Result<Self> {
+        Ok(Self { format, files: RecordFiles::new(pattern, segments)?, segment: segments.every })
+    }
+
+    pub(crate) fn spawn(mut self, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
+        tokio::task::spawn_blocking(move || {
+            let mut open: Option<Open> = None;
+            let mut waiting_for_keyframe = true;
+            // Files of the current stream, for its summary line.
+            let mut stream_files: Vec<PathBuf> = Vec::new();
+            while let Some(event) = rx.blocking_recv() {
+                match event {
+                    SinkEvent::Start(_) => waiting_for_keyframe = true,
+                    SinkEvent::Frame(frame) if waiting_for_keyframe && !frame.keyframe => {}
+                    SinkEvent::Frame(frame) => {
+                        waiting_for_keyframe = false;
+                        match self.record(&mut open, &frame, &mut stream_files) {
+                            Ok(true) => {}
+                            // This stream cannot go into this container: wait for the next stream.
+                            Ok(false) => waiting_for_keyframe = true,
+                            Err(e) => {
+                                let path = open.as_ref().map_or_else(|| "".into(), |o| o.path.display().to_string());
+                                error!("--record {path}: write failed ({e}); recording stopped");
+                                return;
+                            }
+                        }
+                    }
+                    SinkEvent::End(report) => {
+                        if let Some(o) = open.take() {
+                            o.close(&mut self.files);
+                        }
+                        let files = std::mem::take(&mut stream_files);
+                        let _ = report.send(SinkReport { files, ..SinkReport::default() });
+                    }
+                }
+            }
+            if let Some(o) = open.take() {
+                o.close(&mut self.files);
+            }
+        })
+    }
+
+    /// Writes `frame`, starting a file first when none is open or the
+    /// segment is full; `Ok(false)` when the stream cannot be recorded here.
+    fn record(&mut self, open: &mut Option<Open>, frame: &Frame, written: &mut Vec<PathBuf>) -> std::io::Result<bool> {
+        let mut pts = open.as_mut().map(|o| o.timeline.pts_us(frame));
+        let segment_full = self.segment.zip(pts).is_some_and(|(every, pts)| pts >= every.as_micros() as u64);
+        if segment_full && frame.keyframe {
+            open.take().expect("a file is open").close(&mut self.files);
+            pts = None;
+        }
+        let o = match open {
+            Some(o) => o,
+            None => {
+                let (path, file) = self.files.next()?;
+                let writer = match container::open(self.format, file, frame) {
+                    Ok(w) => w,
+                    Err(why) => {
+                        let _ = std::fs::remove_file(&path);
+                        error!(
+                            "--record {}: {why}; this stream is not recorded (.mkv takes JPEG and H.264, \
+                             .mp4 and .ts take H.264)",
+                            path.display()
+                        );
+                        return Ok(false);
+                    }
+                };
+                info!("--record: writing {}", path.display());
+                written.push(path.clone());
+                let mut timeline = Timeline::default();
+                pts = Some(timeline.pts_us(frame));
+                open.insert(Open { path, writer, timeline })
+            }
+        };
+        o.writer.write(&frame.data, frame.keyframe, pts.expect("timed above"))?;
+        Ok(true)
+    }
+}

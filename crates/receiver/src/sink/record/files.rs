@@ -118,6 +118,13 @@ impl RecordFiles {
         Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} and 9999 numbered names exist", base.display())))
     }
 
+    /// Deletes the file [`next`](Self::next) just created, unwritten.
+    pub(crate) fn discard_newest(&mut self) {
+        if let Some(path) = self.written.pop_back() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
     /// After a file is closed: its size now counts for `--max-bytes`.
     pub(crate) fn closed(&mut self) {
         self.prune();

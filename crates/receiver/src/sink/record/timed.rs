@@ -24,6 +24,8 @@ struct Open {
     path: PathBuf,
     writer: Box<dyn ContainerWriter>,
     timeline: Timeline,
+    /// The newest frame's time, in microseconds.
+    last_pts: u64,
 }
 
 impl Open {
@@ -52,18 +54,20 @@ impl TimedRecordSink {
         tokio::task::spawn_blocking(move || {
             let mut open: Option<Open> = None;
             let mut waiting_for_keyframe = true;
+            // The stream cannot go into this container: skip it until the next one.
+            let mut refused = false;
             // Files of the current stream, for its summary line.
             let mut stream_files: Vec<PathBuf> = Vec::new();
             while let Some(event) = rx.blocking_recv() {
                 match event {
-                    SinkEvent::Start(_) => waiting_for_keyframe = true,
+                    SinkEvent::Start(_) => (waiting_for_keyframe, refused) = (true, false),
+                    SinkEvent::Frame(_) if refused => {}
                     SinkEvent::Frame(frame) if waiting_for_keyframe && !frame.keyframe => {}
                     SinkEvent::Frame(frame) => {
                         waiting_for_keyframe = false;
                         match self.record(&mut open, &frame, &mut stream_files) {
                             Ok(true) => {}
-                            // This stream cannot go into this container: wait for the next stream.
-                            Ok(false) => waiting_for_keyframe = true,
+                            Ok(false) => refused = true,
                             Err(e) => {
                                 let path = open.as_ref().map_or_else(|| "".into(), |o| o.path.display().to_string());
                                 error!("--record {path}: write failed ({e}); recording stopped");
@@ -90,7 +94,9 @@ impl TimedRecordSink {
     /// segment is full; `Ok(false)` when the stream cannot be recorded here.
     fn record(&mut self, open: &mut Option<Open>, frame: &Frame, written: &mut Vec<PathBuf>) -> std::io::Result<bool> {
         let mut pts = open.as_mut().map(|o| o.timeline.pts_us(frame));
-        let segment_full = self.segment.zip(pts).is_some_and(|(every, pts)| pts >= every.as_micros() as u64);
+        // Full at the keyframe nearest the boundary: capture jitter must not push a cut a whole GOP later.
+        let half_gap = open.as_ref().zip(pts).map_or(0, |(o, pts)| (pts - o.last_pts) / 2);
+        let segment_full = self.segment.zip(pts).is_some_and(|(every, pts)| pts + half_gap >= every.as_micros() as u64);
         if segment_full && frame.keyframe {
             open.take().expect("a file is open").close(&mut self.files);
             pts = None;
@@ -102,7 +108,7 @@ impl TimedRecordSink {
                 let writer = match container::open(self.format, file, frame) {
                     Ok(w) => w,
                     Err(why) => {
-                        let _ = std::fs::remove_file(&path);
+                        self.files.discard_newest();
                         error!(
                             "--record {}: {why}; this stream is not recorded (.mkv takes JPEG and H.264, \
                              .mp4 and .ts take H.264)",
@@ -115,10 +121,12 @@ impl TimedRecordSink {
                 written.push(path.clone());
                 let mut timeline = Timeline::default();
                 pts = Some(timeline.pts_us(frame));
-                open.insert(Open { path, writer, timeline })
+                open.insert(Open { path, writer, timeline, last_pts: 0 })
             }
         };
-        o.writer.write(&frame.data, frame.keyframe, pts.expect("timed above"))?;
+        let pts = pts.expect("timed above");
+        o.last_pts = pts;
+        o.writer.write(&frame.data, frame.keyframe, pts)?;
         Ok(true)
     }
 }

@@ -56,7 +56,7 @@ impl<W: Write> TsWriter<W> {
             PMT_PID => 1,
             _ => 2,
         };
-        let counter = self.counters[slot].clone();
+        let counter = self.counters[slot];
         self.counters[slot].increment();
         let header = TsHeader {
             transport_error_indicator: false,

@@ -1,0 +1,262 @@
+//! Container recordings (`--record x.mkv|.mp4|.ts`) judged by ffprobe and
+//! ffmpeg: they play at the capture rate, keep pauses, survive `kill -9`,
+//! split into segments on keyframes and never overwrite a file.
+
+mod common;
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::*;
+
+/// `ffprobe -show_entries SECTION=KEYS -of default=nw=1` as `key=value` lines.
+fn ffprobe(file: &Path, entries: &str, extra: &[&str]) -> Vec<String> {
+    let out = run(Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", entries, "-of", "default=nw=1"])
+        .args(extra)
+        .arg(file));
+    assert!(out.status.success(), "ffprobe {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect()
+}
+
+fn value(lines: &[String], key: &str) -> String {
+    let prefix = format!("{key}=");
+    lines.iter().find_map(|l| l.strip_prefix(&prefix)).unwrap_or_else(|| panic!("no {key} in {lines:?}")).to_string()
+}
+
+/// `30/1` or `459000/45919` as a number.
+fn rate(s: &str) -> f64 {
+    let (n, d) = s.split_once('/').unwrap();
+    n.parse::<f64>().unwrap() / d.parse::<f64>().unwrap()
+}
+
+/// Frames ffprobe counts by reading the whole file.
+fn frames_in(file: &Path) -> u64 {
+    value(&ffprobe(file, "stream=nb_read_frames", &["-count_frames", "-select_streams", "v:0"]), "nb_read_frames")
+        .parse()
+        .unwrap()
+}
+
+/// ffmpeg decodes the whole file and reports nothing.
+fn assert_decodes_cleanly(file: &Path) {
+    let out = run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(file).args(["-f", "null", "-"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.trim().is_empty(), "ffmpeg decoding {}: {err}", file.display());
+}
+
+/// Presentation times of the video packets, in seconds.
+fn packet_times(file: &Path) -> Vec<f64> {
+    ffprobe(file, "packet=pts_time", &["-select_streams", "v:0"])
+        .iter()
+        .filter_map(|l| l.strip_prefix("pts_time=")?.parse().ok())
+        .collect()
+}
+
+fn summary(recv: &Proc, n: usize) -> String {
+    recv.wait_for_count("summary:", n, 30)
+}
+
+/// Sends `--fps 10` for 5 s into `--record NAME` and checks duration and rate.
+fn records_at_the_sent_rate(name: &str, codec: &str) {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("rec-rate");
+    let file = dir.path(name);
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let mut send = sender(port, &["--codec", codec, "--fps", "10", "--secs", "5", "--source", "test"]);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    let line = summary(&recv, 1);
+    assert!(line.contains(&format!("files={}", file.display())), "{line}");
+    let frames: f64 = field(&line, "frames").parse().unwrap();
+    let sent_seconds = frames / 10.0;
+    let probe = ffprobe(&file, "format=duration:stream=codec_name,avg_frame_rate", &[]);
+    let duration: f64 = value(&probe, "duration").parse().unwrap();
+    assert!(
+        (duration - sent_seconds).abs() <= 0.05 * sent_seconds,
+        "{name}: {duration} s for {frames} frames at 10 fps"
+    );
+    assert_eq!(frames_in(&file) as f64, frames, "{name}");
+    let fps = frames / duration;
+    assert!((fps - 10.0).abs() <= 0.5, "{name}: {fps} fps, not 10");
+    // ffprobe's own estimate, where it makes one (Matroska's may be 0/0).
+    let avg = rate(&value(&probe, "avg_frame_rate"));
+    assert!(avg.is_nan() || (avg - 10.0).abs() <= 0.5, "{name}: ffprobe says {avg} fps, not 10");
+    assert_decodes_cleanly(&file);
+}
+
+#[test]
+fn mkv_of_jpeg_plays_at_the_sent_rate() {
+    records_at_the_sent_rate("jpeg.mkv", "jpeg");
+}
+
+#[test]
+fn mkv_of_h264_plays_at_the_sent_rate() {
+    records_at_the_sent_rate("h264.mkv", "h264");
+}
+
+#[test]
+fn mp4_plays_at_the_sent_rate() {
+    records_at_the_sent_rate("h264.mp4", "h264");
+}
+
+#[test]
+fn ts_plays_at_the_sent_rate() {
+    records_at_the_sent_rate("h264.ts", "h264");
+}
+
+/// JPEGs of a 320x240 test pattern, made by ffmpeg.
+fn test_jpegs(n: u32) -> Vec<bytes::Bytes> {
+    let out = run(Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10"])
+        .args(["-frames:v", &n.to_string(), "-c:v", "mjpeg", "-f", "image2pipe", "-"]));
+    camwire_wire::MjpegSplitter::split_all(&out.stdout).unwrap()
+}
+
+/// A sender reading JPEGs from stdin, fed 10 frames at 10 fps, a 2 s pause, then 10 more.
+fn record_with_a_pause(name: &str) -> (TempDir, PathBuf) {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("rec-pause");
+    let file = dir.path(name);
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let mut send = Proc::spawn(
+        Command::new(bin("cam-send"))
+            .args(["--to", &format!("127.0.0.1:{port}"), "--source", "stdin", "--fps", "0"])
+            .stdin(Stdio::piped()),
+    );
+    let mut stdin = send.child.stdin.take().unwrap();
+    for (i, jpeg) in test_jpegs(20).iter().enumerate() {
+        if i == 10 {
+            thread::sleep(Duration::from_secs(2));
+        } else if i > 0 {
+            thread::sleep(Duration::from_millis(100));
+        }
+        stdin.write_all(jpeg).unwrap();
+        stdin.flush().unwrap();
+    }
+    drop(stdin);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    summary(&recv, 1);
+    (dir, file)
+}
+
+#[test]
+fn a_two_second_pause_is_in_the_timestamps() {
+    let (_dir, file) = record_with_a_pause("pause.mkv");
+    let times = packet_times(&file);
+    assert_eq!(times.len(), 20, "{times:?}");
+    let gaps: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    let longest = gaps.iter().cloned().fold(0.0, f64::max);
+    assert!((1.9..2.6).contains(&longest), "the 2 s pause is a gap of {longest} s: {times:?}");
+    assert_eq!(gaps.iter().position(|&g| g == longest), Some(9), "{times:?}");
+    assert!(gaps.iter().filter(|&&g| g != longest).all(|&g| g < 0.5), "{times:?}");
+}
+
+/// Waits until `file` has grown `n` times (a fragment or cluster each time).
+fn wait_for_growth(file: &Path, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (mut seen, mut last) = (0, 0);
+    while seen < n {
+        assert!(Instant::now() < deadline, "{} grew {seen} times in 30 s", file.display());
+        let len = std::fs::metadata(file).map_or(0, |m| m.len());
+        if len > last {
+            (seen, last) = (seen + 1, len);
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn survives_kill_9(name: &str) {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("rec-kill");
+    let file = dir.path(name);
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "10", "--secs", "60", "--source", "test"]);
+    // The header, then three fragments of about a second each.
+    wait_for_growth(&file, 4);
+    recv.signal("KILL");
+    let frames = frames_in(&file);
+    assert!(frames >= 20, "{name}: {frames} frames play after kill -9");
+    assert_decodes_cleanly(&file);
+}
+
+#[test]
+fn mp4_plays_up_to_the_last_fragment_after_kill_9() {
+    survives_kill_9("killed.mp4");
+}
+
+#[test]
+fn mkv_plays_up_to_the_last_cluster_after_kill_9() {
+    survives_kill_9("killed.mkv");
+}
+
+#[test]
+fn segments_of_2s_keep_the_newest_3_each_starting_on_a_keyframe() {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("rec-seg");
+    let pattern = dir.path("cam-%H%M%S.mp4");
+    let (recv, port) = receiver(&["--record", pattern.to_str().unwrap(), "--segment", "2s", "--keep", "3"]);
+    let mut send = sender(port, &["--codec", "h264", "--fps", "10", "--secs", "10", "--source", "test"]);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    let line = summary(&recv, 1);
+    let written = field(&line, "files").split(',').count();
+    assert!(written >= 5, "10 s in 2 s segments wrote {written} files: {line}");
+    let mut left: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path()).collect();
+    left.sort();
+    assert_eq!(left.len(), 3, "{left:?}");
+    for (i, file) in left.iter().enumerate() {
+        let first = ffprobe(file, "packet=flags", &["-select_streams", "v:0", "-read_intervals", "%+#1"]);
+        assert!(value(&first, "flags").starts_with('K'), "{} starts with {first:?}", file.display());
+        let duration: f64 = value(&ffprobe(file, "format=duration", &[]), "duration").parse().unwrap();
+        // The newest holds what was left of the 10 s.
+        let expected = if i + 1 == left.len() { 0.05..2.5 } else { 1.5..2.5 };
+        assert!(expected.contains(&duration), "{}: {duration} s", file.display());
+        assert_decodes_cleanly(file);
+    }
+}
+
+#[test]
+fn a_new_stream_starts_a_new_file_and_the_summary_names_it() {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("rec-streams");
+    let file = dir.path("cam.mkv");
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
+    for n in 1..=2 {
+        let mut send = sender(port, &["--fps", "10", "--frames", "10", "--source", "test"]);
+        assert!(send.wait(30).success(), "{:?}", send.err());
+        summary(&recv, n);
+    }
+    let second = dir.path("cam-2.mkv");
+    let lines: Vec<String> = recv.out().into_iter().filter(|l| l.starts_with("summary:")).collect();
+    assert_eq!(field(&lines[0], "files"), file.to_str().unwrap());
+    assert_eq!(field(&lines[1], "files"), second.to_str().unwrap());
+    assert_eq!(frames_in(&file), 10);
+    assert_eq!(frames_in(&second), 10);
+}
+
+#[test]
+fn an_existing_file_is_never_overwritten() {
+    let dir = TempDir::new("rec-exists");
+    let file = dir.path("old.mp4");
+    std::fs::write(&file, b"keep me").unwrap();
+    let out = run(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--record"]).arg(&file));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("never overwritten"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
+}
+
+#[test]
+fn a_jpeg_stream_into_mp4_is_refused_with_one_line() {
+    let dir = TempDir::new("rec-kind");
+    let file = dir.path("jpeg.mp4");
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let mut send = sender(port, &["--fps", "10", "--frames", "5", "--source", "test"]);
+    assert!(send.wait(30).success());
+    summary(&recv, 1);
+    assert_eq!(count(&recv.err(), "a jpeg stream cannot go into .mp4"), 1, "{:?}", recv.err());
+    assert!(!file.exists(), "no empty file is left behind");
+}

@@ -4,7 +4,8 @@
 //! ffmpeg is the transport: it reads an MPEG-TS from this sink on its stdin,
 //! timed by the capture stamps (so it invents no frame rate), and copies the
 //! H.264 as it is into FLV for `rtmp://`, RTSP RECORD for `rtsp://`, or
-//! MPEG-TS for `srt://` and `udp://`. Its timeline runs on across streams, so
+//! MPEG-TS for `srt://` and `udp://`. A JPEG stream is encoded to H.264 once,
+//! here, with the encoder cam-send uses (`camwire-codec`). Its timeline runs on across streams, so
 //! a sender that restarts does not end the publication. When ffmpeg exits (the
 //! server went away) it is started again at the next keyframe, after a
 //! growing pause, with a log line. It is a Newest-delivery sink: a slow
@@ -15,8 +16,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+use bytes::Bytes;
+use camwire_codec::{H264Encoder, H264Settings, YuvFrame};
 use camwire_wire::PayloadKind;
+use openh264::formats::{RgbSliceU8, YUVBuffer, YUVSource};
 use tokio::{
     io::AsyncWriteExt,
     process::{Child, ChildStdin, Command},
@@ -25,7 +29,13 @@ use tokio::{
 };
 use tracing::{error, info, warn};
 
-use super::{record::ts::TsWriter, record::Timeline, SinkEvent, SinkReport};
+use super::{
+    picture::{Picture, PictureDecoder},
+    record::ts::TsWriter,
+    record::Timeline,
+    SinkEvent, SinkReport,
+};
+use crate::frame::Frame;
 
 /// The ffmpeg output format (`-f`) for a `--publish` URL.
 pub fn publish_format(url: &str) -> Result<&'static str> {
@@ -94,6 +104,59 @@ impl Publisher {
     }
 }
 
+/// JPEG to H.264 for servers that take only H.264: decoded to RGB, turned
+/// into I420, encoded with a keyframe every second of capture time.
+struct JpegToH264 {
+    decoder: PictureDecoder,
+    picture: Picture,
+    encoder: Option<(H264Encoder, (usize, usize))>,
+    last_keyframe_us: Option<u64>,
+}
+
+impl JpegToH264 {
+    fn new() -> Result<Self> {
+        Ok(Self { decoder: PictureDecoder::new()?, picture: Picture::default(), encoder: None, last_keyframe_us: None })
+    }
+
+    /// The access unit for the JPEG `frame` presented at `pts_us`, and whether it is a keyframe.
+    fn encode(&mut self, frame: &Frame, pts_us: u64) -> Result<(Bytes, bool)> {
+        self.decoder.decode(frame, &mut self.picture)?;
+        // Encoders take even sizes: an odd last row or column is left out.
+        let (w, h) = (self.picture.width & !1, self.picture.height & !1);
+        if w == 0 || h == 0 {
+            bail!("a {}x{} picture is too small to encode", self.picture.width, self.picture.height);
+        }
+        let mut rgb = Vec::with_capacity(w * h * 3);
+        for row in self.picture.rgb.chunks_exact(self.picture.width * 3).take(h) {
+            rgb.extend_from_slice(&row[..w * 3]);
+        }
+        let yuv = YUVBuffer::from_rgb8_source(RgbSliceU8::new(&rgb, (w, h)));
+        let picture = YuvFrame {
+            width: w as u32,
+            height: h as u32,
+            y: yuv.y().to_vec(),
+            u: yuv.u().to_vec(),
+            v: yuv.v().to_vec(),
+        };
+        if self.encoder.as_ref().is_none_or(|(_, size)| *size != (w, h)) {
+            let settings = H264Settings {
+                bitrate: H264Settings::default_bitrate(w as u32, h as u32, 30.0),
+                // Keyframes are asked for by capture time below.
+                keyframe_interval: 100_000,
+                fps: 30.0,
+            };
+            self.encoder = Some((H264Encoder::new(settings)?, (w, h)));
+            self.last_keyframe_us = None;
+        }
+        let force = self.last_keyframe_us.is_none_or(|last| pts_us.saturating_sub(last) >= 1_000_000);
+        if force {
+            self.last_keyframe_us = Some(pts_us);
+        }
+        let (encoder, _) = self.encoder.as_mut().expect("made above");
+        encoder.encode(&picture, force).context("encoding to H.264")
+    }
+}
+
 /// When to try again after a lost connection: 1 s, 2 s, 4 s, ... up to 10 s.
 struct Backoff {
     next_try: Instant,
@@ -117,7 +180,7 @@ pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandl
         let mut timeline = Timeline::default();
         // Where this stream's times start on the publication's timeline, and the newest time sent.
         let (mut base_us, mut last_us) = (0u64, 0u64);
-        let mut refused_jpeg = false;
+        let mut transcoder: Option<Box<JpegToH264>> = None;
         while let Some(event) = rx.recv().await {
             let frame = match event {
                 SinkEvent::Start(_) => {
@@ -136,17 +199,44 @@ pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandl
                 continue;
             }
             waiting_for_keyframe = false;
-            if frame.kind != PayloadKind::H264 {
-                if !refused_jpeg {
-                    error!("--publish {url}: JPEG streams are not published yet; send H.264 (cam-send --codec h264)");
-                    refused_jpeg = true;
-                }
-                continue;
-            }
             let pts = base_us + timeline.pts_us(&frame);
             last_us = pts;
+            let ready_to_connect = publisher.is_none() && Instant::now() >= backoff.next_try;
+            let (au, keyframe) = if frame.kind == PayloadKind::H264 {
+                (frame.data.clone(), frame.keyframe)
+            } else {
+                let mut t = match transcoder.take() {
+                    Some(t) => t,
+                    None => match JpegToH264::new() {
+                        Ok(t) => Box::new(t),
+                        Err(e) => {
+                            error!("--publish {url}: {e:#}; publishing stopped");
+                            return;
+                        }
+                    },
+                };
+                if ready_to_connect {
+                    // A new connection starts on a keyframe: ask for one now.
+                    t.last_keyframe_us = None;
+                }
+                // Encoding takes a while: off the async threads.
+                let (t, encoded) = tokio::task::spawn_blocking(move || {
+                    let r = t.encode(&frame, pts);
+                    (t, r)
+                })
+                .await
+                .expect("the encoder does not panic");
+                transcoder = Some(t);
+                match encoded {
+                    Ok(au) => au,
+                    Err(e) => {
+                        warn!("--publish {url}: frame skipped ({e:#})");
+                        continue;
+                    }
+                }
+            };
             if publisher.is_none() {
-                if !frame.keyframe || Instant::now() < backoff.next_try {
+                if !keyframe || Instant::now() < backoff.next_try {
                     continue;
                 }
                 match Publisher::start(&url) {
@@ -161,7 +251,7 @@ pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandl
                 }
             }
             let p = publisher.as_mut().expect("started");
-            if p.send(&frame.data, frame.keyframe, pts).await.is_err() {
+            if p.send(&au, keyframe, pts).await.is_err() {
                 let why = publisher.take().expect("started").ended().await;
                 let pause = backoff.failed();
                 warn!("--publish {url}: connection lost ({why}); reconnecting in {} s", pause.as_secs());

@@ -1,12 +1,11 @@
 //! Encoders turn I420 pictures into payloads.
 
-mod h264;
 mod jpeg;
 
 use anyhow::Result;
 use bytes::Bytes;
 
-pub use h264::{H264Encoder, H264Settings, ParameterSets};
+pub use camwire_codec::{H264Encoder, H264Settings, ParameterSets};
 pub use jpeg::JpegEncoder;
 
 use crate::{source::YuvFrame, Codec, Config};
@@ -16,6 +15,12 @@ pub trait Encoder: Send {
     /// Encodes `picture`; `force_keyframe` asks for a picture a decoder can
     /// start from. Returns the payload and whether it is such a keyframe.
     fn encode(&mut self, picture: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)>;
+}
+
+impl Encoder for H264Encoder {
+    fn encode(&mut self, picture: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)> {
+        H264Encoder::encode(self, picture, force_keyframe)
+    }
 }
 
 /// The encoder `config` asks for.

@@ -9,7 +9,6 @@ mod split;
 mod stdin;
 mod stdin_h264;
 mod test_pattern;
-mod yuv;
 
 use std::{
     sync::{atomic::Ordering, Arc},
@@ -22,36 +21,13 @@ use tokio::sync::mpsc;
 
 #[cfg(feature = "libcamera")]
 pub use self::libcamera::{list_cameras, LibcameraSource};
+pub use camwire_codec::YuvFrame;
 pub use files::FilesSource;
 pub use stdin::StdinSource;
 pub use stdin_h264::H264StdinSource;
 pub use test_pattern::TestPatternSource;
 
 use crate::{encoder::Encoder, Config, EncodedFrame, PipelineFlags, SourceSpec};
-
-/// A picture in I420: full-resolution Y plane, then quarter-resolution U and V
-/// planes, rows packed without padding. Width and height are even.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YuvFrame {
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-    /// `width * height` luma bytes.
-    pub y: Vec<u8>,
-    /// `width/2 * height/2` Cb bytes.
-    pub u: Vec<u8>,
-    /// `width/2 * height/2` Cr bytes.
-    pub v: Vec<u8>,
-}
-
-impl YuvFrame {
-    /// A black picture.
-    pub fn black(width: u32, height: u32) -> Self {
-        let (w, h) = (width as usize, height as usize);
-        Self { width, height, y: vec![16; w * h], u: vec![128; w * h / 4], v: vec![128; w * h / 4] }
-    }
-}
 
 /// What a source yields.
 #[derive(Debug)]

@@ -19,8 +19,7 @@ use openh264::{
     OpenH264API,
 };
 
-use super::Encoder;
-use crate::source::YuvFrame;
+use crate::YuvFrame;
 
 /// Settings of [`H264Encoder`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,8 +122,10 @@ impl H264Encoder {
     }
 }
 
-impl Encoder for H264Encoder {
-    fn encode(&mut self, p: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)> {
+impl H264Encoder {
+    /// Encodes `p` into one access unit; `force_keyframe` asks for an IDR.
+    /// Returns the access unit and whether it is an IDR (with SPS and PPS).
+    pub fn encode(&mut self, p: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)> {
         let (w, h) = (p.width as usize, p.height as usize);
         if p.y.len() != w * h || p.u.len() != w * h / 4 || p.v.len() != w * h / 4 {
             bail!("an I420 picture of {w}x{h} has planes of the wrong size");
@@ -151,7 +152,15 @@ mod tests {
     use camwire_wire::{has_parameter_sets, AnnexBSplitter};
 
     use super::*;
-    use crate::source::TestPatternSource;
+
+    /// A picture that changes with `i`, so the encoder has work to do.
+    fn picture(i: u64) -> YuvFrame {
+        let mut p = YuvFrame::black(320, 240);
+        for (n, y) in p.y.iter_mut().enumerate() {
+            *y = ((n as u64 + i * 7) % 220 + 16) as u8;
+        }
+        p
+    }
 
     fn settings(keyframe_interval: u32) -> H264Settings {
         H264Settings { bitrate: 500_000, keyframe_interval, fps: 30.0 }
@@ -159,9 +168,8 @@ mod tests {
 
     /// Encodes `n` test-pattern pictures, forcing a keyframe where `force` says.
     fn encode(n: u64, keyframe_interval: u32, force: impl Fn(u64) -> bool) -> Vec<(Bytes, bool)> {
-        let src = TestPatternSource::new(320, 240, 0.0);
         let mut enc = H264Encoder::new(settings(keyframe_interval)).unwrap();
-        (1..=n).map(|i| enc.encode(&src.render(i), force(i)).unwrap()).collect()
+        (1..=n).map(|i| enc.encode(&picture(i), force(i)).unwrap()).collect()
     }
 
     #[test]

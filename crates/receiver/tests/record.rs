@@ -260,3 +260,32 @@ fn a_jpeg_stream_into_mp4_is_refused_with_one_line() {
     assert_eq!(count(&recv.err(), "a jpeg stream cannot go into .mp4"), 1, "{:?}", recv.err());
     assert!(!file.exists(), "no empty file is left behind");
 }
+
+#[test]
+fn max_bytes_deletes_the_oldest_segments() {
+    let dir = TempDir::new("rec-bytes");
+    let pattern = dir.path("cam.mkv");
+    // JPEG at 320x240 is about 10 kB a frame: 1 s segments of ~100 kB, at most 250 kB kept.
+    let (recv, port) = receiver(&["--record", pattern.to_str().unwrap(), "--segment", "1s", "--max-bytes", "250000"]);
+    let mut send = sender(port, &["--fps", "10", "--secs", "6", "--width", "320", "--height", "240"]);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    let line = summary(&recv, 1);
+    let written: Vec<&str> = field(&line, "files").split(',').collect();
+    assert!(written.len() >= 5, "{line}");
+    let left: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path()).collect();
+    let total: u64 = left.iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
+    assert!(total <= 250_000 && left.len() < written.len(), "{} files, {total} bytes left", left.len());
+    // The newest are the ones kept, numbered after the first.
+    assert!(left.contains(&PathBuf::from(written.last().unwrap())), "{left:?}");
+    recv.wait_for("(--keep/--max-bytes)", 5);
+}
+
+#[test]
+fn segment_options_without_a_container_recording_are_refused() {
+    for args in [&["--segment", "10m"][..], &["--record", "x.mjpeg", "--keep", "3"]] {
+        let out = run(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0"]).args(args));
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("add --record NAME.mp4"), "{args:?}: {err}");
+    }
+}

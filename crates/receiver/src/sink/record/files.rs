@@ -162,6 +162,7 @@ mod tests {
     #[test]
     fn bad_strftime_patterns_are_refused() {
         assert!(expand(Path::new("cam-%Y%m%d.mp4")).is_ok());
-        assert!(expand(Path::new("cam-%Q.mp4")).is_err());
+        assert!(expand(Path::new("cam-%")).is_err(), "a lone %");
+        assert!(expand(Path::new("cam-%!.mp4")).is_err(), "no such field");
     }
 }

@@ -31,7 +31,8 @@ Examples:
   cam-recv --record 'cam-%Y%m%d-%H%M%S.mp4' --segment 10m --keep 144   a day of 10-minute files
   cam-recv --publish rtmp://127.0.0.1/live/cam     hand the stream to a media server
   cam-recv --pipe mplayer                          watch in mplayer (also mpv, ffplay, vlc)
-  cam-recv --pipe 'ffmpeg -f mjpeg -i - out.mp4'   any command, raw stream on its stdin
+  cam-recv --pipe 'tee raw.mjpeg | ffplay -'       any command, raw stream on its stdin (untimed:
+                                                   to record, use --record out.mkv)
   cam-recv --save-dir shots/ --once                one file per frame, exit after one stream
   cam-recv --display                               a window with the live picture (Esc closes it)
   cam-recv --http 0.0.0.0:8080                     watch in any browser: http://THIS-PC:8080/

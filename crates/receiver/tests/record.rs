@@ -42,9 +42,16 @@ fn frames_in(file: &Path) -> u64 {
         .unwrap()
 }
 
-/// ffmpeg decodes the whole file and reports nothing.
+/// ffmpeg decodes the whole file and reports nothing (every frame at its own
+/// time: no frame-rate conversion that would complain about bursts).
 fn assert_decodes_cleanly(file: &Path) {
-    let out = run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(file).args(["-f", "null", "-"]));
+    let out = run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(file).args([
+        "-fps_mode",
+        "passthrough",
+        "-f",
+        "framecrc",
+        "-",
+    ]));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && err.trim().is_empty(), "ffmpeg decoding {}: {err}", file.display());
 }
@@ -116,25 +123,34 @@ fn test_jpegs(n: u32) -> Vec<bytes::Bytes> {
     camwire_wire::MjpegSplitter::split_all(&out.stdout).unwrap()
 }
 
-/// A sender reading JPEGs from stdin, fed 10 frames at 10 fps, a 2 s pause, then 10 more.
-fn record_with_a_pause(name: &str) -> (TempDir, PathBuf) {
+/// Ten H.264 access units of a 320x240 test pattern from libx264, starting with an IDR, in Annex B.
+fn test_h264_burst() -> Vec<u8> {
+    run(Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-frames:v", "10"])
+        .args(["-c:v", "libx264", "-profile:v", "baseline", "-g", "10", "-pix_fmt", "yuv420p", "-f", "h264", "-"]))
+    .stdout
+}
+
+/// A sender reading `chunks` from stdin (`--codec` says what they are), each
+/// written 100 ms after the one before, but 2 s after it for chunk `pause_at`.
+fn record_with_a_pause(name: &str, codec: &str, chunks: Vec<Vec<u8>>, pause_at: usize) -> (TempDir, PathBuf) {
     need_tool("ffprobe", "ffmpeg");
     let dir = TempDir::new("rec-pause");
     let file = dir.path(name);
     let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
     let mut send = Proc::spawn(
         Command::new(bin("cam-send"))
-            .args(["--to", &format!("127.0.0.1:{port}"), "--source", "stdin", "--fps", "0"])
+            .args(["--to", &format!("127.0.0.1:{port}"), "--source", "stdin", "--fps", "0", "--codec", codec])
             .stdin(Stdio::piped()),
     );
     let mut stdin = send.child.stdin.take().unwrap();
-    for (i, jpeg) in test_jpegs(20).iter().enumerate() {
-        if i == 10 {
+    for (i, chunk) in chunks.iter().enumerate() {
+        if i == pause_at {
             thread::sleep(Duration::from_secs(2));
         } else if i > 0 {
             thread::sleep(Duration::from_millis(100));
         }
-        stdin.write_all(jpeg).unwrap();
+        stdin.write_all(chunk).unwrap();
         stdin.flush().unwrap();
     }
     drop(stdin);
@@ -143,16 +159,37 @@ fn record_with_a_pause(name: &str) -> (TempDir, PathBuf) {
     (dir, file)
 }
 
-#[test]
-fn a_two_second_pause_is_in_the_timestamps() {
-    let (_dir, file) = record_with_a_pause("pause.mkv");
-    let times = packet_times(&file);
-    assert_eq!(times.len(), 20, "{times:?}");
+/// The longest gap between frames, and where it is.
+fn longest_gap(times: &[f64]) -> (f64, usize) {
     let gaps: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
     let longest = gaps.iter().cloned().fold(0.0, f64::max);
     assert!((1.9..2.6).contains(&longest), "the 2 s pause is a gap of {longest} s: {times:?}");
-    assert_eq!(gaps.iter().position(|&g| g == longest), Some(9), "{times:?}");
-    assert!(gaps.iter().filter(|&&g| g != longest).all(|&g| g < 0.5), "{times:?}");
+    assert!(gaps.iter().filter(|&&g| g != longest).all(|&g| g < 0.5), "a second long gap: {times:?}");
+    (longest, gaps.iter().position(|&g| g == longest).unwrap())
+}
+
+#[test]
+fn a_two_second_pause_is_in_the_timestamps() {
+    let jpegs = test_jpegs(20).into_iter().map(|b| b.to_vec()).collect();
+    let (_dir, file) = record_with_a_pause("pause.mkv", "jpeg", jpegs, 10);
+    let times = packet_times(&file);
+    assert_eq!(times.len(), 20, "{times:?}");
+    assert_eq!(longest_gap(&times).1, 9, "{times:?}");
+}
+
+#[test]
+fn a_two_second_pause_is_in_the_timestamps_of_an_mp4() {
+    need_tool("ffmpeg", "ffmpeg");
+    let mut units: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..2 {
+        let burst = test_h264_burst();
+        units.extend(camwire_wire::AnnexBSplitter::split_all(&burst).unwrap().into_iter().map(|b| b.to_vec()));
+    }
+    let (_dir, file) = record_with_a_pause("pause.mp4", "h264", units, 10);
+    let times = packet_times(&file);
+    assert_eq!(times.len(), 20, "{times:?}");
+    longest_gap(&times);
+    assert_decodes_cleanly(&file);
 }
 
 /// Waits until `file` has grown `n` times (a fragment or cluster each time).
@@ -288,4 +325,20 @@ fn segment_options_without_a_container_recording_are_refused() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("add --record NAME.mp4"), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn frames_without_stamps_are_timed_by_arrival() {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("rec-nostamp");
+    let file = dir.path("classic.mkv");
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let mut send = sender(port, &["--no-stamp", "--fps", "10", "--secs", "3", "--source", "test"]);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    let line = summary(&recv, 1);
+    assert!(!line.contains("latency_p50_ms"), "the frames were stamped: {line}");
+    let frames: f64 = field(&line, "frames").parse().unwrap();
+    let duration: f64 = value(&ffprobe(&file, "format=duration", &[]), "duration").parse().unwrap();
+    let fps = frames / duration;
+    assert!((fps - 10.0).abs() <= 1.0, "{frames} frames in {duration} s: {fps} fps, not about 10");
 }

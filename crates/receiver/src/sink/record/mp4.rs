@@ -83,7 +83,12 @@ impl Mp4Writer {
     /// sample after them starts (the last one's end).
     fn flush(&mut self, next_dts: Option<u64>) -> io::Result<()> {
         let Some(last) = self.samples.last() else { return Ok(()) };
-        let last_duration = next_dts.map_or(self.last_duration, |n| n.saturating_sub(last.dts).max(1) as u32);
+        // Without a next sample (the end of the file), the last lasts as long as the one before it.
+        let before_last = self.samples.iter().rev().nth(1).map(|b| (last.dts - b.dts) as u32);
+        let last_duration = match next_dts {
+            Some(n) => n.saturating_sub(last.dts).max(1) as u32,
+            None => before_last.unwrap_or(self.last_duration),
+        };
         self.last_duration = last_duration;
         self.sequence += 1;
         let samples = std::mem::take(&mut self.samples);

@@ -217,3 +217,49 @@ fn an_unknown_publish_scheme_is_refused_at_start() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("use rtmp://"), "{out:?}");
 }
+
+/// A listening ffmpeg at `input` takes `--publish URL` and keeps 30 frames; ffprobe reads them back.
+fn publish_to_a_listening_ffmpeg(input: &[&str], url: &str) {
+    need_tool("ffmpeg", "ffmpeg");
+    let dir = TempDir::new("publish-ffmpeg");
+    let out = dir.path("got.mkv");
+    let mut server = Proc::spawn(
+        Command::new("ffmpeg")
+            .args(["-nostdin", "-v", "error"])
+            .args(input)
+            .args(["-c", "copy", "-frames:v", "30", "-f", "matroska"])
+            .arg(&out),
+    );
+    let (recv, port) = receiver(&["--publish", url]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "10", "--width", "320", "--height", "240", "--secs", "60"]);
+    recv.wait_for("--publish: publishing to", 20);
+    let status = server.wait(30);
+    assert!(status.success(), "ffmpeg at {url}: {:?}", server.err());
+    let probe = probe_until_video(out.to_str().unwrap(), 5);
+    assert_eq!(value(&probe, "codec_name"), "h264", "{probe:?}");
+    assert_eq!((value(&probe, "width"), value(&probe, "height")), ("320", "240"), "{probe:?}");
+    let times = packet_times(out.to_str().unwrap(), 30);
+    assert!(times.len() >= 20, "{times:?}");
+    let mut gaps: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_by(f64::total_cmp);
+    assert!((gaps[gaps.len() / 2] - 0.1).abs() < 0.01, "{times:?}");
+}
+
+#[test]
+fn rtsp_publishes_with_record_to_a_listening_server() {
+    let url = format!("rtsp://127.0.0.1:{}/cam", free_port());
+    publish_to_a_listening_ffmpeg(&["-rtsp_flags", "listen", "-i", &url], &url);
+}
+
+#[test]
+fn srt_carries_mpeg_ts_to_a_listener() {
+    let port = free_port();
+    let listen = format!("srt://127.0.0.1:{port}?mode=listener");
+    publish_to_a_listening_ffmpeg(&["-f", "mpegts", "-i", &listen], &format!("srt://127.0.0.1:{port}"));
+}
+
+#[test]
+fn udp_carries_mpeg_ts() {
+    let url = format!("udp://127.0.0.1:{}", free_port());
+    publish_to_a_listening_ffmpeg(&["-f", "mpegts", "-i", &url], &url);
+}

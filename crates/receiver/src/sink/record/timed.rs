@@ -39,6 +39,8 @@ impl Open {
 
 /// Records into containers.
 pub(crate) struct TimedRecordSink {
+    /// The `--record` argument, for messages.
+    pattern: PathBuf,
     format: RecordFormat,
     files: RecordFiles,
     segment: Option<Duration>,
@@ -47,7 +49,8 @@ pub(crate) struct TimedRecordSink {
 impl TimedRecordSink {
     /// Checks the name now (a fixed name is created now) so a bad path fails at start.
     pub(crate) fn create(pattern: &std::path::Path, format: RecordFormat, segments: &Segments) -> Result<Self> {
-        Ok(Self { format, files: RecordFiles::new(pattern, segments)?, segment: segments.every })
+        let files = RecordFiles::new(pattern, segments)?;
+        Ok(Self { pattern: pattern.to_owned(), format, files, segment: segments.every })
     }
 
     pub(crate) fn spawn(mut self, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
@@ -69,8 +72,8 @@ impl TimedRecordSink {
                             Ok(true) => {}
                             Ok(false) => refused = true,
                             Err(e) => {
-                                let path = open.as_ref().map_or_else(|| "".into(), |o| o.path.display().to_string());
-                                error!("--record {path}: write failed ({e}); recording stopped");
+                                let path = open.as_ref().map_or(&self.pattern, |o| &o.path);
+                                error!("--record {}: {e}; recording stopped", path.display());
                                 return;
                             }
                         }
@@ -104,7 +107,10 @@ impl TimedRecordSink {
         let o = match open {
             Some(o) => o,
             None => {
-                let (path, file) = self.files.next()?;
+                let (path, file) = self
+                    .files
+                    .next()
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("cannot create the next file ({e})")))?;
                 let writer = match container::open(self.format, file, frame) {
                     Ok(w) => w,
                     Err(why) => {
@@ -126,7 +132,9 @@ impl TimedRecordSink {
         };
         let pts = pts.expect("timed above");
         o.last_pts = pts;
-        o.writer.write(&frame.data, frame.keyframe, pts)?;
+        o.writer
+            .write(&frame.data, frame.keyframe, pts)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("write failed ({e})")))?;
         Ok(true)
     }
 }

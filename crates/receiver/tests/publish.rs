@@ -263,3 +263,15 @@ fn udp_carries_mpeg_ts() {
     let url = format!("udp://127.0.0.1:{}", free_port());
     publish_to_a_listening_ffmpeg(&["-f", "mpegts", "-i", &url], &url);
 }
+
+#[test]
+fn without_ffmpeg_publishing_stops_with_one_line_and_the_receiver_goes_on() {
+    let (recv, port) =
+        Proc::spawn_env_receiver(&[("PATH", "/nonexistent")], &["--publish", "rtmp://127.0.0.1:1/live/x", "--verify"]);
+    let mut send = sender(port, &["--codec", "h264", "--fps", "30", "--frames", "30"]);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    let line = recv.wait_for("summary:", 30);
+    assert_eq!(field(&line, "frames"), "30", "{line}");
+    assert_eq!(count(&recv.err(), "cannot start ffmpeg"), 1, "{:?}", recv.err());
+    assert_eq!(count(&recv.out(), " h264 ok"), 30);
+}

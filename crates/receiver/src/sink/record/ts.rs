@@ -136,3 +136,34 @@ impl<W: Write + Send> ContainerWriter for TsWriter<W> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mpeg2ts::{
+        pes::{PesPacketReader, ReadPesPacket},
+        ts::TsPacketReader,
+    };
+
+    use super::*;
+
+    /// Access units of every size around the packet boundaries come back whole, with their times.
+    #[test]
+    fn access_units_of_any_size_round_trip_through_mpeg2ts() {
+        let first = PAYLOAD - AF_WITH_PCR - PES_HEADER;
+        let sizes = [1, first - 1, first, first + 1, first + PAYLOAD - 1, first + PAYLOAD, first + PAYLOAD + 1, 5000];
+        let mut w = TsWriter::new(Vec::new());
+        for (i, &n) in sizes.iter().enumerate() {
+            let au: Vec<u8> = (0..n).map(|b| (b * 7 + i) as u8).collect();
+            w.access_unit(&au, i % 3 == 0, i as u64 * 100_000).unwrap();
+        }
+        let out = std::mem::take(w.out_mut());
+        assert_eq!(out.len() % TsPacket::SIZE, 0);
+        let mut reader = PesPacketReader::new(TsPacketReader::new(&out[..]));
+        for (i, &n) in sizes.iter().enumerate() {
+            let pes = reader.read_pes_packet().unwrap().expect("a PES per access unit");
+            let au: Vec<u8> = (0..n).map(|b| (b * 7 + i) as u8).collect();
+            assert_eq!(pes.data, au, "access unit {i} of {n} bytes");
+            assert_eq!(pes.header.pts.unwrap().as_u64(), i as u64 * 9_000);
+        }
+    }
+}

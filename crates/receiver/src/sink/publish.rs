@@ -13,6 +13,7 @@
 
 use std::{
     process::Stdio,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -22,12 +23,12 @@ use camwire_codec::{H264Encoder, H264Settings, YuvFrame};
 use camwire_wire::PayloadKind;
 use openh264::formats::{RgbSliceU8, YUVBuffer, YUVSource};
 use tokio::{
-    io::AsyncWriteExt,
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     process::{Child, ChildStdin, Command},
     sync::mpsc,
     task::JoinHandle,
 };
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::{
     picture::{Picture, PictureDecoder},
@@ -69,6 +70,8 @@ struct Publisher {
     child: Child,
     stdin: ChildStdin,
     ts: TsWriter<Vec<u8>>,
+    /// ffmpeg's newest error line, for the log line when it ends.
+    last_error: Arc<Mutex<Option<String>>>,
 }
 
 impl Publisher {
@@ -78,10 +81,20 @@ impl Publisher {
             .args(&args)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()?;
         let stdin = child.stdin.take().expect("stdin is piped");
-        Ok(Self { child, stdin, ts: TsWriter::new(Vec::new()) })
+        let last_error = Arc::new(Mutex::new(None));
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+        let keep = Arc::clone(&last_error);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                debug!("--publish: ffmpeg: {line}");
+                *keep.lock().expect("not poisoned") = Some(line);
+            }
+        });
+        Ok(Self { child, stdin, ts: TsWriter::new(Vec::new()), last_error })
     }
 
     /// Sends one access unit; `Err` once ffmpeg is gone.
@@ -94,12 +107,18 @@ impl Publisher {
     /// How ffmpeg ended, for the log.
     async fn ended(mut self) -> String {
         drop(self.stdin);
-        match tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await {
+        let how = match tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await {
             Ok(Ok(status)) => format!("ffmpeg exited with {status}"),
             _ => {
                 let _ = self.child.kill().await;
                 "ffmpeg stopped reading".into()
             }
+        };
+        // Its last words arrive on the stderr pipe a moment after it exits.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        match self.last_error.lock().expect("not poisoned").take() {
+            Some(line) => format!("{how}: {line}"),
+            None => how,
         }
     }
 }

@@ -110,6 +110,13 @@ pub struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
     pub max_frame: usize,
 
+    /// Refuse pictures with more pixels than this, from their header, before
+    /// decoding (a hostile header must not cost gigabytes). The default, 16 MP,
+    /// is above every Raspberry Pi camera mode.
+    #[arg(long, value_name = "PIXELS", default_value_t = crate::decode::DEFAULT_MAX_PIXELS as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pixels: u64,
+
     /// No status line and no informational log lines; results and errors are still printed.
     #[arg(long, short)]
     pub quiet: bool,
@@ -171,6 +178,7 @@ impl Args {
             max_viewers: self.max_viewers as usize,
             allow,
             max_frame: self.max_frame,
+            max_pixels: usize::try_from(self.max_pixels).unwrap_or(usize::MAX),
             // Per-frame lines on the same terminal would tear through a live status line.
             status_line: !self.quiet
                 && std::io::IsTerminal::is_terminal(&std::io::stderr())

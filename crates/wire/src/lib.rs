@@ -36,7 +36,7 @@ pub use annexb::{
 pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
 pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message, GROW_STEP};
 pub use error::WireError;
-pub use kind::{jpeg_dimensions, PayloadKind};
+pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
 pub use sps::Sps;
 

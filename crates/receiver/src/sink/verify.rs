@@ -16,11 +16,10 @@ use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
 use tracing::warn;
 
 use super::{SinkEvent, SinkReport};
-use crate::{decode::h264::H264Decoder, frame::Frame};
-
-/// Pictures larger than this many pixels are refused rather than decoded:
-/// a hostile header must not make the receiver allocate gigabytes.
-const MAX_PIXELS: usize = 50_000_000;
+use crate::{
+    decode::{self, h264::H264Decoder},
+    frame::Frame,
+};
 
 pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
     tokio::task::spawn_blocking(move || {
@@ -47,7 +46,7 @@ pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
                         }
                         SinkEvent::Frame(frame) => print_line(verifier.line(&frame), &mut invalid),
                         SinkEvent::End(report) => {
-                            let _ = report.send(SinkReport { invalid });
+                            let _ = report.send(SinkReport { invalid, failed: None });
                         }
                     }
                 }
@@ -143,14 +142,9 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier with its decoders ready.
     pub fn new() -> anyhow::Result<Self> {
-        Ok(Self {
-            jpeg: Decompressor::new()?,
-            buf: Vec::new(),
-            h264: None,
-            sps: None,
-            seen_idr: false,
-            undecodable: None,
-        })
+        let mut jpeg = Decompressor::new()?;
+        jpeg.set_scan_limit(decode::MAX_SCANS)?;
+        Ok(Self { jpeg, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None })
     }
 
     /// The verify line for `frame`: `frame <n>: <w>x<h> jpeg ok latency=<ms>`
@@ -202,6 +196,9 @@ impl Verifier {
                     ))
                     .clone());
             }
+            if let Err(why) = decode::check_pixels("h264", sps.width as usize, sps.height as usize) {
+                return Err(self.undecodable.insert(why).clone());
+            }
             self.sps = Some(sps);
         }
         self.seen_idr |= frame.keyframe;
@@ -230,11 +227,9 @@ impl Verifier {
     pub fn decode_jpeg(&mut self, data: &[u8]) -> Result<(usize, usize), String> {
         let header = self.jpeg.read_header(data).map_err(|e| format!("jpeg header: {e}"))?;
         let (w, h) = (header.width, header.height);
-        if w.saturating_mul(h) > MAX_PIXELS {
-            return Err(format!("jpeg of {w}x{h} pixels is larger than the {MAX_PIXELS}-pixel limit"));
-        }
+        decode::check_pixels("jpeg", w, h)?;
         let len = turbojpeg::yuv_pixels_len(w, 1, h, header.subsamp).map_err(|e| format!("jpeg: {e}"))?;
-        self.buf.resize(len, 0);
+        decode::fit(&mut self.buf, len);
         let out = YuvImage { pixels: &mut self.buf[..], width: w, align: 1, height: h, subsamp: header.subsamp };
         self.jpeg.decompress_to_yuv(data, out).map_err(|e| format!("jpeg decode: {e}"))?;
         Ok((w, h))

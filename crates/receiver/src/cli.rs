@@ -164,6 +164,7 @@ impl Args {
             if cmd.trim().is_empty() {
                 bail!("--pipe needs a command, e.g. --pipe mplayer");
             }
+            crate::sink::check_pipe_command(cmd)?;
         }
         Ok(Config {
             listen,

@@ -155,7 +155,6 @@ impl Sinks {
             sinks.add("save-dir", Delivery::Every, 64, |rx| sink.spawn(rx));
         }
         if let Some(cmd) = &config.pipe {
-            pipe::check_command(cmd)?;
             let (cmd, closing) = (cmd.clone(), sinks.closing.clone());
             sinks.add("pipe", Delivery::Newest, 30, |rx| pipe::spawn(cmd, rx, closing));
         }

@@ -260,11 +260,15 @@ impl PipeSink {
         }
         let p = self.player.as_mut().expect("started");
         if let Err(how) = p.write(&frame.data, closing).await {
-            warn!(
-                "--pipe: {} {how}; stopped it (its whole process group); it starts again with the next stream, \
-                 receiving goes on",
-                p.name
-            );
+            if closing.is_cancelled() {
+                warn!("--pipe: {} {how}; stopped it (its whole process group)", p.name);
+            } else {
+                warn!(
+                    "--pipe: {} {how}; stopped it (its whole process group); it starts again with the next \
+                     stream, receiving goes on",
+                    p.name
+                );
+            }
             self.failed = true;
             self.player = None;
         }

@@ -115,12 +115,13 @@ impl Pending {
         true
     }
 
-    /// Drops connection `id`, with a log line at most every 10 s.
-    fn evict(&mut self, id: u64, why: std::fmt::Arguments<'_>) {
+    /// Drops connection `id`, with a log line at most every 10 s:
+    /// "`why`; dropping the oldest (`note`N dropped so far)".
+    fn evict(&mut self, id: u64, why: std::fmt::Arguments<'_>, note: &str) {
         if self.remove(id) {
             self.evicted += 1;
             if self.last_report.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
-                warn!("{why}; dropping the oldest ({} dropped so far)", self.evicted);
+                warn!("{why}; dropping the oldest ({note}{} dropped so far)", self.evicted);
                 self.last_report = Some(Instant::now());
             }
         }
@@ -147,15 +148,13 @@ impl Ctx {
             if let Some(id) = oldest {
                 p.evict(
                     id,
-                    format_args!(
-                        "{key}: {MAX_PENDING_PER_ADDRESS} connections are waiting to send a first frame \
-                         (the most one address may have)"
-                    ),
+                    format_args!("{key}: {MAX_PENDING_PER_ADDRESS} connections are waiting to send a first frame"),
+                    "the most one address may have; ",
                 );
             }
         } else if p.waiting.len() >= self.max_pending {
             if let Some(id) = p.waiting.keys().next().copied() {
-                p.evict(id, format_args!("{} connections are waiting to send a first frame", self.max_pending));
+                p.evict(id, format_args!("{} connections are waiting to send a first frame", self.max_pending), "");
             }
         }
         let id = p.next_id;

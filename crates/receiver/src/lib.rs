@@ -181,3 +181,35 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
 }
 
 pub use camwire_wire::app::{init_logging, shutdown_on_signals};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(frames: u64) -> StreamSummary {
+        StreamSummary {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            frames,
+            invalid: 0,
+            bytes: 0,
+            seconds: 1.0,
+            terminated: true,
+            raw: false,
+            clean: true,
+            latency: None,
+            sink_failed: false,
+        }
+    }
+
+    #[test]
+    fn outcome_keeps_the_first_summary_and_a_count_however_many_streams() {
+        let mut outcome = Outcome::default();
+        for n in 1..=100_000 {
+            outcome.add(summary(n));
+        }
+        assert_eq!(outcome.streams, 100_000);
+        assert_eq!(outcome.first.as_ref().map(|s| s.frames), Some(1), "--once reports on the first stream");
+        // Constant size: no collection of summaries that grows with the streams.
+        assert!(std::mem::size_of::<Outcome>() <= 2 * std::mem::size_of::<StreamSummary>());
+    }
+}

@@ -151,6 +151,37 @@ fn sixty_five_byte_headers_announcing_16_mib_cost_nothing_under_an_address_space
     drop(attackers);
 }
 
+#[test]
+fn bytes_held_by_connections_in_their_handshake_are_budgeted() {
+    let (mut recv, port) = receiver(&[]);
+    // 40 connections from 40 addresses, each 2 MiB into a 16 MiB frame: 80 MiB, over the 64 MiB budget.
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let chunk = vec![0xFFu8; 2 << 20];
+    let writers: Vec<thread::JoinHandle<TcpStream>> = rt.block_on(async {
+        let mut out = Vec::new();
+        for i in 0..40u8 {
+            let sock = tokio::net::TcpSocket::new_v4().unwrap();
+            sock.bind(format!("127.0.2.{}:0", i + 1).parse().unwrap()).unwrap();
+            let mut s = sock.connect(addr).await.unwrap().into_std().unwrap();
+            s.set_nonblocking(false).unwrap();
+            let chunk = chunk.clone();
+            out.push(thread::spawn(move || {
+                let _ = s.write_all(&[0xFF, 0xFF, 0xFF, 0x00]).and_then(|()| s.write_all(&chunk));
+                s
+            }));
+        }
+        out
+    });
+    recv.wait_for("hold more than 64 MiB together (the handshake budget)", 20);
+    let held: Vec<TcpStream> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert!(recv.child.try_wait_alive(), "the receiver died: {:?}", recv.err());
+    assert!(sender(port, &["--frames", "10", "--fps", "60"]).wait(20).success());
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!((field(&summary, "frames"), field(&summary, "terminator")), ("10", "yes"));
+    drop(held);
+}
+
 trait Alive {
     fn try_wait_alive(&mut self) -> bool;
 }
@@ -357,7 +388,7 @@ fn player_that_exits_is_started_again_for_the_next_stream() {
     assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
     let summary = recv.wait_for("summary:", 10);
     assert!(summary.contains("sink_failed=yes"), "{summary}");
-    let warning = recv.wait_for("--pipe: sh exited with", 5);
+    let warning = recv.wait_for("--pipe: sh stopped reading (exited with", 5);
     assert!(warning.contains("WARN") && warning.contains("starts again with the next stream"), "{warning}");
     assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
     recv.wait_for_count("summary:", 2, 10);

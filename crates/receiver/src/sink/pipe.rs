@@ -158,7 +158,7 @@ impl Player {
             .spawn()?;
         let stdin = child.stdin.take();
         let group = child.id().and_then(|id| rustix::process::Pid::from_raw(id as i32));
-        info!("--pipe: started {} (process group {})", argv.join(" "), child.id().unwrap_or(0));
+        info!("--pipe: starting {} (process group {})", argv.join(" "), child.id().unwrap_or(0));
         Ok(Self { child, stdin, kind, name: argv[0].clone(), group })
     }
 
@@ -170,7 +170,7 @@ impl Player {
         tokio::pin!(write);
         let failed = |e: std::io::Error, child: &mut Child| {
             let status = child.try_wait().ok().flatten();
-            status.map_or_else(|| format!("stopped reading ({e})"), |s| format!("exited with {s}"))
+            status.map_or_else(|| format!("stopped reading ({e})"), |s| format!("stopped reading (exited with {s})"))
         };
         tokio::select! {
             r = &mut write => return r.map_err(|e| failed(e, &mut self.child)),

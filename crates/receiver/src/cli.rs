@@ -58,12 +58,14 @@ pub struct Args {
     pub record: Option<PathBuf>,
 
     /// Write one file per frame into DIR: frame-000001.jpg, frame-000002.jpg, ...
+    /// (mode 0640; existing files and links are never written through).
     #[arg(long, value_name = "DIR")]
     pub save_dir: Option<PathBuf>,
 
     /// Write the raw stream to the stdin of CMD. A bare `mplayer`, `mpv`, `ffplay`
     /// or `vlc` gets the arguments it needs to play it with low latency; anything
-    /// else runs through the shell. The player exiting ends only this sink.
+    /// else runs through the shell. A player that exits, or reads nothing for
+    /// 10 s, is stopped with a warning and started again for the next stream.
     #[arg(long, value_name = "CMD")]
     pub pipe: Option<String>,
 

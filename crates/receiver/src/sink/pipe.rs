@@ -8,7 +8,7 @@
 //! H.264, and for the next stream after it exited or stopped reading.
 //!
 //! A player must never hold up the receiver: it runs in its own process
-//! group, one that reads nothing for [`STALL`] is stopped (the whole group,
+//! group, one that cannot take a frame within [`STALL`] is stopped (the whole group,
 //! so a shell's child cannot linger holding the pipe), and when the receiver
 //! closes, a player that is not reading gets [`CLOSING_GRACE`] more.
 //! Every failure is a warning, and the stream's report says the sink failed.
@@ -31,7 +31,7 @@ use tracing::{debug, info, warn};
 
 use super::{SinkEvent, SinkReport};
 
-/// A player that takes no bytes for this long is stopped.
+/// A player that has not taken a whole frame after this long is stopped.
 pub const STALL: Duration = Duration::from_secs(10);
 
 /// Once the receiver is closing, a player that is not reading gets this long.
@@ -162,8 +162,8 @@ impl Player {
         Ok(Self { child, stdin, kind, name: argv[0].clone(), group })
     }
 
-    /// Writes one payload. A player that takes nothing for [`STALL`] (or, once
-    /// `closing`, for [`CLOSING_GRACE`]) has stalled.
+    /// Writes one payload. A player that has not taken it after [`STALL`]
+    /// (or, once `closing`, [`CLOSING_GRACE`]) has stalled.
     async fn write(&mut self, data: &[u8], closing: &CancellationToken) -> Result<(), String> {
         let Some(stdin) = self.stdin.as_mut() else { return Err("its input is closed".into()) };
         let write = stdin.write_all(data);

@@ -9,6 +9,8 @@
 //! that does not open with SPS/PPS and an IDR is reported, and its frames
 //! before the first IDR are invalid (nothing can decode them).
 
+use std::time::Duration;
+
 use tokio::{sync::mpsc, task::JoinHandle};
 use turbojpeg::{Decompressor, YuvImage};
 
@@ -66,6 +68,9 @@ fn print_line((line, ok): Line, invalid: &mut u64) {
     println!("{line}");
 }
 
+/// A verifier with no frame for this long gives its buffers back.
+const IDLE_RELEASE: Duration = Duration::from_secs(1);
+
 /// JPEG frames are independent, so they are decoded on several threads at
 /// once; each worker takes every n-th frame and results are collected in
 /// the same round-robin order, so the lines come out in frame order.
@@ -86,11 +91,17 @@ impl JpegPool {
             let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Frame>(2);
             let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Line>(2);
             let mut verifier = Verifier::new()?;
-            std::thread::Builder::new().name(format!("verify-{i}")).spawn(move || {
-                for frame in work_rx {
-                    if done_tx.send(verifier.line(&frame)).is_err() {
-                        break;
+            std::thread::Builder::new().name(format!("verify-{i}")).spawn(move || loop {
+                use std::sync::mpsc::RecvTimeoutError;
+                match work_rx.recv_timeout(IDLE_RELEASE) {
+                    Ok(frame) => {
+                        if done_tx.send(verifier.line(&frame)).is_err() {
+                            break;
+                        }
                     }
+                    // Between streams, a large picture's buffer is not kept.
+                    Err(RecvTimeoutError::Timeout) => verifier.release(),
+                    Err(RecvTimeoutError::Disconnected) => break,
                 }
             })?;
             work.push(work_tx);
@@ -159,9 +170,15 @@ impl Verifier {
         }
     }
 
-    /// Forgets the previous stream's decoder state.
+    /// Forgets the previous stream's decoder state, and its buffers.
     pub fn new_stream(&mut self) {
         (self.h264, self.sps, self.seen_idr, self.undecodable) = (None, None, false, None);
+        self.release();
+    }
+
+    /// Gives back the decoding buffer.
+    pub fn release(&mut self) {
+        self.buf = Vec::new();
     }
 
     /// `Ok("640x480 jpeg ok")`, or the reason the frame is invalid.

@@ -7,20 +7,18 @@
 //! or a trickle of scraps never holds the slot, and it loses the slot when it
 //! sends no picture for [`PICTURE_TIMEOUT`]. Connections still in that
 //! handshake are bounded in number (overall and per address) and in the
-//! bytes they may hold together ([`HANDSHAKE_BUDGET`]). Whatever goes
+//! bytes they may hold together ([`admission`](crate::admission)). Whatever goes
 //! wrong with one sender (a bad length, garbage, a cut, silence) is logged in
 //! one line, ends that stream with a summary, and the next sender is served.
 
 use std::{
-    collections::{BTreeMap, HashMap, VecDeque},
+    collections::VecDeque,
     io::Cursor,
-    net::{IpAddr, SocketAddr},
-    pin::Pin,
+    net::SocketAddr,
     sync::{
-        atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
-        Arc, Mutex as StdMutex,
+        atomic::{AtomicU64, Ordering},
+        Arc,
     },
-    task::{Context, Poll},
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
@@ -32,7 +30,7 @@ use camwire_wire::{
 };
 use futures_util::StreamExt;
 use tokio::{
-    io::{AsyncRead, AsyncReadExt, Chain, ReadBuf},
+    io::{AsyncReadExt, Chain},
     net::{TcpListener, TcpStream},
     sync::{mpsc, Mutex},
     task::JoinSet,
@@ -42,6 +40,7 @@ use tokio_util::{codec::FramedRead, sync::CancellationToken};
 use tracing::{debug, info, warn};
 
 use crate::{
+    admission::{Admission, Metered, Ticket},
     frame::{Frame, StreamInfo},
     sink::Sinks,
     status::{LatencyHistogram, StreamSummary},
@@ -53,21 +52,6 @@ use crate::{
 /// sender, whose old connection is still being wound down.
 const BUSY_WAIT: Duration = Duration::from_secs(2);
 
-/// Connections that have not delivered their first frame yet: at most this
-/// many at a time, and at most a quarter of the open-file limit. Past it the
-/// oldest is dropped, so a flood of idle connections costs bounded file
-/// descriptors and never locks out a real sender.
-const MAX_PENDING: usize = 1024;
-
-/// Connections from one address (an IPv4 address or an IPv6 /64) that may
-/// wait for their first picture at once; past it that address's oldest is dropped.
-const MAX_PENDING_PER_ADDRESS: usize = 16;
-
-/// Bytes that connections still in their handshake may have read, all
-/// together: this, or two of the largest frames if that is more. A
-/// connection whose read would pass it is dropped.
-const HANDSHAKE_BUDGET: usize = 64 << 20;
-
 /// A sender that sends no picture for this long is dropped; before its first
 /// picture it never holds the slot.
 const PICTURE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -76,95 +60,16 @@ const PICTURE_TIMEOUT: Duration = Duration::from_secs(5);
 /// connection is dropped.
 const MAX_HELD: usize = 8;
 
-fn max_pending() -> usize {
-    let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
-    ((nofile / 4) as usize).clamp(16, MAX_PENDING)
-}
-
 struct Ctx {
     config: Config,
     /// Holding this lock is being the active sender.
     sinks: Mutex<Sinks>,
     streams: AtomicU64,
-    pending: StdMutex<Pending>,
-    max_pending: usize,
-    budget: Arc<Budget>,
-}
-
-/// The connections still in their handshake, oldest first.
-#[derive(Default)]
-struct Pending {
-    next_id: u64,
-    waiting: BTreeMap<u64, (IpAddr, CancellationToken)>,
-    per_address: HashMap<IpAddr, usize>,
-    evicted: u64,
-    last_report: Option<Instant>,
-}
-
-impl Pending {
-    /// Takes connection `id` off the list; true if it was on it.
-    fn remove(&mut self, id: u64) -> bool {
-        let Some((addr, token)) = self.waiting.remove(&id) else { return false };
-        if let Some(n) = self.per_address.get_mut(&addr) {
-            *n -= 1;
-            if *n == 0 {
-                self.per_address.remove(&addr);
-            }
-        }
-        token.cancel();
-        true
-    }
-
-    /// Drops connection `id`, with a log line at most every 10 s:
-    /// "`why`; dropping the oldest (`note`N dropped so far)".
-    fn evict(&mut self, id: u64, why: std::fmt::Arguments<'_>, note: &str) {
-        if self.remove(id) {
-            self.evicted += 1;
-            if self.last_report.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
-                warn!("{why}; dropping the oldest ({note}{} dropped so far)", self.evicted);
-                self.last_report = Some(Instant::now());
-            }
-        }
-    }
-}
-
-/// The address a limit counts by: IPv4 addresses one by one, IPv6 by /64
-/// (one host usually has a whole /64).
-fn address_key(ip: IpAddr) -> IpAddr {
-    match ip.to_canonical() {
-        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
-        v4 => v4,
-    }
+    /// Connections still in their handshake.
+    admission: Arc<Admission>,
 }
 
 impl Ctx {
-    /// Registers a new connection, dropping the oldest waiting one of its
-    /// address, or of all, when full.
-    fn admit(&self, peer: SocketAddr) -> (u64, CancellationToken) {
-        let key = address_key(peer.ip());
-        let mut p = self.pending.lock().expect("pending lock");
-        if p.per_address.get(&key).is_some_and(|&n| n >= MAX_PENDING_PER_ADDRESS) {
-            let oldest = p.waiting.iter().find(|(_, (k, _))| *k == key).map(|(&id, _)| id);
-            if let Some(id) = oldest {
-                p.evict(
-                    id,
-                    format_args!("{key}: {MAX_PENDING_PER_ADDRESS} connections are waiting to send a first frame"),
-                    "the most one address may have; ",
-                );
-            }
-        } else if p.waiting.len() >= self.max_pending {
-            if let Some(id) = p.waiting.keys().next().copied() {
-                p.evict(id, format_args!("{} connections are waiting to send a first frame", self.max_pending), "");
-            }
-        }
-        let id = p.next_id;
-        p.next_id += 1;
-        let token = CancellationToken::new();
-        p.waiting.insert(id, (key, token.clone()));
-        *p.per_address.entry(key).or_default() += 1;
-        (id, token)
-    }
-
     fn allowed(&self, peer: SocketAddr) -> bool {
         let ip = peer.ip().to_canonical();
         self.config.allow.is_empty() || self.config.allow.iter().any(|net| net.contains(&ip))
@@ -182,9 +87,7 @@ pub(crate) async fn serve(
     let ctx = Arc::new(Ctx {
         sinks: Mutex::new(sinks),
         streams: AtomicU64::new(0),
-        budget: Arc::new(Budget { used: AtomicUsize::new(0), limit: HANDSHAKE_BUDGET.max(2 * config.max_frame) }),
-        pending: StdMutex::new(Pending::default()),
-        max_pending: max_pending(),
+        admission: Arc::new(Admission::new(config.max_frame)),
         config,
     });
     let stop = shutdown.child_token();
@@ -207,9 +110,9 @@ pub(crate) async fn serve(
                 }
                 Ok((sock, peer)) => {
                     let (ctx, stop, done) = (ctx.clone(), stop.clone(), done_tx.clone());
-                    let (id, evict) = ctx.admit(peer);
+                    let ticket = ctx.admission.admit(peer);
                     tasks.spawn(async move {
-                        let summary = handle(sock, peer, &ctx, &stop, id, &evict).await;
+                        let summary = handle(sock, peer, &ctx, &stop, ticket).await;
                         if let Some(summary) = summary {
                             let _ = done.send(summary);
                         }
@@ -234,74 +137,6 @@ pub(crate) async fn serve(
     ctx.sinks.into_inner().close().await;
     outcome.success = if once { outcome.first.as_ref().is_some_and(StreamSummary::is_clean) } else { true };
     Ok(outcome)
-}
-
-/// Takes a connection off the pending list, and its bytes off the handshake
-/// budget, when dropped: after its handshake, or whenever it ends before one.
-struct Settle<'a> {
-    ctx: &'a Ctx,
-    id: u64,
-    charge: Arc<Charge>,
-}
-
-impl Drop for Settle<'_> {
-    fn drop(&mut self) {
-        self.ctx.pending.lock().expect("pending lock").remove(self.id);
-        self.charge.release();
-    }
-}
-
-/// The bytes read by connections still in their handshake.
-struct Budget {
-    used: AtomicUsize,
-    limit: usize,
-}
-
-/// One connection's share of the [`Budget`], until its handshake ends.
-struct Charge {
-    budget: Arc<Budget>,
-    held: AtomicUsize,
-    done: AtomicBool,
-}
-
-impl Charge {
-    /// Counts `n` more bytes; false if that passes the budget.
-    fn add(&self, n: usize) -> bool {
-        if self.done.load(Ordering::Relaxed) {
-            return true;
-        }
-        self.held.fetch_add(n, Ordering::Relaxed);
-        self.budget.used.fetch_add(n, Ordering::Relaxed) + n <= self.budget.limit
-    }
-
-    /// Gives the bytes back: the handshake is over.
-    fn release(&self) {
-        if !self.done.swap(true, Ordering::Relaxed) {
-            self.budget.used.fetch_sub(self.held.load(Ordering::Relaxed), Ordering::Relaxed);
-        }
-    }
-}
-
-/// A socket whose reads are charged to the handshake budget.
-struct Metered {
-    sock: TcpStream,
-    charge: Arc<Charge>,
-}
-
-impl AsyncRead for Metered {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut self.sock).poll_read(cx, buf);
-        let n = buf.filled().len() - before;
-        if n > 0 && !self.charge.add(n) {
-            let limit = self.charge.budget.limit >> 20;
-            return Poll::Ready(Err(std::io::Error::other(format!(
-                "connections that have not sent a whole picture yet hold more than {limit} MiB together \
-                 (the handshake budget)"
-            ))));
-        }
-        polled
-    }
 }
 
 /// Why a stream ended, beyond what the wire says.
@@ -345,12 +180,8 @@ async fn handle(
     peer: SocketAddr,
     ctx: &Ctx,
     stop: &CancellationToken,
-    id: u64,
-    evict: &CancellationToken,
+    ticket: Ticket,
 ) -> Option<StreamSummary> {
-    let charge =
-        Arc::new(Charge { budget: ctx.budget.clone(), held: AtomicUsize::new(0), done: AtomicBool::new(false) });
-    let pending = Settle { ctx, id, charge: charge.clone() };
     let config = &ctx.config;
     let idle = config.idle_timeout;
     let handshake_timeout = config.handshake_timeout;
@@ -360,8 +191,8 @@ async fn handle(
     let mut held = Vec::new();
     let result = tokio::select! {
         _ = stop.cancelled() => return None,
-        _ = evict.cancelled() => return None,
-        r = timeout(handshake_timeout, handshake(Metered { sock, charge }, config.max_frame, &mut held)) => r,
+        _ = ticket.evicted().cancelled() => return None,
+        r = timeout(handshake_timeout, handshake(ticket.meter(sock), config.max_frame, &mut held)) => r,
     };
     let secs = handshake_timeout.as_secs_f64();
     let (mut input, first) = match result {
@@ -403,7 +234,7 @@ async fn handle(
         Ok(Ok(pair)) => pair,
     };
     // Past the handshake: no longer a candidate for eviction, nor charged to the budget.
-    drop(pending);
+    drop(ticket);
     let mut sinks = tokio::select! {
         _ = stop.cancelled() => return None,
         r = timeout(BUSY_WAIT, ctx.sinks.lock()) => match r {

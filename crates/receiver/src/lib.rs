@@ -10,6 +10,7 @@
 //! [`run`] owns the listener and the sinks; `main.rs` only parses the command
 //! line and passes a shutdown token.
 
+mod admission;
 pub mod cli;
 pub mod decode;
 pub mod frame;

@@ -29,15 +29,13 @@ mod save_dir;
 mod verify;
 mod viewers;
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Result;
 use tokio::{
     sync::{mpsc, oneshot, watch},
     task::JoinHandle,
+    time::Instant,
 };
 use tokio_util::sync::CancellationToken;
 use tracing::{error, warn};
@@ -360,4 +358,76 @@ fn check_full(s: &mut SinkHandle) -> Result<(), Gone> {
         return Err(Gone::Stuck);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use camwire_wire::PayloadKind;
+
+    use super::*;
+
+    fn frame(seq: u64) -> Frame {
+        let data = Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xD9]);
+        let received_at = std::time::SystemTime::now();
+        Frame { seq, data, kind: PayloadKind::Jpeg, keyframe: true, received_at, captured_at: None }
+    }
+
+    fn info(number: u64) -> StreamInfo {
+        StreamInfo { peer: "127.0.0.1:1".parse().unwrap(), number, raw: false }
+    }
+
+    /// A sink that takes nothing, ever (it keeps its queue open).
+    fn never_reads(rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            let _rx = rx;
+            std::future::pending::<()>().await;
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_skipping_sink_that_never_reads_holds_up_no_start_or_end_and_is_dropped_when_stuck() {
+        let mut sinks = Sinks {
+            sinks: Vec::new(),
+            latest: watch::Sender::new(Latest::default()),
+            failures: Vec::new(),
+            closing: CancellationToken::new(),
+        };
+        sinks.add("player", Delivery::Newest, 2, never_reads);
+        let t0 = tokio::time::Instant::now();
+        // Two streams of ten frames: nothing waits, though the queue is full after two events.
+        for n in 1..=2 {
+            sinks.start(info(n)).await;
+            for seq in 1..=10 {
+                sinks.frame(frame(seq)).await;
+            }
+            let report = sinks.end().await;
+            assert!(report.failed.is_none(), "behind is not failed: {:?}", report.failed);
+        }
+        assert_eq!(t0.elapsed(), Duration::ZERO, "start, frames and end never waited for the sink");
+        // Still full after STUCK: dropped, and the stream's report says so.
+        tokio::time::advance(STUCK).await;
+        sinks.start(info(3)).await;
+        let report = sinks.end().await;
+        assert_eq!(report.failed.as_deref(), Some("the player sink was stuck"));
+        assert!(sinks.sinks.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_sink_that_stopped_fails_the_stream() {
+        let mut sinks = Sinks {
+            sinks: Vec::new(),
+            latest: watch::Sender::new(Latest::default()),
+            failures: Vec::new(),
+            closing: CancellationToken::new(),
+        };
+        sinks.add("record", Delivery::Every, 4, |rx| tokio::spawn(async move { drop(rx) }));
+        sinks.start(info(1)).await;
+        sinks.frame(frame(1)).await;
+        let report = sinks.end().await;
+        assert_eq!(report.failed.as_deref(), Some("the record sink stopped"));
+        // The next stream starts clean.
+        sinks.start(info(2)).await;
+        assert!(sinks.end().await.failed.is_none());
+    }
 }

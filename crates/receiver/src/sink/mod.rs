@@ -73,7 +73,7 @@ pub struct SinkReport {
 }
 
 /// A sink that takes nothing for this long is dropped. Longer than a
-/// player's own stall limit ([`pipe::STALL`]), so the pipe sink recovers by
+/// player's own stall limit (10 s, `--pipe`), so the pipe sink recovers by
 /// itself first.
 pub const STUCK: Duration = Duration::from_secs(20);
 

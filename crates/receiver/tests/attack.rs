@@ -426,3 +426,13 @@ fn a_failed_sink_makes_once_exit_1() {
     let summary = recv.wait_for("summary:", 1);
     assert!(summary.contains("terminator=yes sink_failed=yes") || summary.contains("sink_failed=yes"), "{summary}");
 }
+
+#[test]
+fn max_pixels_applies_to_h264_from_its_parameter_sets() {
+    let (recv, port) = receiver(&["--verify", "--max-pixels", "100000"]);
+    assert!(sender(port, &["--frames", "5", "--fps", "60", "--codec", "h264"]).wait(20).success());
+    let line = recv.wait_for("frame 1:", 10);
+    assert!(line.contains("invalid (h264 of 640x480 pixels is over the 100000-pixel limit"), "{line}");
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!(field(&summary, "invalid"), "5", "{summary}");
+}

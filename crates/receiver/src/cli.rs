@@ -97,8 +97,9 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub idle_timeout: f64,
 
-    /// Drop a new connection that has not delivered its first whole frame
-    /// within this many seconds (it never holds the sender slot meanwhile).
+    /// Drop a new connection that has not delivered its first picture (a frame
+    /// whose JPEG or H.264 header reads) within this many seconds; it never
+    /// holds the sender slot meanwhile.
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub handshake_timeout: f64,
 

@@ -436,3 +436,30 @@ fn max_pixels_applies_to_h264_from_its_parameter_sets() {
     let summary = recv.wait_for("summary:", 10);
     assert_eq!(field(&summary, "invalid"), "5", "{summary}");
 }
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn decoding_buffers_of_large_pictures_are_given_back_after_the_stream() {
+    let (recv, port) = receiver(&["--verify"]);
+    // 12 MP, 4:4:4: a 36 MB decoding buffer on each verify worker.
+    let big = Rgb::from_fn(4000, 3000, |x, y| [(x / 16) as u8, (y / 12) as u8, 40]).to_jpeg(80);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    for _ in 0..4 {
+        s.write_all(&framed(&big)).unwrap();
+    }
+    s.write_all(&[0; 4]).unwrap();
+    let summary = recv.wait_for("summary:", 30);
+    assert_eq!(field(&summary, "invalid"), "0", "{summary}");
+    let peak = recv.peak_rss_kib();
+    assert!(peak > 60_000, "the pictures were decoded: peak RSS {peak} KiB");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rss_kib(recv.pid()) > peak - 30_000 {
+        assert!(Instant::now() < deadline, "RSS {} KiB after the stream, peak {peak} KiB", rss_kib(recv.pid()));
+        thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -275,3 +275,26 @@ fn without_ffmpeg_publishing_stops_with_one_line_and_the_receiver_goes_on() {
     assert_eq!(count(&recv.err(), "cannot start ffmpeg"), 1, "{:?}", recv.err());
     assert_eq!(count(&recv.out(), " h264 ok"), 30);
 }
+
+#[test]
+fn a_server_that_accepts_and_never_answers_is_given_up_on_and_tried_again() {
+    // Accepts RTMP connections and never says a word: ffmpeg hangs in the handshake.
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("rtmp://127.0.0.1:{}/live/x", server.local_addr().unwrap().port());
+    thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in server.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    let (recv, port) = receiver(&["--publish", &url, "--verify"]);
+    // 640x480 fills ffmpeg's input pipe within a second; the stall is seen about 10 s later.
+    let mut send = sender(port, &["--codec", "h264", "--fps", "30", "--secs", "20"]);
+    recv.wait_for("ffmpeg took nothing for 10 s); reconnecting in 1 s", 30);
+    recv.wait_for_count("--publish: publishing to", 2, 10);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    let line = recv.wait_for("summary:", 30);
+    // The stalled publisher held up nothing: every frame was verified.
+    assert_eq!(count(&recv.out(), " h264 ok").to_string(), field(&line, "frames"), "{line}");
+    assert!(!line.contains("sink_failed"), "{line}");
+}

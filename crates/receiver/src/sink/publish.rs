@@ -32,6 +32,7 @@ use tracing::{debug, error, info, warn};
 
 use super::{
     picture::{Picture, PictureDecoder},
+    pipe::STALL,
     record::ts::TsWriter,
     record::Timeline,
     SinkEvent, SinkReport,
@@ -72,6 +73,8 @@ struct Publisher {
     ts: TsWriter<Vec<u8>>,
     /// ffmpeg's newest error line, for the log line when it ends.
     last_error: Arc<Mutex<Option<String>>>,
+    /// It took nothing for [`STALL`] and was stopped.
+    stalled: bool,
 }
 
 impl Publisher {
@@ -94,20 +97,29 @@ impl Publisher {
                 *keep.lock().expect("not poisoned") = Some(line);
             }
         });
-        Ok(Self { child, stdin, ts: TsWriter::new(Vec::new()), last_error })
+        Ok(Self { child, stdin, ts: TsWriter::new(Vec::new()), last_error, stalled: false })
     }
 
-    /// Sends one access unit; `Err` once ffmpeg is gone.
+    /// Sends one access unit; `Err` once ffmpeg is gone, or has taken
+    /// nothing for [`STALL`] (a server or uplink that stopped moving).
     async fn send(&mut self, au: &[u8], keyframe: bool, pts_us: u64) -> std::io::Result<()> {
         self.ts.access_unit(au, keyframe, pts_us)?;
         let bytes = std::mem::take(self.ts.out_mut());
-        self.stdin.write_all(&bytes).await
+        match tokio::time::timeout(STALL, self.stdin.write_all(&bytes)).await {
+            Ok(written) => written,
+            Err(_) => {
+                let _ = self.child.start_kill();
+                self.stalled = true;
+                Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "stalled"))
+            }
+        }
     }
 
     /// How ffmpeg ended, for the log.
     async fn ended(mut self) -> String {
         drop(self.stdin);
         let how = match tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await {
+            _ if self.stalled => format!("ffmpeg took nothing for {} s", STALL.as_secs()),
             Ok(Ok(status)) => format!("ffmpeg exited with {status}"),
             _ => {
                 let _ = self.child.kill().await;

@@ -232,6 +232,7 @@ mod tests {
             clean: true,
             latency: None,
             sink_failed: false,
+            files: Vec::new(),
         }
     }
 

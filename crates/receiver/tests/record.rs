@@ -342,3 +342,22 @@ fn frames_without_stamps_are_timed_by_arrival() {
     let fps = frames / duration;
     assert!((fps - 10.0).abs() <= 1.0, "{frames} frames in {duration} s: {fps} fps, not about 10");
 }
+
+#[test]
+fn a_stream_that_switches_kind_keeps_what_came_before_with_one_line() {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("rec-switch");
+    let file = dir.path("switch.mkv");
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let h264 = camwire_wire::AnnexBSplitter::split_all(&test_h264_burst()).unwrap();
+    for payload in test_jpegs(5).iter().chain(&h264[..3]) {
+        conn.write_all(&(payload.len() as u32).to_le_bytes()).unwrap();
+        conn.write_all(payload).unwrap();
+    }
+    conn.write_all(&[0; 4]).unwrap();
+    summary(&recv, 1);
+    assert_eq!(count(&recv.err(), "the stream switched from jpeg to h264"), 1, "{:?}", recv.err());
+    assert_eq!(frames_in(&file), 5);
+    assert_decodes_cleanly(&file);
+}

@@ -26,6 +26,8 @@ struct Open {
     timeline: Timeline,
     /// The newest frame's time, in microseconds.
     last_pts: u64,
+    /// What the file holds: frames of another kind are left out.
+    kind: camwire_wire::PayloadKind,
 }
 
 impl Open {
@@ -96,6 +98,15 @@ impl TimedRecordSink {
     /// Writes `frame`, starting a file first when none is open or the
     /// segment is full; `Ok(false)` when the stream cannot be recorded here.
     fn record(&mut self, open: &mut Option<Open>, frame: &Frame, written: &mut Vec<PathBuf>) -> std::io::Result<bool> {
+        if let Some(o) = open.as_ref().filter(|o| o.kind != frame.kind) {
+            error!(
+                "--record {}: the stream switched from {} to {}; the rest of it is not recorded",
+                o.path.display(),
+                o.kind,
+                frame.kind
+            );
+            return Ok(false);
+        }
         let mut pts = open.as_mut().map(|o| o.timeline.pts_us(frame));
         // Full at the keyframe nearest the boundary: capture jitter must not push a cut a whole GOP later.
         let half_gap = open.as_ref().zip(pts).map_or(0, |(o, pts)| (pts - o.last_pts) / 2);
@@ -127,7 +138,7 @@ impl TimedRecordSink {
                 written.push(path.clone());
                 let mut timeline = Timeline::default();
                 pts = Some(timeline.pts_us(frame));
-                open.insert(Open { path, writer, timeline, last_pts: 0 })
+                open.insert(Open { path, writer, timeline, last_pts: 0, kind: frame.kind })
             }
         };
         let pts = pts.expect("timed above");

@@ -60,7 +60,7 @@ pub struct Args {
     /// `.mp4` (H.264, fragmented: a cut file plays up to its last second) and
     /// `.ts` (H.264) are timed by the sender's capture stamps, so they play at
     /// the real speed, pauses included. `.mjpeg`/`.h264` are the raw payloads,
-    /// flushed per frame. A name may hold strftime fields (`cam-%Y%m%d-%H%M%S.mp4`).
+    /// flushed per frame. A container name may hold strftime fields (`cam-%Y%m%d-%H%M%S.mp4`).
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
 

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod decode;
 pub mod frame;
 mod input;
+mod refuse;
 pub mod sink;
 mod status;
 

@@ -87,3 +87,17 @@ impl StatusLine {
         }
     }
 }
+
+/// Asks the kernel to give up on a connection whose peer is gone (a host that
+/// left the network sends no FIN and no RST) within about `timeout`, instead
+/// of the default quarter of an hour: keepalive probes after 2 s of silence,
+/// one a second, and `TCP_USER_TIMEOUT` for data that stays unacknowledged.
+pub fn detect_dead_peer(sock: &impl std::os::fd::AsFd, timeout: Duration) -> std::io::Result<()> {
+    let sock = socket2::SockRef::from(sock);
+    let probes = socket2::TcpKeepalive::new()
+        .with_time(Duration::from_secs(2))
+        .with_interval(Duration::from_secs(1))
+        .with_retries(timeout.as_secs().clamp(1, 30) as u32);
+    sock.set_tcp_keepalive(&probes)?;
+    sock.set_tcp_user_timeout(Some(timeout.max(Duration::from_secs(1))))
+}

@@ -29,8 +29,10 @@ use tokio::{
 use tracing::debug;
 
 /// Unsent bytes the kernel may hold before the socket stops taking more, in
-/// live mode: about 40 ms at 3 Mbit/s.
-pub const LIVE_NOTSENT_LOWAT: u32 = 16 * 1024;
+/// live mode. Small, because on a slow link every queued byte is delay (1 kB
+/// is 125 ms at 64 kbit/s); a frame is handed over whole as soon as the
+/// socket is below it, and what is in flight keeps a fast link busy.
+pub const LIVE_NOTSENT_LOWAT: u32 = 1024;
 
 /// How long to wait, after the terminator, for the receiver to close or say why not.
 const GOODBYE_WAIT: Duration = Duration::from_secs(2);
@@ -93,7 +95,8 @@ impl Link {
     pub async fn connect(to: &str, framed: bool, max_frame: usize, live: bool, stall: Duration) -> io::Result<Self> {
         let stream = TcpStream::connect(to).await?;
         stream.set_nodelay(true)?;
-        camwire_wire::app::detect_dead_peer(&stream, stall)?;
+        // The kernel's own limit comes later, so the stall is reported as one.
+        camwire_wire::app::detect_dead_peer(&stream, stall * 2)?;
         if live {
             socket2::SockRef::from(&stream).set_tcp_notsent_lowat(LIVE_NOTSENT_LOWAT)?;
         }

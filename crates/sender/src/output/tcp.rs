@@ -262,7 +262,13 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
                     f = rx.recv() => f,
                 };
                 let Some((frame, skipped)) = next else { return Ended::Stop(Stop::Done) };
-                run.drop_frames(skipped, true);
+                if run.s.frames == 0 && run.s.reconnects == 0 {
+                    // Replaced while the first connection was being made: not part of the stream yet.
+                    run.flags.skipped.store(0, Ordering::Relaxed);
+                } else if skipped > 0 {
+                    run.note_slow();
+                    run.drop_frames(skipped, true);
+                }
                 link.frame_waiting();
                 frame
             }

@@ -22,8 +22,7 @@ use anyhow::Result;
 use bytes::{Bytes, BytesMut};
 use camwire_wire::{
     app::{detect_dead_peer, StatusLine},
-    is_idr_access_unit, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd,
-    WireError,
+    is_idr_access_unit, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd, WireError,
 };
 use futures_util::StreamExt;
 use tokio::{

@@ -144,11 +144,8 @@ fn max_latency_0_over_the_slow_link_loses_no_frame() {
     assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("90", "0"), "{summary}");
     let sent = sent_summary(&send);
     assert_eq!((field(&sent, "frames"), field(&sent, "dropped")), ("90", "0"), "{sent}");
-    let seq: Vec<usize> = recv
-        .out()
-        .iter()
-        .filter_map(|l| l.strip_prefix("frame ")?.split(':').next()?.parse().ok())
-        .collect();
+    let seq: Vec<usize> =
+        recv.out().iter().filter_map(|l| l.strip_prefix("frame ")?.split(':').next()?.parse().ok()).collect();
     assert_eq!(seq, (1..=90).collect::<Vec<_>>(), "every frame, in order");
 }
 
@@ -194,7 +191,8 @@ fn link_that_dies_mid_frame_is_dropped_by_the_receivers_idle_timeout_keeping_who
     let frame = 4 + jpeg.len() as u64;
     proxy.freeze_after(3 * frame + 4 + jpeg.len() as u64 / 2);
     let source = format!("files:{}", path.display());
-    let mut send = sender(proxy.port, &["--source", &source, "--loop", "--fps", "10", "--no-stamp", "--stall-timeout", "3"]);
+    let mut send =
+        sender(proxy.port, &["--source", &source, "--loop", "--fps", "10", "--no-stamp", "--stall-timeout", "3"]);
     let line = recv.wait_for("(--idle-timeout)", 15);
     assert!(line.contains("nothing received for 2 s"), "{line}");
     assert_eq!(recv.wait(10).code(), Some(1), "no terminator");

@@ -5,6 +5,9 @@
 //! never builds a queue here; the output learns how many were replaced.
 //! Every frame, in order (`--max-latency 0`, and unpaced sources): a queue of
 //! two that makes the capture wait for the output.
+//! Live H.264 passed through from stdin: a backlog the reader never waits
+//! on; the output drops what grew too old. Replacing a frame there would cost
+//! every frame up to the next keyframe, which only the stream can bring.
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},
@@ -15,11 +18,27 @@ use tokio::sync::{mpsc, watch};
 
 use crate::EncodedFrame;
 
+/// Frames a backlog may hold: seconds of a live stream.
+pub const BACKLOG: usize = 128;
+
+/// How frames are handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handover {
+    /// The newest frame replaces the waiting one.
+    Latest,
+    /// Every frame, in order; the capture waits for room.
+    Queue,
+    /// Every frame, in order; the capture never waits, and a full backlog loses frames.
+    Backlog,
+}
+
 /// The capture thread's end.
 #[derive(Debug)]
 pub enum FrameTx {
     /// Waits for room: nothing is ever dropped here.
     Queue(mpsc::Sender<EncodedFrame>),
+    /// Never waits; frames that find it full are lost, and counted.
+    Backlog(mpsc::Sender<EncodedFrame>, Arc<AtomicU64>),
     /// Replaces the waiting frame; frames are numbered so replacements show.
     Latest {
         /// The slot.
@@ -36,6 +55,8 @@ pub enum FrameTx {
 pub enum FrameRx {
     /// Every frame, in order.
     Queue(mpsc::Receiver<EncodedFrame>),
+    /// In order, with a count of the frames lost to a full backlog.
+    Backlog(mpsc::Receiver<EncodedFrame>, Arc<AtomicU64>),
     /// The newest frame.
     Latest {
         /// The slot.
@@ -51,15 +72,23 @@ pub enum FrameRx {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Closed;
 
-/// A live slot (`live`) or a queue of two.
-pub fn channel(live: bool) -> (FrameTx, FrameRx) {
-    if live {
-        let (tx, rx) = watch::channel(None);
-        let taken = Arc::new(AtomicU64::new(0));
-        (FrameTx::Latest { tx, seq: 0, taken: taken.clone() }, FrameRx::Latest { rx, last: 0, taken })
-    } else {
-        let (tx, rx) = mpsc::channel(2);
-        (FrameTx::Queue(tx), FrameRx::Queue(rx))
+/// The two ends of a hand-over.
+pub fn channel(kind: Handover) -> (FrameTx, FrameRx) {
+    match kind {
+        Handover::Latest => {
+            let (tx, rx) = watch::channel(None);
+            let taken = Arc::new(AtomicU64::new(0));
+            (FrameTx::Latest { tx, seq: 0, taken: taken.clone() }, FrameRx::Latest { rx, last: 0, taken })
+        }
+        Handover::Queue => {
+            let (tx, rx) = mpsc::channel(2);
+            (FrameTx::Queue(tx), FrameRx::Queue(rx))
+        }
+        Handover::Backlog => {
+            let (tx, rx) = mpsc::channel(BACKLOG);
+            let lost = Arc::new(AtomicU64::new(0));
+            (FrameTx::Backlog(tx, lost.clone()), FrameRx::Backlog(rx, lost))
+        }
     }
 }
 
@@ -68,6 +97,14 @@ impl FrameTx {
     pub fn send(&mut self, frame: EncodedFrame) -> Result<(), Closed> {
         match self {
             Self::Queue(tx) => tx.blocking_send(frame).map_err(|_| Closed),
+            Self::Backlog(tx, lost) => match tx.try_send(frame) {
+                Ok(()) => Ok(()),
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    lost.fetch_add(1, Ordering::Relaxed);
+                    Ok(())
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => Err(Closed),
+            },
             Self::Latest { tx, seq, .. } => {
                 *seq += 1;
                 tx.send(Some((*seq, frame))).map_err(|_| Closed)
@@ -78,7 +115,7 @@ impl FrameTx {
     /// A frame is waiting that the output has not taken (live mode only).
     pub fn waiting(&self) -> bool {
         match self {
-            Self::Queue(_) => false,
+            Self::Queue(_) | Self::Backlog(..) => false,
             Self::Latest { seq, taken, .. } => taken.load(Ordering::Acquire) < *seq,
         }
     }
@@ -88,8 +125,10 @@ impl FrameRx {
     /// The next frame, and how many frames were replaced unsent before it;
     /// `None` once the capture has ended and every frame was taken.
     pub async fn recv(&mut self) -> Option<(EncodedFrame, u64)> {
-        if let Self::Queue(rx) = self {
-            return rx.recv().await.map(|f| (f, 0));
+        match self {
+            Self::Queue(rx) => return rx.recv().await.map(|f| (f, 0)),
+            Self::Backlog(rx, lost) => return rx.recv().await.map(|f| (f, lost.swap(0, Ordering::Relaxed))),
+            Self::Latest { .. } => {}
         }
         loop {
             if let Some(taken) = self.take() {
@@ -105,6 +144,7 @@ impl FrameRx {
     pub fn take(&mut self) -> Option<(EncodedFrame, u64)> {
         let (rx, last, taken) = match self {
             Self::Queue(rx) => return rx.try_recv().ok().map(|f| (f, 0)),
+            Self::Backlog(rx, lost) => return rx.try_recv().ok().map(|f| (f, lost.swap(0, Ordering::Relaxed))),
             Self::Latest { rx, last, taken } => (rx, last, taken),
         };
         let (seq, frame) = rx.borrow_and_update().clone()?;
@@ -146,7 +186,7 @@ mod tests {
 
     #[tokio::test]
     async fn live_slot_keeps_the_newest_and_counts_the_replaced() {
-        let (mut tx, mut rx) = channel(true);
+        let (mut tx, mut rx) = channel(Handover::Latest);
         assert!(!tx.waiting());
         for n in 1..=3 {
             tx.send(frame(n)).unwrap();
@@ -165,10 +205,20 @@ mod tests {
 
     #[tokio::test]
     async fn the_last_frame_is_delivered_after_the_capture_ends() {
-        let (mut tx, mut rx) = channel(true);
+        let (mut tx, mut rx) = channel(Handover::Latest);
         tx.send(frame(1)).unwrap();
         drop(tx);
         assert_eq!(rx.recv().await.map(|(f, s)| (f.data[0], s)), Some((1, 0)));
         assert!(rx.recv().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn backlog_never_blocks_and_counts_what_it_lost() {
+        let (mut tx, mut rx) = channel(Handover::Backlog);
+        for n in 0..(BACKLOG + 3) {
+            tx.send(frame(n as u8)).unwrap();
+        }
+        let (f, lost) = rx.recv().await.unwrap();
+        assert_eq!((f.data[0], lost), (0, 3), "in order; the three that found it full are counted");
     }
 }

@@ -78,6 +78,15 @@ impl Config {
         !self.max_latency.is_zero() && self.fps > 0.0
     }
 
+    /// How the capture hands frames to the output.
+    pub fn handover(&self) -> frames::Handover {
+        match (&self.source, self.codec) {
+            _ if !self.live() => frames::Handover::Queue,
+            (SourceSpec::Stdin, Codec::H264 { .. }) => frames::Handover::Backlog,
+            _ => frames::Handover::Latest,
+        }
+    }
+
     /// A configuration for the test pattern to `to`, as a test or the demo uses it.
     pub fn test_pattern(to: impl Into<String>) -> Self {
         Self {
@@ -192,7 +201,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     flags.no_stamp.store(!config.stamp, Ordering::Relaxed);
     let source = source::open(&config)?;
     let encoder = encoder::create(&config)?;
-    let (tx, rx) = frames::channel(config.live());
+    let (tx, rx) = frames::channel(config.handover());
     let capture = source::spawn_capture(source, encoder, tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);

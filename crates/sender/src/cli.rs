@@ -57,7 +57,9 @@ pub struct Args {
     pub frames: Option<u64>,
 
     /// Keep trying while the receiver is not there yet, and reconnect when the
-    /// connection drops (capped exponential backoff, at most 1 s between tries).
+    /// connection drops (capped exponential backoff, at most 1 s between tries;
+    /// a receiver that refuses the sender, busy or not allowed, is asked again
+    /// after 1, 2, 4, 8, then every 10 s).
     #[arg(long)]
     pub retry: bool,
 

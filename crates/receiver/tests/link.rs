@@ -90,6 +90,30 @@ fn h264_over_a_link_at_half_its_rate_never_refers_to_a_dropped_frame() {
     assert_frame_nums_continuous(&units);
 }
 
+#[test]
+fn h264_frame_too_late_for_max_latency_is_dropped_and_the_stream_resumes_on_a_fresh_idr() {
+    let dir = TempDir::new("hiccup264");
+    let file = dir.path("hiccup.h264");
+    let (mut recv, port) = receiver(&["--verify", "--once", "--record", file.to_str().unwrap()]);
+    let proxy = Proxy::start(port, 15_000, 2 * 1024);
+    // No periodic keyframe: every IDR after the first is one the sender asked for.
+    let args = ["--codec", "h264", "--width", "1280", "--height", "720", "--keyframe-interval", "1000", "--secs", "8"];
+    let mut send = sender(proxy.port, &args);
+    recv.wait_for_count(" ok", 10, 10);
+    // The link nearly stops for a moment: the frame on its way falls past --max-latency.
+    proxy.set_rate(200);
+    thread::sleep(Duration::from_millis(1500));
+    proxy.set_rate(15_000);
+    assert!(send.wait(20).success(), "{:?}", send.err());
+    assert!(recv.wait(20).success(), "the stream ends with the terminator: {:?}", recv.err());
+    let summary = recv.wait_for("summary:", 1);
+    assert_eq!(field(&summary, "invalid"), "0", "{summary}");
+    let units = AnnexBSplitter::split_all(&std::fs::read(&file).unwrap()).unwrap();
+    let idrs = units.iter().filter(|u| camwire_wire::is_idr_access_unit(u)).count();
+    assert!(idrs >= 2, "after the late frame the sender asks for an IDR: {idrs} IDRs in {} frames", units.len());
+    assert_frame_nums_continuous(&units);
+}
+
 /// Each reference picture's `frame_num` is the previous one's plus one
 /// (modulo `MaxFrameNum`), from 0 at every IDR: no picture was left out
 /// between a frame and the one it refers to.

@@ -124,7 +124,10 @@ async fn forward(client: TcpStream, upstream: u16, ctl: Arc<Ctl>) {
             let _keep = (from_client, to_server);
             return std::future::pending().await;
         }
-        let want = buf.len().min(room as usize);
+        // About 10 ms of the link at a time, so a new rate applies at once.
+        let rate = ctl.rate.load(Ordering::SeqCst);
+        let chunk = if rate == 0 { buf.len() } else { (rate / 100).clamp(16, buf.len() as u64) as usize };
+        let want = chunk.min(room as usize);
         let n = match from_client.read(&mut buf[..want]).await {
             Ok(0) | Err(_) => {
                 let _ = to_server.shutdown().await;

@@ -32,6 +32,9 @@ use super::{
 };
 use crate::{frames::FrameRx, Codec, Config, EncodedFrame, PipelineFlags, Summary};
 
+/// How long a frame being written may take to finish once the run is asked to stop.
+const FINISH_GRACE: Duration = Duration::from_secs(2);
+
 /// Why the stream ended.
 enum Stop {
     /// The source has no more frames, or a bound was reached.
@@ -313,9 +316,22 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
             Err(e) => return Ended::Lost(e),
         }
         run.need_keyframe &= !frame.keyframe;
+        // Asked to stop mid-frame: finish it if the link allows (then the
+        // terminator), else close without one rather than corrupt the stream.
+        let grace = async {
+            run.stop.cancelled().await;
+            sleep(FINISH_GRACE).await;
+        };
         let finished = tokio::select! {
             r = link.finish_frame() => r,
-            _ = run.stop.cancelled() => return Ended::Abandon,
+            _ = grace => {
+                run.status.clear();
+                warn!(
+                    "stopping: the link did not take the rest of the frame within {} s; closed without the terminator",
+                    FINISH_GRACE.as_secs()
+                );
+                return Ended::Abandon;
+            }
         };
         if let Err(e) = finished {
             return Ended::Lost(e);

@@ -101,3 +101,23 @@ pub fn detect_dead_peer(sock: &impl std::os::fd::AsFd, timeout: Duration) -> std
     sock.set_tcp_keepalive(&probes)?;
     sock.set_tcp_user_timeout(Some(timeout.max(Duration::from_secs(1))))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::{TcpListener, TcpStream};
+
+    use super::*;
+
+    #[test]
+    fn dead_peer_detection_sets_keepalive_and_user_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let sock = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        detect_dead_peer(&sock, Duration::from_secs(5)).unwrap();
+        let s = socket2::SockRef::from(&sock);
+        assert!(s.keepalive().unwrap());
+        assert_eq!(s.tcp_keepalive_time().unwrap(), Duration::from_secs(2));
+        assert_eq!(s.tcp_keepalive_interval().unwrap(), Duration::from_secs(1));
+        assert_eq!(s.tcp_keepalive_retries().unwrap(), 5);
+        assert_eq!(s.tcp_user_timeout().unwrap(), Some(Duration::from_secs(5)));
+    }
+}

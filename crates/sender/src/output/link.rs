@@ -216,3 +216,47 @@ async fn next_word(heard: &mut mpsc::Receiver<Heard>) -> LinkError {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::{io::AsyncWriteExt, net::TcpListener};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn live_links_keep_the_unsent_queue_short_and_give_up_on_a_dead_peer() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let to = listener.local_addr().unwrap().to_string();
+        for live in [true, false] {
+            let link = Link::connect(&to, true, 1000, live, Duration::from_secs(3)).await.unwrap();
+            let sock = socket2::SockRef::from(link.write.as_ref());
+            let lowat = sock.tcp_notsent_lowat().unwrap();
+            assert_eq!(lowat == LIVE_NOTSENT_LOWAT, live, "lowat {lowat}");
+            assert_eq!(sock.tcp_user_timeout().unwrap(), Some(Duration::from_secs(6)));
+            assert!(sock.keepalive().unwrap());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refusal_line_is_heard_while_streaming() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let to = listener.local_addr().unwrap().to_string();
+        let mut link = Link::connect(&to, true, 1000, true, Duration::from_secs(3)).await.unwrap();
+        let (mut conn, _) = listener.accept().await.unwrap();
+        conn.write_all(b"CAMWIRE REFUSED busy\n").await.unwrap();
+        conn.shutdown().await.unwrap();
+        match link.heard().await {
+            LinkError::Refused(reason) => assert_eq!(reason, "busy"),
+            other => panic!("expected a refusal, got {other}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_receiver_that_closes_is_heard_as_closed() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let to = listener.local_addr().unwrap().to_string();
+        let mut link = Link::connect(&to, true, 1000, true, Duration::from_secs(3)).await.unwrap();
+        drop(listener.accept().await.unwrap());
+        assert!(matches!(link.heard().await, LinkError::Closed));
+    }
+}

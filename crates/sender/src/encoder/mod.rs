@@ -15,9 +15,19 @@ pub trait Encoder: Send {
     /// Encodes `picture`; `force_keyframe` asks for a picture a decoder can
     /// start from. Returns the payload and whether it is such a keyframe.
     fn encode(&mut self, picture: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)>;
+
+    /// Frames refer to earlier ones (H.264 P-frames), so dropping an encoded
+    /// frame would break the ones after it until the next keyframe.
+    fn predictive(&self) -> bool {
+        false
+    }
 }
 
 impl Encoder for H264Encoder {
+    fn predictive(&self) -> bool {
+        true
+    }
+
     fn encode(&mut self, picture: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)> {
         H264Encoder::encode(self, picture, force_keyframe)
     }

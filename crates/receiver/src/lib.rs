@@ -164,4 +164,4 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     outcome
 }
 
-pub use camwire_wire::app::{init_logging, shutdown_on_signals};
+pub use camwire_wire::app::{init_logging, parse_args, shutdown_on_signals};

@@ -141,6 +141,7 @@ pub(crate) async fn serve(
                     drop(sock);
                 }
                 Ok((sock, peer)) => {
+                    debug!("{peer}: connected");
                     let (ctx, stop, done) = (ctx.clone(), stop.clone(), done_tx.clone());
                     let (id, evict) = ctx.admit();
                     tasks.spawn(async move {
@@ -166,8 +167,11 @@ pub(crate) async fn serve(
         outcome.streams.push(summary);
     }
     let ctx = Arc::into_inner(ctx).expect("all connection tasks joined");
+    let verify = ctx.config.verify;
     ctx.sinks.into_inner().close().await;
-    outcome.success = if once { outcome.streams.first().is_some_and(StreamSummary::is_clean) } else { true };
+    // With --verify a stream of no frames verified nothing: not a success.
+    let verified = |s: &StreamSummary| !verify || s.frames > 0;
+    outcome.success = if once { outcome.streams.first().is_some_and(|s| s.is_clean() && verified(s)) } else { true };
     Ok(outcome)
 }
 
@@ -297,6 +301,9 @@ async fn handle(
     let clean_raw_end = raw && matches!(ending, Ending::Wire(StreamEnd::Closed));
     let report = sinks.end().await;
     log_ending(peer, &ending, frames, idle);
+    if frames == 0 && config.verify {
+        warn!("{peer}: the stream held no frames: nothing to verify");
+    }
     let mut invalid = report.invalid;
     if matches!(ending, Ending::NotAnImage(_)) {
         invalid += 1;

@@ -39,8 +39,10 @@ pub struct Config {
     pub once: bool,
     /// Decode every frame and print a line for each.
     pub verify: bool,
-    /// Append payloads to this file.
+    /// Record payloads to this file, every stream of the run one after the other.
     pub record: Option<(PathBuf, RecordFormat)>,
+    /// Replace an existing `record` file instead of refusing to start.
+    pub overwrite: bool,
     /// Write one file per frame here.
     pub save_dir: Option<PathBuf>,
     /// Pipe the raw stream into this command.
@@ -73,6 +75,7 @@ impl Config {
             once: false,
             verify: false,
             record: None,
+            overwrite: false,
             save_dir: None,
             pipe: None,
             idle_timeout: Duration::from_secs(10),

@@ -106,7 +106,7 @@ impl Sinks {
             sinks.add("verify", Delivery::Every, 64, verify::spawn);
         }
         if let Some((path, format)) = &config.record {
-            let sink = record::RecordSink::create(path, *format)?;
+            let sink = record::RecordSink::create(path, *format, config.overwrite)?;
             sinks.add("record", Delivery::Every, 64, |rx| sink.spawn(rx));
         }
         if let Some(dir) = &config.save_dir {
@@ -133,6 +133,7 @@ impl Sinks {
         depth: usize,
         spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
     ) {
+        tracing::debug!("{name} sink started");
         let (tx, rx) = mpsc::channel(depth);
         let task = spawn(rx);
         self.sinks.push(SinkHandle { name, tx, delivery, skipping: false, task });
@@ -197,6 +198,7 @@ impl Sinks {
         for s in self.sinks {
             drop(s.tx);
             let _ = s.task.await;
+            tracing::debug!("{} sink stopped", s.name);
         }
     }
 }

@@ -83,9 +83,22 @@ impl Conn {
     }
 }
 
+/// Connects to `config.to`. A name that does not resolve is a `NotFound`
+/// error that says so.
 async fn connect(config: &Config) -> std::io::Result<Conn> {
-    let stream = TcpStream::connect(&config.to).await?;
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host(&config.to)
+        .await
+        .map_err(|e| {
+            let host = config.to.rsplit_once(':').map_or(&config.to[..], |(h, _)| h);
+            std::io::Error::new(std::io::ErrorKind::NotFound, format!("the name {host:?} does not resolve ({e})"))
+        })?
+        .collect();
+    tracing::debug!("{} is {addrs:?}; connecting", config.to);
+    let stream = TcpStream::connect(&addrs[..]).await?;
     stream.set_nodelay(true)?;
+    if let (Ok(peer), Ok(local)) = (stream.peer_addr(), stream.local_addr()) {
+        tracing::debug!("connected to {peer} from {local}");
+    }
     Ok(if config.raw { Conn::Raw(stream) } else { Conn::Framed(FrameWriter::new(stream, config.max_frame)) })
 }
 
@@ -100,6 +113,9 @@ async fn connect_until(
     loop {
         match connect(config).await {
             Ok(conn) => return Ok(Some(conn)),
+            Err(e) if !config.retry && e.kind() == std::io::ErrorKind::NotFound => {
+                bail!("cannot connect to {}: {e}; check the name, or use the receiver's IP address", config.to)
+            }
             Err(e) if !config.retry => {
                 bail!("cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)", config.to)
             }

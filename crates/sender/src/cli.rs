@@ -83,7 +83,7 @@ pub struct Args {
 
     /// Keep trying while the receiver is not there yet, and reconnect when the
     /// connection drops (capped exponential backoff, at most 1 s between tries).
-    #[arg(long, env = "CAMWIRE_RETRY")]
+    #[arg(long, env = "CAMWIRE_RETRY", value_parser = clap::builder::BoolishValueParser::new())]
     pub retry: bool,
 
     /// Picture width in pixels (test pattern and camera): even, at most 3840

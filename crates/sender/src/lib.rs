@@ -109,7 +109,7 @@ impl Config {
             SourceSpec::Stdin => {
                 let kind = if matches!(self.codec, Codec::H264 { .. }) { "H.264" } else { "MJPEG" };
                 let pace = if self.fps > 0.0 { pace } else { "as it comes".to_string() };
-                format!("{kind} from standard input, as it is, {pace}{framing}")
+                format!("{kind} from standard input, passed through {pace}{framing}")
             }
         }
     }

@@ -75,6 +75,11 @@ pub fn one_line_error(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ContextValue};
     let text = e.render().to_string();
     let mut line = text.lines().next().unwrap_or_default().trim().trim_start_matches("error: ").to_string();
+    if line.ends_with(':') {
+        if let Some(ContextValue::Strings(args)) = e.get(ContextKind::InvalidArg) {
+            line = format!("{line} {}", args.join(", "));
+        }
+    }
     if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
         line += &format!(" (use one of: {})", valid.join(", "));
     }

@@ -378,3 +378,22 @@ fn a_service_sets_options_through_the_environment() {
     assert!(recv.wait(10).success());
     assert_eq!(MjpegSplitter::split_all(&std::fs::read(&file).unwrap()).unwrap().len(), 2);
 }
+
+#[test]
+fn help_examples_are_whole_commands_that_copy_and_paste() {
+    for name in ["cam-send", "cam-recv"] {
+        let out = run(Command::new(bin(name)).arg("--help"));
+        let help = String::from_utf8_lossy(&out.stdout).into_owned();
+        let examples = help.split("Examples:\n").nth(1).unwrap_or_else(|| panic!("{name}: no examples"));
+        for line in examples.lines().take_while(|l| !l.is_empty()) {
+            let starts_a_command = ["  # ", "  cam-send ", "  cam-recv ", "  ffmpeg ", "  rpicam-vid "];
+            assert!(starts_a_command.iter().any(|s| line.starts_with(s)), "{name}: a wrapped example line: {line:?}");
+        }
+    }
+    let recv = run(Command::new(bin("cam-recv")).arg("--help"));
+    let recv = String::from_utf8_lossy(&recv.stdout);
+    for stale_or_missing in ["latency=<ms>", "h264 ok idr", ".h264", "--overwrite", "followed by the payload"] {
+        assert!(recv.contains(stale_or_missing), "cam-recv --help lacks {stale_or_missing:?}");
+    }
+    assert!(!recv.contains("followed by a JPEG;"), "cam-recv --help still says every frame is a JPEG");
+}

@@ -103,7 +103,8 @@ impl Config {
         match &self.source {
             SourceSpec::Test => format!("test pattern, {w}x{h} {codec} {pace}{framing}"),
             SourceSpec::Libcamera(cam) => {
-                format!("camera {}, {w}x{h} {codec} {pace}{framing}", cam.as_deref().unwrap_or("0"))
+                let cam = cam.as_deref().map_or("the first camera".to_string(), |c| format!("camera {c}"));
+                format!("{cam}, {w}x{h} {codec} {pace}{framing}")
             }
             SourceSpec::Files(glob) => format!("JPEG files {glob}, as they are, {pace}{framing}"),
             SourceSpec::Stdin => {

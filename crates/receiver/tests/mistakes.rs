@@ -338,6 +338,17 @@ fn no_color_turns_colour_off_on_a_terminal() {
 }
 
 #[test]
+fn stdin_source_on_a_terminal_says_to_pipe_a_stream_in() {
+    need_tool("script", "util-linux");
+    let cmd = format!("{} --to 127.0.0.1:{} --source stdin", bin("cam-send").display(), free_port());
+    // `script` runs cam-send with a terminal for its stdin; it must not sit there reading it.
+    let out = run(Command::new("script").args(["-qec", &cmd, "/dev/null"]).stdin(Stdio::null()));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("standard input is this terminal"), "{text:?}");
+    assert!(!out.status.success(), "{text:?}");
+}
+
+#[test]
 fn openh264_says_nothing_of_its_own() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
     let mut send = sender(port, &["--codec", "h264", "--frames", "3", "--width", "160", "--height", "120"]);

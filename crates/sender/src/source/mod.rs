@@ -84,6 +84,12 @@ pub fn open(config: &Config) -> Result<Box<dyn Source>> {
         SourceSpec::Files(glob) => Box::new(FilesSource::new(glob, config.fps, config.loop_files)?),
         SourceSpec::Stdin => {
             let h264 = matches!(config.codec, crate::Codec::H264 { .. });
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                anyhow::bail!(
+                    "--source stdin sends a stream piped in, but standard input is this terminal: \
+                     e.g. rpicam-vid -t 0 --codec mjpeg -o - | cam-send --source stdin ..."
+                );
+            }
             let input = stdin::check_format(std::io::stdin(), h264)?;
             if h264 {
                 Box::new(H264StdinSource::new(input, config.max_frame).paced(config.fps))

@@ -16,9 +16,9 @@ record, pipe, show or serve them.
 
 Listens for one sender at a time. Each frame arrives as a little-endian u32 length
 followed by the payload (a JPEG, or an H.264 access unit); a zero length ends the
-stream. Bare MJPEG or H.264 (rpicam-vid -o tcp://..., ffmpeg) is recognised too. When a stream ends, for any
-reason, one `summary:` line is printed and the next sender is accepted: start and
-stop the sender as often as you like.
+stream. Bare MJPEG or H.264 (rpicam-vid -o tcp://..., ffmpeg) is recognised too.
+When a stream ends, for any reason, one `summary:` line is printed and the next
+sender is accepted: start and stop the sender as often as you like.
 
 Sinks can be combined; without any, frames are counted and summarised.
 --display and --http always show the newest frame: a slow window or browser

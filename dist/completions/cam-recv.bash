@@ -23,7 +23,7 @@ _cam__recv() {
 
     case "${cmd}" in
         cam__recv)
-            opts="-q -v -h -V --listen --once --verify --record --overwrite --save-dir --pipe --display --http --http-auth --http-token --max-viewers --idle-timeout --handshake-timeout --allow --max-frame --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --once --verify --record --overwrite --save-dir --pipe --display --http --http-auth --http-token --max-viewers --idle-timeout --handshake-timeout --allow --max-frame --max-pixels --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -74,6 +74,10 @@ _cam__recv() {
                     return 0
                     ;;
                 --max-frame)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pixels)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

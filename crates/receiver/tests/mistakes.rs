@@ -201,11 +201,13 @@ fn record_appends_every_stream_of_a_run_into_one_private_file() {
 fn h264_stream_into_an_mjpeg_recording_is_an_error_line_not_a_silent_empty_file() {
     let dir = TempDir::new("rec-kind");
     let file = dir.path("x.mjpeg");
-    let (recv, port) = receiver(&["--once", "--record", file.to_str().unwrap()]);
+    let (mut recv, port) = receiver(&["--once", "--record", file.to_str().unwrap()]);
     let _ = sender(port, &["--codec", "h264", "--frames", "3", "--width", "160", "--height", "120"]).wait(20);
     let line = recv.wait_for("recording stopped", 10);
     assert!(line.contains("ERROR"), "{line}");
     assert!(line.contains("this stream is h264 but the file name says jpeg (name it .h264 for this stream)"), "{line}");
+    // The failed sink fails the run (the sink machinery of issue 17).
+    assert_eq!(recv.wait(10).code(), Some(1), "{:?}", recv.err());
 }
 
 #[test]

@@ -36,7 +36,10 @@ impl RecordSink {
     /// `overwrite` an existing one emptied. A symbolic link is refused.
     pub(super) fn create(path: &Path, format: RecordFormat, overwrite: bool) -> Result<Self> {
         let mut options = OpenOptions::new();
-        options.write(true).mode(0o640).custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        options
+            .write(true)
+            .mode(0o640)
+            .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::CLOEXEC).bits() as i32);
         if overwrite {
             options.create(true).truncate(true);
         } else {
@@ -47,7 +50,7 @@ impl RecordSink {
                 "--record {}: the file exists; choose a new name, or add --overwrite to replace it",
                 path.display()
             ),
-            _ if e.raw_os_error() == Some(libc::ELOOP) => {
+            _ if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
                 anyhow::anyhow!("--record {}: is a symbolic link; give the real file name", path.display())
             }
             _ => anyhow::Error::new(e).context(format!("--record {}: cannot create the file", path.display())),

@@ -74,7 +74,7 @@ ENV=(/usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8
 # the aarch64 target's C and C++ (libjpeg-turbo, OpenH264, libcamera's shim),
 # bindgen and pkg-config.
 PI_ENV=(/usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8
-	PATH="/usr/local/bin:/usr/bin:/bin:$CARGO_HOME/bin"
+	PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$CARGO_HOME/bin"
 	CARGO_HOME="$CARGO_HOME" CARGO_TARGET_DIR="$PI_TARGET" DEBIAN_FRONTEND=noninteractive
 	PKG_CONFIG_ALLOW_CROSS=1
 	PKG_CONFIG_LIBDIR_aarch64_unknown_linux_gnu=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
@@ -175,7 +175,7 @@ need_setup_pi() {
 
 # Both binaries for aarch64 with Debian's Rust 1.85 and cross compilers, cam-recv
 # for amd64 with the same Rust, then the .debs (cargo-deb, installed on the host
-# and run here, where dpkg-shlibdeps sees the arm64 libraries) and the stripped
+# and run here, where dpkg-shlibdeps sees the arm64 libraries; stripped) and the stripped
 # aarch64 binaries into dist/.
 build_pi() {
 	local debs="$SRC/dist" out="$SRC/dist/aarch64"
@@ -188,9 +188,9 @@ build_pi() {
 	inroot_pi mkdir -p "$out"
 	inroot_pi sh -c 'rm -f "$1"/camwire-send_*.deb "$1"/camwire-recv_*.deb' sh "$debs"
 	step "cargo deb" inroot_pi sh -c '
-		cargo deb --offline --no-build --target "$1" -p camwire-sender --output "$2" &&
-		cargo deb --offline --no-build --target "$1" -p camwire-receiver --output "$2" &&
-		cargo deb --offline --no-build -p camwire-receiver --output "$2"' sh "$PI_TRIPLE" "$debs" >/dev/null
+		cargo deb --offline --no-build --strip --target "$1" -p camwire-sender --output "$2" &&
+		cargo deb --offline --no-build --strip --target "$1" -p camwire-receiver --output "$2" &&
+		cargo deb --offline --no-build --strip -p camwire-receiver --output "$2"' sh "$PI_TRIPLE" "$debs" >/dev/null
 	for bin in cam-send cam-recv; do
 		inroot_pi aarch64-linux-gnu-strip -o "$out/$bin" "$PI_TARGET/$PI_TRIPLE/release/$bin"
 	done

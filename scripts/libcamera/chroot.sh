@@ -41,7 +41,7 @@ PACKAGES="libcamera-dev g++ make cmake nasm pkgconf libclang1-19 libclang-common
 # Raspberry Pi OS trixie's) with libstd-rust-dev:arm64 of the same version: how
 # Debian cross-builds Rust, no rustup target. The cross compilers, libcamera's
 # arm64 headers and libraries (0.7, trixie-backports, like the amd64 ones: the
-# two must be the same version), qemu-user to run arm64 binaries, dpkg-dev
+# two must be the same version; see want_dev), qemu-user to run arm64 binaries, dpkg-dev
 # (cargo-deb's dpkg-shlibdeps) and systemd (systemd-analyze verify).
 PI_PACKAGES="rustc cargo libstd-rust-dev:arm64 libc6-dev:arm64 gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
 	qemu-user dpkg-dev systemd"
@@ -137,6 +137,15 @@ setup() {
 	fingerprint >"$stamp"
 }
 
+# libcamera-dev is not Multi-Arch: same, so its amd64 and arm64 packages replace
+# each other (the libraries, libcamera0.7, do sit side by side). Each build
+# installs the one it builds against; from apt's cache that takes seconds.
+want_dev() {
+	inroot dpkg-query -W -f='${Status}' "libcamera-dev:$1" 2>/dev/null | grep -q 'install ok installed' ||
+		step "apt-get install libcamera-dev:$1 (replaces the other architecture's)" \
+			inroot apt-get install -y -qq --no-install-recommends -t trixie-backports "libcamera-dev:$1" >/dev/null
+}
+
 need_setup() {
 	[ "$(cat "$ROOT/etc/camwire-harness" 2>/dev/null)" = "$(fingerprint)" ] ||
 		die "the chroot at $ROOT is missing or out of date: run '$0 setup' first"
@@ -180,6 +189,7 @@ need_setup_pi() {
 build_pi() {
 	local debs="$SRC/dist" out="$SRC/dist/aarch64"
 	need_setup_pi
+	want_dev arm64
 	(cd "$PROJECT" && step "cargo fetch (host)" cargo fetch --quiet)
 	step "cargo build --target $PI_TRIPLE (Debian's $(inroot_pi rustc --version | cut -d' ' -f2))" \
 		inroot_pi cargo build --offline --locked --release --target "$PI_TRIPLE" \
@@ -199,6 +209,7 @@ build_pi() {
 
 cargo_in() {
 	need_setup
+	want_dev amd64
 	# The chroot has no CA certificates: the host fetches, the chroot builds offline.
 	(cd "$PROJECT" && step "cargo fetch (host)" cargo fetch --quiet)
 	inroot sh -c 'cd "$1" && shift && exec "$@"' sh "$SRC" "$@"

@@ -2,10 +2,10 @@
 //! `dist/` at the top of the workspace, where packages install them from:
 //!
 //! ```text
-//! dist/completions/NAME.bash  ->  /usr/share/bash-completion/completions/NAME
-//! dist/completions/_NAME      ->  /usr/share/zsh/vendor-completions/_NAME
-//! dist/completions/NAME.fish  ->  /usr/share/fish/vendor_completions.d/NAME.fish
-//! dist/man/NAME.1             ->  /usr/share/man/man1/NAME.1
+//! share/completions/NAME.bash  ->  /usr/share/bash-completion/completions/NAME
+//! share/completions/_NAME      ->  /usr/share/zsh/vendor-completions/_NAME
+//! share/completions/NAME.fish  ->  /usr/share/fish/vendor_completions.d/NAME.fish
+//! share/man/NAME.1             ->  /usr/share/man/man1/NAME.1
 //! ```
 //!
 //! They are files in the repository, so building a package (also a cross
@@ -21,7 +21,7 @@ use clap_complete::Shell;
 pub fn check(cmd: clap::Command, name: &str) {
     // Values set in the environment of this run must not end up in the files.
     let cmd = cmd.mut_args(|a| a.hide_env_values(true));
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../share");
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for (shell, file) in [
         (Shell::Bash, format!("completions/{name}.bash")),

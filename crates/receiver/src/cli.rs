@@ -15,9 +15,10 @@ Receive camera frames from cam-send (or the classic picamera recipe) and verify,
 record, pipe, show or serve them.
 
 Listens for one sender at a time. Each frame arrives as a little-endian u32 length
-followed by a JPEG; a zero length ends the stream. When a stream ends, for any
-reason, one `summary:` line is printed and the next sender is accepted: start and
-stop the sender as often as you like.
+followed by the payload (a JPEG, or an H.264 access unit); a zero length ends the
+stream. Bare MJPEG or H.264 (rpicam-vid -o tcp://..., ffmpeg) is recognised too.
+When a stream ends, for any reason, one `summary:` line is printed and the next
+sender is accepted: start and stop the sender as often as you like.
 
 Sinks can be combined; without any, frames are counted and summarised.
 --display and --http always show the newest frame: a slow window or browser
@@ -25,44 +26,70 @@ skips frames and never slows the sender or the other sinks.";
 
 const EXAMPLES: &str = "\
 Examples:
-  cam-recv --verify                                decode and check every frame
-  cam-recv --record out.mjpeg                      record; play with: ffplay -f mjpeg out.mjpeg
-  cam-recv --record out.mkv                        record with capture times (.mp4, .ts for H.264)
-  cam-recv --record 'cam-%Y%m%d-%H%M%S.mp4' --segment 10m --keep 144   a day of 10-minute files
-  cam-recv --publish rtmp://127.0.0.1/live/cam     hand the stream to a media server
-  cam-recv --pipe mplayer                          watch in mplayer (also mpv, ffplay, vlc)
-  cam-recv --pipe 'tee raw.mjpeg | ffplay -'       any command, raw stream on its stdin (untimed:
-                                                   to record, use --record out.mkv)
-  cam-recv --save-dir shots/ --once                one file per frame, exit after one stream
-  cam-recv --display                               a window with the live picture (Esc closes it)
-  cam-recv --http 0.0.0.0:8080                     watch in any browser: http://THIS-PC:8080/
-  cam-recv --display --http :8080 --record out.mjpeg   all at once";
+  # decode and check every frame:
+  cam-recv --verify
+  # record with each frame's capture time (.mkv: JPEG or H.264; .mp4, .ts: H.264):
+  cam-recv --record out.mkv
+  # a day of 10-minute files, named by their start time:
+  cam-recv --record 'cam-%Y%m%d-%H%M%S.mp4' --segment 10m --keep 144
+  # the raw stream; play with: ffplay -f mjpeg out.mjpeg (H.264: --record out.h264)
+  cam-recv --record out.mjpeg
+  # hand the stream to a media server for many viewers (RTMP, RTSP, SRT):
+  cam-recv --publish rtmp://127.0.0.1/live/cam
+  # watch in mplayer (also mpv, ffplay, vlc):
+  cam-recv --pipe mplayer
+  # any command, raw stream on its stdin (here H.264 from cam-send --codec h264):
+  cam-recv --pipe 'ffmpeg -y -f h264 -framerate 30 -i - -c copy out.mp4'
+  # one file per frame, exit after one stream:
+  cam-recv --save-dir shots/ --once
+  # a window with the live picture (Esc closes it):
+  cam-recv --display
+  # watch in any browser: http://THIS-PC:8080/
+  cam-recv --http 0.0.0.0:8080
+  # all at once:
+  cam-recv --display --http :8080 --record out.mjpeg
+
+Environment: the options marked [env: ...] can be set that way instead, as a
+systemd unit's Environment= lines do; a command-line option wins.";
+
+/// `--version`.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Command-line arguments of `cam-recv`.
 #[derive(Debug, Parser)]
-#[command(name = "cam-recv", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+#[command(name = "cam-recv", version = VERSION, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub struct Args {
-    /// Address to listen on for senders.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:8000")]
+    /// Address to listen on for senders: ADDR:PORT (a host name such as
+    /// localhost works too), :PORT or PORT for all interfaces.
+    #[arg(long, value_name = "ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
     pub listen: String,
 
     /// Exit after the first stream: status 0 only if it ended with the terminator
-    /// and (with --verify) every frame was valid.
+    /// and (with --verify) it held at least one frame and every frame was valid.
     #[arg(long)]
     pub once: bool,
 
-    /// Fully decode every frame and print one line per frame:
-    /// `frame <n>: <w>x<h> jpeg ok` or `frame <n>: invalid (<reason>)`.
+    /// Fully decode every frame and print one line per frame on stdout:
+    /// `frame <n>: <w>x<h> jpeg ok latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr latency=<ms>`
+    /// or `frame <n>: invalid (<reason>)` (`latency=` only when the sender stamps frames).
     #[arg(long)]
     pub verify: bool,
 
     /// Record to FILE; the extension picks the format. `.mkv` (JPEG or H.264),
     /// `.mp4` (H.264, fragmented: a cut file plays up to its last second) and
     /// `.ts` (H.264) are timed by the sender's capture stamps, so they play at
-    /// the real speed, pauses included. `.mjpeg`/`.h264` are the raw payloads,
-    /// flushed per frame. A container name may hold strftime fields (`cam-%Y%m%d-%H%M%S.mp4`).
-    #[arg(long, value_name = "FILE")]
+    /// the real speed, pauses included; each stream of the run starts a new file
+    /// (`out-2.mp4`, ...), and a container name may hold strftime fields
+    /// (`cam-%Y%m%d-%H%M%S.mp4`). `.mjpeg` (or `.mjpg`) and `.h264` (or `.264`)
+    /// are the raw payloads, flushed per frame, every stream of this run appended,
+    /// H.264 from its first IDR. The file must not exist yet (see --overwrite).
+    /// A cut stream leaves a playable file.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_RECORD")]
     pub record: Option<PathBuf>,
+
+    /// With --record: replace FILE if it exists, instead of refusing to start.
+    #[arg(long, requires = "record")]
+    pub overwrite: bool,
 
     /// With a container --record: start a new file every DURATION (`10m`, `1h`,
     /// `30s`), on a keyframe. Name the files with strftime fields to tell them apart.
@@ -89,14 +116,16 @@ pub struct Args {
 
     /// Write one file per frame into DIR: frame-000001.jpg, frame-000002.jpg, ...
     /// (mode 0640; existing files and links are never written through).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "CAMWIRE_SAVE_DIR")]
     pub save_dir: Option<PathBuf>,
 
     /// Write the raw stream to the stdin of CMD. A bare `mplayer`, `mpv`, `ffplay`
     /// or `vlc` gets the arguments it needs to play it with low latency; anything
     /// else runs through the shell. A player that exits, or reads nothing for
     /// 10 s, is stopped with a warning and started again for the next stream.
-    #[arg(long, value_name = "CMD")]
+    /// CAMWIRE_PIPE_EXTRA_ARGS adds arguments to a bare player's command line
+    /// (e.g. `-vo null -ao null` runs mplayer without a window).
+    #[arg(long, value_name = "CMD", env = "CAMWIRE_PIPE")]
     pub pipe: Option<String>,
 
     /// Show the live picture in a window (needs an X display). Closing the
@@ -104,19 +133,19 @@ pub struct Args {
     #[arg(long)]
     pub display: bool,
 
-    /// Serve the live picture over HTTP on ADDR (`:8080`, `8080` or `0.0.0.0:8080`):
-    /// a page at /, MJPEG at /stream.mjpg, /snapshot.jpg and /status (JSON).
-    #[arg(long, value_name = "ADDR")]
+    /// Serve the live picture over HTTP on ADDR (`:8080`, `8080`, `0.0.0.0:8080`
+    /// or `localhost:8080`): a page at /, MJPEG at /stream.mjpg, /snapshot.jpg and /status (JSON).
+    #[arg(long, value_name = "ADDR", env = "CAMWIRE_HTTP")]
     pub http: Option<String>,
 
     /// Ask web viewers for this user name and password (HTTP basic authentication).
     /// Over plain HTTP the password crosses the network readable: use on a trusted LAN.
-    #[arg(long, value_name = "USER:PASSWORD")]
+    #[arg(long, value_name = "USER:PASSWORD", env = "CAMWIRE_HTTP_AUTH", hide_env_values = true)]
     pub http_auth: Option<String>,
 
     /// Ask web viewers for this token: open http://HOST:PORT/?token=TOKEN
     /// (or send `Authorization: Bearer TOKEN`). Letters, digits and `-._~` only.
-    #[arg(long, value_name = "TOKEN")]
+    #[arg(long, value_name = "TOKEN", env = "CAMWIRE_HTTP_TOKEN", hide_env_values = true)]
     pub http_token: Option<String>,
 
     /// Web viewers served at once; one more gets a 503 saying so.
@@ -124,19 +153,19 @@ pub struct Args {
     pub max_viewers: u32,
 
     /// Drop a sender that sends nothing for this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, allow_negative_numbers = true, value_parser = positive_secs)]
     pub idle_timeout: f64,
 
     /// Drop a new connection that has not delivered its first picture (a frame
     /// whose JPEG or H.264 header reads) within this many seconds; it never
     /// holds the sender slot meanwhile.
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, allow_negative_numbers = true, value_parser = positive_secs)]
     pub handshake_timeout: f64,
 
     /// Accept senders only from these addresses or networks, e.g.
     /// `192.168.1.0/24,10.0.0.7`. Anything else is refused with a log line.
     /// Default: anyone who can reach the port.
-    #[arg(long, value_name = "CIDR[,CIDR...]", value_delimiter = ',')]
+    #[arg(long, value_name = "CIDR[,CIDR...]", value_delimiter = ',', env = "CAMWIRE_ALLOW")]
     pub allow: Vec<String>,
 
     /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
@@ -154,9 +183,18 @@ pub struct Args {
     #[arg(long, short)]
     pub quiet: bool,
 
-    /// More log detail (repeat for more).
+    /// More log detail: -v adds debug lines (connections, sink start and stop),
+    /// -vv traces. RUST_LOG=debug does the same; NO_COLOR turns colour off.
     #[arg(long, short, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// `--idle-timeout`, `--handshake-timeout`: a positive number of seconds.
+fn positive_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err("use a positive number of seconds, e.g. 10 or 0.5".into()),
+    }
 }
 
 impl Args {
@@ -188,6 +226,14 @@ impl Args {
             bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
         }
         let record = self.record.map(|path| RecordFormat::from_path(&path).map(|f| (path, f))).transpose()?;
+        if let Some((path, _)) = &record {
+            if !self.overwrite && std::fs::symlink_metadata(path).is_ok() {
+                bail!(
+                    "--record {}: the file exists; choose a new name, or add --overwrite to replace it",
+                    path.display()
+                );
+            }
+        }
         let segments =
             crate::Segments { every: self.segment, keep: self.keep.map(|n| n as usize), max_bytes: self.max_bytes };
         if segments != crate::Segments::default() && !record.as_ref().is_some_and(|(_, f)| f.is_container()) {
@@ -217,6 +263,7 @@ impl Args {
             once: self.once,
             verify: self.verify,
             record,
+            overwrite: self.overwrite,
             segments,
             publish: self.publish,
             save_dir: self.save_dir,
@@ -240,7 +287,9 @@ impl Args {
 
 /// `--http`: the same forms as `--listen`.
 fn parse_http(s: &str) -> Result<SocketAddr> {
-    parse_addr(s).with_context(|| format!("--http {s:?}: use ADDR:PORT, :PORT or PORT, e.g. 0.0.0.0:8080 or :8080"))
+    parse_addr(s).with_context(|| {
+        format!("--http {s:?}: use ADDR:PORT, HOST:PORT, :PORT or PORT, e.g. 0.0.0.0:8080, localhost:8080 or :8080")
+    })
 }
 
 /// A network (`192.168.1.0/24`, `fd00::/8`) or a single address (`10.0.0.7`).
@@ -251,12 +300,16 @@ fn parse_cidr(s: &str) -> Result<ipnet::IpNet> {
         .with_context(|| format!("--allow {s:?}: use an address or a network, e.g. 192.168.1.0/24 or 10.0.0.7"))
 }
 
-/// `ADDR:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
+/// `ADDR:PORT`, `HOST:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
 fn parse_listen(s: &str) -> Result<SocketAddr> {
-    parse_addr(s).with_context(|| format!("--listen {s:?}: use ADDR:PORT, e.g. 0.0.0.0:8000 or 127.0.0.1:9000"))
+    parse_addr(s).with_context(|| {
+        format!("--listen {s:?}: use ADDR:PORT or HOST:PORT, e.g. 0.0.0.0:8000, 127.0.0.1:9000 or localhost:9000")
+    })
 }
 
-fn parse_addr(s: &str) -> Result<SocketAddr, std::net::AddrParseError> {
+/// An address to bind: a host name is looked up, and its first IPv4 address
+/// (else its first address) is used, so `localhost:8000` binds 127.0.0.1.
+fn parse_addr(s: &str) -> Result<SocketAddr> {
     let full = if let Some(port) = s.strip_prefix(':') {
         format!("0.0.0.0:{port}")
     } else if s.parse::<u16>().is_ok() {
@@ -264,5 +317,13 @@ fn parse_addr(s: &str) -> Result<SocketAddr, std::net::AddrParseError> {
     } else {
         s.to_string()
     };
-    full.parse()
+    if let Ok(addr) = full.parse() {
+        return Ok(addr);
+    }
+    let (host, port) = full.rsplit_once(':').context("no port")?;
+    port.parse::<u16>().ok().context("not a port number (0-65535)")?;
+    let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&full)
+        .with_context(|| format!("the name {host:?} does not resolve"))?
+        .collect();
+    addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().context("the name has no address")
 }

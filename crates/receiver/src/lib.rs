@@ -41,8 +41,10 @@ pub struct Config {
     pub once: bool,
     /// Decode every frame and print a line for each.
     pub verify: bool,
-    /// Append payloads to this file.
+    /// Record payloads to this file, every stream of the run one after the other.
     pub record: Option<(PathBuf, RecordFormat)>,
+    /// Replace an existing `record` file instead of refusing to start.
+    pub overwrite: bool,
     /// How container recordings are split into files and pruned.
     pub segments: Segments,
     /// Publish the stream to this media server URL.
@@ -81,6 +83,7 @@ impl Config {
             once: false,
             verify: false,
             record: None,
+            overwrite: false,
             segments: Segments::default(),
             publish: None,
             save_dir: None,
@@ -215,7 +218,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     outcome
 }
 
-pub use camwire_wire::app::{init_logging, shutdown_on_signals};
+pub use camwire_wire::app::{init_logging, parse_args, shutdown_on_signals};
 
 #[cfg(test)]
 mod tests {

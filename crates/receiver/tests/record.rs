@@ -282,8 +282,25 @@ fn an_existing_file_is_never_overwritten() {
     let out = run(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--record"]).arg(&file));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("never overwritten"), "{err}");
+    assert!(err.contains("add --overwrite to replace it"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
+}
+
+#[test]
+fn overwrite_replaces_an_existing_container_file_but_never_follows_a_link() {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("rec-overwrite");
+    let target = dir.path("elsewhere.txt");
+    std::fs::write(&target, b"not yours").unwrap();
+    let file = dir.path("cam.mkv");
+    std::os::unix::fs::symlink(&target, &file).unwrap();
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap(), "--overwrite"]);
+    let mut send = sender(port, &["--fps", "10", "--frames", "5", "--source", "test"]);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    summary(&recv, 1);
+    assert!(!std::fs::symlink_metadata(&file).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read(&target).unwrap(), b"not yours", "the link's target is untouched");
+    assert_eq!(frames_in(&file), 5);
 }
 
 #[test]

@@ -149,10 +149,10 @@ impl Sinks {
             sinks.add("verify", Delivery::Every, 64, verify::spawn);
         }
         if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
-            let sink = record::TimedRecordSink::create(path, *format, &config.segments)?;
+            let sink = record::TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?;
             sinks.add("record", Delivery::Every, 64, |rx| sink.spawn(rx));
         } else if let Some((path, format)) = &config.record {
-            let sink = record::RecordSink::create(path, *format)?;
+            let sink = record::RecordSink::create(path, *format, config.overwrite)?;
             sinks.add("record", Delivery::Every, 64, |rx| sink.spawn(rx));
         }
         if let Some(dir) = &config.save_dir {
@@ -183,6 +183,7 @@ impl Sinks {
         depth: usize,
         spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
     ) {
+        tracing::debug!("{name} sink started");
         let (tx, rx) = mpsc::channel(depth);
         let task = spawn(rx);
         self.sinks.push(SinkHandle {
@@ -320,6 +321,8 @@ impl Sinks {
             if tokio::time::timeout(STUCK, &mut task).await.is_err() {
                 error!("the {name} sink did not finish within {} s of the end; left it", STUCK.as_secs());
                 task.abort();
+            } else {
+                tracing::debug!("{name} sink stopped");
             }
         }
     }

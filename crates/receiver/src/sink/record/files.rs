@@ -54,8 +54,10 @@ fn numbered(path: &Path, n: u32) -> PathBuf {
 }
 
 impl RecordFiles {
-    /// Checks the pattern now; a fixed name is created now and must not exist.
-    pub(crate) fn new(pattern: &Path, segments: &Segments) -> Result<Self> {
+    /// Checks the pattern now; a fixed name is created now and must not exist,
+    /// unless `overwrite` (`--overwrite`) says to replace it. Later files
+    /// (the next stream, the next segment) never replace anything.
+    pub(crate) fn new(pattern: &Path, segments: &Segments, overwrite: bool) -> Result<Self> {
         let timed = pattern.to_string_lossy().contains('%');
         let mut files = Self {
             pattern: pattern.to_owned(),
@@ -79,11 +81,15 @@ impl RecordFiles {
                     numbered(pattern, 2).display()
                 );
             }
+            if overwrite && std::fs::symlink_metadata(pattern).is_ok_and(|m| !m.is_dir()) {
+                // The name itself goes (a symbolic link is removed, never followed); then a new file.
+                std::fs::remove_file(pattern)
+                    .with_context(|| format!("--record {shown}: cannot replace the existing file"))?;
+            }
             let file = match create_new(pattern) {
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => bail!(
-                    "--record {shown}: the file exists and is never overwritten: choose another name, or put \
-                     %Y%m%d-%H%M%S in it"
-                ),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    bail!("--record {shown}: the file exists; choose a new name, or add --overwrite to replace it")
+                }
                 r => r.with_context(|| format!("--record {shown}: cannot create the file"))?,
             };
             files.reserved = Some((pattern.to_owned(), file));

@@ -49,9 +49,15 @@ pub(crate) struct TimedRecordSink {
 }
 
 impl TimedRecordSink {
-    /// Checks the name now (a fixed name is created now) so a bad path fails at start.
-    pub(crate) fn create(pattern: &std::path::Path, format: RecordFormat, segments: &Segments) -> Result<Self> {
-        let files = RecordFiles::new(pattern, segments)?;
+    /// Checks the name now (a fixed name is created now, replacing an existing
+    /// file only with `overwrite`) so a bad path fails at start.
+    pub(crate) fn create(
+        pattern: &std::path::Path,
+        format: RecordFormat,
+        segments: &Segments,
+        overwrite: bool,
+    ) -> Result<Self> {
+        let files = RecordFiles::new(pattern, segments, overwrite)?;
         Ok(Self { pattern: pattern.to_owned(), format, files, segment: segments.every })
     }
 

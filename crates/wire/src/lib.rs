@@ -25,6 +25,7 @@ pub mod app;
 mod blocking;
 mod codec;
 mod error;
+pub mod handshake;
 mod kind;
 mod mjpeg;
 mod sps;
@@ -36,6 +37,7 @@ pub use annexb::{
 pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
 pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message};
 pub use error::WireError;
+pub use handshake::HandshakeError;
 pub use kind::{jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
 pub use sps::Sps;

@@ -27,7 +27,7 @@ use camwire_wire::{
 use futures_util::StreamExt;
 use tokio::{
     io::{AsyncReadExt, Chain},
-    net::{TcpListener, TcpStream},
+    net::TcpListener,
     sync::{mpsc, Mutex},
     task::JoinSet,
     time::timeout,
@@ -37,6 +37,7 @@ use tracing::{debug, info, warn};
 
 use crate::{
     frame::{Frame, StreamInfo},
+    gate::{Gate, Link},
     sink::Sinks,
     status::{LatencyHistogram, StreamSummary},
     Config, Outcome,
@@ -65,6 +66,8 @@ struct Ctx {
     streams: AtomicU64,
     pending: StdMutex<Pending>,
     max_pending: usize,
+    /// TLS and the secret challenge, when configured.
+    gate: Gate,
 }
 
 /// The connections still in their handshake, oldest first.
@@ -113,9 +116,11 @@ pub(crate) async fn serve(
     sinks: Sinks,
     shutdown: CancellationToken,
 ) -> Result<Outcome> {
+    let gate = Gate::open(&config)?;
     info!("listening on {}", listener.local_addr()?);
     let once = config.once;
     let ctx = Arc::new(Ctx {
+        gate,
         config,
         sinks: Mutex::new(sinks),
         streams: AtomicU64::new(0),
@@ -194,7 +199,7 @@ enum Ending {
 }
 
 async fn handle(
-    sock: TcpStream,
+    sock: tokio::net::TcpStream,
     peer: SocketAddr,
     ctx: &Ctx,
     stop: &CancellationToken,
@@ -209,7 +214,8 @@ async fn handle(
     let started = Instant::now();
     // The handshake: the first complete frame (or terminator) within the idle timeout.
     let handshake = async {
-        let mut input = Input::open(sock, config.max_frame).await?;
+        let link = ctx.gate.admit(sock).await?;
+        let mut input = Input::open(link, config.max_frame).await?;
         let first = input.next().await?;
         Ok::<_, WireError>((input, first))
     };
@@ -345,7 +351,7 @@ fn hex_prefix(data: &[u8]) -> String {
 }
 
 /// The socket, behind the bytes already read to sniff it.
-type Sock = Chain<Cursor<BytesMut>, TcpStream>;
+type Sock = Chain<Cursor<BytesMut>, Link>;
 
 /// A sender's byte stream: framed (the protocol), or bare MJPEG or H.264.
 enum Input {
@@ -376,7 +382,7 @@ fn sniff(head: &[u8], max_frame: usize) -> Sniffed {
 
 impl Input {
     /// Reads the first bytes to tell framed from raw input.
-    async fn open(mut sock: TcpStream, max_frame: usize) -> Result<Self, WireError> {
+    async fn open(mut sock: Link, max_frame: usize) -> Result<Self, WireError> {
         let mut head = BytesMut::with_capacity(8 * 1024);
         while head.len() < 5 {
             if sock.read_buf(&mut head).await? == 0 {

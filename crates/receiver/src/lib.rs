@@ -13,9 +13,11 @@
 pub mod cli;
 pub mod decode;
 pub mod frame;
+mod gate;
 mod input;
 pub mod sink;
 mod status;
+pub mod tls;
 
 use std::{
     net::SocketAddr,
@@ -63,6 +65,10 @@ pub struct Config {
     pub http_access: sink::HttpAccess,
     /// Streams the web view serves at once.
     pub max_viewers: usize,
+    /// Senders must answer a challenge with this secret (protocol.md, section 8).
+    pub secret: Option<camwire_wire::handshake::Secret>,
+    /// Speak TLS on the frame port, with the certificate kept in this directory.
+    pub tls_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -84,6 +90,8 @@ impl Config {
             http: None,
             http_access: sink::HttpAccess::default(),
             max_viewers: 100,
+            secret: None,
+            tls_dir: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The command line: a plain clap struct that only validates, turned into a
 //! typed [`Config`] before any I/O.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, ValueEnum};
@@ -27,7 +27,8 @@ Examples:
   ffmpeg -f lavfi -i testsrc -f mjpeg - | cam-send --to pc:8000 --source stdin
   cam-send --to pc:8000 --codec h264 --bitrate 2000000    H.264, one IDR a second
   cam-send --to pc:8000 --codec h264 --raw                bare Annex B, for `ffplay -f h264 tcp://0.0.0.0:8000?listen`
-  rpicam-vid -t 0 --codec h264 --inline -o - | cam-send --to pc:8000 --source stdin --codec h264";
+  rpicam-vid -t 0 --codec h264 --inline -o - | cam-send --to pc:8000 --source stdin --codec h264
+  cam-send --to pc:8000 --secret-file ~/.camwire-secret --tls-pin SHA256:...   to a cam-recv --tls --secret-file";
 
 /// Command-line arguments of `cam-send`.
 #[derive(Debug, Parser)]
@@ -106,6 +107,17 @@ pub struct Args {
     #[arg(long = "loop")]
     pub loop_files: bool,
 
+    /// Prove to cam-recv that this sender holds the secret in FILE (the same
+    /// contents as cam-recv's --secret-file). Or set CAMWIRE_SECRET_FILE, or the
+    /// secret itself in CAMWIRE_SECRET.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Speak TLS to a `cam-recv --tls`, and accept only the certificate with this
+    /// fingerprint (cam-recv prints it at start: `SHA256:` and 64 hex digits).
+    #[arg(long, value_name = "SHA256:HEX", env = "CAMWIRE_TLS_PIN")]
+    pub tls_pin: Option<String>,
+
     /// Largest frame the sender will put on the wire, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
     pub max_frame: usize,
@@ -162,6 +174,12 @@ impl Args {
         if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
             bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
         }
+        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let tls_pin =
+            self.tls_pin.as_deref().map(camwire_wire::handshake::parse_pin).transpose().map_err(anyhow::Error::msg)?;
+        if self.raw && (secret.is_some() || tls_pin.is_some()) {
+            bail!("--raw sends a bare stream for players, which know no secret or TLS: drop --raw, or the secret and --tls-pin");
+        }
         let to = self.to.context("--to HOST:PORT is required: where cam-recv listens, e.g. --to 192.168.1.20:8000")?;
         check_host_port(&to)?;
         Ok(Config {
@@ -189,6 +207,8 @@ impl Args {
             loop_files: self.loop_files,
             max_frame: self.max_frame,
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            secret,
+            tls_pin,
         })
     }
 }

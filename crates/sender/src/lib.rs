@@ -64,6 +64,10 @@ pub struct Config {
     pub max_frame: usize,
     /// Draw a live status line on stderr.
     pub status_line: bool,
+    /// Answer the receiver's challenge with this secret (protocol.md, section 8).
+    pub secret: Option<camwire_wire::handshake::Secret>,
+    /// Speak TLS and accept only the receiver certificate with this fingerprint (`SHA256:...`).
+    pub tls_pin: Option<String>,
 }
 
 impl Config {
@@ -84,6 +88,8 @@ impl Config {
             loop_files: false,
             max_frame: camwire_wire::DEFAULT_MAX_FRAME,
             status_line: false,
+            secret: None,
+            tls_pin: None,
         }
     }
 }

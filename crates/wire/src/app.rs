@@ -87,3 +87,21 @@ impl StatusLine {
         }
     }
 }
+
+/// The shared secret both binaries take: from `--secret-file FILE` (or
+/// `CAMWIRE_SECRET_FILE`), or the secret itself in `CAMWIRE_SECRET`; never
+/// from the command line, where `ps` would show it. `None` when neither is set.
+pub fn load_secret(file: Option<&std::path::Path>) -> Result<Option<crate::handshake::Secret>, String> {
+    let env = std::env::var_os("CAMWIRE_SECRET").filter(|v| !v.is_empty());
+    match (file, env) {
+        (Some(_), Some(_)) => {
+            Err("both --secret-file (or CAMWIRE_SECRET_FILE) and CAMWIRE_SECRET are set: use one".to_string())
+        }
+        (Some(path), None) => crate::handshake::Secret::read_file(path).map(Some),
+        (None, Some(value)) => {
+            crate::handshake::Secret::new(std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str()), "CAMWIRE_SECRET")
+                .map(Some)
+        }
+        (None, None) => Ok(None),
+    }
+}

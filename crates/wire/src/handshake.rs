@@ -192,8 +192,7 @@ impl Secret {
 
     /// Reads a secret file.
     pub fn read_file(path: &Path) -> Result<Self, String> {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read the secret file {}: {e}", path.display()))?;
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read the secret file {}: {e}", path.display()))?;
         Self::new(&bytes, &path.display().to_string())
     }
 
@@ -213,6 +212,24 @@ impl Secret {
         mac.update(nonce);
         mac
     }
+}
+
+/// A certificate's fingerprint as `cam-recv` prints it and `cam-send --tls-pin`
+/// takes it: `SHA256:` and the SHA-256 of its DER bytes in 64 lowercase hex digits.
+pub fn fingerprint(cert_der: &[u8]) -> String {
+    format!("SHA256:{}", hex::encode(<Sha256 as sha2::Digest>::digest(cert_der)))
+}
+
+/// Parses a pin: `SHA256:` (any case, optional) and 64 hex digits, colons
+/// allowed between them (as `openssl x509 -fingerprint -sha256` prints them).
+/// Returns it in the form [`fingerprint`] prints.
+pub fn parse_pin(pin: &str) -> Result<String, String> {
+    let digits = pin.get(..7).filter(|p| p.eq_ignore_ascii_case("sha256:")).map_or(pin, |_| &pin[7..]);
+    let digits: String = digits.chars().filter(|c| *c != ':').collect();
+    let digest: [u8; 32] = from_hex(digits.as_bytes()).ok_or_else(|| {
+        format!("--tls-pin {pin:?} is not a fingerprint: use SHA256: and 64 hex digits, as cam-recv --tls prints it")
+    })?;
+    Ok(format!("SHA256:{}", hex::encode(digest)))
 }
 
 /// Reads one line, up to and including its newline, and not a byte further.
@@ -300,7 +317,8 @@ mod tests {
 
     #[test]
     fn lines_round_trip() {
-        for line in [Line::Challenge([7; 32]), Line::Response([0xAB; 32]), Line::Ok, Line::Refused("wrong secret".into())]
+        for line in
+            [Line::Challenge([7; 32]), Line::Response([0xAB; 32]), Line::Ok, Line::Refused("wrong secret".into())]
         {
             let bytes = line.encode();
             assert!(bytes.len() <= MAX_LINE && bytes.ends_with(b"\n"));
@@ -341,6 +359,17 @@ mod tests {
         ] {
             assert!(matches!(Line::parse(bad), Err(HandshakeError::Malformed(_))), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn pins_parse_in_the_printed_and_the_openssl_forms() {
+        let fp = fingerprint(b"certificate");
+        assert_eq!(parse_pin(&fp).unwrap(), fp);
+        let upper = fp[7..].to_ascii_uppercase();
+        let openssl = upper.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(":");
+        assert_eq!(parse_pin(&format!("sha256:{openssl}")).unwrap(), fp);
+        assert_eq!(parse_pin(&openssl).unwrap(), fp);
+        assert!(parse_pin("SHA256:abcd").unwrap_err().contains("64 hex digits"));
     }
 
     #[test]

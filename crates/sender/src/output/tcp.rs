@@ -15,11 +15,13 @@ use anyhow::{bail, Result};
 use bytes::Bytes;
 use camwire_wire::{FrameWriter, WireError};
 use tokio::{io::AsyncWriteExt, net::TcpStream, sync::mpsc, time::sleep};
+use tokio_util::either::Either;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use camwire_wire::app::StatusLine;
 
+use super::link::{self, Link, LinkError};
 use crate::{Config, EncodedFrame, PipelineFlags, Summary};
 
 /// Capped exponential backoff between connection attempts.
@@ -56,9 +58,9 @@ enum Stop {
 /// A connection to the receiver.
 enum Conn {
     /// Length-prefixed frames, ended by the terminator.
-    Framed(FrameWriter<TcpStream>),
+    Framed(FrameWriter<Link>),
     /// The bare payloads, one after the other (`--raw`).
-    Raw(TcpStream),
+    Raw(Link),
 }
 
 impl Conn {
@@ -74,7 +76,14 @@ impl Conn {
     /// Returns whether a terminator was written.
     async fn finish(&mut self) -> Result<bool, WireError> {
         match self {
-            Self::Framed(w) => w.finish().await.map(|()| true),
+            Self::Framed(w) => {
+                w.finish().await?;
+                if let Either::Right(tls) = w.get_mut() {
+                    // TLS: say goodbye (close_notify), so the receiver sees a clean close.
+                    let _ = tls.shutdown().await;
+                }
+                Ok(true)
+            }
             Self::Raw(s) => {
                 s.shutdown().await?;
                 Ok(false)
@@ -83,10 +92,11 @@ impl Conn {
     }
 }
 
-async fn connect(config: &Config) -> std::io::Result<Conn> {
+async fn connect(config: &Config) -> Result<Conn, LinkError> {
     let stream = TcpStream::connect(&config.to).await?;
     stream.set_nodelay(true)?;
-    Ok(if config.raw { Conn::Raw(stream) } else { Conn::Framed(FrameWriter::new(stream, config.max_frame)) })
+    let link = link::secure(stream, config).await?;
+    Ok(if config.raw { Conn::Raw(link) } else { Conn::Framed(FrameWriter::new(link, config.max_frame)) })
 }
 
 /// Connects, or with `retry` keeps trying until connected or `stop` fires.
@@ -100,10 +110,11 @@ async fn connect_until(
     loop {
         match connect(config).await {
             Ok(conn) => return Ok(Some(conn)),
-            Err(e) if !config.retry => {
+            Err(LinkError::Refused(why)) => bail!("{why}"),
+            Err(LinkError::Transient(e)) if !config.retry => {
                 bail!("cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)", config.to)
             }
-            Err(e) => {
+            Err(LinkError::Transient(e)) => {
                 let delay = backoff.next_delay();
                 status.clear();
                 warn!("receiver {} not reachable ({e}); retrying in {:.1} s", config.to, delay.as_secs_f64());

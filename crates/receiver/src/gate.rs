@@ -1,0 +1,95 @@
+//! Who may send: the optional TLS layer and secret challenge in front of the
+//! frame stream (protocol.md, section 8). Without `--tls` and `--secret-file`
+//! a connection passes straight through and the classic protocol is untouched.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use camwire_wire::{
+    handshake::{self, preview, Line, Secret, NONCE_LEN},
+    HandshakeError,
+};
+use tokio::{
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
+    net::TcpStream,
+    time::timeout,
+};
+use tokio_rustls::{server::TlsStream, TlsAcceptor};
+use tokio_util::either::Either;
+
+use crate::Config;
+
+/// A sender's connection: plain TCP, or TLS over it.
+pub(crate) type Link = Either<TcpStream, TlsStream<TcpStream>>;
+
+/// How long a refused connection is kept open to read what the sender still
+/// sends, so that closing it does not reset it before it read the refusal.
+const LINGER: Duration = Duration::from_secs(1);
+
+/// The first byte of a TLS handshake record.
+const TLS_HANDSHAKE: u8 = 0x16;
+
+/// What a connection must pass before its first frame.
+pub(crate) struct Gate {
+    secret: Option<Secret>,
+    tls: Option<TlsAcceptor>,
+}
+
+impl Gate {
+    /// Sets up what `config` asks for; with `--tls`, loads or makes the
+    /// certificate and logs its fingerprint.
+    pub fn open(config: &Config) -> Result<Self> {
+        let tls = match &config.tls_dir {
+            Some(dir) => Some(TlsAcceptor::from(crate::tls::load_or_create(dir)?)),
+            None => None,
+        };
+        Ok(Self { secret: config.secret.clone(), tls })
+    }
+
+    /// Takes a new connection through TLS and the secret challenge, as
+    /// configured. A refused sender is told why in a `CAMWIRE REFUSED` line.
+    pub async fn admit(&self, sock: TcpStream) -> Result<Link, HandshakeError> {
+        let mut link = match &self.tls {
+            None => Either::Left(sock),
+            Some(acceptor) => {
+                let mut head = [0u8; 8];
+                let n = sock.peek(&mut head).await?;
+                if n > 0 && head[0] != TLS_HANDSHAKE {
+                    let mut sock = sock;
+                    let _ =
+                        handshake::write(&mut sock, &Line::Refused("TLS required (cam-send --tls-pin)".into())).await;
+                    linger(sock).await;
+                    return Err(HandshakeError::NotTls(preview(&head[..n])));
+                }
+                Either::Right(acceptor.accept(sock).await.map_err(HandshakeError::Tls)?)
+            }
+        };
+        if let Some(secret) = &self.secret {
+            let mut nonce = [0; NONCE_LEN];
+            getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
+            if let Err(e) = handshake::challenge(&mut link, secret, nonce).await {
+                linger(link).await;
+                return Err(e);
+            }
+        }
+        Ok(link)
+    }
+}
+
+/// Ends a refused connection gently: our side is closed at once, and what
+/// the peer still sends is read and dropped for a moment, so the close does
+/// not reset the connection before the peer read the refusal line.
+async fn linger<S: AsyncRead + AsyncWrite + Unpin>(mut link: S) {
+    let _ = link.shutdown().await;
+    let drain = async {
+        let mut buf = [0u8; 4096];
+        let mut total = 0usize;
+        while total < 256 * 1024 {
+            match link.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => total += n,
+            }
+        }
+    };
+    let _ = timeout(LINGER, drain).await;
+}

@@ -1,0 +1,180 @@
+//! The connection beneath the frames: plain TCP, or TLS to a receiver whose
+//! certificate is pinned by fingerprint (`--tls-pin`), then the secret
+//! challenge (`--secret-file`), both as protocol.md section 8 says. Without
+//! those options the socket is used as it is and the classic stream is untouched.
+
+use std::{
+    io,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use camwire_wire::{
+    handshake::{self, fingerprint},
+    HandshakeError,
+};
+use rustls::{
+    client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier},
+    crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms},
+    pki_types::{CertificateDer, ServerName, UnixTime},
+    CertificateError, ClientConfig, DigitallySignedStruct, SignatureScheme,
+};
+use tokio::{net::TcpStream, time::timeout};
+use tokio_rustls::{client::TlsStream, TlsConnector};
+use tokio_util::either::Either;
+
+use crate::Config;
+
+/// The socket frames are written to.
+pub(crate) type Link = Either<TcpStream, TlsStream<TcpStream>>;
+
+/// How long the sender waits for each of the receiver's handshake lines.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a connection could not be set up.
+#[derive(Debug)]
+pub(crate) enum LinkError {
+    /// Worth another try with `--retry`: the receiver is not there (yet), or went away.
+    Transient(io::Error),
+    /// Trying again cannot help: refused, wrong pin, wrong protocol.
+    Refused(String),
+}
+
+impl From<io::Error> for LinkError {
+    fn from(e: io::Error) -> Self {
+        Self::Transient(e)
+    }
+}
+
+/// Takes a connected socket through TLS and the secret challenge, as configured.
+pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Link, LinkError> {
+    let mut link = match &config.tls_pin {
+        None => Either::Left(sock),
+        Some(pin) => Either::Right(tls(sock, pin, &config.to).await?),
+    };
+    if let Some(secret) = &config.secret {
+        match timeout(HANDSHAKE_TIMEOUT, handshake::answer(&mut link, secret)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(HandshakeError::Refused(reason))) => {
+                return Err(LinkError::Refused(format!("{} refused this sender: {reason}{}", config.to, hint(&reason))))
+            }
+            Ok(Err(HandshakeError::Io(e))) => return Err(LinkError::Transient(e)),
+            Ok(Err(HandshakeError::Closed)) => {
+                return Err(LinkError::Transient(io::Error::new(
+                    io::ErrorKind::ConnectionAborted,
+                    "the receiver closed the connection during the secret handshake (does it run with --tls? \
+                     then add --tls-pin; is it busy with another sender?)",
+                )))
+            }
+            Ok(Err(e)) => {
+                return Err(LinkError::Refused(format!(
+                    "{}: {e}: is it a cam-recv started with --secret-file?",
+                    config.to
+                )))
+            }
+            Err(_) => {
+                return Err(LinkError::Refused(format!(
+                    "{} sent no secret challenge within {} s: it does not ask for one (start cam-recv with \
+                     --secret-file, or leave --secret-file off here)",
+                    config.to,
+                    HANDSHAKE_TIMEOUT.as_secs()
+                )))
+            }
+        }
+    }
+    Ok(link)
+}
+
+/// What to do about a refusal, for the reasons cam-recv gives.
+fn hint(reason: &str) -> &'static str {
+    match reason {
+        "wrong secret" => " (cam-send's --secret-file must hold the same secret as cam-recv's)",
+        _ => "",
+    }
+}
+
+/// TLS 1.3 to a receiver whose certificate has exactly the fingerprint `pin`.
+async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream>, LinkError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = Arc::new(PinVerifier {
+        pin: pin.to_string(),
+        seen: Mutex::new(None),
+        algorithms: provider.signature_verification_algorithms,
+    });
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .map_err(|e| LinkError::Refused(format!("TLS set-up: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    // The pin, not the name, identifies the receiver; its certificate names itself "camwire".
+    let name = ServerName::try_from("camwire").expect("a valid DNS name");
+    let connecting = TlsConnector::from(Arc::new(config)).connect(name, sock);
+    let result = timeout(HANDSHAKE_TIMEOUT, connecting)
+        .await
+        .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "no TLS answer")));
+    result.map_err(|e| {
+        if let Some(seen) = verifier.seen.lock().expect("pin lock").take() {
+            return LinkError::Refused(format!(
+                "{to} presented certificate {seen}, but --tls-pin is {pin}: refusing it (if cam-recv made a new \
+                 certificate, pin the fingerprint it prints at start)"
+            ));
+        }
+        match e.kind() {
+            io::ErrorKind::InvalidData | io::ErrorKind::TimedOut => {
+                LinkError::Refused(format!("TLS handshake with {to} failed: {e}: is cam-recv started with --tls?"))
+            }
+            _ => LinkError::Transient(e),
+        }
+    })
+}
+
+/// Accepts exactly the certificate whose SHA-256 fingerprint is the pin, and
+/// checks that the receiver holds its key (the handshake signatures).
+#[derive(Debug)]
+struct PinVerifier {
+    pin: String,
+    /// The fingerprint of a certificate that did not match, for the error.
+    seen: Mutex<Option<String>>,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for PinVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let seen = fingerprint(end_entity);
+        if seen == self.pin {
+            return Ok(ServerCertVerified::assertion());
+        }
+        *self.seen.lock().expect("pin lock") = Some(seen);
+        Err(rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}

@@ -32,7 +32,8 @@ const TLS_HANDSHAKE: u8 = 0x16;
 /// What a connection must pass before its first frame.
 pub(crate) struct Gate {
     secret: Option<Secret>,
-    tls: Option<TlsAcceptor>,
+    /// The TLS acceptor and the certificate's fingerprint.
+    tls: Option<(TlsAcceptor, String)>,
 }
 
 impl Gate {
@@ -40,7 +41,10 @@ impl Gate {
     /// certificate and logs its fingerprint.
     pub fn open(config: &Config) -> Result<Self> {
         let tls = match &config.tls_dir {
-            Some(dir) => Some(TlsAcceptor::from(crate::tls::load_or_create(dir)?)),
+            Some(dir) => {
+                let (config, fingerprint) = crate::tls::load_or_create(dir)?;
+                Some((TlsAcceptor::from(config), fingerprint))
+            }
             None => None,
         };
         Ok(Self { secret: config.secret.clone(), tls })
@@ -51,7 +55,7 @@ impl Gate {
     pub async fn admit(&self, sock: TcpStream) -> Result<Link, HandshakeError> {
         let mut link = match &self.tls {
             None => Either::Left(sock),
-            Some(acceptor) => {
+            Some((acceptor, fingerprint)) => {
                 let mut head = [0u8; 8];
                 let n = sock.peek(&mut head).await?;
                 if n > 0 && head[0] != TLS_HANDSHAKE {
@@ -61,7 +65,8 @@ impl Gate {
                     linger(sock).await;
                     return Err(HandshakeError::NotTls(preview(&head[..n])));
                 }
-                Either::Right(acceptor.accept(sock).await.map_err(HandshakeError::Tls)?)
+                let accepted = acceptor.accept(sock).await;
+                Either::Right(accepted.map_err(|e| HandshakeError::Tls(explain(e, fingerprint)))?)
             }
         };
         if let Some(secret) = &self.secret {
@@ -74,6 +79,19 @@ impl Gate {
         }
         Ok(link)
     }
+}
+
+/// Names the usual reason a sender aborts the TLS handshake: its pin is
+/// another certificate's.
+fn explain(e: std::io::Error, fingerprint: &str) -> std::io::Error {
+    use rustls::AlertDescription::{AccessDenied, BadCertificate};
+    let alert = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    if matches!(alert, Some(rustls::Error::AlertReceived(AccessDenied | BadCertificate))) {
+        return std::io::Error::other(format!(
+            "the sender does not accept this receiver's certificate {fingerprint}: its --tls-pin is another"
+        ));
+    }
+    e
 }
 
 /// Ends a refused connection gently: our side is closed at once, and what

@@ -41,8 +41,9 @@ pub fn default_dir() -> PathBuf {
 }
 
 /// Loads the certificate and key from `dir`, or makes and stores them there
-/// on first start; logs the fingerprint senders pin.
-pub(crate) fn load_or_create(dir: &Path) -> Result<Arc<ServerConfig>> {
+/// on first start; logs the fingerprint senders pin, and returns it with the
+/// TLS configuration.
+pub(crate) fn load_or_create(dir: &Path) -> Result<(Arc<ServerConfig>, String)> {
     let (key_path, cert_path) = (dir.join(KEY_FILE), dir.join(CERT_FILE));
     let (cert, key) = match (key_path.exists(), cert_path.exists()) {
         (true, true) => load(&key_path, &cert_path)?,
@@ -62,7 +63,7 @@ pub(crate) fn load_or_create(dir: &Path) -> Result<Arc<ServerConfig>> {
         .with_single_cert(vec![cert], key)
         .with_context(|| format!("the TLS key and certificate in {} do not fit together", dir.display()))?;
     info!("TLS certificate {fingerprint} ({}); senders need --tls-pin {fingerprint}", cert_path.display());
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), fingerprint))
 }
 
 fn load(key_path: &Path, cert_path: &Path) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>)> {

@@ -17,6 +17,9 @@ fn secrets(tag: &str) -> (TempDir, String, String) {
     let dir = TempDir::new(tag);
     std::fs::write(dir.path("right"), SECRET).unwrap();
     std::fs::write(dir.path("wrong"), OTHER).unwrap();
+    for name in ["right", "wrong"] {
+        std::fs::set_permissions(dir.path(name), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let path = |name| dir.path(name).to_str().unwrap().to_string();
     let (right, wrong) = (path("right"), path("wrong"));
     (dir, right, wrong)

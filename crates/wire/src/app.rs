@@ -97,7 +97,14 @@ pub fn load_secret(file: Option<&std::path::Path>) -> Result<Option<crate::hands
         (Some(_), Some(_)) => {
             Err("both --secret-file (or CAMWIRE_SECRET_FILE) and CAMWIRE_SECRET are set: use one".to_string())
         }
-        (Some(path), None) => crate::handshake::Secret::read_file(path).map(Some),
+        (Some(path), None) => {
+            let secret = crate::handshake::Secret::read_file(path)?;
+            let mode = std::fs::metadata(path).map_or(0, |m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()));
+            if mode & 0o077 != 0 {
+                tracing::warn!("{} is readable by others (mode {:o}): chmod 600 it", path.display(), mode & 0o777);
+            }
+            Ok(Some(secret))
+        }
         (None, Some(value)) => {
             crate::handshake::Secret::new(std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str()), "CAMWIRE_SECRET")
                 .map(Some)

@@ -1,5 +1,5 @@
 //! Who may send: the optional TLS layer and secret challenge in front of the
-//! frame stream (protocol.md, section 8). Without `--tls` and `--secret-file`
+//! frame stream (protocol.md, "Who may send"). Without `--tls` and `--secret-file`
 //! a connection passes straight through and the classic protocol is untouched.
 
 use std::time::Duration;

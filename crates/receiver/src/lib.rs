@@ -65,7 +65,7 @@ pub struct Config {
     pub http_access: sink::HttpAccess,
     /// Streams the web view serves at once.
     pub max_viewers: usize,
-    /// Senders must answer a challenge with this secret (protocol.md, section 8).
+    /// Senders must answer a challenge with this secret (protocol.md, "Who may send").
     pub secret: Option<camwire_wire::handshake::Secret>,
     /// Speak TLS on the frame port, with the certificate kept in this directory.
     pub tls_dir: Option<PathBuf>,

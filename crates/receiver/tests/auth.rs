@@ -1,6 +1,6 @@
-//! Who may send (protocol.md, section 8): the sender secret and TLS on the
-//! frame port, between the real binaries on loopback. Each refusal is checked
-//! on both sides, and the receiver goes on serving the next good sender.
+//! The sender secret and TLS on the frame port (protocol.md, "Who may send"), between
+//! the real binaries on loopback. Each refusal is checked on both sides, and the
+//! receiver goes on serving the next good sender.
 
 mod common;
 

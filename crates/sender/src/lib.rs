@@ -64,7 +64,7 @@ pub struct Config {
     pub max_frame: usize,
     /// Draw a live status line on stderr.
     pub status_line: bool,
-    /// Answer the receiver's challenge with this secret (protocol.md, section 8).
+    /// Answer the receiver's challenge with this secret (protocol.md, "Who may send").
     pub secret: Option<camwire_wire::handshake::Secret>,
     /// Speak TLS and accept only the receiver certificate with this fingerprint (`SHA256:...`).
     pub tls_pin: Option<String>,

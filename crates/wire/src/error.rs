@@ -35,7 +35,7 @@ pub enum WireError {
         /// The limit in force.
         max: usize,
     },
-    /// The optional handshake before the first frame failed (protocol.md, section 8).
+    /// The optional handshake before the first frame failed (protocol.md, "Who may send").
     #[error("refused: {0}")]
     Handshake(#[from] crate::HandshakeError),
     /// The underlying reader or writer failed.

@@ -1,4 +1,4 @@
-//! The optional sender handshake (protocol.md, section 8): before the first
+//! The optional sender handshake (protocol.md, "Who may send"): before the first
 //! frame, a receiver that holds a secret proves that the sender holds it too.
 //!
 //! ```text
@@ -335,7 +335,7 @@ mod tests {
         );
     }
 
-    /// The example in protocol.md, section 8, computed independently
+    /// The example in protocol.md ("Who may send"), computed independently
     /// (`hmac.new(b"correct horse battery staple", b"camwire-auth-v1:" + bytes(range(32)), "sha256")`).
     #[test]
     fn answer_matches_protocol_example() {

@@ -1,6 +1,6 @@
 //! The connection beneath the frames: plain TCP, or TLS to a receiver whose
 //! certificate is pinned by fingerprint (`--tls-pin`), then the secret
-//! challenge (`--secret-file`), both as protocol.md section 8 says. Without
+//! challenge (`--secret-file`), both as protocol.md ("Who may send") says. Without
 //! those options the socket is used as it is and the classic stream is untouched.
 
 use std::{

@@ -2,7 +2,12 @@
 //! frame stream (protocol.md, "Who may send"). Without `--tls` and `--secret-file`
 //! a connection passes straight through and the classic protocol is untouched.
 
-use std::time::Duration;
+use std::{
+    io,
+    pin::Pin,
+    task::{Context, Poll},
+    time::Duration,
+};
 
 use anyhow::Result;
 use camwire_wire::{
@@ -10,7 +15,7 @@ use camwire_wire::{
     HandshakeError,
 };
 use tokio::{
-    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf},
     net::TcpStream,
     time::timeout,
 };
@@ -20,7 +25,7 @@ use tokio_util::either::Either;
 use crate::Config;
 
 /// A sender's connection: plain TCP, or TLS over it.
-pub(crate) type Link = Either<TcpStream, TlsStream<TcpStream>>;
+pub(crate) type Link = Either<TcpStream, CloseIsEof<TlsStream<TcpStream>>>;
 
 /// How long a refused connection is kept open to read what the sender still
 /// sends, so that closing it does not reset it before it read the refusal.
@@ -66,12 +71,12 @@ impl Gate {
                     return Err(HandshakeError::NotTls(preview(&head[..n])));
                 }
                 let accepted = acceptor.accept(sock).await;
-                Either::Right(accepted.map_err(|e| HandshakeError::Tls(explain(e, fingerprint)))?)
+                Either::Right(CloseIsEof(accepted.map_err(|e| HandshakeError::Tls(explain(e, fingerprint)))?))
             }
         };
         if let Some(secret) = &self.secret {
             let mut nonce = [0; NONCE_LEN];
-            getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
+            getrandom::fill(&mut nonce).map_err(|e| io::Error::other(e.to_string()))?;
             if let Err(e) = handshake::challenge(&mut link, secret, nonce).await {
                 linger(link).await;
                 return Err(e);
@@ -83,11 +88,11 @@ impl Gate {
 
 /// Names the usual reason a sender aborts the TLS handshake: its pin is
 /// another certificate's.
-fn explain(e: std::io::Error, fingerprint: &str) -> std::io::Error {
+fn explain(e: io::Error, fingerprint: &str) -> io::Error {
     use rustls::AlertDescription::{AccessDenied, BadCertificate};
     let alert = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
     if matches!(alert, Some(rustls::Error::AlertReceived(AccessDenied | BadCertificate))) {
-        return std::io::Error::other(format!(
+        return io::Error::other(format!(
             "the sender does not accept this receiver's certificate {fingerprint}: its --tls-pin is another"
         ));
     }
@@ -110,4 +115,33 @@ async fn linger<S: AsyncRead + AsyncWrite + Unpin>(mut link: S) {
         }
     };
     let _ = timeout(LINGER, drain).await;
+}
+
+/// A TLS stream whose close without TLS's close_notify reads as a plain
+/// close, so a killed sender ends its stream as it does without TLS
+/// (`terminator=no`, every whole frame kept). Only the terminator marks a
+/// finished stream, with or without TLS.
+pub(crate) struct CloseIsEof<S>(S);
+
+impl<S: AsyncRead + Unpin> AsyncRead for CloseIsEof<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        match Pin::new(&mut self.0).poll_read(cx, buf) {
+            Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof => Poll::Ready(Ok(())),
+            other => other,
+        }
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for CloseIsEof<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
 }

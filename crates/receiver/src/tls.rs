@@ -56,12 +56,15 @@ pub(crate) fn load_or_create(dir: &Path) -> Result<(Arc<ServerConfig>, String)> 
     };
     let fingerprint = camwire_wire::handshake::fingerprint(&cert);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = ServerConfig::builder_with_provider(provider)
+    let mut config = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
         .context("TLS 1.3 with ring")?
         .with_no_client_auth()
         .with_single_cert(vec![cert], key)
         .with_context(|| format!("the TLS key and certificate in {} do not fit together", dir.display()))?;
+    // No session tickets: a sender never resumes, and a ticket it never reads
+    // would make its close a reset that can cut the end of its stream.
+    config.send_tls13_tickets = 0;
     info!("TLS certificate {fingerprint} ({}); senders need --tls-pin {fingerprint}", cert_path.display());
     Ok((Arc::new(config), fingerprint))
 }

@@ -180,3 +180,20 @@ fn certificate_is_kept_across_restarts_in_owner_only_files() {
     let printed = String::from_utf8_lossy(&out.stdout).to_lowercase().replace(':', "");
     assert!(printed.trim_end().ends_with(&made[7..]), "{printed} vs {made}");
 }
+
+#[test]
+fn tls_sender_killed_mid_stream_ends_like_a_plain_one() {
+    let dir = TempDir::new("auth-kill");
+    let (recv, port) = receiver(&["--tls", "--tls-dir", dir.path("tls").to_str().unwrap(), "--verify"]);
+    let pin = fingerprint(&recv);
+    let mut send = sender(port, &[&["--tls-pin", pin.as_str()], &SMALL[..]].concat());
+    recv.wait_for("frame 5:", 20);
+    send.signal("KILL");
+    send.wait(5);
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!(field(&summary, "terminator"), "no");
+    // Killed between two frames or inside one: either way the plain-TCP wording.
+    let ended = recv.wait_for(" kept ", 5);
+    assert!(ended.contains("closed without a terminator") || ended.contains("stream cut inside frame"), "{ended}");
+    assert_eq!(count(&recv.err(), "close_notify"), 0, "{:?}", recv.err());
+}

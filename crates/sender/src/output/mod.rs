@@ -1,7 +1,7 @@
 //! Where encoded frames go. The TCP output is the product; it owns
 //! connecting, reconnecting and the end-of-stream terminator.
 
-mod link;
+mod secure;
 mod tcp;
 
 pub use tcp::{stream, Backoff};

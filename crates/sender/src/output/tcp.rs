@@ -21,7 +21,7 @@ use tracing::{info, warn};
 
 use camwire_wire::app::StatusLine;
 
-use super::link::{self, Link, LinkError};
+use super::secure::{self, Secured, SetupError};
 use crate::{Config, EncodedFrame, PipelineFlags, Summary};
 
 /// Capped exponential backoff between connection attempts.
@@ -58,9 +58,9 @@ enum Stop {
 /// A connection to the receiver.
 enum Conn {
     /// Length-prefixed frames, ended by the terminator.
-    Framed(FrameWriter<Link>),
+    Framed(FrameWriter<Secured>),
     /// The bare payloads, one after the other (`--raw`).
-    Raw(Link),
+    Raw(Secured),
 }
 
 impl Conn {
@@ -92,10 +92,10 @@ impl Conn {
     }
 }
 
-async fn connect(config: &Config) -> Result<Conn, LinkError> {
+async fn connect(config: &Config) -> Result<Conn, SetupError> {
     let stream = TcpStream::connect(&config.to).await?;
     stream.set_nodelay(true)?;
-    let link = link::secure(stream, config).await?;
+    let link = secure::secure(stream, config).await?;
     Ok(if config.raw { Conn::Raw(link) } else { Conn::Framed(FrameWriter::new(link, config.max_frame)) })
 }
 
@@ -110,11 +110,11 @@ async fn connect_until(
     loop {
         match connect(config).await {
             Ok(conn) => return Ok(Some(conn)),
-            Err(LinkError::Refused(why)) => bail!("{why}"),
-            Err(LinkError::Transient(e)) if !config.retry => {
+            Err(SetupError::Refused(why)) => bail!("{why}"),
+            Err(SetupError::Transient(e)) if !config.retry => {
                 bail!("cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)", config.to)
             }
-            Err(LinkError::Transient(e)) => {
+            Err(SetupError::Transient(e)) => {
                 let delay = backoff.next_delay();
                 status.clear();
                 warn!("receiver {} not reachable ({e}); retrying in {:.1} s", config.to, delay.as_secs_f64());

@@ -26,28 +26,28 @@ use tokio_util::either::Either;
 use crate::Config;
 
 /// The socket frames are written to.
-pub(crate) type Link = Either<TcpStream, TlsStream<TcpStream>>;
+pub(crate) type Secured = Either<TcpStream, TlsStream<TcpStream>>;
 
 /// How long the sender waits for each of the receiver's handshake lines.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why a connection could not be set up.
 #[derive(Debug)]
-pub(crate) enum LinkError {
+pub(crate) enum SetupError {
     /// Worth another try with `--retry`: the receiver is not there (yet), or went away.
     Transient(io::Error),
     /// Trying again cannot help: refused, wrong pin, wrong protocol.
     Refused(String),
 }
 
-impl From<io::Error> for LinkError {
+impl From<io::Error> for SetupError {
     fn from(e: io::Error) -> Self {
         Self::Transient(e)
     }
 }
 
 /// Takes a connected socket through TLS and the secret challenge, as configured.
-pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Link, LinkError> {
+pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Secured, SetupError> {
     let mut link = match &config.tls_pin {
         None => Either::Left(sock),
         Some(pin) => Either::Right(tls(sock, pin, &config.to).await?),
@@ -56,24 +56,28 @@ pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Link, Lin
         match timeout(HANDSHAKE_TIMEOUT, handshake::answer(&mut link, secret)).await {
             Ok(Ok(())) => {}
             Ok(Err(HandshakeError::Refused(reason))) => {
-                return Err(LinkError::Refused(format!("{} refused this sender: {reason}{}", config.to, hint(&reason))))
+                return Err(SetupError::Refused(format!(
+                    "{} refused this sender: {reason}{}",
+                    config.to,
+                    hint(&reason)
+                )))
             }
-            Ok(Err(HandshakeError::Io(e))) => return Err(LinkError::Transient(e)),
+            Ok(Err(HandshakeError::Io(e))) => return Err(SetupError::Transient(e)),
             Ok(Err(HandshakeError::Closed)) => {
-                return Err(LinkError::Transient(io::Error::new(
+                return Err(SetupError::Transient(io::Error::new(
                     io::ErrorKind::ConnectionAborted,
                     "the receiver closed the connection during the secret handshake (does it run with --tls? \
                      then add --tls-pin; is it busy with another sender?)",
                 )))
             }
             Ok(Err(e)) => {
-                return Err(LinkError::Refused(format!(
+                return Err(SetupError::Refused(format!(
                     "{}: {e}: is it a cam-recv started with --secret-file?",
                     config.to
                 )))
             }
             Err(_) => {
-                return Err(LinkError::Refused(format!(
+                return Err(SetupError::Refused(format!(
                     "{} sent no secret challenge within {} s: it does not ask for one (start cam-recv with \
                      --secret-file, or leave --secret-file off here)",
                     config.to,
@@ -94,7 +98,7 @@ fn hint(reason: &str) -> &'static str {
 }
 
 /// TLS 1.3 to a receiver whose certificate has exactly the fingerprint `pin`.
-async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream>, LinkError> {
+async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream>, SetupError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = Arc::new(PinVerifier {
         pin: pin.to_string(),
@@ -103,7 +107,7 @@ async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream
     });
     let config = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(|e| LinkError::Refused(format!("TLS set-up: {e}")))?
+        .map_err(|e| SetupError::Refused(format!("TLS set-up: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(verifier.clone())
         .with_no_client_auth();
@@ -115,16 +119,16 @@ async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream
         .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "no TLS answer")));
     result.map_err(|e| {
         if let Some(seen) = verifier.seen.lock().expect("pin lock").take() {
-            return LinkError::Refused(format!(
+            return SetupError::Refused(format!(
                 "{to} presented certificate {seen}, but --tls-pin is {pin}: refusing it (if cam-recv made a new \
                  certificate, pin the fingerprint it prints at start)"
             ));
         }
         match e.kind() {
             io::ErrorKind::InvalidData | io::ErrorKind::TimedOut => {
-                LinkError::Refused(format!("TLS handshake with {to} failed: {e}: is cam-recv started with --tls?"))
+                SetupError::Refused(format!("TLS handshake with {to} failed: {e}: is cam-recv started with --tls?"))
             }
-            _ => LinkError::Transient(e),
+            _ => SetupError::Transient(e),
         }
     })
 }

@@ -197,3 +197,23 @@ fn tls_sender_killed_mid_stream_ends_like_a_plain_one() {
     assert!(ended.contains("closed without a terminator") || ended.contains("stream cut inside frame"), "{ended}");
     assert_eq!(count(&recv.err(), "close_notify"), 0, "{:?}", recv.err());
 }
+
+#[test]
+fn python_sender_written_from_protocol_md_is_accepted() {
+    let (_dir, right, wrong) = secrets("auth-python");
+    let (mut recv, port) = receiver(&["--secret-file", &right, "--verify"]);
+    let script = peer("secret_client.py");
+    let refused = run(Command::new("python3").arg(&script).args([&port.to_string(), "3", wrong.as_str()]));
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&refused.stdout).trim(), "CAMWIRE REFUSED wrong secret");
+    let out = run(Command::new("python3").arg(&script).args([&port.to_string(), "7", right.as_str()]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "CAMWIRE OK");
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!(
+        (field(&summary, "frames"), field(&summary, "invalid"), field(&summary, "terminator")),
+        ("7", "0", "yes")
+    );
+    recv.signal("TERM");
+    assert!(recv.wait(10).success());
+}

@@ -52,6 +52,11 @@ impl Gate {
             }
             None => None,
         };
+        if tls.is_some() && config.secret.is_none() {
+            tracing::warn!(
+                "--tls without --secret-file: the stream is private, but anyone who reaches the port may send"
+            );
+        }
         Ok(Self { secret: config.secret.clone(), tls })
     }
 

@@ -36,8 +36,11 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) enum SetupError {
     /// Worth another try with `--retry`: the receiver is not there (yet), or went away.
     Transient(io::Error),
-    /// Trying again cannot help: refused, wrong pin, wrong protocol.
+    /// The receiver answered `CAMWIRE REFUSED <reason>`.
     Refused(String),
+    /// Trying again cannot help: another certificate than the pin, not a
+    /// camwire receiver, no TLS where TLS was asked for.
+    Fatal(String),
 }
 
 impl From<io::Error> for SetupError {
@@ -55,13 +58,7 @@ pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Secured, 
     if let Some(secret) = &config.secret {
         match timeout(HANDSHAKE_TIMEOUT, handshake::answer(&mut link, secret)).await {
             Ok(Ok(())) => {}
-            Ok(Err(HandshakeError::Refused(reason))) => {
-                return Err(SetupError::Refused(format!(
-                    "{} refused this sender: {reason}{}",
-                    config.to,
-                    hint(&reason)
-                )))
-            }
+            Ok(Err(HandshakeError::Refused(reason))) => return Err(SetupError::Refused(reason)),
             Ok(Err(HandshakeError::Io(e))) => return Err(SetupError::Transient(e)),
             Ok(Err(HandshakeError::Closed)) => {
                 return Err(SetupError::Transient(io::Error::new(
@@ -71,13 +68,13 @@ pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Secured, 
                 )))
             }
             Ok(Err(e)) => {
-                return Err(SetupError::Refused(format!(
+                return Err(SetupError::Fatal(format!(
                     "{}: {e}: is it a cam-recv started with --secret-file?",
                     config.to
                 )))
             }
             Err(_) => {
-                return Err(SetupError::Refused(format!(
+                return Err(SetupError::Fatal(format!(
                     "{} sent no secret challenge within {} s: it does not ask for one (start cam-recv with \
                      --secret-file, or leave --secret-file off here)",
                     config.to,
@@ -89,10 +86,12 @@ pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Secured, 
     Ok(link)
 }
 
-/// What to do about a refusal, for the reasons cam-recv gives.
-fn hint(reason: &str) -> &'static str {
+/// What to do about a refusal, for the reasons the secret and TLS give.
+pub(crate) fn hint(reason: &str) -> &'static str {
     match reason {
         "wrong secret" => " (cam-send's --secret-file must hold the same secret as cam-recv's)",
+        "a secret is required (cam-send --secret-file)" => " (give cam-send the receiver's secret)",
+        "TLS required (cam-send --tls-pin)" => " (pin the fingerprint cam-recv prints at start)",
         _ => "",
     }
 }
@@ -107,7 +106,7 @@ async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream
     });
     let config = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(|e| SetupError::Refused(format!("TLS set-up: {e}")))?
+        .map_err(|e| SetupError::Fatal(format!("TLS set-up: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(verifier.clone())
         .with_no_client_auth();
@@ -119,14 +118,14 @@ async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream
         .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "no TLS answer")));
     result.map_err(|e| {
         if let Some(seen) = verifier.seen.lock().expect("pin lock").take() {
-            return SetupError::Refused(format!(
+            return SetupError::Fatal(format!(
                 "{to} presented certificate {seen}, but --tls-pin is {pin}: refusing it (if cam-recv made a new \
                  certificate, pin the fingerprint it prints at start)"
             ));
         }
         match e.kind() {
             io::ErrorKind::InvalidData | io::ErrorKind::TimedOut => {
-                SetupError::Refused(format!("TLS handshake with {to} failed: {e}: is cam-recv started with --tls?"))
+                SetupError::Fatal(format!("TLS handshake with {to} failed: {e}: is cam-recv started with --tls?"))
             }
             _ => SetupError::Transient(e),
         }

@@ -110,7 +110,10 @@ async fn connect_until(
     loop {
         match connect(config).await {
             Ok(conn) => return Ok(Some(conn)),
-            Err(SetupError::Refused(why)) => bail!("{why}"),
+            Err(SetupError::Refused(reason)) => {
+                bail!("{} refused this sender: {reason}{}", config.to, secure::hint(&reason))
+            }
+            Err(SetupError::Fatal(why)) => bail!("{why}"),
             Err(SetupError::Transient(e)) if !config.retry => {
                 bail!("cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)", config.to)
             }

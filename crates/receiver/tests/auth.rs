@@ -217,3 +217,26 @@ fn python_sender_written_from_protocol_md_is_accepted() {
     recv.signal("TERM");
     assert!(recv.wait(10).success());
 }
+
+#[test]
+fn restarted_receiver_keeps_its_pin_and_a_retry_sender_comes_back_over_tls() {
+    let (dir, right, _) = secrets("auth-restart");
+    let tls_dir = dir.path("tls");
+    let args = ["--tls", "--tls-dir", tls_dir.to_str().unwrap(), "--secret-file", right.as_str()];
+    let (first, port) = receiver(&args);
+    let pin = fingerprint(&first);
+    let mut send =
+        sender(port, &[&["--retry", "--tls-pin", pin.as_str(), "--secret-file", &right], &SMALL[..]].concat());
+    first.wait_for("stream 1 from", 10);
+    first.signal("KILL");
+    drop(first);
+    send.wait_for("reconnecting", 10);
+    // Same directory, same certificate: the pinned sender is let in again.
+    let mut second = receiver_on(port, &[&args[..], &["--verify", "--once"]].concat());
+    assert_eq!(fingerprint(&second), pin);
+    second.wait_for_count("320x240 jpeg ok", 5, 10);
+    send.signal("TERM");
+    assert!(send.wait(10).success(), "{:?}", send.err());
+    assert!(second.wait(10).success(), "{:?}", second.err());
+    assert_eq!(field(&second.wait_for("summary:", 1), "terminator"), "yes");
+}

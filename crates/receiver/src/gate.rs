@@ -6,30 +6,24 @@ use std::{
     io,
     pin::Pin,
     task::{Context, Poll},
-    time::Duration,
 };
 
 use anyhow::Result;
 use camwire_wire::{
-    handshake::{self, preview, Line, Secret, NONCE_LEN},
+    handshake::{self, preview, Secret, NONCE_LEN},
     HandshakeError,
 };
 use tokio::{
-    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf},
+    io::{AsyncRead, AsyncWrite, ReadBuf},
     net::TcpStream,
-    time::timeout,
 };
 use tokio_rustls::{server::TlsStream, TlsAcceptor};
 use tokio_util::either::Either;
 
-use crate::Config;
+use crate::{refuse::refuse, Config};
 
 /// A sender's connection: plain TCP, or TLS over it.
 pub(crate) type Link = Either<TcpStream, CloseIsEof<TlsStream<TcpStream>>>;
-
-/// How long a refused connection is kept open to read what the sender still
-/// sends, so that closing it does not reset it before it read the refusal.
-const LINGER: Duration = Duration::from_secs(1);
 
 /// The first byte of a TLS handshake record.
 const TLS_HANDSHAKE: u8 = 0x16;
@@ -69,11 +63,9 @@ impl Gate {
                 let mut head = [0u8; 8];
                 let n = sock.peek(&mut head).await?;
                 if n > 0 && head[0] != TLS_HANDSHAKE {
-                    let mut sock = sock;
-                    let _ =
-                        handshake::write(&mut sock, &Line::Refused("TLS required (cam-send --tls-pin)".into())).await;
-                    linger(sock).await;
-                    return Err(HandshakeError::NotTls(preview(&head[..n])));
+                    let e = HandshakeError::NotTls(preview(&head[..n]));
+                    refuse(sock, e.refusal().unwrap_or("TLS required")).await;
+                    return Err(e);
                 }
                 let accepted = acceptor.accept(sock).await;
                 Either::Right(CloseIsEof(accepted.map_err(|e| HandshakeError::Tls(explain(e, fingerprint)))?))
@@ -83,7 +75,9 @@ impl Gate {
             let mut nonce = [0; NONCE_LEN];
             getrandom::fill(&mut nonce).map_err(|e| io::Error::other(e.to_string()))?;
             if let Err(e) = handshake::challenge(&mut link, secret, nonce).await {
-                linger(link).await;
+                if let Some(reason) = e.refusal() {
+                    refuse(link, reason).await;
+                }
                 return Err(e);
             }
         }
@@ -102,24 +96,6 @@ fn explain(e: io::Error, fingerprint: &str) -> io::Error {
         ));
     }
     e
-}
-
-/// Ends a refused connection gently: our side is closed at once, and what
-/// the peer still sends is read and dropped for a moment, so the close does
-/// not reset the connection before the peer read the refusal line.
-async fn linger<S: AsyncRead + AsyncWrite + Unpin>(mut link: S) {
-    let _ = link.shutdown().await;
-    let drain = async {
-        let mut buf = [0u8; 4096];
-        let mut total = 0usize;
-        while total < 256 * 1024 {
-            match link.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => total += n,
-            }
-        }
-    };
-    let _ = timeout(LINGER, drain).await;
 }
 
 /// A TLS stream whose close without TLS's close_notify reads as a plain

@@ -240,3 +240,17 @@ fn restarted_receiver_keeps_its_pin_and_a_retry_sender_comes_back_over_tls() {
     assert!(second.wait(10).success(), "{:?}", second.err());
     assert_eq!(field(&second.wait_for("summary:", 1), "terminator"), "yes");
 }
+
+#[test]
+fn cam_send_without_the_secret_is_told_why_and_exits_1() {
+    let (_dir, right, _) = secrets("auth-nosecret");
+    let (recv, port) = receiver(&["--secret-file", &right, "--verify"]);
+    // The test pattern's first frame header starts with 0A, a newline byte.
+    let mut plain = send(port, 30, &[]);
+    assert_eq!(plain.wait(20).code(), Some(1), "{:?}", plain.err());
+    let said = plain.wait_for("refused", 1);
+    assert!(said.contains("a secret is required"), "{said}");
+    let logged = recv.wait_for("did not answer the secret challenge", 5);
+    assert!(logged.contains("start cam-send with --secret-file"), "{logged}");
+    assert_eq!(count(&recv.out(), "jpeg ok"), 0);
+}

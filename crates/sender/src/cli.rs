@@ -23,6 +23,7 @@ const EXAMPLES: &str = "\
 Examples:
   cam-send --to 127.0.0.1:8000 --source test --secs 5     moving test pattern, no camera
   cam-send --to pc:8000 --retry                           camera, reconnect whenever the PC comes back
+  cam-send --to pc:8000 --max-latency 0                   every frame in order, however slow the link (recording)
   cam-send --to pc:8000 --source 'files:shots/*.jpg' --loop --fps 10
   ffmpeg -f lavfi -i testsrc -f mjpeg - | cam-send --to pc:8000 --source stdin
   cam-send --to pc:8000 --codec h264 --bitrate 2000000    H.264, one IDR a second
@@ -57,7 +58,9 @@ pub struct Args {
     pub frames: Option<u64>,
 
     /// Keep trying while the receiver is not there yet, and reconnect when the
-    /// connection drops (capped exponential backoff, at most 1 s between tries).
+    /// connection drops (capped exponential backoff, at most 1 s between tries;
+    /// a receiver that refuses the sender, busy or not allowed, is asked again
+    /// after 1, 2, 4, 8, then every 10 s).
     #[arg(long)]
     pub retry: bool,
 
@@ -117,6 +120,20 @@ pub struct Args {
     /// fingerprint (cam-recv prints it at start: `SHA256:` and 64 hex digits).
     #[arg(long, value_name = "SHA256:HEX", env = "CAMWIRE_TLS_PIN")]
     pub tls_pin: Option<String>,
+    /// How far behind capture a frame may fall and still be sent, in
+    /// milliseconds. On a link slower than the stream (Wi-Fi at the edge of
+    /// range), frames that would arrive later are dropped and the newest sent
+    /// instead, so the picture stays live; H.264 then resumes on a fresh
+    /// keyframe. Keep the default for watching; use 0 to send every frame in
+    /// order however late (recording over a good link).
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub max_latency: u64,
+
+    /// A connection that takes no byte for this many seconds while frames wait
+    /// is lost (a receiver that vanished without closing): one log line, then
+    /// with --retry a reconnect, without it exit status 1.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub stall_timeout: f64,
 
     /// Largest frame the sender will put on the wire, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
@@ -180,6 +197,9 @@ impl Args {
         if self.raw && (secret.is_some() || tls_pin.is_some()) {
             bail!("--raw sends a bare stream for players, which know no secret or TLS: drop --raw, or the secret and --tls-pin");
         }
+        if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
+            bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
+        }
         let to = self.to.context("--to HOST:PORT is required: where cam-recv listens, e.g. --to 192.168.1.20:8000")?;
         check_host_port(&to)?;
         Ok(Config {
@@ -209,6 +229,8 @@ impl Args {
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             secret,
             tls_pin,
+            max_latency: Duration::from_millis(self.max_latency),
+            stall_timeout: Duration::from_secs_f64(self.stall_timeout),
         })
     }
 }

@@ -9,8 +9,10 @@
 //! ```
 //!
 //! Every message is one ASCII line of at most [`MAX_LINE`] bytes. Each side
-//! writes one line and waits for the other's, so [`read_line`] reads a byte
-//! at a time and never takes a byte of the frame stream that follows.
+//! writes one line and waits for the other's, so no reader takes a byte of
+//! the frame stream that follows. The receiver's lines are read as every
+//! receiver-to-sender line is ([`crate::notice`]); `CAMWIRE REFUSED` is
+//! that module's, written by the receiver's refusal path.
 //! The secret itself never crosses the wire, and the MAC is checked in
 //! constant time.
 //!
@@ -21,6 +23,8 @@ use std::{fmt, io, path::Path, sync::Arc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use crate::notice::{read_notice, Heard, Notice};
 
 /// Bytes of the receiver's random challenge.
 pub const NONCE_LEN: usize = 32;
@@ -88,8 +92,6 @@ pub enum Line {
     Response([u8; MAC_LEN]),
     /// Receiver to sender: accepted; frames may flow.
     Ok,
-    /// Receiver to sender: refused, with a reason for people; the receiver closes next.
-    Refused(String),
 }
 
 impl fmt::Debug for Line {
@@ -112,11 +114,6 @@ impl Line {
                 out.extend_from_slice(hex::encode(mac).as_bytes());
             }
             Self::Ok => out.extend_from_slice(b"OK"),
-            Self::Refused(reason) => {
-                out.extend_from_slice(b"REFUSED ");
-                let room = MAX_LINE - out.len() - 1;
-                out.extend(reason.bytes().filter(|b| b.is_ascii_graphic() || *b == b' ').take(room));
-            }
         }
         out.push(b'\n');
         out
@@ -129,12 +126,6 @@ impl Line {
         let rest = line.strip_prefix(PREFIX).ok_or_else(malformed)?;
         if rest == b"OK" {
             return Ok(Self::Ok);
-        }
-        if let Some(reason) = rest.strip_prefix(b"REFUSED ") {
-            if !reason.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
-                return Err(malformed());
-            }
-            return Ok(Self::Refused(String::from_utf8_lossy(reason).into_owned()));
         }
         if let Some(nonce) = rest.strip_prefix(b"CHALLENGE hmac-sha256 ") {
             return Ok(Self::Challenge(from_hex(nonce).ok_or_else(malformed)?));
@@ -241,12 +232,13 @@ pub async fn read_line<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Vec<u8>, 
             return Err(HandshakeError::Closed);
         }
         line.push(byte[0]);
-        if byte[0] == b'\n' {
-            return Ok(line);
-        }
-        // A classic sender's first frame is binary: say so as soon as it shows.
+        // A classic sender's first frame is binary: say so as soon as it shows
+        // (its first byte may well be a newline, 0A).
         if line.len() <= PREFIX.len() && !PREFIX.starts_with(&line) {
             return Err(HandshakeError::NotAnswered(preview(&line)));
+        }
+        if byte[0] == b'\n' {
+            return Ok(line);
         }
         if line.len() >= MAX_LINE {
             return Err(HandshakeError::TooLong { max: MAX_LINE });
@@ -265,46 +257,56 @@ pub async fn write<W: AsyncWrite + Unpin>(writer: &mut W, line: &Line) -> io::Re
     writer.flush().await
 }
 
+/// Reads the receiver's next line: one of [`Line`], or its refusal.
+async fn heard<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Line, HandshakeError> {
+    match read_notice(reader).await {
+        Heard::Notice(Notice::Refused(reason)) => Err(HandshakeError::Refused(reason)),
+        Heard::Notice(Notice::Other(line)) => Line::parse(line.as_bytes()),
+        Heard::Closed => Err(HandshakeError::Closed),
+        Heard::Noise => Err(HandshakeError::Malformed("bytes that are not a camwire line".into())),
+    }
+}
+
 /// The sender's side: answers the challenge and waits for the verdict.
 pub async fn answer<S: AsyncRead + AsyncWrite + Unpin>(link: &mut S, secret: &Secret) -> Result<(), HandshakeError> {
-    let nonce = match read(link).await {
-        Ok(Line::Challenge(nonce)) => nonce,
-        Ok(Line::Refused(reason)) => return Err(HandshakeError::Refused(reason)),
-        Ok(other) => return Err(HandshakeError::Malformed(format!("{other:?} where a challenge was expected"))),
-        Err(HandshakeError::NotAnswered(got)) => return Err(HandshakeError::Malformed(got)),
-        Err(e) => return Err(e),
+    let nonce = match heard(link).await? {
+        Line::Challenge(nonce) => nonce,
+        other => return Err(HandshakeError::Malformed(format!("{other:?} where a challenge was expected"))),
     };
     write(link, &Line::Response(secret.answer(&nonce))).await?;
-    match read(link).await? {
+    match heard(link).await? {
         Line::Ok => Ok(()),
-        Line::Refused(reason) => Err(HandshakeError::Refused(reason)),
         other => Err(HandshakeError::Malformed(format!("{other:?} where OK or REFUSED was expected"))),
     }
 }
 
-/// The receiver's side: challenges with `nonce`, checks the answer, and says
-/// OK, or REFUSED and why (the caller then closes).
+impl HandshakeError {
+    /// What a receiver tells a sender it refuses for this (`CAMWIRE REFUSED <reason>`);
+    /// `None` when the connection is gone anyway.
+    pub fn refusal(&self) -> Option<&'static str> {
+        match self {
+            Self::WrongSecret => Some("wrong secret"),
+            Self::NotAnswered(_) => Some("a secret is required (cam-send --secret-file)"),
+            Self::NotTls(_) => Some("TLS required (cam-send --tls-pin)"),
+            Self::Closed | Self::Io(_) | Self::Tls(_) => None,
+            Self::Malformed(_) | Self::TooLong { .. } | Self::Refused(_) => Some("malformed handshake"),
+        }
+    }
+}
+
+/// The receiver's side: challenges with `nonce`, checks the answer and says
+/// OK. On an error the caller refuses the sender with [`HandshakeError::refusal`].
 pub async fn challenge<S: AsyncRead + AsyncWrite + Unpin>(
     link: &mut S,
     secret: &Secret,
     nonce: [u8; NONCE_LEN],
 ) -> Result<(), HandshakeError> {
     write(link, &Line::Challenge(nonce)).await?;
-    let verdict = match read(link).await {
-        Ok(Line::Response(mac)) if secret.check(&nonce, &mac) => Ok(()),
-        Ok(Line::Response(_)) => Err(HandshakeError::WrongSecret),
-        Ok(other) => Err(HandshakeError::Malformed(format!("{other:?} where a response was expected"))),
-        Err(e) => Err(e),
-    };
-    let reply = match &verdict {
-        Ok(()) => Line::Ok,
-        Err(HandshakeError::WrongSecret) => Line::Refused("wrong secret".into()),
-        Err(HandshakeError::NotAnswered(_)) => Line::Refused("a secret is required (cam-send --secret-file)".into()),
-        Err(HandshakeError::Closed | HandshakeError::Io(_)) => return verdict,
-        Err(_) => Line::Refused("malformed handshake".into()),
-    };
-    write(link, &reply).await?;
-    verdict
+    match read(link).await? {
+        Line::Response(mac) if secret.check(&nonce, &mac) => Ok(write(link, &Line::Ok).await?),
+        Line::Response(_) => Err(HandshakeError::WrongSecret),
+        other => Err(HandshakeError::Malformed(format!("{other:?} where a response was expected"))),
+    }
 }
 
 #[cfg(test)]
@@ -317,9 +319,7 @@ mod tests {
 
     #[test]
     fn lines_round_trip() {
-        for line in
-            [Line::Challenge([7; 32]), Line::Response([0xAB; 32]), Line::Ok, Line::Refused("wrong secret".into())]
-        {
+        for line in [Line::Challenge([7; 32]), Line::Response([0xAB; 32]), Line::Ok] {
             let bytes = line.encode();
             assert!(bytes.len() <= MAX_LINE && bytes.ends_with(b"\n"));
             assert_eq!(Line::parse(&bytes).unwrap(), line);
@@ -353,7 +353,7 @@ mod tests {
             &b"CAMWIRE CHALLENGE hmac-sha256 00"[..],
             b"CAMWIRE RESPONSE zz",
             b"camwire OK",
-            b"CAMWIRE REFUSED \x07bell",
+            b"CAMWIRE REFUSED wrong secret",
             b"CAMWIRE",
             b"",
         ] {
@@ -395,11 +395,24 @@ mod tests {
     #[tokio::test]
     async fn wrong_secret_is_refused_on_both_sides() {
         let (mut recv, mut send) = tokio::io::duplex(1024);
-        let receiver = tokio::spawn(async move { challenge(&mut recv, &secret(), [9; 32]).await });
+        let receiver = tokio::spawn(async move {
+            let verdict = challenge(&mut recv, &secret(), [9; 32]).await;
+            let reason = verdict.as_ref().err().and_then(HandshakeError::refusal).unwrap();
+            recv.write_all(Notice::Refused(reason.into()).to_line().as_bytes()).await.unwrap();
+            verdict
+        });
         let wrong = Secret::new(b"0123456789abcdefXYZ", "test").unwrap();
         let sent = answer(&mut send, &wrong).await;
         assert!(matches!(sent, Err(HandshakeError::Refused(r)) if r == "wrong secret"));
         assert!(matches!(receiver.await.unwrap(), Err(HandshakeError::WrongSecret)));
+    }
+
+    #[tokio::test]
+    async fn classic_frame_whose_length_starts_with_a_newline_byte_is_named_too() {
+        // 14 602 bytes: the header starts 0A 39.
+        let mut input: &[u8] = &[0x0A, 0x39, 0, 0, 0xFF, 0xD8];
+        let err = read_line(&mut input).await.unwrap_err();
+        assert!(matches!(err, HandshakeError::NotAnswered(ref s) if s == "0A"), "{err}");
     }
 
     #[tokio::test]
@@ -408,8 +421,7 @@ mod tests {
         send.write_all(&[0x10, 0x27, 0, 0, 0xFF, 0xD8]).await.unwrap();
         let err = challenge(&mut recv, &secret(), [9; 32]).await.unwrap_err();
         assert!(matches!(err, HandshakeError::NotAnswered(ref s) if s == "10"), "{err}");
+        assert_eq!(err.refusal(), Some("a secret is required (cam-send --secret-file)"));
         assert!(matches!(read(&mut send).await.unwrap(), Line::Challenge(_)));
-        let refusal = read(&mut send).await.unwrap();
-        assert_eq!(refusal, Line::Refused("a secret is required (cam-send --secret-file)".into()));
     }
 }

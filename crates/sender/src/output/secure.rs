@@ -5,7 +5,10 @@
 
 use std::{
     io,
+    io::IoSlice,
+    pin::Pin,
     sync::{Arc, Mutex},
+    task::{Context, Poll},
     time::Duration,
 };
 
@@ -19,7 +22,14 @@ use rustls::{
     pki_types::{CertificateDer, ServerName, UnixTime},
     CertificateError, ClientConfig, DigitallySignedStruct, SignatureScheme,
 };
-use tokio::{net::TcpStream, time::timeout};
+use tokio::{
+    io::{AsyncRead, AsyncWrite, AsyncWriteExt, WriteHalf},
+    net::{
+        tcp::{OwnedReadHalf, OwnedWriteHalf},
+        TcpStream,
+    },
+    time::timeout,
+};
 use tokio_rustls::{client::TlsStream, TlsConnector};
 use tokio_util::either::Either;
 
@@ -179,5 +189,62 @@ impl ServerCertVerifier for PinVerifier {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
+    }
+}
+
+/// The write half of a connection, plain or TLS, with the non-blocking
+/// write that `Link` hands frames over with.
+#[derive(Debug)]
+pub(crate) enum Writer {
+    /// Plain TCP.
+    Plain(OwnedWriteHalf),
+    /// TLS: bytes taken are in rustls's buffer (at most 64 KiB) or on the socket.
+    Tls(WriteHalf<TlsStream<TcpStream>>),
+}
+
+/// Splits a connection into the half `Link` listens on and the half it writes to.
+pub(crate) fn split(link: Secured) -> (Box<dyn AsyncRead + Send + Unpin>, Writer) {
+    match link {
+        Either::Left(tcp) => {
+            let (read, write): (OwnedReadHalf, OwnedWriteHalf) = tcp.into_split();
+            (Box::new(read), Writer::Plain(write))
+        }
+        Either::Right(tls) => {
+            let (read, write) = tokio::io::split(tls);
+            (Box::new(read), Writer::Tls(write))
+        }
+    }
+}
+
+impl Writer {
+    /// Writes what the connection takes now; `WouldBlock` when it takes nothing.
+    pub fn try_write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        match self {
+            Self::Plain(w) => w.try_write_vectored(bufs),
+            Self::Tls(w) => {
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                match Pin::new(w).poll_write_vectored(&mut cx, bufs) {
+                    Poll::Ready(r) => r,
+                    Poll::Pending => Err(io::ErrorKind::WouldBlock.into()),
+                }
+            }
+        }
+    }
+
+    /// Waits until the connection may take bytes again (TLS: until what
+    /// rustls holds is on the socket).
+    pub async fn writable(&mut self) -> io::Result<()> {
+        match self {
+            Self::Plain(w) => w.writable().await,
+            Self::Tls(w) => w.flush().await,
+        }
+    }
+
+    /// Closes our side (TLS: close_notify first).
+    pub async fn shutdown(&mut self) -> io::Result<()> {
+        match self {
+            Self::Plain(w) => w.shutdown().await,
+            Self::Tls(w) => w.shutdown().await,
+        }
     }
 }

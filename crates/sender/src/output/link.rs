@@ -227,13 +227,25 @@ mod tests {
 
     use super::*;
 
+    /// A framed link to `to`, frames of at most 1000 bytes, a 3 s stall timeout.
+    async fn connect(to: &str, live: bool) -> Link {
+        let mut config = Config::test_pattern(to);
+        config.max_frame = 1000;
+        config.stall_timeout = Duration::from_secs(3);
+        if !live {
+            config.max_latency = Duration::ZERO;
+        }
+        Link::connect(&config).await.unwrap()
+    }
+
     #[tokio::test]
     async fn live_links_keep_the_unsent_queue_short_and_give_up_on_a_dead_peer() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let to = listener.local_addr().unwrap().to_string();
         for live in [true, false] {
-            let link = Link::connect(&to, true, 1000, live, Duration::from_secs(3)).await.unwrap();
-            let sock = socket2::SockRef::from(link.write.as_ref());
+            let link = connect(&to, live).await;
+            let Writer::Plain(write) = &link.write else { panic!("a plain connection") };
+            let sock = socket2::SockRef::from(write.as_ref());
             let lowat = sock.tcp_notsent_lowat().unwrap();
             assert_eq!(lowat == LIVE_NOTSENT_LOWAT, live, "lowat {lowat}");
             assert_eq!(sock.tcp_user_timeout().unwrap(), Some(Duration::from_secs(6)));
@@ -245,7 +257,7 @@ mod tests {
     async fn a_refusal_line_is_heard_while_streaming() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let to = listener.local_addr().unwrap().to_string();
-        let mut link = Link::connect(&to, true, 1000, true, Duration::from_secs(3)).await.unwrap();
+        let mut link = connect(&to, true).await;
         let (mut conn, _) = listener.accept().await.unwrap();
         conn.write_all(b"CAMWIRE REFUSED busy\n").await.unwrap();
         conn.shutdown().await.unwrap();
@@ -259,7 +271,7 @@ mod tests {
     async fn a_receiver_that_closes_is_heard_as_closed() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let to = listener.local_addr().unwrap().to_string();
-        let mut link = Link::connect(&to, true, 1000, true, Duration::from_secs(3)).await.unwrap();
+        let mut link = connect(&to, true).await;
         drop(listener.accept().await.unwrap());
         assert!(matches!(link.heard().await, LinkError::Closed));
     }

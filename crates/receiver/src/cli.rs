@@ -42,6 +42,8 @@ Examples:
   cam-recv --http 0.0.0.0:8080
   # all at once:
   cam-recv --display --http :8080 --record out.mjpeg
+  # only senders with the secret, over TLS:
+  cam-recv --tls --secret-file /etc/camwire/secret
 
 Environment: the options marked [env: ...] can be set that way instead, as a
 systemd unit's Environment= lines do; a command-line option wins.";
@@ -134,6 +136,24 @@ pub struct Args {
     #[arg(long, value_name = "CIDR[,CIDR...]", value_delimiter = ',', env = "CAMWIRE_ALLOW")]
     pub allow: Vec<String>,
 
+    /// Accept only senders that prove they hold the secret in FILE
+    /// (`cam-send --secret-file` with the same contents; at least 16 bytes, e.g.
+    /// `head -c 32 /dev/urandom | base64 > FILE`). Or set CAMWIRE_SECRET_FILE, or
+    /// the secret itself in CAMWIRE_SECRET. Senders without it are refused.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Speak TLS on the frame port, with this receiver's own certificate (made on
+    /// first start and kept). Its fingerprint is printed at start; senders pin it
+    /// with `cam-send --tls-pin SHA256:...`. Senders without TLS are refused.
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Where --tls keeps its certificate and key, mode 0600 (default:
+    /// $STATE_DIRECTORY, else $XDG_STATE_HOME/camwire, else ~/.local/state/camwire).
+    #[arg(long, value_name = "DIR", requires = "tls")]
+    pub tls_dir: Option<PathBuf>,
+
     /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
     pub max_frame: usize,
@@ -211,7 +231,11 @@ impl Args {
             }
             crate::sink::check_pipe_command(cmd)?;
         }
+        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let tls_dir = self.tls.then(|| self.tls_dir.unwrap_or_else(crate::tls::default_dir));
         Ok(Config {
+            secret,
+            tls_dir,
             listen,
             once: self.once,
             verify: self.verify,

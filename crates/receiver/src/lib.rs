@@ -14,10 +14,12 @@ mod admission;
 pub mod cli;
 pub mod decode;
 pub mod frame;
+mod gate;
 mod input;
 mod refuse;
 pub mod sink;
 mod status;
+pub mod tls;
 
 use std::{
     net::SocketAddr,
@@ -67,6 +69,10 @@ pub struct Config {
     pub http_access: sink::HttpAccess,
     /// Streams the web view serves at once.
     pub max_viewers: usize,
+    /// Senders must answer a challenge with this secret (protocol.md, "Who may send").
+    pub secret: Option<camwire_wire::handshake::Secret>,
+    /// Speak TLS on the frame port, with the certificate kept in this directory.
+    pub tls_dir: Option<PathBuf>,
     /// Pictures with more pixels are refused before decoding (`--max-pixels`).
     pub max_pixels: usize,
 }
@@ -91,6 +97,8 @@ impl Config {
             http: None,
             http_access: sink::HttpAccess::default(),
             max_viewers: 100,
+            secret: None,
+            tls_dir: None,
             max_pixels: decode::DEFAULT_MAX_PIXELS,
         }
     }

@@ -172,7 +172,7 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 }
 
 async fn stream(State(state): State<AppState>) -> Response {
-    if state.viewers.load(Ordering::Relaxed) >= state.max_viewers {
+    let Some(guard) = mjpeg::ViewerGuard::try_new(state.viewers.clone(), state.max_viewers) else {
         let body = format!(
             "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
             state.max_viewers
@@ -180,8 +180,8 @@ async fn stream(State(state): State<AppState>) -> Response {
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
         no_store(response.headers_mut());
         return response;
-    }
-    mjpeg::response(state.frames.clone(), mjpeg::ViewerGuard::new(state.viewers.clone()))
+    };
+    mjpeg::response(state.frames.clone(), guard)
 }
 
 async fn snapshot(State(state): State<AppState>) -> Response {

@@ -58,16 +58,18 @@ pub(super) struct ViewerGuard {
 }
 
 impl ViewerGuard {
-    pub(super) fn new(count: Arc<AtomicUsize>) -> Self {
-        let now = count.fetch_add(1, Ordering::Relaxed) + 1;
-        debug!("http: a viewer connected ({now} watching)");
-        Self { count }
+    /// A place among at most `max` viewers; `None` when all are taken
+    /// (checked and taken in one step, so two at once cannot both slip in).
+    pub(super) fn try_new(count: Arc<AtomicUsize>, max: usize) -> Option<Self> {
+        let before = count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1)).ok()?;
+        debug!("http: a viewer connected ({} watching)", before + 1);
+        Some(Self { count })
     }
 }
 
 impl Drop for ViewerGuard {
     fn drop(&mut self) {
-        let now = self.count.fetch_sub(1, Ordering::Relaxed) - 1;
+        let now = self.count.fetch_sub(1, Ordering::SeqCst) - 1;
         debug!("http: a viewer left ({now} watching)");
     }
 }
@@ -194,7 +196,7 @@ mod tests {
             frames,
             last: 0,
             boundary: "camwire-0123".into(),
-            _guard: ViewerGuard::new(Arc::new(AtomicUsize::new(0))),
+            _guard: ViewerGuard::try_new(Arc::new(AtomicUsize::new(0)), 1).unwrap(),
         };
         let hostile = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-0123\r\nContent-Type: text/html"), None);
         assert!(!viewer.sendable(&hostile));

@@ -11,20 +11,24 @@
 //! - connections are counted per address and in total ([`limit`](super::limit)),
 //!   and a connection with no request in flight is the one that makes room.
 
-use std::{convert::Infallible, pin::pin, sync::Arc, time::Duration};
+use std::{convert::Infallible, net::SocketAddr, pin::pin, sync::Arc, time::Duration};
 
 use axum::{body::Body, extract::Request, Router};
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::{net::TcpListener, task::JoinSet};
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    net::TcpListener,
+    task::JoinSet,
+};
 use tokio_util::sync::CancellationToken;
 use tower_service::Service;
 use tracing::{debug, warn};
 
 use super::{
-    limit::{Busy, Connections},
+    limit::{Admitted, Busy, Connections},
     slow::SlowReaderGuard,
 };
 
@@ -55,29 +59,39 @@ pub async fn serve(listener: TcpListener, app: Router, connections: Arc<Connecti
         let Some(place) = connections.admit(peer.ip()) else { continue };
         let _ = stream.set_nodelay(true);
         let service = Tracked { app: app.clone(), busy: place.busy_maker() };
-        let connection = http.serve_connection(
-            TokioIo::new(SlowReaderGuard::new(stream)),
-            hyper::service::service_fn(move |request| service.clone().call(request)),
-        );
-        let stop = stop.clone();
-        tasks.spawn(async move {
-            let mut connection = pin!(connection);
-            tokio::select! {
-                result = connection.as_mut() => {
-                    if let Err(e) = result {
-                        debug!("--http: connection from {peer} ended: {e}");
-                    }
-                }
-                () = place.evicted() => debug!("--http: closed an idle connection from {peer} to make room"),
-                () = stop.cancelled() => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
-                }
-            }
-            drop(place);
-        });
+        tasks.spawn(serve_one(http.clone(), stream, service, place, peer, stop.clone()));
     }
     while tasks.join_next().await.is_some() {}
+}
+
+/// Serves one admitted connection until it ends, must make room, or the view stops.
+async fn serve_one<I>(
+    http: hyper::server::conn::http1::Builder,
+    io: I,
+    service: Tracked,
+    place: Admitted,
+    peer: SocketAddr,
+    stop: CancellationToken,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let connection = http.serve_connection(
+        TokioIo::new(SlowReaderGuard::new(io)),
+        hyper::service::service_fn(move |request| service.clone().call(request)),
+    );
+    let mut connection = pin!(connection);
+    tokio::select! {
+        result = connection.as_mut() => {
+            if let Err(e) = result {
+                debug!("--http: connection from {peer} ended: {e}");
+            }
+        }
+        () = place.evicted() => debug!("--http: closed an idle connection from {peer} to make room"),
+        () = stop.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
 }
 
 /// The router, marking its connection busy for as long as each response lasts.

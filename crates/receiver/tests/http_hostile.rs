@@ -423,6 +423,10 @@ fn the_first_token_request_trades_the_token_for_a_session_cookie() {
     let wrong = format!("Cookie: {name}={}\r\n", "0".repeat(value.len()));
     assert_eq!(raw_get(http, "/status", "127.0.0.1", &wrong).0, 401);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", &format!("Cookie: {name}={TOKEN}\r\n")).0, 401);
+    // A player polling with ?token= is let in without piling up sessions.
+    let (status, text) = raw_get(http, &format!("/status?token={TOKEN}"), "127.0.0.1", "");
+    assert_eq!(status, 200);
+    assert!(!text.to_ascii_lowercase().contains("set-cookie"), "{text}");
     // The page's own requests carry no token.
     let (_, script) = raw_get(http, "/page.js", "127.0.0.1", &with_cookie);
     assert!(!script.contains("token="), "{script}");

@@ -3,10 +3,10 @@
 //! before anything else runs.
 //!
 //! A token is accepted as `Authorization: Bearer TOKEN`, as `?token=TOKEN`,
-//! or as the session cookie handed out on the first `?token=` request: a
-//! random session id kept here with an expiry, sent `HttpOnly` and
-//! `SameSite=Strict`, so the page and its requests never carry the token in
-//! their URLs. Every comparison with a secret takes the same time whatever
+//! or as the session cookie handed out when the page is opened with
+//! `?token=`: a random session id kept here with an expiry, sent `HttpOnly`
+//! and `SameSite=Strict`, so the page and its requests never carry the token
+//! in their URLs. Every comparison with a secret takes the same time whatever
 //! the guess.
 
 use std::{
@@ -111,7 +111,10 @@ impl Gate {
         }
         let query = request.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
         if query.is_some_and(|given| same(given.as_bytes(), expected.as_bytes())) {
-            return Admit::YesNewSession;
+            // Only the page starts a session: players polling `/snapshot.jpg?token=`
+            // would otherwise push browsers' sessions out of the bounded list.
+            let page = matches!(request.uri().path(), "/" | "/index.html");
+            return if page { Admit::YesNewSession } else { Admit::Yes };
         }
         Admit::No
     }
@@ -224,6 +227,15 @@ mod tests {
         let wrong = format!("camwire_session_8080={}", random_hex(32));
         assert_eq!(gate.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
         assert_eq!(gate.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
+    }
+
+    #[test]
+    fn only_the_page_starts_a_session() {
+        let gate = gate();
+        for path in ["/status", "/snapshot.jpg", "/stream.mjpg"] {
+            assert_eq!(gate.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
+        }
+        assert_eq!(gate.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
     }
 
     #[test]

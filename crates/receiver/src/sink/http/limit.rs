@@ -1,6 +1,7 @@
 //! Which connections the web view keeps: at most `max` at once and at most
 //! `per_address` from one address, so idle sockets can never lock viewers
-//! out. When a limit is reached, a connection that is doing nothing (no
+//! out. An IPv6 client is counted by its /64 network, which one host
+//! usually holds whole. When a limit is reached, a connection that is doing nothing (no
 //! request in flight: still sending its request head, or idle between
 //! requests) makes room for the new one, the oldest of the fullest address
 //! first; only when every connection is busy is the new one closed. A log
@@ -8,7 +9,7 @@
 
 use std::{
     collections::HashMap,
-    net::IpAddr,
+    net::{IpAddr, Ipv6Addr},
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
@@ -83,6 +84,7 @@ impl Connections {
     /// A place for a new connection from `ip`, making room if it must;
     /// `None` (after a log line) when every connection in the way is busy.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<Admitted> {
+        let ip = client_key(ip);
         let mut state = self.state.lock().expect("connections lock");
         let from_ip = state.open.iter().filter(|s| s.ip == ip).count();
         if from_ip >= self.per_address {
@@ -92,8 +94,9 @@ impl Connections {
             state.open.remove(oldest).evict.cancel();
             if state.evicted_per_address.tick() {
                 warn!(
-                    "--http: {from_ip} connections open from {ip}, the limit per address; closing its oldest idle one \
+                    "--http: {from_ip} connections open from {}, the limit per address; closing its oldest idle one \
                      ({} so far)",
+                    shown(ip),
                     state.evicted_per_address.count
                 );
             }
@@ -119,7 +122,9 @@ impl Connections {
             if state.evicted_total.tick() {
                 warn!(
                     "--http: {} connections open, the limit; closing the oldest idle one, from {} ({} so far)",
-                    self.max, slot.ip, state.evicted_total.count
+                    self.max,
+                    shown(slot.ip),
+                    state.evicted_total.count
                 );
             }
         }
@@ -133,10 +138,11 @@ impl Connections {
         if state.refused.tick() {
             warn!(
                 "--http: {} connections open, the limit (at most {} from one address), all busy; closing new ones \
-                 ({} so far, latest from {ip})",
+                 ({} so far, latest from {})",
                 state.open.len(),
                 self.per_address,
-                state.refused.count
+                state.refused.count,
+                shown(ip)
             );
         }
         None
@@ -146,6 +152,26 @@ impl Connections {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.state.lock().expect("connections lock").open.len()
+    }
+}
+
+/// What the per-address limit counts: an IPv4 address (also when mapped
+/// into IPv6), or an IPv6 address's /64 network.
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+        v4 => v4,
+    }
+}
+
+/// A [`client_key`] for the log: an IPv6 network with its `/64`.
+fn shown(key: IpAddr) -> String {
+    match key {
+        IpAddr::V6(_) => format!("{key}/64"),
+        IpAddr::V4(_) => key.to_string(),
     }
 }
 
@@ -242,6 +268,17 @@ mod tests {
         drop(busy_b);
         assert!(conns.admit(ip(1)).is_some(), "an idle one makes room again");
         assert!(b.slot.evict.is_cancelled() && !a.slot.evict.is_cancelled());
+    }
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_address() {
+        let conns = Connections::new(10, 2);
+        let host = |last: u16| IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 7, 0, 0, 0, last));
+        let held: Vec<_> = (1..=2).map(|n| conns.admit(host(n)).unwrap()).collect();
+        let _busy: Vec<_> = held.iter().map(Admitted::busy).collect();
+        assert!(conns.admit(host(3)).is_none(), "another address in the same /64");
+        assert!(conns.admit(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 8, 0, 0, 0, 1))).is_some());
+        assert_eq!(client_key("::ffff:10.0.0.1".parse().unwrap()), ip(1));
     }
 
     #[test]

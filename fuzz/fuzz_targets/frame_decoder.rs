@@ -1,14 +1,15 @@
 //! The frame codec on arbitrary bytes, cut into reads where the input says:
 //! it must never panic, never yield a frame over the limit, and agree with
-//! itself on where frames are whatever the read boundaries.
+//! itself on where frames are whatever the read boundaries, and never hold
+//! much more buffer than the bytes that arrived (a length is only a claim).
 #![no_main]
 
 use bytes::BytesMut;
-use camwire_wire::{FrameCodec, Message};
+use camwire_wire::{FrameCodec, Message, GROW_STEP};
 use libfuzzer_sys::fuzz_target;
 use tokio_util::codec::Decoder;
 
-const MAX: usize = 4096;
+const MAX: usize = 1 << 20;
 
 fn decode(chunks: &[&[u8]]) -> (Vec<Message>, bool) {
     let mut codec = FrameCodec::new(MAX);
@@ -16,6 +17,7 @@ fn decode(chunks: &[&[u8]]) -> (Vec<Message>, bool) {
     let mut out = Vec::new();
     for chunk in chunks {
         buf.extend_from_slice(chunk);
+        let arrived = buf.len();
         loop {
             match codec.decode(&mut buf) {
                 Ok(Some(msg)) => {
@@ -24,7 +26,10 @@ fn decode(chunks: &[&[u8]]) -> (Vec<Message>, bool) {
                     }
                     out.push(msg);
                 }
-                Ok(None) => break,
+                Ok(None) => {
+                    assert!(buf.capacity() <= 4 * arrived + 2 * GROW_STEP, "buffer far larger than what arrived");
+                    break;
+                }
                 Err(_) => return (out, true),
             }
         }

@@ -1,13 +1,16 @@
 //! Everything that reads a payload's headers without decoding it: sniffing,
-//! JPEG SOF, the H.264 SPS, capture stamps. No panic on any input, and a
-//! stamp added to a payload reads back.
+//! JPEG SOF, the H.264 SPS, capture stamps, the picture test that hands out
+//! the sender slot. No panic on any input, a picture is always a JPEG or
+//! H.264 payload, and a stamp added to a payload reads back.
 #![no_main]
 
-use camwire_wire::{jpeg_dimensions, stamp, PayloadKind, Sps};
+use camwire_wire::{is_picture, jpeg_dimensions, stamp, PayloadKind, Sps};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = PayloadKind::sniff(data);
+    if is_picture(data) {
+        assert_ne!(PayloadKind::sniff(data), PayloadKind::Unknown);
+    }
     let _ = jpeg_dimensions(data);
     let _ = Sps::find(data);
     let _ = Sps::parse(data);

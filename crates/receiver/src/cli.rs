@@ -58,12 +58,14 @@ pub struct Args {
     pub record: Option<PathBuf>,
 
     /// Write one file per frame into DIR: frame-000001.jpg, frame-000002.jpg, ...
+    /// (mode 0640; existing files and links are never written through).
     #[arg(long, value_name = "DIR")]
     pub save_dir: Option<PathBuf>,
 
     /// Write the raw stream to the stdin of CMD. A bare `mplayer`, `mpv`, `ffplay`
     /// or `vlc` gets the arguments it needs to play it with low latency; anything
-    /// else runs through the shell. The player exiting ends only this sink.
+    /// else runs through the shell. A player that exits, or reads nothing for
+    /// 10 s, is stopped with a warning and started again for the next stream.
     #[arg(long, value_name = "CMD")]
     pub pipe: Option<String>,
 
@@ -114,8 +116,9 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub idle_timeout: f64,
 
-    /// Drop a new connection that has not delivered its first whole frame
-    /// within this many seconds (it never holds the sender slot meanwhile).
+    /// Drop a new connection that has not delivered its first picture (a frame
+    /// whose JPEG or H.264 header reads) within this many seconds; it never
+    /// holds the sender slot meanwhile.
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub handshake_timeout: f64,
 
@@ -128,6 +131,13 @@ pub struct Args {
     /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
     pub max_frame: usize,
+
+    /// Refuse pictures with more pixels than this, from their header, before
+    /// decoding (a hostile header must not cost gigabytes). The default, 16 MP,
+    /// is above every Raspberry Pi camera mode.
+    #[arg(long, value_name = "PIXELS", default_value_t = crate::decode::DEFAULT_MAX_PIXELS as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pixels: u64,
 
     /// No status line and no informational log lines; results and errors are still printed.
     #[arg(long, short)]
@@ -164,6 +174,7 @@ impl Args {
             if cmd.trim().is_empty() {
                 bail!("--pipe needs a command, e.g. --pipe mplayer");
             }
+            crate::sink::check_pipe_command(cmd)?;
         }
         Ok(Config {
             listen,
@@ -179,6 +190,7 @@ impl Args {
             max_viewers: self.max_viewers as usize,
             allow,
             max_frame: self.max_frame,
+            max_pixels: usize::try_from(self.max_pixels).unwrap_or(usize::MAX),
             // Per-frame lines on the same terminal would tear through a live status line.
             status_line: !self.quiet
                 && std::io::IsTerminal::is_terminal(&std::io::stderr())

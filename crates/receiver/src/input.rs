@@ -2,18 +2,22 @@
 //! frames (framed, or raw MJPEG recognised from the first bytes) under the
 //! size limit and the idle timeout, and hands them to the sinks in order.
 //!
-//! A connection only becomes the active sender with its first complete frame,
-//! so a port scan or a silent client never holds the slot. Whatever goes
+//! A connection only becomes the active sender with its first picture (a
+//! frame whose JPEG or H.264 headers parse), so a port scan, a silent client
+//! or a trickle of scraps never holds the slot, and it loses the slot when it
+//! sends no picture for [`PICTURE_TIMEOUT`]. Connections still in that
+//! handshake are bounded in number (overall and per address) and in the
+//! bytes they may hold together ([`admission`](crate::admission)). Whatever goes
 //! wrong with one sender (a bad length, garbage, a cut, silence) is logged in
 //! one line, ends that stream with a summary, and the next sender is served.
 
 use std::{
-    collections::BTreeMap,
+    collections::VecDeque,
     io::Cursor,
     net::SocketAddr,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc, Mutex as StdMutex,
+        Arc,
     },
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -21,8 +25,8 @@ use std::{
 use anyhow::Result;
 use bytes::{Bytes, BytesMut};
 use camwire_wire::{
-    app::StatusLine, is_idr_access_unit, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd,
-    WireError,
+    app::StatusLine, is_idr_access_unit, is_picture, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind,
+    StreamEnd, WireError,
 };
 use futures_util::StreamExt;
 use tokio::{
@@ -36,6 +40,7 @@ use tokio_util::{codec::FramedRead, sync::CancellationToken};
 use tracing::{debug, info, warn};
 
 use crate::{
+    admission::{Admission, Metered, Ticket},
     frame::{Frame, StreamInfo},
     sink::Sinks,
     status::{LatencyHistogram, StreamSummary},
@@ -47,60 +52,24 @@ use crate::{
 /// sender, whose old connection is still being wound down.
 const BUSY_WAIT: Duration = Duration::from_secs(2);
 
-/// Connections that have not delivered their first frame yet: at most this
-/// many at a time, and at most a quarter of the open-file limit. Past it the
-/// oldest is dropped, so a flood of idle connections costs bounded file
-/// descriptors and never locks out a real sender.
-const MAX_PENDING: usize = 1024;
+/// A sender that sends no picture for this long is dropped; before its first
+/// picture it never holds the slot.
+const PICTURE_TIMEOUT: Duration = Duration::from_secs(5);
 
-fn max_pending() -> usize {
-    let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
-    ((nofile / 4) as usize).clamp(16, MAX_PENDING)
-}
+/// Frames that are not pictures, held during the handshake: one more and the
+/// connection is dropped.
+const MAX_HELD: usize = 8;
 
 struct Ctx {
     config: Config,
     /// Holding this lock is being the active sender.
     sinks: Mutex<Sinks>,
     streams: AtomicU64,
-    pending: StdMutex<Pending>,
-    max_pending: usize,
-}
-
-/// The connections still in their handshake, oldest first.
-#[derive(Default)]
-struct Pending {
-    next_id: u64,
-    waiting: BTreeMap<u64, CancellationToken>,
-    evicted: u64,
-    last_report: Option<Instant>,
+    /// Connections still in their handshake.
+    admission: Arc<Admission>,
 }
 
 impl Ctx {
-    /// Registers a new connection, dropping the oldest waiting one when full.
-    fn admit(&self) -> (u64, CancellationToken) {
-        let mut p = self.pending.lock().expect("pending lock");
-        if p.waiting.len() >= self.max_pending {
-            if let Some((_, oldest)) = p.waiting.pop_first() {
-                oldest.cancel();
-                p.evicted += 1;
-                if p.last_report.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
-                    warn!(
-                        "{} connections are waiting to send a first frame; dropping the oldest \
-                         ({} dropped so far)",
-                        self.max_pending, p.evicted
-                    );
-                    p.last_report = Some(Instant::now());
-                }
-            }
-        }
-        let id = p.next_id;
-        p.next_id += 1;
-        let token = CancellationToken::new();
-        p.waiting.insert(id, token.clone());
-        (id, token)
-    }
-
     fn allowed(&self, peer: SocketAddr) -> bool {
         let ip = peer.ip().to_canonical();
         self.config.allow.is_empty() || self.config.allow.iter().any(|net| net.contains(&ip))
@@ -116,11 +85,10 @@ pub(crate) async fn serve(
     info!("listening on {}", listener.local_addr()?);
     let once = config.once;
     let ctx = Arc::new(Ctx {
-        config,
         sinks: Mutex::new(sinks),
         streams: AtomicU64::new(0),
-        pending: StdMutex::new(Pending::default()),
-        max_pending: max_pending(),
+        admission: Arc::new(Admission::new(config.max_frame)),
+        config,
     });
     let stop = shutdown.child_token();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<StreamSummary>();
@@ -130,7 +98,7 @@ pub(crate) async fn serve(
         tokio::select! {
             _ = stop.cancelled() => break,
             Some(summary) = done_rx.recv() => {
-                outcome.streams.push(summary);
+                outcome.add(summary);
                 if once {
                     break;
                 }
@@ -142,9 +110,9 @@ pub(crate) async fn serve(
                 }
                 Ok((sock, peer)) => {
                     let (ctx, stop, done) = (ctx.clone(), stop.clone(), done_tx.clone());
-                    let (id, evict) = ctx.admit();
+                    let ticket = ctx.admission.admit(peer);
                     tasks.spawn(async move {
-                        let summary = handle(sock, peer, &ctx, &stop, id, &evict).await;
+                        let summary = handle(sock, peer, &ctx, &stop, ticket).await;
                         if let Some(summary) = summary {
                             let _ = done.send(summary);
                         }
@@ -163,25 +131,12 @@ pub(crate) async fn serve(
     while tasks.join_next().await.is_some() {}
     drop(done_tx);
     while let Some(summary) = done_rx.recv().await {
-        outcome.streams.push(summary);
+        outcome.add(summary);
     }
     let ctx = Arc::into_inner(ctx).expect("all connection tasks joined");
     ctx.sinks.into_inner().close().await;
-    outcome.success = if once { outcome.streams.first().is_some_and(StreamSummary::is_clean) } else { true };
+    outcome.success = if once { outcome.first.as_ref().is_some_and(StreamSummary::is_clean) } else { true };
     Ok(outcome)
-}
-
-/// Takes a connection off the pending list when dropped: after its
-/// handshake, or whenever it ends before one.
-struct Settle<'a> {
-    ctx: &'a Ctx,
-    id: u64,
-}
-
-impl Drop for Settle<'_> {
-    fn drop(&mut self) {
-        self.ctx.pending.lock().expect("pending lock").waiting.remove(&self.id);
-    }
 }
 
 /// Why a stream ended, beyond what the wire says.
@@ -190,7 +145,34 @@ enum Ending {
     Error(WireError),
     Idle,
     NotAnImage(Bytes),
+    NoPictures,
     Interrupted,
+}
+
+/// Why a handshake ended without a picture.
+enum Refusal {
+    Wire(WireError),
+    End(StreamEnd),
+    NotAnImage(Bytes),
+    TooManyScraps,
+}
+
+/// The handshake: frames until the first picture, which makes the
+/// connection a sender. Frames before it that are not pictures are kept in
+/// `held` (at most [`MAX_HELD`]).
+async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<(Input, Bytes), Refusal> {
+    let mut input = Input::open(sock, max_frame).await.map_err(Refusal::Wire)?;
+    loop {
+        match input.next().await.map_err(Refusal::Wire)? {
+            Event::Frame(data) if is_picture(&data) => return Ok((input, data)),
+            Event::Frame(data) if PayloadKind::sniff(&data) == PayloadKind::Unknown => {
+                return Err(Refusal::NotAnImage(data))
+            }
+            Event::Frame(_) if held.len() == MAX_HELD => return Err(Refusal::TooManyScraps),
+            Event::Frame(data) => held.push(data),
+            Event::End(end) => return Err(Refusal::End(end)),
+        }
+    }
 }
 
 async fn handle(
@@ -198,49 +180,61 @@ async fn handle(
     peer: SocketAddr,
     ctx: &Ctx,
     stop: &CancellationToken,
-    id: u64,
-    evict: &CancellationToken,
+    ticket: Ticket,
 ) -> Option<StreamSummary> {
-    let pending = Settle { ctx, id };
     let config = &ctx.config;
     let idle = config.idle_timeout;
     let handshake_timeout = config.handshake_timeout;
     let _ = sock.set_nodelay(true);
     let started = Instant::now();
-    // The handshake: the first complete frame (or terminator) within the idle timeout.
-    let handshake = async {
-        let mut input = Input::open(sock, config.max_frame).await?;
-        let first = input.next().await?;
-        Ok::<_, WireError>((input, first))
-    };
-    let (mut input, first) = tokio::select! {
+    // The handshake: the first picture within the handshake timeout.
+    let mut held = Vec::new();
+    let result = tokio::select! {
         _ = stop.cancelled() => return None,
-        _ = evict.cancelled() => return None,
-        r = timeout(handshake_timeout, handshake) => match r {
-            Err(_) => {
-                warn!(
-                    "{peer}: connected but sent no whole frame within {:.0} s (--handshake-timeout); dropped",
-                    handshake_timeout.as_secs_f64()
-                );
-                return None;
-            }
-            Ok(Err(e)) => {
-                warn!("{peer}: {e}; dropped the connection");
-                return None;
-            }
-            Ok(Ok((_, Event::End(StreamEnd::Closed)))) => {
-                debug!("{peer}: connected and closed without sending anything");
-                return None;
-            }
-            Ok(Ok((_, Event::End(end @ StreamEnd::Truncated { .. })))) => {
-                warn!("{peer}: stream {end} before its first frame; dropped");
-                return None;
-            }
-            Ok(Ok(pair)) => pair,
-        },
+        _ = ticket.evicted().cancelled() => return None,
+        r = timeout(handshake_timeout, handshake(ticket.meter(sock), config.max_frame, &mut held)) => r,
     };
-    // Past the handshake: no longer a candidate for eviction.
-    drop(pending);
+    let secs = handshake_timeout.as_secs_f64();
+    let (mut input, first) = match result {
+        Err(_) if held.is_empty() => {
+            warn!("{peer}: connected but sent no whole frame within {secs:.0} s (--handshake-timeout); dropped");
+            return None;
+        }
+        Err(_) => {
+            warn!(
+                "{peer}: sent {} frames but no picture within {secs:.0} s (--handshake-timeout); dropped",
+                held.len()
+            );
+            return None;
+        }
+        Ok(Err(Refusal::TooManyScraps)) => {
+            warn!("{peer}: sent {MAX_HELD} frames and none was a picture (no readable JPEG or H.264 header); dropped");
+            return None;
+        }
+        Ok(Err(Refusal::Wire(e))) => {
+            warn!("{peer}: {e}; dropped the connection");
+            return None;
+        }
+        Ok(Err(Refusal::End(StreamEnd::Closed))) if held.is_empty() => {
+            debug!("{peer}: connected and closed without sending anything");
+            return None;
+        }
+        Ok(Err(Refusal::End(end))) => {
+            warn!("{peer}: stream {end} before its first picture ({} frames that were not); dropped", held.len());
+            return None;
+        }
+        Ok(Err(Refusal::NotAnImage(data))) => {
+            warn!(
+                "{peer}: frame {} is neither JPEG nor H.264 (starts with {}); dropped the connection",
+                held.len() + 1,
+                hex_prefix(&data)
+            );
+            return None;
+        }
+        Ok(Ok(pair)) => pair,
+    };
+    // Past the handshake: no longer a candidate for eviction, nor charged to the budget.
+    drop(ticket);
     let mut sinks = tokio::select! {
         _ = stop.cancelled() => return None,
         r = timeout(BUSY_WAIT, ctx.sinks.lock()) => match r {
@@ -259,9 +253,10 @@ async fn handle(
     let mut status = StatusLine::new(config.status_line);
     let (mut frames, mut bytes) = (0u64, 0u64);
     let mut latencies = LatencyHistogram::new();
-    let mut next = Some(first);
+    let mut queued: VecDeque<Event> = held.into_iter().chain([first]).map(Event::Frame).collect();
+    let mut last_picture = Instant::now();
     let ending = loop {
-        let event = match next.take() {
+        let event = match queued.pop_front() {
             Some(event) => Ok(event),
             None => tokio::select! {
                 _ = stop.cancelled() => break Ending::Interrupted,
@@ -279,6 +274,11 @@ async fn handle(
         let kind = PayloadKind::sniff(&data);
         if kind == PayloadKind::Unknown {
             break Ending::NotAnImage(data);
+        }
+        if is_picture(&data) {
+            last_picture = Instant::now();
+        } else if last_picture.elapsed() >= PICTURE_TIMEOUT {
+            break Ending::NoPictures;
         }
         frames += 1;
         bytes += data.len() as u64;
@@ -311,7 +311,11 @@ async fn handle(
         raw,
         clean: terminated || clean_raw_end,
         latency: latencies.figures(),
+        sink_failed: report.failed.is_some(),
     };
+    if let Some(why) = &report.failed {
+        warn!("{peer}: stream {number}: {why}");
+    }
     println!("{summary}");
     Some(summary)
 }
@@ -336,6 +340,10 @@ fn log_ending(peer: SocketAddr, ending: &Ending, frames: u64, idle: Duration) {
             frames + 1,
             hex_prefix(data)
         ),
+        Ending::NoPictures => warn!(
+            "{peer}: sent no picture (no readable JPEG or H.264 header) for {} s; dropped it, kept the {frames} frames",
+            PICTURE_TIMEOUT.as_secs()
+        ),
         Ending::Interrupted => info!("{peer}: receiver shutting down; stream ended"),
     }
 }
@@ -345,7 +353,7 @@ fn hex_prefix(data: &[u8]) -> String {
 }
 
 /// The socket, behind the bytes already read to sniff it.
-type Sock = Chain<Cursor<BytesMut>, TcpStream>;
+type Sock = Chain<Cursor<BytesMut>, Metered>;
 
 /// A sender's byte stream: framed (the protocol), or bare MJPEG or H.264.
 enum Input {
@@ -376,7 +384,7 @@ fn sniff(head: &[u8], max_frame: usize) -> Sniffed {
 
 impl Input {
     /// Reads the first bytes to tell framed from raw input.
-    async fn open(mut sock: TcpStream, max_frame: usize) -> Result<Self, WireError> {
+    async fn open(mut sock: Metered, max_frame: usize) -> Result<Self, WireError> {
         let mut head = BytesMut::with_capacity(8 * 1024);
         while head.len() < 5 {
             if sock.read_buf(&mut head).await? == 0 {

@@ -10,6 +10,7 @@
 //! [`run`] owns the listener and the sinks; `main.rs` only parses the command
 //! line and passes a shutdown token.
 
+mod admission;
 pub mod cli;
 pub mod decode;
 pub mod frame;
@@ -65,6 +66,8 @@ pub struct Config {
     pub http_hosts: Vec<String>,
     /// Streams the web view serves at once.
     pub max_viewers: usize,
+    /// Pictures with more pixels are refused before decoding (`--max-pixels`).
+    pub max_pixels: usize,
 }
 
 impl Config {
@@ -87,6 +90,7 @@ impl Config {
             http_access: sink::HttpAccess::default(),
             http_hosts: Vec::new(),
             max_viewers: 100,
+            max_pixels: decode::DEFAULT_MAX_PIXELS,
         }
     }
 }
@@ -140,14 +144,26 @@ impl RecordFormat {
     }
 }
 
-/// How a run ended.
+/// How a run ended. It holds what `--once` needs and no more, so a receiver
+/// that serves streams for months keeps constant memory: every summary is
+/// printed when its stream ends, only the first is kept.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
-    /// Summaries of the streams received, in order.
-    pub streams: Vec<StreamSummary>,
-    /// With `--once`: the stream ended with the terminator and every frame was valid.
-    /// Otherwise: the receiver shut down cleanly.
+    /// Streams received.
+    pub streams: u64,
+    /// The first stream's summary: the one `--once` exits on.
+    pub first: Option<StreamSummary>,
+    /// With `--once`: the stream ended with the terminator, every frame was
+    /// valid and no sink failed. Otherwise: the receiver shut down cleanly.
     pub success: bool,
+}
+
+impl Outcome {
+    /// Counts a finished stream, keeping its summary only if it is the first.
+    pub fn add(&mut self, summary: StreamSummary) {
+        self.streams += 1;
+        self.first.get_or_insert(summary);
+    }
 }
 
 /// Binds `config.listen` and serves until `shutdown` (or, with `once`, the end of the first stream).
@@ -165,6 +181,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Outcome>
 
 /// Serves senders on an already bound listener.
 pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> Result<Outcome> {
+    decode::set_max_pixels(config.max_pixels);
     let sinks = sink::Sinks::open(&config)?;
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();
@@ -175,3 +192,35 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
 }
 
 pub use camwire_wire::app::{init_logging, shutdown_on_signals};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(frames: u64) -> StreamSummary {
+        StreamSummary {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            frames,
+            invalid: 0,
+            bytes: 0,
+            seconds: 1.0,
+            terminated: true,
+            raw: false,
+            clean: true,
+            latency: None,
+            sink_failed: false,
+        }
+    }
+
+    #[test]
+    fn outcome_keeps_the_first_summary_and_a_count_however_many_streams() {
+        let mut outcome = Outcome::default();
+        for n in 1..=100_000 {
+            outcome.add(summary(n));
+        }
+        assert_eq!(outcome.streams, 100_000);
+        assert_eq!(outcome.first.as_ref().map(|s| s.frames), Some(1), "--once reports on the first stream");
+        // Constant size: no collection of summaries that grows with the streams.
+        assert!(std::mem::size_of::<Outcome>() <= 2 * std::mem::size_of::<StreamSummary>());
+    }
+}

@@ -26,6 +26,8 @@ pub struct StreamSummary {
     pub clean: bool,
     /// Capture-to-arrival latency, when the frames were stamped.
     pub latency: Option<LatencyFigures>,
+    /// A sink failed during the stream (a player exited, a file could not be written).
+    pub sink_failed: bool,
 }
 
 /// Percentiles of capture-to-arrival latency over one stream, in milliseconds.
@@ -86,9 +88,9 @@ impl LatencyFigures {
 }
 
 impl StreamSummary {
-    /// Ended cleanly and every frame was valid: what `--once` exits 0 for.
+    /// Ended cleanly, every frame was valid and no sink failed: what `--once` exits 0 for.
     pub fn is_clean(&self) -> bool {
-        self.clean && self.invalid == 0
+        self.clean && self.invalid == 0 && !self.sink_failed
     }
 
     /// Frames per second over the stream.
@@ -104,8 +106,9 @@ impl StreamSummary {
 
 impl std::fmt::Display for StreamSummary {
     /// `summary: frames=<n> invalid=<k> bytes=<b> seconds=<s> fps=<f> kbps=<r> terminator=<yes|no>`,
-    /// then ` raw=yes` for an unframed stream and the latency percentiles when
-    /// frames were stamped. Scripts parse this: keep the format.
+    /// then ` raw=yes` for an unframed stream, the latency percentiles when
+    /// frames were stamped, and ` sink_failed=yes` when a sink failed.
+    /// Scripts parse this: keep the format.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -123,6 +126,9 @@ impl std::fmt::Display for StreamSummary {
         }
         if let Some(l) = self.latency {
             write!(f, " latency_p50_ms={:.2} latency_p99_ms={:.2} latency_max_ms={:.2}", l.p50, l.p99, l.max)?;
+        }
+        if self.sink_failed {
+            f.write_str(" sink_failed=yes")?;
         }
         Ok(())
     }

@@ -54,8 +54,9 @@ impl<R: Read> BlockingFrameReader<R> {
                 StreamEnd::Terminated
             } else {
                 let len = len as usize;
-                let mut payload = vec![0u8; len];
-                let got = read_full(&mut self.inner, &mut payload)?;
+                // Grows with the bytes that arrive: the length is only a claim.
+                let mut payload = Vec::new();
+                let got = (&mut self.inner).take(len as u64).read_to_end(&mut payload)?;
                 if got == len {
                     return Ok(BlockingEvent::Frame(payload));
                 }

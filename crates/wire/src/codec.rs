@@ -15,6 +15,10 @@
 //! before a byte of payload is buffered, and reports the numbers in
 //! [`WireError::FrameTooLarge`]. [`FrameReader`] turns the decoded messages into
 //! an explicit [`StreamEnd`]: terminated, closed between frames, or truncated.
+//!
+//! An announced length is only a claim: the buffer grows with the bytes that
+//! actually arrive (a small multiple of what has arrived, see [`FrameCodec`]),
+//! never to the announced length at once, so five bytes cannot reserve 16 MiB.
 
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::StreamExt;
@@ -33,14 +37,20 @@ pub enum Message {
 }
 
 /// Length-prefixed frame codec: u32 little-endian length, then the payload.
+///
+/// While a payload arrives, the buffer holds at most about four times the
+/// bytes received so far plus two [`GROW_STEP`]s (each step at most doubles
+/// what arrived; the allocator may double again): tokio-util's `LengthDelimitedCodec`
+/// (which cuts the frames here) would reserve the whole announced length as
+/// soon as the header is in, so it is only handed complete frames.
 #[derive(Debug)]
 pub struct FrameCodec {
     inner: LengthDelimitedCodec,
     max: usize,
-    /// Length of the frame whose header has been consumed but whose payload
-    /// has not fully arrived yet.
-    pending: Option<usize>,
 }
+
+/// The smallest step the buffer of an unfinished payload grows by.
+pub const GROW_STEP: usize = 64 * 1024;
 
 impl Default for FrameCodec {
     fn default() -> Self {
@@ -58,7 +68,7 @@ impl FrameCodec {
             .num_skip(HEADER_LEN)
             .max_frame_length(max)
             .new_codec();
-        Self { inner, max, pending: None }
+        Self { inner, max }
     }
 
     /// The largest payload this codec accepts.
@@ -72,26 +82,25 @@ impl Decoder for FrameCodec {
     type Error = WireError;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Message>, WireError> {
-        if self.pending.is_none() {
-            if src.len() < HEADER_LEN {
-                return Ok(None);
-            }
-            let len = u32::from_le_bytes([src[0], src[1], src[2], src[3]]);
-            if len as u64 > self.max as u64 {
-                return Err(WireError::FrameTooLarge { len: len.into(), max: self.max });
-            }
-            if len == 0 {
-                src.advance(HEADER_LEN);
-                return Ok(Some(Message::Terminator));
-            }
-            self.pending = Some(len as usize);
+        let Some(len) = self.header(src)? else { return Ok(None) };
+        if len == 0 {
+            src.advance(HEADER_LEN);
+            return Ok(Some(Message::Terminator));
         }
-        match self.inner.decode(src)? {
-            Some(frame) => {
-                self.pending = None;
-                Ok(Some(Message::Frame(frame.freeze())))
+        let have = src.len() - HEADER_LEN;
+        if have < len {
+            // Room for the next step only: at least GROW_STEP, at most what has
+            // arrived already (so the buffer at most doubles), never past the frame.
+            let step = (len - have).min(have.max(GROW_STEP));
+            if src.capacity() - src.len() < step {
+                src.reserve(step);
             }
-            None => Ok(None),
+            return Ok(None);
+        }
+        // The whole frame is here, so the inner codec reserves nothing for it.
+        match self.inner.decode(src)? {
+            Some(frame) => Ok(Some(Message::Frame(frame.freeze()))),
+            None => unreachable!("a complete frame is buffered"),
         }
     }
 
@@ -99,11 +108,24 @@ impl Decoder for FrameCodec {
         if let Some(msg) = self.decode(src)? {
             return Ok(Some(msg));
         }
-        match self.pending {
-            Some(expected) => Err(WireError::Truncated { got: src.len(), expected }),
+        match self.header(src)? {
+            Some(expected) => Err(WireError::Truncated { got: src.len() - HEADER_LEN, expected }),
             None if src.is_empty() => Ok(None),
             None => Err(WireError::Truncated { got: src.len(), expected: HEADER_LEN }),
         }
+    }
+}
+
+impl FrameCodec {
+    /// The length in the buffered header, checked against the limit; `None`
+    /// until all four header bytes are in.
+    fn header(&self, src: &BytesMut) -> Result<Option<usize>, WireError> {
+        let Some(head) = src.first_chunk::<HEADER_LEN>() else { return Ok(None) };
+        let len = u32::from_le_bytes(*head);
+        if len as u64 > self.max as u64 {
+            return Err(WireError::FrameTooLarge { len: len.into(), max: self.max });
+        }
+        Ok(Some(len as usize))
     }
 }
 

@@ -76,6 +76,23 @@ pub fn jpeg_dimensions(data: &[u8]) -> Option<(u16, u16)> {
     }
 }
 
+/// Whether a payload is a picture by its headers, without decoding: a JPEG
+/// whose SOF gives a non-zero size, or H.264 with a coded slice or a
+/// parameter set. A receiver hands the sender slot only to pictures, so a
+/// stream of `FF D8 FF` scraps cannot hold it.
+pub fn is_picture(data: &[u8]) -> bool {
+    match PayloadKind::sniff(data) {
+        PayloadKind::Jpeg => jpeg_dimensions(data).is_some_and(|(w, h)| w > 0 && h > 0),
+        PayloadKind::H264 => crate::nal_units(data).any(|nal| {
+            nal.len() >= 2
+                && nal[0] & 0x80 == 0
+                && crate::NalType::of(nal)
+                    .is_some_and(|t| t.is_vcl() || matches!(t, crate::NalType::Sps | crate::NalType::Pps))
+        }),
+        PayloadKind::Unknown => false,
+    }
+}
+
 /// SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
 fn is_sof(marker: u8) -> bool {
     matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)

@@ -34,9 +34,9 @@ pub use annexb::{
     first_mb_in_slice, has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits,
 };
 pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
-pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message};
+pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message, GROW_STEP};
 pub use error::WireError;
-pub use kind::{jpeg_dimensions, PayloadKind};
+pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
 pub use sps::Sps;
 

@@ -82,8 +82,8 @@ impl Sps {
                 2 => (2, 2 - frame_mbs_only),
                 _ => (1, 2 - frame_mbs_only),
             };
-            width = width.checked_sub(cx * l.checked_add(rt)?)?;
-            height = height.checked_sub(cy * t.checked_add(b)?)?;
+            width = width.checked_sub(l.checked_add(rt)?.checked_mul(cx)?)?;
+            height = height.checked_sub(t.checked_add(b)?.checked_mul(cy)?)?;
         }
         Some(Self { profile_idc, chroma_format_idc, width, height })
     }
@@ -126,5 +126,17 @@ mod tests {
         ];
         let sps = Sps::parse(&hi444).unwrap();
         assert_eq!((sps.profile_idc, sps.chroma_format_idc, sps.width, sps.height), (244, 3, 640, 360));
+    }
+
+    #[test]
+    fn huge_crop_offsets_are_refused_without_overflow() {
+        // Found by the payload_headers fuzz target: crop offsets whose product
+        // with the chroma unit overflows u32 (a panic in a debug build).
+        let nal = [
+            0x27, 0xff, 0xd8, 0xfa, 0x01, 0x00, 0x00, 0x04, 0xfa, 0x03, 0x25, 0x3b, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+            0x04, 0xfa, 0x03, 0x03, 0x27, 0xba,
+        ];
+        let _ = Sps::parse(&nal);
+        let _ = Sps::find(&nal);
     }
 }

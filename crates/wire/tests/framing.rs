@@ -3,7 +3,7 @@
 use bytes::{Bytes, BytesMut};
 use camwire_wire::{
     BlockingEvent, BlockingFrameReader, BlockingFrameWriter, Event, FrameCodec, FrameReader, FrameWriter, Message,
-    StreamEnd, WireError, DEFAULT_MAX_FRAME,
+    StreamEnd, WireError, DEFAULT_MAX_FRAME, GROW_STEP,
 };
 use tokio::io::AsyncWriteExt;
 use tokio_util::codec::Decoder;
@@ -93,6 +93,43 @@ fn rejects_ffffffff_length_without_allocating() {
     assert!(matches!(err, WireError::FrameTooLarge { len: 0xFFFF_FFFF, max: DEFAULT_MAX_FRAME }));
     assert_eq!(buf.capacity(), cap_before, "nothing reserved for the announced length");
     assert!(err.to_string().contains("4294967295") && err.to_string().contains("16777216"), "{err}");
+}
+
+#[test]
+fn five_bytes_announcing_16_mib_reserve_only_a_small_step() {
+    // `FF FF FF 00` announces 16 MiB - 1 (under the limit); one payload byte follows.
+    let mut codec = FrameCodec::default();
+    let mut buf = BytesMut::from(&[0xFF, 0xFF, 0xFF, 0x00, 0xFF][..]);
+    assert!(codec.decode(&mut buf).unwrap().is_none());
+    assert!(buf.capacity() <= GROW_STEP + 64, "{} bytes reserved for 5 received", buf.capacity());
+}
+
+#[test]
+fn buffer_grows_with_the_bytes_that_arrive_not_the_announced_length() {
+    let len = DEFAULT_MAX_FRAME;
+    let payload: Vec<u8> = (0..len).map(|i| i as u8).collect();
+    let mut codec = FrameCodec::default();
+    let mut buf = BytesMut::new();
+    buf.extend_from_slice(&(len as u32).to_le_bytes());
+    let mut frames = Vec::new();
+    for chunk in payload.chunks(8 * 1024) {
+        // A socket read fills what spare room the buffer has (FramedRead adds one byte when full).
+        if buf.capacity() == buf.len() {
+            buf.reserve(1);
+        }
+        buf.extend_from_slice(chunk);
+        let received = buf.len();
+        if let Some(msg) = codec.decode(&mut buf).unwrap() {
+            frames.push(msg);
+        } else {
+            assert!(
+                buf.capacity() <= 4 * received + 2 * GROW_STEP,
+                "{} bytes reserved after {received} arrived",
+                buf.capacity()
+            );
+        }
+    }
+    assert_eq!(frames, vec![Message::Frame(Bytes::from(payload))]);
 }
 
 #[test]

@@ -202,6 +202,11 @@ impl Stage {
 /// Why a frame's stream cannot be decoded here at all, from its SPS.
 fn undecodable(frame: &Frame) -> Option<String> {
     let sps = Sps::find(&frame.data)?;
+    if let Err(why) =
+        crate::decode::check_pixels("this H.264 stream's picture", sps.width as usize, sps.height as usize)
+    {
+        return Some(why);
+    }
     if sps.chroma_format_idc == 1 {
         return None;
     }

@@ -7,7 +7,13 @@
 //!   the record of what arrived.
 //! - [`Delivery::Newest`] (players): a short queue; when it is full the sink
 //!   skips frames and resumes at the next keyframe, so a slow player never
-//!   stalls the sender or the other sinks.
+//!   stalls the sender or the other sinks. Even the start and end of a stream
+//!   never wait for such a sink: a start it has no room for is handed over
+//!   with its next frame, and an end is only offered.
+//!
+//! A sink that takes nothing for [`STUCK`] is dropped with a log line, and a
+//! sink that fails (stops, or reports a failure) makes the stream's report
+//! say so, which is what `--once` exits 1 for.
 //!
 //! Viewers that only ever want the newest picture (window, web) watch
 //! [`Sinks::latest`] instead of queueing; for H.264 one decoding sink
@@ -29,8 +35,10 @@ use anyhow::Result;
 use tokio::{
     sync::{mpsc, oneshot, watch},
     task::JoinHandle,
+    time::Instant,
 };
-use tracing::warn;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, warn};
 
 use crate::{
     frame::{Frame, StreamInfo},
@@ -40,7 +48,7 @@ use crate::{
 pub use display::DisplaySink;
 pub use h264_pictures::{Decoded, DecodedFrame};
 pub use http::{HttpAccess, HttpOptions, HttpSink, MIN_TOKEN_LEN};
-pub use pipe::player_command;
+pub use pipe::{check_command as check_pipe_command, player_command};
 pub use viewers::Viewers;
 
 /// What a sink is told.
@@ -60,7 +68,17 @@ pub enum SinkEvent {
 pub struct SinkReport {
     /// Frames the sink judged invalid.
     pub invalid: u64,
+    /// Why the sink failed in this stream, if it did (it logged the details).
+    pub failed: Option<String>,
 }
+
+/// A sink that takes nothing for this long is dropped. Longer than a
+/// player's own stall limit (10 s, `--pipe`), so the pipe sink recovers by
+/// itself first.
+pub const STUCK: Duration = Duration::from_secs(20);
+
+/// How long the end of a stream waits for the report of a sink that skips.
+const NEWEST_REPORT_WAIT: Duration = Duration::from_secs(1);
 
 /// How a sink takes frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,20 +106,41 @@ struct SinkHandle {
     delivery: Delivery,
     /// Newest-delivery sink fell behind: skip until a keyframe.
     skipping: bool,
+    /// Newest-delivery sink had no room for the start of the current stream.
+    pending_start: Option<Arc<StreamInfo>>,
+    /// Since when a newest-delivery sink's queue has been full.
+    full_since: Option<Instant>,
     task: JoinHandle<()>,
+}
+
+/// Why a sink was taken out.
+enum Gone {
+    /// Its task ended: it failed and logged why.
+    Stopped,
+    /// It took nothing for [`STUCK`].
+    Stuck,
 }
 
 /// All sinks of a receiver.
 pub struct Sinks {
     sinks: Vec<SinkHandle>,
     latest: watch::Sender<Latest>,
+    /// Failures in the current stream.
+    failures: Vec<String>,
+    /// Cancelled when the receiver closes: a player that is not reading is not waited for.
+    closing: CancellationToken,
 }
 
 impl Sinks {
     /// Opens the sinks `config` asks for (files are created now, so a bad
     /// path is an error at start, not at the first frame).
     pub fn open(config: &Config) -> Result<Self> {
-        let mut sinks = Self { sinks: Vec::new(), latest: watch::Sender::new(Latest::default()) };
+        let mut sinks = Self {
+            sinks: Vec::new(),
+            latest: watch::Sender::new(Latest::default()),
+            failures: Vec::new(),
+            closing: CancellationToken::new(),
+        };
         if config.verify {
             sinks.add("verify", Delivery::Every, 64, verify::spawn);
         }
@@ -114,8 +153,8 @@ impl Sinks {
             sinks.add("save-dir", Delivery::Every, 64, |rx| sink.spawn(rx));
         }
         if let Some(cmd) = &config.pipe {
-            let cmd = cmd.clone();
-            sinks.add("pipe", Delivery::Newest, 30, |rx| pipe::spawn(cmd, rx));
+            let (cmd, closing) = (cmd.clone(), sinks.closing.clone());
+            sinks.add("pipe", Delivery::Newest, 30, |rx| pipe::spawn(cmd, rx, closing));
         }
         if config.display || config.http.is_some() {
             // H.264 viewers need every frame decoded in order; the decoder is made when H.264 arrives.
@@ -135,7 +174,15 @@ impl Sinks {
     ) {
         let (tx, rx) = mpsc::channel(depth);
         let task = spawn(rx);
-        self.sinks.push(SinkHandle { name, tx, delivery, skipping: false, task });
+        self.sinks.push(SinkHandle {
+            name,
+            tx,
+            delivery,
+            skipping: false,
+            pending_start: None,
+            full_since: None,
+            task,
+        });
     }
 
     /// Watches the newest frame.
@@ -145,31 +192,43 @@ impl Sinks {
 
     pub(crate) async fn start(&mut self, info: StreamInfo) {
         let info = Arc::new(info);
+        self.failures.clear();
         self.latest.send_modify(|l| l.stream = Some(info.clone()));
-        for s in &mut self.sinks {
+        let mut gone = Vec::new();
+        for (i, s) in self.sinks.iter_mut().enumerate() {
             s.skipping = false;
-            let _ = s.tx.send(SinkEvent::Start(info.clone())).await;
+            s.pending_start = None;
+            let result = match s.delivery {
+                Delivery::Every => send_every(s, SinkEvent::Start(info.clone())).await,
+                Delivery::Newest => match s.tx.try_send(SinkEvent::Start(info.clone())) {
+                    Ok(()) => Ok(()),
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        // Handed over with a later frame; until then it skips.
+                        (s.skipping, s.pending_start) = (true, Some(info.clone()));
+                        check_full(s)
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => Err(Gone::Stopped),
+                },
+            };
+            if let Err(why) = result {
+                gone.push((i, why));
+            }
         }
+        self.remove(gone);
     }
 
     pub(crate) async fn frame(&mut self, frame: Frame) {
-        for s in &mut self.sinks {
-            match s.delivery {
-                Delivery::Every => {
-                    let _ = s.tx.send(SinkEvent::Frame(frame.clone())).await;
-                }
-                Delivery::Newest => {
-                    if s.skipping && !frame.keyframe {
-                        continue;
-                    }
-                    s.skipping = match s.tx.try_send(SinkEvent::Frame(frame.clone())) {
-                        Ok(()) => false,
-                        Err(mpsc::error::TrySendError::Full(_)) => true,
-                        Err(mpsc::error::TrySendError::Closed(_)) => false,
-                    };
-                }
+        let mut gone = Vec::new();
+        for (i, s) in self.sinks.iter_mut().enumerate() {
+            let result = match s.delivery {
+                Delivery::Every => send_every(s, SinkEvent::Frame(frame.clone())).await,
+                Delivery::Newest => offer_newest(s, &frame),
+            };
+            if let Err(why) = result {
+                gone.push((i, why));
             }
         }
+        self.remove(gone);
         self.latest.send_modify(|l| l.frame = Some(frame));
     }
 
@@ -177,26 +236,198 @@ impl Sinks {
     pub(crate) async fn end(&mut self) -> SinkReport {
         self.latest.send_modify(|l| l.stream = None);
         let mut merged = SinkReport::default();
-        for s in &mut self.sinks {
+        let mut gone = Vec::new();
+        for (i, s) in self.sinks.iter_mut().enumerate() {
             let (tx, rx) = oneshot::channel();
-            // A sink that is gone has nothing to report.
-            if s.tx.send(SinkEvent::End(tx)).await.is_err() {
-                continue;
+            let wait = match s.delivery {
+                Delivery::Every => match send_every(s, SinkEvent::End(tx)).await {
+                    Ok(()) => Duration::from_secs(30),
+                    Err(why) => {
+                        gone.push((i, why));
+                        continue;
+                    }
+                },
+                // A sink that never saw this stream start has nothing to say about it.
+                Delivery::Newest if s.pending_start.is_some() => continue,
+                Delivery::Newest => match s.tx.try_send(SinkEvent::End(tx)) {
+                    Ok(()) => NEWEST_REPORT_WAIT,
+                    Err(mpsc::error::TrySendError::Full(_)) => continue,
+                    Err(mpsc::error::TrySendError::Closed(_)) => {
+                        gone.push((i, Gone::Stopped));
+                        continue;
+                    }
+                },
+            };
+            match tokio::time::timeout(wait, rx).await {
+                Ok(Ok(report)) => {
+                    merged.invalid += report.invalid;
+                    self.failures.extend(report.failed);
+                }
+                Ok(Err(_)) => gone.push((i, Gone::Stopped)),
+                Err(_) if s.delivery == Delivery::Every => {
+                    warn!("{} sink did not finish the stream within {} s", s.name, wait.as_secs())
+                }
+                Err(_) => {}
             }
-            match tokio::time::timeout(Duration::from_secs(30), rx).await {
-                Ok(Ok(report)) => merged.invalid += report.invalid,
-                Ok(Err(_)) => {}
-                Err(_) => warn!("{} sink did not finish the stream within 30 s", s.name),
-            }
+        }
+        self.remove(gone);
+        if !self.failures.is_empty() {
+            merged.failed = Some(self.failures.join("; "));
         }
         merged
     }
 
-    /// Closes every sink and waits for it to finish (files flushed, players told EOF).
-    pub(crate) async fn close(self) {
-        for s in self.sinks {
-            drop(s.tx);
-            let _ = s.task.await;
+    /// Takes out the sinks at `gone` (indices, ascending), each with a log line.
+    fn remove(&mut self, gone: Vec<(usize, Gone)>) {
+        for (i, why) in gone.into_iter().rev() {
+            let s = self.sinks.remove(i);
+            match why {
+                Gone::Stopped => {
+                    error!("the {} sink stopped (see above); the other sinks carry on", s.name);
+                    self.failures.push(format!("the {} sink stopped", s.name));
+                }
+                Gone::Stuck => {
+                    error!(
+                        "the {} sink took nothing for {} s; dropped it, the other sinks carry on",
+                        s.name,
+                        STUCK.as_secs()
+                    );
+                    self.failures.push(format!("the {} sink was stuck", s.name));
+                    s.task.abort();
+                }
+            }
         }
+    }
+
+    /// Closes every sink and waits for it to finish (files flushed, players
+    /// told EOF); a player that is not reading is not waited for.
+    pub(crate) async fn close(self) {
+        self.closing.cancel();
+        let tasks: Vec<_> = self.sinks.into_iter().map(|s| (s.name, s.task)).collect();
+        for (name, mut task) in tasks {
+            if tokio::time::timeout(STUCK, &mut task).await.is_err() {
+                error!("the {name} sink did not finish within {} s of the end; left it", STUCK.as_secs());
+                task.abort();
+            }
+        }
+    }
+}
+
+/// Sends to a sink that takes every frame, waiting at most [`STUCK`] for room.
+async fn send_every(s: &mut SinkHandle, event: SinkEvent) -> Result<(), Gone> {
+    match tokio::time::timeout(STUCK, s.tx.send(event)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(Gone::Stopped),
+        Err(_) => Err(Gone::Stuck),
+    }
+}
+
+/// Offers a frame to a sink that skips when behind.
+fn offer_newest(s: &mut SinkHandle, frame: &Frame) -> Result<(), Gone> {
+    if s.skipping && !frame.keyframe {
+        return check_full(s);
+    }
+    if let Some(info) = s.pending_start.clone() {
+        match s.tx.try_send(SinkEvent::Start(info)) {
+            Ok(()) => s.pending_start = None,
+            Err(mpsc::error::TrySendError::Full(_)) => return check_full(s),
+            Err(mpsc::error::TrySendError::Closed(_)) => return Err(Gone::Stopped),
+        }
+    }
+    match s.tx.try_send(SinkEvent::Frame(frame.clone())) {
+        Ok(()) => {
+            (s.skipping, s.full_since) = (false, None);
+            Ok(())
+        }
+        Err(mpsc::error::TrySendError::Full(_)) => {
+            s.skipping = true;
+            check_full(s)
+        }
+        Err(mpsc::error::TrySendError::Closed(_)) => Err(Gone::Stopped),
+    }
+}
+
+/// A full queue: stuck once it has been full for [`STUCK`].
+fn check_full(s: &mut SinkHandle) -> Result<(), Gone> {
+    if s.tx.capacity() > 0 {
+        s.full_since = None;
+        return Ok(());
+    }
+    let since = *s.full_since.get_or_insert_with(Instant::now);
+    if since.elapsed() >= STUCK {
+        return Err(Gone::Stuck);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use camwire_wire::PayloadKind;
+
+    use super::*;
+
+    fn frame(seq: u64) -> Frame {
+        let data = Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xD9]);
+        let received_at = std::time::SystemTime::now();
+        Frame { seq, data, kind: PayloadKind::Jpeg, keyframe: true, received_at, captured_at: None }
+    }
+
+    fn info(number: u64) -> StreamInfo {
+        StreamInfo { peer: "127.0.0.1:1".parse().unwrap(), number, raw: false }
+    }
+
+    /// A sink that takes nothing, ever (it keeps its queue open).
+    fn never_reads(rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            let _rx = rx;
+            std::future::pending::<()>().await;
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_skipping_sink_that_never_reads_holds_up_no_start_or_end_and_is_dropped_when_stuck() {
+        let mut sinks = Sinks {
+            sinks: Vec::new(),
+            latest: watch::Sender::new(Latest::default()),
+            failures: Vec::new(),
+            closing: CancellationToken::new(),
+        };
+        sinks.add("player", Delivery::Newest, 2, never_reads);
+        let t0 = tokio::time::Instant::now();
+        // Two streams of ten frames: nothing waits, though the queue is full after two events.
+        for n in 1..=2 {
+            sinks.start(info(n)).await;
+            for seq in 1..=10 {
+                sinks.frame(frame(seq)).await;
+            }
+            let report = sinks.end().await;
+            assert!(report.failed.is_none(), "behind is not failed: {:?}", report.failed);
+        }
+        assert_eq!(t0.elapsed(), Duration::ZERO, "start, frames and end never waited for the sink");
+        // Still full after STUCK: dropped, and the stream's report says so.
+        tokio::time::advance(STUCK).await;
+        sinks.start(info(3)).await;
+        let report = sinks.end().await;
+        assert_eq!(report.failed.as_deref(), Some("the player sink was stuck"));
+        assert!(sinks.sinks.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_sink_that_stopped_fails_the_stream() {
+        let mut sinks = Sinks {
+            sinks: Vec::new(),
+            latest: watch::Sender::new(Latest::default()),
+            failures: Vec::new(),
+            closing: CancellationToken::new(),
+        };
+        sinks.add("record", Delivery::Every, 4, |rx| tokio::spawn(async move { drop(rx) }));
+        sinks.start(info(1)).await;
+        sinks.frame(frame(1)).await;
+        let report = sinks.end().await;
+        assert_eq!(report.failed.as_deref(), Some("the record sink stopped"));
+        // The next stream starts clean.
+        sinks.start(info(2)).await;
+        assert!(sinks.end().await.failed.is_none());
     }
 }

@@ -14,9 +14,6 @@ use turbojpeg::{Compressor, Decompressor, Image, PixelFormat, Subsamp};
 
 use crate::frame::Frame;
 
-/// Pictures larger than this many pixels are refused rather than decoded.
-const MAX_PIXELS: usize = 50_000_000;
-
 /// A decoded picture: packed 8-bit RGB, row after row, no padding.
 #[derive(Debug, Clone, Default)]
 pub struct Picture {
@@ -36,7 +33,9 @@ pub struct PictureDecoder {
 impl PictureDecoder {
     /// A decoder ready for JPEG (H.264 pictures come from the stream's decoding stage).
     pub fn new() -> Result<Self> {
-        Ok(Self { jpeg: Decompressor::new().context("starting the JPEG decoder")? })
+        let mut jpeg = Decompressor::new().context("starting the JPEG decoder")?;
+        jpeg.set_scan_limit(crate::decode::MAX_SCANS).context("setting the JPEG scan limit")?;
+        Ok(Self { jpeg })
     }
 
     /// Decodes `frame` into `out` (its buffer is reused).
@@ -51,10 +50,8 @@ impl PictureDecoder {
     fn decode_jpeg(&mut self, data: &[u8], out: &mut Picture) -> Result<()> {
         let header = self.jpeg.read_header(data).map_err(|e| anyhow!("jpeg header: {e}"))?;
         let (width, height) = (header.width, header.height);
-        if width.saturating_mul(height) > MAX_PIXELS {
-            bail!("jpeg of {width}x{height} pixels is larger than the {MAX_PIXELS}-pixel limit");
-        }
-        out.rgb.resize(width * height * 3, 0);
+        crate::decode::check_pixels("jpeg", width, height).map_err(|e| anyhow!(e))?;
+        crate::decode::fit(&mut out.rgb, width * height * 3);
         let image = Image { pixels: &mut out.rgb[..], width, pitch: width * 3, height, format: PixelFormat::RGB };
         self.jpeg.decompress(data, image).map_err(|e| anyhow!("jpeg decode: {e}"))?;
         (out.width, out.height) = (width, height);

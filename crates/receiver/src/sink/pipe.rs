@@ -4,14 +4,21 @@
 //! that make it read this stream from stdin with low latency (no multi-second
 //! probing or caching); anything else runs through `sh -c` as given. The
 //! player keeps running across streams, so a sender that restarts shows up in
-//! the same window; it is restarted only when the stream changes between
-//! JPEG and H.264. A player that exits ends this sink, never the receiver.
+//! the same window; it is restarted when the stream changes between JPEG and
+//! H.264, and for the next stream after it exited or stopped reading.
+//!
+//! A player must never hold up the receiver: it runs in its own process
+//! group, one that cannot take a frame within [`STALL`] is stopped (the whole group,
+//! so a shell's child cannot linger holding the pipe), and when the receiver
+//! closes, a player that is not reading gets [`CLOSING_GRACE`] more.
+//! Every failure is a warning, and the stream's report says the sink failed.
 //!
 //! `CAMWIRE_PIPE_EXTRA_ARGS` adds arguments to a bare player's command line
 //! (before the input): `-vo null -ao null` runs mplayer headless in tests.
 
 use std::{process::Stdio, time::Duration};
 
+use anyhow::{bail, Result};
 use camwire_wire::PayloadKind;
 use tokio::{
     io::AsyncWriteExt,
@@ -19,9 +26,62 @@ use tokio::{
     sync::mpsc,
     task::JoinHandle,
 };
-use tracing::{error, info, warn};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
 
 use super::{SinkEvent, SinkReport};
+
+/// A player that has not taken a whole frame after this long is stopped.
+pub const STALL: Duration = Duration::from_secs(10);
+
+/// Once the receiver is closing, a player that is not reading gets this long.
+pub const CLOSING_GRACE: Duration = Duration::from_secs(2);
+
+/// Bare players that open a window of their own.
+const WINDOWED: [&str; 4] = ["mplayer", "mpv", "ffplay", "vlc"];
+
+/// Checks at start that `--pipe cmd` can run: its program exists (for a
+/// shell command, the first word), and warns when a windowed player has no
+/// display to open a window on.
+pub fn check_command(cmd: &str) -> Result<()> {
+    let argv = player_command(cmd, PayloadKind::Jpeg);
+    let program = if argv[0] == "sh" {
+        // The first word that is not a `NAME=value` assignment; anything the
+        // shell expands is left to the shell.
+        let words = shlex::split(cmd).unwrap_or_default();
+        let first = words.into_iter().find(|w| !is_assignment(w));
+        match first {
+            Some(word) if !word.contains(['$', '`', '(', ')', '{', '}', '<', '>', '|', '&', ';']) => word,
+            _ => return Ok(()),
+        }
+    } else {
+        argv[0].clone()
+    };
+    let found = std::process::Command::new("sh")
+        .args(["-c", "command -v -- \"$1\" >/dev/null", "sh", &program])
+        .stdin(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        bail!("--pipe {cmd:?}: there is no program {program:?} (install it, or give its full path)");
+    }
+    let extra = std::env::var("CAMWIRE_PIPE_EXTRA_ARGS").unwrap_or_default();
+    let headless = extra.contains("-vo") || extra.contains("--vo");
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
+    if WINDOWED.contains(&cmd.trim()) && !display && !headless {
+        warn!(
+            "--pipe {}: no DISPLAY or WAYLAND_DISPLAY is set, so it cannot open a window \
+             (run cam-recv in a desktop session, or set DISPLAY)",
+            cmd.trim()
+        );
+    }
+    Ok(())
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=')
+        .is_some_and(|(name, _)| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
 
 /// The program and arguments `--pipe cmd` runs for a stream of `kind`.
 pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
@@ -78,79 +138,162 @@ pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
     argv
 }
 
+/// A running player: the leader of its own process group.
 struct Player {
     child: Child,
-    stdin: ChildStdin,
+    stdin: Option<ChildStdin>,
     kind: PayloadKind,
     name: String,
+    group: Option<rustix::process::Pid>,
 }
 
 impl Player {
     fn start(cmd: &str, kind: PayloadKind) -> std::io::Result<Self> {
         let argv = player_command(cmd, kind);
-        info!("--pipe: starting {}", argv.join(" "));
-        let mut child = Command::new(&argv[0]).args(&argv[1..]).stdin(Stdio::piped()).kill_on_drop(true).spawn()?;
-        let stdin = child.stdin.take().expect("stdin is piped");
-        Ok(Self { child, stdin, kind, name: argv[0].clone() })
+        let mut child = Command::new(&argv[0])
+            .args(&argv[1..])
+            .stdin(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdin = child.stdin.take();
+        let group = child.id().and_then(|id| rustix::process::Pid::from_raw(id as i32));
+        info!("--pipe: starting {} (process group {})", argv.join(" "), child.id().unwrap_or(0));
+        Ok(Self { child, stdin, kind, name: argv[0].clone(), group })
+    }
+
+    /// Writes one payload. A player that has not taken it after [`STALL`]
+    /// (or, once `closing`, [`CLOSING_GRACE`]) has stalled.
+    async fn write(&mut self, data: &[u8], closing: &CancellationToken) -> Result<(), String> {
+        let Some(stdin) = self.stdin.as_mut() else { return Err("its input is closed".into()) };
+        let write = stdin.write_all(data);
+        tokio::pin!(write);
+        let failed = |e: std::io::Error, child: &mut Child| {
+            let status = child.try_wait().ok().flatten();
+            status.map_or_else(|| format!("stopped reading ({e})"), |s| format!("stopped reading (exited with {s})"))
+        };
+        tokio::select! {
+            r = &mut write => return r.map_err(|e| failed(e, &mut self.child)),
+            _ = tokio::time::sleep(STALL) => {}
+            _ = closing.cancelled() => match tokio::time::timeout(CLOSING_GRACE, &mut write).await {
+                Ok(r) => return r.map_err(|e| failed(e, &mut self.child)),
+                Err(_) => return Err(format!("read nothing for {} s while the receiver closed", CLOSING_GRACE.as_secs())),
+            },
+        }
+        Err(format!("read nothing for {} s", STALL.as_secs()))
+    }
+
+    /// The exit status, if it has exited.
+    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
     }
 
     /// Closes its stdin and gives it `grace` to finish (a recorder writes its
-    /// file trailer now), then kills it.
+    /// file trailer now), then ends its whole process group.
     async fn finish(mut self, grace: Duration) {
-        drop(self.stdin);
+        drop(self.stdin.take());
         match tokio::time::timeout(grace, self.child.wait()).await {
             Ok(Ok(status)) if !status.success() => warn!("--pipe: {} exited with {status}", self.name),
             Ok(_) => {}
             Err(_) => {
-                warn!("--pipe: {} still running {} s after end of input; stopping it", self.name, grace.as_secs());
-                let _ = self.child.kill().await;
+                warn!("--pipe: {} still running {} s after end of input; stopping it", self.name, grace.as_secs())
             }
+        }
+        self.kill_group();
+        let _ = self.child.wait().await;
+    }
+
+    /// Ends every process of its group at once (dropping a player does too).
+    fn kill_group(&mut self) {
+        if let Some(group) = self.group {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
         }
     }
 }
 
-pub(super) fn spawn(cmd: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut player: Option<Player> = None;
-        // Each stream starts at a keyframe, so the player never sees H.264 it cannot decode.
-        let mut waiting_for_keyframe = true;
-        while let Some(event) = rx.recv().await {
-            match event {
-                SinkEvent::Start(_) => waiting_for_keyframe = true,
-                SinkEvent::Frame(frame) if waiting_for_keyframe && !frame.keyframe => {}
-                SinkEvent::End(report) => {
-                    if let Some(p) = player.as_mut() {
-                        let _ = p.stdin.flush().await;
-                    }
-                    let _ = report.send(SinkReport::default());
-                }
-                SinkEvent::Frame(frame) => {
-                    waiting_for_keyframe = false;
-                    if player.as_ref().is_some_and(|p| p.kind != frame.kind) {
-                        info!("--pipe: the stream changed to {}; restarting the player", frame.kind);
-                        player.take().expect("checked").finish(Duration::from_secs(2)).await;
-                    }
-                    if player.is_none() {
-                        match Player::start(&cmd, frame.kind) {
-                            Ok(p) => player = Some(p),
-                            Err(e) => {
-                                error!("--pipe: cannot start {cmd:?}: {e}; pipe sink stopped");
-                                return;
-                            }
-                        }
-                    }
-                    let p = player.as_mut().expect("started");
-                    if let Err(e) = p.stdin.write_all(&frame.data).await {
-                        let status = p.child.try_wait().ok().flatten();
-                        let how = status.map_or_else(|| e.to_string(), |s| format!("exited with {s}"));
-                        info!("--pipe: {} stopped reading ({how}); pipe sink stopped, receiving goes on", p.name);
-                        return;
-                    }
+impl Drop for Player {
+    fn drop(&mut self) {
+        self.kill_group();
+    }
+}
+
+/// The pipe sink's state across streams.
+struct PipeSink {
+    cmd: String,
+    player: Option<Player>,
+    /// Each stream starts at a keyframe, so the player never sees H.264 it cannot decode.
+    waiting_for_keyframe: bool,
+    /// The player failed in this stream: nothing more goes to it until the next one.
+    failed: bool,
+}
+
+impl PipeSink {
+    fn start_stream(&mut self) {
+        self.waiting_for_keyframe = true;
+        self.failed = false;
+        if let Some(p) = self.player.as_mut() {
+            if let Some(status) = p.exited() {
+                warn!("--pipe: {} exited with {status}; starting it again for this stream", p.name);
+                self.player = None;
+            }
+        }
+    }
+
+    async fn frame(&mut self, frame: crate::frame::Frame, closing: &CancellationToken) {
+        if self.failed || (self.waiting_for_keyframe && !frame.keyframe) {
+            return;
+        }
+        self.waiting_for_keyframe = false;
+        if self.player.as_ref().is_some_and(|p| p.kind != frame.kind) {
+            info!("--pipe: the stream changed to {}; restarting the player", frame.kind);
+            self.player.take().expect("checked").finish(Duration::from_secs(2)).await;
+        }
+        if self.player.is_none() {
+            match Player::start(&self.cmd, frame.kind) {
+                Ok(p) => self.player = Some(p),
+                Err(e) => {
+                    warn!("--pipe: cannot start {:?}: {e}; trying again with the next stream", self.cmd);
+                    self.failed = true;
+                    return;
                 }
             }
         }
-        if let Some(p) = player {
-            p.finish(Duration::from_secs(10)).await;
+        let p = self.player.as_mut().expect("started");
+        if let Err(how) = p.write(&frame.data, closing).await {
+            if closing.is_cancelled() {
+                warn!("--pipe: {} {how}; stopped it (its whole process group)", p.name);
+            } else {
+                warn!(
+                    "--pipe: {} {how}; stopped it (its whole process group); it starts again with the next \
+                     stream, receiving goes on",
+                    p.name
+                );
+            }
+            self.failed = true;
+            self.player = None;
+        }
+    }
+}
+
+pub(super) fn spawn(cmd: String, mut rx: mpsc::Receiver<SinkEvent>, closing: CancellationToken) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut sink = PipeSink { cmd, player: None, waiting_for_keyframe: true, failed: false };
+        while let Some(event) = rx.recv().await {
+            match event {
+                SinkEvent::Start(_) => sink.start_stream(),
+                SinkEvent::Frame(frame) => sink.frame(frame, &closing).await,
+                SinkEvent::End(report) => {
+                    if let Some(stdin) = sink.player.as_mut().and_then(|p| p.stdin.as_mut()) {
+                        let _ = tokio::time::timeout(CLOSING_GRACE, stdin.flush()).await;
+                    }
+                    let failed = sink.failed.then(|| "the --pipe player failed (see the warning above)".to_string());
+                    let _ = report.send(SinkReport { failed, ..SinkReport::default() });
+                }
+            }
+        }
+        if let Some(p) = sink.player.take() {
+            debug!("--pipe: end of input for {}", p.name);
+            p.finish(Duration::from_secs(5)).await;
         }
     })
 }

@@ -1,15 +1,28 @@
 //! `--save-dir DIR`: one file per frame, `frame-000001.jpg`, numbered across
 //! streams so a restarted sender never overwrites earlier frames. File names
 //! come from the counter alone, never from the network.
+//!
+//! Files are only ever created, never opened if they exist: a name already
+//! taken (an earlier file, or a symbolic link someone planted in the
+//! directory) is skipped with a warning, and links are never followed. Files
+//! are created mode 0640 (less if the umask says so), not world-readable.
 
-use std::path::{Path, PathBuf};
+use std::{
+    fs::OpenOptions,
+    io::{self, Write},
+    os::unix::fs::OpenOptionsExt,
+    path::{Path, PathBuf},
+};
 
 use anyhow::{Context, Result};
 use camwire_wire::PayloadKind;
 use tokio::{sync::mpsc, task::JoinHandle};
-use tracing::error;
+use tracing::{error, warn};
 
 use super::{SinkEvent, SinkReport};
+
+/// Names already taken in a row before saving gives up.
+const MAX_SKIPS: u32 = 1000;
 
 /// Writes each frame to its own file.
 pub(super) struct SaveDirSink {
@@ -17,16 +30,63 @@ pub(super) struct SaveDirSink {
     next: u64,
 }
 
+/// The number in a `frame-<digits>.<ext>` name, however many digits.
+fn frame_number(name: &str) -> Option<u64> {
+    let digits = name.strip_prefix("frame-")?.split('.').next()?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Creates `path` with `data`; fails if anything (a file, a link) has that name.
+fn create_new(path: &Path, data: &[u8]) -> io::Result<()> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o640)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)?;
+    file.write_all(data)
+}
+
 impl SaveDirSink {
     /// Creates `dir` if needed; numbering continues after any frames already there.
     pub(super) fn create(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).with_context(|| format!("--save-dir {}: cannot create it", dir.display()))?;
-        let next = std::fs::read_dir(dir)
+        let last = std::fs::read_dir(dir)
             .with_context(|| format!("--save-dir {}: cannot read it", dir.display()))?
-            .filter_map(|e| e.ok()?.file_name().to_str()?.strip_prefix("frame-")?.get(..6)?.parse::<u64>().ok())
-            .max()
-            .map_or(1, |n| n + 1);
+            .filter_map(|e| frame_number(e.ok()?.file_name().to_str()?))
+            .max();
+        let next = match last {
+            None => 1,
+            Some(n) => n.checked_add(1).with_context(|| {
+                format!(
+                    "--save-dir {}: holds frame-{n}, the last possible number; use an empty directory",
+                    dir.display()
+                )
+            })?,
+        };
         Ok(Self { dir: dir.to_owned(), next })
+    }
+
+    /// Saves one frame under the next free number.
+    fn save(&mut self, data: &[u8], ext: &str) -> Result<(), String> {
+        for _ in 0..MAX_SKIPS {
+            let path = self.dir.join(format!("frame-{:06}.{ext}", self.next));
+            self.next += 1;
+            match create_new(&path, data) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    warn!(
+                        "--save-dir: {} already exists (not written by this run); left it, saved under the next number",
+                        path.display()
+                    );
+                }
+                Err(e) => return Err(format!("writing {} failed ({e})", path.display())),
+            }
+        }
+        Err(format!("{MAX_SKIPS} names in a row already taken in {}", self.dir.display()))
     }
 
     pub(super) fn spawn(mut self, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
@@ -36,12 +96,10 @@ impl SaveDirSink {
                     SinkEvent::Start(_) => {}
                     SinkEvent::Frame(frame) => {
                         let ext = if frame.kind == PayloadKind::H264 { "h264" } else { "jpg" };
-                        let path = self.dir.join(format!("frame-{:06}.{ext}", self.next));
-                        if let Err(e) = std::fs::write(&path, &frame.data) {
-                            error!("--save-dir: writing {} failed ({e}); saving stopped", path.display());
+                        if let Err(e) = self.save(&frame.data, ext) {
+                            error!("--save-dir: {e}; saving stopped");
                             return;
                         }
-                        self.next += 1;
                     }
                     SinkEvent::End(report) => {
                         let _ = report.send(SinkReport::default());
@@ -49,5 +107,20 @@ impl SaveDirSink {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame_number;
+
+    #[test]
+    fn reads_the_whole_number_however_many_digits() {
+        assert_eq!(frame_number("frame-000001.jpg"), Some(1));
+        assert_eq!(frame_number("frame-1000000.jpg"), Some(1_000_000));
+        assert_eq!(frame_number("frame-12345678901.h264"), Some(12_345_678_901));
+        assert_eq!(frame_number("frame-.jpg"), None);
+        assert_eq!(frame_number("frame-12a.jpg"), None);
+        assert_eq!(frame_number("other-000001.jpg"), None);
     }
 }

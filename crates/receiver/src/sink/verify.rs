@@ -9,6 +9,8 @@
 //! that does not open with SPS/PPS and an IDR is reported, and its frames
 //! before the first IDR are invalid (nothing can decode them).
 
+use std::time::Duration;
+
 use tokio::{sync::mpsc, task::JoinHandle};
 use turbojpeg::{Decompressor, YuvImage};
 
@@ -16,11 +18,10 @@ use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
 use tracing::warn;
 
 use super::{SinkEvent, SinkReport};
-use crate::{decode::h264::H264Decoder, frame::Frame};
-
-/// Pictures larger than this many pixels are refused rather than decoded:
-/// a hostile header must not make the receiver allocate gigabytes.
-const MAX_PIXELS: usize = 50_000_000;
+use crate::{
+    decode::{self, h264::H264Decoder},
+    frame::Frame,
+};
 
 pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
     tokio::task::spawn_blocking(move || {
@@ -47,7 +48,7 @@ pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
                         }
                         SinkEvent::Frame(frame) => print_line(verifier.line(&frame), &mut invalid),
                         SinkEvent::End(report) => {
-                            let _ = report.send(SinkReport { invalid });
+                            let _ = report.send(SinkReport { invalid, failed: None });
                         }
                     }
                 }
@@ -66,6 +67,9 @@ fn print_line((line, ok): Line, invalid: &mut u64) {
     }
     println!("{line}");
 }
+
+/// A verifier with no frame for this long gives its buffers back.
+const IDLE_RELEASE: Duration = Duration::from_secs(1);
 
 /// JPEG frames are independent, so they are decoded on several threads at
 /// once; each worker takes every n-th frame and results are collected in
@@ -87,11 +91,17 @@ impl JpegPool {
             let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Frame>(2);
             let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Line>(2);
             let mut verifier = Verifier::new()?;
-            std::thread::Builder::new().name(format!("verify-{i}")).spawn(move || {
-                for frame in work_rx {
-                    if done_tx.send(verifier.line(&frame)).is_err() {
-                        break;
+            std::thread::Builder::new().name(format!("verify-{i}")).spawn(move || loop {
+                use std::sync::mpsc::RecvTimeoutError;
+                match work_rx.recv_timeout(IDLE_RELEASE) {
+                    Ok(frame) => {
+                        if done_tx.send(verifier.line(&frame)).is_err() {
+                            break;
+                        }
                     }
+                    // Between streams, a large picture's buffer is not kept.
+                    Err(RecvTimeoutError::Timeout) => verifier.release(),
+                    Err(RecvTimeoutError::Disconnected) => break,
                 }
             })?;
             work.push(work_tx);
@@ -143,14 +153,9 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier with its decoders ready.
     pub fn new() -> anyhow::Result<Self> {
-        Ok(Self {
-            jpeg: Decompressor::new()?,
-            buf: Vec::new(),
-            h264: None,
-            sps: None,
-            seen_idr: false,
-            undecodable: None,
-        })
+        let mut jpeg = Decompressor::new()?;
+        jpeg.set_scan_limit(decode::MAX_SCANS)?;
+        Ok(Self { jpeg, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None })
     }
 
     /// The verify line for `frame`: `frame <n>: <w>x<h> jpeg ok latency=<ms>`
@@ -165,9 +170,15 @@ impl Verifier {
         }
     }
 
-    /// Forgets the previous stream's decoder state.
+    /// Forgets the previous stream's decoder state, and its buffers.
     pub fn new_stream(&mut self) {
         (self.h264, self.sps, self.seen_idr, self.undecodable) = (None, None, false, None);
+        self.release();
+    }
+
+    /// Gives back the decoding buffer.
+    pub fn release(&mut self) {
+        self.buf = Vec::new();
     }
 
     /// `Ok("640x480 jpeg ok")`, or the reason the frame is invalid.
@@ -202,6 +213,9 @@ impl Verifier {
                     ))
                     .clone());
             }
+            if let Err(why) = decode::check_pixels("h264", sps.width as usize, sps.height as usize) {
+                return Err(self.undecodable.insert(why).clone());
+            }
             self.sps = Some(sps);
         }
         self.seen_idr |= frame.keyframe;
@@ -230,11 +244,9 @@ impl Verifier {
     pub fn decode_jpeg(&mut self, data: &[u8]) -> Result<(usize, usize), String> {
         let header = self.jpeg.read_header(data).map_err(|e| format!("jpeg header: {e}"))?;
         let (w, h) = (header.width, header.height);
-        if w.saturating_mul(h) > MAX_PIXELS {
-            return Err(format!("jpeg of {w}x{h} pixels is larger than the {MAX_PIXELS}-pixel limit"));
-        }
+        decode::check_pixels("jpeg", w, h)?;
         let len = turbojpeg::yuv_pixels_len(w, 1, h, header.subsamp).map_err(|e| format!("jpeg: {e}"))?;
-        self.buf.resize(len, 0);
+        decode::fit(&mut self.buf, len);
         let out = YuvImage { pixels: &mut self.buf[..], width: w, align: 1, height: h, subsamp: header.subsamp };
         self.jpeg.decompress_to_yuv(data, out).map_err(|e| format!("jpeg decode: {e}"))?;
         Ok((w, h))

@@ -1,0 +1,465 @@
+//! The receiver under attack (issue 17): players that stop reading, length
+//! prefixes that only claim memory, senders that hold the slot with scraps,
+//! files planted in the save directory, picture headers that claim gigabytes,
+//! and sinks that fail. Each test runs the real cam-recv against the attack
+//! and failed before its fix.
+
+mod common;
+
+use std::{
+    io::Write,
+    net::{SocketAddr, TcpStream},
+    os::unix::fs::PermissionsExt,
+    process::Command,
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::*;
+
+/// Frames `payload` as the protocol does: u32 little-endian length, then the bytes.
+fn framed(payload: &[u8]) -> Vec<u8> {
+    let mut out = (payload.len() as u32).to_le_bytes().to_vec();
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A small real JPEG.
+fn small_jpeg() -> Vec<u8> {
+    Rgb::from_fn(64, 48, |x, y| [(x * 4) as u8, (y * 5) as u8, 90]).to_jpeg(85)
+}
+
+/// The process group of each live process (zombies are dead, only not yet
+/// reaped), from `/proc/*/stat`.
+fn process_groups() -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // After the command name in parentheses: state, ppid, pgrp.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if let (Some(&state), Some(pgrp)) = (fields.first(), fields.get(2).and_then(|g| g.parse().ok())) {
+            if state != "Z" {
+                out.push((pid, pgrp));
+            }
+        }
+    }
+    out
+}
+
+fn group_alive(group: u32) -> bool {
+    process_groups().iter().any(|&(_, g)| g == group)
+}
+
+/// The process groups of the players the receiver said it started.
+fn player_groups(recv: &Proc) -> Vec<u32> {
+    recv.err().iter().filter_map(|l| l.split("(process group ").nth(1)?.split(')').next()?.parse().ok()).collect()
+}
+
+/// Waits until the receiver on `port` has read every byte of at least `n`
+/// connections (`/proc/net/tcp`: their receive queues are empty).
+fn wait_until_read(port: u16, n: usize, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let local = format!(":{port:04X}");
+    loop {
+        let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap();
+        let conns: Vec<&str> = tcp
+            .lines()
+            .skip(1)
+            .filter(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                f[1].ends_with(&local) && f[3] == "01" // established, on the receiver's side
+            })
+            .collect();
+        let unread = conns.iter().filter(|l| !l.split_whitespace().nth(4).unwrap().ends_with(":00000000")).count();
+        if conns.len() >= n && unread == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{} connections, {unread} with unread bytes, after {secs} s", conns.len());
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn vm_size_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmSize:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn player_that_never_reads_holds_up_nothing_and_its_whole_process_group_ends() {
+    let (mut recv, port) = receiver(&["--pipe", "sleep 40"]);
+    assert!(sender(port, &["--frames", "120", "--fps", "60"]).wait(30).success());
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!(field(&summary, "frames"), "120", "{summary}");
+    let groups = player_groups(&recv);
+    assert!(!groups.is_empty(), "the player was started: {:?}", recv.err());
+    assert!(groups.iter().all(|&g| g != recv.pid()), "the player runs in a process group of its own");
+    assert!(group_alive(groups[0]), "the player is still running (it never reads)");
+    // The next sender is served, not refused as busy.
+    assert!(sender(port, &["--frames", "10", "--fps", "60"]).wait(30).success());
+    let second = recv.wait_for_count("summary:", 2, 10);
+    assert_eq!(field(&second, "frames"), "10", "{second}");
+    assert!(!recv.err().iter().any(|l| l.contains("another sender is streaming")), "{:?}", recv.err());
+    // SIGTERM ends the receiver, and every process of every player with it.
+    recv.signal("TERM");
+    recv.wait(15);
+    for group in player_groups(&recv) {
+        let left: Vec<String> = process_groups()
+            .iter()
+            .filter(|&&(_, g)| g == group)
+            .map(|(pid, _)| std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default())
+            .collect();
+        assert!(left.is_empty(), "process group {group} of a player outlived the receiver: {left:?}\n{:?}", recv.err());
+    }
+}
+
+#[test]
+fn sixty_five_byte_headers_announcing_16_mib_cost_nothing_under_an_address_space_limit() {
+    let (mut recv, port) = receiver(&[]);
+    assert!(sender(port, &["--frames", "5", "--fps", "60"]).wait(20).success());
+    recv.wait_for("summary:", 10);
+    // 400 MB above what it uses now: 60 reservations of 16 MiB would need 1 GB.
+    let before = vm_size_kib(recv.pid());
+    let limit = (before + 400_000) * 1024;
+    let out = run(Command::new("prlimit").arg("--pid").arg(recv.pid().to_string()).arg(format!("--as={limit}")));
+    assert!(out.status.success(), "prlimit: {}", String::from_utf8_lossy(&out.stderr));
+    // 60 connections from 60 addresses (so no per-address cap helps), each `FF FF FF 00 FF`.
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let attackers: Vec<TcpStream> = rt.block_on(async {
+        let mut socks = Vec::new();
+        for i in 0..60u8 {
+            let sock = tokio::net::TcpSocket::new_v4().unwrap();
+            sock.bind(format!("127.0.1.{}:0", i + 1).parse().unwrap()).unwrap();
+            socks.push(sock.connect(addr).await.unwrap().into_std().unwrap());
+        }
+        socks
+    });
+    for mut s in &attackers {
+        s.set_nonblocking(false).unwrap();
+        s.write_all(&[0xFF, 0xFF, 0xFF, 0x00, 0xFF]).unwrap();
+    }
+    wait_until_read(port, 60, 10);
+    assert!(recv.child.try_wait_alive(), "the receiver died: {:?}", recv.err());
+    assert!(sender(port, &["--frames", "10", "--fps", "60"]).wait(20).success());
+    let summary = recv.wait_for_count("summary:", 2, 10);
+    assert_eq!((field(&summary, "frames"), field(&summary, "terminator")), ("10", "yes"));
+    let grown_mib = vm_size_kib(recv.pid()).saturating_sub(before) / 1024;
+    assert!(grown_mib < 100, "address space grew by {grown_mib} MiB for 300 bytes");
+    drop(attackers);
+}
+
+#[test]
+fn bytes_held_by_connections_in_their_handshake_are_budgeted() {
+    let (mut recv, port) = receiver(&[]);
+    // 40 connections from 40 addresses, each 2 MiB into a 16 MiB frame: 80 MiB, over the 64 MiB budget.
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let chunk = vec![0xFFu8; 2 << 20];
+    let writers: Vec<thread::JoinHandle<TcpStream>> = rt.block_on(async {
+        let mut out = Vec::new();
+        for i in 0..40u8 {
+            let sock = tokio::net::TcpSocket::new_v4().unwrap();
+            sock.bind(format!("127.0.2.{}:0", i + 1).parse().unwrap()).unwrap();
+            let mut s = sock.connect(addr).await.unwrap().into_std().unwrap();
+            s.set_nonblocking(false).unwrap();
+            let chunk = chunk.clone();
+            out.push(thread::spawn(move || {
+                let _ = s.write_all(&[0xFF, 0xFF, 0xFF, 0x00]).and_then(|()| s.write_all(&chunk));
+                s
+            }));
+        }
+        out
+    });
+    recv.wait_for("hold more than 64 MiB together (the handshake budget)", 20);
+    let held: Vec<TcpStream> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert!(recv.child.try_wait_alive(), "the receiver died: {:?}", recv.err());
+    assert!(sender(port, &["--frames", "10", "--fps", "60"]).wait(20).success());
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!((field(&summary, "frames"), field(&summary, "terminator")), ("10", "yes"));
+    drop(held);
+}
+
+trait Alive {
+    fn try_wait_alive(&mut self) -> bool;
+}
+
+impl Alive for std::process::Child {
+    fn try_wait_alive(&mut self) -> bool {
+        matches!(self.try_wait(), Ok(None))
+    }
+}
+
+#[test]
+fn a_trickle_of_jpeg_scraps_never_holds_the_sender_slot() {
+    let (recv, port) = receiver(&["--handshake-timeout", "2"]);
+    // `FF D8 FF` (sniffs as JPEG, is no picture) every half second.
+    let scraps = thread::spawn(move || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        for _ in 0..20 {
+            if s.write_all(&framed(&[0xFF, 0xD8, 0xFF])).is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(500));
+        }
+    });
+    wait_until_read(port, 1, 10);
+    assert!(sender(port, &["--frames", "10", "--fps", "60"]).wait(20).success());
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!((field(&summary, "frames"), field(&summary, "terminator")), ("10", "yes"), "{summary}");
+    recv.wait_for("frames but no picture within 2 s (--handshake-timeout); dropped", 10);
+    scraps.join().unwrap();
+
+    // One real picture, then only scraps: the slot is taken back.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(&framed(&small_jpeg())).unwrap();
+    let started = Instant::now();
+    for _ in 0..30 {
+        if s.write_all(&framed(&[0xFF, 0xD8, 0xFF])).is_err() {
+            break;
+        }
+        if recv.err().iter().any(|l| l.contains("sent no picture")) {
+            break;
+        }
+        thread::sleep(Duration::from_millis(500));
+    }
+    let line = recv.wait_for("sent no picture (no readable JPEG or H.264 header) for 5 s; dropped it", 5);
+    assert!(started.elapsed() < Duration::from_secs(9), "held the slot for {:?}: {line}", started.elapsed());
+    recv.wait_for_count("summary:", 2, 5);
+    assert!(sender(port, &["--frames", "3", "--fps", "60"]).wait(20).success());
+    recv.wait_for_count("terminator=yes", 2, 10);
+}
+
+#[test]
+fn save_dir_never_follows_a_planted_link_and_files_are_not_world_readable() {
+    let dir = TempDir::new("planted");
+    let frames = dir.path("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    let target = dir.path("precious.txt");
+    std::fs::write(&target, "precious").unwrap();
+    let (recv, port) = receiver(&["--save-dir", frames.to_str().unwrap()]);
+    // Planted after the receiver looked at the directory, at a number it will reach.
+    std::os::unix::fs::symlink(&target, frames.join("frame-000003.jpg")).unwrap();
+    assert!(sender(port, &["--frames", "5", "--fps", "60"]).wait(20).success());
+    recv.wait_for("summary:", 10);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious", "the link's target was written through");
+    assert!(std::fs::symlink_metadata(frames.join("frame-000003.jpg")).unwrap().file_type().is_symlink());
+    recv.wait_for("frame-000003.jpg already exists (not written by this run)", 5);
+    for n in [1, 2, 4, 5, 6] {
+        let path = frames.join(format!("frame-{n:06}.jpg"));
+        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(camwire_wire::jpeg_dimensions(&data), Some((640, 480)));
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o137, 0, "{} has mode {mode:o}: at most 0640", path.display());
+    }
+}
+
+#[test]
+fn save_dir_numbering_reads_the_whole_number_past_999999() {
+    let dir = TempDir::new("numbers");
+    std::fs::write(dir.path("frame-999999.jpg"), "old 999999").unwrap();
+    std::fs::write(dir.path("frame-1000000.jpg"), "old 1000000").unwrap();
+    let (recv, port) = receiver(&["--save-dir", dir.0.to_str().unwrap()]);
+    assert!(sender(port, &["--frames", "2", "--fps", "60"]).wait(20).success());
+    recv.wait_for("summary:", 10);
+    assert_eq!(std::fs::read_to_string(dir.path("frame-1000000.jpg")).unwrap(), "old 1000000");
+    for n in [1_000_001, 1_000_002] {
+        assert!(dir.path(&format!("frame-{n}.jpg")).exists(), "frame-{n}.jpg was not written");
+    }
+    assert!(!recv.err().iter().any(|l| l.contains("already exists")), "{:?}", recv.err());
+}
+
+/// A 4:4:4 JPEG of 16x16 whose frame header says `width` x `height`.
+fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+    let mut jpeg = turbojpeg::compress(
+        turbojpeg::Image {
+            pixels: &[128u8; 16 * 16 * 3][..],
+            width: 16,
+            pitch: 48,
+            height: 16,
+            format: turbojpeg::PixelFormat::RGB,
+        },
+        90,
+        turbojpeg::Subsamp::None,
+    )
+    .unwrap()
+    .to_vec();
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).expect("a baseline SOF");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    jpeg
+}
+
+#[test]
+fn a_jpeg_header_claiming_7000x7000_is_refused_before_decoding() {
+    let (recv, port) = receiver(&["--verify"]);
+    let bomb = jpeg_claiming(7000, 7000);
+    assert!(bomb.len() < 1000, "{} bytes", bomb.len());
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(&framed(&bomb)).unwrap();
+    s.write_all(&framed(&small_jpeg())).unwrap();
+    s.write_all(&[0; 4]).unwrap();
+    let line = recv.wait_for("frame 1:", 10);
+    assert!(
+        line.contains("invalid (jpeg of 7000x7000 pixels is over the 16777216-pixel limit")
+            && line.contains("--max-pixels"),
+        "{line}"
+    );
+    recv.wait_for("frame 2: 64x48 jpeg ok", 10);
+    let peak_mib = recv.peak_rss_kib() / 1024;
+    assert!(peak_mib < 100, "peak RSS {peak_mib} MiB for a 7000x7000 header");
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!(field(&summary, "invalid"), "1", "{summary}");
+
+    // The budget is the user's: a larger one lets the picture through to the decoder.
+    let (recv, port) = receiver(&["--verify", "--max-pixels", "50000000"]);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(&framed(&jpeg_claiming(5000, 5000))).unwrap();
+    s.write_all(&[0; 4]).unwrap();
+    let line = recv.wait_for("frame 1:", 20);
+    assert!(!line.contains("pixel limit"), "{line}");
+}
+
+#[test]
+fn a_progressive_jpeg_with_hundreds_of_scans_is_refused() {
+    let mut c = turbojpeg::Compressor::new().unwrap();
+    c.set_progressive(true).unwrap();
+    c.set_quality(90).unwrap();
+    let pic = Rgb::from_fn(64, 64, |x, y| [(x * 3) as u8, (y * 3) as u8, 60]);
+    let image = turbojpeg::Image {
+        pixels: &pic.data[..],
+        width: 64,
+        pitch: 64 * 3,
+        height: 64,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    let jpeg = c.compress_to_vec(image).unwrap();
+    // The last scan (SOS to EOI), repeated: each one more pass over the picture.
+    let last_sos = jpeg.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap();
+    let eoi = jpeg.len() - 2;
+    let mut bomb = jpeg[..eoi].to_vec();
+    for _ in 0..500 {
+        bomb.extend_from_slice(&jpeg[last_sos..eoi]);
+    }
+    bomb.extend_from_slice(&[0xFF, 0xD9]);
+    let (recv, port) = receiver(&["--verify"]);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(&framed(&jpeg)).unwrap();
+    s.write_all(&framed(&bomb)).unwrap();
+    s.write_all(&[0; 4]).unwrap();
+    recv.wait_for("frame 1: 64x64 jpeg ok", 10);
+    let line = recv.wait_for("frame 2:", 10);
+    assert!(line.contains("invalid") && line.contains("more than 64 scans"), "{line}");
+}
+
+#[test]
+fn pipe_command_whose_program_does_not_exist_is_refused_at_start() {
+    for cmd in ["no-such-player-17a -", "FOO=1 no-such-player-17a --fast"] {
+        let mut recv = Proc::spawn(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--pipe", cmd]));
+        let status = recv.wait(10);
+        let err = recv.err().join("\n");
+        assert_eq!(status.code(), Some(2), "{err}");
+        assert_eq!(recv.err().len(), 1, "{err}");
+        assert!(err.contains("no program \"no-such-player-17a\""), "{err}");
+    }
+    // A program that exists, and shell syntax left to the shell, start as before.
+    let (recv, _) = receiver(&["--pipe", "cat >/dev/null"]);
+    drop(recv);
+    let (recv, _) = receiver(&["--pipe", "$SHELL -c 'cat >/dev/null'"]);
+    drop(recv);
+}
+
+#[test]
+fn windowed_player_without_a_display_is_a_warning() {
+    need_tool("mplayer", "mplayer");
+    let mut cmd = Command::new(bin("cam-recv"));
+    cmd.args(["--listen", &format!("127.0.0.1:{}", free_port()), "--pipe", "mplayer", "-q"]);
+    cmd.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").env_remove("CAMWIRE_PIPE_EXTRA_ARGS");
+    let recv = Proc::spawn(&mut cmd);
+    let line = recv.wait_for("cannot open a window", 10);
+    assert!(line.contains("WARN") && line.contains("DISPLAY"), "{line}");
+}
+
+#[test]
+fn player_that_exits_is_started_again_for_the_next_stream() {
+    let (recv, port) = receiver(&["--pipe", "echo player-started >&2; head -c 1 >/dev/null"]);
+    assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
+    let summary = recv.wait_for("summary:", 10);
+    assert!(summary.contains("sink_failed=yes"), "{summary}");
+    let warning = recv.wait_for("--pipe: sh stopped reading (exited with", 5);
+    assert!(warning.contains("WARN") && warning.contains("starts again with the next stream"), "{warning}");
+    assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
+    recv.wait_for_count("summary:", 2, 10);
+    recv.wait_for_count("player-started", 2, 10);
+}
+
+#[test]
+fn a_failed_sink_makes_once_exit_1() {
+    // The player exits: the pipe sink fails. With -q, which hides "listening on".
+    let port = free_port();
+    let mut recv = Proc::spawn(
+        Command::new(bin("cam-recv"))
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--once", "-q"])
+            .args(["--pipe", "head -c 1 >/dev/null"]),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "cam-recv -q is not listening: {:?}", recv.err());
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
+    assert_eq!(recv.wait(15).code(), Some(1), "{:?}", recv.err());
+    assert!(
+        recv.err().iter().any(|l| l.contains("WARN") && l.contains("--pipe")),
+        "-q keeps the warning: {:?}",
+        recv.err()
+    );
+
+    // An H.264 stream into a .mjpeg recording: the record sink stops.
+    let dir = TempDir::new("failed-sink");
+    let file = dir.path("x.mjpeg");
+    let (mut recv, port) = receiver(&["--once", "--record", file.to_str().unwrap()]);
+    assert!(sender(port, &["--frames", "10", "--fps", "60", "--codec", "h264"]).wait(20).success());
+    assert_eq!(recv.wait(15).code(), Some(1), "{:?}", recv.err());
+    let summary = recv.wait_for("summary:", 1);
+    assert!(summary.contains("terminator=yes sink_failed=yes") || summary.contains("sink_failed=yes"), "{summary}");
+}
+
+#[test]
+fn max_pixels_applies_to_h264_from_its_parameter_sets() {
+    let (recv, port) = receiver(&["--verify", "--max-pixels", "100000"]);
+    assert!(sender(port, &["--frames", "5", "--fps", "60", "--codec", "h264"]).wait(20).success());
+    let line = recv.wait_for("frame 1:", 10);
+    assert!(line.contains("invalid (h264 of 640x480 pixels is over the 100000-pixel limit"), "{line}");
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!(field(&summary, "invalid"), "5", "{summary}");
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn decoding_buffers_of_large_pictures_are_given_back_after_the_stream() {
+    let (recv, port) = receiver(&["--verify"]);
+    // 12 MP, 4:4:4: a 36 MB decoding buffer on each verify worker.
+    let big = Rgb::from_fn(4000, 3000, |x, y| [(x / 16) as u8, (y / 12) as u8, 40]).to_jpeg(80);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    for _ in 0..4 {
+        s.write_all(&framed(&big)).unwrap();
+    }
+    s.write_all(&[0; 4]).unwrap();
+    let summary = recv.wait_for("summary:", 30);
+    assert_eq!(field(&summary, "invalid"), "0", "{summary}");
+    let peak = recv.peak_rss_kib();
+    assert!(peak > 60_000, "the pictures were decoded: peak RSS {peak} KiB");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rss_kib(recv.pid()) > peak - 30_000 {
+        assert!(Instant::now() < deadline, "RSS {} KiB after the stream, peak {peak} KiB", rss_kib(recv.pid()));
+        thread::sleep(Duration::from_millis(50));
+    }
+}

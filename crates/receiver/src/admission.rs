@@ -204,6 +204,13 @@ pub(crate) struct Metered {
     charge: Arc<Charge>,
 }
 
+impl Metered {
+    /// The socket, to write to it (a refusal line).
+    pub(crate) fn into_inner(self) -> TcpStream {
+        self.sock
+    }
+}
+
 impl AsyncRead for Metered {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();

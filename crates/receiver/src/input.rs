@@ -25,8 +25,9 @@ use std::{
 use anyhow::Result;
 use bytes::{Bytes, BytesMut};
 use camwire_wire::{
-    app::StatusLine, is_idr_access_unit, is_picture, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind,
-    StreamEnd, WireError,
+    app::{detect_dead_peer, StatusLine},
+    is_idr_access_unit, is_picture, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd,
+    WireError,
 };
 use futures_util::StreamExt;
 use tokio::{
@@ -42,6 +43,7 @@ use tracing::{debug, info, warn};
 use crate::{
     admission::{Admission, Metered, Ticket},
     frame::{Frame, StreamInfo},
+    refuse::refuse,
     sink::Sinks,
     status::{LatencyHistogram, StreamSummary},
     Config, Outcome,
@@ -106,9 +108,12 @@ pub(crate) async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((sock, peer)) if !ctx.allowed(peer) => {
                     warn!("{peer}: refused: not in --allow");
-                    drop(sock);
+                    tasks.spawn(async move { refuse(sock, "not allowed").await });
                 }
                 Ok((sock, peer)) => {
+                    if let Err(e) = detect_dead_peer(&sock, ctx.config.idle_timeout) {
+                        debug!("{peer}: could not set keepalive: {e}");
+                    }
                     let (ctx, stop, done) = (ctx.clone(), stop.clone(), done_tx.clone());
                     let ticket = ctx.admission.admit(peer);
                     tasks.spawn(async move {
@@ -241,6 +246,7 @@ async fn handle(
             Ok(sinks) => sinks,
             Err(_) => {
                 warn!("{peer}: refused: another sender is streaming (one sender at a time)");
+                refuse(input.into_socket(), "busy").await;
                 return None;
             }
         },
@@ -398,6 +404,15 @@ impl Input {
             Sniffed::RawH264 => Self::RawH264(FramedRead::new(sock, AnnexBSplitter::new(max_frame))),
             Sniffed::Framed => Self::Framed(FrameReader::new(sock, max_frame)),
         })
+    }
+
+    /// The connection, to turn the sender away.
+    fn into_socket(self) -> TcpStream {
+        match self {
+            Self::Framed(reader) => reader.into_inner().into_inner().1.into_inner(),
+            Self::RawMjpeg(reader) => reader.into_inner().into_inner().1.into_inner(),
+            Self::RawH264(reader) => reader.into_inner().into_inner().1.into_inner(),
+        }
     }
 
     fn is_raw(&self) -> bool {

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod decode;
 pub mod frame;
 mod input;
+mod refuse;
 pub mod sink;
 mod status;
 

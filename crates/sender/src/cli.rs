@@ -23,6 +23,7 @@ const EXAMPLES: &str = "\
 Examples:
   cam-send --to 127.0.0.1:8000 --source test --secs 5     moving test pattern, no camera
   cam-send --to pc:8000 --retry                           camera, reconnect whenever the PC comes back
+  cam-send --to pc:8000 --max-latency 0                   every frame in order, however slow the link (recording)
   cam-send --to pc:8000 --source 'files:shots/*.jpg' --loop --fps 10
   ffmpeg -f lavfi -i testsrc -f mjpeg - | cam-send --to pc:8000 --source stdin
   cam-send --to pc:8000 --codec h264 --bitrate 2000000    H.264, one IDR a second
@@ -56,7 +57,9 @@ pub struct Args {
     pub frames: Option<u64>,
 
     /// Keep trying while the receiver is not there yet, and reconnect when the
-    /// connection drops (capped exponential backoff, at most 1 s between tries).
+    /// connection drops (capped exponential backoff, at most 1 s between tries;
+    /// a receiver that refuses the sender, busy or not allowed, is asked again
+    /// after 1, 2, 4, 8, then every 10 s).
     #[arg(long)]
     pub retry: bool,
 
@@ -105,6 +108,21 @@ pub struct Args {
     /// With `files:`, start over at the first file after the last one.
     #[arg(long = "loop")]
     pub loop_files: bool,
+
+    /// How far behind capture a frame may fall and still be sent, in
+    /// milliseconds. On a link slower than the stream (Wi-Fi at the edge of
+    /// range), frames that would arrive later are dropped and the newest sent
+    /// instead, so the picture stays live; H.264 then resumes on a fresh
+    /// keyframe. Keep the default for watching; use 0 to send every frame in
+    /// order however late (recording over a good link).
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub max_latency: u64,
+
+    /// A connection that takes no byte for this many seconds while frames wait
+    /// is lost (a receiver that vanished without closing): one log line, then
+    /// with --retry a reconnect, without it exit status 1.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub stall_timeout: f64,
 
     /// Largest frame the sender will put on the wire, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
@@ -162,6 +180,9 @@ impl Args {
         if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
             bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
         }
+        if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
+            bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
+        }
         let to = self.to.context("--to HOST:PORT is required: where cam-recv listens, e.g. --to 192.168.1.20:8000")?;
         check_host_port(&to)?;
         Ok(Config {
@@ -189,6 +210,8 @@ impl Args {
             loop_files: self.loop_files,
             max_frame: self.max_frame,
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            max_latency: Duration::from_millis(self.max_latency),
+            stall_timeout: Duration::from_secs_f64(self.stall_timeout),
         })
     }
 }

@@ -4,8 +4,8 @@
 //! source/  (test pattern, files, stdin, libcamera)  -- capture thread
 //!    |  YUV pictures or already-encoded frames
 //! encoder/ (JPEG)                                   -- same thread
-//!    |  EncodedFrame, bounded channel
-//! output/  (TCP, reconnecting)                      -- async task
+//!    |  EncodedFrame: the newest one (live), or a queue of two (every frame)
+//! output/  (TCP, reconnecting, bounded latency)     -- async task
 //! ```
 //!
 //! [`run`] owns the pipeline; `main.rs` only parses the command line and
@@ -13,13 +13,14 @@
 
 pub mod cli;
 pub mod encoder;
+pub mod frames;
 pub mod output;
 pub mod source;
 mod status;
 
 use std::{
     sync::{
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
         Arc,
     },
     time::{Duration, SystemTime},
@@ -27,7 +28,6 @@ use std::{
 
 use anyhow::{bail, Result};
 use bytes::Bytes;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 pub use status::Summary;
@@ -64,9 +64,29 @@ pub struct Config {
     pub max_frame: usize,
     /// Draw a live status line on stderr.
     pub status_line: bool,
+    /// How far behind capture a frame may be and still be sent; zero sends
+    /// every frame in order, however late.
+    pub max_latency: Duration,
+    /// A connection that takes no byte for this long is lost.
+    pub stall_timeout: Duration,
 }
 
 impl Config {
+    /// Live mode: frames the link cannot carry in time are dropped, never
+    /// queued. Unpaced sources (`--fps 0`) have no live rate: every frame goes.
+    pub fn live(&self) -> bool {
+        !self.max_latency.is_zero() && self.fps > 0.0
+    }
+
+    /// How the capture hands frames to the output.
+    pub fn handover(&self) -> frames::Handover {
+        match (&self.source, self.codec) {
+            _ if !self.live() => frames::Handover::Queue,
+            (SourceSpec::Stdin, Codec::H264 { .. }) => frames::Handover::Backlog,
+            _ => frames::Handover::Latest,
+        }
+    }
+
     /// A configuration for the test pattern to `to`, as a test or the demo uses it.
     pub fn test_pattern(to: impl Into<String>) -> Self {
         Self {
@@ -84,6 +104,8 @@ impl Config {
             loop_files: false,
             max_frame: camwire_wire::DEFAULT_MAX_FRAME,
             status_line: false,
+            max_latency: Duration::from_millis(500),
+            stall_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -167,6 +189,9 @@ pub struct PipelineFlags {
     pub stop: AtomicBool,
     /// Send payloads exactly as captured, without the capture-time stamp.
     pub no_stamp: AtomicBool,
+    /// Pictures the capture did not encode because the output had not taken
+    /// the previous frame yet (H.264 in live mode); the output adds them to `dropped`.
+    pub skipped: AtomicU64,
 }
 
 /// Streams frames as `config` says until the source ends, a bound is reached
@@ -176,9 +201,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     flags.no_stamp.store(!config.stamp, Ordering::Relaxed);
     let source = source::open(&config)?;
     let encoder = encoder::create(&config)?;
-    // Two frames in flight: enough to overlap capture with the network, few
-    // enough that a live picture is never old.
-    let (tx, rx) = mpsc::channel(2);
+    let (tx, rx) = frames::channel(config.handover());
     let capture = source::spawn_capture(source, encoder, tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);

@@ -9,8 +9,10 @@ pub struct Summary {
     pub frames: u64,
     /// Payload bytes written.
     pub bytes: u64,
-    /// Frames the capture produced while no receiver was connected, or that
-    /// were skipped waiting for a keyframe.
+    /// Frames captured but never sent: replaced by a newer one or too late
+    /// for `--max-latency` on a slow link, not encoded because the link was
+    /// still busy (H.264), skipped waiting for a keyframe, or captured while
+    /// reconnecting.
     pub dropped: u64,
     /// Successful reconnections after the first connection.
     pub reconnects: u64,

@@ -87,3 +87,37 @@ impl StatusLine {
         }
     }
 }
+
+/// Asks the kernel to give up on a connection whose peer is gone (a host that
+/// left the network sends no FIN and no RST) within about `timeout`, instead
+/// of the default quarter of an hour: keepalive probes after 2 s of silence,
+/// one a second, and `TCP_USER_TIMEOUT` for data that stays unacknowledged.
+pub fn detect_dead_peer(sock: &impl std::os::fd::AsFd, timeout: Duration) -> std::io::Result<()> {
+    let sock = socket2::SockRef::from(sock);
+    let probes = socket2::TcpKeepalive::new()
+        .with_time(Duration::from_secs(2))
+        .with_interval(Duration::from_secs(1))
+        .with_retries(timeout.as_secs().clamp(1, 30) as u32);
+    sock.set_tcp_keepalive(&probes)?;
+    sock.set_tcp_user_timeout(Some(timeout.max(Duration::from_secs(1))))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{TcpListener, TcpStream};
+
+    use super::*;
+
+    #[test]
+    fn dead_peer_detection_sets_keepalive_and_user_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let sock = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        detect_dead_peer(&sock, Duration::from_secs(5)).unwrap();
+        let s = socket2::SockRef::from(&sock);
+        assert!(s.keepalive().unwrap());
+        assert_eq!(s.tcp_keepalive_time().unwrap(), Duration::from_secs(2));
+        assert_eq!(s.tcp_keepalive_interval().unwrap(), Duration::from_secs(1));
+        assert_eq!(s.tcp_keepalive_retries().unwrap(), 5);
+        assert_eq!(s.tcp_user_timeout().unwrap(), Some(Duration::from_secs(5)));
+    }
+}

@@ -197,6 +197,11 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     pub fn get_ref(&self) -> &R {
         self.inner.get_ref()
     }
+
+    /// The underlying reader; bytes read ahead but not yet decoded are lost.
+    pub fn into_inner(self) -> R {
+        self.inner.into_inner()
+    }
 }
 
 /// Writes frames to an async byte stream.

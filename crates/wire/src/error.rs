@@ -42,7 +42,7 @@ pub enum WireError {
 
 /// The length header for a payload of `len` bytes, or why it cannot be sent:
 /// empty (that is the terminator) or over `max`.
-pub(crate) fn frame_header(len: usize, max: usize) -> Result<[u8; crate::HEADER_LEN], WireError> {
+pub fn frame_header(len: usize, max: usize) -> Result<[u8; crate::HEADER_LEN], WireError> {
     if len == 0 {
         return Err(WireError::EmptyFrame);
     }

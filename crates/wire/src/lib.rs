@@ -18,6 +18,7 @@
 //! - [`AnnexBSplitter`]: an unframed H.264 Annex-B stream to access units;
 //!   [`nal_units`], [`NalType`], [`is_idr_access_unit`], [`has_parameter_sets`]
 //!   to look inside one.
+//! - [`notice`]: the optional lines a receiver writes back (`CAMWIRE REFUSED busy`).
 
 mod annexb;
 #[cfg(feature = "app")]
@@ -27,6 +28,7 @@ mod codec;
 mod error;
 mod kind;
 mod mjpeg;
+pub mod notice;
 mod sps;
 pub mod stamp;
 
@@ -35,7 +37,7 @@ pub use annexb::{
 };
 pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
 pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message, GROW_STEP};
-pub use error::WireError;
+pub use error::{frame_header, WireError};
 pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
 pub use sps::Sps;

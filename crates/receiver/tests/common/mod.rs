@@ -3,6 +3,8 @@
 //! whatever is still running when a test ends.
 #![allow(dead_code, missing_docs)]
 
+pub mod proxy;
+
 use std::{
     io::{BufRead, BufReader, Read},
     net::TcpListener,

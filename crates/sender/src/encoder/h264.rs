@@ -124,6 +124,10 @@ impl H264Encoder {
 }
 
 impl Encoder for H264Encoder {
+    fn predictive(&self) -> bool {
+        true
+    }
+
     fn encode(&mut self, p: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)> {
         let (w, h) = (p.width as usize, p.height as usize);
         if p.y.len() != w * h || p.u.len() != w * h / 4 || p.v.len() != w * h / 4 {

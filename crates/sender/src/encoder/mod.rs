@@ -16,6 +16,12 @@ pub trait Encoder: Send {
     /// Encodes `picture`; `force_keyframe` asks for a picture a decoder can
     /// start from. Returns the payload and whether it is such a keyframe.
     fn encode(&mut self, picture: &YuvFrame, force_keyframe: bool) -> Result<(Bytes, bool)>;
+
+    /// Frames refer to earlier ones (H.264 P-frames), so dropping an encoded
+    /// frame would break the ones after it until the next keyframe.
+    fn predictive(&self) -> bool {
+        false
+    }
 }
 
 /// The encoder `config` asks for.

@@ -1,6 +1,10 @@
 //! Where encoded frames go. The TCP output is the product; it owns
 //! connecting, reconnecting and the end-of-stream terminator.
 
+mod backoff;
+mod link;
 mod tcp;
 
-pub use tcp::{stream, Backoff};
+pub use backoff::Backoff;
+pub use link::{LinkError, LIVE_NOTSENT_LOWAT};
+pub use tcp::stream;

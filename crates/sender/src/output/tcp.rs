@@ -2,48 +2,38 @@
 //! reconnect when the connection drops, and always end with the terminator.
 //! With `--raw` the payloads go out bare, without length prefixes or terminator.
 //!
-//! After a reconnect nothing is sent until a keyframe: the encoder is asked
-//! for one, and frames already on their way are dropped until it arrives, so
-//! an H.264 receiver always restarts on an IDR with SPS and PPS.
+//! Live (the default): a frame starts only when the socket can take it, and
+//! it is the newest frame there is. A frame older than `--max-latency` when
+//! its turn comes is dropped. JPEG: a newer frame that arrives while one
+//! waits for the socket goes instead. H.264: after any dropped frame nothing
+//! is sent until a keyframe, and the encoder is asked for one at once, so a
+//! decoder never sees a frame whose reference is missing. `--max-latency 0`
+//! sends every frame in order.
+//!
+//! After a reconnect nothing is sent until a keyframe, for the same reason.
+//! A receiver that refuses the sender (`CAMWIRE REFUSED busy`) ends the run,
+//! or with `--retry` is asked again after a backoff of seconds.
 
 use std::{
     sync::{atomic::Ordering, Arc},
-    time::{Duration, Instant},
+    time::{Duration, Instant, SystemTime},
 };
 
 use anyhow::{bail, Result};
-use bytes::Bytes;
-use camwire_wire::{FrameWriter, WireError};
-use tokio::{io::AsyncWriteExt, net::TcpStream, sync::mpsc, time::sleep};
+use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use camwire_wire::app::StatusLine;
 
-use crate::{Config, EncodedFrame, PipelineFlags, Summary};
+use super::{
+    link::{Link, LinkError},
+    Backoff,
+};
+use crate::{frames::FrameRx, Codec, Config, EncodedFrame, PipelineFlags, Summary};
 
-/// Capped exponential backoff between connection attempts.
-#[derive(Debug, Clone)]
-pub struct Backoff {
-    next: Duration,
-    cap: Duration,
-}
-
-impl Default for Backoff {
-    /// 100 ms, doubling up to 1 s: a restarted receiver gets frames again within about a second.
-    fn default() -> Self {
-        Self { next: Duration::from_millis(100), cap: Duration::from_secs(1) }
-    }
-}
-
-impl Backoff {
-    /// The delay before the next attempt; each call doubles the following one up to the cap.
-    pub fn next_delay(&mut self) -> Duration {
-        let d = self.next;
-        self.next = (self.next * 2).min(self.cap);
-        d
-    }
-}
+/// How long a frame being written may take to finish once the run is asked to stop.
+const FINISH_GRACE: Duration = Duration::from_secs(2);
 
 /// Why the stream ended.
 enum Stop {
@@ -53,75 +43,107 @@ enum Stop {
     Interrupted,
 }
 
-/// A connection to the receiver.
-enum Conn {
-    /// Length-prefixed frames, ended by the terminator.
-    Framed(FrameWriter<TcpStream>),
-    /// The bare payloads, one after the other (`--raw`).
-    Raw(TcpStream),
+/// The output's running state: counts, the status line, the pipeline flags.
+struct Run<'a> {
+    config: &'a Config,
+    flags: Arc<PipelineFlags>,
+    stop: CancellationToken,
+    status: StatusLine,
+    s: Summary,
+    /// Nothing goes out until a keyframe (after a drop or a reconnect).
+    need_keyframe: bool,
+    /// Backoff after `CAMWIRE REFUSED`, kept across connections.
+    refusals: Backoff,
+    /// Whether the "link too slow" line was logged on this connection.
+    told_slow: bool,
 }
 
-impl Conn {
-    /// Writes one payload and flushes it to the socket.
-    async fn send(&mut self, payload: Bytes) -> Result<(), WireError> {
-        match self {
-            Self::Framed(w) => w.send(payload).await,
-            Self::Raw(s) => Ok(s.write_all(&payload).await?),
+impl Run<'_> {
+    fn drop_frames(&mut self, n: u64, breaks_references: bool) {
+        if n == 0 {
+            return;
+        }
+        self.s.dropped += n;
+        if breaks_references && !self.need_keyframe {
+            self.need_keyframe = true;
+            self.flags.want_keyframe.store(true, Ordering::Relaxed);
         }
     }
 
-    /// Ends the stream: the terminator when framed, a clean close when raw.
-    /// Returns whether a terminator was written.
-    async fn finish(&mut self) -> Result<bool, WireError> {
-        match self {
-            Self::Framed(w) => w.finish().await.map(|()| true),
-            Self::Raw(s) => {
-                s.shutdown().await?;
-                Ok(false)
-            }
-        }
+    fn tick(&mut self) {
+        self.s.dropped += self.flags.skipped.swap(0, Ordering::Relaxed);
+        let label = format!("streaming, {} dropped", self.s.dropped);
+        self.status.tick(label, self.s.frames, self.s.bytes);
     }
-}
 
-async fn connect(config: &Config) -> std::io::Result<Conn> {
-    let stream = TcpStream::connect(&config.to).await?;
-    stream.set_nodelay(true)?;
-    Ok(if config.raw { Conn::Raw(stream) } else { Conn::Framed(FrameWriter::new(stream, config.max_frame)) })
-}
-
-/// Connects, or with `retry` keeps trying until connected or `stop` fires.
-async fn connect_until(
-    config: &Config,
-    stop: &CancellationToken,
-    status: &mut StatusLine,
-    s: &Summary,
-) -> Result<Option<Conn>> {
-    let mut backoff = Backoff::default();
-    loop {
-        match connect(config).await {
-            Ok(conn) => return Ok(Some(conn)),
-            Err(e) if !config.retry => {
-                bail!("cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)", config.to)
-            }
-            Err(e) => {
-                let delay = backoff.next_delay();
-                status.clear();
-                warn!("receiver {} not reachable ({e}); retrying in {:.1} s", config.to, delay.as_secs_f64());
-                status.tick("waiting for receiver", s.frames, s.bytes);
-                tokio::select! {
-                    _ = sleep(delay) => {}
-                    _ = stop.cancelled() => return Ok(None),
+    /// Connects, or with `retry` keeps trying until connected or stopped.
+    async fn connect(&mut self) -> Result<Option<Link>> {
+        let config = self.config;
+        let mut backoff = Backoff::default();
+        loop {
+            let link = Link::connect(&config.to, !config.raw, config.max_frame, config.live(), config.stall_timeout);
+            match link.await {
+                Ok(link) => return Ok(Some(link)),
+                Err(e) if !config.retry => {
+                    bail!(
+                        "cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)",
+                        config.to
+                    )
+                }
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    self.status.clear();
+                    warn!("receiver {} not reachable ({e}); retrying in {:.1} s", config.to, delay.as_secs_f64());
+                    self.status.tick("waiting for receiver", self.s.frames, self.s.bytes);
+                    if !self.pause(delay).await {
+                        return Ok(None);
+                    }
                 }
             }
         }
     }
+
+    /// Sleeps unless stopped first; false when stopped.
+    async fn pause(&self, delay: Duration) -> bool {
+        tokio::select! {
+            _ = sleep(delay) => true,
+            _ = self.stop.cancelled() => false,
+        }
+    }
+
+    /// Whether a frame captured at `at` is too late to send.
+    fn too_old(&self, at: SystemTime) -> bool {
+        self.config.live() && SystemTime::now().duration_since(at).is_ok_and(|age| age > self.config.max_latency)
+    }
+
+    fn note_slow(&mut self) {
+        if !self.told_slow {
+            self.told_slow = true;
+            self.status.clear();
+            info!(
+                "the link is slower than the stream: dropping frames to stay within {} ms (--max-latency)",
+                self.config.max_latency.as_millis()
+            );
+        }
+    }
+}
+
+/// What became of one connection.
+enum Ended {
+    /// End the stream properly.
+    Stop(Stop),
+    /// Interrupted in the middle of a frame: a terminator now would corrupt
+    /// the stream, so the connection is just closed.
+    Abandon,
+    /// The connection cannot carry frames any more.
+    Lost(LinkError),
 }
 
 /// Writes frames from `rx` to the receiver until the source ends, a bound is
 /// reached or `shutdown` fires, then writes the terminator and flushes.
 pub async fn stream(
     config: &Config,
-    mut rx: mpsc::Receiver<EncodedFrame>,
+    mut rx: FrameRx,
     flags: Arc<PipelineFlags>,
     shutdown: CancellationToken,
 ) -> Result<Summary> {
@@ -134,99 +156,191 @@ pub async fn stream(
             stop.cancel();
         });
     }
-    let mut status = StatusLine::new(config.status_line);
-    let mut s = Summary::default();
     let started = Instant::now();
-    let Some(conn) = connect_until(config, &stop, &mut status, &s).await? else {
-        status.clear();
-        info!("stopped before a receiver was reached");
-        s.seconds = started.elapsed().as_secs_f64();
-        println!("{s}");
-        return Ok(s);
+    let mut run = Run {
+        config,
+        flags,
+        stop: stop.clone(),
+        status: StatusLine::new(config.status_line),
+        s: Summary::default(),
+        need_keyframe: false,
+        refusals: Backoff::refused(),
+        told_slow: false,
     };
-    info!("streaming to {}{}", config.to, if config.raw { " (raw, unframed)" } else { "" });
-    let mut conn = Some(conn);
-    // Set after a reconnect: drop frames until a keyframe (the first frame of a run is one).
-    let mut need_keyframe = false;
+    let mut first = true;
     let stop_reason = loop {
-        let frame = tokio::select! {
-            biased;
-            _ = stop.cancelled() => break Stop::Interrupted,
-            f = rx.recv() => match f {
-                Some(f) => f,
-                None => break Stop::Done,
-            },
+        let Some(mut link) = run.connect().await? else {
+            run.status.clear();
+            if first {
+                info!("stopped before a receiver was reached");
+            }
+            break Stop::Interrupted;
         };
-        let Some(c) = conn.as_mut() else { unreachable!("connected") };
-        if need_keyframe && !frame.keyframe {
-            s.dropped += 1;
-            continue;
+        if first {
+            info!("streaming to {}{}", config.to, if config.raw { " (raw, unframed)" } else { "" });
+        } else {
+            run.s.reconnects += 1;
+            info!("reconnected to {}", config.to);
+            // Frames captured while disconnected are stale: drop them. The
+            // keyframe is asked for now, not at the loss: one encoded while
+            // reconnecting would have been dropped as stale.
+            while let Some((_, skipped)) = rx.take() {
+                run.drop_frames(skipped + 1, true);
+            }
+            run.need_keyframe = true;
+            run.flags.want_keyframe.store(true, Ordering::Relaxed);
         }
-        need_keyframe &= !frame.keyframe;
-        let len = frame.data.len() as u64;
-        let sent = tokio::select! {
-            r = c.send(frame.data) => r,
-            _ = stop.cancelled() => {
-                // Mid-frame: a terminator now would corrupt the stream; just close.
-                conn = None;
-                break Stop::Interrupted;
+        first = false;
+        run.told_slow = false;
+        let ended = match stream_on(&mut run, &mut link, &mut rx).await {
+            Ended::Stop(why) => {
+                // Mid-frame (interrupted while writing) the link was already
+                // dropped; otherwise end properly.
+                run.status.clear();
+                match link.goodbye().await {
+                    Ok(terminated) => run.s.terminated = terminated,
+                    Err(LinkError::Refused(reason)) => refused(&mut run, &reason)?,
+                    Err(e) => warn!("could not end the stream cleanly: {e}"),
+                }
+                break why;
             }
+            Ended::Abandon => break Stop::Interrupted,
+            Ended::Lost(e) => e,
         };
-        match sent {
-            Ok(()) => {
-                s.frames += 1;
-                s.bytes += len;
-                status.tick("streaming", s.frames, s.bytes);
-                if config.frames.is_some_and(|n| s.frames >= n) {
-                    break Stop::Done;
+        drop(link);
+        run.status.clear();
+        match ended {
+            LinkError::Refused(reason) => {
+                refused(&mut run, &reason)?;
+                let delay = run.refusals.next_delay();
+                warn!("{} refused the stream ({reason}); asking again in {:.0} s", config.to, delay.as_secs_f64());
+                if !run.pause(delay).await {
+                    break Stop::Interrupted;
                 }
             }
-            Err(e) if config.retry => {
-                status.clear();
+            e if config.retry => {
+                run.refusals.reset();
                 warn!("connection to {} lost ({e}); reconnecting", config.to);
-                // Frames captured while disconnected are stale: drop them.
-                let snapshot = s.clone();
-                let reconnect = connect_until(config, &stop, &mut status, &snapshot);
-                tokio::pin!(reconnect);
-                let new_conn = loop {
-                    tokio::select! {
-                        c = &mut reconnect => break c?,
-                        Some(_) = rx.recv() => s.dropped += 1,
-                    }
-                };
-                match new_conn {
-                    Some(c) => {
-                        s.reconnects += 1;
-                        info!("reconnected to {}", config.to);
-                        conn = Some(c);
-                        // Asked for now, not at the loss: a keyframe encoded while
-                        // reconnecting would have been dropped as stale.
-                        need_keyframe = true;
-                        flags.want_keyframe.store(true, Ordering::Relaxed);
-                    }
-                    None => {
-                        conn = None;
-                        break Stop::Interrupted;
-                    }
-                }
             }
-            Err(e) => {
-                status.clear();
-                bail!("connection to {} lost: {e} (add --retry to reconnect automatically)", config.to);
-            }
+            e => bail!("connection to {} lost: {e} (add --retry to reconnect automatically)", config.to),
         }
     };
-    status.clear();
-    if let Some(mut c) = conn {
-        match c.finish().await {
-            Ok(terminated) => s.terminated = terminated,
-            Err(e) => warn!("could not write the end-of-stream terminator: {e}"),
-        }
-    }
+    run.status.clear();
     if matches!(stop_reason, Stop::Interrupted) && config.secs.is_none_or(|d| started.elapsed() < d) {
         info!("interrupted; stream ended cleanly");
     }
-    s.seconds = started.elapsed().as_secs_f64();
-    println!("{s}");
-    Ok(s)
+    run.s.dropped += run.flags.skipped.swap(0, Ordering::Relaxed);
+    run.s.seconds = started.elapsed().as_secs_f64();
+    println!("{}", run.s);
+    Ok(run.s)
+}
+
+/// Without `--retry` a refusal ends the run with the receiver's reason.
+fn refused(run: &mut Run<'_>, reason: &str) -> Result<()> {
+    if run.config.retry {
+        return Ok(());
+    }
+    let hint = match reason {
+        "busy" => " (another sender is streaming to it; add --retry to wait for its turn)",
+        "not allowed" => " (this address is not in its --allow list)",
+        _ => "",
+    };
+    bail!("refused by the receiver: {reason}{hint}")
+}
+
+/// Streams on one connection until the run stops or the connection is lost.
+async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ended {
+    let config = run.config;
+    // JPEG frames stand alone: a newer one may replace one waiting for the socket.
+    let swappable = config.live() && matches!(config.codec, Codec::Jpeg { .. });
+    let mut in_hand: Option<EncodedFrame> = None;
+    loop {
+        let frame = match in_hand.take() {
+            Some(frame) => frame,
+            None => {
+                let next = tokio::select! {
+                    biased;
+                    _ = run.stop.cancelled() => return Ended::Stop(Stop::Interrupted),
+                    e = link.heard() => return Ended::Lost(e),
+                    f = rx.recv() => f,
+                };
+                let Some((frame, skipped)) = next else { return Ended::Stop(Stop::Done) };
+                if run.s.frames == 0 && run.s.reconnects == 0 {
+                    // Replaced while the first connection was being made: not part of the stream yet.
+                    run.flags.skipped.store(0, Ordering::Relaxed);
+                } else if skipped > 0 {
+                    run.note_slow();
+                    run.drop_frames(skipped, true);
+                }
+                link.frame_waiting();
+                frame
+            }
+        };
+        if run.need_keyframe && !frame.keyframe {
+            run.drop_frames(1, false);
+            continue;
+        }
+        if run.too_old(frame.captured_at) {
+            run.note_slow();
+            run.drop_frames(1, true);
+            continue;
+        }
+        match link.try_start(&frame.data) {
+            Ok(true) => {}
+            Ok(false) => {
+                // The socket is still busy with earlier bytes: wait for it, or
+                // for a newer frame to go instead.
+                let newer = async {
+                    if swappable {
+                        rx.newer().await
+                    } else {
+                        std::future::pending().await
+                    }
+                };
+                tokio::select! {
+                    biased;
+                    _ = run.stop.cancelled() => return Ended::Stop(Stop::Interrupted),
+                    r = link.writable() => if let Err(e) = r { return Ended::Lost(e) },
+                    _ = newer => {
+                        if let Some((newer, skipped)) = rx.take() {
+                            run.note_slow();
+                            run.drop_frames(skipped + 1, false);
+                            in_hand = Some(newer);
+                            continue;
+                        }
+                    }
+                }
+                in_hand = Some(frame);
+                continue;
+            }
+            Err(e) => return Ended::Lost(e),
+        }
+        run.need_keyframe &= !frame.keyframe;
+        // Asked to stop mid-frame: finish it if the link allows (then the
+        // terminator), else close without one rather than corrupt the stream.
+        let grace = async {
+            run.stop.cancelled().await;
+            sleep(FINISH_GRACE).await;
+        };
+        let finished = tokio::select! {
+            r = link.finish_frame() => r,
+            _ = grace => {
+                run.status.clear();
+                warn!(
+                    "stopping: the link did not take the rest of the frame within {} s; closed without the terminator",
+                    FINISH_GRACE.as_secs()
+                );
+                return Ended::Abandon;
+            }
+        };
+        if let Err(e) = finished {
+            return Ended::Lost(e);
+        }
+        run.s.frames += 1;
+        run.s.bytes += frame.data.len() as u64;
+        run.tick();
+        if config.frames.is_some_and(|n| run.s.frames >= n) {
+            return Ended::Stop(Stop::Done);
+        }
+    }
 }

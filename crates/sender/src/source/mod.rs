@@ -18,7 +18,6 @@ use std::{
 
 use anyhow::Result;
 use bytes::Bytes;
-use tokio::sync::mpsc;
 
 #[cfg(feature = "libcamera")]
 pub use self::libcamera::{list_cameras, LibcameraSource};
@@ -27,7 +26,7 @@ pub use stdin::StdinSource;
 pub use stdin_h264::H264StdinSource;
 pub use test_pattern::TestPatternSource;
 
-use crate::{encoder::Encoder, Config, EncodedFrame, PipelineFlags, SourceSpec};
+use crate::{encoder::Encoder, frames::FrameTx, Config, EncodedFrame, PipelineFlags, SourceSpec};
 
 /// A picture in I420: full-resolution Y plane, then quarter-resolution U and V
 /// planes, rows packed without padding. Width and height are even.
@@ -107,17 +106,21 @@ pub fn list_cameras() -> Result<String> {
 /// Runs `source` and `encoder` on their own thread, sending frames to `tx`
 /// until the source ends, `flags.stop` is set or the receiver is gone. The
 /// returned channel carries the thread's result, sent before `tx` is dropped.
+///
+/// In live mode a predictive encoder (H.264) is not given a picture while the
+/// output still has the previous frame waiting: every frame it encodes is
+/// then sent, so no frame ever refers to one that was dropped.
 pub fn spawn_capture(
     mut source: Box<dyn Source>,
     mut encoder: Box<dyn Encoder>,
-    tx: mpsc::Sender<EncodedFrame>,
+    mut tx: FrameTx,
     flags: Arc<PipelineFlags>,
 ) -> std::sync::mpsc::Receiver<Result<()>> {
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("capture".into())
         .spawn(move || {
-            let result = capture_loop(source.as_mut(), encoder.as_mut(), &tx, &flags);
+            let result = capture_loop(source.as_mut(), encoder.as_mut(), &mut tx, &flags);
             let _ = done_tx.send(result);
             drop(tx);
         })
@@ -128,7 +131,7 @@ pub fn spawn_capture(
 fn capture_loop(
     source: &mut dyn Source,
     encoder: &mut dyn Encoder,
-    tx: &mpsc::Sender<EncodedFrame>,
+    tx: &mut FrameTx,
     flags: &PipelineFlags,
 ) -> Result<()> {
     let stamped = !flags.no_stamp.load(Ordering::Relaxed);
@@ -137,6 +140,10 @@ fn capture_loop(
             return Ok(());
         };
         let frame = match captured {
+            Captured::Picture(_) if encoder.predictive() && tx.waiting() => {
+                flags.skipped.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
             Captured::Picture(picture) => {
                 let force = flags.want_keyframe.swap(false, Ordering::Relaxed);
                 let (data, keyframe) = encoder.encode(&picture, force)?;
@@ -146,7 +153,7 @@ fn capture_loop(
             Captured::AccessUnit { data, keyframe } => EncodedFrame { data, captured_at, keyframe },
         };
         let frame = if stamped { frame.stamped() } else { frame };
-        if tx.blocking_send(frame).is_err() {
+        if tx.send(frame).is_err() {
             return Ok(());
         }
     }

@@ -57,7 +57,7 @@ impl YuvFrame {
 
 fn check_size(width: u32, height: u32) -> Result<()> {
     ensure!(
-        width > 0 && height > 0 && width.is_multiple_of(2) && height.is_multiple_of(2),
+        width > 0 && height > 0 && width % 2 == 0 && height % 2 == 0,
         "the camera delivers {width}x{height}: width and height must be even; ask for another --width/--height"
     );
     Ok(())

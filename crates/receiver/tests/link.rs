@@ -1,0 +1,290 @@
+//! Live over real links: the real binaries through a proxy that plays a
+//! slow link (half the stream's rate), a receiver that stops reading, a link
+//! that dies mid-frame, and a receiver that refuses the sender.
+
+mod common;
+
+use std::{
+    io::{Read, Write},
+    net::TcpStream,
+    thread,
+    time::{Duration, Instant},
+};
+
+use camwire_wire::{nal_units, AnnexBSplitter, NalType, RbspBits};
+use common::{proxy::Proxy, *};
+
+/// The capture-to-arrival latencies of `cam-recv --verify`'s frame lines, in order.
+fn latencies(recv: &Proc) -> Vec<f64> {
+    recv.out()
+        .iter()
+        .filter(|l| l.starts_with("frame "))
+        .filter_map(|l| l.rsplit_once("latency=").and_then(|(_, ms)| ms.parse().ok()))
+        .collect()
+}
+
+fn percentile(xs: &[f64], p: f64) -> f64 {
+    let mut xs = xs.to_vec();
+    xs.sort_by(f64::total_cmp);
+    xs[((xs.len() - 1) as f64 * p).round() as usize]
+}
+
+fn sent_summary(send: &Proc) -> String {
+    send.out().into_iter().find(|l| l.starts_with("sent:")).expect("sender summary")
+}
+
+/// Streams `args` through a link at `rate` bytes/s for 10 s, then lifts the
+/// limit; checks that latency stayed bounded, frames kept coming, all of
+/// them decode, the sender counted its drops, and latency came back down.
+fn slow_link_then_recovery(rate: u64, queue: u32, args: &[&str], extra_recv: &[&str]) -> (Proc, Proc) {
+    let mut recv_args = vec!["--verify", "--once"];
+    recv_args.extend_from_slice(extra_recv);
+    let (mut recv, port) = receiver(&recv_args);
+    let proxy = Proxy::start(port, rate, queue);
+    let mut send_args = vec!["--secs", "15"];
+    send_args.extend_from_slice(args);
+    let mut send = sender(proxy.port, &send_args);
+    recv.wait_for(" ok", 10);
+    // The link is the thing under test: ten seconds of it, throttled.
+    thread::sleep(Duration::from_secs(10));
+    let throttled = latencies(&recv);
+    proxy.set_rate(0);
+    let n = throttled.len();
+    assert!(n >= 30, "frames kept arriving over the slow link: only {n} in 10 s");
+    let p99 = percentile(&throttled, 0.99);
+    assert!(p99 < 800.0, "latency over the slow link must stay bounded: p99 {p99:.0} ms over {n} frames");
+    eprintln!("slow link: {n} frames in 10 s, latency p50 {:.0} ms, p99 {p99:.0} ms", percentile(&throttled, 0.5));
+    // A second after the link recovers (30 frames at 30 fps), latency is back near loopback's.
+    recv.wait_for_count(" ok", n + 60, 20);
+    let after = latencies(&recv)[n + 30..n + 60].to_vec();
+    let median = percentile(&after, 0.5);
+    assert!(median < 60.0, "latency after the link recovered: median {median:.0} ms (throttled p99 {p99:.0} ms)");
+    assert!(send.wait(20).success(), "{:?}", send.err());
+    assert!(recv.wait(20).success(), "{:?}", recv.err());
+    let summary = recv.wait_for("summary:", 1);
+    assert_eq!(field(&summary, "invalid"), "0", "every frame decodes: {summary}");
+    assert!(field(&summary, "latency_p99_ms").parse::<f64>().unwrap() < 1000.0, "{summary}");
+    let sent = sent_summary(&send);
+    assert_eq!(field(&sent, "frames"), field(&summary, "frames"), "{sent}");
+    assert!(field(&sent, "dropped").parse::<u64>().unwrap() > 0, "the sender reports its drops: {sent}");
+    (send, recv)
+}
+
+#[test]
+fn jpeg_over_a_link_at_half_its_rate_stays_live_and_recovers_when_the_link_does() {
+    // The 640x480 test pattern is about 340 kB/s; the link carries 150.
+    let (send, _) = slow_link_then_recovery(150_000, 16 * 1024, &[], &[]);
+    assert!(send.err().iter().any(|l| l.contains("the link is slower than the stream")), "{:?}", send.err());
+}
+
+#[test]
+fn h264_over_a_link_at_half_its_rate_never_refers_to_a_dropped_frame() {
+    let dir = TempDir::new("slow264");
+    let file = dir.path("slow.h264");
+    // The 1280x720 test pattern in H.264 is about 33 kB/s; the link carries 15.
+    let args = ["--codec", "h264", "--width", "1280", "--height", "720"];
+    slow_link_then_recovery(15_000, 2 * 1024, &args, &["--record", file.to_str().unwrap()]);
+    let stream = std::fs::read(&file).unwrap();
+    let units = AnnexBSplitter::split_all(&stream).unwrap();
+    assert!(units.len() > 100, "{} access units", units.len());
+    assert_frame_nums_continuous(&units);
+}
+
+#[test]
+fn h264_frame_too_late_for_max_latency_is_dropped_and_the_stream_resumes_on_a_fresh_idr() {
+    let dir = TempDir::new("hiccup264");
+    let file = dir.path("hiccup.h264");
+    let (mut recv, port) = receiver(&["--verify", "--once", "--record", file.to_str().unwrap()]);
+    let proxy = Proxy::start(port, 15_000, 2 * 1024);
+    // No periodic keyframe: every IDR after the first is one the sender asked for.
+    let args = ["--codec", "h264", "--width", "1280", "--height", "720", "--keyframe-interval", "1000", "--secs", "8"];
+    let mut send = sender(proxy.port, &args);
+    recv.wait_for_count(" ok", 10, 10);
+    // The link nearly stops for a moment: the frame on its way falls past --max-latency.
+    proxy.set_rate(200);
+    thread::sleep(Duration::from_millis(1500));
+    proxy.set_rate(15_000);
+    assert!(send.wait(20).success(), "{:?}", send.err());
+    assert!(recv.wait(20).success(), "the stream ends with the terminator: {:?}", recv.err());
+    let summary = recv.wait_for("summary:", 1);
+    assert_eq!(field(&summary, "invalid"), "0", "{summary}");
+    let units = AnnexBSplitter::split_all(&std::fs::read(&file).unwrap()).unwrap();
+    let idrs = units.iter().filter(|u| camwire_wire::is_idr_access_unit(u)).count();
+    assert!(idrs >= 2, "after the late frame the sender asks for an IDR: {idrs} IDRs in {} frames", units.len());
+    assert_frame_nums_continuous(&units);
+}
+
+/// Each reference picture's `frame_num` is the previous one's plus one
+/// (modulo `MaxFrameNum`), from 0 at every IDR: no picture was left out
+/// between a frame and the one it refers to.
+fn assert_frame_nums_continuous(units: &[bytes::Bytes]) {
+    let mut log2_max = None;
+    let mut prev: Option<u32> = None;
+    for (i, au) in units.iter().enumerate() {
+        for nal in nal_units(au) {
+            match NalType::of(nal) {
+                Some(NalType::Sps) => {
+                    let mut r = RbspBits::new(&nal[1..]);
+                    let profile = r.bits(8).unwrap();
+                    assert_eq!(profile, 66, "constrained baseline expected");
+                    r.bits(16).unwrap(); // constraint flags, level
+                    r.ue().unwrap(); // seq_parameter_set_id
+                    log2_max = Some(r.ue().unwrap() + 4);
+                }
+                Some(t @ (NalType::IdrSlice | NalType::Slice)) => {
+                    let bits = log2_max.expect("an SPS before the first slice");
+                    let mut r = RbspBits::new(&nal[1..]);
+                    if r.ue().unwrap() != 0 {
+                        continue; // not the first slice of the picture
+                    }
+                    r.ue().unwrap(); // slice_type
+                    r.ue().unwrap(); // pic_parameter_set_id
+                    let frame_num = r.bits(bits).unwrap();
+                    if t == NalType::IdrSlice {
+                        assert_eq!(frame_num, 0, "access unit {i}: an IDR has frame_num 0");
+                    } else {
+                        let want = prev.map(|p| (p + 1) % (1 << bits));
+                        assert_eq!(Some(frame_num), want, "access unit {i} follows a picture that was left out");
+                    }
+                    if nal[0] & 0x60 != 0 {
+                        prev = Some(frame_num);
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn max_latency_0_over_the_slow_link_loses_no_frame() {
+    let (mut recv, port) = receiver(&["--verify", "--once"]);
+    let proxy = Proxy::start(port, 150_000, 16 * 1024);
+    let mut send = sender(proxy.port, &["--max-latency", "0", "--frames", "90"]);
+    assert!(send.wait(60).success(), "{:?}", send.err());
+    assert!(recv.wait(20).success(), "{:?}", recv.err());
+    let summary = recv.wait_for("summary:", 1);
+    assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("90", "0"), "{summary}");
+    let sent = sent_summary(&send);
+    assert_eq!((field(&sent, "frames"), field(&sent, "dropped")), ("90", "0"), "{sent}");
+    let seq: Vec<usize> =
+        recv.out().iter().filter_map(|l| l.strip_prefix("frame ")?.split(':').next()?.parse().ok()).collect();
+    assert_eq!(seq, (1..=90).collect::<Vec<_>>(), "every frame, in order");
+}
+
+#[test]
+fn retry_sender_notices_a_receiver_that_stopped_reading_and_reconnects() {
+    let (recv, port) = receiver(&["--verify"]);
+    let proxy = Proxy::start(port, 0, 16 * 1024);
+    proxy.blackhole_next(1);
+    let started = Instant::now();
+    let send = sender(proxy.port, &["--retry", "--stall-timeout", "2"]);
+    let line = send.wait_for("lost (", 15);
+    assert!(line.contains("no byte could be written for 2 s (--stall-timeout)"), "{line}");
+    recv.wait_for(" ok", 10);
+    assert!(started.elapsed() < Duration::from_secs(2 + 6), "frames flow within the stall timeout and a few seconds");
+    assert_eq!(proxy.accepted(), 2, "one reconnect");
+    send.wait_for("reconnected to", 1);
+    assert_eq!(count(&send.err(), "lost ("), 1, "{:?}", send.err());
+}
+
+#[test]
+fn sender_without_retry_exits_1_with_one_line_when_the_receiver_stops_reading() {
+    let (_recv, port) = receiver(&[]);
+    let proxy = Proxy::start(port, 0, 16 * 1024);
+    proxy.blackhole_next(1);
+    let mut send = sender(proxy.port, &["--stall-timeout", "2"]);
+    assert_eq!(send.wait(20).code(), Some(1));
+    let errors: Vec<String> = send.err().into_iter().filter(|l| !l.contains("INFO")).collect();
+    assert_eq!(errors.len(), 1, "one clear line: {errors:?}");
+    assert!(errors[0].starts_with("cam-send: connection to 127.0.0.1:"), "{errors:?}");
+    assert!(errors[0].contains("no byte could be written for 2 s (--stall-timeout)"), "{errors:?}");
+    assert!(errors[0].contains("add --retry"), "{errors:?}");
+}
+
+#[test]
+fn link_that_dies_mid_frame_is_dropped_by_the_receivers_idle_timeout_keeping_whole_frames() {
+    let dir = TempDir::new("vanish");
+    let jpeg = quadrants(320, 240).to_jpeg(80);
+    let path = dir.path("q.jpg");
+    std::fs::write(&path, &jpeg).unwrap();
+    let (mut recv, port) = receiver(&["--verify", "--once", "--idle-timeout", "2"]);
+    let proxy = Proxy::start(port, 0, 16 * 1024);
+    // Three whole frames, then the header and half the payload of the fourth.
+    let frame = 4 + jpeg.len() as u64;
+    proxy.freeze_after(3 * frame + 4 + jpeg.len() as u64 / 2);
+    let source = format!("files:{}", path.display());
+    let mut send =
+        sender(proxy.port, &["--source", &source, "--loop", "--fps", "10", "--no-stamp", "--stall-timeout", "3"]);
+    let line = recv.wait_for("(--idle-timeout)", 15);
+    assert!(line.contains("nothing received for 2 s"), "{line}");
+    assert_eq!(recv.wait(10).code(), Some(1), "no terminator");
+    let summary = recv.wait_for("summary:", 1);
+    assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("3", "0"), "{summary}");
+    assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 3);
+    // The sender sees the same dead link from its side.
+    assert_eq!(send.wait(20).code(), Some(1));
+    assert!(send.err().iter().any(|l| l.contains("--stall-timeout")), "{:?}", send.err());
+}
+
+/// A raw client's view of a refusal: exactly the line, then a clean close
+/// (end of file, not a reset), even though it wrote more than the receiver read.
+fn assert_refusal_line(mut sock: TcpStream, reason: &str) {
+    sock.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    let mut got = Vec::new();
+    let r = sock.read_to_end(&mut got);
+    assert!(r.is_ok(), "the refusal must end in a clean close, not {r:?} (got {:?})", String::from_utf8_lossy(&got));
+    assert_eq!(String::from_utf8_lossy(&got), format!("CAMWIRE REFUSED {reason}\n"));
+}
+
+fn write_frame(sock: &mut TcpStream, payload: &[u8]) {
+    sock.write_all(&(payload.len() as u32).to_le_bytes()).unwrap();
+    sock.write_all(payload).unwrap();
+}
+
+#[test]
+fn busy_receiver_says_so_in_one_line_and_a_second_cam_send_exits_1_saying_why() {
+    let (recv, port) = receiver(&["--verify"]);
+    let first = sender(port, &["--fps", "30"]);
+    recv.wait_for("stream 1 from", 10);
+    // A raw second sender: one frame, then 64 kB the receiver never reads.
+    let jpeg = quadrants(160, 120).to_jpeg(80);
+    let mut raw = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write_frame(&mut raw, &jpeg);
+    raw.write_all(&[0xAB; 64 * 1024]).unwrap();
+    assert_refusal_line(raw, "busy");
+    // A second cam-send is told, and says so.
+    let mut second = sender(port, &["--frames", "1000"]);
+    assert_eq!(second.wait(20).code(), Some(1));
+    let err = second.wait_for("refused by the receiver", 1);
+    assert!(err.starts_with("cam-send: refused by the receiver: busy"), "{err}");
+    drop(first);
+    recv.wait_for_count("refused: another sender is streaming", 2, 1);
+}
+
+#[test]
+fn sender_outside_allow_is_told_why_and_exits_1() {
+    let (_recv, port) = receiver(&["--allow", "10.0.0.0/8"]);
+    let mut raw = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    raw.write_all(&[0xCD; 64 * 1024]).unwrap();
+    assert_refusal_line(raw, "not allowed");
+    let mut send = sender(port, &["--frames", "5"]);
+    assert_eq!(send.wait(20).code(), Some(1));
+    let err = send.wait_for("refused by the receiver", 1);
+    assert!(err.starts_with("cam-send: refused by the receiver: not allowed"), "{err}");
+}
+
+#[test]
+fn retry_against_a_refusing_receiver_backs_off_for_seconds() {
+    let (recv, port) = receiver(&["--allow", "10.0.0.0/8"]);
+    let send = sender(port, &["--retry"]);
+    let first = send.wait_for("refused the stream (not allowed); asking again in 1 s", 10);
+    let t1 = Instant::now();
+    assert!(first.contains("127.0.0.1:"), "{first}");
+    send.wait_for("asking again in 4 s", 15);
+    // Two waits (1 s, then 2 s) between the first refusal and the third.
+    assert!(t1.elapsed() >= Duration::from_millis(2500), "backed off only {:?}", t1.elapsed());
+    let attempts = count(&recv.err(), "refused: not in --allow");
+    assert!((3..=4).contains(&attempts), "{attempts} connections in about 3 s");
+}

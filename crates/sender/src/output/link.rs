@@ -1,0 +1,262 @@
+//! One connection to the receiver, seen from the sender: frames go out on
+//! the write half, and the read half listens for a line from the receiver
+//! (`CAMWIRE REFUSED busy`, see `camwire_wire::notice`) or its close.
+//!
+//! Writes are done by hand on the non-blocking socket so the caller knows
+//! the moment the first byte of a frame is taken: until then a newer frame
+//! may still go instead. Every byte taken counts as progress; a socket that
+//! takes nothing for the stall timeout while a frame waits is a dead link.
+//!
+//! In live mode the socket keeps at most [`LIVE_NOTSENT_LOWAT`] bytes of
+//! earlier frames unsent (`TCP_NOTSENT_LOWAT`), so a slow link cannot build
+//! a queue of old frames in the kernel either.
+
+use std::{io, io::IoSlice, time::Duration};
+
+use bytes::{Buf, Bytes};
+use camwire_wire::{
+    frame_header,
+    notice::{read_notice, Heard, Notice},
+    WireError, HEADER_LEN,
+};
+use tokio::{
+    io::AsyncWriteExt,
+    net::{tcp::OwnedWriteHalf, TcpStream},
+    sync::mpsc,
+    task::JoinHandle,
+    time::{sleep_until, timeout, Instant},
+};
+use tracing::debug;
+
+/// Unsent bytes the kernel may hold before the socket stops taking more, in
+/// live mode. Small, because on a slow link every queued byte is delay (1 kB
+/// is 125 ms at 64 kbit/s); a frame is handed over whole as soon as the
+/// socket is below it, and what is in flight keeps a fast link busy.
+pub const LIVE_NOTSENT_LOWAT: u32 = 1024;
+
+/// How long to wait, after the terminator, for the receiver to close or say why not.
+const GOODBYE_WAIT: Duration = Duration::from_secs(2);
+
+/// Why a connection cannot carry frames any more.
+#[derive(Debug)]
+pub enum LinkError {
+    /// The receiver wrote `CAMWIRE REFUSED <reason>`.
+    Refused(String),
+    /// The socket took no byte for this long while a frame was waiting.
+    Stalled(Duration),
+    /// The receiver closed the connection.
+    Closed,
+    /// A write failed (reset, timeout, ...).
+    Io(io::Error),
+    /// The frame cannot be put on the wire (too large).
+    Wire(WireError),
+}
+
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Refused(reason) => write!(f, "refused by the receiver: {reason}"),
+            Self::Stalled(d) => write!(
+                f,
+                "no byte could be written for {:.0} s (--stall-timeout): the link or the receiver is gone",
+                d.as_secs_f64()
+            ),
+            Self::Closed => f.write_str("the receiver closed the connection"),
+            Self::Io(e) => write!(f, "{e}"),
+            Self::Wire(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// A connected socket, with the receiver's side listened to.
+#[derive(Debug)]
+pub struct Link {
+    write: OwnedWriteHalf,
+    heard: mpsc::Receiver<Heard>,
+    reader: JoinHandle<()>,
+    framed: bool,
+    max_frame: usize,
+    stall: Duration,
+    /// The rest of the frame being written.
+    rest: Option<bytes::buf::Chain<Bytes, Bytes>>,
+    /// When the socket last took a byte, or a frame started waiting.
+    progress: Instant,
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+impl Link {
+    /// Connects to `to`. `live` keeps the kernel's unsent queue short; the
+    /// kernel is asked to give up on a silent peer after `stall`.
+    pub async fn connect(to: &str, framed: bool, max_frame: usize, live: bool, stall: Duration) -> io::Result<Self> {
+        let stream = TcpStream::connect(to).await?;
+        stream.set_nodelay(true)?;
+        // The kernel's own limit comes later, so the stall is reported as one.
+        camwire_wire::app::detect_dead_peer(&stream, stall * 2)?;
+        if live {
+            socket2::SockRef::from(&stream).set_tcp_notsent_lowat(LIVE_NOTSENT_LOWAT)?;
+        }
+        let (mut read, write) = stream.into_split();
+        let (tx, heard) = mpsc::channel(4);
+        let reader = tokio::spawn(async move {
+            loop {
+                let h = read_notice(&mut read).await;
+                match &h {
+                    Heard::Notice(Notice::Other(line)) => debug!("the receiver said {line:?}"),
+                    Heard::Noise => debug!("the receiver wrote bytes that are not a camwire line"),
+                    Heard::Notice(Notice::Refused(_)) | Heard::Closed => {
+                        let _ = tx.send(h).await;
+                        return;
+                    }
+                }
+            }
+        });
+        Ok(Self { write, heard, reader, framed, max_frame, stall, rest: None, progress: Instant::now() })
+    }
+
+    /// Starts the stall clock for a frame that is about to wait for the socket.
+    pub fn frame_waiting(&mut self) {
+        self.progress = Instant::now();
+    }
+
+    /// Tries to hand the first bytes of `payload` (with its header) to the
+    /// socket without waiting. `Ok(false)`: the socket took nothing, the frame
+    /// is not started and another may go instead.
+    pub fn try_start(&mut self, payload: &Bytes) -> Result<bool, LinkError> {
+        let header = if self.framed {
+            Bytes::copy_from_slice(&frame_header(payload.len(), self.max_frame).map_err(LinkError::Wire)?)
+        } else {
+            Bytes::new()
+        };
+        let mut frame = header.chain(payload.clone());
+        match self.try_write(&mut frame) {
+            Ok(0) => Ok(false),
+            Ok(_) => {
+                self.rest = Some(frame);
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+            Err(e) => Err(LinkError::Io(e)),
+        }
+    }
+
+    fn try_write(&mut self, buf: &mut impl Buf) -> io::Result<usize> {
+        let mut slices = [IoSlice::new(&[]); 2];
+        let n = buf.chunks_vectored(&mut slices);
+        let written = self.write.try_write_vectored(&slices[..n])?;
+        buf.advance(written);
+        if written > 0 {
+            self.progress = Instant::now();
+        }
+        Ok(written)
+    }
+
+    /// Waits until the socket may take bytes again; fails when it took none
+    /// for the stall timeout, or the receiver refused or closed.
+    pub async fn writable(&mut self) -> Result<(), LinkError> {
+        let deadline = self.progress + self.stall;
+        tokio::select! {
+            r = self.write.writable() => r.map_err(LinkError::Io),
+            _ = sleep_until(deadline) => Err(LinkError::Stalled(self.stall)),
+            e = next_word(&mut self.heard) => Err(e),
+        }
+    }
+
+    /// The receiver refused or closed the connection (never returns otherwise).
+    pub async fn heard(&mut self) -> LinkError {
+        next_word(&mut self.heard).await
+    }
+
+    /// Writes the rest of the frame [`Self::try_start`] started.
+    pub async fn finish_frame(&mut self) -> Result<(), LinkError> {
+        let Some(mut frame) = self.rest.take() else { return Ok(()) };
+        while frame.has_remaining() {
+            match self.try_write(&mut frame) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.writable().await?,
+                Err(e) => return Err(LinkError::Io(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the stream: the terminator (framed) and a close of our side; then
+    /// waits briefly for the receiver to close too, or to say it refused the
+    /// stream. Returns whether a terminator was written.
+    pub async fn goodbye(mut self) -> Result<bool, LinkError> {
+        if self.framed {
+            let mut terminator = Bytes::from_static(&[0; HEADER_LEN]).chain(Bytes::new());
+            self.frame_waiting();
+            while terminator.has_remaining() {
+                match self.try_write(&mut terminator) {
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.writable().await?,
+                    Err(e) => return Err(LinkError::Io(e)),
+                }
+            }
+        }
+        let _ = self.write.shutdown().await;
+        match timeout(GOODBYE_WAIT, next_word(&mut self.heard)).await {
+            Ok(LinkError::Refused(reason)) => Err(LinkError::Refused(reason)),
+            _ => Ok(self.framed),
+        }
+    }
+}
+
+/// The receiver's refusal or close, as an error; pending forever once the
+/// listener has nothing more to say.
+async fn next_word(heard: &mut mpsc::Receiver<Heard>) -> LinkError {
+    match heard.recv().await {
+        Some(Heard::Notice(Notice::Refused(reason))) => LinkError::Refused(reason),
+        Some(_) => LinkError::Closed,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::{io::AsyncWriteExt, net::TcpListener};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn live_links_keep_the_unsent_queue_short_and_give_up_on_a_dead_peer() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let to = listener.local_addr().unwrap().to_string();
+        for live in [true, false] {
+            let link = Link::connect(&to, true, 1000, live, Duration::from_secs(3)).await.unwrap();
+            let sock = socket2::SockRef::from(link.write.as_ref());
+            let lowat = sock.tcp_notsent_lowat().unwrap();
+            assert_eq!(lowat == LIVE_NOTSENT_LOWAT, live, "lowat {lowat}");
+            assert_eq!(sock.tcp_user_timeout().unwrap(), Some(Duration::from_secs(6)));
+            assert!(sock.keepalive().unwrap());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refusal_line_is_heard_while_streaming() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let to = listener.local_addr().unwrap().to_string();
+        let mut link = Link::connect(&to, true, 1000, true, Duration::from_secs(3)).await.unwrap();
+        let (mut conn, _) = listener.accept().await.unwrap();
+        conn.write_all(b"CAMWIRE REFUSED busy\n").await.unwrap();
+        conn.shutdown().await.unwrap();
+        match link.heard().await {
+            LinkError::Refused(reason) => assert_eq!(reason, "busy"),
+            other => panic!("expected a refusal, got {other}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_receiver_that_closes_is_heard_as_closed() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let to = listener.local_addr().unwrap().to_string();
+        let mut link = Link::connect(&to, true, 1000, true, Duration::from_secs(3)).await.unwrap();
+        drop(listener.accept().await.unwrap());
+        assert!(matches!(link.heard().await, LinkError::Closed));
+    }
+}

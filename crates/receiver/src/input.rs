@@ -111,6 +111,7 @@ pub(crate) async fn serve(
                     tasks.spawn(async move { refuse(sock, "not allowed").await });
                 }
                 Ok((sock, peer)) => {
+                    debug!("{peer}: connected");
                     if let Err(e) = detect_dead_peer(&sock, ctx.config.idle_timeout) {
                         debug!("{peer}: could not set keepalive: {e}");
                     }
@@ -139,8 +140,11 @@ pub(crate) async fn serve(
         outcome.add(summary);
     }
     let ctx = Arc::into_inner(ctx).expect("all connection tasks joined");
+    let verify = ctx.config.verify;
     ctx.sinks.into_inner().close().await;
-    outcome.success = if once { outcome.first.as_ref().is_some_and(StreamSummary::is_clean) } else { true };
+    // With --verify a stream of no frames verified nothing: not a success.
+    let verified = |s: &StreamSummary| !verify || s.frames > 0;
+    outcome.success = if once { outcome.first.as_ref().is_some_and(|s| s.is_clean() && verified(s)) } else { true };
     Ok(outcome)
 }
 
@@ -226,7 +230,29 @@ async fn handle(
         }
         Ok(Err(Refusal::End(end))) => {
             warn!("{peer}: stream {end} before its first picture ({} frames that were not); dropped", held.len());
-            return None;
+            // `--once` waits for one stream: a sender that ended its stream on
+            // purpose without a picture (cam-send with nothing on stdin) was it,
+            // and it failed. Anything else (a cut, a close) is not a stream.
+            if !(config.once && end == StreamEnd::Terminated) {
+                return None;
+            }
+            if config.verify {
+                warn!("{peer}: the stream held no frames: nothing to verify");
+            }
+            let summary = StreamSummary {
+                peer,
+                frames: 0,
+                invalid: 0,
+                bytes: 0,
+                seconds: started.elapsed().as_secs_f64(),
+                terminated: true,
+                raw: false,
+                clean: true,
+                latency: None,
+                sink_failed: false,
+            };
+            println!("{summary}");
+            return Some(summary);
         }
         Ok(Err(Refusal::NotAnImage(data))) => {
             warn!(

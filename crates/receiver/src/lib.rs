@@ -41,8 +41,10 @@ pub struct Config {
     pub once: bool,
     /// Decode every frame and print a line for each.
     pub verify: bool,
-    /// Append payloads to this file.
+    /// Record payloads to this file, every stream of the run one after the other.
     pub record: Option<(PathBuf, RecordFormat)>,
+    /// Replace an existing `record` file instead of refusing to start.
+    pub overwrite: bool,
     /// Write one file per frame here.
     pub save_dir: Option<PathBuf>,
     /// Pipe the raw stream into this command.
@@ -79,6 +81,7 @@ impl Config {
             once: false,
             verify: false,
             record: None,
+            overwrite: false,
             save_dir: None,
             pipe: None,
             idle_timeout: Duration::from_secs(10),
@@ -192,7 +195,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     outcome
 }
 
-pub use camwire_wire::app::{init_logging, shutdown_on_signals};
+pub use camwire_wire::app::{init_logging, parse_args, shutdown_on_signals};
 
 #[cfg(test)]
 mod tests {

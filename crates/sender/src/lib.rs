@@ -110,6 +110,34 @@ impl Config {
     }
 }
 
+impl Config {
+    /// What is sent, for the start line: `test pattern, 640x480 JPEG (quality 80) at 30 fps`.
+    pub fn describe(&self) -> String {
+        let (w, h) = (self.width, self.height);
+        let codec = match self.codec {
+            Codec::Jpeg { quality } => format!("JPEG (quality {quality})"),
+            Codec::H264 { bitrate, keyframe_interval } => {
+                format!("H.264 ({:.2} Mbit/s, an IDR every {keyframe_interval} frames)", f64::from(bitrate) / 1e6)
+            }
+        };
+        let pace = if self.fps > 0.0 { format!("at {} fps", self.fps) } else { "unpaced".to_string() };
+        let framing = if self.raw { ", raw (unframed)" } else { "" };
+        match &self.source {
+            SourceSpec::Test => format!("test pattern, {w}x{h} {codec} {pace}{framing}"),
+            SourceSpec::Libcamera(cam) => {
+                let cam = cam.as_deref().map_or("the first camera".to_string(), |c| format!("camera {c}"));
+                format!("{cam}, {w}x{h} {codec} {pace}{framing}")
+            }
+            SourceSpec::Files(glob) => format!("JPEG files {glob}, as they are, {pace}{framing}"),
+            SourceSpec::Stdin => {
+                let kind = if matches!(self.codec, Codec::H264 { .. }) { "H.264" } else { "MJPEG" };
+                let pace = if self.fps > 0.0 { pace } else { "as it comes".to_string() };
+                format!("{kind} from standard input, passed through {pace}{framing}")
+            }
+        }
+    }
+}
+
 /// Which source to capture from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceSpec {
@@ -201,15 +229,24 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     flags.no_stamp.store(!config.stamp, Ordering::Relaxed);
     let source = source::open(&config)?;
     let encoder = encoder::create(&config)?;
+    tracing::info!("sending {} to {}", config.describe(), config.to);
     let (tx, rx) = frames::channel(config.handover());
     let capture = source::spawn_capture(source, encoder, tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
-    // A capture error explains an early end better than the output's view.
-    if let Ok(Err(e)) = capture.try_recv() {
-        return Err(e);
+    match capture.try_recv() {
+        // A capture error explains an early end better than the output's view.
+        Ok(Err(e)) => Err(e),
+        // The source ended by itself without a single frame: nothing was sent.
+        Ok(Ok(())) if result.as_ref().is_ok_and(|s| s.frames == 0 && s.dropped == 0) => bail!(
+            "nothing was sent: {} ended without a whole frame",
+            match config.source {
+                SourceSpec::Stdin => "standard input",
+                _ => "the source",
+            }
+        ),
+        _ => result,
     }
-    result
 }
 
-pub use camwire_wire::app::{init_logging, shutdown_on_signals};
+pub use camwire_wire::app::{init_logging, parse_args, shutdown_on_signals};

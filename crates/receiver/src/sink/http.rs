@@ -123,7 +123,7 @@ impl HttpSink {
         let connections = Connections::new(options.max_connections, options.max_per_address);
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, app, connections, stop.clone()));
-        info!("web view on http://{}/", shown_addr(addr));
+        info!("web view on {}", shown_url(addr));
         Ok(Self { addr, stop, server, feed })
     }
 
@@ -144,11 +144,12 @@ impl HttpSink {
 }
 
 /// `0.0.0.0:8080` is printed as the host name a browser on this machine can open.
-fn shown_addr(addr: SocketAddr) -> String {
+/// The URL the start line shows: one that opens as printed.
+fn shown_url(addr: SocketAddr) -> String {
     if addr.ip().is_unspecified() {
-        format!("localhost:{} (all interfaces)", addr.port())
+        format!("http://localhost:{}/ (all interfaces)", addr.port())
     } else {
-        addr.to_string()
+        format!("http://{addr}/")
     }
 }
 

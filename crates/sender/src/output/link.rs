@@ -93,8 +93,20 @@ impl Link {
     /// Connects to `to`. `live` keeps the kernel's unsent queue short; the
     /// kernel is asked to give up on a silent peer after `stall`.
     pub async fn connect(to: &str, framed: bool, max_frame: usize, live: bool, stall: Duration) -> io::Result<Self> {
-        let stream = TcpStream::connect(to).await?;
+        // A name that does not resolve is a `NotFound` error that says so.
+        let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host(to)
+            .await
+            .map_err(|e| {
+                let host = to.rsplit_once(':').map_or(to, |(h, _)| h);
+                io::Error::new(io::ErrorKind::NotFound, format!("the name {host:?} does not resolve ({e})"))
+            })?
+            .collect();
+        debug!("{to} is {addrs:?}; connecting");
+        let stream = TcpStream::connect(&addrs[..]).await?;
         stream.set_nodelay(true)?;
+        if let (Ok(peer), Ok(local)) = (stream.peer_addr(), stream.local_addr()) {
+            debug!("connected to {peer} from {local}");
+        }
         // The kernel's own limit comes later, so the stall is reported as one.
         camwire_wire::app::detect_dead_peer(&stream, stall * 2)?;
         if live {

@@ -84,6 +84,9 @@ impl Run<'_> {
             let link = Link::connect(&config.to, !config.raw, config.max_frame, config.live(), config.stall_timeout);
             match link.await {
                 Ok(link) => return Ok(Some(link)),
+                Err(e) if !config.retry && e.kind() == std::io::ErrorKind::NotFound => {
+                    bail!("cannot connect to {}: {e}; check the name, or use the receiver's IP address", config.to)
+                }
                 Err(e) if !config.retry => {
                     bail!(
                         "cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)",

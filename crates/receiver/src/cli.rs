@@ -48,6 +48,8 @@ Examples:
   cam-recv --http 0.0.0.0:8080
   # all at once:
   cam-recv --display --http :8080 --record out.mjpeg
+  # only senders with the secret, over TLS:
+  cam-recv --tls --secret-file /etc/camwire/secret
 
 Environment: the options marked [env: ...] can be set that way instead, as a
 systemd unit's Environment= lines do; a command-line option wins.";
@@ -140,13 +142,30 @@ pub struct Args {
 
     /// Ask web viewers for this user name and password (HTTP basic authentication).
     /// Over plain HTTP the password crosses the network readable: use on a trusted LAN.
+    /// `ps` shows the command line to every user: prefer --http-auth-file or CAMWIRE_HTTP_AUTH.
     #[arg(long, value_name = "USER:PASSWORD", env = "CAMWIRE_HTTP_AUTH", hide_env_values = true)]
     pub http_auth: Option<String>,
 
-    /// Ask web viewers for this token: open http://HOST:PORT/?token=TOKEN
-    /// (or send `Authorization: Bearer TOKEN`). Letters, digits and `-._~` only.
+    /// Like --http-auth, read from the first line of FILE.
+    #[arg(long, value_name = "FILE")]
+    pub http_auth_file: Option<PathBuf>,
+
+    /// Ask web viewers for this token: open http://HOST:PORT/?token=TOKEN once and the
+    /// browser keeps a session cookie (or send `Authorization: Bearer TOKEN`).
+    /// At least 16 letters, digits or -._~ (`openssl rand -hex 16` makes one).
+    /// `ps` shows the command line to every user: prefer --http-token-file or CAMWIRE_HTTP_TOKEN.
     #[arg(long, value_name = "TOKEN", env = "CAMWIRE_HTTP_TOKEN", hide_env_values = true)]
     pub http_token: Option<String>,
+
+    /// Like --http-token, read from the first line of FILE.
+    #[arg(long, value_name = "FILE")]
+    pub http_token_file: Option<PathBuf>,
+
+    /// Host names the web view answers to, besides IP addresses, `localhost` and this
+    /// machine's name (also as NAME.local). Any other name in a request's Host gets 421,
+    /// which stops pages elsewhere from pointing their own name at this machine (DNS rebinding).
+    #[arg(long, value_name = "NAME[,NAME...]", value_delimiter = ',')]
+    pub http_host: Vec<String>,
 
     /// Web viewers served at once; one more gets a 503 saying so.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
@@ -167,6 +186,24 @@ pub struct Args {
     /// Default: anyone who can reach the port.
     #[arg(long, value_name = "CIDR[,CIDR...]", value_delimiter = ',', env = "CAMWIRE_ALLOW")]
     pub allow: Vec<String>,
+
+    /// Accept only senders that prove they hold the secret in FILE
+    /// (`cam-send --secret-file` with the same contents; at least 16 bytes, e.g.
+    /// `head -c 32 /dev/urandom | base64 > FILE`). Or set CAMWIRE_SECRET_FILE, or
+    /// the secret itself in CAMWIRE_SECRET. Senders without it are refused.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Speak TLS on the frame port, with this receiver's own certificate (made on
+    /// first start and kept). Its fingerprint is printed at start; senders pin it
+    /// with `cam-send --tls-pin SHA256:...`. Senders without TLS are refused.
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Where --tls keeps its certificate and key, mode 0600 (default:
+    /// $STATE_DIRECTORY, else $XDG_STATE_HOME/camwire, else ~/.local/state/camwire).
+    #[arg(long, value_name = "DIR", requires = "tls")]
+    pub tls_dir: Option<PathBuf>,
 
     /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
@@ -209,19 +246,7 @@ impl Args {
             bail!("--handshake-timeout must be a positive number of seconds (got {})", self.handshake_timeout);
         }
         let allow = self.allow.iter().map(|s| parse_cidr(s)).collect::<Result<Vec<_>>>()?;
-        if let Some(auth) = &self.http_auth {
-            if !auth.contains(':') || auth.starts_with(':') {
-                bail!("--http-auth needs USER:PASSWORD, e.g. --http-auth viewer:secret");
-            }
-        }
-        if let Some(token) = &self.http_token {
-            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
-                bail!("--http-token may hold only letters, digits and -._~ (it goes into URLs as ?token=...)");
-            }
-        }
-        if (self.http_auth.is_some() || self.http_token.is_some()) && self.http.is_none() {
-            bail!("--http-auth and --http-token guard the web view: add --http ADDR");
-        }
+        let (http_access, http_hosts) = self.http_guards()?;
         if self.max_frame == 0 || self.max_frame > u32::MAX as usize {
             bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
         }
@@ -258,7 +283,11 @@ impl Args {
             }
             crate::sink::check_pipe_command(cmd)?;
         }
+        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let tls_dir = self.tls.then(|| self.tls_dir.unwrap_or_else(crate::tls::default_dir));
         Ok(Config {
+            secret,
+            tls_dir,
             listen,
             once: self.once,
             verify: self.verify,
@@ -270,7 +299,8 @@ impl Args {
             pipe: self.pipe,
             idle_timeout: Duration::from_secs_f64(self.idle_timeout),
             handshake_timeout: Duration::from_secs_f64(self.handshake_timeout),
-            http_access: crate::sink::HttpAccess { basic: self.http_auth, token: self.http_token },
+            http_access,
+            http_hosts,
             max_viewers: self.max_viewers as usize,
             allow,
             max_frame: self.max_frame,
@@ -283,6 +313,77 @@ impl Args {
             http,
         })
     }
+}
+
+impl Args {
+    /// The web view's credentials (from the command line or the environment,
+    /// else a file) and host names, checked.
+    fn http_guards(&self) -> Result<(crate::sink::HttpAccess, Vec<String>)> {
+        let guarded = self.http_auth.is_some()
+            || self.http_auth_file.is_some()
+            || self.http_token.is_some()
+            || self.http_token_file.is_some()
+            || !self.http_host.is_empty();
+        if guarded && self.http.is_none() {
+            bail!(
+                "--http-auth, --http-token and --http-host (and their -file forms) guard the web view: add --http ADDR"
+            );
+        }
+        if self.http.is_none() {
+            return Ok(Default::default());
+        }
+        let basic = secret(&self.http_auth, "--http-auth", "CAMWIRE_HTTP_AUTH", &self.http_auth_file)?;
+        let token = secret(&self.http_token, "--http-token", "CAMWIRE_HTTP_TOKEN", &self.http_token_file)?;
+        if let Some((auth, from)) = &basic {
+            if !auth.contains(':') || auth.starts_with(':') {
+                bail!("{from} needs USER:PASSWORD, e.g. viewer:secret");
+            }
+        }
+        if let Some((token, from)) = &token {
+            if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+                bail!("{from}: the token may hold only letters, digits and -._~ (it goes into URLs as ?token=...)");
+            }
+            if token.len() < crate::sink::MIN_TOKEN_LEN {
+                bail!(
+                    "{from}: the token has {} characters, too few to resist guessing; use at least {} \
+                     (`openssl rand -hex 16` makes one)",
+                    token.len(),
+                    crate::sink::MIN_TOKEN_LEN
+                );
+            }
+        }
+        for name in &self.http_host {
+            let name = name.trim();
+            if name.is_empty() || name.contains(['/', ':', ' ', '[', ']']) {
+                bail!(
+                    "--http-host {name:?}: give a host name without port or scheme, e.g. --http-host cam.example.org"
+                );
+            }
+        }
+        let access = crate::sink::HttpAccess { basic: basic.map(|(s, _)| s), token: token.map(|(s, _)| s) };
+        Ok((access, self.http_host.iter().map(|n| n.trim().to_string()).collect()))
+    }
+}
+
+/// A secret from the first line of `--flag-file FILE`, else `--flag VALUE`
+/// or its environment variable `env` (a file given outright beats the
+/// environment; with the flag too it is a mistake); with where it came from.
+fn secret(value: &Option<String>, flag: &str, env: &str, file: &Option<PathBuf>) -> Result<Option<(String, String)>> {
+    let from_env = value.is_some() && std::env::var_os(env).as_deref() == value.as_deref().map(std::ffi::OsStr::new);
+    let (secret, from) = match (file, value) {
+        (Some(_), Some(_)) if !from_env => bail!("give {flag} or {flag}-file, not both"),
+        (Some(file), _) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("{flag}-file {}: cannot read it", file.display()))?;
+            (text.lines().next().unwrap_or("").trim().to_string(), format!("{flag}-file {}", file.display()))
+        }
+        (None, Some(value)) => (value.trim().to_string(), if from_env { env.to_string() } else { flag.to_string() }),
+        (None, None) => return Ok(None),
+    };
+    if secret.is_empty() {
+        bail!("{from}: empty; give the secret, or leave it out for an open view");
+    }
+    Ok(Some((secret, from)))
 }
 
 /// `--http`: the same forms as `--listen`.

@@ -1,7 +1,7 @@
 //! The command line: a plain clap struct that only validates, turned into a
 //! typed [`Config`] before any I/O.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, ValueEnum};
@@ -37,6 +37,8 @@ Examples:
   cam-send --to pc:8000 --codec h264 --raw
   # rpicam-vid's H.264, passed on without re-encoding:
   rpicam-vid -t 0 --codec h264 --inline -o - | cam-send --to pc:8000 --source stdin --codec h264
+  # to a cam-recv --tls --secret-file:
+  cam-send --to pc:8000 --secret-file ~/.camwire-secret --tls-pin SHA256:...
 
 Environment: the options marked [env: ...] can be set that way instead, as a
 systemd unit's Environment= lines do; a command-line option wins.";
@@ -147,6 +149,16 @@ pub struct Args {
     #[arg(long = "loop")]
     pub loop_files: bool,
 
+    /// Prove to cam-recv that this sender holds the secret in FILE (the same
+    /// contents as cam-recv's --secret-file). Or set CAMWIRE_SECRET_FILE, or the
+    /// secret itself in CAMWIRE_SECRET.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Speak TLS to a `cam-recv --tls`, and accept only the certificate with this
+    /// fingerprint (cam-recv prints it at start: `SHA256:` and 64 hex digits).
+    #[arg(long, value_name = "SHA256:HEX", env = "CAMWIRE_TLS_PIN")]
+    pub tls_pin: Option<String>,
     /// How far behind capture a frame may fall and still be sent, in
     /// milliseconds. On a link slower than the stream (Wi-Fi at the edge of
     /// range), frames that would arrive later are dropped and the newest sent
@@ -232,6 +244,12 @@ impl Args {
         if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
             bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
         }
+        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let tls_pin =
+            self.tls_pin.as_deref().map(camwire_wire::handshake::parse_pin).transpose().map_err(anyhow::Error::msg)?;
+        if self.raw && (secret.is_some() || tls_pin.is_some()) {
+            bail!("--raw sends a bare stream for players, which know no secret or TLS: drop --raw, or the secret and --tls-pin");
+        }
         if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
             bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
         }
@@ -262,6 +280,8 @@ impl Args {
             loop_files: self.loop_files,
             max_frame: self.max_frame,
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            secret,
+            tls_pin,
             max_latency: Duration::from_millis(self.max_latency),
             stall_timeout: Duration::from_secs_f64(self.stall_timeout),
         })

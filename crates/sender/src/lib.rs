@@ -64,6 +64,10 @@ pub struct Config {
     pub max_frame: usize,
     /// Draw a live status line on stderr.
     pub status_line: bool,
+    /// Answer the receiver's challenge with this secret (protocol.md, "Who may send").
+    pub secret: Option<camwire_wire::handshake::Secret>,
+    /// Speak TLS and accept only the receiver certificate with this fingerprint (`SHA256:...`).
+    pub tls_pin: Option<String>,
     /// How far behind capture a frame may be and still be sent; zero sends
     /// every frame in order, however late.
     pub max_latency: Duration,
@@ -104,6 +108,8 @@ impl Config {
             loop_files: false,
             max_frame: camwire_wire::DEFAULT_MAX_FRAME,
             status_line: false,
+            secret: None,
+            tls_pin: None,
             max_latency: Duration::from_millis(500),
             stall_timeout: Duration::from_secs(5),
         }

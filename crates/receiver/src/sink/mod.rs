@@ -48,7 +48,7 @@ use crate::{
 
 pub use display::DisplaySink;
 pub use h264_pictures::{Decoded, DecodedFrame};
-pub use http::{HttpAccess, HttpOptions, HttpSink};
+pub use http::{HttpAccess, HttpOptions, HttpSink, MIN_TOKEN_LEN};
 pub use pipe::{check_command as check_pipe_command, player_command};
 pub use publish::publish_format;
 pub use viewers::Viewers;

@@ -23,7 +23,7 @@ _cam__send() {
 
     case "${cmd}" in
         cam__send)
-            opts="-q -v -h -V --to --list-cameras --secs --frames --retry --width --height --framerate --fps --codec --bitrate --keyframe-interval --raw --no-stamp --quality --loop --max-latency --stall-timeout --max-frame --quiet --verbose --source --help --version"
+            opts="-q -v -h -V --to --list-cameras --secs --frames --retry --width --height --framerate --fps --codec --bitrate --keyframe-interval --raw --no-stamp --quality --loop --secret-file --tls-pin --max-latency --stall-timeout --max-frame --quiet --verbose --source --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -70,6 +70,14 @@ _cam__send() {
                     return 0
                     ;;
                 --quality)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-pin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

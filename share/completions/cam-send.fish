@@ -9,6 +9,8 @@ h264\t'Baseline H.264 (OpenH264), one access unit per frame'"
 complete -c cam-send -l bitrate -d 'H.264 target bit rate in bits per second (default: about 0.1 bit per pixel per frame, e.g. 0.9 Mbit/s at 640x480 and 30 fps)' -r
 complete -c cam-send -l keyframe-interval -d 'H.264: an IDR keyframe (with SPS and PPS) every this many frames (default: one per second)' -r
 complete -c cam-send -l quality -d 'JPEG quality, 1-100 (4:2:0 chroma subsampling)' -r
+complete -c cam-send -l secret-file -d 'Prove to cam-recv that this sender holds the secret in FILE (the same contents as cam-recv\'s --secret-file). Or set CAMWIRE_SECRET_FILE, or the secret itself in CAMWIRE_SECRET' -r -F
+complete -c cam-send -l tls-pin -d 'Speak TLS to a `cam-recv --tls`, and accept only the certificate with this fingerprint (cam-recv prints it at start: `SHA256:` and 64 hex digits)' -r
 complete -c cam-send -l max-latency -d 'How far behind capture a frame may fall and still be sent, in milliseconds. On a link slower than the stream (Wi-Fi at the edge of range), frames that would arrive later are dropped and the newest sent instead, so the picture stays live; H.264 then resumes on a fresh keyframe. Keep the default for watching; use 0 to send every frame in order however late (recording over a good link)' -r
 complete -c cam-send -l stall-timeout -d 'A connection that takes no byte for this many seconds while frames wait is lost (a receiver that vanished without closing): one log line, then with --retry a reconnect, without it exit status 1' -r
 complete -c cam-send -l max-frame -d 'Largest frame the sender will put on the wire, in bytes' -r

@@ -13,6 +13,7 @@
 //! camera (a new camera manager each time, since libcamera allows one per
 //! process and only a fresh one sees a re-plugged camera).
 
+mod controls;
 mod list;
 mod session;
 
@@ -25,7 +26,7 @@ use std::{
 use anyhow::{anyhow, Context, Result};
 use tracing::{debug, info, warn};
 
-use super::{Captured, Pacer, Source};
+use super::{Captured, Orientation, Pacer, Source};
 use crate::{Codec, Config};
 pub use list::list_cameras;
 use session::{Session, Settings};
@@ -42,6 +43,8 @@ pub struct LibcameraSource {
     wants: mpsc::Sender<()>,
     frames: Receiver<Result<Frame>>,
     worker: Option<JoinHandle<()>>,
+    /// The flips the camera does itself.
+    orientation_done: Orientation,
 }
 
 impl LibcameraSource {
@@ -54,6 +57,8 @@ impl LibcameraSource {
             height: config.height,
             fps: config.fps,
             allow_mjpeg: matches!(config.codec, Codec::Jpeg { .. }),
+            orientation: config.orientation,
+            options: config.camera.clone(),
         };
         let retry = config.retry;
         let (wants_tx, wants) = mpsc::channel();
@@ -63,8 +68,8 @@ impl LibcameraSource {
             .name("libcamera".into())
             .spawn(move || work(&settings, retry, &ready_tx, &wants, &frames_tx))
             .context("starting the camera thread")?;
-        match ready.recv() {
-            Ok(Ok(())) => {}
+        let orientation_done = match ready.recv() {
+            Ok(Ok(done)) => done,
             Ok(Err(e)) => {
                 let _ = worker.join();
                 return Err(e);
@@ -75,8 +80,8 @@ impl LibcameraSource {
                     "the camera thread failed while opening the camera (run with -v for libcamera's log)"
                 ));
             }
-        }
-        Ok(Self { pacer: Pacer::new(config.fps), wants: wants_tx, frames, worker: Some(worker) })
+        };
+        Ok(Self { pacer: Pacer::new(config.fps), wants: wants_tx, frames, worker: Some(worker), orientation_done })
     }
 }
 
@@ -89,6 +94,10 @@ impl Source for LibcameraSource {
             Ok(frame) => frame.map(Some),
             Err(_) => Err(anyhow!("the camera thread stopped unexpectedly")),
         }
+    }
+
+    fn orientation_done(&self) -> Orientation {
+        self.orientation_done
     }
 }
 
@@ -109,7 +118,7 @@ impl Drop for LibcameraSource {
 fn work(
     settings: &Settings,
     retry: bool,
-    ready: &mpsc::Sender<Result<()>>,
+    ready: &mpsc::Sender<Result<Orientation>>,
     wants: &Receiver<()>,
     frames: &SyncSender<Result<Frame>>,
 ) {
@@ -120,7 +129,7 @@ fn work(
             return;
         }
     };
-    let _ = ready.send(Ok(()));
+    let _ = ready.send(Ok(session.orientation_done));
     let mut pending = 0;
     loop {
         let err = match session.run(wants, frames, &mut pending) {

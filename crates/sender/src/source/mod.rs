@@ -5,6 +5,7 @@
 mod files;
 #[cfg(feature = "libcamera")]
 mod libcamera;
+mod orientation;
 mod split;
 mod stdin;
 mod stdin_h264;
@@ -22,6 +23,7 @@ use bytes::Bytes;
 #[cfg(feature = "libcamera")]
 pub use self::libcamera::{list_cameras, LibcameraSource};
 pub use files::FilesSource;
+pub use orientation::Orientation;
 pub use stdin::StdinSource;
 pub use stdin_h264::H264StdinSource;
 pub use test_pattern::TestPatternSource;
@@ -74,6 +76,12 @@ pub enum Captured {
 pub trait Source: Send {
     /// The next frame and its capture time.
     fn next_frame(&mut self) -> Result<Option<(Captured, SystemTime)>>;
+
+    /// The flips the source already applies to its pictures (a camera that
+    /// flips in hardware); the capture loop does the rest in software.
+    fn orientation_done(&self) -> Orientation {
+        Orientation::default()
+    }
 }
 
 /// Opens the source `config` names.
@@ -110,17 +118,25 @@ pub fn list_cameras() -> Result<String> {
 /// In live mode a predictive encoder (H.264) is not given a picture while the
 /// output still has the previous frame waiting: every frame it encodes is
 /// then sent, so no frame ever refers to one that was dropped.
+///
+/// Pictures are turned to `orientation` before encoding, less what the source
+/// has done already ([`Source::orientation_done`]).
 pub fn spawn_capture(
     mut source: Box<dyn Source>,
     mut encoder: Box<dyn Encoder>,
+    orientation: Orientation,
     mut tx: FrameTx,
     flags: Arc<PipelineFlags>,
 ) -> std::sync::mpsc::Receiver<Result<()>> {
+    let orientation = orientation.after(source.orientation_done());
+    if !orientation.is_identity() {
+        tracing::debug!("flipping pictures in software: {orientation:?}");
+    }
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("capture".into())
         .spawn(move || {
-            let result = capture_loop(source.as_mut(), encoder.as_mut(), &mut tx, &flags);
+            let result = capture_loop(source.as_mut(), encoder.as_mut(), orientation, &mut tx, &flags);
             let _ = done_tx.send(result);
             drop(tx);
         })
@@ -131,6 +147,7 @@ pub fn spawn_capture(
 fn capture_loop(
     source: &mut dyn Source,
     encoder: &mut dyn Encoder,
+    orientation: Orientation,
     tx: &mut FrameTx,
     flags: &PipelineFlags,
 ) -> Result<()> {
@@ -144,7 +161,8 @@ fn capture_loop(
                 flags.skipped.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
-            Captured::Picture(picture) => {
+            Captured::Picture(mut picture) => {
+                orientation.apply(&mut picture);
                 let force = flags.want_keyframe.swap(false, Ordering::Relaxed);
                 let (data, keyframe) = encoder.encode(&picture, force)?;
                 EncodedFrame { data, captured_at, keyframe }

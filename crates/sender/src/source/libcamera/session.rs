@@ -7,10 +7,9 @@ use std::{
 };
 
 use ::libcamera::{
-    camera::ActiveCamera,
+    camera::{ActiveCamera, Orientation as CameraOrientation},
     camera_manager::CameraManager,
-    control::{ControlEntry, ControlList},
-    controls::{FrameDurationLimits, SensorTimestamp},
+    controls::SensorTimestamp,
     framebuffer::{AsFrameBuffer, FrameMetadataStatus},
     framebuffer_allocator::{FrameBuffer, FrameBufferAllocator},
     framebuffer_map::MemoryMappedFrameBuffer,
@@ -18,7 +17,6 @@ use ::libcamera::{
     pixel_format::PixelFormat,
     request::{Request, RequestStatus, ReuseFlag},
     stream::{Stream, StreamRole},
-    utils::UniquePtr,
 };
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
@@ -28,7 +26,10 @@ use super::{
     list::{find_camera, start_manager},
     Frame,
 };
-use crate::source::{Captured, YuvFrame};
+use crate::{
+    controls::CameraOptions,
+    source::{Captured, Orientation, YuvFrame},
+};
 
 /// Pixel formats by fourcc: the crate's `formats::` constants depend on the
 /// libcamera headers it was built against (0.4's cannot be read by bindgen).
@@ -47,6 +48,10 @@ pub(super) struct Settings {
     pub fps: f64,
     /// The codec is JPEG, so the camera's own MJPEG can go out as it is.
     pub allow_mjpeg: bool,
+    /// `--hflip`, `--vflip`, `--rotation`: asked of the camera first.
+    pub orientation: Orientation,
+    /// Controls, ROI, tuning file, buffer count.
+    pub options: CameraOptions,
 }
 
 /// How to read a completed buffer.
@@ -70,6 +75,8 @@ pub(super) struct Session {
     parked: Vec<Request>,
     stream: Stream,
     layout: Layout,
+    /// The flips the camera does itself.
+    pub orientation_done: Orientation,
     /// Longest wait for a frame before the camera counts as gone.
     timeout: Duration,
     id: String,
@@ -111,19 +118,19 @@ impl Drop for Session {
 impl Session {
     /// Opens, configures and starts the camera `settings` names, with all its buffers queued.
     pub fn open(settings: &Settings) -> Result<Self> {
-        let manager = start_manager()?;
+        let manager = start_manager(settings.options.tuning_file.as_deref())?;
         let camera = find_camera(&manager, settings.camera.as_deref())?;
         let id = camera.id().to_string();
         let mut cam = camera.acquire().map_err(|e| match e.raw_os_error() {
             Some(EBUSY) => anyhow!("camera {id} is busy: another program (rpicam-apps, another cam-send?) is using it"),
             _ => anyhow!("cannot acquire camera {id}: {e}"),
         })?;
-        let (layout, stream) = configure(&mut cam, &id, settings)?;
+        let (layout, stream, orientation_done) = configure(&mut cam, &id, settings)?;
         let requests =
             make_requests(&mut cam, &stream).with_context(|| format!("setting up buffers for camera {id}"))?;
         let completed = cam.subscribe_request_completed();
-        let controls = frame_rate_controls(&cam, settings.fps);
-        cam.start(controls.as_deref()).map_err(|e| anyhow!("cannot start camera {id}: {e}"))?;
+        let controls = super::controls::start_controls(cam.controls(), &id, &settings.options, settings.fps)?;
+        cam.start(Some(&controls)).map_err(|e| anyhow!("cannot start camera {id}: {e}"))?;
         let queued = requests.len();
         for req in requests {
             cam.queue_request(req).map_err(|(_, e)| anyhow!("camera {id} refused a capture request: {e}"))?;
@@ -131,7 +138,18 @@ impl Session {
         let passthrough = if layout.format == MJPEG { ", passed through as JPEG" } else { "" };
         info!("camera {id}: {}x{} {} at {} fps{passthrough}", layout.width, layout.height, layout.format, settings.fps);
         let timeout = Duration::from_secs(5).max(Duration::from_secs_f64(4.0 / settings.fps));
-        Ok(Self { completed, queued, parked: Vec::new(), stream, layout, timeout, id, cam, _manager: manager })
+        Ok(Self {
+            completed,
+            queued,
+            parked: Vec::new(),
+            stream,
+            layout,
+            orientation_done,
+            timeout,
+            id,
+            cam,
+            _manager: manager,
+        })
     }
 
     /// Re-queues every completed buffer at once, and copies out one frame per
@@ -230,14 +248,16 @@ impl Session {
 }
 
 /// Picks a format, applies the size, reports what the camera adjusted.
-fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<(Layout, Stream)> {
+fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<(Layout, Stream, Orientation)> {
     let mut config = cam
         .generate_configuration(&[StreamRole::VideoRecording])
         .with_context(|| format!("camera {id} offers no video stream"))?;
     let format = {
         let stream_config = config.get(0).with_context(|| format!("camera {id} offers no video stream"))?;
         let offered = stream_config.formats().pixel_formats().into_iter().collect::<Vec<_>>();
-        let wanted: &[PixelFormat] = if s.allow_mjpeg { &[MJPEG, NV12, YUV420] } else { &[NV12, YUV420] };
+        // The camera's JPEGs cannot be flipped in software.
+        let wanted: &[PixelFormat] =
+            if s.allow_mjpeg && s.orientation.is_identity() { &[MJPEG, NV12, YUV420] } else { &[NV12, YUV420] };
         let Some(format) = wanted.iter().copied().find(|f| offered.contains(f)) else {
             let offered: Vec<String> = offered.iter().map(|f| f.to_string()).collect();
             bail!("camera {id} offers none of NV12, YUV420 or MJPEG (it offers {})", offered.join(", "));
@@ -248,7 +268,11 @@ fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<
         let mut stream_config = config.get_mut(0).expect("checked above");
         stream_config.set_pixel_format(format);
         stream_config.set_size(Size { width: s.width, height: s.height });
+        if let Some(n) = s.options.buffer_count {
+            stream_config.set_buffer_count(n);
+        }
     }
+    config.set_orientation(to_camera(s.orientation));
     if config.validate().is_invalid() {
         bail!("camera {id} cannot deliver {}x{} {format}: see --list-cameras for what it offers", s.width, s.height);
     }
@@ -263,7 +287,31 @@ fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<
         bail!("camera {id} changed the pixel format from {format} to {got}: cam-send reads NV12, YUV420 and MJPEG");
     }
     let stream = stream_config.stream().with_context(|| format!("camera {id} has no stream after configuring"))?;
-    Ok((Layout { format, width, height, stride: stream_config.get_stride() as usize }, stream))
+    let done = match config.orientation() {
+        CameraOrientation::Rotate0 => Orientation::default(),
+        CameraOrientation::Rotate0Mirror => Orientation { hflip: true, vflip: false },
+        CameraOrientation::Rotate180Mirror => Orientation { hflip: false, vflip: true },
+        CameraOrientation::Rotate180 => Orientation { hflip: true, vflip: true },
+        other => bail!("camera {id} turns its pictures by a quarter ({other:?}); cam-send cannot undo that"),
+    };
+    if !done.is_identity() {
+        info!("camera {id} flips the picture itself ({:?})", config.orientation());
+    }
+    if done != s.orientation {
+        let rest = s.orientation.after(done);
+        info!("camera {id} cannot flip {rest:?} itself; flipping in software");
+    }
+    Ok((Layout { format, width, height, stride: stream_config.get_stride() as usize }, stream, done))
+}
+
+/// libcamera's name for a pair of flips.
+fn to_camera(o: Orientation) -> CameraOrientation {
+    match (o.hflip, o.vflip) {
+        (false, false) => CameraOrientation::Rotate0,
+        (true, false) => CameraOrientation::Rotate0Mirror,
+        (false, true) => CameraOrientation::Rotate180Mirror,
+        (true, true) => CameraOrientation::Rotate180,
+    }
 }
 
 /// Maps every buffer of `stream` and attaches each to a request of its own.
@@ -277,18 +325,6 @@ fn make_requests(cam: &mut ActiveCamera<'static>, stream: &Stream) -> Result<Vec
         requests.push(req);
     }
     Ok(requests)
-}
-
-/// Asks for exactly `fps` through FrameDurationLimits (min = max), when the camera has that control.
-fn frame_rate_controls(cam: &ActiveCamera<'static>, fps: f64) -> Option<UniquePtr<ControlList>> {
-    if cam.controls().find(FrameDurationLimits::ID).is_err() {
-        debug!("camera {} has no FrameDurationLimits control; frames are only paced", cam.id());
-        return None;
-    }
-    let micros = (1e6 / fps).round() as i64;
-    let mut controls = ControlList::new();
-    controls.set(FrameDurationLimits([micros, micros])).ok()?;
-    Some(controls)
 }
 
 /// The wall-clock time of a sensor timestamp.

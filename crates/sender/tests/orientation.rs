@@ -95,3 +95,31 @@ fn flips_are_refused_where_frames_are_not_encoded_and_quarter_turns_are_refused(
     assert_eq!(code, Some(2));
     assert!(err.contains("use 0 or 180"), "{err}");
 }
+
+/// The default build has no camera: a camera control with a camera source is
+/// one line saying which build applies it; with another source, one line
+/// saying controls are for cameras.
+#[test]
+fn camera_controls_say_where_they_apply() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cam-send")).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, err) = run(&["--to", "127.0.0.1:9", "--source", "test", "--awb", "daylight"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (Some(2), "cam-send: --awb set the camera: they apply to --source libcamera only\n")
+    );
+    let (code, err) = run(&["--to", "127.0.0.1:9", "--awb", "sunny", "--source", "libcamera"]);
+    assert_eq!(code, Some(2), "a usage error");
+    assert!(err.contains("use one of auto, incandescent"), "{err}");
+    if !cfg!(feature = "libcamera") {
+        let (code, err) =
+            run(&["--to", "127.0.0.1:9", "--source", "libcamera", "--shutter", "10ms", "--set", "AeEnable=false"]);
+        assert_eq!(code, Some(2), "a usage error");
+        assert_eq!(
+            err,
+            "cam-send: --shutter, --set: camera controls need the libcamera build (cargo build --release --features libcamera)\n"
+        );
+    }
+}

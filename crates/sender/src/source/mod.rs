@@ -130,7 +130,7 @@ pub fn spawn_capture(
 ) -> std::sync::mpsc::Receiver<Result<()>> {
     let orientation = orientation.after(source.orientation_done());
     if !orientation.is_identity() {
-        tracing::debug!("flipping pictures in software: {orientation:?}");
+        tracing::debug!("flipping pictures in software: {orientation}");
     }
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()

@@ -42,6 +42,17 @@ impl Orientation {
     }
 }
 
+impl std::fmt::Display for Orientation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match (self.hflip, self.vflip) {
+            (false, false) => "no flip",
+            (true, false) => "--hflip",
+            (false, true) => "--vflip",
+            (true, true) => "--rotation 180",
+        })
+    }
+}
+
 /// Flips one packed plane of `rows` rows of `row_len` bytes.
 fn flip_plane(plane: &mut [u8], row_len: usize, rows: usize, o: Orientation) {
     let plane = &mut plane[..row_len * rows];

@@ -15,6 +15,7 @@ use ::libcamera::{
     framebuffer_map::MemoryMappedFrameBuffer,
     geometry::Size,
     pixel_format::PixelFormat,
+    properties::Rotation,
     request::{Request, RequestStatus, ReuseFlag},
     stream::{Stream, StreamRole},
 };
@@ -272,7 +273,16 @@ fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<
             stream_config.set_buffer_count(n);
         }
     }
-    config.set_orientation(to_camera(s.orientation));
+    // Flipping in the camera is the sensor's readout order; a camera with no
+    // sensor (no Rotation property: libcamera's virtual camera) is flipped in
+    // software. (libcamera 0.7.1's virtual pipeline handler accepts any
+    // Orientation and ignores it.)
+    let has_sensor = cam.properties().get::<Rotation>().is_ok();
+    if has_sensor {
+        config.set_orientation(to_camera(s.orientation));
+    } else if !s.orientation.is_identity() {
+        debug!("camera {id} has no sensor Rotation property: not asking it to flip");
+    }
     if config.validate().is_invalid() {
         bail!("camera {id} cannot deliver {}x{} {format}: see --list-cameras for what it offers", s.width, s.height);
     }
@@ -287,7 +297,7 @@ fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<
         bail!("camera {id} changed the pixel format from {format} to {got}: cam-send reads NV12, YUV420 and MJPEG");
     }
     let stream = stream_config.stream().with_context(|| format!("camera {id} has no stream after configuring"))?;
-    let done = match config.orientation() {
+    let done = match if has_sensor { config.orientation() } else { CameraOrientation::Rotate0 } {
         CameraOrientation::Rotate0 => Orientation::default(),
         CameraOrientation::Rotate0Mirror => Orientation { hflip: true, vflip: false },
         CameraOrientation::Rotate180Mirror => Orientation { hflip: false, vflip: true },
@@ -299,7 +309,7 @@ fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<
     }
     if done != s.orientation {
         let rest = s.orientation.after(done);
-        info!("camera {id} cannot flip {rest:?} itself; flipping in software");
+        info!("camera {id} cannot flip ({rest}) itself; flipping in software");
     }
     Ok((Layout { format, width, height, stride: stream_config.get_stride() as usize }, stream, done))
 }

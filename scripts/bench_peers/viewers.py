@@ -29,7 +29,7 @@ class Viewer:
 
     def __init__(self, host, port):
         self.sock = socket.create_connection((host, port))
-        self.sock.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+        self.sock.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         self.sock.setblocking(False)
         self.head = bytearray()  # header bytes of the part being read
         self.body_left = 0  # body bytes still to come

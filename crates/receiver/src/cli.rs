@@ -15,9 +15,10 @@ Receive camera frames from cam-send (or the classic picamera recipe) and verify,
 record, pipe, show or serve them.
 
 Listens for one sender at a time. Each frame arrives as a little-endian u32 length
-followed by a JPEG; a zero length ends the stream. When a stream ends, for any
-reason, one `summary:` line is printed and the next sender is accepted: start and
-stop the sender as often as you like.
+followed by the payload (a JPEG, or an H.264 access unit); a zero length ends the
+stream. Bare MJPEG or H.264 (rpicam-vid -o tcp://..., ffmpeg) is recognised too.
+When a stream ends, for any reason, one `summary:` line is printed and the next
+sender is accepted: start and stop the sender as often as you like.
 
 Sinks can be combined; without any, frames are counted and summarised.
 --display and --http always show the newest frame: a slow window or browser
@@ -25,48 +26,74 @@ skips frames and never slows the sender or the other sinks.";
 
 const EXAMPLES: &str = "\
 Examples:
-  cam-recv --verify                                decode and check every frame
-  cam-recv --record out.mjpeg                      record; play with: ffplay -f mjpeg out.mjpeg
-  cam-recv --pipe mplayer                          watch in mplayer (also mpv, ffplay, vlc)
-  cam-recv --pipe 'ffmpeg -f mjpeg -i - out.mp4'   any command, raw stream on its stdin
-  cam-recv --save-dir shots/ --once                one file per frame, exit after one stream
-  cam-recv --display                               a window with the live picture (Esc closes it)
-  cam-recv --http 0.0.0.0:8080                     watch in any browser: http://THIS-PC:8080/
-  cam-recv --display --http :8080 --record out.mjpeg   all at once";
+  # decode and check every frame:
+  cam-recv --verify
+  # record; play with: ffplay -f mjpeg out.mjpeg (H.264: --record out.h264)
+  cam-recv --record out.mjpeg
+  # watch in mplayer (also mpv, ffplay, vlc):
+  cam-recv --pipe mplayer
+  # any command, raw stream on its stdin (here H.264 from cam-send --codec h264):
+  cam-recv --pipe 'ffmpeg -y -f h264 -framerate 30 -i - -c copy out.mp4'
+  # one file per frame, exit after one stream:
+  cam-recv --save-dir shots/ --once
+  # a window with the live picture (Esc closes it):
+  cam-recv --display
+  # watch in any browser: http://THIS-PC:8080/
+  cam-recv --http 0.0.0.0:8080
+  # all at once:
+  cam-recv --display --http :8080 --record out.mjpeg
+  # only senders with the secret, over TLS:
+  cam-recv --tls --secret-file /etc/camwire/secret
+
+Environment: the options marked [env: ...] can be set that way instead, as a
+systemd unit's Environment= lines do; a command-line option wins.";
+
+/// `--version`.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Command-line arguments of `cam-recv`.
 #[derive(Debug, Parser)]
-#[command(name = "cam-recv", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+#[command(name = "cam-recv", version = VERSION, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub struct Args {
-    /// Address to listen on for senders.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:8000")]
+    /// Address to listen on for senders: ADDR:PORT (a host name such as
+    /// localhost works too), :PORT or PORT for all interfaces.
+    #[arg(long, value_name = "ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
     pub listen: String,
 
     /// Exit after the first stream: status 0 only if it ended with the terminator
-    /// and (with --verify) every frame was valid.
+    /// and (with --verify) it held at least one frame and every frame was valid.
     #[arg(long)]
     pub once: bool,
 
-    /// Fully decode every frame and print one line per frame:
-    /// `frame <n>: <w>x<h> jpeg ok` or `frame <n>: invalid (<reason>)`.
+    /// Fully decode every frame and print one line per frame on stdout:
+    /// `frame <n>: <w>x<h> jpeg ok latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr latency=<ms>`
+    /// or `frame <n>: invalid (<reason>)` (`latency=` only when the sender stamps frames).
     #[arg(long)]
     pub verify: bool,
 
-    /// Append every payload to FILE as it arrives, flushed per frame
-    /// (`.mjpeg`/`.mjpg` for JPEG streams; a cut stream leaves a playable file).
-    #[arg(long, value_name = "FILE")]
+    /// Record every payload to FILE as it arrives, flushed per frame: `.mjpeg`
+    /// (or `.mjpg`) for JPEG streams, `.h264` (or `.264`) for H.264. The file
+    /// must not exist yet (see --overwrite); every stream of this run is appended
+    /// to it, H.264 from its first IDR. A cut stream leaves a playable file.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_RECORD")]
     pub record: Option<PathBuf>,
+
+    /// With --record: replace FILE if it exists, instead of refusing to start.
+    #[arg(long, requires = "record")]
+    pub overwrite: bool,
 
     /// Write one file per frame into DIR: frame-000001.jpg, frame-000002.jpg, ...
     /// (mode 0640; existing files and links are never written through).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "CAMWIRE_SAVE_DIR")]
     pub save_dir: Option<PathBuf>,
 
     /// Write the raw stream to the stdin of CMD. A bare `mplayer`, `mpv`, `ffplay`
     /// or `vlc` gets the arguments it needs to play it with low latency; anything
     /// else runs through the shell. A player that exits, or reads nothing for
     /// 10 s, is stopped with a warning and started again for the next stream.
-    #[arg(long, value_name = "CMD")]
+    /// CAMWIRE_PIPE_EXTRA_ARGS adds arguments to a bare player's command line
+    /// (e.g. `-vo null -ao null` runs mplayer without a window).
+    #[arg(long, value_name = "CMD", env = "CAMWIRE_PIPE")]
     pub pipe: Option<String>,
 
     /// Show the live picture in a window (needs an X display). Closing the
@@ -74,40 +101,75 @@ pub struct Args {
     #[arg(long)]
     pub display: bool,
 
-    /// Serve the live picture over HTTP on ADDR (`:8080`, `8080` or `0.0.0.0:8080`):
-    /// a page at /, MJPEG at /stream.mjpg, /snapshot.jpg and /status (JSON).
-    #[arg(long, value_name = "ADDR")]
+    /// Serve the live picture over HTTP on ADDR (`:8080`, `8080`, `0.0.0.0:8080`
+    /// or `localhost:8080`): a page at /, MJPEG at /stream.mjpg, /snapshot.jpg and /status (JSON).
+    #[arg(long, value_name = "ADDR", env = "CAMWIRE_HTTP")]
     pub http: Option<String>,
 
     /// Ask web viewers for this user name and password (HTTP basic authentication).
     /// Over plain HTTP the password crosses the network readable: use on a trusted LAN.
-    #[arg(long, value_name = "USER:PASSWORD")]
+    /// `ps` shows the command line to every user: prefer --http-auth-file or CAMWIRE_HTTP_AUTH.
+    #[arg(long, value_name = "USER:PASSWORD", env = "CAMWIRE_HTTP_AUTH", hide_env_values = true)]
     pub http_auth: Option<String>,
 
-    /// Ask web viewers for this token: open http://HOST:PORT/?token=TOKEN
-    /// (or send `Authorization: Bearer TOKEN`). Letters, digits and `-._~` only.
-    #[arg(long, value_name = "TOKEN")]
+    /// Like --http-auth, read from the first line of FILE.
+    #[arg(long, value_name = "FILE")]
+    pub http_auth_file: Option<PathBuf>,
+
+    /// Ask web viewers for this token: open http://HOST:PORT/?token=TOKEN once and the
+    /// browser keeps a session cookie (or send `Authorization: Bearer TOKEN`).
+    /// At least 16 letters, digits or -._~ (`openssl rand -hex 16` makes one).
+    /// `ps` shows the command line to every user: prefer --http-token-file or CAMWIRE_HTTP_TOKEN.
+    #[arg(long, value_name = "TOKEN", env = "CAMWIRE_HTTP_TOKEN", hide_env_values = true)]
     pub http_token: Option<String>,
+
+    /// Like --http-token, read from the first line of FILE.
+    #[arg(long, value_name = "FILE")]
+    pub http_token_file: Option<PathBuf>,
+
+    /// Host names the web view answers to, besides IP addresses, `localhost` and this
+    /// machine's name (also as NAME.local). Any other name in a request's Host gets 421,
+    /// which stops pages elsewhere from pointing their own name at this machine (DNS rebinding).
+    #[arg(long, value_name = "NAME[,NAME...]", value_delimiter = ',')]
+    pub http_host: Vec<String>,
 
     /// Web viewers served at once; one more gets a 503 saying so.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_viewers: u32,
 
     /// Drop a sender that sends nothing for this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, allow_negative_numbers = true, value_parser = positive_secs)]
     pub idle_timeout: f64,
 
     /// Drop a new connection that has not delivered its first picture (a frame
     /// whose JPEG or H.264 header reads) within this many seconds; it never
     /// holds the sender slot meanwhile.
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, allow_negative_numbers = true, value_parser = positive_secs)]
     pub handshake_timeout: f64,
 
     /// Accept senders only from these addresses or networks, e.g.
     /// `192.168.1.0/24,10.0.0.7`. Anything else is refused with a log line.
     /// Default: anyone who can reach the port.
-    #[arg(long, value_name = "CIDR[,CIDR...]", value_delimiter = ',')]
+    #[arg(long, value_name = "CIDR[,CIDR...]", value_delimiter = ',', env = "CAMWIRE_ALLOW")]
     pub allow: Vec<String>,
+
+    /// Accept only senders that prove they hold the secret in FILE
+    /// (`cam-send --secret-file` with the same contents; at least 16 bytes, e.g.
+    /// `head -c 32 /dev/urandom | base64 > FILE`). Or set CAMWIRE_SECRET_FILE, or
+    /// the secret itself in CAMWIRE_SECRET. Senders without it are refused.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Speak TLS on the frame port, with this receiver's own certificate (made on
+    /// first start and kept). Its fingerprint is printed at start; senders pin it
+    /// with `cam-send --tls-pin SHA256:...`. Senders without TLS are refused.
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Where --tls keeps its certificate and key, mode 0600 (default:
+    /// $STATE_DIRECTORY, else $XDG_STATE_HOME/camwire, else ~/.local/state/camwire).
+    #[arg(long, value_name = "DIR", requires = "tls")]
+    pub tls_dir: Option<PathBuf>,
 
     /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
@@ -124,9 +186,18 @@ pub struct Args {
     #[arg(long, short)]
     pub quiet: bool,
 
-    /// More log detail (repeat for more).
+    /// More log detail: -v adds debug lines (connections, sink start and stop),
+    /// -vv traces. RUST_LOG=debug does the same; NO_COLOR turns colour off.
     #[arg(long, short, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// `--idle-timeout`, `--handshake-timeout`: a positive number of seconds.
+fn positive_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err("use a positive number of seconds, e.g. 10 or 0.5".into()),
+    }
 }
 
 impl Args {
@@ -141,23 +212,19 @@ impl Args {
             bail!("--handshake-timeout must be a positive number of seconds (got {})", self.handshake_timeout);
         }
         let allow = self.allow.iter().map(|s| parse_cidr(s)).collect::<Result<Vec<_>>>()?;
-        if let Some(auth) = &self.http_auth {
-            if !auth.contains(':') || auth.starts_with(':') {
-                bail!("--http-auth needs USER:PASSWORD, e.g. --http-auth viewer:secret");
-            }
-        }
-        if let Some(token) = &self.http_token {
-            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
-                bail!("--http-token may hold only letters, digits and -._~ (it goes into URLs as ?token=...)");
-            }
-        }
-        if (self.http_auth.is_some() || self.http_token.is_some()) && self.http.is_none() {
-            bail!("--http-auth and --http-token guard the web view: add --http ADDR");
-        }
+        let (http_access, http_hosts) = self.http_guards()?;
         if self.max_frame == 0 || self.max_frame > u32::MAX as usize {
             bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
         }
         let record = self.record.map(|path| RecordFormat::from_path(&path).map(|f| (path, f))).transpose()?;
+        if let Some((path, _)) = &record {
+            if !self.overwrite && std::fs::symlink_metadata(path).is_ok() {
+                bail!(
+                    "--record {}: the file exists; choose a new name, or add --overwrite to replace it",
+                    path.display()
+                );
+            }
+        }
         if let Some(dir) = &self.save_dir {
             if dir.exists() && !dir.is_dir() {
                 bail!("--save-dir {}: exists and is not a directory", dir.display());
@@ -169,16 +236,22 @@ impl Args {
             }
             crate::sink::check_pipe_command(cmd)?;
         }
+        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let tls_dir = self.tls.then(|| self.tls_dir.unwrap_or_else(crate::tls::default_dir));
         Ok(Config {
+            secret,
+            tls_dir,
             listen,
             once: self.once,
             verify: self.verify,
             record,
+            overwrite: self.overwrite,
             save_dir: self.save_dir,
             pipe: self.pipe,
             idle_timeout: Duration::from_secs_f64(self.idle_timeout),
             handshake_timeout: Duration::from_secs_f64(self.handshake_timeout),
-            http_access: crate::sink::HttpAccess { basic: self.http_auth, token: self.http_token },
+            http_access,
+            http_hosts,
             max_viewers: self.max_viewers as usize,
             allow,
             max_frame: self.max_frame,
@@ -193,9 +266,82 @@ impl Args {
     }
 }
 
+impl Args {
+    /// The web view's credentials (from the command line or the environment,
+    /// else a file) and host names, checked.
+    fn http_guards(&self) -> Result<(crate::sink::HttpAccess, Vec<String>)> {
+        let guarded = self.http_auth.is_some()
+            || self.http_auth_file.is_some()
+            || self.http_token.is_some()
+            || self.http_token_file.is_some()
+            || !self.http_host.is_empty();
+        if guarded && self.http.is_none() {
+            bail!(
+                "--http-auth, --http-token and --http-host (and their -file forms) guard the web view: add --http ADDR"
+            );
+        }
+        if self.http.is_none() {
+            return Ok(Default::default());
+        }
+        let basic = secret(&self.http_auth, "--http-auth", "CAMWIRE_HTTP_AUTH", &self.http_auth_file)?;
+        let token = secret(&self.http_token, "--http-token", "CAMWIRE_HTTP_TOKEN", &self.http_token_file)?;
+        if let Some((auth, from)) = &basic {
+            if !auth.contains(':') || auth.starts_with(':') {
+                bail!("{from} needs USER:PASSWORD, e.g. viewer:secret");
+            }
+        }
+        if let Some((token, from)) = &token {
+            if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+                bail!("{from}: the token may hold only letters, digits and -._~ (it goes into URLs as ?token=...)");
+            }
+            if token.len() < crate::sink::MIN_TOKEN_LEN {
+                bail!(
+                    "{from}: the token has {} characters, too few to resist guessing; use at least {} \
+                     (`openssl rand -hex 16` makes one)",
+                    token.len(),
+                    crate::sink::MIN_TOKEN_LEN
+                );
+            }
+        }
+        for name in &self.http_host {
+            let name = name.trim();
+            if name.is_empty() || name.contains(['/', ':', ' ', '[', ']']) {
+                bail!(
+                    "--http-host {name:?}: give a host name without port or scheme, e.g. --http-host cam.example.org"
+                );
+            }
+        }
+        let access = crate::sink::HttpAccess { basic: basic.map(|(s, _)| s), token: token.map(|(s, _)| s) };
+        Ok((access, self.http_host.iter().map(|n| n.trim().to_string()).collect()))
+    }
+}
+
+/// A secret from the first line of `--flag-file FILE`, else `--flag VALUE`
+/// or its environment variable `env` (a file given outright beats the
+/// environment; with the flag too it is a mistake); with where it came from.
+fn secret(value: &Option<String>, flag: &str, env: &str, file: &Option<PathBuf>) -> Result<Option<(String, String)>> {
+    let from_env = value.is_some() && std::env::var_os(env).as_deref() == value.as_deref().map(std::ffi::OsStr::new);
+    let (secret, from) = match (file, value) {
+        (Some(_), Some(_)) if !from_env => bail!("give {flag} or {flag}-file, not both"),
+        (Some(file), _) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("{flag}-file {}: cannot read it", file.display()))?;
+            (text.lines().next().unwrap_or("").trim().to_string(), format!("{flag}-file {}", file.display()))
+        }
+        (None, Some(value)) => (value.trim().to_string(), if from_env { env.to_string() } else { flag.to_string() }),
+        (None, None) => return Ok(None),
+    };
+    if secret.is_empty() {
+        bail!("{from}: empty; give the secret, or leave it out for an open view");
+    }
+    Ok(Some((secret, from)))
+}
+
 /// `--http`: the same forms as `--listen`.
 fn parse_http(s: &str) -> Result<SocketAddr> {
-    parse_addr(s).with_context(|| format!("--http {s:?}: use ADDR:PORT, :PORT or PORT, e.g. 0.0.0.0:8080 or :8080"))
+    parse_addr(s).with_context(|| {
+        format!("--http {s:?}: use ADDR:PORT, HOST:PORT, :PORT or PORT, e.g. 0.0.0.0:8080, localhost:8080 or :8080")
+    })
 }
 
 /// A network (`192.168.1.0/24`, `fd00::/8`) or a single address (`10.0.0.7`).
@@ -206,12 +352,16 @@ fn parse_cidr(s: &str) -> Result<ipnet::IpNet> {
         .with_context(|| format!("--allow {s:?}: use an address or a network, e.g. 192.168.1.0/24 or 10.0.0.7"))
 }
 
-/// `ADDR:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
+/// `ADDR:PORT`, `HOST:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
 fn parse_listen(s: &str) -> Result<SocketAddr> {
-    parse_addr(s).with_context(|| format!("--listen {s:?}: use ADDR:PORT, e.g. 0.0.0.0:8000 or 127.0.0.1:9000"))
+    parse_addr(s).with_context(|| {
+        format!("--listen {s:?}: use ADDR:PORT or HOST:PORT, e.g. 0.0.0.0:8000, 127.0.0.1:9000 or localhost:9000")
+    })
 }
 
-fn parse_addr(s: &str) -> Result<SocketAddr, std::net::AddrParseError> {
+/// An address to bind: a host name is looked up, and its first IPv4 address
+/// (else its first address) is used, so `localhost:8000` binds 127.0.0.1.
+fn parse_addr(s: &str) -> Result<SocketAddr> {
     let full = if let Some(port) = s.strip_prefix(':') {
         format!("0.0.0.0:{port}")
     } else if s.parse::<u16>().is_ok() {
@@ -219,5 +369,13 @@ fn parse_addr(s: &str) -> Result<SocketAddr, std::net::AddrParseError> {
     } else {
         s.to_string()
     };
-    full.parse()
+    if let Ok(addr) = full.parse() {
+        return Ok(addr);
+    }
+    let (host, port) = full.rsplit_once(':').context("no port")?;
+    port.parse::<u16>().ok().context("not a port number (0-65535)")?;
+    let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&full)
+        .with_context(|| format!("the name {host:?} does not resolve"))?
+        .collect();
+    addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().context("the name has no address")
 }

@@ -32,7 +32,7 @@ use camwire_wire::{
 use futures_util::StreamExt;
 use tokio::{
     io::{AsyncReadExt, Chain},
-    net::{TcpListener, TcpStream},
+    net::TcpListener,
     sync::{mpsc, Mutex},
     task::JoinSet,
     time::timeout,
@@ -43,6 +43,7 @@ use tracing::{debug, info, warn};
 use crate::{
     admission::{Admission, Metered, Ticket},
     frame::{Frame, StreamInfo},
+    gate::{Gate, Link},
     refuse::refuse,
     sink::Sinks,
     status::{LatencyHistogram, StreamSummary},
@@ -69,6 +70,8 @@ struct Ctx {
     streams: AtomicU64,
     /// Connections still in their handshake.
     admission: Arc<Admission>,
+    /// TLS and the secret challenge, when configured.
+    gate: Gate,
 }
 
 impl Ctx {
@@ -84,12 +87,14 @@ pub(crate) async fn serve(
     sinks: Sinks,
     shutdown: CancellationToken,
 ) -> Result<Outcome> {
+    let gate = Gate::open(&config)?;
     info!("listening on {}", listener.local_addr()?);
     let once = config.once;
     let ctx = Arc::new(Ctx {
         sinks: Mutex::new(sinks),
         streams: AtomicU64::new(0),
         admission: Arc::new(Admission::new(config.max_frame)),
+        gate,
         config,
     });
     let stop = shutdown.child_token();
@@ -111,6 +116,7 @@ pub(crate) async fn serve(
                     tasks.spawn(async move { refuse(sock, "not allowed").await });
                 }
                 Ok((sock, peer)) => {
+                    debug!("{peer}: connected");
                     if let Err(e) = detect_dead_peer(&sock, ctx.config.idle_timeout) {
                         debug!("{peer}: could not set keepalive: {e}");
                     }
@@ -139,8 +145,11 @@ pub(crate) async fn serve(
         outcome.add(summary);
     }
     let ctx = Arc::into_inner(ctx).expect("all connection tasks joined");
+    let verify = ctx.config.verify;
     ctx.sinks.into_inner().close().await;
-    outcome.success = if once { outcome.first.as_ref().is_some_and(StreamSummary::is_clean) } else { true };
+    // With --verify a stream of no frames verified nothing: not a success.
+    let verified = |s: &StreamSummary| !verify || s.frames > 0;
+    outcome.success = if once { outcome.first.as_ref().is_some_and(|s| s.is_clean() && verified(s)) } else { true };
     Ok(outcome)
 }
 
@@ -181,7 +190,7 @@ async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Re
 }
 
 async fn handle(
-    sock: TcpStream,
+    sock: tokio::net::TcpStream,
     peer: SocketAddr,
     ctx: &Ctx,
     stop: &CancellationToken,
@@ -197,7 +206,10 @@ async fn handle(
     let result = tokio::select! {
         _ = stop.cancelled() => return None,
         _ = ticket.evicted().cancelled() => return None,
-        r = timeout(handshake_timeout, handshake(ticket.meter(sock), config.max_frame, &mut held)) => r,
+        r = timeout(handshake_timeout, async {
+            let link = ctx.gate.admit(sock).await.map_err(|e| Refusal::Wire(e.into()))?;
+            handshake(ticket.meter(link), config.max_frame, &mut held).await
+        }) => r,
     };
     let secs = handshake_timeout.as_secs_f64();
     let (mut input, first) = match result {
@@ -226,7 +238,29 @@ async fn handle(
         }
         Ok(Err(Refusal::End(end))) => {
             warn!("{peer}: stream {end} before its first picture ({} frames that were not); dropped", held.len());
-            return None;
+            // `--once` waits for one stream: a sender that ended its stream on
+            // purpose without a picture (cam-send with nothing on stdin) was it,
+            // and it failed. Anything else (a cut, a close) is not a stream.
+            if !(config.once && end == StreamEnd::Terminated) {
+                return None;
+            }
+            if config.verify {
+                warn!("{peer}: the stream held no frames: nothing to verify");
+            }
+            let summary = StreamSummary {
+                peer,
+                frames: 0,
+                invalid: 0,
+                bytes: 0,
+                seconds: started.elapsed().as_secs_f64(),
+                terminated: true,
+                raw: false,
+                clean: true,
+                latency: None,
+                sink_failed: false,
+            };
+            println!("{summary}");
+            return Some(summary);
         }
         Ok(Err(Refusal::NotAnImage(data))) => {
             warn!(
@@ -407,7 +441,7 @@ impl Input {
     }
 
     /// The connection, to turn the sender away.
-    fn into_socket(self) -> TcpStream {
+    fn into_socket(self) -> Link {
         match self {
             Self::Framed(reader) => reader.into_inner().into_inner().1.into_inner(),
             Self::RawMjpeg(reader) => reader.into_inner().into_inner().1.into_inner(),

@@ -14,10 +14,12 @@ mod admission;
 pub mod cli;
 pub mod decode;
 pub mod frame;
+mod gate;
 mod input;
 mod refuse;
 pub mod sink;
 mod status;
+pub mod tls;
 
 use std::{
     net::SocketAddr,
@@ -41,8 +43,10 @@ pub struct Config {
     pub once: bool,
     /// Decode every frame and print a line for each.
     pub verify: bool,
-    /// Append payloads to this file.
+    /// Record payloads to this file, every stream of the run one after the other.
     pub record: Option<(PathBuf, RecordFormat)>,
+    /// Replace an existing `record` file instead of refusing to start.
+    pub overwrite: bool,
     /// Write one file per frame here.
     pub save_dir: Option<PathBuf>,
     /// Pipe the raw stream into this command.
@@ -63,8 +67,14 @@ pub struct Config {
     pub http: Option<SocketAddr>,
     /// Credentials the web view asks for.
     pub http_access: sink::HttpAccess,
+    /// Host names the web view answers to besides its addresses (`--http-host`).
+    pub http_hosts: Vec<String>,
     /// Streams the web view serves at once.
     pub max_viewers: usize,
+    /// Senders must answer a challenge with this secret (protocol.md, "Who may send").
+    pub secret: Option<camwire_wire::handshake::Secret>,
+    /// Speak TLS on the frame port, with the certificate kept in this directory.
+    pub tls_dir: Option<PathBuf>,
     /// Pictures with more pixels are refused before decoding (`--max-pixels`).
     pub max_pixels: usize,
 }
@@ -77,6 +87,7 @@ impl Config {
             once: false,
             verify: false,
             record: None,
+            overwrite: false,
             save_dir: None,
             pipe: None,
             idle_timeout: Duration::from_secs(10),
@@ -87,19 +98,29 @@ impl Config {
             display: false,
             http: None,
             http_access: sink::HttpAccess::default(),
+            http_hosts: Vec::new(),
             max_viewers: 100,
+            secret: None,
+            tls_dir: None,
             max_pixels: decode::DEFAULT_MAX_PIXELS,
         }
     }
 }
 
 impl Config {
-    /// The web view's guards: access, viewers, and a connection limit that
-    /// fits the open-file limit (half of it, between 64 and 4096).
+    /// The web view's guards: access, viewers, host names, and connection
+    /// limits that fit the open-file limit (half of it, between 64 and 4096,
+    /// a quarter of that from one address).
     pub fn http_options(&self) -> sink::HttpOptions {
         let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
         let max_connections = (nofile / 2).clamp(64, 4096) as usize;
-        sink::HttpOptions { access: self.http_access.clone(), max_viewers: self.max_viewers, max_connections }
+        sink::HttpOptions {
+            access: self.http_access.clone(),
+            max_viewers: self.max_viewers,
+            max_connections,
+            max_per_address: max_connections / 4,
+            hosts: self.http_hosts.clone(),
+        }
     }
 }
 
@@ -182,7 +203,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     outcome
 }
 
-pub use camwire_wire::app::{init_logging, shutdown_on_signals};
+pub use camwire_wire::app::{init_logging, parse_args, shutdown_on_signals};
 
 #[cfg(test)]
 mod tests {

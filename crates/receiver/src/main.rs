@@ -2,12 +2,11 @@
 
 use std::process::ExitCode;
 
-use camwire_receiver::{cli::Args, init_logging, run, shutdown_on_signals};
-use clap::Parser;
+use camwire_receiver::{cli::Args, init_logging, parse_args, run, shutdown_on_signals};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = parse_args("cam-recv");
     init_logging(args.quiet, args.verbose);
     let config = match args.into_config() {
         Ok(config) => config,

@@ -1,5 +1,5 @@
 //! Turning a sender away with a reason it can read: one line
-//! `CAMWIRE REFUSED <reason>\n` (protocol.md, section 8), then a clean close.
+//! `CAMWIRE REFUSED <reason>\n` (protocol.md, section 9), then a clean close.
 //!
 //! The line goes first, then our side is shut (FIN), then whatever the sender
 //! still writes is read and discarded until it closes too, for at most
@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use camwire_wire::notice::Notice;
 use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
     time::timeout,
 };
 
@@ -19,7 +18,7 @@ use tokio::{
 pub(crate) const DRAIN: Duration = Duration::from_secs(2);
 
 /// Writes the refusal line on `sock`, closes our side and drains the sender's.
-pub(crate) async fn refuse(mut sock: TcpStream, reason: &str) {
+pub(crate) async fn refuse<S: AsyncRead + AsyncWrite + Unpin>(mut sock: S, reason: &str) {
     let line = Notice::Refused(reason.to_string()).to_line();
     let _ = timeout(DRAIN, async {
         sock.write_all(line.as_bytes()).await?;

@@ -1,7 +1,7 @@
 //! The command line: a plain clap struct that only validates, turned into a
 //! typed [`Config`] before any I/O.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, ValueEnum};
@@ -25,21 +25,50 @@ and scripts that read a plain stream.";
 
 const EXAMPLES: &str = "\
 Examples:
-  cam-send --to 127.0.0.1:8000 --source test --secs 5     moving test pattern, no camera
-  cam-send --to pc:8000 --retry                           camera, reconnect whenever the PC comes back
-  cam-send --to pc:8000 --max-latency 0                   every frame in order, however slow the link (recording)
+  # moving test pattern, no camera needed:
+  cam-send --to 127.0.0.1:8000 --source test --secs 5
+  # the camera; reconnect whenever the PC comes back:
+  cam-send --to pc:8000 --retry
+  # every frame in order, however slow the link (recording):
+  cam-send --to pc:8000 --max-latency 0
+  # JPEG files, 10 a second, over and over:
   cam-send --to pc:8000 --source 'files:shots/*.jpg' --loop --fps 10
-  ffmpeg -f lavfi -i testsrc -f mjpeg - | cam-send --to pc:8000 --source stdin
-  cam-send --to pc:8000 --codec h264 --bitrate 2000000    H.264, one IDR a second
-  cam-send --to pc:8000 --codec h264 --raw                bare Annex B, for `ffplay -f h264 tcp://0.0.0.0:8000?listen`
-  rpicam-vid -t 0 --codec h264 --inline -o - | cam-send --to pc:8000 --source stdin --codec h264";
+  # another program's MJPEG (-re: ffmpeg writes in real time):
+  ffmpeg -re -f lavfi -i testsrc=rate=30 -f mjpeg - | cam-send --to pc:8000 --source stdin
+  # H.264, 2 Mbit/s, one IDR a second:
+  cam-send --to pc:8000 --codec h264 --bitrate 2000000
+  # bare Annex B, for: ffplay -f h264 'tcp://0.0.0.0:8000?listen'
+  cam-send --to pc:8000 --codec h264 --raw
+  # rpicam-vid's H.264, passed on without re-encoding:
+  rpicam-vid -t 0 --codec h264 --inline -o - | cam-send --to pc:8000 --source stdin --codec h264
+  # to a cam-recv --tls --secret-file:
+  cam-send --to pc:8000 --secret-file ~/.camwire-secret --tls-pin SHA256:...
+
+Environment: the options marked [env: ...] can be set that way instead, as a
+systemd unit's Environment= lines do; a command-line option wins.";
+
+/// The largest picture `cam-send` makes, in pixels (8192 x 8192): one I420
+/// picture of this size is 96 MiB, and a 64-megapixel camera fits under it.
+pub const MAX_PIXELS: u64 = 8192 * 8192;
+
+/// The largest width or height libjpeg-turbo encodes.
+pub const JPEG_MAX_SIDE: u32 = 65_500;
+
+/// `--version`: the version and whether camera capture is built in.
+#[cfg(feature = "libcamera")]
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (camera support: libcamera)");
+#[cfg(not(feature = "libcamera"))]
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (no camera support: built without the libcamera feature; --source test, files: and stdin work)"
+);
 
 /// Command-line arguments of `cam-send`.
 #[derive(Debug, Parser)]
-#[command(name = "cam-send", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+#[command(name = "cam-send", version = VERSION, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub struct Args {
     /// Receiver to stream to, as HOST:PORT (cam-recv listens on port 8000 by default).
-    #[arg(long, value_name = "HOST:PORT", required_unless_present = "list_cameras")]
+    #[arg(long, value_name = "HOST:PORT", env = "CAMWIRE_TO", required_unless_present = "list_cameras")]
     pub to: Option<String>,
 
     /// Print the cameras libcamera sees (index, id, model, formats and sizes) and exit.
@@ -49,48 +78,59 @@ pub struct Args {
     /// Where frames come from: `test` (built-in moving pattern), `files:GLOB`
     /// (JPEG files in name order), `stdin` (an MJPEG or, with `--codec h264`, an Annex-B byte stream), or
     /// `libcamera[:INDEX|:ID]` (a camera; needs the `libcamera` build feature).
-    #[arg(long, value_name = "SOURCE", default_value_t = default_source())]
+    #[arg(long, value_name = "SOURCE", env = "CAMWIRE_SOURCE", default_value_t = default_source())]
     pub source: String,
 
     /// Stop after this many seconds (default: run until interrupted).
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive_secs)]
     pub secs: Option<f64>,
 
     /// Stop after this many frames have been sent.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub frames: Option<u64>,
 
     /// Keep trying while the receiver is not there yet, and reconnect when the
     /// connection drops (capped exponential backoff, at most 1 s between tries;
     /// a receiver that refuses the sender, busy or not allowed, is asked again
     /// after 1, 2, 4, 8, then every 10 s).
-    #[arg(long)]
+    #[arg(long, env = "CAMWIRE_RETRY", value_parser = clap::builder::BoolishValueParser::new())]
     pub retry: bool,
 
-    /// Picture width in pixels (test pattern and camera).
-    #[arg(long, default_value_t = 640)]
+    /// Picture width in pixels (test pattern and camera): even, at most 3840
+    /// for H.264 and 65500 for JPEG.
+    #[arg(long, env = "CAMWIRE_WIDTH", default_value_t = 640, allow_negative_numbers = true, value_parser = pixels)]
     pub width: u32,
 
-    /// Picture height in pixels (test pattern and camera).
-    #[arg(long, default_value_t = 480)]
+    /// Picture height in pixels (test pattern and camera): even, at most 2160
+    /// for H.264 (3840 in portrait) and 65500 for JPEG.
+    #[arg(long, env = "CAMWIRE_HEIGHT", default_value_t = 480, allow_negative_numbers = true, value_parser = pixels)]
     pub height: u32,
 
-    /// Frames per second; with `files:` sources, 0 sends as fast as the receiver takes them.
-    #[arg(long, default_value_t = 30.0)]
-    pub fps: f64,
+    /// Frames per second [default: 30]. With `files:` and `stdin`, 0 sends as
+    /// fast as the receiver takes them; `stdin` without --fps is sent as it
+    /// comes, at the writer's pace. Also spelled --framerate, as in rpicam-vid.
+    #[arg(
+        long,
+        visible_alias = "framerate",
+        value_name = "FPS",
+        env = "CAMWIRE_FPS",
+        allow_negative_numbers = true,
+        value_parser = fps_value
+    )]
+    pub fps: Option<f64>,
 
     /// How frames are encoded. With `--source stdin`, what the input stream is
     /// (MJPEG, or Annex-B H.264 cut into access units without re-encoding).
-    #[arg(long, value_enum, default_value_t = CodecArg::Jpeg)]
+    #[arg(long, value_enum, env = "CAMWIRE_CODEC", default_value_t = CodecArg::Jpeg)]
     pub codec: CodecArg,
 
     /// H.264 target bit rate in bits per second (default: about 0.1 bit per
     /// pixel per frame, e.g. 0.9 Mbit/s at 640x480 and 30 fps).
-    #[arg(long, value_name = "BITS_PER_SEC", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "BITS_PER_SEC", env = "CAMWIRE_BITRATE", value_parser = clap::value_parser!(u32).range(1..))]
     pub bitrate: Option<u32>,
 
     /// H.264: an IDR keyframe (with SPS and PPS) every this many frames (default: one per second).
-    #[arg(long, value_name = "FRAMES", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "FRAMES", env = "CAMWIRE_KEYFRAME_INTERVAL", value_parser = clap::value_parser!(u32).range(1..))]
     pub keyframe_interval: Option<u32>,
 
     /// Write the bare stream (Annex-B H.264, or concatenated JPEGs) with no
@@ -106,13 +146,23 @@ pub struct Args {
     pub no_stamp: bool,
 
     /// JPEG quality, 1-100 (4:2:0 chroma subsampling).
-    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(1..=100))]
+    #[arg(long, env = "CAMWIRE_QUALITY", default_value_t = 80, value_parser = clap::value_parser!(u8).range(1..=100))]
     pub quality: u8,
 
     /// With `files:`, start over at the first file after the last one.
     #[arg(long = "loop")]
     pub loop_files: bool,
 
+    /// Prove to cam-recv that this sender holds the secret in FILE (the same
+    /// contents as cam-recv's --secret-file). Or set CAMWIRE_SECRET_FILE, or the
+    /// secret itself in CAMWIRE_SECRET.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Speak TLS to a `cam-recv --tls`, and accept only the certificate with this
+    /// fingerprint (cam-recv prints it at start: `SHA256:` and 64 hex digits).
+    #[arg(long, value_name = "SHA256:HEX", env = "CAMWIRE_TLS_PIN")]
+    pub tls_pin: Option<String>,
     /// How far behind capture a frame may fall and still be sent, in
     /// milliseconds. On a link slower than the stream (Wi-Fi at the edge of
     /// range), frames that would arrive later are dropped and the newest sent
@@ -136,7 +186,8 @@ pub struct Args {
     #[arg(long, short)]
     pub quiet: bool,
 
-    /// More log detail (repeat for more).
+    /// More log detail: -v adds debug lines (connections, camera configuration),
+    /// -vv traces. RUST_LOG=debug does the same; NO_COLOR turns colour off.
     #[arg(long, short, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
@@ -265,6 +316,27 @@ pub struct Args {
     pub set: Vec<String>,
 }
 
+/// `--secs`: a positive number of seconds.
+fn positive_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err("use a positive number of seconds, e.g. 5 or 0.5".into()),
+    }
+}
+
+/// `--width`, `--height`: a whole number of pixels.
+fn pixels(s: &str) -> Result<u32, String> {
+    s.parse::<u32>().map_err(|_| "use a whole, even number of pixels, e.g. 1280".into())
+}
+
+/// `--fps`: 0 or a positive number.
+fn fps_value(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err("use a number of frames per second, e.g. 30 or 7.5 (0: unpaced, for files: and stdin)".into()),
+    }
+}
+
 fn default_source() -> String {
     if cfg!(feature = "libcamera") { "libcamera" } else { "test" }.to_string()
 }
@@ -282,23 +354,15 @@ impl Args {
     /// Checks the arguments and turns them into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
         let source = SourceSpec::parse(&self.source)?;
-        if self.width == 0 || self.height == 0 || self.width % 2 == 1 || self.height % 2 == 1 {
-            bail!("--width and --height must be even and non-zero (got {}x{})", self.width, self.height);
+        if !matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
+            check_size(self.width, self.height, self.codec)?;
         }
-        if !(self.fps.is_finite() && self.fps >= 0.0) {
-            bail!("--fps must be 0 or a positive number (got {})", self.fps);
-        }
-        if self.fps == 0.0 && !matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
+        // stdin without --fps goes at the writer's pace; everything else defaults to 30.
+        let fps = self.fps.unwrap_or(if source == SourceSpec::Stdin { 0.0 } else { 30.0 });
+        if fps == 0.0 && !matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
             bail!("--fps 0 (as fast as possible) only applies to files: and stdin sources");
         }
-        let secs = match self.secs {
-            Some(s) if !(s.is_finite() && s > 0.0) => bail!("--secs must be a positive number (got {s})"),
-            Some(s) => Some(Duration::from_secs_f64(s)),
-            None => None,
-        };
-        if self.frames == Some(0) {
-            bail!("--frames must be at least 1");
-        }
+        let secs = self.secs.map(Duration::from_secs_f64);
         if self.loop_files && !matches!(source, SourceSpec::Files(_)) {
             bail!("--loop only applies to --source files:GLOB");
         }
@@ -307,6 +371,12 @@ impl Args {
         }
         if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
             bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
+        }
+        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let tls_pin =
+            self.tls_pin.as_deref().map(camwire_wire::handshake::parse_pin).transpose().map_err(anyhow::Error::msg)?;
+        if self.raw && (secret.is_some() || tls_pin.is_some()) {
+            bail!("--raw sends a bare stream for players, which know no secret or TLS: drop --raw, or the secret and --tls-pin");
         }
         if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
             bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
@@ -335,16 +405,16 @@ impl Args {
             retry: self.retry,
             width: self.width,
             height: self.height,
-            fps: self.fps,
+            fps,
             codec: match self.codec {
                 CodecArg::Jpeg => Codec::Jpeg { quality: self.quality },
                 CodecArg::H264 => Codec::H264 {
                     bitrate: self
                         .bitrate
-                        .unwrap_or_else(|| H264Settings::default_bitrate(self.width, self.height, self.fps)),
+                        .unwrap_or_else(|| H264Settings::default_bitrate(self.width, self.height, fps)),
                     keyframe_interval: self
                         .keyframe_interval
-                        .unwrap_or_else(|| H264Settings::default_keyframe_interval(self.fps)),
+                        .unwrap_or_else(|| H264Settings::default_keyframe_interval(fps)),
                 },
             },
             raw: self.raw,
@@ -352,6 +422,8 @@ impl Args {
             loop_files: self.loop_files,
             max_frame: self.max_frame,
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            secret,
+            tls_pin,
             max_latency: Duration::from_millis(self.max_latency),
             stall_timeout: Duration::from_secs_f64(self.stall_timeout),
             orientation,
@@ -447,6 +519,31 @@ fn parse_micros(s: &str) -> Result<i64, String> {
     match num.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 && v * scale < 2e9 => Ok((v * scale).round() as i64),
         _ => Err("a time in microseconds, e.g. 10000 (or 10ms, 0.5s)".into()),
+    }
+}
+
+/// A picture size the encoder can take and memory can hold, checked before
+/// anything is opened or connected.
+fn check_size(width: u32, height: u32, codec: CodecArg) -> Result<()> {
+    if width == 0 || height == 0 || width % 2 == 1 || height % 2 == 1 {
+        bail!("--width and --height must be even and non-zero (got {width}x{height})");
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    match codec {
+        CodecArg::H264 if width.max(height) > 3840 || width.min(height) > 2160 => bail!(
+            "--width {width} --height {height} is larger than H.264 (OpenH264, level 5.2) encodes: \
+             at most 3840x2160 (or 2160x3840)"
+        ),
+        CodecArg::Jpeg if width.max(height) > JPEG_MAX_SIDE => {
+            bail!("--width {width} --height {height}: a JPEG side is at most {JPEG_MAX_SIDE} pixels")
+        }
+        _ if pixels > MAX_PIXELS => bail!(
+            "--width {width} --height {height} is {:.0} megapixels, over cam-send's limit of {} (8192x8192, \
+             96 MiB a picture)",
+            pixels as f64 / 1e6,
+            MAX_PIXELS / 1_000_000
+        ),
+        _ => Ok(()),
     }
 }
 

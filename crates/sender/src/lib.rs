@@ -65,6 +65,10 @@ pub struct Config {
     pub max_frame: usize,
     /// Draw a live status line on stderr.
     pub status_line: bool,
+    /// Answer the receiver's challenge with this secret (protocol.md, "Who may send").
+    pub secret: Option<camwire_wire::handshake::Secret>,
+    /// Speak TLS and accept only the receiver certificate with this fingerprint (`SHA256:...`).
+    pub tls_pin: Option<String>,
     /// How far behind capture a frame may be and still be sent; zero sends
     /// every frame in order, however late.
     pub max_latency: Duration,
@@ -109,10 +113,40 @@ impl Config {
             loop_files: false,
             max_frame: camwire_wire::DEFAULT_MAX_FRAME,
             status_line: false,
+            secret: None,
+            tls_pin: None,
             max_latency: Duration::from_millis(500),
             stall_timeout: Duration::from_secs(5),
             orientation: source::Orientation::default(),
             camera: controls::CameraOptions::default(),
+        }
+    }
+}
+
+impl Config {
+    /// What is sent, for the start line: `test pattern, 640x480 JPEG (quality 80) at 30 fps`.
+    pub fn describe(&self) -> String {
+        let (w, h) = (self.width, self.height);
+        let codec = match self.codec {
+            Codec::Jpeg { quality } => format!("JPEG (quality {quality})"),
+            Codec::H264 { bitrate, keyframe_interval } => {
+                format!("H.264 ({:.2} Mbit/s, an IDR every {keyframe_interval} frames)", f64::from(bitrate) / 1e6)
+            }
+        };
+        let pace = if self.fps > 0.0 { format!("at {} fps", self.fps) } else { "unpaced".to_string() };
+        let framing = if self.raw { ", raw (unframed)" } else { "" };
+        match &self.source {
+            SourceSpec::Test => format!("test pattern, {w}x{h} {codec} {pace}{framing}"),
+            SourceSpec::Libcamera(cam) => {
+                let cam = cam.as_deref().map_or("the first camera".to_string(), |c| format!("camera {c}"));
+                format!("{cam}, {w}x{h} {codec} {pace}{framing}")
+            }
+            SourceSpec::Files(glob) => format!("JPEG files {glob}, as they are, {pace}{framing}"),
+            SourceSpec::Stdin => {
+                let kind = if matches!(self.codec, Codec::H264 { .. }) { "H.264" } else { "MJPEG" };
+                let pace = if self.fps > 0.0 { pace } else { "as it comes".to_string() };
+                format!("{kind} from standard input, passed through {pace}{framing}")
+            }
         }
     }
 }
@@ -208,15 +242,24 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     flags.no_stamp.store(!config.stamp, Ordering::Relaxed);
     let source = source::open(&config)?;
     let encoder = encoder::create(&config)?;
+    tracing::info!("sending {} to {}", config.describe(), config.to);
     let (tx, rx) = frames::channel(config.handover());
     let capture = source::spawn_capture(source, encoder, config.orientation, tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
-    // A capture error explains an early end better than the output's view.
-    if let Ok(Err(e)) = capture.try_recv() {
-        return Err(e);
+    match capture.try_recv() {
+        // A capture error explains an early end better than the output's view.
+        Ok(Err(e)) => Err(e),
+        // The source ended by itself without a single frame: nothing was sent.
+        Ok(Ok(())) if result.as_ref().is_ok_and(|s| s.frames == 0 && s.dropped == 0) => bail!(
+            "nothing was sent: {} ended without a whole frame",
+            match config.source {
+                SourceSpec::Stdin => "standard input",
+                _ => "the source",
+            }
+        ),
+        _ => result,
     }
-    result
 }
 
-pub use camwire_wire::app::{init_logging, shutdown_on_signals};
+pub use camwire_wire::app::{init_logging, parse_args, shutdown_on_signals};

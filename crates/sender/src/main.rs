@@ -2,12 +2,11 @@
 
 use std::process::ExitCode;
 
-use camwire_sender::{cli::Args, init_logging, run, shutdown_on_signals};
-use clap::Parser;
+use camwire_sender::{cli::Args, init_logging, parse_args, run, shutdown_on_signals};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = parse_args("cam-send");
     init_logging(args.quiet, args.verbose);
     if args.list_cameras {
         return match camwire_sender::source::list_cameras() {

@@ -12,21 +12,83 @@ use std::{
 use tokio_util::sync::CancellationToken;
 
 /// Logs to stderr without timestamps: warnings and errors always, info
-/// unless `quiet`, more with each `verbose`. Colour only on a terminal.
+/// unless `quiet`, debug detail with `-v`, trace with `-vv` (our crates; a
+/// third `-v` lets every library trace too). `RUST_LOG` (`debug`, or
+/// directives such as `warn,camwire_receiver=trace`) replaces the default
+/// filter. Colour only on a terminal, and never when `NO_COLOR` is set.
 pub fn init_logging(quiet: bool, verbose: u8) {
-    let level = match (quiet, verbose) {
-        (true, _) => tracing::Level::WARN,
-        (false, 0) => tracing::Level::INFO,
-        (false, 1) => tracing::Level::DEBUG,
-        _ => tracing::Level::TRACE,
+    use tracing_subscriber::{filter::Targets, layer::SubscriberExt, util::SubscriberInitExt};
+    let (ours, others) = match (quiet, verbose) {
+        (true, _) => (LevelFilter::WARN, LevelFilter::WARN),
+        (false, 0) => (LevelFilter::INFO, LevelFilter::WARN),
+        (false, 1) => (LevelFilter::DEBUG, LevelFilter::WARN),
+        (false, 2) => (LevelFilter::TRACE, LevelFilter::INFO),
+        _ => (LevelFilter::TRACE, LevelFilter::TRACE),
     };
-    tracing_subscriber::fmt()
+    let default = Targets::new().with_default(others).with_target("camwire", ours);
+    let (filter, bad_rust_log) = match std::env::var("RUST_LOG") {
+        Ok(s) if !s.trim().is_empty() && !quiet && verbose == 0 => match s.parse::<Targets>() {
+            Ok(t) => (t, None),
+            Err(e) => (default, Some(format!("RUST_LOG={s:?} ignored ({e}); use e.g. RUST_LOG=debug"))),
+        },
+        _ => (default, None),
+    };
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_max_level(level)
         .with_target(false)
-        .with_ansi(std::io::stderr().is_terminal())
-        .without_time()
-        .init();
+        .with_ansi(use_colour(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR")))
+        .without_time();
+    tracing_subscriber::registry().with(fmt).with(filter).init();
+    if let Some(msg) = bad_rust_log {
+        tracing::warn!("{msg}");
+    }
+}
+
+use tracing_subscriber::filter::LevelFilter;
+
+/// Colour on a terminal unless `NO_COLOR` is set to anything non-empty (no-color.org).
+pub fn use_colour(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// Parses the command line like `P::parse()`, but a mistake is one line on
+/// stderr that says what is allowed (`cam-send: invalid value 'h265' for
+/// '--codec <CODEC>' (use one of: jpeg, h264); see --help`), then exit 2.
+/// `--help` and `--version` print as usual.
+pub fn parse_args<P: clap::Parser>(name: &str) -> P {
+    P::try_parse().unwrap_or_else(|e| {
+        use clap::error::ErrorKind;
+        if matches!(
+            e.kind(),
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ) {
+            e.exit();
+        }
+        eprintln!("{name}: {}", one_line_error(&e));
+        std::process::exit(2);
+    })
+}
+
+/// A clap error as one line: clap's own first line, what values are
+/// allowed, and the option it guesses was meant.
+pub fn one_line_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let text = e.render().to_string();
+    let mut line = text.lines().next().unwrap_or_default().trim().trim_start_matches("error: ").to_string();
+    if line.ends_with(':') {
+        if let Some(ContextValue::Strings(args)) = e.get(ContextKind::InvalidArg) {
+            line = format!("{line} {}", args.join(", "));
+        }
+    }
+    if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
+        line += &format!(" (use one of: {})", valid.join(", "));
+    }
+    match e.get(ContextKind::SuggestedArg) {
+        Some(ContextValue::String(s)) => line += &format!(" (did you mean {s}?)"),
+        Some(ContextValue::Strings(s)) if !s.is_empty() => line += &format!(" (did you mean {}?)", s.join(" or ")),
+        _ => {}
+    }
+    line + "; see --help"
 }
 
 /// A token cancelled on Ctrl-C or SIGTERM. Call inside a tokio runtime.
@@ -85,6 +147,31 @@ impl StatusLine {
             let _ = write!(std::io::stderr(), "\r\x1b[K");
             self.drawn = false;
         }
+    }
+}
+
+/// The shared secret both binaries take: from `--secret-file FILE` (or
+/// `CAMWIRE_SECRET_FILE`), or the secret itself in `CAMWIRE_SECRET`; never
+/// from the command line, where `ps` would show it. `None` when neither is set.
+pub fn load_secret(file: Option<&std::path::Path>) -> Result<Option<crate::handshake::Secret>, String> {
+    let env = std::env::var_os("CAMWIRE_SECRET").filter(|v| !v.is_empty());
+    match (file, env) {
+        (Some(_), Some(_)) => {
+            Err("both --secret-file (or CAMWIRE_SECRET_FILE) and CAMWIRE_SECRET are set: use one".to_string())
+        }
+        (Some(path), None) => {
+            let secret = crate::handshake::Secret::read_file(path)?;
+            let mode = std::fs::metadata(path).map_or(0, |m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()));
+            if mode & 0o077 != 0 {
+                tracing::warn!("{} is readable by others (mode {:o}): chmod 600 it", path.display(), mode & 0o777);
+            }
+            Ok(Some(secret))
+        }
+        (None, Some(value)) => {
+            crate::handshake::Secret::new(std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str()), "CAMWIRE_SECRET")
+                .map(Some)
+        }
+        (None, None) => Ok(None),
     }
 }
 

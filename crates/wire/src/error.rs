@@ -35,6 +35,9 @@ pub enum WireError {
         /// The limit in force.
         max: usize,
     },
+    /// The optional handshake before the first frame failed (protocol.md, "Who may send").
+    #[error("refused: {0}")]
+    Handshake(#[from] crate::HandshakeError),
     /// The underlying reader or writer failed.
     #[error(transparent)]
     Io(#[from] io::Error),

@@ -26,6 +26,7 @@ pub mod app;
 mod blocking;
 mod codec;
 mod error;
+pub mod handshake;
 mod kind;
 mod mjpeg;
 pub mod notice;
@@ -38,6 +39,7 @@ pub use annexb::{
 pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
 pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message, GROW_STEP};
 pub use error::{frame_header, WireError};
+pub use handshake::HandshakeError;
 pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
 pub use sps::Sps;

@@ -1,4 +1,4 @@
-//! Lines a receiver may write back to its sender (protocol.md, section 8).
+//! Lines a receiver may write back to its sender (protocol.md, section 9).
 //!
 //! The frame stream only goes from sender to receiver; a classic receiver
 //! never writes back. A receiver MAY write one ASCII line before it closes a

@@ -6,16 +6,24 @@
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`mjpeg`])      |
 //! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
+//! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
 //!
 //! Every viewer reads the one shared newest frame ([`feed`]); nothing is
 //! queued or encoded per viewer (an H.264 stream's pictures are encoded to
 //! JPEG once, in the feed). Every response says `no-store`, so a reload
 //! or a second `<img>` always gets a live stream, never a cached still.
+//!
+//! Facing a network: connections are served by [`server`] (timeouts, limits
+//! per address), every response passes [`guard`] (security headers, `Host`
+//! check) and then [`access`] (who may watch).
 
 mod access;
 mod feed;
+mod guard;
 mod limit;
 mod mjpeg;
+mod server;
+mod slow;
 
 use std::{
     net::SocketAddr,
@@ -36,17 +44,25 @@ use axum::{
 };
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
-use tracing::{info, warn};
+use tracing::info;
 
-pub use self::access::HttpAccess;
+pub use self::access::{HttpAccess, MIN_TOKEN_LEN};
 use self::{
+    access::Gate,
     feed::{Shared, Stats, WebFrame},
-    limit::LimitedListener,
+    guard::AllowedHosts,
+    limit::Connections,
 };
 use super::Latest;
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");
+
+/// The page's script.
+const PAGE_JS: &str = include_str!("http/page.js");
+
+/// The page's style.
+const PAGE_CSS: &str = include_str!("http/page.css");
 
 /// A running web view.
 pub struct HttpSink {
@@ -63,8 +79,12 @@ pub struct HttpOptions {
     pub access: HttpAccess,
     /// Streams served at once; past it `/stream.mjpg` answers 503.
     pub max_viewers: usize,
-    /// TCP connections open at once; past it new ones are closed.
+    /// TCP connections open at once; past it an idle one makes room, or the new one is closed.
     pub max_connections: usize,
+    /// TCP connections open at once from one address.
+    pub max_per_address: usize,
+    /// Host names the view answers to besides its addresses, `localhost` and this machine's name.
+    pub hosts: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -87,25 +107,23 @@ impl HttpSink {
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone()));
         let state =
             AppState { frames, shared, viewers: Arc::new(AtomicUsize::new(0)), max_viewers: options.max_viewers };
+        // Layers run outermost last-added: headers on everything, then the Host check, then access.
         let app = Router::new()
             .route("/", get(page))
             .route("/index.html", get(page))
+            .route("/page.js", get(|| asset(PAGE_JS, "text/javascript; charset=utf-8")))
+            .route("/page.css", get(|| asset(PAGE_CSS, "text/css; charset=utf-8")))
             .route("/stream.mjpg", get(stream))
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
             .with_state(state)
-            .layer(axum::middleware::from_fn_with_state(options.access, access::check));
-        // Request line and headers are bounded by hyper's read buffer (about
-        // 400 KB): a larger head gets 431 and the connection is closed.
-        let listener = LimitedListener::new(listener, options.max_connections);
+            .layer(axum::middleware::from_fn_with_state(Gate::new(options.access, addr.port()), access::check))
+            .layer(axum::middleware::from_fn_with_state(AllowedHosts::new(&options.hosts), guard::check_host))
+            .layer(axum::middleware::from_fn(guard::security_headers));
+        let connections = Connections::new(options.max_connections, options.max_per_address);
         let stop = CancellationToken::new();
-        let shutdown = stop.clone().cancelled_owned();
-        let server = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-                warn!("--http: the web server stopped: {e}");
-            }
-        });
-        info!("web view on http://{}/", shown_addr(addr));
+        let server = tokio::spawn(server::serve(listener, app, connections, stop.clone()));
+        info!("web view on {}", shown_url(addr));
         Ok(Self { addr, stop, server, feed })
     }
 
@@ -126,11 +144,12 @@ impl HttpSink {
 }
 
 /// `0.0.0.0:8080` is printed as the host name a browser on this machine can open.
-fn shown_addr(addr: SocketAddr) -> String {
+/// The URL the start line shows: one that opens as printed.
+fn shown_url(addr: SocketAddr) -> String {
     if addr.ip().is_unspecified() {
-        format!("localhost:{} (all interfaces)", addr.port())
+        format!("http://localhost:{}/ (all interfaces)", addr.port())
     } else {
-        addr.to_string()
+        format!("http://{addr}/")
     }
 }
 
@@ -147,8 +166,14 @@ async fn page() -> Response {
     response
 }
 
+async fn asset(text: &'static str, content_type: &'static str) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, content_type)], text).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
 async fn stream(State(state): State<AppState>) -> Response {
-    if state.viewers.load(Ordering::Relaxed) >= state.max_viewers {
+    let Some(guard) = mjpeg::ViewerGuard::try_new(state.viewers.clone(), state.max_viewers) else {
         let body = format!(
             "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
             state.max_viewers
@@ -156,8 +181,8 @@ async fn stream(State(state): State<AppState>) -> Response {
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
         no_store(response.headers_mut());
         return response;
-    }
-    mjpeg::response(state.frames.clone(), mjpeg::ViewerGuard::new(state.viewers.clone()))
+    };
+    mjpeg::response(state.frames.clone(), guard)
 }
 
 async fn snapshot(State(state): State<AppState>) -> Response {

@@ -47,7 +47,7 @@ use crate::{
 
 pub use display::DisplaySink;
 pub use h264_pictures::{Decoded, DecodedFrame};
-pub use http::{HttpAccess, HttpOptions, HttpSink};
+pub use http::{HttpAccess, HttpOptions, HttpSink, MIN_TOKEN_LEN};
 pub use pipe::{check_command as check_pipe_command, player_command};
 pub use viewers::Viewers;
 
@@ -145,7 +145,7 @@ impl Sinks {
             sinks.add("verify", Delivery::Every, 64, verify::spawn);
         }
         if let Some((path, format)) = &config.record {
-            let sink = record::RecordSink::create(path, *format)?;
+            let sink = record::RecordSink::create(path, *format, config.overwrite)?;
             sinks.add("record", Delivery::Every, 64, |rx| sink.spawn(rx));
         }
         if let Some(dir) = &config.save_dir {
@@ -172,6 +172,7 @@ impl Sinks {
         depth: usize,
         spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
     ) {
+        tracing::debug!("{name} sink started");
         let (tx, rx) = mpsc::channel(depth);
         let task = spawn(rx);
         self.sinks.push(SinkHandle {
@@ -308,6 +309,8 @@ impl Sinks {
             if tokio::time::timeout(STUCK, &mut task).await.is_err() {
                 error!("the {name} sink did not finish within {} s of the end; left it", STUCK.as_secs());
                 task.abort();
+            } else {
+                tracing::debug!("{name} sink stopped");
             }
         }
     }

@@ -117,10 +117,36 @@ impl H264Encoder {
             .skip_frames(false)
             .complexity(Complexity::Low)
             .num_threads(1);
-        let encoder = OpenH264Encoder::with_api_config(OpenH264API::from_source(), config)
+        let mut encoder = OpenH264Encoder::with_api_config(OpenH264API::from_source(), config)
             .context("initialising the OpenH264 encoder")?;
+        quiet_warnings(&mut encoder)?;
         Ok(Self { encoder, parameter_sets: ParameterSets::default() })
     }
+}
+
+/// Lowers OpenH264's own log level from warnings to errors before the encoder
+/// is initialised (on the first picture), so it does not print
+/// `[OpenH264] ... Warning:bEnableFrameSkip = 0, ...` on every run: frame
+/// skipping is off on purpose (every picture must give an access unit).
+///
+/// The safe API sets the trace level only after initialising, when that
+/// warning is already printed, and OpenH264 has no other switch for it: the
+/// raw `SetOption` call is the one route.
+#[allow(unsafe_code)]
+fn quiet_warnings(encoder: &mut OpenH264Encoder) -> Result<()> {
+    let mut level: std::ffi::c_int = openh264_sys2::WELS_LOG_ERROR as std::ffi::c_int;
+    // SAFETY: ENCODER_OPTION_TRACE_LEVEL is one of the options OpenH264
+    // accepts before initialisation; it reads one int through the pointer,
+    // which points at `level`, alive for the call. The trace level is not a
+    // parameter the wrapper relies on (it sets its own `debug` level, also
+    // WELS_LOG_QUIET by default, only after initialising).
+    let rc = unsafe {
+        encoder.raw_api().set_option(openh264_sys2::ENCODER_OPTION_TRACE_LEVEL, std::ptr::addr_of_mut!(level).cast())
+    };
+    if rc != 0 {
+        bail!("OpenH264 refused its trace level (code {rc})");
+    }
+    Ok(())
 }
 
 impl Encoder for H264Encoder {

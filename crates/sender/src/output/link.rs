@@ -20,13 +20,15 @@ use camwire_wire::{
     WireError, HEADER_LEN,
 };
 use tokio::{
-    io::AsyncWriteExt,
-    net::{tcp::OwnedWriteHalf, TcpStream},
+    net::TcpStream,
     sync::mpsc,
     task::JoinHandle,
     time::{sleep_until, timeout, Instant},
 };
 use tracing::debug;
+
+use super::secure::{self, SetupError, Writer};
+use crate::Config;
 
 /// Unsent bytes the kernel may hold before the socket stops taking more, in
 /// live mode. Small, because on a slow link every queued byte is delay (1 kB
@@ -71,7 +73,7 @@ impl std::fmt::Display for LinkError {
 /// A connected socket, with the receiver's side listened to.
 #[derive(Debug)]
 pub struct Link {
-    write: OwnedWriteHalf,
+    write: Writer,
     heard: mpsc::Receiver<Heard>,
     reader: JoinHandle<()>,
     framed: bool,
@@ -90,17 +92,32 @@ impl Drop for Link {
 }
 
 impl Link {
-    /// Connects to `to`. `live` keeps the kernel's unsent queue short; the
-    /// kernel is asked to give up on a silent peer after `stall`.
-    pub async fn connect(to: &str, framed: bool, max_frame: usize, live: bool, stall: Duration) -> io::Result<Self> {
-        let stream = TcpStream::connect(to).await?;
+    /// Connects to the receiver, then through TLS and the secret challenge as
+    /// configured (`secure`). Live mode keeps the kernel's unsent queue short;
+    /// the kernel is asked to give up on a silent peer after the stall timeout.
+    pub async fn connect(config: &Config) -> Result<Self, SetupError> {
+        let (framed, max_frame, stall) = (!config.raw, config.max_frame, config.stall_timeout);
+        let to = config.to.as_str();
+        // A name that does not resolve is a `NotFound` error that says so.
+        let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host(to)
+            .await
+            .map_err(|e| {
+                let host = to.rsplit_once(':').map_or(to, |(h, _)| h);
+                io::Error::new(io::ErrorKind::NotFound, format!("the name {host:?} does not resolve ({e})"))
+            })?
+            .collect();
+        debug!("{to} is {addrs:?}; connecting");
+        let stream = TcpStream::connect(&addrs[..]).await?;
         stream.set_nodelay(true)?;
+        if let (Ok(peer), Ok(local)) = (stream.peer_addr(), stream.local_addr()) {
+            debug!("connected to {peer} from {local}");
+        }
         // The kernel's own limit comes later, so the stall is reported as one.
         camwire_wire::app::detect_dead_peer(&stream, stall * 2)?;
-        if live {
+        if config.live() {
             socket2::SockRef::from(&stream).set_tcp_notsent_lowat(LIVE_NOTSENT_LOWAT)?;
         }
-        let (mut read, write) = stream.into_split();
+        let (mut read, write) = secure::split(secure::secure(stream, config).await?);
         let (tx, heard) = mpsc::channel(4);
         let reader = tokio::spawn(async move {
             loop {
@@ -223,13 +240,25 @@ mod tests {
 
     use super::*;
 
+    /// A framed link to `to`, frames of at most 1000 bytes, a 3 s stall timeout.
+    async fn connect(to: &str, live: bool) -> Link {
+        let mut config = Config::test_pattern(to);
+        config.max_frame = 1000;
+        config.stall_timeout = Duration::from_secs(3);
+        if !live {
+            config.max_latency = Duration::ZERO;
+        }
+        Link::connect(&config).await.unwrap()
+    }
+
     #[tokio::test]
     async fn live_links_keep_the_unsent_queue_short_and_give_up_on_a_dead_peer() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let to = listener.local_addr().unwrap().to_string();
         for live in [true, false] {
-            let link = Link::connect(&to, true, 1000, live, Duration::from_secs(3)).await.unwrap();
-            let sock = socket2::SockRef::from(link.write.as_ref());
+            let link = connect(&to, live).await;
+            let Writer::Plain(write) = &link.write else { panic!("a plain connection") };
+            let sock = socket2::SockRef::from(write.as_ref());
             let lowat = sock.tcp_notsent_lowat().unwrap();
             assert_eq!(lowat == LIVE_NOTSENT_LOWAT, live, "lowat {lowat}");
             assert_eq!(sock.tcp_user_timeout().unwrap(), Some(Duration::from_secs(6)));
@@ -241,7 +270,7 @@ mod tests {
     async fn a_refusal_line_is_heard_while_streaming() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let to = listener.local_addr().unwrap().to_string();
-        let mut link = Link::connect(&to, true, 1000, true, Duration::from_secs(3)).await.unwrap();
+        let mut link = connect(&to, true).await;
         let (mut conn, _) = listener.accept().await.unwrap();
         conn.write_all(b"CAMWIRE REFUSED busy\n").await.unwrap();
         conn.shutdown().await.unwrap();
@@ -255,7 +284,7 @@ mod tests {
     async fn a_receiver_that_closes_is_heard_as_closed() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let to = listener.local_addr().unwrap().to_string();
-        let mut link = Link::connect(&to, true, 1000, true, Duration::from_secs(3)).await.unwrap();
+        let mut link = connect(&to, true).await;
         drop(listener.accept().await.unwrap());
         assert!(matches!(link.heard().await, LinkError::Closed));
     }

@@ -3,6 +3,7 @@
 
 mod backoff;
 mod link;
+mod secure;
 mod tcp;
 
 pub use backoff::Backoff;

@@ -28,6 +28,7 @@ use camwire_wire::app::StatusLine;
 
 use super::{
     link::{Link, LinkError},
+    secure::SetupError,
     Backoff,
 };
 use crate::{frames::FrameRx, Codec, Config, EncodedFrame, PipelineFlags, Summary};
@@ -81,16 +82,28 @@ impl Run<'_> {
         let config = self.config;
         let mut backoff = Backoff::default();
         loop {
-            let link = Link::connect(&config.to, !config.raw, config.max_frame, config.live(), config.stall_timeout);
-            match link.await {
+            match Link::connect(config).await {
                 Ok(link) => return Ok(Some(link)),
-                Err(e) if !config.retry => {
+                Err(SetupError::Fatal(why)) => bail!("{why}"),
+                Err(SetupError::Refused(reason)) => {
+                    refused(self, &reason)?;
+                    let delay = self.refusals.next_delay();
+                    self.status.clear();
+                    warn!("{} refused this sender ({reason}); asking again in {:.0} s", config.to, delay.as_secs_f64());
+                    if !self.pause(delay).await {
+                        return Ok(None);
+                    }
+                }
+                Err(SetupError::Transient(e)) if !config.retry && e.kind() == std::io::ErrorKind::NotFound => {
+                    bail!("cannot connect to {}: {e}; check the name, or use the receiver's IP address", config.to)
+                }
+                Err(SetupError::Transient(e)) if !config.retry => {
                     bail!(
                         "cannot connect to {}: {e}; is cam-recv listening there? (add --retry to wait for it)",
                         config.to
                     )
                 }
-                Err(e) => {
+                Err(SetupError::Transient(e)) => {
                     let delay = backoff.next_delay();
                     self.status.clear();
                     warn!("receiver {} not reachable ({e}); retrying in {:.1} s", config.to, delay.as_secs_f64());
@@ -243,7 +256,7 @@ fn refused(run: &mut Run<'_>, reason: &str) -> Result<()> {
     let hint = match reason {
         "busy" => " (another sender is streaming to it; add --retry to wait for its turn)",
         "not allowed" => " (this address is not in its --allow list)",
-        _ => "",
+        _ => super::secure::hint(reason),
     };
     bail!("refused by the receiver: {reason}{hint}")
 }

@@ -89,10 +89,21 @@ pub fn open(config: &Config) -> Result<Box<dyn Source>> {
     Ok(match &config.source {
         SourceSpec::Test => Box::new(TestPatternSource::new(config.width, config.height, config.fps)),
         SourceSpec::Files(glob) => Box::new(FilesSource::new(glob, config.fps, config.loop_files)?),
-        SourceSpec::Stdin => match config.codec {
-            crate::Codec::H264 { .. } => Box::new(H264StdinSource::new(std::io::stdin(), config.max_frame)),
-            crate::Codec::Jpeg { .. } => Box::new(StdinSource::new(std::io::stdin(), config.max_frame)),
-        },
+        SourceSpec::Stdin => {
+            let h264 = matches!(config.codec, crate::Codec::H264 { .. });
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                anyhow::bail!(
+                    "--source stdin sends a stream piped in, but standard input is this terminal: \
+                     e.g. rpicam-vid -t 0 --codec mjpeg -o - | cam-send --source stdin ..."
+                );
+            }
+            let input = stdin::check_format(std::io::stdin(), h264)?;
+            if h264 {
+                Box::new(H264StdinSource::new(input, config.max_frame).paced(config.fps))
+            } else {
+                Box::new(StdinSource::new(input, config.max_frame).paced(config.fps))
+            }
+        }
         #[cfg(feature = "libcamera")]
         SourceSpec::Libcamera(camera) => Box::new(LibcameraSource::open(camera.as_deref(), config)?),
         #[cfg(not(feature = "libcamera"))]
@@ -103,7 +114,8 @@ pub fn open(config: &Config) -> Result<Box<dyn Source>> {
 /// Why a camera cannot be used, and what to do about it.
 #[cfg(not(feature = "libcamera"))]
 const NO_CAMERA_SUPPORT: &str = "this cam-send was built without camera support: rebuild with \
-    `cargo build --release --features libcamera` (needs libcamera-dev and libclang-dev), or use --source test";
+    `cargo build --release -p camwire-sender --features libcamera` (needs libcamera-dev and libclang-dev), \
+    or use --source test";
 
 /// What `--list-cameras` prints; without the `libcamera` feature, how to get camera support.
 #[cfg(not(feature = "libcamera"))]

@@ -1,29 +1,110 @@
 //! An MJPEG byte stream on standard input (`ffmpeg -f mjpeg -`,
 //! `rpicam-vid --codec mjpeg -o -`), cut into frames by the wire splitter.
 
-use std::{io::Read, time::SystemTime};
+use std::{
+    io::{Cursor, Read},
+    time::SystemTime,
+};
 
-use anyhow::Result;
-use camwire_wire::MjpegSplitter;
+use anyhow::{bail, Context, Result};
+use camwire_wire::{MjpegSplitter, PayloadKind};
 
-use super::{split::SplitReader, Captured, Source};
+use super::{split::SplitReader, Captured, Pacer, Source};
 
 /// Whole JPEGs cut from a byte stream.
 #[derive(Debug)]
 pub struct StdinSource<R> {
     reader: SplitReader<R, MjpegSplitter>,
+    pacer: Pacer,
 }
 
 impl<R: Read + Send> StdinSource<R> {
     /// Reads from `input`; frames larger than `max_frame` are an error. The
-    /// writer on the other end sets the pace.
+    /// writer on the other end sets the pace, unless [`paced`](Self::paced).
     pub fn new(input: R, max_frame: usize) -> Self {
-        Self { reader: SplitReader::new(input, MjpegSplitter::new(max_frame), "the MJPEG stream on standard input") }
+        Self {
+            reader: SplitReader::new(input, MjpegSplitter::new(max_frame), "the MJPEG stream on standard input"),
+            pacer: Pacer::new(0.0),
+        }
+    }
+
+    /// Sends at most `fps` frames a second (0: as they come).
+    pub fn paced(self, fps: f64) -> Self {
+        Self { pacer: Pacer::new(fps), ..self }
     }
 }
 
 impl<R: Read + Send> Source for StdinSource<R> {
     fn next_frame(&mut self) -> Result<Option<(Captured, SystemTime)>> {
-        Ok(self.reader.next_unit()?.map(|frame| (Captured::Encoded(frame), SystemTime::now())))
+        let frame = self.reader.next_unit()?;
+        if frame.is_some() {
+            self.pacer.wait();
+        }
+        Ok(frame.map(|frame| (Captured::Encoded(frame), SystemTime::now())))
+    }
+}
+
+/// Reads the first bytes of `input` and refuses, in one line that says what
+/// to do, an input that is empty or is not what `--codec` says; the bytes
+/// read are put back in front.
+pub fn check_format<R: Read>(mut input: R, h264: bool) -> Result<std::io::Chain<Cursor<Vec<u8>>, R>> {
+    let mut head = vec![0; 8];
+    let mut n = 0;
+    while n < 4 {
+        match input.read(&mut head[n..]).context("reading standard input")? {
+            0 => break,
+            got => n += got,
+        }
+    }
+    head.truncate(n);
+    let (codec, other) = if h264 { ("H.264", "MJPEG") } else { ("MJPEG", "H.264") };
+    match (PayloadKind::sniff(&head), h264) {
+        _ if head.is_empty() => bail!(
+            "standard input is empty: nothing to send (pipe an {codec} stream in, e.g. from ffmpeg or rpicam-vid)"
+        ),
+        (PayloadKind::Jpeg, false) | (PayloadKind::H264, true) => {}
+        (PayloadKind::H264, false) => {
+            bail!("standard input looks like H.264 (an Annex-B start code), not MJPEG: add --codec h264")
+        }
+        (PayloadKind::Jpeg, true) => {
+            bail!("standard input looks like MJPEG (a JPEG start), not H.264: drop --codec h264")
+        }
+        _ => bail!(
+            "standard input is neither {codec} nor {other} (it starts with {}): send a JPEG stream \
+             (ffmpeg -f mjpeg -) or Annex-B H.264 with --codec h264 (ffmpeg -f h264 -, rpicam-vid --inline -o -)",
+            head.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
+        ),
+    }
+    Ok(Cursor::new(head).chain(input))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &[u8], h264: bool) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        check_format(input, h264)?.read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn the_first_bytes_are_put_back() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+        assert_eq!(check(&jpeg, false).unwrap(), jpeg);
+        let h264 = [0, 0, 0, 1, 0x67, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+        assert_eq!(check(&h264, true).unwrap(), h264);
+    }
+
+    #[test]
+    fn a_mismatch_says_which_option_to_use() {
+        let e = check(&[0, 0, 0, 1, 0x67, 0x42], false).unwrap_err().to_string();
+        assert!(e.contains("add --codec h264"), "{e}");
+        let e = check(&[0xFF, 0xD8, 0xFF, 0xE0], true).unwrap_err().to_string();
+        assert!(e.contains("drop --codec h264"), "{e}");
+        let e = check(b"", false).unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
+        let e = check(b"hello world", false).unwrap_err().to_string();
+        assert!(e.contains("neither") && e.contains("68 65 6C 6C"), "{e}");
     }
 }

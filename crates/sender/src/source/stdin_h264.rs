@@ -13,7 +13,7 @@ use anyhow::Result;
 use camwire_wire::{is_idr_access_unit, AnnexBSplitter};
 use tracing::info;
 
-use super::{split::SplitReader, Captured, Source};
+use super::{split::SplitReader, Captured, Pacer, Source};
 use crate::encoder::ParameterSets;
 
 /// Access units cut from an Annex-B byte stream.
@@ -24,6 +24,7 @@ pub struct H264StdinSource<R> {
     /// Access units skipped before the first decodable one.
     skipped: u64,
     started: bool,
+    pacer: Pacer,
 }
 
 impl<R: Read + Send> H264StdinSource<R> {
@@ -39,7 +40,13 @@ impl<R: Read + Send> H264StdinSource<R> {
             parameter_sets: ParameterSets::default(),
             skipped: 0,
             started: false,
+            pacer: Pacer::new(0.0),
         }
+    }
+
+    /// Sends at most `fps` access units a second (0: as they come).
+    pub fn paced(self, fps: f64) -> Self {
+        Self { pacer: Pacer::new(fps), ..self }
     }
 }
 
@@ -61,6 +68,7 @@ impl<R: Read + Send> Source for H264StdinSource<R> {
                 }
                 self.started = true;
             }
+            self.pacer.wait();
             return Ok(Some((Captured::AccessUnit { data: unit, keyframe }, SystemTime::now())));
         }
         if !self.started {

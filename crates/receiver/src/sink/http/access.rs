@@ -1,6 +1,19 @@
-//! Who may watch: `--http-auth USER:PASSWORD` (HTTP basic) or
-//! `--http-token TOKEN` (`?token=TOKEN`, or `Authorization: Bearer TOKEN`),
-//! checked on every route before anything else runs.
+//! Who may watch: `--http-auth USER:PASSWORD` (HTTP basic) or a token
+//! (`--http-token-file`, `CAMWIRE_HTTP_TOKEN`), checked on every route
+//! before anything else runs.
+//!
+//! A token is accepted as `Authorization: Bearer TOKEN`, as `?token=TOKEN`,
+//! or as the session cookie handed out when the page is opened with
+//! `?token=`: a random session id kept here with an expiry, sent `HttpOnly`
+//! and `SameSite=Strict`, so the page and its requests never carry the token
+//! in their URLs. Every comparison with a secret takes the same time whatever
+//! the guess.
+
+use std::{
+    fmt,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use axum::{
     extract::{Request, State},
@@ -9,14 +22,32 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use base64::Engine;
+use subtle::ConstantTimeEq;
+
+/// The shortest token accepted.
+pub const MIN_TOKEN_LEN: usize = 16;
+
+/// How long a session cookie is honoured.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+
+/// Sessions kept at once; the oldest is forgotten past it.
+const MAX_SESSIONS: usize = 256;
 
 /// The credentials a request must carry; both `None` means open.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct HttpAccess {
     /// `USER:PASSWORD` for HTTP basic authentication.
     pub basic: Option<String>,
-    /// A token given as `?token=` or as a bearer token.
+    /// A token given as `?token=`, as a bearer token, or traded for a session cookie.
     pub token: Option<String>,
+}
+
+/// Never prints a secret.
+impl fmt::Debug for HttpAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |s: &Option<String>| s.as_ref().map(|_| "(set)");
+        f.debug_struct("HttpAccess").field("basic", &shown(&self.basic)).field("token", &shown(&self.token)).finish()
+    }
 }
 
 impl HttpAccess {
@@ -24,38 +55,205 @@ impl HttpAccess {
     pub fn is_open(&self) -> bool {
         self.basic.is_none() && self.token.is_none()
     }
+}
 
-    fn admits(&self, request: &Request) -> bool {
+/// The access rules plus the sessions handed out.
+#[derive(Clone)]
+pub struct Gate {
+    access: HttpAccess,
+    /// The session cookie's name: per port, as browsers share cookies across ports.
+    cookie: String,
+    sessions: Arc<Mutex<Vec<Session>>>,
+}
+
+struct Session {
+    id: String,
+    expires: Instant,
+}
+
+/// What a request's credentials earn it.
+#[derive(Debug, PartialEq, Eq)]
+enum Admit {
+    Yes,
+    /// Admitted by `?token=`: hand out a session cookie.
+    YesNewSession,
+    No,
+}
+
+/// Equal, in a time that does not depend on where the first difference is.
+fn same(given: &[u8], expected: &[u8]) -> bool {
+    given.ct_eq(expected).into()
+}
+
+impl Gate {
+    /// The gate for a view on `port`.
+    pub fn new(access: HttpAccess, port: u16) -> Self {
+        Self { access, cookie: format!("camwire_session_{port}"), sessions: Arc::default() }
+    }
+
+    fn admits(&self, request: &Request) -> Admit {
         let authorization = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let basic_ok = self.basic.as_ref().is_some_and(|expected| {
-            authorization
+        if let Some(expected) = &self.access.basic {
+            let given = authorization
                 .and_then(|v| v.strip_prefix("Basic "))
-                .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok())
-                .is_some_and(|given| given == expected.as_bytes())
-        });
-        let token_ok = self.token.as_ref().is_some_and(|expected| {
-            let bearer = authorization.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-            let query = request.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
-            bearer == Some(expected.as_str()) || query == Some(expected.as_str())
-        });
-        basic_ok || token_ok
+                .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok());
+            if given.is_some_and(|given| same(&given, expected.as_bytes())) {
+                return Admit::Yes;
+            }
+        }
+        let Some(expected) = &self.access.token else { return Admit::No };
+        let bearer = authorization.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+        if bearer.is_some_and(|given| same(given.as_bytes(), expected.as_bytes())) {
+            return Admit::Yes;
+        }
+        if self.has_session(request) {
+            return Admit::Yes;
+        }
+        let query = request.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
+        if query.is_some_and(|given| same(given.as_bytes(), expected.as_bytes())) {
+            // Only the page starts a session: players polling `/snapshot.jpg?token=`
+            // would otherwise push browsers' sessions out of the bounded list.
+            let page = matches!(request.uri().path(), "/" | "/index.html");
+            return if page { Admit::YesNewSession } else { Admit::Yes };
+        }
+        Admit::No
+    }
+
+    /// Whether the request carries a live session cookie; every live session is compared.
+    fn has_session(&self, request: &Request) -> bool {
+        let given = request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find_map(|(name, value)| (name == self.cookie).then_some(value));
+        let Some(given) = given else { return false };
+        let now = Instant::now();
+        let sessions = self.sessions.lock().expect("sessions lock");
+        let mut found = subtle::Choice::from(0);
+        for session in sessions.iter().filter(|s| s.expires > now) {
+            found |= given.as_bytes().ct_eq(session.id.as_bytes());
+        }
+        found.into()
+    }
+
+    /// A new session; its `Set-Cookie` value.
+    fn new_session(&self) -> HeaderValue {
+        let id = random_hex(32);
+        let now = Instant::now();
+        let mut sessions = self.sessions.lock().expect("sessions lock");
+        sessions.retain(|s| s.expires > now);
+        if sessions.len() >= MAX_SESSIONS {
+            sessions.remove(0);
+        }
+        sessions.push(Session { id: id.clone(), expires: now + SESSION_LIFETIME });
+        drop(sessions);
+        let cookie =
+            format!("{}={id}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict", self.cookie, SESSION_LIFETIME.as_secs());
+        HeaderValue::from_str(&cookie).expect("ascii cookie")
     }
 }
 
+/// `n` random bytes from the system's generator, as hex.
+pub fn random_hex(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).expect("the system's random number generator");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Middleware: passes admitted requests on, answers the rest with 401.
-pub async fn check(State(access): State<HttpAccess>, request: Request, next: Next) -> Response {
-    if access.is_open() || access.admits(&request) {
+pub async fn check(State(gate): State<Gate>, request: Request, next: Next) -> Response {
+    if gate.access.is_open() {
         return next.run(request).await;
     }
-    let mut response = if access.basic.is_some() {
+    match gate.admits(&request) {
+        Admit::Yes => next.run(request).await,
+        Admit::YesNewSession => {
+            let cookie = gate.new_session();
+            let mut response = next.run(request).await;
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
+        Admit::No => refuse(&gate),
+    }
+}
+
+fn refuse(gate: &Gate) -> Response {
+    let mut response = if gate.access.basic.is_some() {
         let mut r =
             (StatusCode::UNAUTHORIZED, "401: this camwire view needs a user name and password\n").into_response();
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"camwire\""));
         r
     } else {
-        (StatusCode::UNAUTHORIZED, "401: add ?token=YOUR-TOKEN to the address (the token cam-recv was given)\n")
+        (
+            StatusCode::UNAUTHORIZED,
+            "401: open this view as /?token=YOUR-TOKEN (the token cam-recv was given); the browser then keeps a \
+             session cookie, so allow cookies for this site\n",
+        )
             .into_response()
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "0123456789abcdef-token";
+
+    fn gate() -> Gate {
+        Gate::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080)
+    }
+
+    fn get(uri: &str, headers: &[(&str, &str)]) -> Request {
+        let mut builder = Request::builder().uri(uri);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(axum::body::Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn query_token_earns_a_session_and_the_cookie_then_suffices() {
+        let gate = gate();
+        assert_eq!(gate.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession);
+        let set_cookie = gate.new_session();
+        let pair = set_cookie.to_str().unwrap().split(';').next().unwrap().to_string();
+        assert!(pair.starts_with("camwire_session_8080="));
+        assert_eq!(gate.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes);
+        let wrong = format!("camwire_session_8080={}", random_hex(32));
+        assert_eq!(gate.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
+        assert_eq!(gate.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
+    }
+
+    #[test]
+    fn only_the_page_starts_a_session() {
+        let gate = gate();
+        for path in ["/status", "/snapshot.jpg", "/stream.mjpg"] {
+            assert_eq!(gate.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
+        }
+        assert_eq!(gate.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
+    }
+
+    #[test]
+    fn sessions_are_bounded_and_the_oldest_is_forgotten() {
+        let gate = gate();
+        let first = gate.new_session();
+        for _ in 0..MAX_SESSIONS {
+            gate.new_session();
+        }
+        assert_eq!(gate.sessions.lock().unwrap().len(), MAX_SESSIONS);
+        let pair = first.to_str().unwrap().split(';').next().unwrap().to_string();
+        assert_eq!(gate.admits(&get("/status", &[("cookie", &pair)])), Admit::No);
+    }
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let access = HttpAccess { basic: Some("viewer:hunter22".into()), token: Some(TOKEN.into()) };
+        let shown = format!("{access:?}");
+        assert!(!shown.contains("hunter22") && !shown.contains(TOKEN), "{shown}");
+    }
 }

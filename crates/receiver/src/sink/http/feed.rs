@@ -32,6 +32,9 @@ pub(super) struct WebFrame {
     pub jpeg: Bytes,
     /// When the camera captured it, if known (sent as `X-Timestamp`).
     pub captured_at: Option<SystemTime>,
+    /// The JPEG holds [`BOUNDARY_PREFIX`](super::mjpeg::BOUNDARY_PREFIX): each
+    /// viewer checks it against its own boundary before sending it.
+    pub marked: bool,
 }
 
 /// Frames the `/status` latency percentiles are taken over.
@@ -128,7 +131,8 @@ pub(super) async fn run(
         };
         if let Some((jpeg, captured_at)) = frame {
             feed.serial += 1;
-            web.send_replace(Some(WebFrame { serial: feed.serial, jpeg, captured_at }));
+            let marked = memchr::memmem::find(&jpeg, super::mjpeg::BOUNDARY_PREFIX.as_bytes()).is_some();
+            web.send_replace(Some(WebFrame { serial: feed.serial, jpeg, captured_at, marked }));
         }
     }
     feed.log_encoding();

@@ -9,6 +9,10 @@
 //! one frame late. Without a sender the connection stays open and the
 //! picture resumes when a sender comes back; the last frame is re-sent every
 //! [`KEEPALIVE`] meanwhile, which also notices viewers that have left.
+//!
+//! The boundary is random per response, and a frame that contains it is
+//! never sent to that viewer (the sender controls the JPEG bytes: a comment
+//! segment could otherwise end the part early and start one of its own).
 
 use std::{
     convert::Infallible,
@@ -28,15 +32,22 @@ use axum::{
 use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 use tokio::sync::watch;
-use tracing::debug;
+use tracing::{debug, warn};
 
-use super::{feed::WebFrame, no_store};
+use super::{access::random_hex, feed::WebFrame, no_store};
 
-/// Separates the parts; never occurs in the headers we write.
-const BOUNDARY: &str = "camwireframe";
+/// Every boundary starts with this; the feed marks frames that contain it.
+pub(super) const BOUNDARY_PREFIX: &str = "camwire-";
 
-/// Ends a part and opens the next: CRLF, `--`, [`BOUNDARY`], CRLF.
-const PART_END: &[u8] = b"\r\n--camwireframe\r\n";
+/// A fresh boundary: [`BOUNDARY_PREFIX`] and 128 random bits.
+fn new_boundary() -> String {
+    format!("{BOUNDARY_PREFIX}{}", random_hex(16))
+}
+
+/// Ends a part and opens the next: CRLF, `--`, the boundary, CRLF.
+fn part_end(boundary: &str) -> Bytes {
+    Bytes::from(format!("\r\n--{boundary}\r\n"))
+}
 
 /// How often a viewer gets the last frame again when no new one arrives.
 const KEEPALIVE: Duration = Duration::from_secs(1);
@@ -47,32 +58,38 @@ pub(super) struct ViewerGuard {
 }
 
 impl ViewerGuard {
-    pub(super) fn new(count: Arc<AtomicUsize>) -> Self {
-        let now = count.fetch_add(1, Ordering::Relaxed) + 1;
-        debug!("http: a viewer connected ({now} watching)");
-        Self { count }
+    /// A place among at most `max` viewers; `None` when all are taken
+    /// (checked and taken in one step, so two at once cannot both slip in).
+    pub(super) fn try_new(count: Arc<AtomicUsize>, max: usize) -> Option<Self> {
+        let before = count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1)).ok()?;
+        debug!("http: a viewer connected ({} watching)", before + 1);
+        Some(Self { count })
     }
 }
 
 impl Drop for ViewerGuard {
     fn drop(&mut self) {
-        let now = self.count.fetch_sub(1, Ordering::Relaxed) - 1;
+        let now = self.count.fetch_sub(1, Ordering::SeqCst) - 1;
         debug!("http: a viewer left ({now} watching)");
     }
 }
 
 /// The streaming response for one viewer.
 pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerGuard) -> Response {
-    let opening = stream::iter([Ok::<_, Infallible>(Bytes::from_static(&PART_END[2..]))]);
-    let parts = stream::unfold(Viewer { frames, last: 0, _guard: guard }, |mut viewer| async move {
+    let boundary = new_boundary();
+    let end = part_end(&boundary);
+    let opening = stream::iter([Ok::<_, Infallible>(end.slice(2..))]);
+    let viewer = Viewer { frames, last: 0, boundary: boundary.clone(), warned: false, _guard: guard };
+    let parts = stream::unfold((viewer, end), |(mut viewer, end)| async move {
         let frame = viewer.next().await?;
-        Some((stream::iter(part(&frame).map(Ok::<_, Infallible>)), viewer))
+        let part = part(&frame, &end);
+        Some((stream::iter(part.map(Ok::<_, Infallible>)), (viewer, end)))
     })
     .flatten();
     let mut response = Response::new(Body::from_stream(opening.chain(parts)));
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
-    let content_type = format!("multipart/x-mixed-replace; boundary={BOUNDARY}");
+    let content_type = format!("multipart/x-mixed-replace; boundary={boundary}");
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).expect("ascii"));
     no_store(headers);
     headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -82,65 +99,115 @@ pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerG
 
 struct Viewer {
     frames: watch::Receiver<Option<WebFrame>>,
-    /// Serial of the frame sent last.
+    /// Serial of the frame sent (or refused) last.
     last: u64,
+    /// This response's boundary.
+    boundary: String,
+    /// A frame holding the boundary was logged.
+    warned: bool,
     _guard: ViewerGuard,
 }
 
 impl Viewer {
     /// The next frame to send: the newest one not sent yet, or the last one
-    /// again after [`KEEPALIVE`]. `None` when the receiver shuts down.
+    /// again after [`KEEPALIVE`]; never one that holds the boundary. `None`
+    /// when the receiver shuts down.
     async fn next(&mut self) -> Option<WebFrame> {
         loop {
-            if let Some(frame) = self.frames.borrow_and_update().as_ref().filter(|f| f.serial != self.last) {
+            let newest = self.frames.borrow_and_update().as_ref().filter(|f| f.serial != self.last).cloned();
+            if let Some(frame) = newest {
                 self.last = frame.serial;
-                return Some(frame.clone());
+                if self.sendable(&frame) {
+                    return Some(frame);
+                }
             }
             match tokio::time::timeout(KEEPALIVE, self.frames.changed()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => return None,
                 Err(_) => {
-                    if let Some(frame) = self.frames.borrow().as_ref() {
-                        return Some(frame.clone());
+                    let again = self.frames.borrow().as_ref().filter(|f| f.serial == self.last).cloned();
+                    if let Some(frame) = again {
+                        if self.sendable(&frame) {
+                            return Some(frame);
+                        }
                     }
                 }
             }
         }
     }
+
+    /// False for a frame that contains this response's boundary (logged once per viewer).
+    fn sendable(&mut self, frame: &WebFrame) -> bool {
+        if frame.marked && memchr::memmem::find(&frame.jpeg, self.boundary.as_bytes()).is_some() {
+            if !self.warned {
+                warn!(
+                    "--http: the sender's frames contain a viewer's multipart boundary; that viewer is not sent them"
+                );
+                self.warned = true;
+            }
+            return false;
+        }
+        true
+    }
 }
 
-/// A part's headers, the JPEG, and the boundary that ends it.
-fn part(frame: &WebFrame) -> [Bytes; 3] {
+/// A part's headers, the JPEG, and `end`, the boundary that ends it.
+fn part(frame: &WebFrame, end: &Bytes) -> [Bytes; 3] {
     let mut head = format!("Content-Type: image/jpeg\r\nContent-Length: {}\r\n", frame.jpeg.len());
     if let Some(at) = frame.captured_at.and_then(|t| t.duration_since(UNIX_EPOCH).ok()) {
         let _ = write!(head, "X-Timestamp: {}.{:06}\r\n", at.as_secs(), at.subsec_micros());
     }
     head.push_str("\r\n");
-    [Bytes::from(head), frame.jpeg.clone(), Bytes::from_static(PART_END)]
+    [Bytes::from(head), frame.jpeg.clone(), end.clone()]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn frame(jpeg: Bytes, captured_at: Option<std::time::SystemTime>) -> WebFrame {
+        let marked = memchr::memmem::find(&jpeg, BOUNDARY_PREFIX.as_bytes()).is_some();
+        WebFrame { serial: 1, jpeg, captured_at, marked }
+    }
+
     #[test]
-    fn part_end_is_crlf_dash_dash_boundary_crlf() {
-        assert_eq!(PART_END, format!("\r\n--{BOUNDARY}\r\n").as_bytes());
+    fn boundaries_are_random_and_part_end_is_crlf_dash_dash_boundary_crlf() {
+        let (a, b) = (new_boundary(), new_boundary());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), BOUNDARY_PREFIX.len() + 32);
+        assert_eq!(part_end(&a), format!("\r\n--{a}\r\n").as_bytes());
     }
 
     #[test]
     fn part_has_type_and_length_then_the_jpeg_untouched_then_the_boundary() {
         let jpeg = Bytes::from_static(b"\xFF\xD8\xFF\xE0 picture \xFF\xD9");
-        let [head, body, end] = part(&WebFrame { serial: 1, jpeg: jpeg.clone(), captured_at: None });
+        let boundary = part_end("camwire-x");
+        let [head, body, end] = part(&frame(jpeg.clone(), None), &boundary);
         assert_eq!(&head[..], b"Content-Type: image/jpeg\r\nContent-Length: 15\r\n\r\n");
         assert_eq!(body.as_ptr(), jpeg.as_ptr(), "the JPEG is shared, not copied");
-        assert_eq!(&end[..], PART_END);
+        assert_eq!(end, boundary);
+    }
+
+    #[test]
+    fn a_frame_holding_the_boundary_is_not_sendable_to_that_viewer_only() {
+        let (_tx, frames) = watch::channel(None);
+        let mut viewer = Viewer {
+            warned: false,
+            frames,
+            last: 0,
+            boundary: "camwire-0123".into(),
+            _guard: ViewerGuard::try_new(Arc::new(AtomicUsize::new(0)), 1).unwrap(),
+        };
+        let hostile = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-0123\r\nContent-Type: text/html"), None);
+        assert!(!viewer.sendable(&hostile));
+        let other = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-4567\r\n"), None);
+        assert!(viewer.sendable(&other));
     }
 
     #[test]
     fn part_carries_x_timestamp_when_the_capture_time_is_known() {
         let at = UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456);
-        let [head, ..] = part(&WebFrame { serial: 1, jpeg: Bytes::from_static(b"x"), captured_at: Some(at) });
+        let [head, ..] = part(&frame(Bytes::from_static(b"x"), Some(at)), &part_end("camwire-x"));
         assert!(std::str::from_utf8(&head).unwrap().contains("X-Timestamp: 1700000000.123456\r\n"));
     }
 }

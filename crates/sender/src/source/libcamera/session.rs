@@ -133,6 +133,14 @@ impl Session {
         let controls = super::controls::start_controls(cam.controls(), &id, &settings.options, settings.fps)?;
         cam.start(Some(&controls)).map_err(|e| anyhow!("cannot start camera {id}: {e}"))?;
         let queued = requests.len();
+        debug!(
+            "camera {id}: {}x{} {}, stride {} bytes, {queued} capture buffers, frame-rate control {}",
+            layout.width,
+            layout.height,
+            layout.format,
+            layout.stride,
+            if controls.is_some() { "set" } else { "absent" }
+        );
         for req in requests {
             cam.queue_request(req).map_err(|(_, e)| anyhow!("camera {id} refused a capture request: {e}"))?;
         }

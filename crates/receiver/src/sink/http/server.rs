@@ -1,0 +1,137 @@
+//! Serving the web view's connections. `axum::serve` has no timer, so
+//! hyper's header-read timeout would never apply; here every connection is
+//! served by hyper directly, with a timer, and with the guards a public
+//! port needs:
+//!
+//! - a request head must arrive whole within [`HEADER_TIMEOUT`] of the
+//!   connection opening or of the previous response ending (the keep-alive
+//!   idle timeout is the same clock: hyper starts it whenever it waits for a head);
+//! - a head is at most [`MAX_HEAD`] bytes (past it: 431, then closed);
+//! - output must keep moving ([`slow`](super::slow));
+//! - connections are counted per address and in total ([`limit`](super::limit)),
+//!   and a connection with no request in flight is the one that makes room.
+
+use std::{convert::Infallible, net::SocketAddr, pin::pin, sync::Arc, time::Duration};
+
+use axum::{body::Body, extract::Request, Router};
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    net::TcpListener,
+    task::JoinSet,
+};
+use tokio_util::sync::CancellationToken;
+use tower_service::Service;
+use tracing::{debug, warn};
+
+use super::{
+    limit::{Admitted, Busy, Connections},
+    slow::SlowReaderGuard,
+};
+
+/// How long a request head may take, from the connection opening or the previous response ending.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest request head read (hyper's buffer); a browser's is a few KiB.
+pub const MAX_HEAD: usize = 64 * 1024;
+
+/// Accepts and serves connections until `stop`, then lets the open ones finish.
+pub async fn serve(listener: TcpListener, app: Router, connections: Arc<Connections>, stop: CancellationToken) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).max_buf_size(MAX_HEAD).keep_alive(true);
+    let mut tasks = JoinSet::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = stop.cancelled() => break,
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => continue,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    warn!("--http: accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let Some(place) = connections.admit(peer.ip()) else { continue };
+        let _ = stream.set_nodelay(true);
+        let service = Tracked { app: app.clone(), busy: place.busy_maker() };
+        tasks.spawn(serve_one(http.clone(), stream, service, place, peer, stop.clone()));
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// Serves one admitted connection until it ends, must make room, or the view stops.
+async fn serve_one<I>(
+    http: hyper::server::conn::http1::Builder,
+    io: I,
+    service: Tracked,
+    place: Admitted,
+    peer: SocketAddr,
+    stop: CancellationToken,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let connection = http.serve_connection(
+        TokioIo::new(SlowReaderGuard::new(io)),
+        hyper::service::service_fn(move |request| service.clone().call(request)),
+    );
+    let mut connection = pin!(connection);
+    tokio::select! {
+        result = connection.as_mut() => {
+            if let Err(e) = result {
+                debug!("--http: connection from {peer} ended: {e}");
+            }
+        }
+        () = place.evicted() => debug!("--http: closed an idle connection from {peer} to make room"),
+        () = stop.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}
+
+/// The router, marking its connection busy for as long as each response lasts.
+#[derive(Clone)]
+struct Tracked {
+    app: Router,
+    busy: super::limit::BusyMaker,
+}
+
+impl Tracked {
+    async fn call(mut self, request: hyper::Request<Incoming>) -> Result<hyper::Response<TrackedBody>, Infallible> {
+        let busy = self.busy.busy();
+        let request: Request = request.map(Body::new);
+        let response = self.app.call(request).await?;
+        Ok(response.map(|body| TrackedBody { body, _busy: busy }))
+    }
+}
+
+/// A response body that keeps its connection marked busy until it is done.
+struct TrackedBody {
+    body: Body,
+    _busy: Busy,
+}
+
+impl http_body::Body for TrackedBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}

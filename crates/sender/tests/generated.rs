@@ -1,0 +1,15 @@
+//! `cam-send`'s shell completions and man page in `dist/` match its command line.
+
+#[path = "../../receiver/tests/common/generated.rs"]
+mod generated;
+
+use clap::CommandFactory;
+
+#[test]
+fn completions_and_man_page_match_the_command_line() {
+    // Written as the packaged camera build says it, whatever this build's features.
+    let cmd = camwire_sender::cli::Args::command()
+        .version(env!("CARGO_PKG_VERSION"))
+        .mut_arg("source", |a| a.default_value("libcamera"));
+    generated::check(cmd, "cam-send");
+}

@@ -134,12 +134,12 @@ impl Session {
         cam.start(Some(&controls)).map_err(|e| anyhow!("cannot start camera {id}: {e}"))?;
         let queued = requests.len();
         debug!(
-            "camera {id}: {}x{} {}, stride {} bytes, {queued} capture buffers, frame-rate control {}",
+            "camera {id}: {}x{} {}, stride {} bytes, {queued} capture buffers, {} start controls",
             layout.width,
             layout.height,
             layout.format,
             layout.stride,
-            if controls.is_some() { "set" } else { "absent" }
+            controls.len()
         );
         for req in requests {
             cam.queue_request(req).map_err(|(_, e)| anyhow!("camera {id} refused a capture request: {e}"))?;

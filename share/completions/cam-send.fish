@@ -35,6 +35,7 @@ complete -c cam-send -l hdr -d 'High dynamic range: off, or single-exp (Pi 5 mul
 complete -c cam-send -l tuning-file -d 'Camera tuning file for Raspberry Pi cameras (sets LIBCAMERA_RPI_TUNING_FILE)' -r
 complete -c cam-send -l buffer-count -d 'Camera buffers in flight (default: the camera\'s own choice)' -r
 complete -c cam-send -l set -d 'Any libcamera control by its libcamera name, e.g. --set AeEnable=false or --set ColourGains=1.5,1.2 (repeatable; see --list-cameras for each camera\'s controls)' -r
+complete -c cam-send -l camera-timeout -d 'A camera that delivers no frame for this many seconds is stopped and started again inside cam-send (the connection stays; H.264 resumes on a keyframe). After 3 restarts in a row that do not last, cam-send gives up with exit status 1, unless --retry (then it keeps trying, backing off). Default: 5, or 4 frame times if longer' -r
 complete -c cam-send -l source -d 'Where frames come from: `test` (built-in moving pattern), `files:GLOB` (JPEG files in name order), `stdin` (an MJPEG or, with `--codec h264`, an Annex-B byte stream), or `libcamera[:INDEX|:ID]` (a camera; needs the `libcamera` build feature)' -r
 complete -c cam-send -l list-cameras -d 'Print the cameras libcamera sees (index, id, model, formats and sizes) and exit'
 complete -c cam-send -l retry -d 'Keep trying while the receiver is not there yet, and reconnect when the connection drops (capped exponential backoff, at most 1 s between tries; a receiver that refuses the sender, busy or not allowed, is asked again after 1, 2, 4, 8, then every 10 s)'

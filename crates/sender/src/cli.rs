@@ -314,6 +314,14 @@ pub struct Args {
         help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
     )]
     pub set: Vec<String>,
+
+    /// A camera that delivers no frame for this many seconds is stopped and
+    /// started again inside cam-send (the connection stays; H.264 resumes on a
+    /// keyframe). After 3 restarts in a row that do not last, cam-send gives
+    /// up with exit status 1, unless --retry (then it keeps trying, backing off).
+    /// Default: 5, or 4 frame times if longer.
+    #[arg(long, value_name = "SECS", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub camera_timeout: Option<f64>,
 }
 
 /// `--secs`: a positive number of seconds.
@@ -500,6 +508,10 @@ impl Args {
         }
         c.tuning_file = self.tuning_file.clone();
         c.buffer_count = self.buffer_count;
+        c.timeout = match self.camera_timeout {
+            Some(s) if !(s.is_finite() && s >= 0.1) => bail!("--camera-timeout must be at least 0.1 seconds (got {s})"),
+            s => s.map(Duration::from_secs_f64),
+        };
         Ok(c)
     }
 }

@@ -30,6 +30,8 @@ pub struct CameraOptions {
     pub tuning_file: Option<String>,
     /// `--buffer-count`: camera buffers (and requests) in flight.
     pub buffer_count: Option<u32>,
+    /// `--camera-timeout`: a camera that delivers no frame for this long is restarted.
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl CameraOptions {
@@ -49,6 +51,9 @@ impl CameraOptions {
         }
         if self.buffer_count.is_some() {
             names.push("--buffer-count");
+        }
+        if self.timeout.is_some() {
+            names.push("--camera-timeout");
         }
         names.dedup();
         names.join(", ")

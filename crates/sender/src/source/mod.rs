@@ -82,6 +82,12 @@ pub trait Source: Send {
     fn orientation_done(&self) -> Orientation {
         Orientation::default()
     }
+
+    /// Whether the source restarted (a camera that stopped delivering) since
+    /// last asked: the next picture is then encoded as a keyframe.
+    fn take_restart(&mut self) -> bool {
+        false
+    }
 }
 
 /// Opens the source `config` names.
@@ -164,6 +170,8 @@ fn capture_loop(
     flags: &PipelineFlags,
 ) -> Result<()> {
     let stamped = !flags.no_stamp.load(Ordering::Relaxed);
+    // Frames handed to the output so far (in live H.264 every encoded frame is sent).
+    let mut n = 0u64;
     while !flags.stop.load(Ordering::Relaxed) {
         let Some((captured, captured_at)) = source.next_frame()? else {
             return Ok(());
@@ -175,7 +183,11 @@ fn capture_loop(
             }
             Captured::Picture(mut picture) => {
                 orientation.apply(&mut picture);
-                let force = flags.want_keyframe.swap(false, Ordering::Relaxed);
+                let restarted = source.take_restart();
+                if restarted {
+                    tracing::info!("the camera was restarted: frame {} is a keyframe", n + 1);
+                }
+                let force = flags.want_keyframe.swap(false, Ordering::Relaxed) || restarted;
                 let (data, keyframe) = encoder.encode(&picture, force)?;
                 EncodedFrame { data, captured_at, keyframe }
             }
@@ -186,6 +198,7 @@ fn capture_loop(
         if tx.send(frame).is_err() {
             return Ok(());
         }
+        n += 1;
     }
     Ok(())
 }

@@ -78,6 +78,9 @@ pub(super) struct Session {
     layout: Layout,
     /// The flips the camera does itself.
     pub orientation_done: Orientation,
+    /// 1 for the first session of the process, then one more per restart.
+    #[cfg(feature = "fault-injection")]
+    generation: u64,
     /// Longest wait for a frame before the camera counts as gone.
     timeout: Duration,
     id: String,
@@ -146,7 +149,10 @@ impl Session {
         }
         let passthrough = if layout.format == MJPEG { ", passed through as JPEG" } else { "" };
         info!("camera {id}: {}x{} {} at {} fps{passthrough}", layout.width, layout.height, layout.format, settings.fps);
-        let timeout = Duration::from_secs(5).max(Duration::from_secs_f64(4.0 / settings.fps));
+        let timeout = settings
+            .options
+            .timeout
+            .unwrap_or_else(|| Duration::from_secs(5).max(Duration::from_secs_f64(4.0 / settings.fps)));
         Ok(Self {
             completed,
             queued,
@@ -154,6 +160,8 @@ impl Session {
             stream,
             layout,
             orientation_done,
+            #[cfg(feature = "fault-injection")]
+            generation: super::fault::next_generation(),
             timeout,
             id,
             cam,
@@ -172,7 +180,7 @@ impl Session {
                     req
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    bail!("camera {} delivered no frame for {} s", self.id, self.timeout.as_secs())
+                    bail!("camera {} delivered no frame for {:.1} s", self.id, self.timeout.as_secs_f64())
                 }
                 Err(RecvTimeoutError::Disconnected) => bail!("camera {} stopped", self.id),
             };
@@ -192,6 +200,11 @@ impl Session {
                 self.parked.push(req);
                 bail!("camera {} cancelled a capture request: was it unplugged or stopped?", self.id);
             }
+            #[cfg(feature = "fault-injection")]
+            if super::fault::stall(self.generation) {
+                self.parked.push(req);
+                continue;
+            }
             let frame = match if *pending > 0 { self.frame(&req) } else { Ok(None) } {
                 Ok(frame) => frame,
                 Err(e) => {
@@ -207,6 +220,8 @@ impl Session {
             self.queued += 1;
             if let Some(frame) = frame {
                 *pending -= 1;
+                #[cfg(feature = "fault-injection")]
+                super::fault::delivered();
                 if frames.send(Ok(frame)).is_err() {
                     return Ok(());
                 }

@@ -23,7 +23,7 @@ _cam__recv() {
 
     case "${cmd}" in
         cam__recv)
-            opts="-q -v -h -V --listen --once --verify --record --overwrite --save-dir --pipe --display --http --http-auth --http-auth-file --http-token --http-token-file --http-host --max-viewers --idle-timeout --handshake-timeout --allow --max-frame --max-pixels --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --once --verify --record --overwrite --save-dir --pipe --display --http --http-auth --http-auth-file --http-token --http-token-file --http-host --max-viewers --idle-timeout --handshake-timeout --allow --secret-file --tls --tls-dir --https --max-frame --max-pixels --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -82,6 +82,14 @@ _cam__recv() {
                     return 0
                     ;;
                 --allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

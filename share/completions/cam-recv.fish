@@ -12,12 +12,16 @@ complete -c cam-recv -l max-viewers -d 'Web viewers served at once; one more get
 complete -c cam-recv -l idle-timeout -d 'Drop a sender that sends nothing for this many seconds' -r
 complete -c cam-recv -l handshake-timeout -d 'Drop a new connection that has not delivered its first picture (a frame whose JPEG or H.264 header reads) within this many seconds; it never holds the sender slot meanwhile' -r
 complete -c cam-recv -l allow -d 'Accept senders only from these addresses or networks, e.g. `192.168.1.0/24,10.0.0.7`. Anything else is refused with a log line. Default: anyone who can reach the port' -r
+complete -c cam-recv -l secret-file -d 'Accept only senders that prove they hold the secret in FILE (`cam-send --secret-file` with the same contents; at least 16 bytes, e.g. `head -c 32 /dev/urandom | base64 > FILE`). Or set CAMWIRE_SECRET_FILE, or the secret itself in CAMWIRE_SECRET. Senders without it are refused' -r -F
+complete -c cam-recv -l tls-dir -d 'Where --tls and --https keep the certificate and key, mode 0600 (default: $STATE_DIRECTORY, else $XDG_STATE_HOME/camwire, else ~/.local/state/camwire)' -r -F
 complete -c cam-recv -l max-frame -d 'Largest frame accepted, in bytes; a longer length prefix drops the sender' -r
 complete -c cam-recv -l max-pixels -d 'Refuse pictures with more pixels than this, from their header, before decoding (a hostile header must not cost gigabytes). The default, 16 MP, is above every Raspberry Pi camera mode' -r
 complete -c cam-recv -l once -d 'Exit after the first stream: status 0 only if it ended with the terminator and (with --verify) it held at least one frame and every frame was valid'
 complete -c cam-recv -l verify -d 'Fully decode every frame and print one line per frame on stdout: `frame <n>: <w>x<h> jpeg ok latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr latency=<ms>` or `frame <n>: invalid (<reason>)` (`latency=` only when the sender stamps frames)'
 complete -c cam-recv -l overwrite -d 'With --record: replace FILE if it exists, instead of refusing to start'
 complete -c cam-recv -l display -d 'Show the live picture in a window (needs an X display). Closing the window or pressing Esc ends this sink, and the receiver when it was the only one'
+complete -c cam-recv -l tls -d 'Speak TLS on the frame port, with this receiver\'s own certificate (made on first start and kept). Its fingerprint is printed at start; senders pin it with `cam-send --tls-pin SHA256:...`. Senders without TLS are refused'
+complete -c cam-recv -l https -d 'Serve the web view over HTTPS, with the same certificate as --tls (made on first start, kept in --tls-dir). It is self-signed: a browser asks once whether to trust it; compare the fingerprint printed at start'
 complete -c cam-recv -s q -l quiet -d 'No status line and no informational log lines; results and errors are still printed'
 complete -c cam-recv -s v -l verbose -d 'More log detail: -v adds debug lines (connections, sink start and stop), -vv traces. RUST_LOG=debug does the same; NO_COLOR turns colour off'
 complete -c cam-recv -s h -l help -d 'Print help (see more with \'--help\')'

@@ -166,10 +166,16 @@ pub struct Args {
     #[arg(long)]
     pub tls: bool,
 
-    /// Where --tls keeps its certificate and key, mode 0600 (default:
+    /// Where --tls and --https keep the certificate and key, mode 0600 (default:
     /// $STATE_DIRECTORY, else $XDG_STATE_HOME/camwire, else ~/.local/state/camwire).
-    #[arg(long, value_name = "DIR", requires = "tls")]
+    #[arg(long, value_name = "DIR")]
     pub tls_dir: Option<PathBuf>,
+
+    /// Serve the web view over HTTPS, with the same certificate as --tls (made on
+    /// first start, kept in --tls-dir). It is self-signed: a browser asks once
+    /// whether to trust it; compare the fingerprint printed at start.
+    #[arg(long, requires = "http")]
+    pub https: bool,
 
     /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
@@ -237,10 +243,16 @@ impl Args {
             crate::sink::check_pipe_command(cmd)?;
         }
         let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
-        let tls_dir = self.tls.then(|| self.tls_dir.unwrap_or_else(crate::tls::default_dir));
+        if self.tls_dir.is_some() && !self.tls && !self.https {
+            bail!("--tls-dir is where --tls and --https keep their certificate: add one of them");
+        }
+        let cert_dir = self.tls_dir.unwrap_or_else(crate::tls::default_dir);
+        let tls_dir = self.tls.then(|| cert_dir.clone());
+        let https_dir = self.https.then_some(cert_dir);
         Ok(Config {
             secret,
             tls_dir,
+            https_dir,
             listen,
             once: self.once,
             verify: self.verify,

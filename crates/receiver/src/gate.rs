@@ -42,6 +42,11 @@ impl Gate {
         let tls = match &config.tls_dir {
             Some(dir) => {
                 let (config, fingerprint) = crate::tls::load_or_create(dir)?;
+                let cert = dir.join(crate::tls::CERT_FILE);
+                tracing::info!(
+                    "TLS certificate {fingerprint} ({}); senders need --tls-pin {fingerprint}",
+                    cert.display()
+                );
                 Some((TlsAcceptor::from(config), fingerprint))
             }
             None => None,

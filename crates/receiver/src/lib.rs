@@ -75,6 +75,8 @@ pub struct Config {
     pub secret: Option<camwire_wire::handshake::Secret>,
     /// Speak TLS on the frame port, with the certificate kept in this directory.
     pub tls_dir: Option<PathBuf>,
+    /// Serve the web view over HTTPS, with the certificate kept in this directory.
+    pub https_dir: Option<PathBuf>,
     /// Pictures with more pixels are refused before decoding (`--max-pixels`).
     pub max_pixels: usize,
 }
@@ -102,6 +104,7 @@ impl Config {
             max_viewers: 100,
             secret: None,
             tls_dir: None,
+            https_dir: None,
             max_pixels: decode::DEFAULT_MAX_PIXELS,
         }
     }
@@ -120,6 +123,7 @@ impl Config {
             max_connections,
             max_per_address: max_connections / 4,
             hosts: self.http_hosts.clone(),
+            https_dir: self.https_dir.clone(),
         }
     }
 }

@@ -41,8 +41,8 @@ pub fn default_dir() -> PathBuf {
 }
 
 /// Loads the certificate and key from `dir`, or makes and stores them there
-/// on first start; logs the fingerprint senders pin, and returns it with the
-/// TLS configuration.
+/// on first start; returns the TLS configuration and the certificate's
+/// fingerprint (`SHA256:<hex>`).
 pub(crate) fn load_or_create(dir: &Path) -> Result<(Arc<ServerConfig>, String)> {
     let (key_path, cert_path) = (dir.join(KEY_FILE), dir.join(CERT_FILE));
     let (cert, key) = match (key_path.exists(), cert_path.exists()) {
@@ -65,7 +65,6 @@ pub(crate) fn load_or_create(dir: &Path) -> Result<(Arc<ServerConfig>, String)> 
     // No session tickets: a sender never resumes, and a ticket it never reads
     // would make its close a reset that can cut the end of its stream.
     config.send_tls13_tickets = 0;
-    info!("TLS certificate {fingerprint} ({}); senders need --tls-pin {fingerprint}", cert_path.display());
     Ok((Arc::new(config), fingerprint))
 }
 

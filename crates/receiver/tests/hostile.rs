@@ -86,8 +86,9 @@ fn second_sender_while_one_streams_is_refused_as_busy_and_never_mixed_in() {
 fn fifteen_hundred_idle_connections_cost_bounded_descriptors_and_block_no_one() {
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let (recv, port) = receiver(&["--verify", "--handshake-timeout", "60"]);
-    let idle: Vec<TcpStream> = (0..1500).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
-    recv.wait_for("connections are waiting to send a first frame; dropping the oldest", 20);
+    // From 1,500 addresses, so the overall limit acts, not the one per address.
+    let idle: Vec<TcpStream> = (0..1500).map(|i| connect_from(i, port).unwrap()).collect();
+    recv.wait_for("1024 connections are waiting to send a first frame; dropping the oldest", 20);
     let started = Instant::now();
     assert!(sender(port, &["--frames", "10", "--fps", "100"]).wait(20).success());
     let summary = recv.wait_for("summary:", 10);
@@ -264,12 +265,11 @@ fn a_thousand_idle_connections_on_each_port_under_a_1024_fd_limit() {
         n
     };
     let before = rate(&mut viewer);
-    let idle: Vec<TcpStream> = (0..1000)
-        .flat_map(|_| [TcpStream::connect(("127.0.0.1", port)), TcpStream::connect(("127.0.0.1", http))])
-        .filter_map(Result::ok)
-        .collect();
-    recv.wait_for("connections are waiting to send a first frame; dropping the oldest", 20);
-    recv.wait_for("the limit per address; closing its oldest idle one", 20);
+    let idle: Vec<TcpStream> =
+        (0..1000).flat_map(|i| [connect_from(i, port), connect_from(i, http)]).filter_map(Result::ok).collect();
+    // From 1,000 addresses: the overall limits act (a quarter and a half of the 1,024 descriptors).
+    recv.wait_for("256 connections are waiting to send a first frame; dropping the oldest", 20);
+    recv.wait_for("512 connections open, the limit; closing the oldest idle one", 20);
     let during = rate(&mut viewer);
     assert!(during * 10 >= before * 8, "viewer frame rate fell from {before} to {during} per 2 s");
     let fds = open_fds(&recv);

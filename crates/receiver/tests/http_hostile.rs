@@ -431,3 +431,78 @@ fn the_first_token_request_trades_the_token_for_a_session_cookie() {
     let (_, script) = raw_get(http, "/page.js", "127.0.0.1", &with_cookie);
     assert!(!script.contains("token="), "{script}");
 }
+
+/// `curl` over HTTPS to the view, trusting only the receiver's own
+/// certificate (made for the name `camwire`): status, headers and body.
+fn curl_https(http: u16, cert: &std::path::Path, path: &str, extra: &[&str]) -> std::process::Output {
+    run(Command::new("curl")
+        .args(["-sS", "--max-time", "10", "-D", "-", "--cacert"])
+        .arg(cert)
+        .args(["--resolve", &format!("camwire:{http}:127.0.0.1")])
+        .args(extra)
+        .arg(format!("https://camwire:{http}{path}")))
+}
+
+#[test]
+fn https_serves_the_view_with_the_receivers_own_certificate() {
+    need_tool("curl", "curl");
+    let dir = TempDir::new("https");
+    let tls_dir = dir.path("tls");
+    let token = "an-https-token-0123456789";
+    let (recv, port, http) = http_receiver(
+        &[("CAMWIRE_HTTP_TOKEN", token)],
+        &["--https", "--tls-dir", tls_dir.to_str().unwrap(), "--http-host", "camwire"],
+    );
+    let started = recv.wait_for("web view on", 10);
+    assert!(started.contains(&format!("https://127.0.0.1:{http}/")), "the start line names https: {started}");
+    recv.wait_for("web view TLS certificate SHA256:", 10);
+    let cert = tls_dir.join("tls-cert.pem");
+    let mut send = sender(port, &["--fps", "10", "--width", "320", "--height", "240"]);
+    recv.wait_for("stream 1 from", 10);
+
+    // The page with the token: verified against the receiver's certificate, cookie marked Secure.
+    let out = curl_https(http, &cert, &format!("/?token={token}"), &[]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    let cookie = text.lines().find(|l| l.to_ascii_lowercase().starts_with("set-cookie:")).expect("a session cookie");
+    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly"), "{cookie}");
+
+    // A picture over HTTPS, and nothing without the token.
+    let snapshot = dir.path("snap.jpg");
+    let out = curl_https(
+        http,
+        &cert,
+        "/snapshot.jpg",
+        &["-H", &format!("Authorization: Bearer {token}"), "-o", snapshot.to_str().unwrap()],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("HTTP/1.1 200"), "{:?}", out);
+    let jpeg = std::fs::read(&snapshot).unwrap();
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "a JPEG over HTTPS");
+    let out = curl_https(http, &cert, "/status", &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("HTTP/1.1 401"), "{:?}", out);
+
+    // Plain HTTP on the HTTPS port gets no page, and the view keeps serving.
+    let plain = run(Command::new("curl").args(["-sS", "--max-time", "5", &format!("http://127.0.0.1:{http}/")]));
+    assert!(!plain.status.success(), "plain HTTP was answered: {}", String::from_utf8_lossy(&plain.stdout));
+    let out = curl_https(http, &cert, "/status", &["-H", &format!("Authorization: Bearer {token}")]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("HTTP/1.1 200"), "{:?}", out);
+
+    // A client that trusts another certificate refuses this one.
+    let other = dir.path("other");
+    let (other_recv, _, other_http) =
+        http_receiver(&[], &["--https", "--tls-dir", other.to_str().unwrap(), "--http-host", "camwire"]);
+    other_recv.wait_for("web view TLS certificate SHA256:", 10);
+    let out = curl_https(other_http, &cert, "/", &[]);
+    assert!(!out.status.success(), "a certificate other than the trusted one was accepted");
+    send.signal("TERM");
+    assert!(send.wait(10).success());
+}
+
+#[test]
+fn tls_dir_alone_is_a_one_line_error() {
+    let out = run(Command::new(bin("cam-recv")).args(["--tls-dir", "/tmp/x"]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("add one of them") && err.trim().lines().count() == 1, "{err}");
+}

@@ -12,6 +12,7 @@ use openh264::{
     formats::YUVSource,
     OpenH264API,
 };
+use yuvutils_rs::{yuv420_to_rgb, YuvPlanarImage, YuvRange, YuvStandardMatrix};
 
 /// One decoded picture in RGB8.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +55,21 @@ impl H264Decoder {
             return Ok(None);
         };
         let (w, h) = yuv.dimensions();
+        let (y_stride, u_stride, v_stride) = yuv.strides();
+        let planes = YuvPlanarImage {
+            y_plane: yuv.y(),
+            y_stride: y_stride as u32,
+            u_plane: yuv.u(),
+            u_stride: u_stride as u32,
+            v_plane: yuv.v(),
+            v_stride: v_stride as u32,
+            width: w as u32,
+            height: h as u32,
+        };
         let mut rgb = vec![0; w * h * 3];
-        yuv.write_rgb8(&mut rgb);
+        // H.264 from cameras and encoders is limited-range BT.601 unless its VUI says otherwise.
+        yuv420_to_rgb(&planes, &mut rgb, w as u32 * 3, YuvRange::Limited, YuvStandardMatrix::Bt601)
+            .map_err(|e| anyhow::anyhow!("converting a {w}x{h} picture to RGB: {e}"))?;
         Ok(Some(DecodedPicture { width: w as u32, height: h as u32, rgb }))
     }
 

@@ -27,6 +27,7 @@ mod slow;
 
 use std::{
     net::SocketAddr,
+    path::PathBuf,
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
@@ -85,6 +86,8 @@ pub struct HttpOptions {
     pub max_per_address: usize,
     /// Host names the view answers to besides its addresses, `localhost` and this machine's name.
     pub hosts: Vec<String>,
+    /// Serve HTTPS with the certificate kept in this directory (`--https`).
+    pub https_dir: Option<PathBuf>,
 }
 
 #[derive(Clone)]
@@ -102,6 +105,22 @@ impl HttpSink {
             format!("--http {addr}: cannot listen (is the port in use? choose another with --http)")
         })?;
         let addr = listener.local_addr()?;
+        let tls = match &options.https_dir {
+            Some(dir) => {
+                let (config, fingerprint) = crate::tls::load_or_create(dir)?;
+                let cert = dir.join(crate::tls::CERT_FILE);
+                info!(
+                    "web view TLS certificate {fingerprint} ({}); a browser asks once whether to trust it: \
+                     compare the fingerprint it shows",
+                    cert.display()
+                );
+                let mut config = (*config).clone();
+                config.alpn_protocols = vec![b"http/1.1".to_vec()];
+                Some(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+            }
+            None => None,
+        };
+        let secure = tls.is_some();
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(Shared { stats: Mutex::new(Stats::default()) });
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone()));
@@ -117,13 +136,13 @@ impl HttpSink {
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
             .with_state(state)
-            .layer(axum::middleware::from_fn_with_state(Gate::new(options.access, addr.port()), access::check))
+            .layer(axum::middleware::from_fn_with_state(Gate::new(options.access, addr.port(), secure), access::check))
             .layer(axum::middleware::from_fn_with_state(AllowedHosts::new(&options.hosts), guard::check_host))
             .layer(axum::middleware::from_fn(guard::security_headers));
         let connections = Connections::new(options.max_connections, options.max_per_address);
         let stop = CancellationToken::new();
-        let server = tokio::spawn(server::serve(listener, app, connections, stop.clone()));
-        info!("web view on {}", shown_url(addr));
+        let server = tokio::spawn(server::serve(listener, tls, app, connections, stop.clone()));
+        info!("web view on {}", shown_url(addr, secure));
         Ok(Self { addr, stop, server, feed })
     }
 
@@ -145,11 +164,12 @@ impl HttpSink {
 
 /// `0.0.0.0:8080` is printed as the host name a browser on this machine can open.
 /// The URL the start line shows: one that opens as printed.
-fn shown_url(addr: SocketAddr) -> String {
+fn shown_url(addr: SocketAddr, secure: bool) -> String {
+    let scheme = if secure { "https" } else { "http" };
     if addr.ip().is_unspecified() {
-        format!("http://localhost:{}/ (all interfaces)", addr.port())
+        format!("{scheme}://localhost:{}/ (all interfaces)", addr.port())
     } else {
-        format!("http://{addr}/")
+        format!("{scheme}://{addr}/")
     }
 }
 

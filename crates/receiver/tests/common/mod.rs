@@ -34,6 +34,18 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A connection to `127.0.0.1:port` from loopback address number `i`
+/// (127.10.x.y, a different one for each `i` below 62,500), so that a flood
+/// of them meets the receiver's overall limits rather than its per-address ones.
+pub fn connect_from(i: usize, port: u16) -> std::io::Result<std::net::TcpStream> {
+    use socket2::{Domain, Socket, Type};
+    let from = std::net::SocketAddr::from(([127, 10, (i / 250) as u8, (i % 250 + 1) as u8], 0));
+    let sock = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    sock.bind(&from.into())?;
+    sock.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into())?;
+    Ok(sock.into())
+}
+
 /// A running process whose stdout and stderr are collected as lines; killed on drop.
 pub struct Proc {
     pub child: Child,

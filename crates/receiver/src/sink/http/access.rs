@@ -63,6 +63,8 @@ pub struct Gate {
     access: HttpAccess,
     /// The session cookie's name: per port, as browsers share cookies across ports.
     cookie: String,
+    /// Served over HTTPS: the cookie is marked `Secure`.
+    secure: bool,
     sessions: Arc<Mutex<Vec<Session>>>,
 }
 
@@ -87,8 +89,8 @@ fn same(given: &[u8], expected: &[u8]) -> bool {
 
 impl Gate {
     /// The gate for a view on `port`.
-    pub fn new(access: HttpAccess, port: u16) -> Self {
-        Self { access, cookie: format!("camwire_session_{port}"), sessions: Arc::default() }
+    pub fn new(access: HttpAccess, port: u16, secure: bool) -> Self {
+        Self { access, cookie: format!("camwire_session_{port}"), secure, sessions: Arc::default() }
     }
 
     fn admits(&self, request: &Request) -> Admit {
@@ -150,8 +152,12 @@ impl Gate {
         }
         sessions.push(Session { id: id.clone(), expires: now + SESSION_LIFETIME });
         drop(sessions);
-        let cookie =
-            format!("{}={id}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict", self.cookie, SESSION_LIFETIME.as_secs());
+        let secure = if self.secure { "; Secure" } else { "" };
+        let cookie = format!(
+            "{}={id}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{secure}",
+            self.cookie,
+            SESSION_LIFETIME.as_secs()
+        );
         HeaderValue::from_str(&cookie).expect("ascii cookie")
     }
 }
@@ -205,7 +211,7 @@ mod tests {
     const TOKEN: &str = "0123456789abcdef-token";
 
     fn gate() -> Gate {
-        Gate::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080)
+        Gate::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080, false)
     }
 
     fn get(uri: &str, headers: &[(&str, &str)]) -> Request {

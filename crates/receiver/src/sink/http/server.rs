@@ -23,6 +23,7 @@ use tokio::{
     net::TcpListener,
     task::JoinSet,
 };
+use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tower_service::Service;
 use tracing::{debug, warn};
@@ -38,8 +39,16 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest request head read (hyper's buffer); a browser's is a few KiB.
 pub const MAX_HEAD: usize = 64 * 1024;
 
-/// Accepts and serves connections until `stop`, then lets the open ones finish.
-pub async fn serve(listener: TcpListener, app: Router, connections: Arc<Connections>, stop: CancellationToken) {
+/// Accepts and serves connections until `stop`, then lets the open ones
+/// finish. With `tls`, each connection is HTTPS; its TLS handshake must end
+/// within [`HEADER_TIMEOUT`].
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    app: Router,
+    connections: Arc<Connections>,
+    stop: CancellationToken,
+) {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).max_buf_size(MAX_HEAD).keep_alive(true);
     let mut tasks = JoinSet::new();
@@ -59,7 +68,20 @@ pub async fn serve(listener: TcpListener, app: Router, connections: Arc<Connecti
         let Some(place) = connections.admit(peer.ip()) else { continue };
         let _ = stream.set_nodelay(true);
         let service = Tracked { app: app.clone(), busy: place.busy_maker() };
-        tasks.spawn(serve_one(http.clone(), stream, service, place, peer, stop.clone()));
+        let (http, stop) = (http.clone(), stop.clone());
+        match &tls {
+            None => tasks.spawn(serve_one(http, stream, service, place, peer, stop)),
+            Some(tls) => {
+                let handshake = tls.accept(stream);
+                tasks.spawn(async move {
+                    match tokio::time::timeout(HEADER_TIMEOUT, handshake).await {
+                        Ok(Ok(stream)) => serve_one(http, stream, service, place, peer, stop).await,
+                        Ok(Err(e)) => debug!("--http: TLS handshake with {peer} failed: {e}"),
+                        Err(_) => debug!("--http: TLS handshake with {peer} took over {HEADER_TIMEOUT:?}"),
+                    }
+                })
+            }
+        };
     }
     while tasks.join_next().await.is_some() {}
 }

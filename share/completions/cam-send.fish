@@ -14,6 +14,28 @@ complete -c cam-send -l tls-pin -d 'Speak TLS to a `cam-recv --tls`, and accept 
 complete -c cam-send -l max-latency -d 'How far behind capture a frame may fall and still be sent, in milliseconds. On a link slower than the stream (Wi-Fi at the edge of range), frames that would arrive later are dropped and the newest sent instead, so the picture stays live; H.264 then resumes on a fresh keyframe. Keep the default for watching; use 0 to send every frame in order however late (recording over a good link)' -r
 complete -c cam-send -l stall-timeout -d 'A connection that takes no byte for this many seconds while frames wait is lost (a receiver that vanished without closing): one log line, then with --retry a reconnect, without it exit status 1' -r
 complete -c cam-send -l max-frame -d 'Largest frame the sender will put on the wire, in bytes' -r
+complete -c cam-send -l rotation -d 'Turn the picture by 0 or 180 degrees (a camera mounted upside down); 180 is --hflip and --vflip together, as in rpicam-vid' -r
+complete -c cam-send -l shutter -d 'Exposure time in microseconds (fixes it; 0: automatic). `10ms` and `0.5s` work too' -r
+complete -c cam-send -l gain -d 'Analogue gain (fixes it; 0: automatic)' -r
+complete -c cam-send -l ev -d 'Exposure compensation in stops, e.g. -1.5 or 2 (0: none)' -r
+complete -c cam-send -l metering -d 'Metering mode: centre, spot, average or custom' -r
+complete -c cam-send -l exposure -d 'Exposure mode: normal, sport (short), long or custom' -r
+complete -c cam-send -l awb -d 'White balance mode: auto, incandescent, tungsten, fluorescent, indoor, daylight, cloudy or custom' -r
+complete -c cam-send -l awbgains -d 'Fixed red and blue gains, e.g. 1.5,1.2 (turns automatic white balance off)' -r
+complete -c cam-send -l brightness -d 'Brightness, -1.0 to 1.0 (0: normal)' -r
+complete -c cam-send -l contrast -d 'Contrast (1.0: normal)' -r
+complete -c cam-send -l saturation -d 'Colour saturation (1.0: normal, 0: greyscale)' -r
+complete -c cam-send -l sharpness -d 'Sharpening (1.0: normal)' -r
+complete -c cam-send -l denoise -d 'Denoise: auto (the camera\'s choice), off, cdn_off, cdn_fast or cdn_hq' -r
+complete -c cam-send -l roi -d 'Region of interest (digital zoom) as fractions of the sensor, e.g. 0.25,0.25,0.5,0.5' -r
+complete -c cam-send -l autofocus-mode -d 'Autofocus: manual, auto or continuous (default: the camera\'s choice)' -r
+complete -c cam-send -l lens-position -d 'Lens position in dioptres (1/metres; 0: infinity); sets manual focus unless --autofocus-mode says otherwise' -r
+complete -c cam-send -l flicker-period -d 'Cancel light flicker with this period in microseconds: 10000 for 50 Hz mains, 8333 for 60 Hz' -r
+complete -c cam-send -l hdr -d 'High dynamic range: off, or single-exp (Pi 5 multi-frame HDR)' -r
+complete -c cam-send -l tuning-file -d 'Camera tuning file for Raspberry Pi cameras (sets LIBCAMERA_RPI_TUNING_FILE)' -r
+complete -c cam-send -l buffer-count -d 'Camera buffers in flight (default: the camera\'s own choice)' -r
+complete -c cam-send -l set -d 'Any libcamera control by its libcamera name, e.g. --set AeEnable=false or --set ColourGains=1.5,1.2 (repeatable; see --list-cameras for each camera\'s controls)' -r
+complete -c cam-send -l camera-timeout -d 'A camera that delivers no frame for this many seconds is stopped and started again inside cam-send (the connection stays; H.264 resumes on a keyframe). After 3 restarts in a row that do not last, cam-send gives up with exit status 1, unless --retry (then it keeps trying, backing off). Default: 5, or 4 frame times if longer' -r
 complete -c cam-send -l source -d 'Where frames come from: `test` (built-in moving pattern), `files:GLOB` (JPEG files in name order), `stdin` (an MJPEG or, with `--codec h264`, an Annex-B byte stream), or `libcamera[:INDEX|:ID]` (a camera; needs the `libcamera` build feature)' -r
 complete -c cam-send -l list-cameras -d 'Print the cameras libcamera sees (index, id, model, formats and sizes) and exit'
 complete -c cam-send -l retry -d 'Keep trying while the receiver is not there yet, and reconnect when the connection drops (capped exponential backoff, at most 1 s between tries; a receiver that refuses the sender, busy or not allowed, is asked again after 1, 2, 4, 8, then every 10 s)'
@@ -22,5 +44,7 @@ complete -c cam-send -l no-stamp -d 'Send payloads exactly as captured or read. 
 complete -c cam-send -l loop -d 'With `files:`, start over at the first file after the last one'
 complete -c cam-send -s q -l quiet -d 'No status line and no informational log lines; errors are still printed'
 complete -c cam-send -s v -l verbose -d 'More log detail: -v adds debug lines (connections, camera configuration), -vv traces. RUST_LOG=debug does the same; NO_COLOR turns colour off'
+complete -c cam-send -l hflip -d 'Mirror the picture left to right (the camera\'s own flip when it has one, else in software before encoding)'
+complete -c cam-send -l vflip -d 'Mirror the picture top to bottom'
 complete -c cam-send -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cam-send -s V -l version -d 'Print version'

@@ -6,7 +6,11 @@ use std::{path::PathBuf, time::Duration};
 use anyhow::{bail, Context, Result};
 use clap::{Parser, ValueEnum};
 
-use crate::{encoder::H264Settings, Codec, Config, SourceSpec};
+use crate::{
+    controls::{self, keyword, CameraOptions},
+    encoder::H264Settings,
+    Codec, Config, SourceSpec,
+};
 
 const ABOUT: &str = "Stream camera frames to cam-recv (or any classic picamera-recipe receiver) over TCP.";
 
@@ -186,6 +190,138 @@ pub struct Args {
     /// -vv traces. RUST_LOG=debug does the same; NO_COLOR turns colour off.
     #[arg(long, short, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Mirror the picture left to right (the camera's own flip when it has
+    /// one, else in software before encoding).
+    #[arg(long, help_heading = "Picture")]
+    pub hflip: bool,
+
+    /// Mirror the picture top to bottom.
+    #[arg(long, help_heading = "Picture")]
+    pub vflip: bool,
+
+    /// Turn the picture by 0 or 180 degrees (a camera mounted upside down);
+    /// 180 is --hflip and --vflip together, as in rpicam-vid.
+    #[arg(long, value_name = "DEGREES", default_value_t = 0, help_heading = "Picture",
+          value_parser = parse_rotation)]
+    pub rotation: u32,
+
+    /// Exposure time in microseconds (fixes it; 0: automatic). `10ms` and `0.5s` work too.
+    #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub shutter: Option<i64>,
+
+    /// Analogue gain (fixes it; 0: automatic).
+    #[arg(
+        long,
+        alias = "analoggain",
+        value_name = "GAIN",
+        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+    )]
+    pub gain: Option<f32>,
+
+    /// Exposure compensation in stops, e.g. -1.5 or 2 (0: none).
+    #[arg(
+        long,
+        value_name = "STOPS",
+        allow_negative_numbers = true,
+        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+    )]
+    pub ev: Option<f32>,
+
+    /// Metering mode: centre, spot, average or custom.
+    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub metering: Option<String>,
+
+    /// Exposure mode: normal, sport (short), long or custom.
+    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub exposure: Option<String>,
+
+    /// White balance mode: auto, incandescent, tungsten, fluorescent, indoor, daylight, cloudy or custom.
+    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub awb: Option<String>,
+
+    /// Fixed red and blue gains, e.g. 1.5,1.2 (turns automatic white balance off).
+    #[arg(long, value_name = "R,B", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub awbgains: Option<String>,
+
+    /// Brightness, -1.0 to 1.0 (0: normal).
+    #[arg(
+        long,
+        value_name = "B",
+        allow_negative_numbers = true,
+        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+    )]
+    pub brightness: Option<f32>,
+
+    /// Contrast (1.0: normal).
+    #[arg(long, value_name = "C", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub contrast: Option<f32>,
+
+    /// Colour saturation (1.0: normal, 0: greyscale).
+    #[arg(long, value_name = "S", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub saturation: Option<f32>,
+
+    /// Sharpening (1.0: normal).
+    #[arg(long, value_name = "S", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub sharpness: Option<f32>,
+
+    /// Denoise: auto (the camera's choice), off, cdn_off, cdn_fast or cdn_hq.
+    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub denoise: Option<String>,
+
+    /// Region of interest (digital zoom) as fractions of the sensor, e.g. 0.25,0.25,0.5,0.5.
+    #[arg(
+        long,
+        value_name = "X,Y,W,H",
+        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+    )]
+    pub roi: Option<String>,
+
+    /// Autofocus: manual, auto or continuous (default: the camera's choice).
+    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub autofocus_mode: Option<String>,
+
+    /// Lens position in dioptres (1/metres; 0: infinity); sets manual focus
+    /// unless --autofocus-mode says otherwise.
+    #[arg(
+        long,
+        value_name = "DIOPTRES",
+        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+    )]
+    pub lens_position: Option<f32>,
+
+    /// Cancel light flicker with this period in microseconds: 10000 for 50 Hz mains, 8333 for 60 Hz.
+    #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub flicker_period: Option<i64>,
+
+    /// High dynamic range: off, or single-exp (Pi 5 multi-frame HDR).
+    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "single-exp", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub hdr: Option<String>,
+
+    /// Camera tuning file for Raspberry Pi cameras (sets LIBCAMERA_RPI_TUNING_FILE).
+    #[arg(long, value_name = "FILE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub tuning_file: Option<String>,
+
+    /// Camera buffers in flight (default: the camera's own choice).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32), help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub buffer_count: Option<u32>,
+
+    /// Any libcamera control by its libcamera name, e.g. --set AeEnable=false or
+    /// --set ColourGains=1.5,1.2 (repeatable; see --list-cameras for each camera's controls).
+    #[arg(
+        long = "set",
+        value_name = "NAME=VALUE",
+        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+    )]
+    pub set: Vec<String>,
+
+    /// A camera that delivers no frame for this many seconds is stopped and
+    /// started again inside cam-send (the connection stays; H.264 resumes on a
+    /// keyframe). After 3 restarts in a row that do not last, cam-send gives
+    /// up with exit status 1, unless --retry (then it keeps trying, backing off).
+    /// Default: 5, or 4 frame times if longer.
+    #[arg(long, value_name = "SECS", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    pub camera_timeout: Option<f64>,
 }
 
 /// `--secs`: a positive number of seconds.
@@ -253,6 +389,20 @@ impl Args {
         if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
             bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
         }
+        let orientation = crate::source::Orientation::from_options(self.hflip, self.vflip, self.rotation);
+        if !orientation.is_identity() && matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
+            bail!("--hflip, --vflip and --rotation turn pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
+        }
+        let camera = self.camera_options()?;
+        if !camera.is_empty() && !matches!(source, SourceSpec::Libcamera(_)) {
+            bail!("{} set the camera: they apply to --source libcamera only", camera.options_given());
+        }
+        if !camera.is_empty() && !cfg!(feature = "libcamera") {
+            bail!(
+                "{}: camera controls need the libcamera build (cargo build --release --features libcamera)",
+                camera.options_given()
+            );
+        }
         let to = self.to.context("--to HOST:PORT is required: where cam-recv listens, e.g. --to 192.168.1.20:8000")?;
         check_host_port(&to)?;
         Ok(Config {
@@ -284,7 +434,103 @@ impl Args {
             tls_pin,
             max_latency: Duration::from_millis(self.max_latency),
             stall_timeout: Duration::from_secs_f64(self.stall_timeout),
+            orientation,
+            camera,
         })
+    }
+
+    /// The camera options as libcamera controls (see [`crate::controls`]).
+    fn camera_options(&self) -> Result<CameraOptions> {
+        let mut c = CameraOptions::default();
+        if let Some(us) = self.shutter {
+            c.push(format!("--shutter {us}"), "ExposureTime", us);
+        }
+        if let Some(g) = self.gain {
+            c.push(format!("--gain {g}"), "AnalogueGain", g);
+        }
+        if let Some(ev) = self.ev {
+            c.push(format!("--ev {ev}"), "ExposureValue", ev);
+        }
+        if let Some(m) = &self.metering {
+            c.push(format!("--metering {m}"), "AeMeteringMode", keyword("--metering", m, controls::METERING)?);
+        }
+        if let Some(m) = &self.exposure {
+            c.push(format!("--exposure {m}"), "AeExposureMode", keyword("--exposure", m, controls::EXPOSURE)?);
+        }
+        if let Some(m) = &self.awb {
+            c.push(format!("--awb {m}"), "AwbMode", keyword("--awb", m, controls::AWB)?);
+        }
+        if let Some(g) = &self.awbgains {
+            let (r, b) = controls::parse_awbgains(g)?;
+            c.push(format!("--awbgains {g}"), "ColourGains", format!("{r},{b}"));
+        }
+        for (option, name, value) in [
+            ("--brightness", "Brightness", self.brightness),
+            ("--contrast", "Contrast", self.contrast),
+            ("--saturation", "Saturation", self.saturation),
+            ("--sharpness", "Sharpness", self.sharpness),
+        ] {
+            if let Some(v) = value {
+                c.push(format!("{option} {v}"), name, v);
+            }
+        }
+        match self.denoise.as_deref() {
+            None | Some("auto") => {}
+            Some(m) => {
+                c.push(format!("--denoise {m}"), "NoiseReductionMode", keyword("--denoise", m, controls::DENOISE)?)
+            }
+        }
+        c.roi = self.roi.as_deref().map(controls::parse_roi).transpose()?;
+        match (self.autofocus_mode.as_deref(), self.lens_position) {
+            (None | Some("default"), Some(d)) => c.push(format!("--lens-position {d}"), "AfMode", 0),
+            (None | Some("default"), None) => {}
+            (Some(m), _) => {
+                c.push(format!("--autofocus-mode {m}"), "AfMode", keyword("--autofocus-mode", m, controls::AF_MODE)?)
+            }
+        }
+        if let Some(d) = self.lens_position {
+            c.push(format!("--lens-position {d}"), "LensPosition", d);
+        }
+        if let Some(us) = self.flicker_period {
+            c.push(format!("--flicker-period {us}"), "AeFlickerMode", 1);
+            c.push(format!("--flicker-period {us}"), "AeFlickerPeriod", us);
+        }
+        match self.hdr.as_deref() {
+            None | Some("off") => {}
+            Some(m @ ("auto" | "sensor")) => bail!(
+                "--hdr {m}: a sensor's own HDR (Camera Module 3) is switched outside libcamera; cam-send does not do that yet: use --hdr single-exp (Pi 5) or rpicam-vid"
+            ),
+            Some(m) => c.push(format!("--hdr {m}"), "HdrMode", keyword("--hdr", m, controls::HDR)?),
+        }
+        for s in &self.set {
+            let (name, value) = controls::parse_set(s)?;
+            c.push(format!("--set {s}"), &name, value);
+        }
+        c.tuning_file = self.tuning_file.clone();
+        c.buffer_count = self.buffer_count;
+        c.timeout = match self.camera_timeout {
+            Some(s) if !(s.is_finite() && s >= 0.1) => bail!("--camera-timeout must be at least 0.1 seconds (got {s})"),
+            s => s.map(Duration::from_secs_f64),
+        };
+        Ok(c)
+    }
+}
+
+/// A time in microseconds: a plain number, or with `us`, `ms` or `s`, as rpicam-vid takes it.
+fn parse_micros(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let (num, scale) = if let Some(n) = s.strip_suffix("us") {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix("ms") {
+        (n, 1e3)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1e6)
+    } else {
+        (s, 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 && v * scale < 2e9 => Ok((v * scale).round() as i64),
+        _ => Err("a time in microseconds, e.g. 10000 (or 10ms, 0.5s)".into()),
     }
 }
 
@@ -325,4 +571,13 @@ fn check_host_port(to: &str) -> Result<()> {
         .filter(|&p| p != 0)
         .with_context(|| format!("--to {to:?}: {port:?} is not a port number (1-65535)"))?;
     Ok(())
+}
+
+/// `--rotation`: 0 or 180 (a quarter turn would change the picture's shape).
+fn parse_rotation(s: &str) -> Result<u32, String> {
+    match s.trim() {
+        "0" => Ok(0),
+        "180" => Ok(180),
+        _ => Err("use 0 or 180 (90 and 270 are not supported: they would swap width and height)".into()),
+    }
 }

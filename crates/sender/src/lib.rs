@@ -12,6 +12,7 @@
 //! passes a shutdown token.
 
 pub mod cli;
+pub mod controls;
 pub mod encoder;
 pub mod frames;
 pub mod output;
@@ -73,6 +74,10 @@ pub struct Config {
     pub max_latency: Duration,
     /// A connection that takes no byte for this long is lost.
     pub stall_timeout: Duration,
+    /// `--hflip`, `--vflip`, `--rotation`: how pictures are turned before encoding.
+    pub orientation: source::Orientation,
+    /// Camera controls, tuning file and buffer count (libcamera sources only).
+    pub camera: controls::CameraOptions,
 }
 
 impl Config {
@@ -112,6 +117,8 @@ impl Config {
             tls_pin: None,
             max_latency: Duration::from_millis(500),
             stall_timeout: Duration::from_secs(5),
+            orientation: source::Orientation::default(),
+            camera: controls::CameraOptions::default(),
         }
     }
 }
@@ -237,7 +244,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     let encoder = encoder::create(&config)?;
     tracing::info!("sending {} to {}", config.describe(), config.to);
     let (tx, rx) = frames::channel(config.handover());
-    let capture = source::spawn_capture(source, encoder, tx, flags.clone());
+    let capture = source::spawn_capture(source, encoder, config.orientation, tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
     match capture.try_recv() {

@@ -13,11 +13,18 @@
 //! camera (a new camera manager each time, since libcamera allows one per
 //! process and only a fresh one sees a re-plugged camera).
 
+mod controls;
+#[cfg(feature = "fault-injection")]
+mod fault;
 mod list;
 mod session;
 
 use std::{
-    sync::mpsc::{self, Receiver, SyncSender},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        mpsc::{self, Receiver, SyncSender},
+        Arc,
+    },
     thread::JoinHandle,
     time::{Duration, SystemTime},
 };
@@ -25,7 +32,7 @@ use std::{
 use anyhow::{anyhow, Context, Result};
 use tracing::{debug, info, warn};
 
-use super::{Captured, Pacer, Source};
+use super::{Captured, Orientation, Pacer, Source};
 use crate::{Codec, Config};
 pub use list::list_cameras;
 use session::{Session, Settings};
@@ -42,6 +49,10 @@ pub struct LibcameraSource {
     wants: mpsc::Sender<()>,
     frames: Receiver<Result<Frame>>,
     worker: Option<JoinHandle<()>>,
+    /// The flips the camera does itself.
+    orientation_done: Orientation,
+    /// Set by the worker when it restarted the camera.
+    restarted: Arc<AtomicBool>,
 }
 
 impl LibcameraSource {
@@ -54,17 +65,21 @@ impl LibcameraSource {
             height: config.height,
             fps: config.fps,
             allow_mjpeg: matches!(config.codec, Codec::Jpeg { .. }),
+            orientation: config.orientation,
+            options: config.camera.clone(),
         };
         let retry = config.retry;
+        let restarted = Arc::new(AtomicBool::new(false));
+        let restarted_w = restarted.clone();
         let (wants_tx, wants) = mpsc::channel();
         let (frames_tx, frames) = mpsc::sync_channel(1);
         let (ready_tx, ready) = mpsc::channel();
         let worker = std::thread::Builder::new()
             .name("libcamera".into())
-            .spawn(move || work(&settings, retry, &ready_tx, &wants, &frames_tx))
+            .spawn(move || work(&settings, retry, &restarted_w, &ready_tx, &wants, &frames_tx))
             .context("starting the camera thread")?;
-        match ready.recv() {
-            Ok(Ok(())) => {}
+        let orientation_done = match ready.recv() {
+            Ok(Ok(done)) => done,
             Ok(Err(e)) => {
                 let _ = worker.join();
                 return Err(e);
@@ -75,8 +90,15 @@ impl LibcameraSource {
                     "the camera thread failed while opening the camera (run with -v for libcamera's log)"
                 ));
             }
-        }
-        Ok(Self { pacer: Pacer::new(config.fps), wants: wants_tx, frames, worker: Some(worker) })
+        };
+        Ok(Self {
+            pacer: Pacer::new(config.fps),
+            wants: wants_tx,
+            frames,
+            worker: Some(worker),
+            orientation_done,
+            restarted,
+        })
     }
 }
 
@@ -89,6 +111,14 @@ impl Source for LibcameraSource {
             Ok(frame) => frame.map(Some),
             Err(_) => Err(anyhow!("the camera thread stopped unexpectedly")),
         }
+    }
+
+    fn orientation_done(&self) -> Orientation {
+        self.orientation_done
+    }
+
+    fn take_restart(&mut self) -> bool {
+        self.restarted.swap(false, Ordering::Relaxed)
     }
 }
 
@@ -104,12 +134,21 @@ impl Drop for LibcameraSource {
     }
 }
 
+/// Restarts in a row (each lasting under [`RESTART_LASTED`]) after which,
+/// without `--retry`, the camera counts as gone.
+const MAX_RESTARTS: u32 = 3;
+/// A restarted camera that streams this long has recovered.
+const RESTART_LASTED: Duration = Duration::from_secs(30);
+
 /// The worker thread: open, report readiness, stream until the source is
-/// dropped; on an error either hand it to the source or (`retry`) reopen.
+/// dropped. A camera that fails or stops delivering (`--camera-timeout`) is
+/// stopped and opened again, backing off; without `retry`, after
+/// [`MAX_RESTARTS`] restarts that did not last, the error goes to the source.
 fn work(
     settings: &Settings,
     retry: bool,
-    ready: &mpsc::Sender<Result<()>>,
+    restarted: &AtomicBool,
+    ready: &mpsc::Sender<Result<Orientation>>,
     wants: &Receiver<()>,
     frames: &SyncSender<Result<Frame>>,
 ) {
@@ -120,39 +159,57 @@ fn work(
             return;
         }
     };
-    let _ = ready.send(Ok(()));
+    let _ = ready.send(Ok(session.orientation_done));
     let mut pending = 0;
+    let mut failures = 0u32;
     loop {
+        let started = std::time::Instant::now();
         let err = match session.run(wants, frames, &mut pending) {
             Ok(()) => return,
             Err(e) => e,
         };
         // Camera and manager go before a new manager may start.
         drop(session);
-        if !retry {
-            let _ = frames.send(Err(err));
+        failures = if started.elapsed() >= RESTART_LASTED { 1 } else { failures + 1 };
+        if !retry && failures > MAX_RESTARTS {
+            let _ = frames.send(Err(err.context(format!(
+                "the camera failed again after {MAX_RESTARTS} restarts; giving up (--retry keeps trying)"
+            ))));
             return;
         }
-        warn!("{err:#}; reopening the camera (--retry)");
-        session = match reopen(settings, wants, &mut pending) {
+        // 1 s, 2 s, 4 s, then every 8 s.
+        let delay = Duration::from_secs(1 << (failures - 1).min(3));
+        warn!("{err:#}; restarting the camera in {} s (restart {failures})", delay.as_secs());
+        session = match reopen(settings, wants, &mut pending, delay, retry) {
             Some(s) => s,
             None => return,
         };
+        restarted.store(true, Ordering::Relaxed);
     }
 }
 
-/// Tries to open the camera once a second until it works; `None` when the
-/// source was dropped meanwhile.
-fn reopen(settings: &Settings, wants: &Receiver<()>, pending: &mut usize) -> Option<Session> {
+/// Tries to open the camera every `delay` until it works (without `retry`,
+/// [`MAX_RESTARTS`] times); `None` when the source was dropped meanwhile or it never worked.
+fn reopen(
+    settings: &Settings,
+    wants: &Receiver<()>,
+    pending: &mut usize,
+    delay: Duration,
+    retry: bool,
+) -> Option<Session> {
     for attempt in 1u64.. {
-        match wants.recv_timeout(Duration::from_secs(1)) {
+        if !retry && attempt > u64::from(MAX_RESTARTS) {
+            warn!("the camera did not come back after {MAX_RESTARTS} attempts; giving up (--retry keeps trying)");
+            return None;
+        }
+        match wants.recv_timeout(delay) {
             Ok(()) => *pending += 1,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => return None,
         }
         match Session::open(settings) {
             Ok(s) => {
-                info!("camera reopened after {attempt} attempt(s)");
+                info!("camera restarted after {attempt} attempt(s)");
                 return Some(s);
             }
             Err(e) if attempt == 1 => warn!("{e:#}; still trying"),

@@ -5,6 +5,7 @@
 mod files;
 #[cfg(feature = "libcamera")]
 mod libcamera;
+mod orientation;
 mod split;
 mod stdin;
 mod stdin_h264;
@@ -22,6 +23,7 @@ use bytes::Bytes;
 pub use self::libcamera::{list_cameras, LibcameraSource};
 pub use camwire_codec::YuvFrame;
 pub use files::FilesSource;
+pub use orientation::Orientation;
 pub use stdin::StdinSource;
 pub use stdin_h264::H264StdinSource;
 pub use test_pattern::TestPatternSource;
@@ -50,6 +52,18 @@ pub enum Captured {
 pub trait Source: Send {
     /// The next frame and its capture time.
     fn next_frame(&mut self) -> Result<Option<(Captured, SystemTime)>>;
+
+    /// The flips the source already applies to its pictures (a camera that
+    /// flips in hardware); the capture loop does the rest in software.
+    fn orientation_done(&self) -> Orientation {
+        Orientation::default()
+    }
+
+    /// Whether the source restarted (a camera that stopped delivering) since
+    /// last asked: the next picture is then encoded as a keyframe.
+    fn take_restart(&mut self) -> bool {
+        false
+    }
 }
 
 /// Opens the source `config` names.
@@ -98,17 +112,25 @@ pub fn list_cameras() -> Result<String> {
 /// In live mode a predictive encoder (H.264) is not given a picture while the
 /// output still has the previous frame waiting: every frame it encodes is
 /// then sent, so no frame ever refers to one that was dropped.
+///
+/// Pictures are turned to `orientation` before encoding, less what the source
+/// has done already ([`Source::orientation_done`]).
 pub fn spawn_capture(
     mut source: Box<dyn Source>,
     mut encoder: Box<dyn Encoder>,
+    orientation: Orientation,
     mut tx: FrameTx,
     flags: Arc<PipelineFlags>,
 ) -> std::sync::mpsc::Receiver<Result<()>> {
+    let orientation = orientation.after(source.orientation_done());
+    if !orientation.is_identity() {
+        tracing::debug!("flipping pictures in software: {orientation}");
+    }
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("capture".into())
         .spawn(move || {
-            let result = capture_loop(source.as_mut(), encoder.as_mut(), &mut tx, &flags);
+            let result = capture_loop(source.as_mut(), encoder.as_mut(), orientation, &mut tx, &flags);
             let _ = done_tx.send(result);
             drop(tx);
         })
@@ -119,10 +141,13 @@ pub fn spawn_capture(
 fn capture_loop(
     source: &mut dyn Source,
     encoder: &mut dyn Encoder,
+    orientation: Orientation,
     tx: &mut FrameTx,
     flags: &PipelineFlags,
 ) -> Result<()> {
     let stamped = !flags.no_stamp.load(Ordering::Relaxed);
+    // Frames handed to the output so far (in live H.264 every encoded frame is sent).
+    let mut n = 0u64;
     while !flags.stop.load(Ordering::Relaxed) {
         let Some((captured, captured_at)) = source.next_frame()? else {
             return Ok(());
@@ -132,8 +157,13 @@ fn capture_loop(
                 flags.skipped.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
-            Captured::Picture(picture) => {
-                let force = flags.want_keyframe.swap(false, Ordering::Relaxed);
+            Captured::Picture(mut picture) => {
+                orientation.apply(&mut picture);
+                let restarted = source.take_restart();
+                if restarted {
+                    tracing::info!("the camera was restarted: frame {} is a keyframe", n + 1);
+                }
+                let force = flags.want_keyframe.swap(false, Ordering::Relaxed) || restarted;
                 let (data, keyframe) = encoder.encode(&picture, force)?;
                 EncodedFrame { data, captured_at, keyframe }
             }
@@ -144,6 +174,7 @@ fn capture_loop(
         if tx.send(frame).is_err() {
             return Ok(());
         }
+        n += 1;
     }
     Ok(())
 }

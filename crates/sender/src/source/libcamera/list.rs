@@ -9,7 +9,17 @@ use anyhow::{bail, Context, Result};
 /// libcamera's camera manager, started. Unless `-v` or `LIBCAMERA_LOG_LEVELS`
 /// asks for more, libcamera logs errors only: its INFO lines (version,
 /// every configuration) would drown our own one-line reports.
-pub(super) fn start_manager() -> Result<CameraManager> {
+///
+/// `tuning_file` (`--tuning-file`) goes to `LIBCAMERA_RPI_TUNING_FILE`, which
+/// Raspberry Pi's pipeline handlers read when the manager starts them.
+pub(super) fn start_manager(tuning_file: Option<&str>) -> Result<CameraManager> {
+    if let Some(file) = tuning_file {
+        if !std::path::Path::new(file).is_file() {
+            anyhow::bail!("--tuning-file {file}: no such file (Raspberry Pi's are in /usr/share/libcamera/ipa/rpi/)");
+        }
+        // Read by libcamera while the manager starts, on this thread; no other thread of ours reads it.
+        std::env::set_var("LIBCAMERA_RPI_TUNING_FILE", file);
+    }
     if !tracing::enabled!(tracing::Level::DEBUG) && std::env::var_os("LIBCAMERA_LOG_LEVELS").is_none() {
         // libcamera reads this when its logger starts, on first use; no other
         // thread of ours reads the environment.
@@ -41,7 +51,7 @@ pub(super) fn find_camera(manager: &CameraManager, spec: Option<&str>) -> Result
 /// One block per camera: index, id and model, then each pixel format with
 /// the sizes the camera offers for it.
 pub fn list_cameras() -> Result<String> {
-    let manager = start_manager()?;
+    let manager = start_manager(None)?;
     let cameras = manager.cameras();
     if cameras.is_empty() {
         bail!("no camera found: check that it is connected and enabled (libcamera sees none)");
@@ -68,6 +78,8 @@ pub fn list_cameras() -> Result<String> {
             };
             let _ = writeln!(out, "    {format}: {sizes}");
         }
+        let _ = writeln!(out, "    controls:");
+        out.push_str(&super::controls::describe(camera.controls()));
     }
     Ok(out)
 }

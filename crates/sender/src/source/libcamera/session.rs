@@ -7,18 +7,17 @@ use std::{
 };
 
 use ::libcamera::{
-    camera::ActiveCamera,
+    camera::{ActiveCamera, Orientation as CameraOrientation},
     camera_manager::CameraManager,
-    control::{ControlEntry, ControlList},
-    controls::{FrameDurationLimits, SensorTimestamp},
+    controls::SensorTimestamp,
     framebuffer::{AsFrameBuffer, FrameMetadataStatus},
     framebuffer_allocator::{FrameBuffer, FrameBufferAllocator},
     framebuffer_map::MemoryMappedFrameBuffer,
     geometry::Size,
     pixel_format::PixelFormat,
+    properties::Rotation,
     request::{Request, RequestStatus, ReuseFlag},
     stream::{Stream, StreamRole},
-    utils::UniquePtr,
 };
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
@@ -28,7 +27,10 @@ use super::{
     list::{find_camera, start_manager},
     Frame,
 };
-use crate::source::{Captured, YuvFrame};
+use crate::{
+    controls::CameraOptions,
+    source::{Captured, Orientation, YuvFrame},
+};
 
 /// Pixel formats by fourcc: the crate's `formats::` constants depend on the
 /// libcamera headers it was built against (0.4's cannot be read by bindgen).
@@ -47,6 +49,10 @@ pub(super) struct Settings {
     pub fps: f64,
     /// The codec is JPEG, so the camera's own MJPEG can go out as it is.
     pub allow_mjpeg: bool,
+    /// `--hflip`, `--vflip`, `--rotation`: asked of the camera first.
+    pub orientation: Orientation,
+    /// Controls, ROI, tuning file, buffer count.
+    pub options: CameraOptions,
 }
 
 /// How to read a completed buffer.
@@ -70,6 +76,11 @@ pub(super) struct Session {
     parked: Vec<Request>,
     stream: Stream,
     layout: Layout,
+    /// The flips the camera does itself.
+    pub orientation_done: Orientation,
+    /// 1 for the first session of the process, then one more per restart.
+    #[cfg(feature = "fault-injection")]
+    generation: u64,
     /// Longest wait for a frame before the camera counts as gone.
     timeout: Duration,
     id: String,
@@ -111,35 +122,51 @@ impl Drop for Session {
 impl Session {
     /// Opens, configures and starts the camera `settings` names, with all its buffers queued.
     pub fn open(settings: &Settings) -> Result<Self> {
-        let manager = start_manager()?;
+        let manager = start_manager(settings.options.tuning_file.as_deref())?;
         let camera = find_camera(&manager, settings.camera.as_deref())?;
         let id = camera.id().to_string();
         let mut cam = camera.acquire().map_err(|e| match e.raw_os_error() {
             Some(EBUSY) => anyhow!("camera {id} is busy: another program (rpicam-apps, another cam-send?) is using it"),
             _ => anyhow!("cannot acquire camera {id}: {e}"),
         })?;
-        let (layout, stream) = configure(&mut cam, &id, settings)?;
+        let (layout, stream, orientation_done) = configure(&mut cam, &id, settings)?;
         let requests =
             make_requests(&mut cam, &stream).with_context(|| format!("setting up buffers for camera {id}"))?;
         let completed = cam.subscribe_request_completed();
-        let controls = frame_rate_controls(&cam, settings.fps);
-        cam.start(controls.as_deref()).map_err(|e| anyhow!("cannot start camera {id}: {e}"))?;
+        let controls = super::controls::start_controls(cam.controls(), &id, &settings.options, settings.fps)?;
+        cam.start(Some(&controls)).map_err(|e| anyhow!("cannot start camera {id}: {e}"))?;
         let queued = requests.len();
         debug!(
-            "camera {id}: {}x{} {}, stride {} bytes, {queued} capture buffers, frame-rate control {}",
+            "camera {id}: {}x{} {}, stride {} bytes, {queued} capture buffers, {} start controls",
             layout.width,
             layout.height,
             layout.format,
             layout.stride,
-            if controls.is_some() { "set" } else { "absent" }
+            controls.len()
         );
         for req in requests {
             cam.queue_request(req).map_err(|(_, e)| anyhow!("camera {id} refused a capture request: {e}"))?;
         }
         let passthrough = if layout.format == MJPEG { ", passed through as JPEG" } else { "" };
         info!("camera {id}: {}x{} {} at {} fps{passthrough}", layout.width, layout.height, layout.format, settings.fps);
-        let timeout = Duration::from_secs(5).max(Duration::from_secs_f64(4.0 / settings.fps));
-        Ok(Self { completed, queued, parked: Vec::new(), stream, layout, timeout, id, cam, _manager: manager })
+        let timeout = settings
+            .options
+            .timeout
+            .unwrap_or_else(|| Duration::from_secs(5).max(Duration::from_secs_f64(4.0 / settings.fps)));
+        Ok(Self {
+            completed,
+            queued,
+            parked: Vec::new(),
+            stream,
+            layout,
+            orientation_done,
+            #[cfg(feature = "fault-injection")]
+            generation: super::fault::next_generation(),
+            timeout,
+            id,
+            cam,
+            _manager: manager,
+        })
     }
 
     /// Re-queues every completed buffer at once, and copies out one frame per
@@ -153,7 +180,7 @@ impl Session {
                     req
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    bail!("camera {} delivered no frame for {} s", self.id, self.timeout.as_secs())
+                    bail!("camera {} delivered no frame for {:.1} s", self.id, self.timeout.as_secs_f64())
                 }
                 Err(RecvTimeoutError::Disconnected) => bail!("camera {} stopped", self.id),
             };
@@ -173,6 +200,11 @@ impl Session {
                 self.parked.push(req);
                 bail!("camera {} cancelled a capture request: was it unplugged or stopped?", self.id);
             }
+            #[cfg(feature = "fault-injection")]
+            if super::fault::stall(self.generation) {
+                self.parked.push(req);
+                continue;
+            }
             let frame = match if *pending > 0 { self.frame(&req) } else { Ok(None) } {
                 Ok(frame) => frame,
                 Err(e) => {
@@ -188,6 +220,8 @@ impl Session {
             self.queued += 1;
             if let Some(frame) = frame {
                 *pending -= 1;
+                #[cfg(feature = "fault-injection")]
+                super::fault::delivered();
                 if frames.send(Ok(frame)).is_err() {
                     return Ok(());
                 }
@@ -238,14 +272,16 @@ impl Session {
 }
 
 /// Picks a format, applies the size, reports what the camera adjusted.
-fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<(Layout, Stream)> {
+fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<(Layout, Stream, Orientation)> {
     let mut config = cam
         .generate_configuration(&[StreamRole::VideoRecording])
         .with_context(|| format!("camera {id} offers no video stream"))?;
     let format = {
         let stream_config = config.get(0).with_context(|| format!("camera {id} offers no video stream"))?;
         let offered = stream_config.formats().pixel_formats().into_iter().collect::<Vec<_>>();
-        let wanted: &[PixelFormat] = if s.allow_mjpeg { &[MJPEG, NV12, YUV420] } else { &[NV12, YUV420] };
+        // The camera's JPEGs cannot be flipped in software.
+        let wanted: &[PixelFormat] =
+            if s.allow_mjpeg && s.orientation.is_identity() { &[MJPEG, NV12, YUV420] } else { &[NV12, YUV420] };
         let Some(format) = wanted.iter().copied().find(|f| offered.contains(f)) else {
             let offered: Vec<String> = offered.iter().map(|f| f.to_string()).collect();
             bail!("camera {id} offers none of NV12, YUV420 or MJPEG (it offers {})", offered.join(", "));
@@ -256,6 +292,19 @@ fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<
         let mut stream_config = config.get_mut(0).expect("checked above");
         stream_config.set_pixel_format(format);
         stream_config.set_size(Size { width: s.width, height: s.height });
+        if let Some(n) = s.options.buffer_count {
+            stream_config.set_buffer_count(n);
+        }
+    }
+    // Flipping in the camera is the sensor's readout order; a camera with no
+    // sensor (no Rotation property: libcamera's virtual camera) is flipped in
+    // software. (libcamera 0.7.1's virtual pipeline handler accepts any
+    // Orientation and ignores it.)
+    let has_sensor = cam.properties().get::<Rotation>().is_ok();
+    if has_sensor {
+        config.set_orientation(to_camera(s.orientation));
+    } else if !s.orientation.is_identity() {
+        debug!("camera {id} has no sensor Rotation property: not asking it to flip");
     }
     if config.validate().is_invalid() {
         bail!("camera {id} cannot deliver {}x{} {format}: see --list-cameras for what it offers", s.width, s.height);
@@ -271,7 +320,31 @@ fn configure(cam: &mut ActiveCamera<'static>, id: &str, s: &Settings) -> Result<
         bail!("camera {id} changed the pixel format from {format} to {got}: cam-send reads NV12, YUV420 and MJPEG");
     }
     let stream = stream_config.stream().with_context(|| format!("camera {id} has no stream after configuring"))?;
-    Ok((Layout { format, width, height, stride: stream_config.get_stride() as usize }, stream))
+    let done = match if has_sensor { config.orientation() } else { CameraOrientation::Rotate0 } {
+        CameraOrientation::Rotate0 => Orientation::default(),
+        CameraOrientation::Rotate0Mirror => Orientation { hflip: true, vflip: false },
+        CameraOrientation::Rotate180Mirror => Orientation { hflip: false, vflip: true },
+        CameraOrientation::Rotate180 => Orientation { hflip: true, vflip: true },
+        other => bail!("camera {id} turns its pictures by a quarter ({other:?}); cam-send cannot undo that"),
+    };
+    if !done.is_identity() {
+        info!("camera {id} flips the picture itself ({:?})", config.orientation());
+    }
+    if done != s.orientation {
+        let rest = s.orientation.after(done);
+        info!("camera {id} cannot flip ({rest}) itself; flipping in software");
+    }
+    Ok((Layout { format, width, height, stride: stream_config.get_stride() as usize }, stream, done))
+}
+
+/// libcamera's name for a pair of flips.
+fn to_camera(o: Orientation) -> CameraOrientation {
+    match (o.hflip, o.vflip) {
+        (false, false) => CameraOrientation::Rotate0,
+        (true, false) => CameraOrientation::Rotate0Mirror,
+        (false, true) => CameraOrientation::Rotate180Mirror,
+        (true, true) => CameraOrientation::Rotate180,
+    }
 }
 
 /// Maps every buffer of `stream` and attaches each to a request of its own.
@@ -285,18 +358,6 @@ fn make_requests(cam: &mut ActiveCamera<'static>, stream: &Stream) -> Result<Vec
         requests.push(req);
     }
     Ok(requests)
-}
-
-/// Asks for exactly `fps` through FrameDurationLimits (min = max), when the camera has that control.
-fn frame_rate_controls(cam: &ActiveCamera<'static>, fps: f64) -> Option<UniquePtr<ControlList>> {
-    if cam.controls().find(FrameDurationLimits::ID).is_err() {
-        debug!("camera {} has no FrameDurationLimits control; frames are only paced", cam.id());
-        return None;
-    }
-    let micros = (1e6 / fps).round() as i64;
-    let mut controls = ControlList::new();
-    controls.set(FrameDurationLimits([micros, micros])).ok()?;
-    Some(controls)
 }
 
 /// The wall-clock time of a sensor timestamp.

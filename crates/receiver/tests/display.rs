@@ -210,12 +210,15 @@ fn h264_stream_is_decoded_and_shown_in_the_window() {
     let dir = TempDir::new("display-h264");
     let original = quadrants(320, 240);
     let port = free_port();
+    // libx264's lookahead keeps ffmpeg silent for about 4 s at 10 fps: longer than the default handshake.
     let recv = Proc::spawn(
-        Command::new(bin("cam-recv")).args(["--listen", &format!("127.0.0.1:{port}"), "--display"]).envs(x.env()),
+        Command::new(bin("cam-recv"))
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--display", "--handshake-timeout", "30"])
+            .envs(x.env()),
     );
     recv.wait_for("listening on", 10);
     let _send = libx264_loop(port, &dir, &original);
-    recv.wait_for("first picture", 10);
+    recv.wait_for("first picture", 20);
     let (shot, bright) = wait_for_picture(&x, 10);
     assert_shows_quadrants(&shot, bright, &original);
     let title = wait_for_title(&x, "^cam-recv: 320x240 h264  [0-9.]+ fps", 10);

@@ -364,7 +364,8 @@ fn assert_red_320x240(jpeg: &[u8]) -> [f64; 3] {
 
 #[test]
 fn h264_stream_is_decoded_and_served_as_jpeg() {
-    let (_recv, port, http) = http_receiver(&[], &[]);
+    // libx264's lookahead keeps ffmpeg silent for about 4 s at 10 fps: longer than the default handshake.
+    let (_recv, port, http) = http_receiver(&[], &["--handshake-timeout", "30"]);
     let _send = libx264_colour(port, "red", "yuv420p");
     wait_until("an H.264 picture as /snapshot.jpg", 10, || http_get(http, "/snapshot.jpg").status == 200);
     let snap = http_get(http, "/snapshot.jpg");
@@ -394,7 +395,8 @@ fn h264_stream_is_decoded_and_served_as_jpeg() {
 
 #[test]
 fn h264_with_444_chroma_says_why_it_cannot_be_shown() {
-    let (_recv, port, http) = http_receiver(&[], &[]);
+    // libx264's lookahead keeps ffmpeg silent for about 4 s at 10 fps: longer than the default handshake.
+    let (_recv, port, http) = http_receiver(&[], &["--handshake-timeout", "30"]);
     let _send = libx264_colour(port, "red", "yuv444p");
     wait_until("the H.264 stream in /status", 10, || status(http)["kind"] == "h264");
     wait_until("a note in /status", 5, || status(http)["note"] != serde_json::Value::Null);

@@ -23,6 +23,9 @@ finishes the current frame, writes that terminator and exits 0. With --raw the
 bytes go out bare (an Annex-B H.264 stream, or concatenated JPEGs), for players
 and scripts that read a plain stream.";
 
+/// The `--help` section of the camera controls.
+const CAMERA_CONTROLS: &str = "Camera controls (libcamera build; rpicam-vid names and units)";
+
 const EXAMPLES: &str = "\
 Examples:
   # moving test pattern, no camera needed:
@@ -207,7 +210,7 @@ pub struct Args {
     pub rotation: u32,
 
     /// Exposure time in microseconds (fixes it; 0: automatic). `10ms` and `0.5s` work too.
-    #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = CAMERA_CONTROLS)]
     pub shutter: Option<i64>,
 
     /// Analogue gain (fixes it; 0: automatic).
@@ -215,7 +218,7 @@ pub struct Args {
         long,
         alias = "analoggain",
         value_name = "GAIN",
-        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+        help_heading = CAMERA_CONTROLS
     )]
     pub gain: Option<f32>,
 
@@ -224,24 +227,24 @@ pub struct Args {
         long,
         value_name = "STOPS",
         allow_negative_numbers = true,
-        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+        help_heading = CAMERA_CONTROLS
     )]
     pub ev: Option<f32>,
 
     /// Metering mode: centre, spot, average or custom.
-    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "MODE", help_heading = CAMERA_CONTROLS)]
     pub metering: Option<String>,
 
     /// Exposure mode: normal, sport (short), long or custom.
-    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "MODE", help_heading = CAMERA_CONTROLS)]
     pub exposure: Option<String>,
 
     /// White balance mode: auto, incandescent, tungsten, fluorescent, indoor, daylight, cloudy or custom.
-    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "MODE", help_heading = CAMERA_CONTROLS)]
     pub awb: Option<String>,
 
     /// Fixed red and blue gains, e.g. 1.5,1.2 (turns automatic white balance off).
-    #[arg(long, value_name = "R,B", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "R,B", help_heading = CAMERA_CONTROLS)]
     pub awbgains: Option<String>,
 
     /// Brightness, -1.0 to 1.0 (0: normal).
@@ -249,36 +252,36 @@ pub struct Args {
         long,
         value_name = "B",
         allow_negative_numbers = true,
-        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+        help_heading = CAMERA_CONTROLS
     )]
     pub brightness: Option<f32>,
 
     /// Contrast (1.0: normal).
-    #[arg(long, value_name = "C", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "C", help_heading = CAMERA_CONTROLS)]
     pub contrast: Option<f32>,
 
     /// Colour saturation (1.0: normal, 0: greyscale).
-    #[arg(long, value_name = "S", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "S", help_heading = CAMERA_CONTROLS)]
     pub saturation: Option<f32>,
 
     /// Sharpening (1.0: normal).
-    #[arg(long, value_name = "S", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "S", help_heading = CAMERA_CONTROLS)]
     pub sharpness: Option<f32>,
 
     /// Denoise: auto (the camera's choice), off, cdn_off, cdn_fast or cdn_hq.
-    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "MODE", help_heading = CAMERA_CONTROLS)]
     pub denoise: Option<String>,
 
     /// Region of interest (digital zoom) as fractions of the sensor, e.g. 0.25,0.25,0.5,0.5.
     #[arg(
         long,
         value_name = "X,Y,W,H",
-        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+        help_heading = CAMERA_CONTROLS
     )]
     pub roi: Option<String>,
 
     /// Autofocus: manual, auto or continuous (default: the camera's choice).
-    #[arg(long, value_name = "MODE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "MODE", help_heading = CAMERA_CONTROLS)]
     pub autofocus_mode: Option<String>,
 
     /// Lens position in dioptres (1/metres; 0: infinity); sets manual focus
@@ -286,24 +289,24 @@ pub struct Args {
     #[arg(
         long,
         value_name = "DIOPTRES",
-        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+        help_heading = CAMERA_CONTROLS
     )]
     pub lens_position: Option<f32>,
 
     /// Cancel light flicker with this period in microseconds: 10000 for 50 Hz mains, 8333 for 60 Hz.
-    #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = CAMERA_CONTROLS)]
     pub flicker_period: Option<i64>,
 
     /// High dynamic range: off, or single-exp (Pi 5 multi-frame HDR).
-    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "single-exp", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "single-exp", help_heading = CAMERA_CONTROLS)]
     pub hdr: Option<String>,
 
     /// Camera tuning file for Raspberry Pi cameras (sets LIBCAMERA_RPI_TUNING_FILE).
-    #[arg(long, value_name = "FILE", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "FILE", help_heading = CAMERA_CONTROLS)]
     pub tuning_file: Option<String>,
 
     /// Camera buffers in flight (default: the camera's own choice).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32), help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32), help_heading = CAMERA_CONTROLS)]
     pub buffer_count: Option<u32>,
 
     /// Any libcamera control by its libcamera name, e.g. --set AeEnable=false or
@@ -311,7 +314,7 @@ pub struct Args {
     #[arg(
         long = "set",
         value_name = "NAME=VALUE",
-        help_heading = "Camera controls (libcamera build; rpicam-vid names and units)"
+        help_heading = CAMERA_CONTROLS
     )]
     pub set: Vec<String>,
 
@@ -320,7 +323,7 @@ pub struct Args {
     /// keyframe). After 3 restarts in a row that do not last, cam-send gives
     /// up with exit status 1, unless --retry (then it keeps trying, backing off).
     /// Default: 5, or 4 frame times if longer.
-    #[arg(long, value_name = "SECS", help_heading = "Camera controls (libcamera build; rpicam-vid names and units)")]
+    #[arg(long, value_name = "SECS", help_heading = CAMERA_CONTROLS)]
     pub camera_timeout: Option<f64>,
 }
 

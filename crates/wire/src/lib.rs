@@ -28,6 +28,7 @@ pub mod handshake;
 mod kind;
 mod mjpeg;
 pub mod notice;
+mod parameter_sets;
 mod sps;
 pub mod stamp;
 
@@ -40,6 +41,7 @@ pub use error::{frame_header, WireError};
 pub use handshake::HandshakeError;
 pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
+pub use parameter_sets::ParameterSets;
 pub use sps::Sps;
 
 /// Bytes in a frame header.

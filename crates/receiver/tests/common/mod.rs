@@ -6,7 +6,8 @@
 //! and pictures), [`http`] (the HTTP client), [`media`] (what players,
 //! probes and cam-send report). Everything is re-exported here, so tests
 //! name it `common::NAME`.
-#![allow(dead_code, missing_docs)]
+// Each test binary uses part of this: unused helpers and re-exports are expected.
+#![allow(dead_code, missing_docs, unused_imports)]
 
 mod http;
 mod media;

@@ -9,7 +9,6 @@ use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
     process::Command,
-    thread,
     time::{Duration, Instant},
 };
 

@@ -42,7 +42,9 @@ pub enum Message {
 /// bytes received so far plus two [`GROW_STEP`]s (each step at most doubles
 /// what arrived; the allocator may double again): tokio-util's `LengthDelimitedCodec`
 /// (which cuts the frames here) would reserve the whole announced length as
-/// soon as the header is in, so it is only handed complete frames.
+/// soon as the header is in, so it is only handed complete frames. The
+/// decode state is the inner codec's alone: this one reads the header still
+/// in the buffer on each call and keeps nothing beside it.
 #[derive(Debug)]
 pub struct FrameCodec {
     inner: LengthDelimitedCodec,

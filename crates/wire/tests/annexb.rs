@@ -1,6 +1,8 @@
 //! The Annex-B access-unit splitter and NAL helpers, on chunked, synthetic
 //! and real (ffmpeg/libx264) streams.
 
+mod common;
+
 use bytes::BytesMut;
 use camwire_wire::{has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits, WireError};
 use futures_util::StreamExt;
@@ -50,19 +52,8 @@ fn units_with_auds() -> Vec<Vec<u8>> {
 }
 
 fn split_chunks(chunks: &[&[u8]]) -> Result<Vec<Vec<u8>>, WireError> {
-    let mut s = AnnexBSplitter::default();
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    for c in chunks {
-        buf.extend_from_slice(c);
-        while let Some(au) = s.decode(&mut buf)? {
-            out.push(au.to_vec());
-        }
-    }
-    while let Some(au) = s.decode_eof(&mut buf)? {
-        out.push(au.to_vec());
-    }
-    Ok(out)
+    let (units, _) = common::decode_reads(AnnexBSplitter::default(), chunks, true)?;
+    Ok(units.iter().map(|u| u.to_vec()).collect())
 }
 
 #[test]

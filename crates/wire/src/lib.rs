@@ -29,6 +29,7 @@ mod jpeg;
 mod kind;
 mod mjpeg;
 pub mod notice;
+mod parameter_sets;
 mod sps;
 pub mod stamp;
 
@@ -40,6 +41,7 @@ pub use handshake::HandshakeError;
 pub use jpeg::jpeg_dimensions;
 pub use kind::{is_picture, PayloadKind};
 pub use mjpeg::MjpegSplitter;
+pub use parameter_sets::ParameterSets;
 pub use sps::Sps;
 
 /// Bytes in a frame header.

@@ -28,7 +28,7 @@ use tokio::{
 use tracing::debug;
 
 use super::secure::{self, SetupError, Writer};
-use crate::Config;
+use crate::config::Config;
 
 /// Unsent bytes the kernel may hold before the socket stops taking more, in
 /// live mode. Small, because on a slow link every queued byte is delay (1 kB

@@ -31,7 +31,12 @@ use super::{
     secure::SetupError,
     Backoff,
 };
-use crate::{frames::FrameRx, Codec, Config, EncodedFrame, PipelineFlags, Summary};
+use crate::{
+    config::{Codec, Config},
+    frames::{EncodedFrame, FrameRx},
+    pipeline::PipelineFlags,
+    status::Summary,
+};
 
 /// How long a frame being written may take to finish once the run is asked to stop.
 const FINISH_GRACE: Duration = Duration::from_secs(2);

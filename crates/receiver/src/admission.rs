@@ -39,7 +39,7 @@ pub(crate) const MAX_PENDING_PER_ADDRESS: usize = 16;
 pub(crate) const HANDSHAKE_BUDGET: usize = 64 << 20;
 
 fn max_pending() -> usize {
-    let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
+    let nofile = crate::nofile::open_file_limit();
     ((nofile / 4) as usize).clamp(16, MAX_PENDING)
 }
 

@@ -24,7 +24,7 @@ use std::{
 
 use anyhow::Result;
 use bytes::{Bytes, BytesMut};
-use camwire_app::{detect_dead_peer, StatusLine};
+use camwire_app::{detect_dead_peer, StatusLine, Totals};
 use camwire_wire::{
     is_idr_access_unit, is_picture, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd,
     WireError,
@@ -249,11 +249,8 @@ async fn handle(
             }
             let summary = StreamSummary {
                 peer,
-                frames: 0,
+                totals: Totals { frames: 0, bytes: 0, seconds: started.elapsed().as_secs_f64(), terminated: true },
                 invalid: 0,
-                bytes: 0,
-                seconds: started.elapsed().as_secs_f64(),
-                terminated: true,
                 raw: false,
                 clean: true,
                 latency: None,
@@ -344,11 +341,8 @@ async fn handle(
     }
     let summary = StreamSummary {
         peer,
-        frames,
+        totals: Totals { frames, bytes, seconds: started.elapsed().as_secs_f64(), terminated },
         invalid,
-        bytes,
-        seconds: started.elapsed().as_secs_f64(),
-        terminated,
         raw,
         clean: terminated || clean_raw_end,
         latency: latencies.figures(),

@@ -16,6 +16,7 @@ pub mod decode;
 pub mod frame;
 mod gate;
 mod input;
+mod nofile;
 mod refuse;
 pub mod sink;
 mod status;
@@ -121,7 +122,7 @@ impl Config {
     /// limits that fit the open-file limit (half of it, between 64 and 4096,
     /// a quarter of that from one address).
     pub fn http_options(&self) -> sink::HttpOptions {
-        let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
+        let nofile = nofile::open_file_limit();
         let max_connections = (nofile / 2).clamp(64, 4096) as usize;
         sink::HttpOptions {
             access: self.http_access.clone(),
@@ -219,9 +220,7 @@ impl Outcome {
 pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Outcome> {
     // Many idle clients must meet a connection limit with a log line, never the
     // process's file-descriptor limit: raise the soft limit to the hard one.
-    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
-        tracing::debug!("could not raise the open-file limit: {e}");
-    }
+    nofile::open_file_limit();
     let listener = TcpListener::bind(config.listen).await.with_context(|| {
         format!("cannot listen on {}: is another cam-recv running? (choose another with --listen)", config.listen)
     })?;
@@ -249,11 +248,8 @@ mod tests {
     fn summary(frames: u64) -> StreamSummary {
         StreamSummary {
             peer: "127.0.0.1:1".parse().unwrap(),
-            frames,
+            totals: camwire_app::Totals { frames, bytes: 0, seconds: 1.0, terminated: true },
             invalid: 0,
-            bytes: 0,
-            seconds: 1.0,
-            terminated: true,
             raw: false,
             clean: true,
             latency: None,

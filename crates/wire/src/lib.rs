@@ -25,6 +25,7 @@ mod blocking;
 mod codec;
 mod error;
 pub mod handshake;
+mod jpeg;
 mod kind;
 mod mjpeg;
 pub mod notice;
@@ -32,14 +33,13 @@ mod parameter_sets;
 mod sps;
 pub mod stamp;
 
-pub use annexb::{
-    first_mb_in_slice, has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits,
-};
+pub use annexb::{has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits};
 pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
 pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message, GROW_STEP};
 pub use error::{frame_header, WireError};
 pub use handshake::HandshakeError;
-pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
+pub use jpeg::jpeg_dimensions;
+pub use kind::{is_picture, PayloadKind};
 pub use mjpeg::MjpegSplitter;
 pub use parameter_sets::ParameterSets;
 pub use sps::Sps;

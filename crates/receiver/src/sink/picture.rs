@@ -59,11 +59,6 @@ impl PictureDecoder {
     }
 }
 
-/// The size a JPEG says it has, without decoding it.
-pub fn jpeg_size(decoder: &mut Decompressor, data: &[u8]) -> Option<(usize, usize)> {
-    decoder.read_header(data).ok().map(|h| (h.width, h.height))
-}
-
 /// The quality the web view re-encodes decoded pictures at.
 pub const WEB_JPEG_QUALITY: i32 = 80;
 

@@ -382,7 +382,7 @@ impl Args {
         if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
             bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
         }
-        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let secret = camwire_app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
         let tls_pin =
             self.tls_pin.as_deref().map(camwire_wire::handshake::parse_pin).transpose().map_err(anyhow::Error::msg)?;
         if self.raw && (secret.is_some() || tls_pin.is_some()) {

@@ -80,4 +80,4 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     }
 }
 
-pub use camwire_wire::app::{init_logging, parse_args, shutdown_on_signals};
+pub use camwire_app::{init_logging, parse_args, shutdown_on_signals};

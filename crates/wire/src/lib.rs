@@ -21,8 +21,6 @@
 //! - [`notice`]: the optional lines a receiver writes back (`CAMWIRE REFUSED busy`).
 
 mod annexb;
-#[cfg(feature = "app")]
-pub mod app;
 mod blocking;
 mod codec;
 mod error;

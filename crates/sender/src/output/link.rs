@@ -113,7 +113,7 @@ impl Link {
             debug!("connected to {peer} from {local}");
         }
         // The kernel's own limit comes later, so the stall is reported as one.
-        camwire_wire::app::detect_dead_peer(&stream, stall * 2)?;
+        camwire_app::detect_dead_peer(&stream, stall * 2)?;
         if config.live() {
             socket2::SockRef::from(&stream).set_tcp_notsent_lowat(LIVE_NOTSENT_LOWAT)?;
         }

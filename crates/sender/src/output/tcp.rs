@@ -24,7 +24,7 @@ use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use camwire_wire::app::StatusLine;
+use camwire_app::StatusLine;
 
 use super::{
     link::{Link, LinkError},

@@ -4,6 +4,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::{bail, Context, Result};
+use camwire_codec::jpeg;
 use clap::{Parser, ValueEnum};
 
 use crate::{
@@ -54,9 +55,6 @@ systemd unit's Environment= lines do; a command-line option wins.";
 /// The largest picture `cam-send` makes, in pixels (8192 x 8192): one I420
 /// picture of this size is 96 MiB, and a 64-megapixel camera fits under it.
 pub const MAX_PIXELS: u64 = 8192 * 8192;
-
-/// The largest width or height libjpeg-turbo encodes.
-pub const JPEG_MAX_SIDE: u32 = 65_500;
 
 /// `--version`: the version and whether camera capture is built in.
 #[cfg(feature = "libcamera")]
@@ -550,8 +548,8 @@ fn check_size(width: u32, height: u32, codec: CodecArg) -> Result<()> {
             "--width {width} --height {height} is larger than H.264 (OpenH264, level 5.2) encodes: \
              at most 3840x2160 (or 2160x3840)"
         ),
-        CodecArg::Jpeg if width.max(height) > JPEG_MAX_SIDE => {
-            bail!("--width {width} --height {height}: a JPEG side is at most {JPEG_MAX_SIDE} pixels")
+        CodecArg::Jpeg if width.max(height) > jpeg::MAX_SIDE => {
+            bail!("--width {width} --height {height}: a JPEG side is at most {} pixels", jpeg::MAX_SIDE)
         }
         _ if pixels > MAX_PIXELS => bail!(
             "--width {width} --height {height} is {:.0} megapixels, over cam-send's limit of {} (8192x8192, \

@@ -132,7 +132,7 @@ pub enum SourceSpec {
     Test,
     /// JPEG files matching a glob, in name order.
     Files(String),
-    /// An MJPEG byte stream on standard input.
+    /// A byte stream on standard input: MJPEG, or Annex-B H.264 with `--codec h264`.
     Stdin,
     /// A libcamera camera, by index or id; `None` is the first camera.
     Libcamera(Option<String>),

@@ -206,7 +206,7 @@ impl Feed {
         };
         let task = tokio::task::spawn_blocking(move || {
             let started = Instant::now();
-            let jpeg = encoder.encode(&decoded.picture);
+            let jpeg = decoded.picture.to_jpeg(&mut encoder);
             (encoder, jpeg, started.elapsed(), decoded.captured_at)
         });
         let (encoder, jpeg, took, captured_at) = task.await.ok()?;

@@ -24,7 +24,7 @@ use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use camwire_wire::app::StatusLine;
+use camwire_wire::{app::StatusLine, KeyframeGate};
 
 use super::{
     link::{Link, LinkError},
@@ -52,7 +52,7 @@ struct Run<'a> {
     status: StatusLine,
     s: Summary,
     /// Nothing goes out until a keyframe (after a drop or a reconnect).
-    need_keyframe: bool,
+    keyframe_gate: KeyframeGate,
     /// Backoff after `CAMWIRE REFUSED`, kept across connections.
     refusals: Backoff,
     /// Whether the "link too slow" line was logged on this connection.
@@ -65,8 +65,8 @@ impl Run<'_> {
             return;
         }
         self.s.dropped += n;
-        if breaks_references && !self.need_keyframe {
-            self.need_keyframe = true;
+        if breaks_references && !self.keyframe_gate.is_closed() {
+            self.keyframe_gate.close();
             self.flags.want_keyframe.store(true, Ordering::Relaxed);
         }
     }
@@ -176,7 +176,7 @@ pub async fn stream(
         stop: stop.clone(),
         status: StatusLine::new(config.status_line),
         s: Summary::default(),
-        need_keyframe: false,
+        keyframe_gate: KeyframeGate::open(),
         refusals: Backoff::refused(),
         told_slow: false,
     };
@@ -200,7 +200,7 @@ pub async fn stream(
             while let Some((_, skipped)) = rx.take() {
                 run.drop_frames(skipped + 1, true);
             }
-            run.need_keyframe = true;
+            run.keyframe_gate.close();
             run.flags.want_keyframe.store(true, Ordering::Relaxed);
         }
         first = false;
@@ -289,7 +289,7 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
                 frame
             }
         };
-        if run.need_keyframe && !frame.keyframe {
+        if !run.keyframe_gate.admits(frame.keyframe) {
             run.drop_frames(1, false);
             continue;
         }
@@ -328,7 +328,7 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
             }
             Err(e) => return Ended::Lost(e),
         }
-        run.need_keyframe &= !frame.keyframe;
+        run.keyframe_gate.pass(frame.keyframe);
         // Asked to stop mid-frame: finish it if the link allows (then the
         // terminator), else close without one rather than corrupt the stream.
         let grace = async {

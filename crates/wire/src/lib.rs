@@ -22,8 +22,6 @@
 //! - [`notice`]: the optional lines a receiver writes back (`CAMWIRE REFUSED busy`).
 
 mod annexb;
-#[cfg(feature = "app")]
-pub mod app;
 mod blocking;
 mod codec;
 mod error;
@@ -33,6 +31,7 @@ mod keyframe;
 mod kind;
 mod mjpeg;
 pub mod notice;
+mod parameter_sets;
 mod sps;
 pub mod stamp;
 
@@ -47,6 +46,7 @@ pub use handshake::HandshakeError;
 pub use keyframe::KeyframeGate;
 pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
+pub use parameter_sets::ParameterSets;
 pub use sps::Sps;
 
 /// Bytes in a frame header.

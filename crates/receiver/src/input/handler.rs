@@ -11,7 +11,8 @@ use std::{
 };
 
 use bytes::Bytes;
-use camwire_wire::{app::StatusLine, is_idr_access_unit, is_picture, Event, PayloadKind, StreamEnd, WireError};
+use camwire_app::StatusLine;
+use camwire_wire::{is_idr_access_unit, is_picture, Event, PayloadKind, StreamEnd, WireError};
 use tokio::{net::TcpStream, time::timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};

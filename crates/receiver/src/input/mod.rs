@@ -27,7 +27,7 @@ use std::{
 };
 
 use anyhow::Result;
-use camwire_wire::app::detect_dead_peer;
+use camwire_app::detect_dead_peer;
 use tokio::{
     net::TcpListener,
     sync::{mpsc, Mutex},

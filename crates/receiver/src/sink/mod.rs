@@ -20,6 +20,7 @@
 //! publishes the newest picture there for all of them.
 
 mod display;
+mod fmp4;
 mod h264_pictures;
 mod http;
 pub mod picture;
@@ -34,7 +35,7 @@ use std::{sync::Arc, time::Duration};
 
 use anyhow::Result;
 use tokio::{
-    sync::{mpsc, oneshot, watch},
+    sync::{broadcast, mpsc, oneshot, watch},
     task::JoinHandle,
     time::Instant,
 };
@@ -133,6 +134,8 @@ pub struct Sinks {
     failures: Vec<String>,
     /// Cancelled when the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
+    /// The web view's live H.264 fragments (with `--http`); they end when the muxing sink closes.
+    live_mp4: Option<broadcast::WeakSender<http::LiveFragment>>,
 }
 
 impl Sinks {
@@ -144,6 +147,7 @@ impl Sinks {
             latest: watch::Sender::new(Latest::default()),
             failures: Vec::new(),
             closing: CancellationToken::new(),
+            live_mp4: None,
         };
         if config.verify {
             sinks.add("verify", Delivery::Every, 64, verify::spawn);
@@ -171,6 +175,12 @@ impl Sinks {
             // H.264 viewers need every frame decoded in order; the decoder is made when H.264 arrives.
             let latest = sinks.latest.clone();
             sinks.add("h264-pictures", Delivery::Newest, 30, |rx| h264_pictures::spawn(rx, latest));
+        }
+        if config.http.is_some() {
+            // Browsers decode the H.264 themselves: every access unit in order, muxed once for all of them.
+            let (out, _) = broadcast::channel(http::LIVE_FRAGMENTS);
+            sinks.live_mp4 = Some(out.downgrade());
+            sinks.add("live-mp4", Delivery::Newest, 30, |rx| http::spawn_live_mp4(rx, out));
         }
         Ok(sinks)
     }
@@ -200,6 +210,11 @@ impl Sinks {
     /// Watches the newest frame.
     pub fn latest(&self) -> watch::Receiver<Latest> {
         self.latest.subscribe()
+    }
+
+    /// The web view's live H.264 fragments, with `--http`.
+    fn live_mp4(&self) -> Option<broadcast::WeakSender<http::LiveFragment>> {
+        self.live_mp4.clone()
     }
 
     pub(crate) async fn start(&mut self, info: StreamInfo) {
@@ -407,6 +422,7 @@ mod tests {
             latest: watch::Sender::new(Latest::default()),
             failures: Vec::new(),
             closing: CancellationToken::new(),
+            live_mp4: None,
         };
         sinks.add("player", Delivery::Newest, 2, never_reads);
         let t0 = tokio::time::Instant::now();
@@ -435,6 +451,7 @@ mod tests {
             latest: watch::Sender::new(Latest::default()),
             failures: Vec::new(),
             closing: CancellationToken::new(),
+            live_mp4: None,
         };
         sinks.add("record", Delivery::Every, 4, |rx| tokio::spawn(async move { drop(rx) }));
         sinks.start(info(1)).await;

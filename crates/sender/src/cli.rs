@@ -8,8 +8,9 @@ use clap::{Parser, ValueEnum};
 
 use crate::{
     controls::{self, keyword, CameraOptions},
+    config::{Codec, Config, SourceSpec},
     encoder::H264Settings,
-    Codec, Config, SourceSpec,
+    picture::Orientation,
 };
 
 const ABOUT: &str = "Stream camera frames to cam-recv (or any classic picamera-recipe receiver) over TCP.";
@@ -383,7 +384,7 @@ impl Args {
         if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
             bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
         }
-        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let secret = camwire_app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
         let tls_pin =
             self.tls_pin.as_deref().map(camwire_wire::handshake::parse_pin).transpose().map_err(anyhow::Error::msg)?;
         if self.raw && (secret.is_some() || tls_pin.is_some()) {
@@ -392,7 +393,7 @@ impl Args {
         if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
             bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
         }
-        let orientation = crate::source::Orientation::from_options(self.hflip, self.vflip, self.rotation);
+        let orientation = Orientation::from_options(self.hflip, self.vflip, self.rotation);
         if !orientation.is_identity() && matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
             bail!("--hflip, --vflip and --rotation turn pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
         }

@@ -7,8 +7,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, ValueEnum};
 
 use crate::{
-    controls::{self, keyword, CameraOptions},
     config::{Codec, Config, SourceSpec},
+    controls::{self, keyword, CameraOptions},
     encoder::H264Settings,
     picture::Orientation,
 };

@@ -170,4 +170,3 @@ pub enum Codec {
         keyframe_interval: u32,
     },
 }
-

@@ -20,7 +20,6 @@ use std::{
 use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 
-
 /// One encoded frame on its way to the output.
 #[derive(Debug, Clone)]
 pub struct EncodedFrame {

@@ -116,7 +116,7 @@ struct AppState {
 
 impl HttpSink {
     /// Binds `addr` now (a busy port is an error at start) and serves `latest` there.
-    pub async fn start(
+    pub(crate) async fn start(
         addr: SocketAddr,
         latest: watch::Receiver<Latest>,
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,

@@ -22,7 +22,7 @@ use tokio::{
     sync::{broadcast, mpsc},
     task::JoinHandle,
 };
-use tracing::warn;
+use tracing::{debug, warn};
 
 use crate::{
     frame::Frame,
@@ -115,6 +115,7 @@ impl Muxer {
                             bytes: Bytes::from(fmp4::init_segment(&config)),
                             codec: codec_string(&config),
                         };
+                        debug!("--http: H.264 for browsers: {} {}x{}", init.codec, config.width, config.height);
                         self.init = Some(Arc::new(init));
                         self.params = Some(params);
                     }

@@ -77,10 +77,11 @@ class Player {
     this.ctl.abort();
   }
 
-  latencyMs() {
+  // The latency to the screen over the recent frames: the median, or percentile p.
+  latencyMs(p = 50) {
     if (!this.latencies.length) return null;
     const sorted = [...this.latencies].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
+    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p / 100))];
   }
 
   async open() {
@@ -193,7 +194,7 @@ async function poll() {
       const lat = player.latencyMs();
       url += "?viewer=" + player.id + "&presented=" + player.presented + "&width=" + video.videoWidth
         + "&height=" + video.videoHeight + "&time=" + video.currentTime.toFixed(3)
-        + (lat === null ? "" : "&latency=" + lat.toFixed(1));
+        + (lat === null ? "" : "&latency=" + lat.toFixed(1) + "&latency99=" + player.latencyMs(99).toFixed(1));
     }
     const r = await fetch(url, { cache: "no-store" });
     const s = await r.json();

@@ -44,6 +44,8 @@ pub(super) struct ScreenReport {
     pub current_time: f64,
     /// Capture to presentation on the screen, milliseconds: the median of recent frames.
     pub latency_ms: Option<f64>,
+    /// The same, 99th percentile.
+    pub latency_p99_ms: Option<f64>,
 }
 
 struct Entry {
@@ -128,11 +130,17 @@ impl Watching {
             }
             let _ = write!(list, "{{\"mode\":\"{}\"", e.mode.name());
             if let Some(r) = e.report {
-                let latency = r.latency_ms.map_or_else(|| "null".to_string(), |ms| format!("{ms:.1}"));
+                let ms = |v: Option<f64>| v.map_or_else(|| "null".to_string(), |ms| format!("{ms:.1}"));
                 let _ = write!(
                     list,
-                    ",\"presented\":{},\"width\":{},\"height\":{},\"current_time\":{:.3},\"screen_latency_ms\":{}",
-                    r.presented, r.width, r.height, r.current_time, latency
+                    ",\"presented\":{},\"width\":{},\"height\":{},\"current_time\":{:.3},\
+                     \"screen_latency_ms\":{},\"screen_latency_p99_ms\":{}",
+                    r.presented,
+                    r.width,
+                    r.height,
+                    r.current_time,
+                    ms(r.latency_ms),
+                    ms(r.latency_p99_ms)
                 );
             }
             list.push('}');
@@ -149,7 +157,8 @@ impl Drop for Place {
     }
 }
 
-/// A page's report from `/status`'s query (`viewer=ID&presented=N&width=W&height=H&time=T&latency=MS`).
+/// A page's report from `/status`'s query
+/// (`viewer=ID&presented=N&width=W&height=H&time=T&latency=MS&latency99=MS`).
 pub(super) fn parse_report(query: &str) -> Option<(String, ScreenReport)> {
     let mut id = None;
     let mut report = ScreenReport::default();
@@ -162,6 +171,7 @@ pub(super) fn parse_report(query: &str) -> Option<(String, ScreenReport)> {
             "height" => report.height = value.parse().ok()?,
             "time" => report.current_time = value.parse::<f64>().ok().filter(|t| t.is_finite())?,
             "latency" => report.latency_ms = value.parse::<f64>().ok().filter(|ms| ms.is_finite()),
+            "latency99" => report.latency_p99_ms = value.parse::<f64>().ok().filter(|ms| ms.is_finite()),
             _ => {}
         }
     }
@@ -180,7 +190,14 @@ mod tests {
         assert!(watching.wants_jpeg());
         assert!(watching.report(
             "abc",
-            ScreenReport { presented: 5, width: 64, height: 48, current_time: 1.5, latency_ms: Some(40.0) }
+            ScreenReport {
+                presented: 5,
+                width: 64,
+                height: 48,
+                current_time: 1.5,
+                latency_ms: Some(40.0),
+                latency_p99_ms: Some(55.0),
+            }
         ));
         assert!(!watching.report("nobody", ScreenReport::default()));
         let (h264, mjpeg, list) = watching.summary();
@@ -188,7 +205,7 @@ mod tests {
         assert_eq!(
             list,
             "[{\"mode\":\"h264\",\"presented\":5,\"width\":64,\"height\":48,\"current_time\":1.500,\
-             \"screen_latency_ms\":40.0},{\"mode\":\"mjpeg\"}]"
+             \"screen_latency_ms\":40.0,\"screen_latency_p99_ms\":55.0},{\"mode\":\"mjpeg\"}]"
         );
         drop(b);
         assert!(!watching.wants_jpeg(), "no MJPEG viewer: no JPEG encoding");

@@ -3,14 +3,17 @@
 //! | route            | what                                                   |
 //! |------------------|--------------------------------------------------------|
 //! | `/`              | a page with the live picture and the stream's figures  |
+//! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]) |
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`mjpeg`])      |
 //! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
 //! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
 //!
-//! Every viewer reads the one shared newest frame ([`feed`]); nothing is
-//! queued or encoded per viewer (an H.264 stream's pictures are encoded to
-//! JPEG once, in the feed). Every response says `no-store`, so a reload
+//! Every viewer reads the one shared newest frame ([`feed`]) or the one
+//! shared fragment stream ([`live_mp4`]); nothing is queued or encoded per
+//! viewer. For an H.264 stream the page plays `/stream.mp4` in the browser's
+//! own decoder; its pictures are encoded to JPEG (once, in the feed) only
+//! while an MJPEG viewer or a snapshot needs them ([`watching`]). Every response says `no-store`, so a reload
 //! or a second `<img>` always gets a live stream, never a cached still.
 //!
 //! Facing a network: connections are served by [`server`] (timeouts, limits
@@ -21,9 +24,12 @@ mod access;
 mod feed;
 mod guard;
 mod limit;
+mod live_mp4;
 mod mjpeg;
+mod mp4_stream;
 mod server;
 mod slow;
+mod watching;
 
 use std::{
     net::SocketAddr,
@@ -43,16 +49,22 @@ use axum::{
     routing::get,
     Router,
 };
-use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
+use tokio::{
+    net::TcpListener,
+    sync::{broadcast, watch},
+    task::JoinHandle,
+};
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 pub use self::access::{HttpAccess, MIN_TOKEN_LEN};
+pub(super) use self::live_mp4::{spawn as spawn_live_mp4, LiveFragment, LIVE_FRAGMENTS};
 use self::{
     access::Gate,
     feed::{Shared, Stats, WebFrame},
     guard::AllowedHosts,
     limit::Connections,
+    watching::{Mode, Watching},
 };
 use super::Latest;
 
@@ -96,11 +108,20 @@ struct AppState {
     shared: Arc<Shared>,
     viewers: Arc<AtomicUsize>,
     max_viewers: usize,
+    /// Each viewer's mode and screen; whether JPEG pictures are wanted.
+    watching: Arc<Watching>,
+    /// The live H.264 fragments; gone once the receiver closes its sinks.
+    live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
 }
 
 impl HttpSink {
     /// Binds `addr` now (a busy port is an error at start) and serves `latest` there.
-    pub async fn start(addr: SocketAddr, latest: watch::Receiver<Latest>, options: HttpOptions) -> Result<Self> {
+    pub(crate) async fn start(
+        addr: SocketAddr,
+        latest: watch::Receiver<Latest>,
+        live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+        options: HttpOptions,
+    ) -> Result<Self> {
         let listener = TcpListener::bind(addr).await.with_context(|| {
             format!("--http {addr}: cannot listen (is the port in use? choose another with --http)")
         })?;
@@ -123,9 +144,16 @@ impl HttpSink {
         let secure = tls.is_some();
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(Shared { stats: Mutex::new(Stats::default()) });
-        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone()));
-        let state =
-            AppState { frames, shared, viewers: Arc::new(AtomicUsize::new(0)), max_viewers: options.max_viewers };
+        let watching = Arc::new(Watching::default());
+        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
+        let state = AppState {
+            frames,
+            shared,
+            viewers: Arc::new(AtomicUsize::new(0)),
+            max_viewers: options.max_viewers,
+            watching,
+            live_mp4,
+        };
         // Layers run outermost last-added: headers on everything, then the Host check, then access.
         let app = Router::new()
             .route("/", get(page))
@@ -133,6 +161,7 @@ impl HttpSink {
             .route("/page.js", get(|| asset(PAGE_JS, "text/javascript; charset=utf-8")))
             .route("/page.css", get(|| asset(PAGE_CSS, "text/css; charset=utf-8")))
             .route("/stream.mjpg", get(stream))
+            .route("/stream.mp4", get(stream_mp4))
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
             .with_state(state)
@@ -192,21 +221,58 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
     response
 }
 
-async fn stream(State(state): State<AppState>) -> Response {
-    let Some(guard) = mjpeg::ViewerGuard::try_new(state.viewers.clone(), state.max_viewers) else {
+/// A place among `--max-viewers`, or the 503 that says they are taken.
+fn viewer_place(state: &AppState) -> Result<mjpeg::ViewerGuard, Response> {
+    mjpeg::ViewerGuard::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
         let body = format!(
             "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
             state.max_viewers
         );
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
         no_store(response.headers_mut());
-        return response;
-    };
-    mjpeg::response(state.frames.clone(), guard)
+        response
+    })
 }
 
-async fn snapshot(State(state): State<AppState>) -> Response {
-    let frame = state.frames.borrow().clone();
+/// The `viewer=ID` a page names its stream with, from a query string.
+fn page_id(query: Option<&str>) -> Option<&str> {
+    query?.split('&').find_map(|pair| pair.strip_prefix("viewer="))
+}
+
+async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+    let guard = match viewer_place(&state) {
+        Ok(guard) => guard,
+        Err(response) => return response,
+    };
+    let place = state.watching.join(Mode::Mjpeg, page_id(uri.query()));
+    mjpeg::response(state.frames.clone(), guard, place)
+}
+
+async fn stream_mp4(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+    let Some(fragments) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n").into_response();
+        no_store(response.headers_mut());
+        return response;
+    };
+    let guard = match viewer_place(&state) {
+        Ok(guard) => guard,
+        Err(response) => return response,
+    };
+    let place = state.watching.join(Mode::H264, page_id(uri.query()));
+    mp4_stream::response(fragments, guard, place)
+}
+
+/// How long `/snapshot.jpg` waits for an H.264 picture to be encoded when none is at hand.
+const SNAPSHOT_WAIT: Duration = Duration::from_secs(3);
+
+async fn snapshot(State(mut state): State<AppState>) -> Response {
+    let mut frame = state.frames.borrow_and_update().clone();
+    if frame.is_none() && state.shared.stats.lock().expect("stats lock").kind == Some(camwire_wire::PayloadKind::H264) {
+        // Nobody was watching as MJPEG, so no JPEG was made: have the next picture encoded.
+        let _wanted = state.watching.want_jpeg();
+        let next = tokio::time::timeout(SNAPSHOT_WAIT, state.frames.wait_for(Option::is_some)).await;
+        frame = next.ok().and_then(|f| f.ok().and_then(|f| f.clone()));
+    }
     let mut response = match frame {
         Some(frame) => ([(header::CONTENT_TYPE, "image/jpeg")], frame.jpeg).into_response(),
         None => {
@@ -227,16 +293,27 @@ async fn snapshot(State(state): State<AppState>) -> Response {
     response
 }
 
-async fn status(State(state): State<AppState>) -> Response {
+async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+    // A page playing /stream.mp4 reports its screen with each poll.
+    if let Some((id, report)) = uri.query().and_then(watching::parse_report) {
+        state.watching.report(&id, report);
+    }
     let viewers = state.viewers.load(Ordering::Relaxed);
-    let body = status_json(&mut state.shared.stats.lock().expect("stats lock"), viewers);
+    let (h264, mjpeg, list) = state.watching.summary();
+    let mut stats = state.shared.stats.lock().expect("stats lock");
+    let modes = format!(
+        ",\"viewers_h264\":{h264},\"viewers_mjpeg\":{mjpeg},\"viewer_list\":{list},\"jpeg_encoded\":{}",
+        stats.jpeg_encoded
+    );
+    let body = status_json(&mut stats, viewers, &modes);
+    drop(stats);
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     no_store(response.headers_mut());
     response
 }
 
-/// `/status` as one JSON object.
-fn status_json(stats: &mut Stats, viewers: usize) -> String {
+/// `/status` as one JSON object; `more` is further `,"name":value` fields.
+fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
     let (fps, kbps) = if stats.peer.is_some() { stats.rates() } else { (0.0, 0.0) };
     let string = |s: Option<String>| s.map_or_else(|| "null".to_string(), |s| json_string(&s));
     let (width, height) = stats.size.map_or(("null".into(), "null".into()), |(w, h)| (w.to_string(), h.to_string()));
@@ -248,7 +325,7 @@ fn status_json(stats: &mut Stats, viewers: usize) -> String {
         concat!(
             "{{\"sender_connected\":{},\"peer\":{},\"stream\":{},\"kind\":{},\"frames\":{},",
             "\"fps\":{:.1},\"kbps\":{:.0},\"width\":{},\"height\":{},\"viewers\":{},\"viewable\":{},",
-            "\"latency_ms\":{},\"note\":{}}}\n"
+            "\"latency_ms\":{},\"note\":{}{}}}\n"
         ),
         stats.peer.is_some(),
         string(stats.peer.map(|p| p.to_string())),
@@ -263,6 +340,7 @@ fn status_json(stats: &mut Stats, viewers: usize) -> String {
         stats.note.is_none(),
         latency,
         string(stats.note.as_deref().map(String::from)),
+        more,
     )
 }
 
@@ -288,7 +366,7 @@ mod tests {
 
     #[test]
     fn status_before_any_sender_has_every_field() {
-        let json = status_json(&mut Stats::default(), 0);
+        let json = status_json(&mut Stats::default(), 0, "");
         assert_eq!(
             json,
             "{\"sender_connected\":false,\"peer\":null,\"stream\":null,\"kind\":null,\"frames\":0,\"fps\":0.0,\

@@ -23,6 +23,7 @@
 //! publishes the newest picture there for all of them.
 
 mod display;
+mod fmp4;
 mod h264_pictures;
 mod http;
 pub mod picture;
@@ -38,7 +39,7 @@ use std::{sync::Arc, time::Duration};
 use anyhow::Result;
 use camwire_wire::KeyframeGate;
 use tokio::{
-    sync::{mpsc, oneshot, watch},
+    sync::{broadcast, mpsc, oneshot, watch},
     task::JoinHandle,
     time::Instant,
 };
@@ -194,6 +195,8 @@ pub struct Sinks {
     failures: Vec<String>,
     /// Cancelled when the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
+    /// The web view's live H.264 fragments (with `--http`); they end when the muxing sink closes.
+    live_mp4: Option<broadcast::WeakSender<http::LiveFragment>>,
 }
 
 impl Sinks {
@@ -205,6 +208,7 @@ impl Sinks {
             latest: watch::Sender::new(Latest::default()),
             failures: Vec::new(),
             closing: CancellationToken::new(),
+            live_mp4: None,
         };
         if config.verify {
             sinks.add("verify", Delivery::Every, 64, |rx| spawn_sink(rx, verify::VerifySink::new));
@@ -234,6 +238,12 @@ impl Sinks {
             let make = || Ok(h264_pictures::H264PictureSink::new(latest));
             sinks.add("h264-pictures", Delivery::Newest, 30, |rx| spawn_sink(rx, make));
         }
+        if config.http.is_some() {
+            // Browsers decode the H.264 themselves: every access unit in order, muxed once for all of them.
+            let (out, _) = broadcast::channel(http::LIVE_FRAGMENTS);
+            sinks.live_mp4 = Some(out.downgrade());
+            sinks.add("live-mp4", Delivery::Newest, 30, |rx| http::spawn_live_mp4(rx, out));
+        }
         Ok(sinks)
     }
 
@@ -262,6 +272,11 @@ impl Sinks {
     /// Watches the newest frame.
     pub fn latest(&self) -> watch::Receiver<Latest> {
         self.latest.subscribe()
+    }
+
+    /// The web view's live H.264 fragments, with `--http`.
+    fn live_mp4(&self) -> Option<broadcast::WeakSender<http::LiveFragment>> {
+        self.live_mp4.clone()
     }
 
     pub(crate) async fn start(&mut self, info: StreamInfo) {
@@ -525,6 +540,7 @@ mod tests {
             latest: watch::Sender::new(Latest::default()),
             failures: Vec::new(),
             closing: CancellationToken::new(),
+            live_mp4: None,
         }
     }
 

@@ -23,7 +23,7 @@ impl Viewers {
             super::display::check_environment()?;
         }
         let http = match config.http {
-            Some(addr) => Some(HttpSink::start(addr, sinks.latest(), config.http_options()).await?),
+            Some(addr) => Some(HttpSink::start(addr, sinks.latest(), sinks.live_mp4(), config.http_options()).await?),
             None => None,
         };
         let display = if config.display {

@@ -2,7 +2,8 @@
 //! turns each new frame into the JPEG the viewers are sent and keeps the
 //! figures `/status` reports. A JPEG frame is sent as it arrived (a
 //! zero-copy clone); an H.264 stream's newest decoded picture is encoded to
-//! JPEG here, once, whatever the number of viewers.
+//! JPEG here, once, whatever the number of viewers, and only while an MJPEG
+//! viewer or a snapshot wants one (browsers play the H.264 itself).
 
 use std::{
     net::SocketAddr,
@@ -16,6 +17,7 @@ use camwire_wire::{jpeg_dimensions, PayloadKind};
 use tokio::sync::watch;
 use tracing::{debug, warn};
 
+use super::watching::Watching;
 use crate::sink::{
     picture::{JpegEncoder, WEB_JPEG_QUALITY},
     DecodedFrame, Latest,
@@ -55,6 +57,8 @@ pub(super) struct Stats {
     pub note: Option<Arc<str>>,
     /// Capture-to-arrival latency of the stream's recent frames.
     pub latency: RecentLatency,
+    /// H.264 pictures encoded to JPEG since the start (only while someone wants JPEG).
+    pub jpeg_encoded: u64,
     /// Frames and bytes of the last [`RATE_WINDOW`].
     rate: RateCounter,
 }
@@ -69,6 +73,7 @@ impl Default for Stats {
             size: None,
             note: None,
             latency: RecentLatency::new(STATUS_LATENCY_FRAMES),
+            jpeg_encoded: 0,
             rate: RateCounter::new(RATE_WINDOW),
         }
     }
@@ -99,6 +104,7 @@ pub(super) async fn run(
     mut latest: watch::Receiver<Latest>,
     web: watch::Sender<Option<WebFrame>>,
     shared: Arc<Shared>,
+    watching: Arc<Watching>,
 ) {
     let mut feed = Feed::default();
     while latest.changed().await.is_ok() {
@@ -112,7 +118,16 @@ pub(super) async fn run(
                 continue;
             }
             Publish::Jpeg(jpeg, captured_at) => Some((jpeg, captured_at)),
-            Publish::Encode(decoded) => feed.encode(decoded).await,
+            Publish::Encode(decoded) if watching.wants_jpeg() => {
+                let encoded = feed.encode(decoded).await;
+                shared.stats.lock().expect("stats lock").jpeg_encoded += u64::from(encoded.is_some());
+                encoded
+            }
+            Publish::Encode(_) => {
+                // Nobody watches as MJPEG: no JPEG, and none left over for whoever comes next.
+                web.send_if_modified(|w| w.take().is_some());
+                continue;
+            }
         };
         if let Some((jpeg, captured_at)) = frame {
             feed.serial += 1;

@@ -27,8 +27,10 @@ use axum::{
 use tracing::warn;
 
 /// The policy: this view's own page, script, style, pictures and `/status`; nothing else.
+/// `media-src blob:` is the `<video>` fed by the page's own MediaSource.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+     img-src 'self'; media-src blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
+     frame-ancestors 'none'";
 
 /// Middleware: the security headers on every response.
 pub async fn security_headers(request: Request, next: Next) -> Response {

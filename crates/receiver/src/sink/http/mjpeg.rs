@@ -34,7 +34,7 @@ use futures_util::{stream, StreamExt};
 use tokio::sync::watch;
 use tracing::{debug, warn};
 
-use super::{access::random_hex, feed::WebFrame, no_store};
+use super::{access::random_hex, feed::WebFrame, no_store, watching::Place};
 
 /// Every boundary starts with this; the feed marks frames that contain it.
 pub(super) const BOUNDARY_PREFIX: &str = "camwire-";
@@ -75,11 +75,12 @@ impl Drop for ViewerGuard {
 }
 
 /// The streaming response for one viewer.
-pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerGuard) -> Response {
+pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerGuard, place: Place) -> Response {
     let boundary = new_boundary();
     let end = part_end(&boundary);
     let opening = stream::iter([Ok::<_, Infallible>(end.slice(2..))]);
-    let viewer = Viewer { frames, last: 0, boundary: boundary.clone(), warned: false, _guard: guard };
+    let viewer =
+        Viewer { frames, last: 0, boundary: boundary.clone(), warned: false, _guard: guard, _place: Some(place) };
     let parts = stream::unfold((viewer, end), |(mut viewer, end)| async move {
         let frame = viewer.next().await?;
         let part = part(&frame, &end);
@@ -106,6 +107,8 @@ struct Viewer {
     /// A frame holding the boundary was logged.
     warned: bool,
     _guard: ViewerGuard,
+    /// Its entry in `/status`, which also keeps the JPEG encoder running.
+    _place: Option<Place>,
 }
 
 impl Viewer {
@@ -197,6 +200,7 @@ mod tests {
             last: 0,
             boundary: "camwire-0123".into(),
             _guard: ViewerGuard::try_new(Arc::new(AtomicUsize::new(0)), 1).unwrap(),
+            _place: None,
         };
         let hostile = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-0123\r\nContent-Type: text/html"), None);
         assert!(!viewer.sendable(&hostile));

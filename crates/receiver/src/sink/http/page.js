@@ -1,20 +1,205 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const live = $("live");
+const video = $("video");
 // Opened with a token in the address: the answer set a session cookie, which every request
 // below carries; the token leaves the address bar (and the history).
-if (new URLSearchParams(location.search).has("token")) {
-  history.replaceState(null, "", location.pathname);
+const params = new URLSearchParams(location.search);
+if (params.has("token")) {
+  history.replaceState(null, "", location.pathname + (params.has("mjpeg") ? "?mjpeg" : ""));
 }
+// H.264 plays in the browser's own decoder (/stream.mp4 through Media Source Extensions);
+// JPEG streams, old browsers and ?mjpeg get /stream.mjpg.
+const canMse = !params.has("mjpeg") && "MediaSource" in window
+  && "requestVideoFrameCallback" in HTMLVideoElement.prototype;
+let mode = null;
+let player = null;
+
+function showMjpeg() {
+  if (mode === "mjpeg") return;
+  stopPlayer();
+  mode = "mjpeg";
+  video.hidden = true;
+  live.hidden = false;
+  live.src = "/stream.mjpg?t=" + Date.now();
+}
+
+function showH264() {
+  if (mode === "h264") return;
+  mode = "h264";
+  live.removeAttribute("src");
+  live.hidden = true;
+  video.hidden = false;
+  player = new Player();
+}
+
+function stopPlayer() {
+  if (player) player.stop();
+  player = null;
+}
+
 // The stream stays open across sender restarts; only a lost connection
 // (cam-recv restarted) needs a new request, never served from a cache.
 live.addEventListener("error", () => {
-  setTimeout(() => { live.src = "/stream.mjpg?t=" + Date.now(); }, 1000);
+  if (mode === "mjpeg") setTimeout(() => { if (mode === "mjpeg") live.src = "/stream.mjpg?t=" + Date.now(); }, 1000);
 });
+
+const NTP_UNIX = 2208988800;
+const TIMESCALE = 90000;
+
+// One /stream.mp4 connection: splits it into boxes, starts a MediaSource at each init segment,
+// appends each fragment, keeps the playback position at the live edge, and times every
+// presented frame against the capture time its fragment's prft carried.
+class Player {
+  constructor() {
+    this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    this.ctl = new AbortController();
+    this.stopped = false;
+    this.presented = 0;
+    this.latencies = [];
+    this.captures = new Map(); // media time (ticks) -> capture time (ms since 1970)
+    this.open();
+    const onFrame = (now, meta) => {
+      if (this.stopped) return;
+      this.presented++;
+      const captured = this.captures.get(Math.round(meta.mediaTime * TIMESCALE));
+      if (captured !== undefined) {
+        this.latencies.push(performance.timeOrigin + meta.presentationTime - captured);
+        if (this.latencies.length > 120) this.latencies.shift();
+      }
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }
+
+  stop() {
+    this.stopped = true;
+    this.ctl.abort();
+  }
+
+  // The latency to the screen over the recent frames: the median, or percentile p.
+  latencyMs(p = 50) {
+    if (!this.latencies.length) return null;
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p / 100))];
+  }
+
+  async open() {
+    try {
+      const r = await fetch("/stream.mp4?viewer=" + this.id, { cache: "no-store", signal: this.ctl.signal });
+      const reader = r.body.getReader();
+      let buf = new Uint8Array(0);
+      let moof = null;
+      let init = [];
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const joined = new Uint8Array(buf.length + value.length);
+        joined.set(buf);
+        joined.set(value, buf.length);
+        buf = joined;
+        let at = 0;
+        while (buf.length - at >= 8) {
+          const view = new DataView(buf.buffer, buf.byteOffset + at);
+          const size = view.getUint32(0);
+          if (size < 8 || buf.length - at < size) break;
+          const box = buf.subarray(at, at + size);
+          const type = String.fromCharCode(box[4], box[5], box[6], box[7]);
+          at += size;
+          if (type === "ftyp") init = [box];
+          else if (type === "moov") { init.push(box); this.source(concat(init)); }
+          else if (type === "prft") {
+            const ntp = view.getBigUint64(16);
+            const ms = Number(ntp >> 32n) * 1000 - NTP_UNIX * 1000 + Number(ntp & 0xffffffffn) * 1000 / 4294967296;
+            this.captures.set(Number(view.getBigUint64(24)), ms);
+            if (this.captures.size > 300) this.captures.delete(this.captures.keys().next().value);
+          } else if (type === "moof") moof = box;
+          else if (type === "mdat" && moof) { this.append(concat([moof, box])); moof = null; }
+        }
+        buf = buf.slice(at);
+      }
+    } catch (e) {
+      // cam-recv went away or the stream was stopped.
+    }
+    if (!this.stopped) setTimeout(() => { if (!this.stopped) this.open(); }, 1000);
+  }
+
+  // A new init segment (a new stream, or new parameter sets): a new MediaSource.
+  source(init) {
+    const ms = new MediaSource();
+    const avcc = findBox(init, "avcC");
+    const codec = avcc < 0 ? "avc1.42E01E"
+      : "avc1." + [1, 2, 3].map((i) => init[avcc + 4 + i].toString(16).padStart(2, "0")).join("");
+    this.queue = [init];
+    this.sb = null;
+    this.ms = ms;
+    if (video.src) URL.revokeObjectURL(video.src);
+    video.src = URL.createObjectURL(ms);
+    ms.addEventListener("sourceopen", () => {
+      if (this.ms !== ms) return;
+      this.sb = ms.addSourceBuffer('video/mp4; codecs="' + codec + '"');
+      this.sb.mode = "segments";
+      this.sb.addEventListener("updateend", () => this.pump());
+      this.pump();
+    });
+  }
+
+  append(fragment) {
+    if (!this.queue) return;
+    // A tab in the background appends but may not play: never let the queue grow.
+    if (this.queue.length > 60) this.queue.splice(1);
+    this.queue.push(fragment);
+    this.pump();
+  }
+
+  pump() {
+    const sb = this.sb;
+    if (!sb || sb.updating || this.ms.readyState !== "open") return;
+    const b = sb.buffered;
+    if (b.length) {
+      const end = b.end(b.length - 1);
+      const start = b.start(b.length - 1);
+      // Stay at the live edge: a position behind by more than a few frames (or in a gap) jumps ahead.
+      if (video.currentTime < start || end - video.currentTime > 0.3) video.currentTime = Math.max(start, end - 0.04);
+      // Keep a few seconds behind the position, no more.
+      if (video.currentTime - b.start(0) > 10) { sb.remove(0, video.currentTime - 5); return; }
+      if (video.paused) video.play().catch(() => {});
+    }
+    const next = this.queue.shift();
+    if (next) {
+      try { sb.appendBuffer(next); } catch (e) { this.queue = []; }
+    }
+  }
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+function findBox(bytes, type) {
+  outer: for (let i = 4; i + 4 <= bytes.length; i++) {
+    for (let j = 0; j < 4; j++) if (bytes[i + j] !== type.charCodeAt(j)) continue outer;
+    return i;
+  }
+  return -1;
+}
+
 async function poll() {
   try {
-    const r = await fetch("/status", { cache: "no-store" });
+    let url = "/status";
+    if (player) {
+      const lat = player.latencyMs();
+      url += "?viewer=" + player.id + "&presented=" + player.presented + "&width=" + video.videoWidth
+        + "&height=" + video.videoHeight + "&time=" + video.currentTime.toFixed(3)
+        + (lat === null ? "" : "&latency=" + lat.toFixed(1) + "&latency99=" + player.latencyMs(99).toFixed(1));
+    }
+    const r = await fetch(url, { cache: "no-store" });
     const s = await r.json();
+    if (s.kind === "h264" && canMse) showH264();
+    else if (s.kind || mode === null) showMjpeg();
     $("sender").textContent = s.sender_connected ? "sender " + s.peer : "no sender connected (waiting)";
     $("sender").className = s.sender_connected ? "" : "off";
     $("size").textContent = s.width ? s.width + "x" + s.height + " " + s.kind : "";
@@ -22,6 +207,9 @@ async function poll() {
     $("rate").textContent = s.sender_connected ? s.kbps.toFixed(0) + " kbit/s" : "";
     $("latency").textContent = s.sender_connected && s.latency_ms
       ? "latency " + s.latency_ms.p50.toFixed(1) + " ms (p99 " + s.latency_ms.p99.toFixed(1) + ")" : "";
+    const screen = player && player.latencyMs();
+    $("screen").textContent = mode === "h264" && screen !== null && screen !== undefined
+      ? "to the screen " + screen.toFixed(0) + " ms" : "";
     $("viewers").textContent = s.viewers + (s.viewers === 1 ? " viewer" : " viewers");
     $("note").textContent = s.note || "";
     $("note").style.display = s.note ? "block" : "none";

@@ -1,0 +1,202 @@
+//! The live H.264 stream as fragmented MP4, muxed once for every browser.
+//!
+//! A sink with [`Delivery::Newest`](crate::sink::Delivery::Newest) takes the
+//! access units in order (when it falls behind it resumes at the next
+//! keyframe) and turns each into one fragment: a `prft` with the capture
+//! time, then a `moof` and an `mdat` holding the access unit's NAL units as
+//! they arrived (length-prefixed instead of start codes: no re-encode). A
+//! fragment per access unit is what keeps the browser's latency at one
+//! frame: MSE can only play a sample once its whole fragment is appended.
+//!
+//! Every fragment names its init segment (`ftyp`+`moov`, from the stream's
+//! SPS and PPS); a new stream, or new parameter sets, start a new one, which
+//! tells the page to start a new `SourceBuffer`. The fragments go to the
+//! viewers through a [`broadcast`] channel of [`LIVE_FRAGMENTS`]: a viewer
+//! that lags is moved on to the next keyframe, never queued for.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use camwire_wire::PayloadKind;
+use tokio::{
+    sync::{broadcast, mpsc},
+    task::JoinHandle,
+};
+use tracing::{debug, warn};
+
+use crate::{
+    frame::Frame,
+    sink::{
+        fmp4::{self, codec_string, ticks, Sample, TIMESCALE},
+        record::{length_prefixed, H264Config, Timeline},
+        SinkEvent, SinkReport,
+    },
+};
+
+/// Fragments kept for viewers that are a little behind; one that falls
+/// further behind skips to the next keyframe.
+pub(crate) const LIVE_FRAGMENTS: usize = 32;
+
+/// An init segment: `ftyp` and `moov` for one stream's parameter sets.
+#[derive(Debug)]
+pub(crate) struct Init {
+    /// Counts up with every new init segment.
+    pub serial: u64,
+    pub bytes: Bytes,
+    /// `avc1.PPCCLL`, for the log and `/status`.
+    pub codec: String,
+}
+
+/// One access unit as a fragment, and the init segment it needs in front.
+#[derive(Debug, Clone)]
+pub(crate) struct LiveFragment {
+    pub init: Arc<Init>,
+    /// `prft` (when the frame is stamped), `moof`, `mdat`.
+    pub data: Bytes,
+    /// A decoder can start here (an IDR).
+    pub keyframe: bool,
+}
+
+/// Starts the muxing sink; it publishes into `out` until its queue closes.
+pub(crate) fn spawn(mut rx: mpsc::Receiver<SinkEvent>, out: broadcast::Sender<LiveFragment>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut muxer = Muxer::default();
+        while let Some(event) = rx.recv().await {
+            match event {
+                SinkEvent::Start(_) => muxer.start(),
+                SinkEvent::Frame(frame) => {
+                    if let Some(fragment) = muxer.frame(&frame) {
+                        // No viewer: nothing is kept.
+                        let _ = out.send(fragment);
+                    }
+                }
+                SinkEvent::End(report) => {
+                    let _ = report.send(SinkReport::default());
+                }
+            }
+        }
+    })
+}
+
+/// One stream's muxing state.
+#[derive(Default)]
+struct Muxer {
+    init: Option<Arc<Init>>,
+    /// The parameter sets behind `init`.
+    params: Option<(Vec<u8>, Vec<u8>)>,
+    serial: u64,
+    timeline: Timeline,
+    sequence: u32,
+    last_dts: Option<u64>,
+    /// A keyframe without parameter sets was logged.
+    warned: bool,
+}
+
+impl Muxer {
+    /// A new stream: a new init segment and timeline from its first keyframe on.
+    fn start(&mut self) {
+        let (serial, warned) = (self.serial, self.warned);
+        *self = Self { serial, warned, ..Self::default() };
+    }
+
+    /// The fragment for `frame`, if it can be played: H.264, from a keyframe with SPS and PPS on.
+    fn frame(&mut self, frame: &Frame) -> Option<LiveFragment> {
+        if frame.kind != PayloadKind::H264 {
+            return None;
+        }
+        if frame.keyframe {
+            match H264Config::from_keyframe(&frame.data) {
+                Ok(config) => {
+                    let params = (config.sps.clone(), config.pps.clone());
+                    if self.params.as_ref() != Some(&params) {
+                        self.serial += 1;
+                        let init = Init {
+                            serial: self.serial,
+                            bytes: Bytes::from(fmp4::init_segment(&config)),
+                            codec: codec_string(&config),
+                        };
+                        debug!("--http: H.264 for browsers: {} {}x{}", init.codec, config.width, config.height);
+                        self.init = Some(Arc::new(init));
+                        self.params = Some(params);
+                    }
+                }
+                Err(e) if self.init.is_none() => {
+                    if !self.warned {
+                        warn!("--http: {e}; the browser view waits for a keyframe that has them");
+                        self.warned = true;
+                    }
+                    return None;
+                }
+                Err(_) => {}
+            }
+        }
+        let init = self.init.clone()?;
+        let dts = ticks(self.timeline.pts_us(frame));
+        // The true duration is known only when the next frame comes: the last one's stands in.
+        let duration =
+            self.last_dts.map_or(TIMESCALE / 30, |last| dts.saturating_sub(last).clamp(1, TIMESCALE.into()) as u32);
+        self.last_dts = Some(dts);
+        self.sequence = self.sequence.wrapping_add(1);
+        let sample = length_prefixed(&frame.data);
+        let fragment =
+            fmp4::fragment(self.sequence, dts, &[Sample { data: &sample, duration, keyframe: frame.keyframe }]);
+        let data = match frame.captured_at {
+            Some(at) => [fmp4::prft(at, dts), fragment].concat(),
+            None => fragment,
+        };
+        Some(LiveFragment { init, data: Bytes::from(data), keyframe: frame.keyframe })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use std::time::SystemTime;
+
+    use camwire_wire::is_idr_access_unit;
+    use openh264::{
+        encoder::{Encoder, EncoderConfig, IntraFramePeriod},
+        formats::YUVBuffer,
+        OpenH264API,
+    };
+
+    /// Six access units of a flat 64x48 picture, an IDR every third.
+    fn units() -> Vec<Frame> {
+        let config = EncoderConfig::new().skip_frames(false).intra_frame_period(IntraFramePeriod::from_num_frames(3));
+        let mut enc = Encoder::with_api_config(OpenH264API::from_source(), config).unwrap();
+        (1..=6)
+            .map(|seq| {
+                let data =
+                    Bytes::from(enc.encode(&YUVBuffer::from_vec(vec![128; 64 * 48 * 3 / 2], 64, 48)).unwrap().to_vec());
+                Frame {
+                    seq,
+                    keyframe: is_idr_access_unit(&data),
+                    kind: PayloadKind::H264,
+                    data,
+                    received_at: SystemTime::now(),
+                    captured_at: Some(SystemTime::now()),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nothing_before_the_first_keyframe_then_one_init_for_the_stream() {
+        let units = units();
+        assert!(units[0].keyframe && !units[1].keyframe && units[3].keyframe);
+        let mut muxer = Muxer::default();
+        assert!(muxer.frame(&units[1]).is_none());
+        let first = muxer.frame(&units[3]).expect("a fragment from the keyframe");
+        let second = muxer.frame(&units[4]).expect("and the frames after it");
+        assert!(first.keyframe && !second.keyframe);
+        assert!(Arc::ptr_eq(&first.init, &second.init));
+        assert_eq!(&first.init.bytes[4..8], b"ftyp");
+        assert_eq!(&first.data[4..8], b"prft", "a stamped frame's capture time goes first");
+        muxer.start();
+        assert!(muxer.frame(&units[5]).is_none(), "a new stream waits for its keyframe");
+        let next = muxer.frame(&units[0]).unwrap();
+        assert_eq!(next.init.serial, first.init.serial + 1);
+        assert!(next.init.codec.starts_with("avc1."), "{}", next.init.codec);
+    }
+}

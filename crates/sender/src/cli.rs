@@ -209,6 +209,17 @@ pub struct Args {
           value_parser = parse_rotation)]
     pub rotation: u32,
 
+    /// Burn TEXT into the picture before encoding, light on a dark box:
+    /// strftime fields are the capture time (local), %frame the frame's number,
+    /// e.g. 'garden %Y-%m-%d %H:%M:%S #%frame'. Test pattern and camera only.
+    #[arg(long, value_name = "TEXT", help_heading = "Picture")]
+    pub annotate: Option<String>,
+
+    /// The corner of the --annotate box.
+    #[arg(long, value_enum, value_name = "CORNER", default_value_t = crate::source::Corner::TopLeft,
+          help_heading = "Picture")]
+    pub annotate_position: crate::source::Corner,
+
     /// Exposure time in microseconds (fixes it; 0: automatic). `10ms` and `0.5s` work too.
     #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = CAMERA_CONTROLS)]
     pub shutter: Option<i64>,
@@ -396,6 +407,11 @@ impl Args {
         if !orientation.is_identity() && matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
             bail!("--hflip, --vflip and --rotation turn pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
         }
+        let annotate =
+            self.annotate.as_deref().map(|t| crate::source::Annotation::new(t, self.annotate_position)).transpose()?;
+        if annotate.is_some() && matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
+            bail!("--annotate draws on pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
+        }
         let camera = self.camera_options()?;
         if !camera.is_empty() && !matches!(source, SourceSpec::Libcamera(_)) {
             bail!("{} set the camera: they apply to --source libcamera only", camera.options_given());
@@ -438,6 +454,7 @@ impl Args {
             max_latency: Duration::from_millis(self.max_latency),
             stall_timeout: Duration::from_secs_f64(self.stall_timeout),
             orientation,
+            annotate,
             camera,
         })
     }

@@ -76,6 +76,8 @@ pub struct Config {
     pub stall_timeout: Duration,
     /// `--hflip`, `--vflip`, `--rotation`: how pictures are turned before encoding.
     pub orientation: source::Orientation,
+    /// `--annotate`: text drawn on pictures before encoding.
+    pub annotate: Option<source::Annotation>,
     /// Camera controls, tuning file and buffer count (libcamera sources only).
     pub camera: controls::CameraOptions,
 }
@@ -118,6 +120,7 @@ impl Config {
             max_latency: Duration::from_millis(500),
             stall_timeout: Duration::from_secs(5),
             orientation: source::Orientation::default(),
+            annotate: None,
             camera: controls::CameraOptions::default(),
         }
     }
@@ -244,7 +247,8 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     let encoder = encoder::create(&config)?;
     tracing::info!("sending {} to {}", config.describe(), config.to);
     let (tx, rx) = frames::channel(config.handover());
-    let capture = source::spawn_capture(source, encoder, config.orientation, tx, flags.clone());
+    let capture =
+        source::spawn_capture(source, encoder, config.orientation, config.annotate.clone(), tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
     match capture.try_recv() {

@@ -2,6 +2,7 @@
 //! the encoder or payloads that are already encoded (JPEG files, an MJPEG
 //! stream), and paces itself to the configured frame rate.
 
+mod annotate;
 mod files;
 #[cfg(feature = "libcamera")]
 mod libcamera;
@@ -21,6 +22,7 @@ use bytes::Bytes;
 
 #[cfg(feature = "libcamera")]
 pub use self::libcamera::{list_cameras, LibcameraSource};
+pub use annotate::{Annotation, Corner};
 pub use camwire_codec::YuvFrame;
 pub use files::FilesSource;
 pub use orientation::Orientation;
@@ -114,11 +116,12 @@ pub fn list_cameras() -> Result<String> {
 /// then sent, so no frame ever refers to one that was dropped.
 ///
 /// Pictures are turned to `orientation` before encoding, less what the source
-/// has done already ([`Source::orientation_done`]).
+/// has done already ([`Source::orientation_done`]), then `annotation` is drawn on them.
 pub fn spawn_capture(
     mut source: Box<dyn Source>,
     mut encoder: Box<dyn Encoder>,
     orientation: Orientation,
+    annotation: Option<Annotation>,
     mut tx: FrameTx,
     flags: Arc<PipelineFlags>,
 ) -> std::sync::mpsc::Receiver<Result<()>> {
@@ -130,7 +133,7 @@ pub fn spawn_capture(
     std::thread::Builder::new()
         .name("capture".into())
         .spawn(move || {
-            let result = capture_loop(source.as_mut(), encoder.as_mut(), orientation, &mut tx, &flags);
+            let result = capture_loop(source.as_mut(), encoder.as_mut(), orientation, annotation, &mut tx, &flags);
             let _ = done_tx.send(result);
             drop(tx);
         })
@@ -142,6 +145,7 @@ fn capture_loop(
     source: &mut dyn Source,
     encoder: &mut dyn Encoder,
     orientation: Orientation,
+    annotation: Option<Annotation>,
     tx: &mut FrameTx,
     flags: &PipelineFlags,
 ) -> Result<()> {
@@ -159,6 +163,7 @@ fn capture_loop(
             }
             Captured::Picture(mut picture) => {
                 orientation.apply(&mut picture);
+                annotation.iter().for_each(|a| a.apply(&mut picture, n + 1, captured_at));
                 let restarted = source.take_restart();
                 if restarted {
                     tracing::info!("the camera was restarted: frame {} is a keyframe", n + 1);

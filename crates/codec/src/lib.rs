@@ -5,7 +5,7 @@
 pub mod h264;
 mod yuv;
 
-pub use h264::{H264Encoder, H264Settings, ParameterSets};
+pub use h264::{H264Encoder, H264Settings};
 
 /// A picture in I420: full-resolution Y plane, then quarter-resolution U and V
 /// planes, rows packed without padding. Width and height are even.

@@ -289,7 +289,7 @@ impl Args {
             }
             crate::sink::check_pipe_command(cmd)?;
         }
-        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let secret = camwire_app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
         if self.tls_dir.is_some() && !self.tls && !self.https {
             bail!("--tls-dir is where --tls and --https keep their certificate: add one of them");
         }

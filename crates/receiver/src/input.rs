@@ -24,8 +24,8 @@ use std::{
 
 use anyhow::Result;
 use bytes::{Bytes, BytesMut};
+use camwire_app::{detect_dead_peer, StatusLine};
 use camwire_wire::{
-    app::{detect_dead_peer, StatusLine},
     is_idr_access_unit, is_picture, AnnexBSplitter, Event, FrameReader, MjpegSplitter, PayloadKind, StreamEnd,
     WireError,
 };

@@ -240,7 +240,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     outcome
 }
 
-pub use camwire_wire::app::{init_logging, parse_args, shutdown_on_signals};
+pub use camwire_app::{init_logging, parse_args, shutdown_on_signals};
 
 #[cfg(test)]
 mod tests {

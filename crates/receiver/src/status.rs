@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use camwire_wire::app::rates;
+use camwire_app::rates;
 
 /// The figures of one finished stream.
 #[derive(Debug, Clone, PartialEq)]

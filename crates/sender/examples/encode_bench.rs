@@ -19,7 +19,7 @@ use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use camwire_sender::{
     encoder::{Encoder, H264Encoder, H264Settings, JpegEncoder},
-    source::YuvFrame,
+    picture::YuvFrame,
 };
 
 /// The I420 pictures held in `path`, each `w` x `h`.

@@ -7,9 +7,10 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, ValueEnum};
 
 use crate::{
+    config::{Codec, Config, SourceSpec},
     controls::{self, keyword, CameraOptions},
     encoder::H264Settings,
-    Codec, Config, SourceSpec,
+    picture::Orientation,
 };
 
 const ABOUT: &str = "Stream camera frames to cam-recv (or any classic picamera-recipe receiver) over TCP.";
@@ -216,9 +217,9 @@ pub struct Args {
     pub annotate: Option<String>,
 
     /// The corner of the --annotate box.
-    #[arg(long, value_enum, value_name = "CORNER", default_value_t = crate::source::Corner::TopLeft,
+    #[arg(long, value_enum, value_name = "CORNER", default_value_t = crate::picture::Corner::TopLeft,
           help_heading = "Picture")]
-    pub annotate_position: crate::source::Corner,
+    pub annotate_position: crate::picture::Corner,
 
     /// Exposure time in microseconds (fixes it; 0: automatic). `10ms` and `0.5s` work too.
     #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = CAMERA_CONTROLS)]
@@ -394,7 +395,7 @@ impl Args {
         if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
             bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
         }
-        let secret = camwire_wire::app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let secret = camwire_app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
         let tls_pin =
             self.tls_pin.as_deref().map(camwire_wire::handshake::parse_pin).transpose().map_err(anyhow::Error::msg)?;
         if self.raw && (secret.is_some() || tls_pin.is_some()) {
@@ -403,12 +404,12 @@ impl Args {
         if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
             bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
         }
-        let orientation = crate::source::Orientation::from_options(self.hflip, self.vflip, self.rotation);
+        let orientation = Orientation::from_options(self.hflip, self.vflip, self.rotation);
         if !orientation.is_identity() && matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
             bail!("--hflip, --vflip and --rotation turn pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
         }
         let annotate =
-            self.annotate.as_deref().map(|t| crate::source::Annotation::new(t, self.annotate_position)).transpose()?;
+            self.annotate.as_deref().map(|t| crate::picture::Annotation::new(t, self.annotate_position)).transpose()?;
         if annotate.is_some() && matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
             bail!("--annotate draws on pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
         }

@@ -9,14 +9,40 @@
 //! on; the output drops what grew too old. Replacing a frame there would cost
 //! every frame up to the next keyframe, which only the stream can bring.
 
-use std::sync::{
-    atomic::{AtomicU64, Ordering},
-    Arc,
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::SystemTime,
 };
 
+use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 
-use crate::EncodedFrame;
+/// One encoded frame on its way to the output.
+#[derive(Debug, Clone)]
+pub struct EncodedFrame {
+    /// The payload: a JPEG, or an H.264 access unit.
+    pub data: Bytes,
+    /// When the picture was captured.
+    pub captured_at: SystemTime,
+    /// A decoder can start here (every JPEG; an IDR access unit).
+    pub keyframe: bool,
+}
+
+impl EncodedFrame {
+    /// The frame with its capture time stamped inside the payload
+    /// (`camwire_wire::stamp`): a JPEG COM segment or an H.264 SEI, invisible
+    /// to decoders, read by `cam-recv` for latency figures.
+    pub fn stamped(self) -> Self {
+        let us = self.captured_at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64);
+        match camwire_wire::stamp::stamp(&self.data, us) {
+            Some(data) => Self { data: Bytes::from(data), ..self },
+            None => self,
+        }
+    }
+}
 
 /// Frames a backlog may hold: seconds of a live stream.
 pub const BACKLOG: usize = 128;

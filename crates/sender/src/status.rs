@@ -1,6 +1,6 @@
 //! Counting what was sent: the final `sent:` summary.
 
-use camwire_wire::app::rates;
+use camwire_app::rates;
 
 /// What a run sent, printed as one `sent:` line at the end.
 #[derive(Debug, Clone, Default, PartialEq)]

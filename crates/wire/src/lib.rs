@@ -21,8 +21,6 @@
 //! - [`notice`]: the optional lines a receiver writes back (`CAMWIRE REFUSED busy`).
 
 mod annexb;
-#[cfg(feature = "app")]
-pub mod app;
 mod blocking;
 mod codec;
 mod error;
@@ -30,6 +28,7 @@ pub mod handshake;
 mod kind;
 mod mjpeg;
 pub mod notice;
+mod parameter_sets;
 mod sps;
 pub mod stamp;
 
@@ -42,6 +41,7 @@ pub use error::{frame_header, WireError};
 pub use handshake::HandshakeError;
 pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
 pub use mjpeg::MjpegSplitter;
+pub use parameter_sets::ParameterSets;
 pub use sps::Sps;
 
 /// Bytes in a frame header.

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use turbojpeg::{Compressor, Subsamp, YuvPlanesImage};
 
 use super::Encoder;
-use crate::source::YuvFrame;
+use crate::picture::YuvFrame;
 
 /// Baseline 4:2:0 JPEG at a fixed quality.
 pub struct JpegEncoder {

@@ -5,10 +5,13 @@ mod jpeg;
 use anyhow::Result;
 use bytes::Bytes;
 
-pub use camwire_codec::{H264Encoder, H264Settings, ParameterSets};
+pub use camwire_codec::{H264Encoder, H264Settings};
 pub use jpeg::JpegEncoder;
 
-use crate::{source::YuvFrame, Codec, Config};
+use crate::{
+    config::{Codec, Config},
+    picture::YuvFrame,
+};
 
 /// Encodes one picture into one payload.
 pub trait Encoder: Send {

@@ -28,7 +28,7 @@ use tokio::{
 use tracing::debug;
 
 use super::secure::{self, SetupError, Writer};
-use crate::Config;
+use crate::config::Config;
 
 /// Unsent bytes the kernel may hold before the socket stops taking more, in
 /// live mode. Small, because on a slow link every queued byte is delay (1 kB
@@ -113,7 +113,7 @@ impl Link {
             debug!("connected to {peer} from {local}");
         }
         // The kernel's own limit comes later, so the stall is reported as one.
-        camwire_wire::app::detect_dead_peer(&stream, stall * 2)?;
+        camwire_app::detect_dead_peer(&stream, stall * 2)?;
         if config.live() {
             socket2::SockRef::from(&stream).set_tcp_notsent_lowat(LIVE_NOTSENT_LOWAT)?;
         }

@@ -33,7 +33,7 @@ use tokio::{
 use tokio_rustls::{client::TlsStream, TlsConnector};
 use tokio_util::either::Either;
 
-use crate::Config;
+use crate::config::Config;
 
 /// The socket frames are written to.
 pub(crate) type Secured = Either<TcpStream, TlsStream<TcpStream>>;

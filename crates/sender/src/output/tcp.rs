@@ -24,14 +24,19 @@ use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use camwire_wire::app::StatusLine;
+use camwire_app::StatusLine;
 
 use super::{
     link::{Link, LinkError},
     secure::SetupError,
     Backoff,
 };
-use crate::{frames::FrameRx, Codec, Config, EncodedFrame, PipelineFlags, Summary};
+use crate::{
+    config::{Codec, Config},
+    frames::{EncodedFrame, FrameRx},
+    pipeline::PipelineFlags,
+    status::Summary,
+};
 
 /// How long a frame being written may take to finish once the run is asked to stop.
 const FINISH_GRACE: Duration = Duration::from_secs(2);

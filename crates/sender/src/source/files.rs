@@ -6,7 +6,8 @@ use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use camwire_wire::PayloadKind;
 
-use super::{Captured, Pacer, Source};
+use super::{Captured, Source};
+use crate::pace::Pacer;
 
 /// Sends the JPEG files matching a glob, sorted by name.
 #[derive(Debug)]

@@ -32,8 +32,12 @@ use std::{
 use anyhow::{anyhow, Context, Result};
 use tracing::{debug, info, warn};
 
-use super::{Captured, Orientation, Pacer, Source};
-use crate::{Codec, Config};
+use super::{Captured, Source};
+use crate::{
+    config::{Codec, Config},
+    pace::Pacer,
+    picture::Orientation,
+};
 pub use list::list_cameras;
 use session::{Session, Settings};
 

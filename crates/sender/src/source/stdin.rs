@@ -9,7 +9,8 @@ use std::{
 use anyhow::{bail, Context, Result};
 use camwire_wire::{MjpegSplitter, PayloadKind};
 
-use super::{split::SplitReader, Captured, Pacer, Source};
+use super::{split::SplitReader, Captured, Source};
+use crate::pace::Pacer;
 
 /// Whole JPEGs cut from a byte stream.
 #[derive(Debug)]

@@ -10,11 +10,11 @@
 use std::{io::Read, time::SystemTime};
 
 use anyhow::Result;
-use camwire_wire::{is_idr_access_unit, AnnexBSplitter};
+use camwire_wire::{is_idr_access_unit, AnnexBSplitter, ParameterSets};
 use tracing::info;
 
-use super::{split::SplitReader, Captured, Pacer, Source};
-use crate::encoder::ParameterSets;
+use super::{split::SplitReader, Captured, Source};
+use crate::pace::Pacer;
 
 /// Access units cut from an Annex-B byte stream.
 #[derive(Debug)]

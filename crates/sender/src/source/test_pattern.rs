@@ -5,7 +5,8 @@ use std::time::SystemTime;
 
 use anyhow::Result;
 
-use super::{Captured, Pacer, Source, YuvFrame};
+use super::{Captured, Source};
+use crate::{pace::Pacer, picture::YuvFrame};
 
 /// 75% colour bars (white, yellow, cyan, green, magenta, red, blue, black) in BT.601 Y, Cb, Cr.
 const BARS: [(u8, u8, u8); 8] = [

@@ -29,7 +29,8 @@ use super::{
 };
 use crate::{
     controls::CameraOptions,
-    source::{Captured, Orientation, YuvFrame},
+    picture::{Orientation, YuvFrame},
+    source::Captured,
 };
 
 /// Pixel formats by fourcc: the crate's `formats::` constants depend on the

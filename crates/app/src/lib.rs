@@ -1,7 +1,7 @@
 //! Process plumbing that `cam-send` and `cam-recv` share, so both behave
 //! alike: log lines on stderr, Ctrl-C and SIGTERM as a cancellation token,
 //! a live status line on a terminal, and the rates their summaries print.
-//! Enabled by the `app` feature; the protocol itself needs none of it.
+//! The protocol itself (`camwire-wire`) needs none of it.
 
 use std::{
     fmt::Display,
@@ -153,24 +153,25 @@ impl StatusLine {
 /// The shared secret both binaries take: from `--secret-file FILE` (or
 /// `CAMWIRE_SECRET_FILE`), or the secret itself in `CAMWIRE_SECRET`; never
 /// from the command line, where `ps` would show it. `None` when neither is set.
-pub fn load_secret(file: Option<&std::path::Path>) -> Result<Option<crate::handshake::Secret>, String> {
+pub fn load_secret(file: Option<&std::path::Path>) -> Result<Option<camwire_wire::handshake::Secret>, String> {
     let env = std::env::var_os("CAMWIRE_SECRET").filter(|v| !v.is_empty());
     match (file, env) {
         (Some(_), Some(_)) => {
             Err("both --secret-file (or CAMWIRE_SECRET_FILE) and CAMWIRE_SECRET are set: use one".to_string())
         }
         (Some(path), None) => {
-            let secret = crate::handshake::Secret::read_file(path)?;
+            let secret = camwire_wire::handshake::Secret::read_file(path)?;
             let mode = std::fs::metadata(path).map_or(0, |m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()));
             if mode & 0o077 != 0 {
                 tracing::warn!("{} is readable by others (mode {:o}): chmod 600 it", path.display(), mode & 0o777);
             }
             Ok(Some(secret))
         }
-        (None, Some(value)) => {
-            crate::handshake::Secret::new(std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str()), "CAMWIRE_SECRET")
-                .map(Some)
-        }
+        (None, Some(value)) => camwire_wire::handshake::Secret::new(
+            std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str()),
+            "CAMWIRE_SECRET",
+        )
+        .map(Some),
         (None, None) => Ok(None),
     }
 }

@@ -1,0 +1,194 @@
+//! A small HTTP/1.1 client for the web view: whole responses, chunked
+//! bodies, and `multipart/x-mixed-replace` parts checked as they are read.
+
+use std::{
+    io::{BufRead, BufReader, Read},
+    time::Duration,
+};
+
+/// An HTTP response read to its end.
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header lines as sent, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `GET path` and reads the status line and headers; the stream is left at the body.
+pub fn http_open(port: u16, path: &str) -> (u16, Vec<(String, String)>, BufReader<std::net::TcpStream>) {
+    use std::io::Write;
+    let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to the web view");
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(sock, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(sock);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    let status = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {line:?}"));
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        let (name, value) = l.split_once(':').unwrap_or_else(|| panic!("bad header line {l:?}"));
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+    }
+    (status, headers, reader)
+}
+
+/// `GET path`, whole response (a body with Content-Length, or to the end of the connection).
+pub fn http_get(port: u16, path: &str) -> HttpResponse {
+    let (status, headers, mut reader) = http_open(port, path);
+    let mut body = Vec::new();
+    let len = headers.iter().find(|(n, _)| n == "content-length").map(|(_, v)| v.parse::<usize>().unwrap());
+    match len {
+        Some(n) => {
+            body.resize(n, 0);
+            reader.read_exact(&mut body).unwrap();
+        }
+        None => {
+            reader.read_to_end(&mut body).unwrap();
+        }
+    }
+    HttpResponse { status, headers, body }
+}
+
+/// A `Transfer-Encoding: chunked` body as a plain byte stream.
+pub struct Dechunk<R> {
+    inner: R,
+    left: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Dechunk<R> {
+    pub fn new(inner: R) -> Self {
+        Dechunk { inner, left: 0, done: false }
+    }
+}
+
+impl<R: BufRead> Read for Dechunk<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.done {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            let mut line = String::new();
+            if self.inner.read_line(&mut line)? == 0 {
+                self.done = true;
+                return Ok(0);
+            }
+            if line.trim().is_empty() {
+                // The CRLF that ends the previous chunk.
+                line.clear();
+                if self.inner.read_line(&mut line)? == 0 {
+                    self.done = true;
+                    return Ok(0);
+                }
+            }
+            let size = line.trim().split(';').next().unwrap();
+            self.left = usize::from_str_radix(size, 16).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, format!("bad chunk size {line:?}"))
+            })?;
+            if self.left == 0 {
+                self.done = true;
+                return Ok(0);
+            }
+        }
+        let want = buf.len().min(self.left);
+        let n = self.inner.read(&mut buf[..want])?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        self.left -= n;
+        Ok(n)
+    }
+}
+
+/// Reads `multipart/x-mixed-replace` parts, checking their framing.
+pub struct Multipart<R> {
+    inner: BufReader<R>,
+    boundary: String,
+    started: bool,
+}
+
+/// One part: its headers (names lower-cased) and body.
+pub struct Part {
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl<R: Read> Multipart<R> {
+    pub fn new(inner: R, content_type: &str) -> Self {
+        let boundary = content_type
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("boundary="))
+            .unwrap_or_else(|| panic!("no boundary in {content_type:?}"))
+            .trim_matches('"')
+            .to_string();
+        Multipart { inner: BufReader::new(inner), boundary, started: false }
+    }
+
+    /// The next part; `Err` describes what is malformed (or the end of the stream).
+    pub fn next_part(&mut self) -> Result<Part, String> {
+        let mut line = String::new();
+        if !self.started {
+            self.started = true;
+            self.inner.read_line(&mut line).map_err(|e| e.to_string())?;
+            if line != format!("--{}\r\n", self.boundary) {
+                return Err(format!("the stream does not open with the boundary line: {line:?}"));
+            }
+        }
+        let mut headers = Vec::new();
+        loop {
+            line.clear();
+            if self.inner.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+                return Err("end of stream".into());
+            }
+            let l = line.trim_end_matches("\r\n");
+            if l.is_empty() {
+                break;
+            }
+            let (name, value) = l.split_once(':').ok_or_else(|| format!("bad part header {l:?}"))?;
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+        }
+        let find = |n: &str| headers.iter().find(|(h, _)| h == n).map(|(_, v)| v.clone());
+        if find("content-type").as_deref() != Some("image/jpeg") {
+            return Err(format!("part without Content-Type: image/jpeg: {headers:?}"));
+        }
+        let len: usize = find("content-length")
+            .ok_or_else(|| format!("part without Content-Length: {headers:?}"))?
+            .parse()
+            .map_err(|e| format!("bad Content-Length: {e}"))?;
+        let mut body = vec![0; len];
+        self.inner.read_exact(&mut body).map_err(|e| format!("part body cut short: {e}"))?;
+        let mut end = vec![0; self.boundary.len() + 6];
+        self.inner.read_exact(&mut end).map_err(|e| format!("no boundary after a part: {e}"))?;
+        if end != format!("\r\n--{}\r\n", self.boundary).as_bytes() {
+            return Err(format!("part not followed by the boundary: {:?}", String::from_utf8_lossy(&end)));
+        }
+        Ok(Part { headers, body })
+    }
+}
+
+/// Opens `/stream.mjpg`, checks the response, and returns its parts reader.
+pub fn mjpeg_stream(port: u16) -> Multipart<Dechunk<BufReader<std::net::TcpStream>>> {
+    let (status, headers, reader) = http_open(port, "/stream.mjpg");
+    assert_eq!(status, 200);
+    let find = |n: &str| headers.iter().find(|(h, _)| h == n).map(|(_, v)| v.clone()).unwrap_or_default();
+    let content_type = find("content-type");
+    assert!(content_type.starts_with("multipart/x-mixed-replace; boundary="), "content-type {content_type:?}");
+    assert_eq!(find("transfer-encoding"), "chunked", "expected a chunked body: {headers:?}");
+    Multipart::new(Dechunk::new(reader), &content_type)
+}

@@ -15,6 +15,11 @@ complete -c cam-send -l max-latency -d 'How far behind capture a frame may fall 
 complete -c cam-send -l stall-timeout -d 'A connection that takes no byte for this many seconds while frames wait is lost (a receiver that vanished without closing): one log line, then with --retry a reconnect, without it exit status 1' -r
 complete -c cam-send -l max-frame -d 'Largest frame the sender will put on the wire, in bytes' -r
 complete -c cam-send -l rotation -d 'Turn the picture by 0 or 180 degrees (a camera mounted upside down); 180 is --hflip and --vflip together, as in rpicam-vid' -r
+complete -c cam-send -l annotate -d 'Burn TEXT into the picture before encoding, light on a dark box: strftime fields are the capture time (local), %frame the frame\'s number, e.g. \'garden %Y-%m-%d %H:%M:%S #%frame\'. Test pattern and camera only' -r
+complete -c cam-send -l annotate-position -d 'The corner of the --annotate box' -r -f -a "top-left\t'Top left'
+top-right\t'Top right'
+bottom-left\t'Bottom left'
+bottom-right\t'Bottom right'"
 complete -c cam-send -l shutter -d 'Exposure time in microseconds (fixes it; 0: automatic). `10ms` and `0.5s` work too' -r
 complete -c cam-send -l gain -d 'Analogue gain (fixes it; 0: automatic)' -r
 complete -c cam-send -l ev -d 'Exposure compensation in stops, e.g. -1.5 or 2 (0: none)' -r

@@ -36,7 +36,7 @@ complete -c cam-send -l roi -d 'Region of interest (digital zoom) as fractions o
 complete -c cam-send -l autofocus-mode -d 'Autofocus: manual, auto or continuous (default: the camera\'s choice)' -r
 complete -c cam-send -l lens-position -d 'Lens position in dioptres (1/metres; 0: infinity); sets manual focus unless --autofocus-mode says otherwise' -r
 complete -c cam-send -l flicker-period -d 'Cancel light flicker with this period in microseconds: 10000 for 50 Hz mains, 8333 for 60 Hz' -r
-complete -c cam-send -l hdr -d 'High dynamic range: off, or single-exp (Pi 5 multi-frame HDR)' -r
+complete -c cam-send -l hdr -d 'High dynamic range: off; single-exp (Pi 5 multi-frame HDR); sensor, the Camera Module 3\'s own HDR; or auto, the sensor\'s if it has one' -r
 complete -c cam-send -l tuning-file -d 'Camera tuning file for Raspberry Pi cameras (sets LIBCAMERA_RPI_TUNING_FILE)' -r
 complete -c cam-send -l buffer-count -d 'Camera buffers in flight (default: the camera\'s own choice)' -r
 complete -c cam-send -l set -d 'Any libcamera control by its libcamera name, e.g. --set AeEnable=false or --set ColourGains=1.5,1.2 (repeatable; see --list-cameras for each camera\'s controls)' -r

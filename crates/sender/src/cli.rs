@@ -309,7 +309,7 @@ pub struct Args {
     #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = CAMERA_CONTROLS)]
     pub flicker_period: Option<i64>,
 
-    /// High dynamic range: off, or single-exp (Pi 5 multi-frame HDR).
+    /// High dynamic range: off; single-exp (Pi 5 multi-frame HDR); sensor, the Camera Module 3's own HDR; or auto, the sensor's if it has one.
     #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "single-exp", help_heading = CAMERA_CONTROLS)]
     pub hdr: Option<String>,
 
@@ -518,10 +518,12 @@ impl Args {
         }
         match self.hdr.as_deref() {
             None | Some("off") => {}
-            Some(m @ ("auto" | "sensor")) => bail!(
-                "--hdr {m}: a sensor's own HDR (Camera Module 3) is switched outside libcamera; cam-send does not do that yet: use --hdr single-exp (Pi 5) or rpicam-vid"
-            ),
-            Some(m) => c.push(format!("--hdr {m}"), "HdrMode", keyword("--hdr", m, controls::HDR)?),
+            Some(m) if m.eq_ignore_ascii_case("sensor") => c.sensor_hdr = Some(controls::SensorHdr::Sensor),
+            Some(m) if m.eq_ignore_ascii_case("auto") => c.sensor_hdr = Some(controls::SensorHdr::Auto),
+            Some(m) => {
+                let mode = keyword("--hdr", m, controls::HDR).map_err(|e| anyhow::anyhow!("{e}, sensor, auto"))?;
+                c.push(format!("--hdr {m}"), "HdrMode", mode)
+            }
         }
         for s in &self.set {
             let (name, value) = controls::parse_set(s)?;

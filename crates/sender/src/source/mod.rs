@@ -6,6 +6,8 @@
 mod files;
 #[cfg(feature = "libcamera")]
 mod libcamera;
+#[cfg(any(feature = "libcamera", test))]
+mod sensor_hdr;
 mod split;
 mod stdin;
 mod stdin_h264;

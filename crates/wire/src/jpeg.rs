@@ -47,7 +47,7 @@ pub(crate) fn segments(jpeg: &[u8]) -> impl Iterator<Item = (usize, u8, &[u8])> 
     let mut next = if jpeg.starts_with(&[0xFF, 0xD8]) { 2 } else { jpeg.len() };
     std::iter::from_fn(move || {
         let Marker::At(at, marker) = marker_at(jpeg, next)? else { return None };
-        if matches!(marker, 0xD8 | 0xD9 | 0xDA) {
+        if matches!(marker, 0xD8..=0xDA) {
             return None;
         }
         if is_standalone(marker) {

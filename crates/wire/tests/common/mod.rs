@@ -20,10 +20,9 @@ pub fn decode_reads<D: Decoder>(
             out.push(item);
         }
     }
-    while eof {
-        match decoder.decode_eof(&mut buf)? {
-            Some(item) => out.push(item),
-            None => break,
+    if eof {
+        while let Some(item) = decoder.decode_eof(&mut buf)? {
+            out.push(item);
         }
     }
     Ok((out, buf))

@@ -7,7 +7,11 @@
 
 use std::io::{self, Read, Write};
 
-use crate::{codec::TERMINATOR, error::frame_header, StreamEnd, WireError, HEADER_LEN};
+use crate::{
+    codec::TERMINATOR,
+    error::{announced_len, frame_header},
+    StreamEnd, WireError, HEADER_LEN,
+};
 
 /// Reads length-prefixed frames from a [`Read`].
 #[derive(Debug)]
@@ -44,14 +48,10 @@ impl<R: Read> BlockingFrameReader<R> {
         } else if got < HEADER_LEN {
             StreamEnd::Truncated { got, expected: HEADER_LEN }
         } else {
-            let len = u32::from_le_bytes(header);
-            if len as u64 > self.max as u64 {
-                return Err(WireError::FrameTooLarge { len: len.into(), max: self.max });
-            }
+            let len = announced_len(&header, self.max)?;
             if len == 0 {
                 StreamEnd::Terminated
             } else {
-                let len = len as usize;
                 // Grows with the bytes that arrive: the length is only a claim.
                 let mut payload = Vec::new();
                 let got = (&mut self.inner).take(len as u64).read_to_end(&mut payload)?;

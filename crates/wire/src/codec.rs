@@ -25,7 +25,10 @@ use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::{Decoder, Encoder, FramedRead, LengthDelimitedCodec};
 
-use crate::{error::frame_header, StreamEnd, WireError, DEFAULT_MAX_FRAME, HEADER_LEN};
+use crate::{
+    error::{announced_len, frame_header},
+    StreamEnd, WireError, DEFAULT_MAX_FRAME, HEADER_LEN,
+};
 
 /// One decoded unit of the protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,11 +126,7 @@ impl FrameCodec {
     /// until all four header bytes are in.
     fn header(&self, src: &BytesMut) -> Result<Option<usize>, WireError> {
         let Some(head) = src.first_chunk::<HEADER_LEN>() else { return Ok(None) };
-        let len = u32::from_le_bytes(*head);
-        if len as u64 > self.max as u64 {
-            return Err(WireError::FrameTooLarge { len: len.into(), max: self.max });
-        }
-        Ok(Some(len as usize))
+        announced_len(head, self.max).map(Some)
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::io;
 
+use byteorder::{ByteOrder, LittleEndian};
+
 /// What can go wrong while reading or writing frames.
 #[derive(Debug, thiserror::Error)]
 pub enum WireError {
@@ -49,9 +51,20 @@ pub fn frame_header(len: usize, max: usize) -> Result<[u8; crate::HEADER_LEN], W
     if len == 0 {
         return Err(WireError::EmptyFrame);
     }
-    u32::try_from(len)
-        .ok()
-        .filter(|&n| n as usize <= max)
-        .map(u32::to_le_bytes)
-        .ok_or(WireError::FrameTooLarge { len: len as u64, max })
+    let len32 = u32::try_from(len).ok().filter(|&n| n as usize <= max);
+    let len32 = len32.ok_or(WireError::FrameTooLarge { len: len as u64, max })?;
+    let mut header = [0; crate::HEADER_LEN];
+    LittleEndian::write_u32(&mut header, len32);
+    Ok(header)
+}
+
+/// The payload length a received header announces (0: the terminator),
+/// checked against `max`. The one reader of the header, as
+/// [`frame_header`] is its one writer.
+pub(crate) fn announced_len(header: &[u8; crate::HEADER_LEN], max: usize) -> Result<usize, WireError> {
+    let len = LittleEndian::read_u32(header);
+    if len as u64 > max as u64 {
+        return Err(WireError::FrameTooLarge { len: len.into(), max });
+    }
+    Ok(len as usize)
 }

@@ -23,7 +23,7 @@ _cam__send() {
 
     case "${cmd}" in
         cam__send)
-            opts="-q -v -h -V --to --list-cameras --secs --frames --retry --width --height --framerate --fps --codec --bitrate --keyframe-interval --raw --no-stamp --quality --loop --secret-file --tls-pin --max-latency --stall-timeout --max-frame --quiet --verbose --hflip --vflip --rotation --shutter --gain --ev --metering --exposure --awb --awbgains --brightness --contrast --saturation --sharpness --denoise --roi --autofocus-mode --lens-position --flicker-period --hdr --tuning-file --buffer-count --set --camera-timeout --source --help --version"
+            opts="-q -v -h -V --to --list-cameras --secs --frames --retry --width --height --framerate --fps --codec --bitrate --keyframe-interval --raw --no-stamp --quality --loop --secret-file --tls-pin --max-latency --stall-timeout --max-frame --quiet --verbose --hflip --vflip --rotation --annotate --annotate-position --shutter --gain --ev --metering --exposure --awb --awbgains --brightness --contrast --saturation --sharpness --denoise --roi --autofocus-mode --lens-position --flicker-period --hdr --tuning-file --buffer-count --set --camera-timeout --source --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -95,6 +95,14 @@ _cam__send() {
                     ;;
                 --rotation)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotate-position)
+                    COMPREPLY=($(compgen -W "top-left top-right bottom-left bottom-right" -- "${cur}"))
                     return 0
                     ;;
                 --shutter)

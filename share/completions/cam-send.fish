@@ -15,6 +15,11 @@ complete -c cam-send -l max-latency -d 'How far behind capture a frame may fall 
 complete -c cam-send -l stall-timeout -d 'A connection that takes no byte for this many seconds while frames wait is lost (a receiver that vanished without closing): one log line, then with --retry a reconnect, without it exit status 1' -r
 complete -c cam-send -l max-frame -d 'Largest frame the sender will put on the wire, in bytes' -r
 complete -c cam-send -l rotation -d 'Turn the picture by 0 or 180 degrees (a camera mounted upside down); 180 is --hflip and --vflip together, as in rpicam-vid' -r
+complete -c cam-send -l annotate -d 'Burn TEXT into the picture before encoding, light on a dark box: strftime fields are the capture time (local), %frame the frame\'s number, e.g. \'garden %Y-%m-%d %H:%M:%S #%frame\'. Test pattern and camera only' -r
+complete -c cam-send -l annotate-position -d 'The corner of the --annotate box' -r -f -a "top-left\t'Top left'
+top-right\t'Top right'
+bottom-left\t'Bottom left'
+bottom-right\t'Bottom right'"
 complete -c cam-send -l shutter -d 'Exposure time in microseconds (fixes it; 0: automatic). `10ms` and `0.5s` work too' -r
 complete -c cam-send -l gain -d 'Analogue gain (fixes it; 0: automatic)' -r
 complete -c cam-send -l ev -d 'Exposure compensation in stops, e.g. -1.5 or 2 (0: none)' -r
@@ -31,7 +36,7 @@ complete -c cam-send -l roi -d 'Region of interest (digital zoom) as fractions o
 complete -c cam-send -l autofocus-mode -d 'Autofocus: manual, auto or continuous (default: the camera\'s choice)' -r
 complete -c cam-send -l lens-position -d 'Lens position in dioptres (1/metres; 0: infinity); sets manual focus unless --autofocus-mode says otherwise' -r
 complete -c cam-send -l flicker-period -d 'Cancel light flicker with this period in microseconds: 10000 for 50 Hz mains, 8333 for 60 Hz' -r
-complete -c cam-send -l hdr -d 'High dynamic range: off, or single-exp (Pi 5 multi-frame HDR)' -r
+complete -c cam-send -l hdr -d 'High dynamic range: off; single-exp (Pi 5 multi-frame HDR); sensor, the Camera Module 3\'s own HDR; or auto, the sensor\'s if it has one' -r
 complete -c cam-send -l tuning-file -d 'Camera tuning file for Raspberry Pi cameras (sets LIBCAMERA_RPI_TUNING_FILE)' -r
 complete -c cam-send -l buffer-count -d 'Camera buffers in flight (default: the camera\'s own choice)' -r
 complete -c cam-send -l set -d 'Any libcamera control by its libcamera name, e.g. --set AeEnable=false or --set ColourGains=1.5,1.2 (repeatable; see --list-cameras for each camera\'s controls)' -r

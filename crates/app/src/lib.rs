@@ -3,11 +3,13 @@
 //! a live status line on a terminal, and the rates their summaries print.
 //! The protocol itself (`camwire-wire`) needs none of it.
 
-use std::{
-    fmt::Display,
-    io::{IsTerminal, Write},
-    time::{Duration, Instant},
-};
+mod rate;
+mod totals;
+
+use std::{io::IsTerminal, time::Duration};
+
+pub use rate::{rates, RateCounter, StatusLine};
+pub use totals::Totals;
 
 use tokio_util::sync::CancellationToken;
 
@@ -105,49 +107,6 @@ pub fn shutdown_on_signals() -> CancellationToken {
         cancel.cancel();
     });
     token
-}
-
-/// Frames per second and payload kilobits per second over `seconds`.
-pub fn rates(frames: u64, bytes: u64, seconds: f64) -> (f64, f64) {
-    let secs = seconds.max(1e-9);
-    (frames as f64 / secs, bytes as f64 * 8.0 / 1000.0 / secs)
-}
-
-/// A status line redrawn in place on stderr about once a second:
-/// `<label>: <frames> frames  <fps> fps  <kbps> kbit/s`.
-#[derive(Debug)]
-pub struct StatusLine {
-    enabled: bool,
-    last: Instant,
-    last_frames: u64,
-    last_bytes: u64,
-    drawn: bool,
-}
-
-impl StatusLine {
-    /// A status line that draws only when `enabled` (stderr a terminal, not `--quiet`).
-    pub fn new(enabled: bool) -> Self {
-        Self { enabled, last: Instant::now(), last_frames: 0, last_bytes: 0, drawn: false }
-    }
-
-    /// Redraws with the running totals if a second has passed since the last time.
-    pub fn tick(&mut self, label: impl Display, frames: u64, bytes: u64) {
-        let dt = self.last.elapsed();
-        if !self.enabled || dt < Duration::from_secs(1) {
-            return;
-        }
-        let (fps, kbps) = rates(frames - self.last_frames, bytes - self.last_bytes, dt.as_secs_f64());
-        let _ = write!(std::io::stderr(), "\r\x1b[K{label}: {frames} frames  {fps:.1} fps  {kbps:.0} kbit/s");
-        (self.last, self.last_frames, self.last_bytes, self.drawn) = (Instant::now(), frames, bytes, true);
-    }
-
-    /// Clears the line so the next output starts on a clean line.
-    pub fn clear(&mut self) {
-        if self.drawn {
-            let _ = write!(std::io::stderr(), "\r\x1b[K");
-            self.drawn = false;
-        }
-    }
 }
 
 /// The shared secret both binaries take: from `--secret-file FILE` (or

@@ -1,11 +1,14 @@
 //! Picture codecs both binaries use: cam-send encodes camera pictures with
 //! them, cam-recv `--publish` turns a JPEG stream into H.264 with the same
-//! encoder. Kept apart from `camwire-wire`, which is the protocol only.
+//! H.264 encoder and its web view re-encodes pictures with the same JPEG
+//! set-up. Kept apart from `camwire-wire`, which is the protocol only.
 
 pub mod h264;
+pub mod jpeg;
 mod yuv;
 
 pub use h264::{H264Encoder, H264Settings};
+pub use jpeg::JpegEncoder;
 
 /// A picture in I420: full-resolution Y plane, then quarter-resolution U and V
 /// planes, rows packed without padding. Width and height are even.

@@ -27,7 +27,7 @@ use crate::gate::Link;
 
 /// Connections that have not delivered their first picture yet: at most this
 /// many at a time, and at most a quarter of the open-file limit.
-const MAX_PENDING: usize = 1024;
+const MAX_PENDING_CONNECTIONS: usize = 1024;
 
 /// Connections from one address (an IPv4 address or an IPv6 /64) that may
 /// wait for their first picture at once; past it that address's oldest is dropped.
@@ -39,8 +39,8 @@ pub(crate) const MAX_PENDING_PER_ADDRESS: usize = 16;
 pub(crate) const HANDSHAKE_BUDGET: usize = 64 << 20;
 
 fn max_pending() -> usize {
-    let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
-    ((nofile / 4) as usize).clamp(16, MAX_PENDING)
+    let nofile = crate::nofile::open_file_limit();
+    ((nofile / 4) as usize).clamp(16, MAX_PENDING_CONNECTIONS)
 }
 
 /// The waiting room: every connection until its first picture.

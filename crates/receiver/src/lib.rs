@@ -16,6 +16,7 @@ pub mod decode;
 pub mod frame;
 mod gate;
 mod input;
+mod nofile;
 mod refuse;
 pub mod sink;
 mod status;
@@ -121,7 +122,7 @@ impl Config {
     /// limits that fit the open-file limit (half of it, between 64 and 4096,
     /// a quarter of that from one address).
     pub fn http_options(&self) -> sink::HttpOptions {
-        let nofile = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft);
+        let nofile = nofile::open_file_limit();
         let max_connections = (nofile / 2).clamp(64, 4096) as usize;
         sink::HttpOptions {
             access: self.http_access.clone(),
@@ -195,7 +196,7 @@ impl RecordFormat {
 
 /// How a run ended. It holds what `--once` needs and no more, so a receiver
 /// that serves streams for months keeps constant memory: every summary is
-/// printed when its stream ends, only the first is kept.
+/// handed out when its stream ends, only the first is kept.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     /// Streams received.
@@ -215,27 +216,36 @@ impl Outcome {
     }
 }
 
-/// Binds `config.listen` and serves until `shutdown` (or, with `once`, the end of the first stream).
-pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Outcome> {
+/// Binds `config.listen` and serves until `shutdown` (or, with `once`, the
+/// end of the first stream). Each stream's summary goes to `on_summary` as
+/// the stream ends; `cam-recv` prints it.
+pub async fn run(
+    config: Config,
+    shutdown: CancellationToken,
+    on_summary: impl FnMut(&StreamSummary) + Send,
+) -> Result<Outcome> {
     // Many idle clients must meet a connection limit with a log line, never the
     // process's file-descriptor limit: raise the soft limit to the hard one.
-    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
-        tracing::debug!("could not raise the open-file limit: {e}");
-    }
+    nofile::open_file_limit();
     let listener = TcpListener::bind(config.listen).await.with_context(|| {
         format!("cannot listen on {}: is another cam-recv running? (choose another with --listen)", config.listen)
     })?;
-    serve(listener, config, shutdown).await
+    serve(listener, config, shutdown, on_summary).await
 }
 
-/// Serves senders on an already bound listener.
-pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> Result<Outcome> {
+/// Serves senders on an already bound listener, as [`run`] does.
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: CancellationToken,
+    mut on_summary: impl FnMut(&StreamSummary) + Send,
+) -> Result<Outcome> {
     decode::set_max_pixels(config.max_pixels);
     let sinks = sink::Sinks::open(&config)?;
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();
     let viewers = sink::Viewers::start(&config, &sinks, &stop).await?;
-    let outcome = input::serve(listener, config, sinks, stop).await;
+    let outcome = input::serve(listener, config, sinks, stop, &mut on_summary).await;
     viewers.close().await;
     outcome
 }
@@ -249,11 +259,8 @@ mod tests {
     fn summary(frames: u64) -> StreamSummary {
         StreamSummary {
             peer: "127.0.0.1:1".parse().unwrap(),
-            frames,
+            totals: camwire_app::Totals { frames, bytes: 0, seconds: 1.0, terminated: true },
             invalid: 0,
-            bytes: 0,
-            seconds: 1.0,
-            terminated: true,
             raw: false,
             clean: true,
             latency: None,

@@ -15,7 +15,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(config, shutdown_on_signals()).await {
+    // Scripts parse the summary lines on stdout, one per stream as it ends.
+    match run(config, shutdown_on_signals(), |summary| println!("{summary}")).await {
         Ok(outcome) if outcome.success => ExitCode::SUCCESS,
         Ok(_) => ExitCode::FAILURE,
         Err(e) => {

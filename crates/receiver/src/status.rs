@@ -1,24 +1,23 @@
-//! Per-stream counting: the `summary:` line scripts parse, and latency percentiles.
+//! Per-stream counting: the `summary:` line scripts parse, and latency
+//! percentiles, of a whole stream and of a viewer's recent frames.
 
-use std::net::SocketAddr;
+use std::{collections::VecDeque, net::SocketAddr};
 
-use camwire_app::rates;
+use camwire_app::Totals;
+
+use crate::frame::Frame;
 
 /// The figures of one finished stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamSummary {
     /// The sender.
     pub peer: SocketAddr,
-    /// Frames received.
-    pub frames: u64,
+    /// Frames and payload bytes received, the time from the first byte to
+    /// the end of the stream, and whether it ended with the zero-length
+    /// terminator; read through `Deref` (`summary.frames`).
+    pub totals: Totals,
     /// Frames a sink found invalid (with `--verify`: failed to decode).
     pub invalid: u64,
-    /// Payload bytes received.
-    pub bytes: u64,
-    /// From the first byte to the end of the stream.
-    pub seconds: f64,
-    /// The stream ended with the zero-length terminator.
-    pub terminated: bool,
     /// The sender wrote bare MJPEG or H.264 with no framing.
     pub raw: bool,
     /// The stream ended as its sender meant it to: with the terminator, or
@@ -52,7 +51,14 @@ pub struct LatencyHistogram(hdrhistogram::Histogram<u64>);
 impl LatencyHistogram {
     /// An empty histogram.
     pub fn new() -> Self {
-        Self(hdrhistogram::Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds"))
+        Self::up_to(3_600_000.0)
+    }
+
+    /// An empty histogram for latencies up to `ms` (at most 1 hour): the
+    /// same resolution in less memory when the largest value is known.
+    fn up_to(ms: f64) -> Self {
+        let high = ((ms * 1000.0) as u64).clamp(2, 3_600_000_000);
+        Self(hdrhistogram::Histogram::new_with_bounds(1, high, 3).expect("valid histogram bounds"))
     }
 
     /// Adds one latency in milliseconds.
@@ -77,15 +83,40 @@ impl Default for LatencyHistogram {
     }
 }
 
-impl LatencyFigures {
-    /// The figures of `samples` (sorted in place); `None` when empty.
-    pub fn of(samples: &mut [f64]) -> Option<Self> {
-        if samples.is_empty() {
-            return None;
+/// Capture-to-arrival latency of the last frames a viewer saw (the window
+/// title, the web view's `/status`), in milliseconds.
+#[derive(Debug)]
+pub(crate) struct RecentLatency {
+    samples: VecDeque<f64>,
+    capacity: usize,
+}
+
+impl RecentLatency {
+    /// Keeps the last `capacity` samples.
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self { samples: VecDeque::with_capacity(capacity), capacity }
+    }
+
+    /// Counts `frame`, if it is stamped.
+    pub(crate) fn add(&mut self, frame: &Frame) {
+        let Some(ms) = frame.latency_ms() else { return };
+        if self.samples.len() == self.capacity {
+            self.samples.pop_front();
         }
-        samples.sort_by(f64::total_cmp);
-        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-        Some(Self { p50: at(0.5), p99: at(0.99), max: samples[samples.len() - 1] })
+        self.samples.push_back(ms);
+    }
+
+    /// Forgets every sample (a new stream).
+    pub(crate) fn clear(&mut self) {
+        self.samples.clear();
+    }
+
+    /// Median and 99th percentile, taken as a whole stream's are (one
+    /// [`LatencyHistogram`]); `None` without stamped frames.
+    pub(crate) fn p50_p99(&self) -> Option<(f64, f64)> {
+        let mut histogram = LatencyHistogram::up_to(self.samples.iter().copied().fold(0.0, f64::max));
+        self.samples.iter().for_each(|&ms| histogram.record(ms));
+        histogram.figures().map(|f| (f.p50, f.p99))
     }
 }
 
@@ -94,15 +125,12 @@ impl StreamSummary {
     pub fn is_clean(&self) -> bool {
         self.clean && self.invalid == 0 && !self.sink_failed
     }
+}
 
-    /// Frames per second over the stream.
-    pub fn fps(&self) -> f64 {
-        rates(self.frames, self.bytes, self.seconds).0
-    }
-
-    /// Payload kilobits per second over the stream.
-    pub fn kbps(&self) -> f64 {
-        rates(self.frames, self.bytes, self.seconds).1
+impl std::ops::Deref for StreamSummary {
+    type Target = Totals;
+    fn deref(&self) -> &Totals {
+        &self.totals
     }
 }
 

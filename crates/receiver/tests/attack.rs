@@ -60,9 +60,8 @@ fn player_groups(recv: &Proc) -> Vec<u32> {
 /// Waits until the receiver on `port` has read every byte of at least `n`
 /// connections (`/proc/net/tcp`: their receive queues are empty).
 fn wait_until_read(port: u16, n: usize, secs: u64) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
     let local = format!(":{port:04X}");
-    loop {
+    wait_until(&format!("{n} connections to :{port} with every byte read"), secs, || {
         let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap();
         let conns: Vec<&str> = tcp
             .lines()
@@ -73,18 +72,8 @@ fn wait_until_read(port: u16, n: usize, secs: u64) {
             })
             .collect();
         let unread = conns.iter().filter(|l| !l.split_whitespace().nth(4).unwrap().ends_with(":00000000")).count();
-        if conns.len() >= n && unread == 0 {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{} connections, {unread} with unread bytes, after {secs} s", conns.len());
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn vm_size_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmSize:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+        conns.len() >= n && unread == 0
+    });
 }
 
 #[test]
@@ -121,7 +110,7 @@ fn sixty_five_byte_headers_announcing_16_mib_cost_nothing_under_an_address_space
     assert!(sender(port, &["--frames", "5", "--fps", "60"]).wait(20).success());
     recv.wait_for("summary:", 10);
     // 400 MB above what it uses now: 60 reservations of 16 MiB would need 1 GB.
-    let before = vm_size_kib(recv.pid());
+    let before = proc_status_kib(recv.pid(), "VmSize");
     let limit = (before + 400_000) * 1024;
     let out = run(Command::new("prlimit").arg("--pid").arg(recv.pid().to_string()).arg(format!("--as={limit}")));
     assert!(out.status.success(), "prlimit: {}", String::from_utf8_lossy(&out.stderr));
@@ -146,7 +135,7 @@ fn sixty_five_byte_headers_announcing_16_mib_cost_nothing_under_an_address_space
     assert!(sender(port, &["--frames", "10", "--fps", "60"]).wait(20).success());
     let summary = recv.wait_for_count("summary:", 2, 10);
     assert_eq!((field(&summary, "frames"), field(&summary, "terminator")), ("10", "yes"));
-    let grown_mib = vm_size_kib(recv.pid()).saturating_sub(before) / 1024;
+    let grown_mib = proc_status_kib(recv.pid(), "VmSize").saturating_sub(before) / 1024;
     assert!(grown_mib < 100, "address space grew by {grown_mib} MiB for 300 bytes");
     drop(attackers);
 }
@@ -195,7 +184,7 @@ impl Alive for std::process::Child {
 #[test]
 fn a_trickle_of_jpeg_scraps_never_holds_the_sender_slot() {
     let (recv, port) = receiver(&["--handshake-timeout", "2"]);
-    // `FF D8 FF` (sniffs as JPEG, is no picture) every half second.
+    // `FF D8 FF` (sniffs as JPEG, is no picture) every half second: the pacing is the attack.
     let scraps = thread::spawn(move || {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         for _ in 0..20 {
@@ -212,7 +201,7 @@ fn a_trickle_of_jpeg_scraps_never_holds_the_sender_slot() {
     recv.wait_for("frames but no picture within 2 s (--handshake-timeout); dropped", 10);
     scraps.join().unwrap();
 
-    // One real picture, then only scraps: the slot is taken back.
+    // One real picture, then only scraps, paced as above: the slot is taken back.
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.write_all(&framed(&small_jpeg())).unwrap();
     let started = Instant::now();
@@ -375,7 +364,7 @@ fn pipe_command_whose_program_does_not_exist_is_refused_at_start() {
 fn windowed_player_without_a_display_is_a_warning() {
     need_tool("mplayer", "mplayer");
     let mut cmd = Command::new(bin("cam-recv"));
-    cmd.args(["--listen", &format!("127.0.0.1:{}", free_port()), "--pipe", "mplayer", "-q"]);
+    cmd.args(["--listen", "127.0.0.1:0", "--pipe", "mplayer", "-q"]);
     cmd.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").env_remove("CAMWIRE_PIPE_EXTRA_ARGS");
     let recv = Proc::spawn(&mut cmd);
     let line = recv.wait_for("cannot open a window", 10);
@@ -397,18 +386,15 @@ fn player_that_exits_is_started_again_for_the_next_stream() {
 
 #[test]
 fn a_failed_sink_makes_once_exit_1() {
-    // The player exits: the pipe sink fails. With -q, which hides "listening on".
+    // The player exits: the pipe sink fails. With -q, which hides "listening on"
+    // (so the port is chosen here, and the kernel's table says when it listens).
     let port = free_port();
     let mut recv = Proc::spawn(
         Command::new(bin("cam-recv"))
             .args(["--listen", &format!("127.0.0.1:{port}"), "--once", "-q"])
             .args(["--pipe", "head -c 1 >/dev/null"]),
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "cam-recv -q is not listening: {:?}", recv.err());
-        thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("cam-recv -q listening", 10, || is_listening(port));
     assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
     assert_eq!(recv.wait(15).code(), Some(1), "{:?}", recv.err());
     assert!(
@@ -437,12 +423,6 @@ fn max_pixels_applies_to_h264_from_its_parameter_sets() {
     assert_eq!(field(&summary, "invalid"), "5", "{summary}");
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 #[test]
 fn decoding_buffers_of_large_pictures_are_given_back_after_the_stream() {
     let (recv, port) = receiver(&["--verify"]);
@@ -457,9 +437,7 @@ fn decoding_buffers_of_large_pictures_are_given_back_after_the_stream() {
     assert_eq!(field(&summary, "invalid"), "0", "{summary}");
     let peak = recv.peak_rss_kib();
     assert!(peak > 60_000, "the pictures were decoded: peak RSS {peak} KiB");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while rss_kib(recv.pid()) > peak - 30_000 {
-        assert!(Instant::now() < deadline, "RSS {} KiB after the stream, peak {peak} KiB", rss_kib(recv.pid()));
-        thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(&format!("RSS 30 MB under its peak of {peak} KiB"), 10, || {
+        proc_status_kib(recv.pid(), "VmRSS") <= peak - 30_000
+    });
 }

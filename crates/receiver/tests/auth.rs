@@ -45,9 +45,7 @@ fn right_secret_is_accepted_and_every_frame_verified() {
     let (_dir, right, _) = secrets("auth-right");
     let (mut recv, port) = receiver(&["--secret-file", &right, "--verify", "--once"]);
     let mut send = send(port, 12, &["--secret-file", &right]);
-    assert!(send.wait(20).success(), "{:?}", send.err());
-    assert!(recv.wait(20).success(), "{:?}", recv.err());
-    let summary = recv.wait_for("summary:", 1);
+    let summary = both_succeed(&mut send, &mut recv);
     assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("12", "0"));
     assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 12);
 }
@@ -62,8 +60,7 @@ fn secret_is_taken_from_the_environment() {
             .args(SMALL)
             .env("CAMWIRE_SECRET_FILE", &right),
     );
-    assert!(send.wait(20).success(), "{:?}", send.err());
-    assert!(recv.wait(20).success(), "{:?}", recv.err());
+    both_succeed(&mut send, &mut recv);
     assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 3);
 }
 
@@ -118,9 +115,7 @@ fn tls_with_the_right_pin_streams() {
         receiver(&["--tls", "--tls-dir", tls_dir.to_str().unwrap(), "--secret-file", &right, "--verify", "--once"]);
     let pin = fingerprint(&recv);
     let mut send = send(port, 10, &["--tls-pin", &pin, "--secret-file", &right]);
-    assert!(send.wait(20).success(), "{:?}", send.err());
-    assert!(recv.wait(20).success(), "{:?}", recv.err());
-    let summary = recv.wait_for("summary:", 1);
+    let summary = both_succeed(&mut send, &mut recv);
     assert_eq!((field(&summary, "frames"), field(&summary, "terminator")), ("10", "yes"));
     assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 10);
 }

@@ -3,11 +3,7 @@
 
 mod common;
 
-use std::{
-    process::Command,
-    thread,
-    time::{Duration, Instant},
-};
+use std::{process::Command, time::Instant};
 
 use common::*;
 
@@ -20,15 +16,10 @@ fn send_loop(port: u16, dir: &TempDir, name: &str, jpeg: &[u8]) -> Proc {
 
 /// Waits until the screen shows something other than the black background.
 fn wait_for_picture(x: &Xvfb, secs: u64) -> (Rgb, (usize, usize, usize, usize)) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
+    poll_until("something other than black on the screen", secs, || {
         let shot = x.screenshot();
-        if let Some(b) = shot.bright_box() {
-            return (shot, b);
-        }
-        assert!(Instant::now() < deadline, "the screen stayed black for {secs} s");
-        thread::sleep(Duration::from_millis(100));
-    }
+        shot.bright_box().map(|b| (shot, b))
+    })
 }
 
 /// Compares each quadrant's mean colour on screen with the decoded original.
@@ -60,11 +51,7 @@ fn display_window_shows_the_sent_picture_under_xvfb() {
     let original = quadrants(320, 240);
     let jpeg = original.to_jpeg(90);
     let decoded = Rgb::from_jpeg(&jpeg);
-    let port = free_port();
-    let recv = Proc::spawn(
-        Command::new(bin("cam-recv")).args(["--listen", &format!("127.0.0.1:{port}"), "--display"]).envs(x.env()),
-    );
-    recv.wait_for("listening on", 10);
+    let (recv, port) = Proc::spawn_env_receiver(&x.env(), &["--display"]);
     assert_eq!(x.screenshot().bright_box(), None, "the screen should be black before the first frame");
     let started = Instant::now();
     let _send = send_loop(port, &dir, "quad.jpg", &jpeg);
@@ -96,11 +83,7 @@ fn esc_in_the_only_window_ends_the_receiver_with_status_0() {
     need_tool("xdotool", "xdotool");
     let x = Xvfb::start(800, 600);
     let dir = TempDir::new("display-esc");
-    let port = free_port();
-    let mut recv = Proc::spawn(
-        Command::new(bin("cam-recv")).args(["--listen", &format!("127.0.0.1:{port}"), "--display"]).envs(x.env()),
-    );
-    recv.wait_for("listening on", 10);
+    let (mut recv, port) = Proc::spawn_env_receiver(&x.env(), &["--display"]);
     let _send = send_loop(port, &dir, "quad.jpg", &quadrants(160, 120).to_jpeg(90));
     recv.wait_for("first picture", 10);
     press_escape(&x);
@@ -119,7 +102,10 @@ fn esc_with_other_sinks_closes_only_the_window() {
     recv.wait_for("first picture", 10);
     press_escape(&x);
     recv.wait_for("window closed; --display stopped, receiving goes on", 10);
-    thread::sleep(Duration::from_millis(500));
+    // Receiving goes on: more frames arrive after the window closed.
+    let frames = |s: serde_json::Value| s["frames"].as_u64().unwrap();
+    let at_close = frames(status_json(http));
+    wait_until("frames after the window closed", 10, || frames(status_json(http)) > at_close + 2);
     assert_eq!(http_get(http, "/snapshot.jpg").status, 200, "the web view should still serve");
 }
 
@@ -192,16 +178,12 @@ fn libx264_loop(port: u16, dir: &TempDir, picture: &Rgb) -> Proc {
 /// The title of the cam-recv window, once it matches `pattern` (an xdotool regular expression).
 fn wait_for_title(x: &Xvfb, pattern: &str, secs: u64) -> String {
     need_tool("xdotool", "xdotool");
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
+    poll_until(&format!("a window title matching {pattern:?}"), secs, || {
         let out = run(Command::new("xdotool").args(["search", "--name", pattern]).envs(x.env()));
-        if let Some(window) = String::from_utf8_lossy(&out.stdout).lines().next() {
-            let name = run(Command::new("xdotool").args(["getwindowname", window]).envs(x.env()));
-            return String::from_utf8_lossy(&name.stdout).trim().to_string();
-        }
-        assert!(Instant::now() < deadline, "no window title matched {pattern:?} within {secs} s");
-        thread::sleep(Duration::from_millis(100));
-    }
+        let window = String::from_utf8_lossy(&out.stdout).lines().next()?.to_string();
+        let name = run(Command::new("xdotool").args(["getwindowname", &window]).envs(x.env()));
+        Some(String::from_utf8_lossy(&name.stdout).trim().to_string())
+    })
 }
 
 #[test]
@@ -209,14 +191,8 @@ fn h264_stream_is_decoded_and_shown_in_the_window() {
     let x = Xvfb::start(1024, 768);
     let dir = TempDir::new("display-h264");
     let original = quadrants(320, 240);
-    let port = free_port();
     // libx264's lookahead keeps ffmpeg silent for about 4 s at 10 fps: longer than the default handshake.
-    let recv = Proc::spawn(
-        Command::new(bin("cam-recv"))
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--display", "--handshake-timeout", "30"])
-            .envs(x.env()),
-    );
-    recv.wait_for("listening on", 10);
+    let (recv, port) = Proc::spawn_env_receiver(&x.env(), &["--display", "--handshake-timeout", "30"]);
     let _send = libx264_loop(port, &dir, &original);
     recv.wait_for("first picture", 20);
     let (shot, bright) = wait_for_picture(&x, 10);
@@ -229,11 +205,7 @@ fn h264_stream_is_decoded_and_shown_in_the_window() {
 #[test]
 fn h264_window_title_gives_size_kind_fps_and_latency() {
     let x = Xvfb::start(800, 600);
-    let port = free_port();
-    let recv = Proc::spawn(
-        Command::new(bin("cam-recv")).args(["--listen", &format!("127.0.0.1:{port}"), "--display"]).envs(x.env()),
-    );
-    recv.wait_for("listening on", 10);
+    let (_recv, port) = Proc::spawn_env_receiver(&x.env(), &["--display"]);
     let _send = sender(port, &["--source", "test", "--codec", "h264", "--fps", "10", "--quiet"]);
     let title =
         wait_for_title(&x, "^cam-recv: 640x480 h264  [0-9.]+ fps  latency [0-9.]+ ms  [0-9]+ skipped  from ", 10);

@@ -7,31 +7,15 @@ use std::{
     io::Write,
     net::TcpStream,
     process::{Command, Stdio},
-    thread,
-    time::Duration,
 };
 
 use common::*;
-
-fn ffprobe_frames(file: &std::path::Path) -> u64 {
-    let out = run(Command::new("ffprobe")
-        .args(["-v", "error", "-f", "h264", "-count_frames", "-select_streams", "v:0"])
-        .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
-        .arg(file));
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or_else(|_| panic!("ffprobe: {out:?}"))
-}
-
-fn sent_frames(send: &Proc) -> String {
-    let line = send.out().into_iter().find(|l| l.starts_with("sent:")).expect("sender summary");
-    field(&line, "frames").to_string()
-}
 
 #[test]
 fn verify_decodes_every_access_unit_and_marks_idrs() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
     let mut send = sender(port, &["--codec", "h264", "--frames", "75", "--fps", "60", "--keyframe-interval", "30"]);
-    assert!(send.wait(20).success(), "{:?}", send.err());
-    assert!(recv.wait(20).success(), "{:?}", recv.err());
+    both_succeed(&mut send, &mut recv);
     let out = recv.out();
     assert_eq!(count(&out, "640x480 h264 ok"), 75, "{out:?}");
     assert!(out[0].starts_with("frame 1: 640x480 h264 ok idr latency="), "{}", out[0]);
@@ -41,35 +25,19 @@ fn verify_decodes_every_access_unit_and_marks_idrs() {
 
 #[test]
 fn pipe_into_ffmpeg_decodes_as_many_frames_as_were_sent() {
-    let dir = TempDir::new("h264pipe");
-    let crc = dir.path("frames.crc");
-    let cmd = format!("ffmpeg -v error -f h264 -i - -f framecrc {}", crc.display());
-    let (mut recv, port) = receiver(&["--once", "--pipe", &cmd]);
-    let mut send = sender(port, &["--codec", "h264", "--frames", "60", "--fps", "60"]);
-    assert!(send.wait(20).success());
-    assert!(recv.wait(30).success(), "{:?}", recv.err());
-    let decoded = std::fs::read_to_string(&crc).unwrap().lines().filter(|l| !l.starts_with('#')).count();
+    let (decoded, recv, send) = pipe_into_ffmpeg("h264", &["--codec", "h264", "--frames", "60", "--fps", "60"]);
     assert_eq!(decoded.to_string(), sent_frames(&send));
-    let foreign: Vec<String> =
-        recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
+    let foreign = player_lines(&recv);
     assert!(foreign.is_empty(), "ffmpeg reported decode errors: {foreign:?}");
 }
 
 #[test]
 fn bare_mplayer_gets_the_lavf_h264_demuxer_and_decodes_every_frame() {
-    let dir = TempDir::new("mplayer264");
-    let md5 = dir.path("frames.md5");
-    let extra = format!("-vo md5sum:outfile={} -ao null", md5.display());
-    let (mut recv, port) =
-        Proc::spawn_env_receiver(&[("CAMWIRE_PIPE_EXTRA_ARGS", &extra)], &["--once", "--pipe", "mplayer"]);
-    assert!(sender(port, &["--codec", "h264", "--frames", "45", "--fps", "30"]).wait(20).success());
-    assert!(recv.wait(30).success(), "{:?}", recv.err());
+    let (decoded, recv) = pipe_into_mplayer(&["--codec", "h264", "--frames", "45", "--fps", "30"]);
     let started = recv.wait_for("--pipe: starting mplayer", 1);
     assert!(started.contains("-demuxer lavf -lavfdopts format=h264"), "{started}");
-    let decoded = std::fs::read_to_string(&md5).unwrap().lines().count();
     assert_eq!(decoded, 45, "mplayer decoded every frame");
-    let foreign: Vec<String> =
-        recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
+    let foreign = player_lines(&recv);
     assert!(foreign.is_empty(), "mplayer complained: {foreign:?}");
 }
 
@@ -82,7 +50,7 @@ fn record_h264_file_has_every_frame_by_ffprobe() {
         sender(port, &["--codec", "h264", "--frames", "90", "--fps", "90", "--width", "320", "--height", "240"]);
     assert!(send.wait(20).success());
     assert!(recv.wait(20).success());
-    assert_eq!(ffprobe_frames(&file).to_string(), sent_frames(&send));
+    assert_eq!(ffprobe_frames(&file, "h264").to_string(), sent_frames(&send));
     let decode = run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(&file).args(["-f", "null", "-"]));
     assert!(decode.status.success() && decode.stderr.is_empty(), "{}", String::from_utf8_lossy(&decode.stderr));
 }
@@ -157,8 +125,8 @@ fn stream_that_does_not_start_with_an_idr_is_reported() {
 fn late_receiver_decodes_a_retrying_sender_from_its_first_frame() {
     let port = free_port();
     let mut send = sender(port, &["--codec", "h264", "--retry", "--frames", "60", "--keyframe-interval", "300"]);
-    send.wait_for("not reachable", 10);
-    thread::sleep(Duration::from_secs(3));
+    // Late: the sender has been retrying long enough to reach its longest delay.
+    send.wait_for("retrying in 1.0 s", 10);
     let mut recv = receiver_on(port, &["--verify", "--once"]);
     assert!(recv.wait(30).success(), "{:?}", recv.out());
     assert!(send.wait(30).success());
@@ -178,11 +146,10 @@ fn raw_h264_from_cam_send_plays_in_ffmpeg_listening_on_tcp() {
             .arg(&crc)
             .stdin(Stdio::null()),
     );
-    thread::sleep(Duration::from_millis(700));
+    wait_until("ffmpeg listening", 10, || is_listening(port));
     let mut send = sender(port, &["--codec", "h264", "--raw", "--frames", "50", "--retry"]);
     assert!(send.wait(20).success(), "{:?}", send.err());
     assert!(ffmpeg.wait(20).success(), "{:?}", ffmpeg.err());
     assert!(ffmpeg.err().is_empty(), "ffmpeg reported errors: {:?}", ffmpeg.err());
-    let decoded = std::fs::read_to_string(&crc).unwrap().lines().filter(|l| !l.starts_with('#')).count();
-    assert_eq!(decoded, 50);
+    assert_eq!(framecrc_frames(&crc), 50);
 }

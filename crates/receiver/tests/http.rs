@@ -8,7 +8,7 @@ use std::{
     net::TcpStream,
     process::Command,
     sync::{
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicUsize, Ordering},
         Arc,
     },
     thread,
@@ -45,22 +45,6 @@ fn detailed(n: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn status(port: u16) -> serde_json::Value {
-    let r = http_get(port, "/status");
-    assert_eq!(r.status, 200);
-    assert_eq!(r.header("content-type"), Some("application/json"));
-    serde_json::from_slice(&r.body)
-        .unwrap_or_else(|e| panic!("/status is not JSON ({e}): {}", String::from_utf8_lossy(&r.body)))
-}
-
-fn wait_until(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !ok() {
-        assert!(Instant::now() < deadline, "{what}: not within {secs} s");
-        thread::sleep(Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn snapshot_is_503_before_the_first_frame_then_the_newest_jpeg() {
     let dir = TempDir::new("http-snapshot");
@@ -87,7 +71,7 @@ fn snapshot_is_503_before_the_first_frame_then_the_newest_jpeg() {
 fn status_reports_sender_frames_rates_viewers_and_kind() {
     let dir = TempDir::new("http-status");
     let (_recv, port, http) = http_receiver(&[], &[]);
-    let idle = status(http);
+    let idle = status_json(http);
     assert_eq!(idle["sender_connected"], false);
     assert_eq!(idle["peer"], serde_json::Value::Null);
     assert_eq!(idle["frames"], 0);
@@ -97,8 +81,11 @@ fn status_reports_sender_frames_rates_viewers_and_kind() {
     let mut send = sender(port, &["--source", &files_source(&dir, &[flat([20, 200, 20])]), "--fps", "20", "--loop"]);
     let _viewer = mjpeg_stream(http);
     let _viewer2 = mjpeg_stream(http);
-    thread::sleep(Duration::from_millis(2500));
-    let live = status(http);
+    // The rate is taken over the last 2 s: wait for 50 frames, 2.5 s of a 20 fps stream.
+    let live = poll_until("50 frames in /status", 10, || {
+        let s = status_json(http);
+        (s["frames"].as_u64().unwrap() >= 50).then_some(s)
+    });
     eprintln!("/status while streaming: {live}");
     assert_eq!(live["sender_connected"], true);
     assert!(live["peer"].as_str().unwrap().starts_with("127.0.0.1:"));
@@ -114,8 +101,10 @@ fn status_reports_sender_frames_rates_viewers_and_kind() {
     assert!((0.0..1000.0).contains(&p50), "latency p50 {p50} ms on one host");
 
     send.signal("TERM");
-    send.wait(10);
-    wait_until("sender_connected false after the sender stopped", 10, || status(http)["sender_connected"] == false);
+    assert!(send.wait(10).success(), "{:?}", send.err());
+    wait_until("sender_connected false after the sender stopped", 10, || {
+        status_json(http)["sender_connected"] == false
+    });
 }
 
 #[test]
@@ -184,22 +173,29 @@ fn ffmpeg_reads_the_stream_as_input() {
     }
 }
 
-/// Counts the parts each viewer receives while `counting` is set; checks every part.
+/// Counts the parts each viewer receives while `counting` is set; checks
+/// every part. Each viewer adds one to `started` at its first part.
 fn spawn_viewers(
     http: u16,
     n: usize,
     pictures: &Arc<Vec<Vec<u8>>>,
     counting: &Arc<AtomicBool>,
     stop: &Arc<AtomicBool>,
+    started: &Arc<AtomicUsize>,
 ) -> Vec<thread::JoinHandle<Result<u64, String>>> {
     (0..n)
         .map(|_| {
-            let (pictures, counting, stop) = (pictures.clone(), counting.clone(), stop.clone());
+            let (pictures, counting, stop, started) =
+                (pictures.clone(), counting.clone(), stop.clone(), started.clone());
             thread::spawn(move || {
                 let mut parts = mjpeg_stream(http);
                 let mut counted = 0;
+                let mut first = true;
                 while !stop.load(Ordering::SeqCst) {
                     let part = parts.next_part()?;
+                    if std::mem::take(&mut first) {
+                        started.fetch_add(1, Ordering::SeqCst);
+                    }
                     if !pictures.contains(&part.body) {
                         return Err(format!("a part of {} bytes is none of the JPEGs sent", part.body.len()));
                     }
@@ -216,17 +212,36 @@ fn spawn_viewers(
 /// Counts parts per viewer over `secs`, against the frames the receiver got meanwhile.
 fn measure(http: u16, viewers: usize, pictures: &Arc<Vec<Vec<u8>>>, secs: f64) -> (u64, Vec<u64>) {
     let (counting, stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
-    let handles = spawn_viewers(http, viewers, pictures, &counting, &stop);
-    wait_until("every viewer connected", 20, || status(http)["viewers"].as_u64().unwrap() >= viewers as u64);
-    thread::sleep(Duration::from_millis(500));
-    let before = status(http)["frames"].as_u64().unwrap();
+    let started = Arc::new(AtomicUsize::new(0));
+    let handles = spawn_viewers(http, viewers, pictures, &counting, &stop, &started);
+    wait_until("every viewer connected", 20, || status_json(http)["viewers"].as_u64().unwrap() >= viewers as u64);
+    wait_until("every viewer got a first part", 20, || started.load(Ordering::SeqCst) == viewers);
+    let before = status_json(http)["frames"].as_u64().unwrap();
     counting.store(true, Ordering::SeqCst);
+    // The sleep is the measurement: parts counted over `secs` against the frames that arrived meanwhile.
     thread::sleep(Duration::from_secs_f64(secs));
     counting.store(false, Ordering::SeqCst);
-    let after = status(http)["frames"].as_u64().unwrap();
+    let after = status_json(http)["frames"].as_u64().unwrap();
     stop.store(true, Ordering::SeqCst);
     let counts = handles.into_iter().map(|h| h.join().unwrap().unwrap_or_else(|e| panic!("viewer: {e}"))).collect();
     (after - before, counts)
+}
+
+/// A connection to the web view whose receive buffer is as small as the kernel allows.
+fn small_buffer_connection(http: u16) -> TcpStream {
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    sock.set_recv_buffer_size(4096).unwrap();
+    sock.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], http)).into()).unwrap();
+    sock.into()
+}
+
+/// Bytes waiting unread in `sock`'s receive buffer.
+fn queued(sock: &TcpStream) -> usize {
+    sock.set_nonblocking(true).unwrap();
+    let mut buf = vec![0; 1 << 20];
+    let n = sock.peek(&mut buf).unwrap_or(0);
+    sock.set_nonblocking(false).unwrap();
+    n
 }
 
 #[test]
@@ -240,7 +255,7 @@ fn fifty_viewers_get_the_stream_and_a_stalled_viewer_slows_no_one() {
     let (_recv, port, http) = http_receiver(&[], &[]);
     let _send =
         sender(port, &["--source", &files_source(&dir, &pictures), "--fps", "30", "--loop", "--no-stamp", "--quiet"]);
-    wait_until("frames arriving", 10, || status(http)["frames"].as_u64().unwrap() > 10);
+    wait_until("frames arriving", 10, || status_json(http)["frames"].as_u64().unwrap() > 10);
 
     let secs = 3.0;
     let (sent, counts) = measure(http, 50, &pictures, secs);
@@ -257,10 +272,12 @@ fn fifty_viewers_get_the_stream_and_a_stalled_viewer_slows_no_one() {
     };
     report("50 viewers", sent, &counts);
 
-    // A viewer that asks for the stream and never reads; its socket buffers fill up.
-    let mut stalled = TcpStream::connect(("127.0.0.1", http)).unwrap();
+    // A viewer that asks for the stream and never reads. Its receive buffer
+    // takes about 4 KiB: once part data is in it, the rest of that part (tens
+    // of KiB) cannot follow, and the view's writes to it wait from then on.
+    let mut stalled = small_buffer_connection(http);
     write!(stalled, "GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
-    thread::sleep(Duration::from_secs(3));
+    wait_until("part data in the stalled viewer's buffer", 10, || queued(&stalled) >= 2048);
     let (sent, counts) = measure(http, 50, &pictures, secs);
     report("50 viewers + 1 stalled", sent, &counts);
     drop(stalled);
@@ -331,6 +348,7 @@ fn http_port_in_use_is_a_one_line_error_at_start() {
 
 #[test]
 fn http_accepts_port_only_and_colon_port_forms() {
+    // "PORT" and ":PORT" listen on every address, so no port 0 here: a free one is chosen.
     for form in ["{p}", ":{p}"] {
         let p = free_port();
         let arg = form.replace("{p}", &p.to_string());
@@ -371,7 +389,7 @@ fn h264_stream_is_decoded_and_served_as_jpeg() {
     let snap = http_get(http, "/snapshot.jpg");
     assert_eq!(snap.header("content-type"), Some("image/jpeg"));
     eprintln!("snapshot: {} bytes, mean colour {:.1?}", snap.body.len(), assert_red_320x240(&snap.body));
-    let s = status(http);
+    let s = status_json(http);
     eprintln!("/status: {s}");
     assert_eq!(s["kind"], "h264");
     assert_eq!(s["viewable"], true);
@@ -379,8 +397,8 @@ fn h264_stream_is_decoded_and_served_as_jpeg() {
     assert_eq!((s["width"].as_u64(), s["height"].as_u64()), (Some(320), Some(240)));
     assert_eq!(s["latency_ms"], serde_json::Value::Null, "libx264's frames carry no capture time");
 
-    // A viewer that comes 2 s in, long after the only IDR, still gets live pictures.
-    thread::sleep(Duration::from_secs(2));
+    // A viewer that comes 2 s in (20 frames at 10 fps), long after the only IDR, still gets live pictures.
+    wait_until("20 frames in /status", 10, || status_json(http)["frames"].as_u64().unwrap() >= 20);
     let mut parts = mjpeg_stream(http);
     let started = Instant::now();
     for _ in 0..5 {
@@ -398,9 +416,9 @@ fn h264_with_444_chroma_says_why_it_cannot_be_shown() {
     // libx264's lookahead keeps ffmpeg silent for about 4 s at 10 fps: longer than the default handshake.
     let (_recv, port, http) = http_receiver(&[], &["--handshake-timeout", "30"]);
     let _send = libx264_colour(port, "red", "yuv444p");
-    wait_until("the H.264 stream in /status", 10, || status(http)["kind"] == "h264");
-    wait_until("a note in /status", 5, || status(http)["note"] != serde_json::Value::Null);
-    let s = status(http);
+    wait_until("the H.264 stream in /status", 10, || status_json(http)["kind"] == "h264");
+    wait_until("a note in /status", 5, || status_json(http)["note"] != serde_json::Value::Null);
+    let s = status_json(http);
     assert_eq!(s["viewable"], false);
     assert!(s["note"].as_str().unwrap().contains("4:4:4 chroma"), "{s}");
     let snap = http_get(http, "/snapshot.jpg");
@@ -420,7 +438,7 @@ fn unix_now() -> f64 {
 fn stamped_streams_give_latency_in_status_and_x_timestamp_on_parts() {
     for codec in ["jpeg", "h264"] {
         let (_recv, port, http) = http_receiver(&[], &[]);
-        assert_eq!(status(http)["latency_ms"], serde_json::Value::Null, "no frames, no latency");
+        assert_eq!(status_json(http)["latency_ms"], serde_json::Value::Null, "no frames, no latency");
         let _send = sender(port, &["--source", "test", "--codec", codec, "--fps", "30", "--quiet"]);
         let mut parts = mjpeg_stream(http);
         for _ in 0..10 {
@@ -434,8 +452,9 @@ fn stamped_streams_give_latency_in_status_and_x_timestamp_on_parts() {
             let picture = Rgb::from_jpeg(&part.body);
             assert_eq!((picture.width, picture.height), (640, 480), "{codec}");
         }
-        thread::sleep(Duration::from_millis(1500));
-        let s = status(http);
+        // Percentiles over more than the parts read: 1.5 s of the 30 fps stream.
+        wait_until("45 frames in /status", 10, || status_json(http)["frames"].as_u64().unwrap() >= 45);
+        let s = status_json(http);
         eprintln!("{codec}: /status {s}");
         assert_eq!(s["kind"], codec);
         let (p50, p99) = (s["latency_ms"]["p50"].as_f64(), s["latency_ms"]["p99"].as_f64());

@@ -9,7 +9,6 @@ use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
     process::Command,
-    thread,
     time::{Duration, Instant},
 };
 
@@ -17,22 +16,6 @@ use common::*;
 
 /// A token long enough for `--http-token`.
 const TOKEN: &str = "0123456789abcdef-camwire";
-
-/// `cam-recv` under `prlimit --nofile=N:N`, with `--http`: (process, sender port, HTTP port).
-fn receiver_with_fd_limit(nofile: u32, args: &[&str]) -> (Proc, u16, u16) {
-    let (port, http) = (free_port(), free_port());
-    let recv = Proc::spawn(
-        Command::new("prlimit")
-            .arg(format!("--nofile={nofile}:{nofile}"))
-            .arg("--")
-            .arg(bin("cam-recv"))
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--http", &format!("127.0.0.1:{http}")])
-            .args(args),
-    );
-    recv.wait_for("web view on", 10);
-    recv.wait_for("listening on", 10);
-    (recv, port, http)
-}
 
 /// Sends `request` on a new connection; reads the status line and headers,
 /// `None` when the connection is refused or closed first.
@@ -74,15 +57,6 @@ fn closed_by_server(sock: &mut TcpStream) -> bool {
             Err(_) => return true,
         }
     }
-}
-
-fn wait_until(what: &str, secs: u64, mut ok: impl FnMut() -> bool) -> Duration {
-    let started = Instant::now();
-    while !ok() {
-        assert!(started.elapsed() < Duration::from_secs(secs), "{what}: not within {secs} s");
-        thread::sleep(Duration::from_millis(50));
-    }
-    started.elapsed()
 }
 
 /// A viewer asks for the stream until it gets one part; how long that took.
@@ -165,11 +139,7 @@ fn viewers_that_never_read_give_their_places_back() {
             s
         })
         .collect();
-    let status = || {
-        let r = http_get(http, "/status");
-        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()
-    };
-    wait_until("both stalled viewers counted", 10, || status()["viewers"] == 2);
+    wait_until("both stalled viewers counted", 10, || status_json(http)["viewers"] == 2);
     let (code, _, _) = try_request(http, &get_request("/stream.mjpg", "")).expect("an answer");
     assert_eq!(code, 503, "both places are taken");
     let took = viewer_gets_a_picture(http, "", 40);

@@ -29,10 +29,6 @@ fn percentile(xs: &[f64], p: f64) -> f64 {
     xs[((xs.len() - 1) as f64 * p).round() as usize]
 }
 
-fn sent_summary(send: &Proc) -> String {
-    send.out().into_iter().find(|l| l.starts_with("sent:")).expect("sender summary")
-}
-
 /// Streams `args` through a link at `rate` bytes/s for 10 s, then lifts the
 /// limit; checks that latency stayed bounded, frames kept coming, all of
 /// them decode, the sender counted its drops, and latency came back down.
@@ -59,9 +55,7 @@ fn slow_link_then_recovery(rate: u64, queue: u32, args: &[&str], extra_recv: &[&
     let after = latencies(&recv)[n + 30..n + 60].to_vec();
     let median = percentile(&after, 0.5);
     assert!(median < 60.0, "latency after the link recovered: median {median:.0} ms (throttled p99 {p99:.0} ms)");
-    assert!(send.wait(20).success(), "{:?}", send.err());
-    assert!(recv.wait(20).success(), "{:?}", recv.err());
-    let summary = recv.wait_for("summary:", 1);
+    let summary = both_succeed(&mut send, &mut recv);
     assert_eq!(field(&summary, "invalid"), "0", "every frame decodes: {summary}");
     assert!(field(&summary, "latency_p99_ms").parse::<f64>().unwrap() < 1000.0, "{summary}");
     let sent = sent_summary(&send);
@@ -100,7 +94,8 @@ fn h264_frame_too_late_for_max_latency_is_dropped_and_the_stream_resumes_on_a_fr
     let args = ["--codec", "h264", "--width", "1280", "--height", "720", "--keyframe-interval", "1000", "--secs", "8"];
     let mut send = sender(proxy.port, &args);
     recv.wait_for_count(" ok", 10, 10);
-    // The link nearly stops for a moment: the frame on its way falls past --max-latency.
+    // The link nearly stops for a moment: the frame on its way falls past
+    // --max-latency. The stall's length is the scenario (past the 500 ms default).
     proxy.set_rate(200);
     thread::sleep(Duration::from_millis(1500));
     proxy.set_rate(15_000);
@@ -230,6 +225,14 @@ fn link_that_dies_mid_frame_is_dropped_by_the_receivers_idle_timeout_keeping_who
 
 /// A raw client's view of a refusal: exactly the line, then a clean close
 /// (end of file, not a reset), even though it wrote more than the receiver read.
+/// cam-send with `args` is refused: it exits 1 with one line giving `reason`.
+fn assert_cam_send_refused(port: u16, args: &[&str], reason: &str) {
+    let mut send = sender(port, args);
+    assert_eq!(send.wait(20).code(), Some(1));
+    let err = send.wait_for("refused by the receiver", 1);
+    assert!(err.starts_with(&format!("cam-send: refused by the receiver: {reason}")), "{err}");
+}
+
 fn assert_refusal_line(mut sock: TcpStream, reason: &str) {
     sock.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
     let mut got = Vec::new();
@@ -255,10 +258,7 @@ fn busy_receiver_says_so_in_one_line_and_a_second_cam_send_exits_1_saying_why() 
     raw.write_all(&[0xAB; 64 * 1024]).unwrap();
     assert_refusal_line(raw, "busy");
     // A second cam-send is told, and says so.
-    let mut second = sender(port, &["--frames", "1000"]);
-    assert_eq!(second.wait(20).code(), Some(1));
-    let err = second.wait_for("refused by the receiver", 1);
-    assert!(err.starts_with("cam-send: refused by the receiver: busy"), "{err}");
+    assert_cam_send_refused(port, &["--frames", "1000"], "busy");
     drop(first);
     recv.wait_for_count("refused: another sender is streaming", 2, 1);
 }
@@ -269,10 +269,7 @@ fn sender_outside_allow_is_told_why_and_exits_1() {
     let mut raw = TcpStream::connect(("127.0.0.1", port)).unwrap();
     raw.write_all(&[0xCD; 64 * 1024]).unwrap();
     assert_refusal_line(raw, "not allowed");
-    let mut send = sender(port, &["--frames", "5"]);
-    assert_eq!(send.wait(20).code(), Some(1));
-    let err = send.wait_for("refused by the receiver", 1);
-    assert!(err.starts_with("cam-send: refused by the receiver: not allowed"), "{err}");
+    assert_cam_send_refused(port, &["--frames", "5"], "not allowed");
 }
 
 #[test]

@@ -267,13 +267,9 @@ fn sizes_beyond_the_encoders_or_memory_are_refused_before_connecting() {
 
 #[test]
 fn listen_and_http_take_host_names() {
-    let (port, http) = (free_port(), free_port());
-    let recv = Proc::spawn(Command::new(bin("cam-recv")).args([
-        "--listen",
-        &format!("localhost:{port}"),
-        "--http",
-        &format!("localhost:{http}"),
-    ]));
+    let (recv, port) =
+        spawn_receiver(Command::new(bin("cam-recv")).args(["--listen", "localhost:0", "--http", "localhost:0"]));
+    let http = web_view_port(&recv);
     recv.wait_for(&format!("listening on 127.0.0.1:{port}"), 10);
     recv.wait_for(&format!("web view on http://127.0.0.1:{http}/"), 10);
     let mut send = sender(port, &["--frames", "2", "--width", "160", "--height", "120"]);
@@ -283,9 +279,9 @@ fn listen_and_http_take_host_names() {
 
 #[test]
 fn web_view_on_all_interfaces_prints_a_url_that_opens() {
-    let http = free_port();
-    let recv = receiver_on(free_port(), &["--http", &format!(":{http}")]);
+    let (recv, _port) = receiver(&["--http", ":0"]);
     let line = recv.wait_for("web view on", 10);
+    let http = web_view_port(&recv);
     assert!(line.ends_with(&format!("web view on http://localhost:{http}/ (all interfaces)")), "{line}");
     let mut conn = std::net::TcpStream::connect(("127.0.0.1", http)).unwrap();
     conn.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();

@@ -7,8 +7,6 @@ use std::{
     io::Write,
     net::TcpStream,
     process::{Command, Stdio},
-    thread,
-    time::Duration,
 };
 
 use common::*;
@@ -17,8 +15,7 @@ use common::*;
 fn test_pattern_end_to_end_verifies_every_frame() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
     let mut send = sender(port, &["--source", "test", "--frames", "45", "--fps", "60"]);
-    assert!(send.wait(20).success(), "{:?}", send.err());
-    assert!(recv.wait(20).success(), "{:?}", recv.err());
+    both_succeed(&mut send, &mut recv);
     let out = recv.out();
     assert_eq!(count(&out, ": 640x480 jpeg ok"), 45, "{out:?}");
     for n in 1..=45 {
@@ -34,7 +31,7 @@ fn test_pattern_end_to_end_verifies_every_frame() {
     assert_eq!(field(summary, "frames"), "45");
     assert_eq!(field(summary, "invalid"), "0");
     assert_eq!(field(summary, "terminator"), "yes");
-    let sent = send.out().into_iter().find(|l| l.starts_with("sent:")).expect("sender summary");
+    let sent = sent_summary(&send);
     assert_eq!(field(&sent, "frames"), "45");
     assert_eq!(field(&sent, "bytes"), field(summary, "bytes"), "every byte sent arrived");
 }
@@ -44,12 +41,27 @@ fn test_pattern_pictures_move() {
     let dir = TempDir::new("move");
     let dir_arg = dir.0.to_str().unwrap();
     let (mut recv, port) = receiver(&["--once", "--save-dir", dir_arg]);
-    assert!(sender(port, &["--frames", "5", "--width", "320", "--height", "240"]).wait(20).success());
+    // Unstamped, so that equal pictures would be equal files.
+    let args = ["--frames", "5", "--width", "320", "--height", "240", "--no-stamp"];
+    assert!(sender(port, &args).wait(20).success());
     assert!(recv.wait(20).success());
     let files: Vec<Vec<u8>> = (1..=5).map(|n| std::fs::read(dir.path(&format!("frame-{n:06}.jpg"))).unwrap()).collect();
     for pair in files.windows(2) {
         assert_ne!(pair[0], pair[1], "consecutive test-pattern frames are identical");
+        // Below the frame number (top left, 42 rows at this size): the bars and the box must move.
+        let (a, b) = (Rgb::from_jpeg(&pair[0]), Rgb::from_jpeg(&pair[1]));
+        let moved = moved_pixels(&a, &b, 60);
+        let area = 320 * (240 - 60);
+        assert!(moved * 50 > area, "only {moved} of {area} pixels below the counter changed between frames");
     }
+}
+
+/// Pixels at row `from_row` and below that differ by more than 40 levels in some channel.
+fn moved_pixels(a: &Rgb, b: &Rgb, from_row: usize) -> usize {
+    assert_eq!((a.width, a.height), (b.width, b.height));
+    let start = from_row * a.width * 3;
+    let near = |p: &[u8], q: &[u8]| (0..3).all(|c| p[c].abs_diff(q[c]) <= 40);
+    a.data[start..].chunks_exact(3).zip(b.data[start..].chunks_exact(3)).filter(|(p, q)| !near(p, q)).count()
 }
 
 #[test]
@@ -111,7 +123,6 @@ fn hostile_length_prefix_is_refused_without_allocating_then_a_good_session_is_se
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.write_all(&header).unwrap();
         s.write_all(&[0xAB; 1000]).unwrap();
-        thread::sleep(Duration::from_millis(100));
     }
     recv.wait_for_count("exceeds the limit", 2, 10);
     let line = recv.wait_for("4294967295", 5);
@@ -163,7 +174,11 @@ fn cam_send_killed_with_sigkill_mid_stream_keeps_the_recording_playable() {
     let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
     let send = sender(port, &["--width", "1280", "--height", "720", "--fps", "60"]);
     recv.wait_for("stream 1 from", 10);
-    thread::sleep(Duration::from_millis(700));
+    // Killed mid-stream, once more than 5 whole frames are in the recording.
+    wait_until("6 frames in the recording", 10, || {
+        let data = std::fs::read(&file).unwrap_or_default();
+        camwire_wire::MjpegSplitter::split_all(&data).map_or(0, |frames| frames.len()) >= 6
+    });
     send.signal("KILL");
     let summary = recv.wait_for("summary:", 10);
     assert_eq!(field(&summary, "terminator"), "no");
@@ -196,8 +211,8 @@ fn silent_sender_is_dropped_after_the_idle_timeout() {
 fn retry_sender_started_before_the_receiver_streams_once_it_appears() {
     let port = free_port();
     let mut send = sender(port, &["--retry", "--frames", "30"]);
-    send.wait_for("not reachable", 10);
-    thread::sleep(Duration::from_millis(1500));
+    // Started late: after the sender's third attempt.
+    send.wait_for_count("not reachable", 3, 10);
     let mut recv = receiver_on(port, &["--verify", "--once"]);
     assert!(recv.wait(30).success(), "{:?}", recv.err());
     assert!(send.wait(30).success(), "{:?}", send.err());
@@ -230,9 +245,8 @@ fn sigterm_and_ctrl_c_end_the_stream_with_the_terminator() {
 
 #[test]
 fn cam_send_is_understood_by_the_classic_python_receiver() {
-    let port = free_port();
-    let mut py = Proc::spawn(Command::new("python3").arg(peer("classic_server.py")).arg(port.to_string()));
-    py.wait_for("listening", 10);
+    let mut py = Proc::spawn(Command::new("python3").arg(peer("classic_server.py")).arg("0"));
+    let port = printed_port(&py.wait_for("listening on", 10), "listening on ");
     assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
     assert!(py.wait(20).success(), "{:?} {:?}", py.out(), py.err());
     assert_eq!(count(&py.out(), "640x480 JPEG ok"), 30);
@@ -308,31 +322,18 @@ fn files_source_loops_at_full_speed() {
 
 #[test]
 fn pipe_feeds_ffmpeg_every_frame() {
-    let dir = TempDir::new("pipe");
-    let crc = dir.path("frames.crc");
-    let cmd = format!("ffmpeg -v error -f mjpeg -i - -f framecrc {}", crc.display());
-    let (mut recv, port) = receiver(&["--once", "--pipe", &cmd]);
-    assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
-    assert!(recv.wait(30).success(), "{:?}", recv.err());
-    let decoded = std::fs::read_to_string(&crc).unwrap().lines().filter(|l| !l.starts_with('#')).count();
+    let (decoded, recv, _send) = pipe_into_ffmpeg("mjpeg", &["--frames", "30", "--fps", "60"]);
     assert_eq!(decoded, 30, "ffmpeg decoded every frame");
-    let foreign: Vec<String> =
-        recv.err().into_iter().filter(|l| !l.starts_with(" INFO") && !l.starts_with(" WARN")).collect();
+    let foreign = player_lines(&recv);
     assert!(foreign.is_empty(), "ffmpeg complained: {foreign:?}");
 }
 
 #[test]
 fn pipe_mplayer_decodes_every_frame_headless() {
-    let dir = TempDir::new("mplayer");
-    let md5 = dir.path("frames.md5");
-    let extra = format!("-vo md5sum:outfile={} -ao null", md5.display());
-    let (mut recv, port) =
-        Proc::spawn_env_receiver(&[("CAMWIRE_PIPE_EXTRA_ARGS", &extra)], &["--once", "--pipe", "mplayer"]);
-    assert!(sender(port, &["--frames", "30", "--fps", "30"]).wait(20).success());
-    assert!(recv.wait(30).success(), "{:?}", recv.err());
+    let (decoded, recv) = pipe_into_mplayer(&["--frames", "30", "--fps", "30"]);
     let started = recv.wait_for("--pipe: starting mplayer", 1);
     assert!(started.contains("format=mjpeg"), "{started}");
-    assert_eq!(std::fs::read_to_string(&md5).unwrap().lines().count(), 30, "mplayer decoded every frame");
+    assert_eq!(decoded, 30, "mplayer decoded every frame");
 }
 
 #[test]
@@ -378,23 +379,4 @@ fn test_jpeg_sized(w: u32, h: u32) -> Vec<u8> {
     )));
     assert!(out.status.success(), "Pillow is needed: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
-}
-
-fn ffprobe_frames(file: &std::path::Path, format: &str) -> u64 {
-    let out = run(Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            format,
-            "-count_frames",
-            "-select_streams",
-            "v:0",
-            "-show_entries",
-            "stream=nb_read_frames",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(file));
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or_else(|_| panic!("ffprobe: {out:?}"))
 }

@@ -144,6 +144,7 @@ fn record_with_a_pause(name: &str, codec: &str, chunks: Vec<Vec<u8>>, pause_at: 
             .stdin(Stdio::piped()),
     );
     let mut stdin = send.child.stdin.take().unwrap();
+    // The pacing is the test: the recording's timestamps must show it.
     for (i, chunk) in chunks.iter().enumerate() {
         if i == pause_at {
             thread::sleep(Duration::from_secs(2));

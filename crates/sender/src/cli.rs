@@ -4,6 +4,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::{bail, Context, Result};
+use camwire_codec::jpeg;
 use clap::{Parser, ValueEnum};
 
 use crate::{
@@ -54,9 +55,6 @@ systemd unit's Environment= lines do; a command-line option wins.";
 /// The largest picture `cam-send` makes, in pixels (8192 x 8192): one I420
 /// picture of this size is 96 MiB, and a 64-megapixel camera fits under it.
 pub const MAX_PIXELS: u64 = 8192 * 8192;
-
-/// The largest width or height libjpeg-turbo encodes.
-pub const JPEG_MAX_SIDE: u32 = 65_500;
 
 /// `--version`: the version and whether camera capture is built in.
 #[cfg(feature = "libcamera")]
@@ -210,6 +208,17 @@ pub struct Args {
           value_parser = parse_rotation)]
     pub rotation: u32,
 
+    /// Burn TEXT into the picture before encoding, light on a dark box:
+    /// strftime fields are the capture time (local), %frame the frame's number,
+    /// e.g. 'garden %Y-%m-%d %H:%M:%S #%frame'. Test pattern and camera only.
+    #[arg(long, value_name = "TEXT", help_heading = "Picture")]
+    pub annotate: Option<String>,
+
+    /// The corner of the --annotate box.
+    #[arg(long, value_enum, value_name = "CORNER", default_value_t = crate::picture::Corner::TopLeft,
+          help_heading = "Picture")]
+    pub annotate_position: crate::picture::Corner,
+
     /// Exposure time in microseconds (fixes it; 0: automatic). `10ms` and `0.5s` work too.
     #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = CAMERA_CONTROLS)]
     pub shutter: Option<i64>,
@@ -298,7 +307,7 @@ pub struct Args {
     #[arg(long, value_name = "MICROSECONDS", value_parser = parse_micros, help_heading = CAMERA_CONTROLS)]
     pub flicker_period: Option<i64>,
 
-    /// High dynamic range: off, or single-exp (Pi 5 multi-frame HDR).
+    /// High dynamic range: off; single-exp (Pi 5 multi-frame HDR); sensor, the Camera Module 3's own HDR; or auto, the sensor's if it has one.
     #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "single-exp", help_heading = CAMERA_CONTROLS)]
     pub hdr: Option<String>,
 
@@ -397,6 +406,11 @@ impl Args {
         if !orientation.is_identity() && matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
             bail!("--hflip, --vflip and --rotation turn pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
         }
+        let annotate =
+            self.annotate.as_deref().map(|t| crate::picture::Annotation::new(t, self.annotate_position)).transpose()?;
+        if annotate.is_some() && matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
+            bail!("--annotate draws on pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
+        }
         let camera = self.camera_options()?;
         if !camera.is_empty() && !matches!(source, SourceSpec::Libcamera(_)) {
             bail!("{} set the camera: they apply to --source libcamera only", camera.options_given());
@@ -439,6 +453,7 @@ impl Args {
             max_latency: Duration::from_millis(self.max_latency),
             stall_timeout: Duration::from_secs_f64(self.stall_timeout),
             orientation,
+            annotate,
             camera,
         })
     }
@@ -501,10 +516,12 @@ impl Args {
         }
         match self.hdr.as_deref() {
             None | Some("off") => {}
-            Some(m @ ("auto" | "sensor")) => bail!(
-                "--hdr {m}: a sensor's own HDR (Camera Module 3) is switched outside libcamera; cam-send does not do that yet: use --hdr single-exp (Pi 5) or rpicam-vid"
-            ),
-            Some(m) => c.push(format!("--hdr {m}"), "HdrMode", keyword("--hdr", m, controls::HDR)?),
+            Some(m) if m.eq_ignore_ascii_case("sensor") => c.sensor_hdr = Some(controls::SensorHdr::Sensor),
+            Some(m) if m.eq_ignore_ascii_case("auto") => c.sensor_hdr = Some(controls::SensorHdr::Auto),
+            Some(m) => {
+                let mode = keyword("--hdr", m, controls::HDR).map_err(|e| anyhow::anyhow!("{e}, sensor, auto"))?;
+                c.push(format!("--hdr {m}"), "HdrMode", mode)
+            }
         }
         for s in &self.set {
             let (name, value) = controls::parse_set(s)?;
@@ -550,8 +567,8 @@ fn check_size(width: u32, height: u32, codec: CodecArg) -> Result<()> {
             "--width {width} --height {height} is larger than H.264 (OpenH264, level 5.2) encodes: \
              at most 3840x2160 (or 2160x3840)"
         ),
-        CodecArg::Jpeg if width.max(height) > JPEG_MAX_SIDE => {
-            bail!("--width {width} --height {height}: a JPEG side is at most {JPEG_MAX_SIDE} pixels")
+        CodecArg::Jpeg if width.max(height) > jpeg::MAX_SIDE => {
+            bail!("--width {width} --height {height}: a JPEG side is at most {} pixels", jpeg::MAX_SIDE)
         }
         _ if pixels > MAX_PIXELS => bail!(
             "--width {width} --height {height} is {:.0} megapixels, over cam-send's limit of {} (8192x8192, \

@@ -50,6 +50,8 @@ pub struct Config {
     pub stall_timeout: Duration,
     /// `--hflip`, `--vflip`, `--rotation`: how pictures are turned before encoding.
     pub orientation: Orientation,
+    /// `--annotate`: text drawn on pictures before encoding.
+    pub annotate: Option<crate::picture::Annotation>,
     /// Camera controls, tuning file and buffer count (libcamera sources only).
     pub camera: controls::CameraOptions,
 }
@@ -92,6 +94,7 @@ impl Config {
             max_latency: Duration::from_millis(500),
             stall_timeout: Duration::from_secs(5),
             orientation: Orientation::default(),
+            annotate: None,
             camera: controls::CameraOptions::default(),
         }
     }
@@ -132,7 +135,7 @@ pub enum SourceSpec {
     Test,
     /// JPEG files matching a glob, in name order.
     Files(String),
-    /// An MJPEG byte stream on standard input.
+    /// A byte stream on standard input: MJPEG, or Annex-B H.264 with `--codec h264`.
     Stdin,
     /// A libcamera camera, by index or id; `None` is the first camera.
     Libcamera(Option<String>),

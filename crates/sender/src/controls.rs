@@ -32,6 +32,18 @@ pub struct CameraOptions {
     pub buffer_count: Option<u32>,
     /// `--camera-timeout`: a camera that delivers no frame for this long is restarted.
     pub timeout: Option<std::time::Duration>,
+    /// `--hdr sensor|auto`: the sensor's own HDR, a V4L2 control outside libcamera.
+    pub sensor_hdr: Option<SensorHdr>,
+}
+
+/// `--hdr sensor` or `--hdr auto`: a Camera Module 3's (imx708's) own HDR,
+/// which libcamera has no control for (see `source::sensor_hdr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SensorHdr {
+    /// `--hdr sensor`: a camera without one is an error.
+    Sensor,
+    /// `--hdr auto`: HDR stays off on a camera without one.
+    Auto,
 }
 
 impl CameraOptions {
@@ -54,6 +66,9 @@ impl CameraOptions {
         }
         if self.timeout.is_some() {
             names.push("--camera-timeout");
+        }
+        if self.sensor_hdr.is_some() {
+            names.push("--hdr");
         }
         names.dedup();
         names.join(", ")
@@ -93,7 +108,7 @@ pub const AWB: Keywords = &[
 pub const DENOISE: Keywords = &[("off", 0), ("cdn_off", 3), ("cdn_fast", 1), ("cdn_hq", 2)];
 /// `--autofocus-mode`: AfMode; `default` leaves the camera's own choice.
 pub const AF_MODE: Keywords = &[("manual", 0), ("auto", 1), ("continuous", 2)];
-/// `--hdr`: HdrMode; rpicam-vid's `sensor` and `auto` switch a sensor's V4L2 control instead.
+/// `--hdr`: HdrMode; rpicam-vid's `sensor` and `auto` switch a sensor's V4L2 control instead ([`SensorHdr`]).
 pub const HDR: Keywords = &[("off", 0), ("single-exp", 3)];
 
 /// The enumerator value `word` means for `option`, or one line listing the words.

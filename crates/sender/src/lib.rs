@@ -62,7 +62,8 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     let encoder = encoder::create(&config)?;
     tracing::info!("sending {} to {}", config.describe(), config.to);
     let (tx, rx) = frames::channel(config.handover());
-    let capture = pipeline::spawn_capture(source, encoder, config.orientation, tx, flags.clone());
+    let capture =
+        pipeline::spawn_capture(source, encoder, config.orientation, config.annotate.clone(), tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
     match capture.try_recv() {

@@ -21,16 +21,60 @@ impl Pacer {
 
     /// Sleeps until the next frame is due.
     pub fn wait(&mut self) {
-        let Some(period) = self.period else { return };
-        let now = Instant::now();
+        let delay = self.delay(Instant::now());
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
+    }
+
+    /// How long a frame asked for at `now` waits, and the deadline of the one after it.
+    fn delay(&mut self, now: Instant) -> Duration {
+        let Some(period) = self.period else { return Duration::ZERO };
         let due = *self.next.get_or_insert(now);
         if due > now {
-            std::thread::sleep(due - now);
             self.next = Some(due + period);
+            due - now
         } else if now - due > period {
             self.next = Some(now + period);
+            Duration::ZERO
         } else {
             self.next = Some(due + period);
+            Duration::ZERO
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn deadlines_are_absolute_so_a_late_frame_does_not_shift_the_next() {
+        let mut pacer = Pacer::new(10.0);
+        let t0 = Instant::now();
+        assert_eq!(pacer.delay(t0), Duration::ZERO, "the first frame goes at once");
+        assert_eq!(pacer.delay(t0 + 40 * MS), 60 * MS, "the second is due a period after the first");
+        // Asked 30 ms after its deadline of t0 + 200 ms: no wait, and the next stays at t0 + 300 ms.
+        assert_eq!(pacer.delay(t0 + 230 * MS), Duration::ZERO);
+        assert_eq!(pacer.delay(t0 + 290 * MS), 10 * MS);
+    }
+
+    #[test]
+    fn a_source_more_than_a_frame_behind_starts_over_instead_of_bursting() {
+        let mut pacer = Pacer::new(10.0);
+        let t0 = Instant::now();
+        pacer.delay(t0);
+        // Due at t0 + 100 ms, asked at t0 + 550 ms: the next is a period from now, not at t0 + 200 ms.
+        assert_eq!(pacer.delay(t0 + 550 * MS), Duration::ZERO);
+        assert_eq!(pacer.delay(t0 + 560 * MS), 90 * MS);
+    }
+
+    #[test]
+    fn zero_fps_never_waits() {
+        let mut pacer = Pacer::new(0.0);
+        let t0 = Instant::now();
+        assert!((0..5).all(|_| pacer.delay(t0).is_zero()));
     }
 }

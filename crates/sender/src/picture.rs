@@ -1,8 +1,10 @@
 //! The picture the sources make and the encoders take, and what is done to
-//! it in between (`--hflip`, `--vflip`, `--rotation`). Both `source/` and
+//! it in between (`--hflip`, `--vflip`, `--rotation`, `--annotate`). Both `source/` and
 //! `encoder/` stand on this floor, so neither needs the other.
 
+mod annotate;
 mod orientation;
 
+pub use annotate::{Annotation, Corner};
 pub use camwire_codec::YuvFrame;
 pub use orientation::Orientation;

@@ -15,7 +15,7 @@ use anyhow::Result;
 use crate::{
     encoder::Encoder,
     frames::{EncodedFrame, FrameTx},
-    picture::Orientation,
+    picture::{Annotation, Orientation},
     source::{Captured, Source},
 };
 
@@ -42,11 +42,12 @@ pub struct PipelineFlags {
 /// then sent, so no frame ever refers to one that was dropped.
 ///
 /// Pictures are turned to `orientation` before encoding, less what the source
-/// has done already ([`Source::orientation_done`]).
+/// has done already ([`Source::orientation_done`]), then `annotation` is drawn on them.
 pub fn spawn_capture(
     mut source: Box<dyn Source>,
     mut encoder: Box<dyn Encoder>,
     orientation: Orientation,
+    annotation: Option<Annotation>,
     mut tx: FrameTx,
     flags: Arc<PipelineFlags>,
 ) -> std::sync::mpsc::Receiver<Result<()>> {
@@ -58,7 +59,7 @@ pub fn spawn_capture(
     std::thread::Builder::new()
         .name("capture".into())
         .spawn(move || {
-            let result = capture_loop(source.as_mut(), encoder.as_mut(), orientation, &mut tx, &flags);
+            let result = capture_loop(source.as_mut(), encoder.as_mut(), orientation, annotation, &mut tx, &flags);
             let _ = done_tx.send(result);
             drop(tx);
         })
@@ -70,6 +71,7 @@ fn capture_loop(
     source: &mut dyn Source,
     encoder: &mut dyn Encoder,
     orientation: Orientation,
+    annotation: Option<Annotation>,
     tx: &mut FrameTx,
     flags: &PipelineFlags,
 ) -> Result<()> {
@@ -87,6 +89,7 @@ fn capture_loop(
             }
             Captured::Picture(mut picture) => {
                 orientation.apply(&mut picture);
+                annotation.iter().for_each(|a| a.apply(&mut picture, n + 1, captured_at));
                 let restarted = source.take_restart();
                 if restarted {
                     tracing::info!("the camera was restarted: frame {} is a keyframe", n + 1);

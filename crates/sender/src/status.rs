@@ -1,14 +1,14 @@
 //! Counting what was sent: the final `sent:` summary.
 
-use camwire_app::rates;
+use camwire_app::Totals;
 
 /// What a run sent, printed as one `sent:` line at the end.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
-    /// Frames written to the receiver.
-    pub frames: u64,
-    /// Payload bytes written.
-    pub bytes: u64,
+    /// Frames and payload bytes written, wall time from the first
+    /// connection to the end, and whether the terminator reached the
+    /// receiver; read through `Deref` (`summary.frames`).
+    pub totals: Totals,
     /// Frames captured but never sent: replaced by a newer one or too late
     /// for `--max-latency` on a slow link, not encoded because the link was
     /// still busy (H.264), skipped waiting for a keyframe, or captured while
@@ -16,21 +16,18 @@ pub struct Summary {
     pub dropped: u64,
     /// Successful reconnections after the first connection.
     pub reconnects: u64,
-    /// Wall time from the first connection to the end.
-    pub seconds: f64,
-    /// Whether the terminator reached the receiver.
-    pub terminated: bool,
 }
 
-impl Summary {
-    /// Frames per second over the run.
-    pub fn fps(&self) -> f64 {
-        rates(self.frames, self.bytes, self.seconds).0
+impl std::ops::Deref for Summary {
+    type Target = Totals;
+    fn deref(&self) -> &Totals {
+        &self.totals
     }
+}
 
-    /// Payload kilobits per second over the run.
-    pub fn kbps(&self) -> f64 {
-        rates(self.frames, self.bytes, self.seconds).1
+impl std::ops::DerefMut for Summary {
+    fn deref_mut(&mut self) -> &mut Totals {
+        &mut self.totals
     }
 }
 

@@ -1,6 +1,7 @@
-//! `--hflip`, `--vflip` and `--rotation 180` on the test pattern, through the
-//! real `cam-send` binary: the decoded picture of a flipped run is the mirror
-//! image of the unflipped run's, within JPEG's tolerance. Frame 1 of the
+//! `--hflip`, `--vflip`, `--rotation 180` and `--annotate` on the test
+//! pattern, through the real `cam-send` binary: the decoded picture of a
+//! flipped run is the mirror image of the unflipped run's, within JPEG's
+//! tolerance; an annotated run differs from the plain one only in its box. Frame 1 of the
 //! pattern is the same on every run, and `--no-stamp --raw --frames 1` makes
 //! the stream exactly one bare JPEG.
 
@@ -122,4 +123,88 @@ fn camera_controls_say_where_they_apply() {
             "cam-send: --shutter, --set: camera controls need the libcamera build (cargo build --release --features libcamera)\n"
         );
     }
+}
+
+/// The smallest rectangle `(x0, y0, x1, y1)` (ends exclusive) holding every
+/// pixel where `a` and `b` differ by more than JPEG's noise.
+fn changed_box(a: &[u8], b: &[u8]) -> Option<(usize, usize, usize, usize)> {
+    let changed = |i: usize| a[i].abs_diff(b[i]) > 40;
+    let (mut x0, mut y0, mut x1, mut y1) = (W, H, 0, 0);
+    for i in (0..W * H).filter(|&i| changed(i)) {
+        let (x, y) = (i % W, i / W);
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
+    }
+    (x1 > 0).then_some((x0, y0, x1, y1))
+}
+
+/// Mean luma difference inside and outside `area` widened to JPEG's 16x16
+/// blocks (a block holding part of the box is re-encoded as a whole).
+fn diff_inside_and_outside(a: &[u8], b: &[u8], area: (usize, usize, usize, usize)) -> (f64, f64) {
+    let (x0, y0, x1, y1) = area;
+    let block = |x: usize, y: usize| {
+        (x0 / 16 * 16..x1.next_multiple_of(16)).contains(&x) && (y0 / 16 * 16..y1.next_multiple_of(16)).contains(&y)
+    };
+    let (mut inside, mut outside) = ((0.0, 0), (0.0, 0));
+    for i in 0..W * H {
+        let (x, y) = (i % W, i / W);
+        let d = f64::from(a[i].abs_diff(b[i]));
+        if (x0..x1).contains(&x) && (y0..y1).contains(&y) {
+            inside = (inside.0 + d, inside.1 + 1);
+        } else if !block(x, y) {
+            outside = (outside.0 + d, outside.1 + 1);
+        }
+    }
+    (inside.0 / f64::from(inside.1), outside.0 / f64::from(outside.1))
+}
+
+#[test]
+fn annotate_changes_only_its_box_in_the_corner_asked_for() {
+    let plain = first_frame(&[]);
+    for corner in ["top-left", "top-right", "bottom-left", "bottom-right"] {
+        let annotated = first_frame(&["--annotate", "garden #%frame", "--annotate-position", corner]);
+        let area = changed_box(&plain, &annotated).unwrap_or_else(|| panic!("--annotate changed nothing ({corner})"));
+        let (inside, outside) = diff_inside_and_outside(&plain, &annotated, area);
+        eprintln!("{corner}: box {area:?}, mean difference {inside:.1} inside, {outside:.3} outside its blocks");
+        let (x0, y0, x1, y1) = area;
+        let (left, top) = (corner.ends_with("left"), corner.starts_with("top"));
+        assert!(if left { x0 < 8 && x1 < W / 2 } else { x1 > W - 8 && x0 > W / 2 }, "{corner}: box {area:?}");
+        assert!(if top { y0 < 8 && y1 < H / 4 } else { y1 > H - 8 && y0 > H * 3 / 4 }, "{corner}: box {area:?}");
+        assert!(inside > 30.0, "{corner}: the box differs by only {inside:.1} on average");
+        assert!(outside < 0.5, "{corner}: outside the box the picture changed by {outside:.2} on average");
+    }
+}
+
+/// `%Y-%m-%d %H:%M:%S` is 19 characters once filled in (the pattern itself
+/// is 17): at 256x192 the font is 6 pixels a character, plus 2 of padding a side.
+#[test]
+fn annotate_fills_in_strftime_fields() {
+    let plain = first_frame(&[]);
+    let width = |text: &str| {
+        let (x0, _, x1, _) = changed_box(&plain, &first_frame(&["--annotate", text])).unwrap();
+        x1 - x0
+    };
+    let (date, literal) = (width("%Y-%m-%d %H:%M:%S"), width("%%Y-%%m-%%d"));
+    assert!(date.abs_diff(19 * 6 + 4) <= 2, "the date box is {date} pixels wide, not about 118");
+    assert!(literal.abs_diff(8 * 6 + 4) <= 2, "'%Y-%m-%d' written out is {literal} pixels wide, not about 52");
+}
+
+#[test]
+fn annotate_refuses_bad_patterns_corners_and_sources_in_one_line() {
+    let run = |args: &[&str]| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_cam-send")).args(["--to", "127.0.0.1:9"]).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, err) = run(&["--annotate", "%Y %"]);
+    assert_eq!(code, Some(2));
+    assert!(err.starts_with("cam-send: --annotate \"%Y %\" is not a valid strftime pattern (e.g. "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let (code, err) = run(&["--annotate", "x", "--annotate-position", "middle"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("(use one of: top-left, top-right, bottom-left, bottom-right)"), "{err}");
+    let (code, err) = run(&["--annotate", "x", "--source", "stdin"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (Some(2), "cam-send: --annotate draws on pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are\n")
+    );
 }

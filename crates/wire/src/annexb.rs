@@ -205,6 +205,11 @@ impl<'a> RbspBits<'a> {
         (0..n).try_fold(0u32, |acc, _| Some(acc << 1 | self.bit()?))
     }
 
+    /// The next 8 bits.
+    pub fn byte(&mut self) -> Option<u8> {
+        self.bits(8).map(|b| b as u8)
+    }
+
     /// An unsigned Exp-Golomb value, `ue(v)`.
     pub fn ue(&mut self) -> Option<u32> {
         let mut zeros = 0;
@@ -221,7 +226,7 @@ impl<'a> RbspBits<'a> {
 
 /// `first_mb_in_slice` of a slice NAL unit (types 1, 2 and 5, header byte
 /// first); `None` for other types or when the data ends too early.
-pub fn first_mb_in_slice(nal: &[u8]) -> Option<u32> {
+pub(crate) fn first_mb_in_slice(nal: &[u8]) -> Option<u32> {
     if !NalType::of(nal)?.starts_with_first_mb() {
         return None;
     }
@@ -429,5 +434,19 @@ impl Decoder for AnnexBSplitter {
         let au = self.take(src, n)?;
         self.discard(src, 0);
         Ok(Some(au))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_mb_in_slice_is_read_from_slices_only() {
+        // ue(v) 0 = `1`, 1 = `010`, 7 = `0001000`; 0x41 is a P slice, 0x67 an SPS.
+        assert_eq!(first_mb_in_slice(&[0x41, 0x80]), Some(0));
+        assert_eq!(first_mb_in_slice(&[0x41, 0x40]), Some(1));
+        assert_eq!(first_mb_in_slice(&[0x41, 0x10]), Some(7));
+        assert_eq!(first_mb_in_slice(&[0x67, 0x80]), None, "not a slice");
     }
 }

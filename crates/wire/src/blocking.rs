@@ -7,9 +7,7 @@
 
 use std::io::{self, Read, Write};
 
-use byteorder::{LittleEndian, WriteBytesExt};
-
-use crate::{error::frame_header, StreamEnd, WireError, HEADER_LEN};
+use crate::{codec::TERMINATOR, error::frame_header, StreamEnd, WireError, HEADER_LEN};
 
 /// Reads length-prefixed frames from a [`Read`].
 #[derive(Debug)]
@@ -98,17 +96,20 @@ impl<W: Write> BlockingFrameWriter<W> {
 
     /// Writes one frame (header and payload) without flushing.
     pub fn send(&mut self, payload: &[u8]) -> Result<(), WireError> {
-        let header = frame_header(payload.len(), self.max)?;
-        self.inner.write_all(&header)?;
-        self.inner.write_all(payload)?;
-        Ok(())
+        self.write(frame_header(payload.len(), self.max)?, payload)
     }
 
     /// Writes the zero-length terminator and flushes; returns the writer.
     pub fn finish(mut self) -> Result<W, WireError> {
-        self.inner.write_u32::<LittleEndian>(0)?;
+        self.write(TERMINATOR, &[])?;
         self.inner.flush()?;
         Ok(self.inner)
+    }
+
+    /// The one way bytes go out: a header, then its payload.
+    fn write(&mut self, header: [u8; HEADER_LEN], payload: &[u8]) -> Result<(), WireError> {
+        self.inner.write_all(&header)?;
+        Ok(self.inner.write_all(payload)?)
     }
 
     /// Flushes the underlying writer.

@@ -42,7 +42,9 @@ pub enum Message {
 /// bytes received so far plus two [`GROW_STEP`]s (each step at most doubles
 /// what arrived; the allocator may double again): tokio-util's `LengthDelimitedCodec`
 /// (which cuts the frames here) would reserve the whole announced length as
-/// soon as the header is in, so it is only handed complete frames.
+/// soon as the header is in, so it is only handed complete frames. The
+/// decode state is the inner codec's alone: this one reads the header still
+/// in the buffer on each call and keeps nothing beside it.
 #[derive(Debug)]
 pub struct FrameCodec {
     inner: LengthDelimitedCodec,
@@ -129,17 +131,30 @@ impl FrameCodec {
     }
 }
 
+/// The zero-length header that ends a stream.
+pub(crate) const TERMINATOR: [u8; HEADER_LEN] = [0; HEADER_LEN];
+
+impl Message {
+    /// This message as it goes on the wire: the length header (the
+    /// [`TERMINATOR`] for [`Message::Terminator`]), then the payload. Every
+    /// writer sends exactly these bytes; a frame is checked against `max`.
+    pub(crate) fn to_wire(&self, max: usize) -> Result<([u8; HEADER_LEN], &[u8]), WireError> {
+        match self {
+            Self::Frame(payload) => Ok((frame_header(payload.len(), max)?, payload)),
+            Self::Terminator => Ok((TERMINATOR, &[])),
+        }
+    }
+}
+
 impl Encoder<Message> for FrameCodec {
     type Error = WireError;
 
     fn encode(&mut self, item: Message, dst: &mut BytesMut) -> Result<(), WireError> {
-        match item {
-            Message::Frame(data) => self.encode(data, dst),
-            Message::Terminator => {
-                dst.extend_from_slice(&[0; HEADER_LEN]);
-                Ok(())
-            }
-        }
+        let (header, payload) = item.to_wire(self.max)?;
+        dst.reserve(HEADER_LEN + payload.len());
+        dst.extend_from_slice(&header);
+        dst.extend_from_slice(payload);
+        Ok(())
     }
 }
 
@@ -147,8 +162,7 @@ impl Encoder<Bytes> for FrameCodec {
     type Error = WireError;
 
     fn encode(&mut self, data: Bytes, dst: &mut BytesMut) -> Result<(), WireError> {
-        frame_header(data.len(), self.max)?;
-        Ok(self.inner.encode(data, dst)?)
+        self.encode(Message::Frame(data), dst)
     }
 }
 
@@ -222,15 +236,18 @@ impl<W: AsyncWrite + Unpin> FrameWriter<W> {
 
     /// Writes one frame and flushes it to the socket.
     pub async fn send(&mut self, payload: Bytes) -> Result<(), WireError> {
-        let header = frame_header(payload.len(), self.max)?;
-        let mut frame = (&header[..]).chain(payload);
-        self.inner.write_all_buf(&mut frame).await?;
-        Ok(self.inner.flush().await?)
+        self.write(Message::Frame(payload)).await
     }
 
     /// Writes the zero-length terminator and flushes.
     pub async fn finish(&mut self) -> Result<(), WireError> {
-        self.inner.write_all(&[0; HEADER_LEN]).await?;
+        self.write(Message::Terminator).await
+    }
+
+    async fn write(&mut self, message: Message) -> Result<(), WireError> {
+        let (header, payload) = message.to_wire(self.max)?;
+        let mut bytes = (&header[..]).chain(payload);
+        self.inner.write_all_buf(&mut bytes).await?;
         Ok(self.inner.flush().await?)
     }
 

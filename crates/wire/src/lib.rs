@@ -14,17 +14,21 @@
 //!   tokio-util's `LengthDelimitedCodec`.
 //! - [`BlockingFrameReader`], [`BlockingFrameWriter`]: the same over `std::io`.
 //! - [`PayloadKind`], [`jpeg_dimensions`]: what a payload is, without decoding it.
+//! - [`Framing`]: framed or raw, from a connection's first bytes.
 //! - [`MjpegSplitter`]: unframed MJPEG bytes to whole JPEGs.
 //! - [`AnnexBSplitter`]: an unframed H.264 Annex-B stream to access units;
 //!   [`nal_units`], [`NalType`], [`is_idr_access_unit`], [`has_parameter_sets`]
-//!   to look inside one.
+//!   to look inside one; [`KeyframeGate`]: start an output on a keyframe.
 //! - [`notice`]: the optional lines a receiver writes back (`CAMWIRE REFUSED busy`).
 
 mod annexb;
 mod blocking;
 mod codec;
 mod error;
+mod framing;
 pub mod handshake;
+mod jpeg;
+mod keyframe;
 mod kind;
 mod mjpeg;
 pub mod notice;
@@ -32,14 +36,15 @@ mod parameter_sets;
 mod sps;
 pub mod stamp;
 
-pub use annexb::{
-    first_mb_in_slice, has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits,
-};
+pub use annexb::{has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits};
 pub use blocking::{BlockingEvent, BlockingFrameReader, BlockingFrameWriter};
 pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message, GROW_STEP};
 pub use error::{frame_header, WireError};
+pub use framing::Framing;
 pub use handshake::HandshakeError;
-pub use kind::{is_picture, jpeg_dimensions, PayloadKind};
+pub use jpeg::jpeg_dimensions;
+pub use keyframe::KeyframeGate;
+pub use kind::{is_picture, PayloadKind};
 pub use mjpeg::MjpegSplitter;
 pub use parameter_sets::ParameterSets;
 pub use sps::Sps;

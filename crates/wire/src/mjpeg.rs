@@ -13,7 +13,10 @@
 use bytes::{Buf, Bytes, BytesMut};
 use tokio_util::codec::Decoder;
 
-use crate::{WireError, DEFAULT_MAX_FRAME};
+use crate::{
+    jpeg::{is_standalone, marker_at, segment_len, Marker},
+    WireError, DEFAULT_MAX_FRAME,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -97,19 +100,15 @@ impl Decoder for MjpegSplitter {
                     }
                 },
                 State::Markers => {
-                    let mut p = self.pos;
-                    while src.get(p) == Some(&0xFF) && src.get(p + 1) == Some(&0xFF) {
-                        p += 1;
-                    }
-                    self.pos = p;
-                    let (Some(&ff), Some(&marker)) = (src.get(p), src.get(p + 1)) else {
-                        return Ok(None);
+                    let (p, marker) = match marker_at(src, self.pos) {
+                        None => return Ok(None),
+                        Some(Marker::At(p, marker)) => (p, marker),
+                        Some(Marker::Missing(p)) => {
+                            // Not a marker where one must be: resynchronise.
+                            self.discard(src, p);
+                            continue;
+                        }
                     };
-                    if ff != 0xFF {
-                        // Not a marker where one must be: resynchronise.
-                        self.discard(src, p);
-                        continue;
-                    }
                     match marker {
                         0xD9 => {
                             let frame = src.split_to(p + 2).freeze();
@@ -118,12 +117,12 @@ impl Decoder for MjpegSplitter {
                             return Ok(Some(frame));
                         }
                         0xD8 => self.discard(src, p),
-                        0x01 | 0xD0..=0xD7 => self.pos = p + 2,
+                        m if is_standalone(m) => self.pos = p + 2,
                         _ => {
-                            let (Some(&hi), Some(&lo)) = (src.get(p + 2), src.get(p + 3)) else {
+                            let Some(len) = segment_len(src, p) else {
+                                self.pos = p;
                                 return Ok(None);
                             };
-                            let len = u16::from_be_bytes([hi, lo]) as usize;
                             if len < 2 {
                                 self.discard(src, p);
                                 continue;

@@ -14,7 +14,10 @@
 //!
 //! `protocol.md` gives both byte for byte.
 
-use crate::{annexb::nal_units, PayloadKind};
+use crate::{
+    annexb::{nal_units, RbspBits},
+    PayloadKind,
+};
 
 /// The UUID of a camwire SEI stamp: the ASCII bytes `camwire-stamp-v1`.
 pub const STAMP_UUID: [u8; 16] = *b"camwire-stamp-v1";
@@ -41,35 +44,13 @@ pub fn read_stamp(payload: &[u8]) -> Option<u64> {
     }
 }
 
-/// Marker segments of a JPEG up to SOS: `(offset of FF, marker, segment body)`.
-fn jpeg_segments(data: &[u8]) -> impl Iterator<Item = (usize, u8, &[u8])> {
-    let mut i = 2;
-    std::iter::from_fn(move || {
-        while data.get(i) == Some(&0xFF) && data.get(i + 1) == Some(&0xFF) {
-            i += 1;
-        }
-        if data.get(i) != Some(&0xFF) {
-            return None;
-        }
-        let marker = *data.get(i + 1)?;
-        if matches!(marker, 0xD8 | 0xD9 | 0xDA | 0x01 | 0xD0..=0xD7) {
-            return None;
-        }
-        let len = u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]) as usize;
-        let body = data.get(i + 4..i + 2 + len.max(2))?;
-        let at = i;
-        i += 2 + len.max(2);
-        Some((at, marker, body))
-    })
-}
-
 fn stamp_jpeg(jpeg: &[u8], capture_us: u64) -> Option<Vec<u8>> {
     if !jpeg.starts_with(&[0xFF, 0xD8]) {
         return None;
     }
     // After SOI and a leading APP0 (JFIF) and/or APP1 (EXIF).
     let mut at = 2;
-    for (off, marker, body) in jpeg_segments(jpeg) {
+    for (off, marker, body) in crate::jpeg::segments(jpeg) {
         if off != at || !matches!(marker, 0xE0 | 0xE1) {
             break;
         }
@@ -86,13 +67,13 @@ fn stamp_jpeg(jpeg: &[u8], capture_us: u64) -> Option<Vec<u8>> {
 }
 
 fn read_jpeg_stamp(jpeg: &[u8]) -> Option<u64> {
-    jpeg_segments(jpeg)
+    crate::jpeg::segments(jpeg)
         .filter(|&(_, marker, _)| marker == 0xFE)
         .find_map(|(_, _, body)| std::str::from_utf8(body.strip_prefix(JPEG_STAMP_PREFIX)?).ok()?.parse().ok())
 }
 
 /// The SEI NAL unit, with its 4-byte start code, that carries `capture_us`.
-pub fn h264_stamp_nal(capture_us: u64) -> Vec<u8> {
+pub(crate) fn h264_stamp_nal(capture_us: u64) -> Vec<u8> {
     let mut rbsp = vec![5u8, 24];
     rbsp.extend_from_slice(&STAMP_UUID);
     rbsp.extend_from_slice(&capture_us.to_be_bytes());
@@ -128,49 +109,36 @@ fn stamp_h264(au: &[u8], capture_us: u64) -> Option<Vec<u8>> {
 fn read_h264_stamp(au: &[u8]) -> Option<u64> {
     nal_units(au)
         .filter(|nal| nal.first().is_some_and(|h| h & 0x1F == 6))
-        .find_map(|nal| sei_stamp(&unescape(&nal[1..])))
+        .find_map(|nal| sei_stamp(RbspBits::new(&nal[1..])))
 }
 
-/// The camwire stamp among the messages of an SEI RBSP.
-fn sei_stamp(rbsp: &[u8]) -> Option<u64> {
-    let mut i = 0;
-    let read_value = |i: &mut usize| {
-        let mut v = 0usize;
-        loop {
-            let b = *rbsp.get(*i)?;
-            *i += 1;
-            v += b as usize;
-            if b != 0xFF {
-                return Some(v);
-            }
+/// The camwire stamp among the messages of an SEI, read past its
+/// emulation-prevention bytes.
+fn sei_stamp(mut rbsp: RbspBits<'_>) -> Option<u64> {
+    loop {
+        // Until only the trailing bits (0x80) are left.
+        let first = rbsp.byte()?;
+        if first == 0x80 {
+            return None;
         }
-    };
-    // Until only the trailing bits (0x80) are left.
-    while rbsp.get(i).is_some_and(|&b| b != 0x80) {
-        let kind = read_value(&mut i)?;
-        let size = read_value(&mut i)?;
-        let body = rbsp.get(i..i + size)?;
-        i += size;
+        let kind = sei_value(first, &mut rbsp)?;
+        let first = rbsp.byte()?;
+        let size = sei_value(first, &mut rbsp)?;
+        let body: Vec<u8> = (0..size).map(|_| rbsp.byte()).collect::<Option<_>>()?;
         if let Some(rest) = body.strip_prefix(&STAMP_UUID[..]).filter(|_| kind == 5) {
             return Some(u64::from_be_bytes(rest.get(..8)?.try_into().ok()?));
         }
     }
-    None
 }
 
-/// Removes emulation-prevention bytes (`00 00 03` -> `00 00`).
-fn unescape(nal: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(nal.len());
-    let mut zeros = 0;
-    for &b in nal {
-        if zeros >= 2 && b == 3 {
-            zeros = 0;
-            continue;
-        }
-        zeros = if b == 0 { zeros + 1 } else { 0 };
-        out.push(b);
+/// An SEI payload type or size that starts with `first`: bytes summed while they are FF.
+fn sei_value(first: u8, rbsp: &mut RbspBits<'_>) -> Option<usize> {
+    let (mut v, mut b) = (usize::from(first), first);
+    while b == 0xFF {
+        b = rbsp.byte()?;
+        v += usize::from(b);
     }
-    out
+    Some(v)
 }
 
 #[cfg(test)]

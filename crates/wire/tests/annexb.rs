@@ -1,10 +1,10 @@
 //! The Annex-B access-unit splitter and NAL helpers, on chunked, synthetic
 //! and real (ffmpeg/libx264) streams.
 
+mod common;
+
 use bytes::BytesMut;
-use camwire_wire::{
-    first_mb_in_slice, has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits, WireError,
-};
+use camwire_wire::{has_parameter_sets, is_idr_access_unit, nal_units, AnnexBSplitter, NalType, RbspBits, WireError};
 use futures_util::StreamExt;
 use tokio_util::codec::{Decoder, FramedRead};
 
@@ -52,19 +52,8 @@ fn units_with_auds() -> Vec<Vec<u8>> {
 }
 
 fn split_chunks(chunks: &[&[u8]]) -> Result<Vec<Vec<u8>>, WireError> {
-    let mut s = AnnexBSplitter::default();
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    for c in chunks {
-        buf.extend_from_slice(c);
-        while let Some(au) = s.decode(&mut buf)? {
-            out.push(au.to_vec());
-        }
-    }
-    while let Some(au) = s.decode_eof(&mut buf)? {
-        out.push(au.to_vec());
-    }
-    Ok(out)
+    let (units, _) = common::decode_reads(AnnexBSplitter::default(), chunks, true)?;
+    Ok(units.iter().map(|u| u.to_vec()).collect())
 }
 
 #[test]
@@ -233,11 +222,10 @@ fn nal_units_strip_start_codes_and_trailing_zeros() {
 
 #[test]
 fn exp_golomb_values_across_emulation_prevention_bytes() {
-    // ue(v) 0 = `1`, 1 = `010`, 7 = `0001000`.
-    assert_eq!(first_mb_in_slice(&[P, 0x80]), Some(0));
-    assert_eq!(first_mb_in_slice(&[P, 0x40]), Some(1));
-    assert_eq!(first_mb_in_slice(&[P, 0x10]), Some(7));
-    assert_eq!(first_mb_in_slice(&[SPS, 0x80]), None, "not a slice");
+    // ue(v) 0 = `1`, 1 = `010`, 7 = `0001000` (first_mb_in_slice: annexb.rs's unit tests).
+    assert_eq!(RbspBits::new(&[0x80]).ue(), Some(0));
+    assert_eq!(RbspBits::new(&[0x40]).ue(), Some(1));
+    assert_eq!(RbspBits::new(&[0x10]).ue(), Some(7));
     // `00 00 03`: the 03 is an emulation-prevention byte, not data.
     let mut r = RbspBits::new(&[0x00, 0x00, 0x03, 0x80, 0x00, 0x00, 0x03, 0x01]);
     assert_eq!(r.bits(16), Some(0));
@@ -267,6 +255,8 @@ fn check_real_stream(data: &[u8], frames: usize, idrs: usize) {
     for u in &units {
         let slices: Vec<&[u8]> = nal_units(u).filter(|n| NalType::of(n).is_some_and(NalType::is_vcl)).collect();
         assert!(!slices.is_empty());
+        // Every slice type here (1 and 5) starts with first_mb_in_slice.
+        let first_mb_in_slice = |nal: &[u8]| RbspBits::new(&nal[1..]).ue();
         assert_eq!(first_mb_in_slice(slices[0]), Some(0), "each unit starts a picture");
         assert!(slices[1..].iter().all(|s| first_mb_in_slice(s) != Some(0)));
     }

@@ -1,5 +1,7 @@
 //! The frame codec, fed in every chunking a socket could produce.
 
+mod common;
+
 use bytes::{Bytes, BytesMut};
 use camwire_wire::{
     BlockingEvent, BlockingFrameReader, BlockingFrameWriter, Event, FrameCodec, FrameReader, FrameWriter, Message,
@@ -13,16 +15,8 @@ const TWO_FRAMES: &[u8] = &[2, 0, 0, 0, 0xAB, 0xCD, 3, 0, 0, 0, 1, 2, 3, 0, 0, 0
 
 /// Feeds `chunks` one at a time into the codec, as reads would arrive.
 fn decode_chunks(chunks: &[&[u8]]) -> Result<(Vec<Message>, usize), WireError> {
-    let mut codec = FrameCodec::default();
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    for chunk in chunks {
-        buf.extend_from_slice(chunk);
-        while let Some(msg) = codec.decode(&mut buf)? {
-            out.push(msg);
-        }
-    }
-    Ok((out, buf.len()))
+    let (msgs, left) = common::decode_reads(FrameCodec::default(), chunks, false)?;
+    Ok((msgs, left.len()))
 }
 
 fn expected_two_frames() -> Vec<Message> {
@@ -290,14 +284,7 @@ mod props {
             let mut w = BlockingFrameWriter::new(Vec::new(), DEFAULT_MAX_FRAME);
             for p in &payloads { w.send(p).unwrap(); }
             let bytes = w.finish().unwrap();
-            let mut chunks = Vec::new();
-            let mut rest = &bytes[..];
-            for c in cuts.iter().cycle() {
-                if rest.is_empty() { break; }
-                let (a, b) = rest.split_at((*c).min(rest.len()));
-                chunks.push(a);
-                rest = b;
-            }
+            let chunks = common::cut(&bytes, &cuts);
             let (msgs, left) = decode_chunks(&chunks).unwrap();
             let mut want: Vec<Message> = payloads.iter().map(|p| Message::Frame(Bytes::from(p.clone()))).collect();
             want.push(Message::Terminator);

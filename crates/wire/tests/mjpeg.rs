@@ -1,5 +1,7 @@
 //! The MJPEG splitter on chunked, noisy and awkward input.
 
+mod common;
+
 use bytes::BytesMut;
 use camwire_wire::{jpeg_dimensions, MjpegSplitter, PayloadKind, WireError};
 use tokio_util::codec::Decoder;
@@ -30,16 +32,8 @@ fn stream() -> (Vec<u8>, Vec<Vec<u8>>) {
 }
 
 fn split_chunks(chunks: &[&[u8]]) -> Vec<Vec<u8>> {
-    let mut s = MjpegSplitter::default();
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    for c in chunks {
-        buf.extend_from_slice(c);
-        while let Some(f) = s.decode(&mut buf).unwrap() {
-            out.push(f.to_vec());
-        }
-    }
-    out
+    let (frames, _) = common::decode_reads(MjpegSplitter::default(), chunks, false).unwrap();
+    frames.iter().map(|f| f.to_vec()).collect()
 }
 
 #[test]
@@ -123,14 +117,7 @@ mod props {
             for f in &frames {
                 bytes.extend_from_slice(f);
             }
-            let mut chunks = Vec::new();
-            let mut rest = &bytes[..];
-            for c in cuts.iter().cycle() {
-                if rest.is_empty() { break; }
-                let (a, b) = rest.split_at((*c).min(rest.len()));
-                chunks.push(a);
-                rest = b;
-            }
+            let chunks = common::cut(&bytes, &cuts);
             prop_assert_eq!(split_chunks(&chunks), frames);
         }
     }

@@ -14,16 +14,7 @@ use openh264::{
 };
 use yuvutils_rs::{yuv420_to_rgb, YuvPlanarImage, YuvRange, YuvStandardMatrix};
 
-/// One decoded picture in RGB8.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodedPicture {
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-    /// `width * height * 3` bytes, R G B, rows top to bottom, no padding.
-    pub rgb: Vec<u8>,
-}
+use crate::sink::picture::Picture;
 
 /// A stateful H.264 decoder: one per stream.
 pub struct H264Decoder {
@@ -39,18 +30,20 @@ impl std::fmt::Debug for H264Decoder {
 impl H264Decoder {
     /// A decoder waiting for its first IDR access unit.
     pub fn new() -> Result<Self> {
-        // Baseline streams have no reordering: each access unit gives its
-        // picture at once, so flush after every one.
+        // No flush after each access unit: with B-frames a picture comes out
+        // when reordering allows, some access units later (a flush would force
+        // it out early, in the wrong order). Baseline streams have no
+        // reordering, so each of their access units gives its picture at once.
         let config = DecoderConfig::new().flush_after_decode(Flush::NoFlush);
         let decoder = Decoder::with_api_config(OpenH264API::from_source(), config)
             .context("initialising the OpenH264 decoder")?;
         Ok(Self { decoder })
     }
 
-    /// Decodes one access unit and converts its picture to RGB8. `None` when
+    /// Decodes one access unit and converts its picture to RGB. `None` when
     /// the unit holds no picture (parameter sets only) or the decoder holds
     /// it back.
-    pub fn decode(&mut self, access_unit: &[u8]) -> Result<Option<DecodedPicture>> {
+    pub fn decode(&mut self, access_unit: &[u8]) -> Result<Option<Picture>> {
         let Some(yuv) = self.decode_yuv(access_unit)? else {
             return Ok(None);
         };
@@ -70,7 +63,7 @@ impl H264Decoder {
         // H.264 from cameras and encoders is limited-range BT.601 unless its VUI says otherwise.
         yuv420_to_rgb(&planes, &mut rgb, w as u32 * 3, YuvRange::Limited, YuvStandardMatrix::Bt601)
             .map_err(|e| anyhow::anyhow!("converting a {w}x{h} picture to RGB: {e}"))?;
-        Ok(Some(DecodedPicture { width: w as u32, height: h as u32, rgb }))
+        Ok(Some(Picture { width: w, height: h, rgb }))
     }
 
     /// Decodes one access unit without converting it: the picture's width and

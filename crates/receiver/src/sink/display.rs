@@ -15,10 +15,11 @@
 
 use std::{
     thread,
-    time::{Duration, Instant, SystemTime},
+    time::{Duration, SystemTime},
 };
 
 use anyhow::{bail, Context, Result};
+use camwire_app::RateCounter;
 use camwire_wire::PayloadKind;
 use minifb::{Key, ScaleMode, Window, WindowOptions};
 use tokio::{runtime::Handle, sync::watch};
@@ -27,10 +28,12 @@ use tracing::{info, warn};
 
 use super::{
     picture::{Picture, PictureDecoder},
-    viewers::RecentLatency,
     Latest,
 };
-use crate::frame::{Frame, StreamInfo};
+use crate::{
+    frame::{Frame, StreamInfo},
+    status::RecentLatency,
+};
 
 /// The window's size before the first frame (the picture is scaled to fit it; the user may resize it).
 const INITIAL_SIZE: (usize, usize) = (640, 480);
@@ -298,33 +301,27 @@ fn pack_rgb(rgb: &[u8], out: &mut Vec<u32>) {
     out.extend(rgb.chunks_exact(3).map(|p| (u32::from(p[0]) << 16) | (u32::from(p[1]) << 8) | u32::from(p[2])));
 }
 
-/// The stream's frame rate from sequence numbers (frames the window skipped still count).
-#[derive(Debug, Default)]
-struct Rate {
-    mark: Option<(Instant, u64)>,
-    fps: f64,
+/// The stream's frame rate from sequence numbers (frames the window skipped
+/// still count), over the last second.
+#[derive(Debug)]
+struct Rate(RateCounter);
+
+impl Default for Rate {
+    fn default() -> Self {
+        Self(RateCounter::new(Duration::from_secs(1)))
+    }
 }
 
 impl Rate {
     fn frame(&mut self, seq: u64) {
-        let now = Instant::now();
-        match self.mark {
-            Some((at, first)) if seq >= first => {
-                let dt = now.duration_since(at).as_secs_f64();
-                if dt >= 1.0 {
-                    self.fps = (seq - first) as f64 / dt;
-                    self.mark = Some((now, seq));
-                }
-            }
-            _ => self.mark = Some((now, seq)),
-        }
+        self.0.total(seq, 0);
     }
 
     fn idle(&mut self) {
-        (self.mark, self.fps) = (None, 0.0);
+        self.0.clear();
     }
 
     fn fps(&self) -> f64 {
-        self.fps
+        self.0.rates().0
     }
 }

@@ -21,15 +21,15 @@ use std::{
     time::{Duration, Instant, SystemTime},
 };
 
-use camwire_wire::{PayloadKind, Sps};
-use tokio::{
-    sync::{mpsc, watch},
-    task::JoinHandle,
-};
+use camwire_wire::{KeyframeGate, PayloadKind, Sps};
+use tokio::sync::watch;
 use tracing::{debug, warn};
 
-use super::{picture::Picture, Latest, SinkEvent, SinkReport};
-use crate::{decode::h264::H264Decoder, frame::Frame};
+use super::{picture::Picture, Latest, Sink, SinkReport};
+use crate::{
+    decode::h264::H264Decoder,
+    frame::{Frame, StreamInfo},
+};
 
 /// A decoded H.264 picture for the viewers.
 #[derive(Debug)]
@@ -55,32 +55,15 @@ pub struct Decoded {
 
 /// Capture times waiting for their pictures beyond this many are dropped
 /// (frames that never gave a picture must not hold stale times).
-const MAX_PENDING: usize = 16;
+const MAX_PENDING_CAPTURE_TIMES: usize = 16;
 
-/// Starts the decoding stage; it publishes into `latest` until its queue closes.
-pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>, latest: watch::Sender<Latest>) -> JoinHandle<()> {
-    tokio::task::spawn_blocking(move || {
-        let mut stage = Stage::new(latest);
-        while let Some(event) = rx.blocking_recv() {
-            match event {
-                SinkEvent::Start(info) => stage.start(info.number),
-                SinkEvent::Frame(frame) => stage.frame(&frame),
-                SinkEvent::End(report) => {
-                    stage.end();
-                    let _ = report.send(SinkReport::default());
-                }
-            }
-        }
-    })
-}
-
-/// One stream's decoding state.
-struct Stage {
+/// Decodes the current H.264 stream and publishes its newest picture.
+pub(super) struct H264PictureSink {
     latest: watch::Sender<Latest>,
     stream: u64,
     decoder: Option<H264Decoder>,
     /// Feed nothing until the next IDR: at the start, and after an error.
-    need_keyframe: bool,
+    gate: KeyframeGate,
     failed: bool,
     /// Capture times of frames fed whose pictures have not come out yet.
     pending: BinaryHeap<Reverse<SystemTime>>,
@@ -92,13 +75,14 @@ struct Stage {
     busy: Duration,
 }
 
-impl Stage {
-    fn new(latest: watch::Sender<Latest>) -> Self {
+impl H264PictureSink {
+    /// Publishes into `latest`; a decoder is made when H.264 arrives.
+    pub(super) fn new(latest: watch::Sender<Latest>) -> Self {
         Self {
             latest,
             stream: 0,
             decoder: None,
-            need_keyframe: true,
+            gate: KeyframeGate::new(),
             failed: false,
             pending: BinaryHeap::new(),
             serial: 0,
@@ -109,8 +93,8 @@ impl Stage {
         }
     }
 
-    fn start(&mut self, stream: u64) {
-        self.end();
+    fn start_stream(&mut self, stream: u64) {
+        self.end_stream();
         self.stream = stream;
         self.latest.send_if_modified(|l| {
             let had = l.decoded.picture.is_some() || l.decoded.failure.is_some();
@@ -119,7 +103,7 @@ impl Stage {
         });
     }
 
-    fn frame(&mut self, frame: &Frame) {
+    fn decode(&mut self, frame: &Frame) {
         if frame.kind != PayloadKind::H264 || self.failed {
             return;
         }
@@ -133,10 +117,9 @@ impl Stage {
             self.latest.send_modify(|l| l.decoded.failure = Some(why.into()));
             return;
         }
-        if self.need_keyframe && !frame.keyframe {
+        if !self.gate.pass(frame.keyframe) {
             return;
         }
-        self.need_keyframe = false;
         let decoder = match &mut self.decoder {
             Some(d) => d,
             None => match H264Decoder::new() {
@@ -156,14 +139,13 @@ impl Stage {
         let decoded = decoder.decode(&frame.data);
         self.busy += started.elapsed();
         match decoded {
-            Ok(Some(p)) => {
+            Ok(Some(picture)) => {
                 self.serial += 1;
                 // The earliest pending capture time is this picture's; older ones never got a picture.
-                while self.pending.len() > MAX_PENDING {
+                while self.pending.len() > MAX_PENDING_CAPTURE_TIMES {
                     self.pending.pop();
                 }
                 let captured_at = self.pending.pop().map(|Reverse(at)| at);
-                let picture = Picture { width: p.width as usize, height: p.height as usize, rgb: p.rgb };
                 let decoded = DecodedFrame { stream: self.stream, serial: self.serial, picture, captured_at };
                 self.latest.send_modify(|l| l.decoded.picture = Some(Arc::new(decoded)));
             }
@@ -175,14 +157,14 @@ impl Stage {
                 } else {
                     debug!("--display/--http: frame {} not decoded: {e:#}", frame.seq);
                 }
-                self.need_keyframe = true;
+                self.gate.close();
                 self.pending.clear();
             }
         }
     }
 
     /// Drops the stream's decoder and says what it cost.
-    fn end(&mut self) {
+    fn end_stream(&mut self) {
         if self.serial > 0 || self.errors > 0 {
             debug!(
                 "h264 pictures: stream {}: {} pictures decoded, {:.2} ms each (decode and RGB), \
@@ -196,6 +178,22 @@ impl Stage {
         }
         let latest = self.latest.clone();
         *self = Self::new(latest);
+    }
+}
+
+impl Sink for H264PictureSink {
+    fn start(&mut self, stream: &StreamInfo) {
+        self.start_stream(stream.number);
+    }
+
+    fn frame(&mut self, frame: Frame) -> anyhow::Result<()> {
+        self.decode(&frame);
+        Ok(())
+    }
+
+    fn end(&mut self) -> SinkReport {
+        self.end_stream();
+        SinkReport::default()
     }
 }
 
@@ -253,10 +251,10 @@ mod tests {
     #[test]
     fn publishes_each_picture_with_its_frames_capture_time() {
         let latest = watch::Sender::new(Latest::default());
-        let mut stage = Stage::new(latest.clone());
-        stage.start(7);
+        let mut sink = H264PictureSink::new(latest.clone());
+        sink.start_stream(7);
         for frame in frames(5, 30) {
-            stage.frame(&frame);
+            sink.decode(&frame);
             let decoded = latest.borrow().decoded.picture.clone().expect("a picture per access unit");
             assert_eq!((decoded.stream, decoded.serial), (7, frame.seq));
             assert_eq!((decoded.picture.width, decoded.picture.height), (64, 48));
@@ -267,14 +265,14 @@ mod tests {
     #[test]
     fn a_stream_joined_after_its_idr_waits_for_the_next_one() {
         let latest = watch::Sender::new(Latest::default());
-        let mut stage = Stage::new(latest.clone());
-        stage.start(1);
+        let mut sink = H264PictureSink::new(latest.clone());
+        sink.start_stream(1);
         let units = frames(6, 3);
         assert!(units[3].keyframe && !units[1].keyframe);
-        stage.frame(&units[1]);
-        stage.frame(&units[2]);
+        sink.decode(&units[1]);
+        sink.decode(&units[2]);
         assert!(latest.borrow().decoded.picture.is_none(), "nothing decodes before an IDR");
-        stage.frame(&units[3]);
+        sink.decode(&units[3]);
         let decoded = latest.borrow().decoded.picture.clone().expect("a picture from the IDR on");
         assert_eq!((decoded.serial, decoded.captured_at), (1, units[3].captured_at));
     }
@@ -282,11 +280,11 @@ mod tests {
     #[test]
     fn a_new_stream_clears_the_old_picture() {
         let latest = watch::Sender::new(Latest::default());
-        let mut stage = Stage::new(latest.clone());
-        stage.start(1);
-        stage.frame(&frames(1, 30)[0]);
+        let mut sink = H264PictureSink::new(latest.clone());
+        sink.start_stream(1);
+        sink.decode(&frames(1, 30)[0]);
         assert!(latest.borrow().decoded.picture.is_some());
-        stage.start(2);
+        sink.start_stream(2);
         assert!(latest.borrow().decoded.picture.is_none());
     }
 

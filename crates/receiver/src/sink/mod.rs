@@ -1,5 +1,8 @@
 //! Sinks: where received frames go. Each runs on its own task or thread and
-//! gets the stream as events: start, frames in order, end.
+//! gets the stream as events: start, frames in order, end. The sinks that
+//! may block (verify, record, save-dir, the H.264 picture decoder) implement
+//! `Sink` and are run by `spawn_sink`; the pipe and publish sinks, which
+//! wait on child processes, run their own async loop over the same events.
 //!
 //! Two ways of delivery:
 //! - [`Delivery::Every`] (verify, record, save-dir): every frame, in order;
@@ -34,6 +37,7 @@ mod viewers;
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Result;
+use camwire_wire::KeyframeGate;
 use tokio::{
     sync::{broadcast, mpsc, oneshot, watch},
     task::JoinHandle,
@@ -77,6 +81,63 @@ pub struct SinkReport {
     pub files: Vec<std::path::PathBuf>,
 }
 
+/// A place received frames go, told one stream after another: its start,
+/// its frames in order, its end (ripgrep's `Sink`: begin, matched, finish).
+/// [`spawn_sink`] runs one on a thread of its own, so a sink may block on
+/// files and decoders; the loop around it is written only there.
+pub(crate) trait Sink: Send + 'static {
+    /// A stream begins.
+    fn start(&mut self, _stream: &StreamInfo) {}
+
+    /// The next frame of the current stream. An error stops the sink: the
+    /// runner logs it (the message says which sink and what was lost), and
+    /// the receiver reports the sink as stopped.
+    fn frame(&mut self, frame: Frame) -> Result<()>;
+
+    /// The current stream ended: what the sink found in it.
+    fn end(&mut self) -> SinkReport {
+        SinkReport::default()
+    }
+
+    /// The last call, when the receiver closes or the sink stopped: flush
+    /// what is still buffered.
+    fn close(&mut self) {}
+}
+
+/// Runs the sink `make` builds on a blocking thread until its queue closes
+/// or it stops. `make` runs on that thread; if it fails, the sink never
+/// starts (the error is logged, the receiver reports the sink as stopped).
+pub(crate) fn spawn_sink<S: Sink>(
+    mut rx: mpsc::Receiver<SinkEvent>,
+    make: impl FnOnce() -> Result<S> + Send + 'static,
+) -> JoinHandle<()> {
+    tokio::task::spawn_blocking(move || {
+        let mut sink = match make() {
+            Ok(sink) => sink,
+            Err(e) => return error!("{e:#}"),
+        };
+        let fed = feed(&mut sink, &mut rx);
+        sink.close();
+        if let Err(e) = fed {
+            error!("{e:#}");
+        }
+    })
+}
+
+/// Hands every event to `sink` until the queue closes or a frame fails.
+fn feed(sink: &mut impl Sink, rx: &mut mpsc::Receiver<SinkEvent>) -> Result<()> {
+    while let Some(event) = rx.blocking_recv() {
+        match event {
+            SinkEvent::Start(info) => sink.start(&info),
+            SinkEvent::Frame(frame) => sink.frame(frame)?,
+            SinkEvent::End(report) => {
+                let _ = report.send(sink.end());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A sink that takes nothing for this long is dropped. Longer than a
 /// player's own stall limit (10 s, `--pipe`), so the pipe sink recovers by
 /// itself first.
@@ -109,8 +170,8 @@ struct SinkHandle {
     name: &'static str,
     tx: mpsc::Sender<SinkEvent>,
     delivery: Delivery,
-    /// Newest-delivery sink fell behind: skip until a keyframe.
-    skipping: bool,
+    /// A newest-delivery sink that fell behind skips until a keyframe.
+    gate: KeyframeGate,
     /// Newest-delivery sink had no room for the start of the current stream.
     pending_start: Option<Arc<StreamInfo>>,
     /// Since when a newest-delivery sink's queue has been full.
@@ -150,18 +211,18 @@ impl Sinks {
             live_mp4: None,
         };
         if config.verify {
-            sinks.add("verify", Delivery::Every, 64, verify::spawn);
+            sinks.add("verify", Delivery::Every, 64, |rx| spawn_sink(rx, verify::VerifySink::new));
         }
         if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
             let sink = record::TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?;
-            sinks.add("record", Delivery::Every, 64, |rx| sink.spawn(rx));
+            sinks.add("record", Delivery::Every, 64, |rx| spawn_sink(rx, || Ok(sink)));
         } else if let Some((path, format)) = &config.record {
             let sink = record::RecordSink::create(path, *format, config.overwrite)?;
-            sinks.add("record", Delivery::Every, 64, |rx| sink.spawn(rx));
+            sinks.add("record", Delivery::Every, 64, |rx| spawn_sink(rx, || Ok(sink)));
         }
         if let Some(dir) = &config.save_dir {
             let sink = save_dir::SaveDirSink::create(dir)?;
-            sinks.add("save-dir", Delivery::Every, 64, |rx| sink.spawn(rx));
+            sinks.add("save-dir", Delivery::Every, 64, |rx| spawn_sink(rx, || Ok(sink)));
         }
         if let Some(cmd) = &config.pipe {
             let (cmd, closing) = (cmd.clone(), sinks.closing.clone());
@@ -174,7 +235,8 @@ impl Sinks {
         if config.display || config.http.is_some() {
             // H.264 viewers need every frame decoded in order; the decoder is made when H.264 arrives.
             let latest = sinks.latest.clone();
-            sinks.add("h264-pictures", Delivery::Newest, 30, |rx| h264_pictures::spawn(rx, latest));
+            let make = || Ok(h264_pictures::H264PictureSink::new(latest));
+            sinks.add("h264-pictures", Delivery::Newest, 30, |rx| spawn_sink(rx, make));
         }
         if config.http.is_some() {
             // Browsers decode the H.264 themselves: every access unit in order, muxed once for all of them.
@@ -200,7 +262,7 @@ impl Sinks {
             name,
             tx,
             delivery,
-            skipping: false,
+            gate: KeyframeGate::open(),
             pending_start: None,
             full_since: None,
             task,
@@ -223,7 +285,7 @@ impl Sinks {
         self.latest.send_modify(|l| l.stream = Some(info.clone()));
         let mut gone = Vec::new();
         for (i, s) in self.sinks.iter_mut().enumerate() {
-            s.skipping = false;
+            s.gate = KeyframeGate::open();
             s.pending_start = None;
             let result = match s.delivery {
                 Delivery::Every => send_every(s, SinkEvent::Start(info.clone())).await,
@@ -231,7 +293,8 @@ impl Sinks {
                     Ok(()) => Ok(()),
                     Err(mpsc::error::TrySendError::Full(_)) => {
                         // Handed over with a later frame; until then it skips.
-                        (s.skipping, s.pending_start) = (true, Some(info.clone()));
+                        s.gate.close();
+                        s.pending_start = Some(info.clone());
                         check_full(s)
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => Err(Gone::Stopped),
@@ -354,7 +417,7 @@ async fn send_every(s: &mut SinkHandle, event: SinkEvent) -> Result<(), Gone> {
 
 /// Offers a frame to a sink that skips when behind.
 fn offer_newest(s: &mut SinkHandle, frame: &Frame) -> Result<(), Gone> {
-    if s.skipping && !frame.keyframe {
+    if !s.gate.admits(frame.keyframe) {
         return check_full(s);
     }
     if let Some(info) = s.pending_start.clone() {
@@ -366,11 +429,12 @@ fn offer_newest(s: &mut SinkHandle, frame: &Frame) -> Result<(), Gone> {
     }
     match s.tx.try_send(SinkEvent::Frame(frame.clone())) {
         Ok(()) => {
-            (s.skipping, s.full_since) = (false, None);
+            s.gate.pass(frame.keyframe);
+            s.full_since = None;
             Ok(())
         }
         Err(mpsc::error::TrySendError::Full(_)) => {
-            s.skipping = true;
+            s.gate.close();
             check_full(s)
         }
         Err(mpsc::error::TrySendError::Closed(_)) => Err(Gone::Stopped),
@@ -417,13 +481,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_skipping_sink_that_never_reads_holds_up_no_start_or_end_and_is_dropped_when_stuck() {
-        let mut sinks = Sinks {
-            sinks: Vec::new(),
-            latest: watch::Sender::new(Latest::default()),
-            failures: Vec::new(),
-            closing: CancellationToken::new(),
-            live_mp4: None,
-        };
+        let mut sinks = sinks();
         sinks.add("player", Delivery::Newest, 2, never_reads);
         let t0 = tokio::time::Instant::now();
         // Two streams of ten frames: nothing waits, though the queue is full after two events.
@@ -444,15 +502,104 @@ mod tests {
         assert!(sinks.sinks.is_empty());
     }
 
-    #[tokio::test]
-    async fn a_sink_that_stopped_fails_the_stream() {
-        let mut sinks = Sinks {
+    /// A sink that writes down what it is told, and fails on frame `fail_at`.
+    struct Diary {
+        lines: Arc<std::sync::Mutex<Vec<String>>>,
+        fail_at: Option<u64>,
+        frames: u64,
+    }
+
+    impl Sink for Diary {
+        fn start(&mut self, stream: &StreamInfo) {
+            self.frames = 0;
+            self.lines.lock().unwrap().push(format!("start {}", stream.number));
+        }
+
+        fn frame(&mut self, frame: Frame) -> Result<()> {
+            if self.fail_at == Some(frame.seq) {
+                anyhow::bail!("diary: frame {} failed", frame.seq);
+            }
+            self.frames += 1;
+            self.lines.lock().unwrap().push(format!("frame {}", frame.seq));
+            Ok(())
+        }
+
+        fn end(&mut self) -> SinkReport {
+            self.lines.lock().unwrap().push("end".into());
+            SinkReport { invalid: self.frames, ..SinkReport::default() }
+        }
+
+        fn close(&mut self) {
+            self.lines.lock().unwrap().push("close".into());
+        }
+    }
+
+    fn sinks() -> Sinks {
+        Sinks {
             sinks: Vec::new(),
             latest: watch::Sender::new(Latest::default()),
             failures: Vec::new(),
             closing: CancellationToken::new(),
             live_mp4: None,
-        };
+        }
+    }
+
+    #[tokio::test]
+    async fn the_runner_tells_a_sink_each_stream_in_order_and_returns_its_report() {
+        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut sinks = sinks();
+        let diary = Diary { lines: lines.clone(), fail_at: None, frames: 0 };
+        sinks.add("diary", Delivery::Every, 4, |rx| spawn_sink(rx, || Ok(diary)));
+        for n in 1..=2 {
+            sinks.start(info(n)).await;
+            for seq in 1..=3 {
+                sinks.frame(frame(seq)).await;
+            }
+            let report = sinks.end().await;
+            assert_eq!(report.invalid, 3, "the report is the sink's own, for this stream");
+            assert!(report.failed.is_none());
+        }
+        sinks.close().await;
+        let stream = ["frame 1", "frame 2", "frame 3", "end"];
+        let expected: Vec<String> = ["start 1"]
+            .into_iter()
+            .chain(stream)
+            .chain(["start 2"])
+            .chain(stream)
+            .chain(["close"])
+            .map(String::from)
+            .collect();
+        assert_eq!(*lines.lock().unwrap(), expected);
+    }
+
+    #[tokio::test]
+    async fn a_sink_whose_frame_fails_is_closed_and_fails_the_stream() {
+        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut sinks = sinks();
+        let diary = Diary { lines: lines.clone(), fail_at: Some(2), frames: 0 };
+        sinks.add("diary", Delivery::Every, 4, |rx| spawn_sink(rx, || Ok(diary)));
+        sinks.start(info(1)).await;
+        for seq in 1..=3 {
+            sinks.frame(frame(seq)).await;
+        }
+        let report = sinks.end().await;
+        assert_eq!(report.failed.as_deref(), Some("the diary sink stopped"));
+        assert_eq!(*lines.lock().unwrap(), ["start 1", "frame 1", "close"], "closed at once, fed nothing more");
+    }
+
+    #[tokio::test]
+    async fn a_sink_that_cannot_be_made_fails_the_first_stream() {
+        let mut sinks = sinks();
+        let make = || -> Result<Diary> { anyhow::bail!("no decoder") };
+        sinks.add("diary", Delivery::Every, 4, |rx| spawn_sink(rx, make));
+        sinks.start(info(1)).await;
+        sinks.frame(frame(1)).await;
+        assert_eq!(sinks.end().await.failed.as_deref(), Some("the diary sink stopped"));
+    }
+
+    #[tokio::test]
+    async fn a_sink_that_stopped_fails_the_stream() {
+        let mut sinks = sinks();
         sinks.add("record", Delivery::Every, 4, |rx| tokio::spawn(async move { drop(rx) }));
         sinks.start(info(1)).await;
         sinks.frame(frame(1)).await;

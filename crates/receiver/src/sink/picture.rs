@@ -9,8 +9,9 @@
 //! viewers ([`JpegEncoder`]).
 
 use anyhow::{anyhow, bail, Context, Result};
+pub use camwire_codec::JpegEncoder;
 use camwire_wire::PayloadKind;
-use turbojpeg::{Compressor, Decompressor, Image, PixelFormat, Subsamp};
+use turbojpeg::{Decompressor, Image, PixelFormat};
 
 use crate::frame::Frame;
 
@@ -59,33 +60,13 @@ impl PictureDecoder {
     }
 }
 
-/// The size a JPEG says it has, without decoding it.
-pub fn jpeg_size(decoder: &mut Decompressor, data: &[u8]) -> Option<(usize, usize)> {
-    decoder.read_header(data).ok().map(|h| (h.width, h.height))
-}
-
 /// The quality the web view re-encodes decoded pictures at.
-pub const WEB_JPEG_QUALITY: i32 = 80;
+pub const WEB_JPEG_QUALITY: u8 = 80;
 
-/// Encodes pictures to JPEG (4:2:0, as browsers and cameras do), reusing its state.
-pub struct JpegEncoder {
-    jpeg: Compressor,
-}
-
-impl JpegEncoder {
-    /// An encoder at `quality` (1-100).
-    pub fn new(quality: i32) -> Result<Self> {
-        let mut jpeg = Compressor::new().context("starting the JPEG encoder")?;
-        jpeg.set_quality(quality).context("setting the JPEG quality")?;
-        jpeg.set_subsamp(Subsamp::Sub2x2).context("setting JPEG chroma subsampling")?;
-        Ok(Self { jpeg })
-    }
-
-    /// The JPEG of `picture`.
-    pub fn encode(&mut self, picture: &Picture) -> Result<Vec<u8>> {
-        let (width, height) = (picture.width, picture.height);
-        let image = Image { pixels: &picture.rgb[..], width, pitch: width * 3, height, format: PixelFormat::RGB };
-        self.jpeg.compress_to_vec(image).map_err(|e| anyhow!("jpeg encode of {width}x{height}: {e}"))
+impl Picture {
+    /// The JPEG of this picture, from `encoder` (the one JPEG set-up both binaries use).
+    pub fn to_jpeg(&self, encoder: &mut JpegEncoder) -> Result<Vec<u8>> {
+        encoder.encode_rgb(self.width, self.height, &self.rgb)
     }
 }
 
@@ -96,7 +77,7 @@ mod tests {
     #[test]
     fn encoded_pictures_decode_to_the_same_size_and_colour() {
         let picture = Picture { width: 64, height: 48, rgb: [200u8, 40, 40].repeat(64 * 48) };
-        let jpeg = JpegEncoder::new(WEB_JPEG_QUALITY).unwrap().encode(&picture).unwrap();
+        let jpeg = picture.to_jpeg(&mut JpegEncoder::new(WEB_JPEG_QUALITY).unwrap()).unwrap();
         let mut out = Picture::default();
         PictureDecoder::new().unwrap().decode_jpeg(&jpeg, &mut out).unwrap();
         assert_eq!((out.width, out.height), (64, 48));

@@ -19,7 +19,7 @@
 use std::{process::Stdio, time::Duration};
 
 use anyhow::{bail, Result};
-use camwire_wire::PayloadKind;
+use camwire_wire::{KeyframeGate, PayloadKind};
 use tokio::{
     io::AsyncWriteExt,
     process::{Child, ChildStdin, Command},
@@ -222,14 +222,14 @@ struct PipeSink {
     cmd: String,
     player: Option<Player>,
     /// Each stream starts at a keyframe, so the player never sees H.264 it cannot decode.
-    waiting_for_keyframe: bool,
+    start: KeyframeGate,
     /// The player failed in this stream: nothing more goes to it until the next one.
     failed: bool,
 }
 
 impl PipeSink {
     fn start_stream(&mut self) {
-        self.waiting_for_keyframe = true;
+        self.start.close();
         self.failed = false;
         if let Some(p) = self.player.as_mut() {
             if let Some(status) = p.exited() {
@@ -240,10 +240,9 @@ impl PipeSink {
     }
 
     async fn frame(&mut self, frame: crate::frame::Frame, closing: &CancellationToken) {
-        if self.failed || (self.waiting_for_keyframe && !frame.keyframe) {
+        if self.failed || !self.start.pass(frame.keyframe) {
             return;
         }
-        self.waiting_for_keyframe = false;
         if self.player.as_ref().is_some_and(|p| p.kind != frame.kind) {
             info!("--pipe: the stream changed to {}; restarting the player", frame.kind);
             self.player.take().expect("checked").finish(Duration::from_secs(2)).await;
@@ -277,7 +276,7 @@ impl PipeSink {
 
 pub(super) fn spawn(cmd: String, mut rx: mpsc::Receiver<SinkEvent>, closing: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut sink = PipeSink { cmd, player: None, waiting_for_keyframe: true, failed: false };
+        let mut sink = PipeSink { cmd, player: None, start: KeyframeGate::new(), failed: false };
         while let Some(event) = rx.recv().await {
             match event {
                 SinkEvent::Start(_) => sink.start_stream(),

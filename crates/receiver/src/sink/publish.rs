@@ -20,7 +20,7 @@ use std::{
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use camwire_codec::{H264Encoder, H264Settings, YuvFrame};
-use camwire_wire::PayloadKind;
+use camwire_wire::{KeyframeGate, PayloadKind};
 use openh264::formats::{RgbSliceU8, YUVBuffer, YUVSource};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
@@ -207,7 +207,8 @@ pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandl
     tokio::spawn(async move {
         let mut publisher: Option<Publisher> = None;
         let mut backoff = Backoff { next_try: Instant::now(), pause: Duration::from_secs(1) };
-        let mut waiting_for_keyframe = true;
+        // Each stream, and each connection, starts on a keyframe.
+        let mut gate = KeyframeGate::new();
         let mut timeline = Timeline::default();
         // Where this stream's times start on the publication's timeline, and the newest time sent.
         let (mut base_us, mut last_us) = (0u64, 0u64);
@@ -215,7 +216,7 @@ pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandl
         while let Some(event) = rx.recv().await {
             let frame = match event {
                 SinkEvent::Start(_) => {
-                    waiting_for_keyframe = true;
+                    gate.close();
                     timeline = Timeline::default();
                     base_us = last_us + 100_000;
                     continue;
@@ -226,10 +227,9 @@ pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandl
                 }
                 SinkEvent::Frame(frame) => frame,
             };
-            if waiting_for_keyframe && !frame.keyframe {
+            if !gate.pass(frame.keyframe) {
                 continue;
             }
-            waiting_for_keyframe = false;
             let pts = base_us + timeline.pts_us(&frame);
             last_us = pts;
             let ready_to_connect = publisher.is_none() && Instant::now() >= backoff.next_try;
@@ -286,7 +286,7 @@ pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandl
                 let why = publisher.take().expect("started").ended().await;
                 let pause = backoff.failed();
                 warn!("--publish {url}: connection lost ({why}); reconnecting in {} s", pause.as_secs());
-                waiting_for_keyframe = true;
+                gate.close();
             } else if p.child.try_wait().ok().flatten().is_none() {
                 // Still running: a later loss starts again from a short pause.
                 backoff.pause = Duration::from_secs(1);

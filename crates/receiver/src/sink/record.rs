@@ -17,12 +17,15 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use anyhow::{bail, Context, Result};
-use tokio::{sync::mpsc, task::JoinHandle};
-use tracing::{debug, error, info};
+use anyhow::{anyhow, bail, Context, Result};
+use camwire_wire::KeyframeGate;
+use tracing::{debug, info};
 
-use super::{SinkEvent, SinkReport};
-use crate::RecordFormat;
+use super::{Sink, SinkReport};
+use crate::{
+    frame::{Frame, StreamInfo},
+    RecordFormat,
+};
 
 mod container;
 mod files;
@@ -39,6 +42,13 @@ pub(super) struct RecordSink {
     path: PathBuf,
     file: File,
     format: RecordFormat,
+    /// Each stream is recorded from its first keyframe: a player can decode
+    /// H.264 only from an IDR with its parameter sets.
+    start: KeyframeGate,
+    /// Bytes in the file.
+    written: u64,
+    /// A write failed: the recording ended there.
+    stopped: bool,
 }
 
 impl RecordSink {
@@ -65,52 +75,50 @@ impl RecordSink {
             }
             _ => anyhow::Error::new(e).context(format!("--record {}: cannot create the file", path.display())),
         })?;
-        Ok(Self { path: path.to_owned(), file, format })
+        Ok(Self { path: path.to_owned(), file, format, start: KeyframeGate::new(), written: 0, stopped: false })
     }
 
-    pub(super) fn spawn(mut self, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
-        tokio::task::spawn_blocking(move || {
-            let mut written = 0u64;
-            let result = self.record(&mut rx, &mut written);
-            let _ = self.file.sync_data();
-            match result {
-                Ok(()) => info!("recorded {written} bytes to {}", self.path.display()),
-                // Ending the task is how a sink fails: the receiver reports it.
-                Err(e) => error!("--record {}: {e:#}; recording stopped after {written} bytes", self.path.display()),
-            }
+    /// Appends one payload, from the stream's first keyframe on.
+    fn write(&mut self, frame: &Frame) -> Result<()> {
+        if frame.kind != self.format.kind() {
+            bail!(
+                "this stream is {} but the file name says {} (name it .{} for this stream)",
+                frame.kind,
+                self.format.kind(),
+                if frame.kind == camwire_wire::PayloadKind::H264 { "h264" } else { "mjpeg" }
+            );
+        }
+        if self.start.pass(frame.keyframe) {
+            self.file.write_all(&frame.data).context("write failed")?;
+            self.written += frame.data.len() as u64;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for RecordSink {
+    fn start(&mut self, stream: &StreamInfo) {
+        debug!("record: stream {} from {} goes on at byte {}", stream.number, stream.peer, self.written);
+        self.start.close();
+    }
+
+    fn frame(&mut self, frame: Frame) -> Result<()> {
+        self.write(&frame).map_err(|e| {
+            self.stopped = true;
+            anyhow!("--record {}: {e:#}; recording stopped after {} bytes", self.path.display(), self.written)
         })
     }
 
-    /// Writes every stream's frames until the receiver closes; an error ends the recording.
-    fn record(&mut self, rx: &mut mpsc::Receiver<SinkEvent>, written: &mut u64) -> Result<()> {
-        // Each stream is recorded from its first keyframe: a player can
-        // decode H.264 only from an IDR with its parameter sets.
-        let mut waiting_for_keyframe = true;
-        while let Some(event) = rx.blocking_recv() {
-            match event {
-                SinkEvent::Start(info) => {
-                    debug!("record: stream {} from {} goes on at byte {written}", info.number, info.peer);
-                    waiting_for_keyframe = true;
-                }
-                SinkEvent::Frame(frame) if frame.kind != self.format.kind() => bail!(
-                    "this stream is {} but the file name says {} (name it .{} for this stream)",
-                    frame.kind,
-                    self.format.kind(),
-                    if frame.kind == camwire_wire::PayloadKind::H264 { "h264" } else { "mjpeg" }
-                ),
-                SinkEvent::Frame(frame) if waiting_for_keyframe && !frame.keyframe => {}
-                SinkEvent::Frame(frame) => {
-                    waiting_for_keyframe = false;
-                    self.file.write_all(&frame.data).context("write failed")?;
-                    *written += frame.data.len() as u64;
-                }
-                SinkEvent::End(report) => {
-                    let _ = self.file.sync_data();
-                    debug!("record: stream ended, {written} bytes in the file");
-                    let _ = report.send(SinkReport::default());
-                }
-            }
+    fn end(&mut self) -> SinkReport {
+        let _ = self.file.sync_data();
+        debug!("record: stream ended, {} bytes in the file", self.written);
+        SinkReport::default()
+    }
+
+    fn close(&mut self) {
+        let _ = self.file.sync_data();
+        if !self.stopped {
+            info!("recorded {} bytes to {}", self.written, self.path.display());
         }
-        Ok(())
     }
 }

@@ -14,12 +14,12 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use camwire_wire::PayloadKind;
-use tokio::{sync::mpsc, task::JoinHandle};
-use tracing::{error, warn};
+use tracing::warn;
 
-use super::{SinkEvent, SinkReport};
+use super::Sink;
+use crate::frame::Frame;
 
 /// Names already taken in a row before saving gives up.
 const MAX_SKIPS: u32 = 1000;
@@ -88,25 +88,12 @@ impl SaveDirSink {
         }
         Err(format!("{MAX_SKIPS} names in a row already taken in {}", self.dir.display()))
     }
+}
 
-    pub(super) fn spawn(mut self, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
-        tokio::task::spawn_blocking(move || {
-            while let Some(event) = rx.blocking_recv() {
-                match event {
-                    SinkEvent::Start(_) => {}
-                    SinkEvent::Frame(frame) => {
-                        let ext = if frame.kind == PayloadKind::H264 { "h264" } else { "jpg" };
-                        if let Err(e) = self.save(&frame.data, ext) {
-                            error!("--save-dir: {e}; saving stopped");
-                            return;
-                        }
-                    }
-                    SinkEvent::End(report) => {
-                        let _ = report.send(SinkReport::default());
-                    }
-                }
-            }
-        })
+impl Sink for SaveDirSink {
+    fn frame(&mut self, frame: Frame) -> Result<()> {
+        let ext = if frame.kind == PayloadKind::H264 { "h264" } else { "jpg" };
+        self.save(&frame.data, ext).map_err(|e| anyhow!("--save-dir: {e}; saving stopped"))
     }
 }
 

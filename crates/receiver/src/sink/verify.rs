@@ -11,51 +11,67 @@
 
 use std::time::Duration;
 
-use tokio::{sync::mpsc, task::JoinHandle};
+use anyhow::Context;
 use turbojpeg::{Decompressor, YuvImage};
 
 use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
 use tracing::warn;
 
-use super::{SinkEvent, SinkReport};
+use super::{Sink, SinkReport};
 use crate::{
     decode::{self, h264::H264Decoder},
-    frame::Frame,
+    frame::{Frame, StreamInfo},
 };
 
-pub(super) fn spawn(mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
-    tokio::task::spawn_blocking(move || {
-        let (mut verifier, mut pool) = match (Verifier::new(), JpegPool::new()) {
-            (Ok(v), Ok(p)) => (v, p),
-            (Err(e), _) | (_, Err(e)) => {
-                tracing::error!("--verify unavailable: {e:#}");
-                return;
-            }
-        };
-        let mut invalid = 0;
-        while let Some(event) = rx.blocking_recv() {
-            match event {
-                SinkEvent::Frame(frame) if frame.kind == PayloadKind::Jpeg => {
-                    pool.submit(frame, &mut |line| print_line(line, &mut invalid));
-                }
-                event => {
-                    // Everything else keeps its place after the JPEGs still in flight.
-                    pool.drain(&mut |line| print_line(line, &mut invalid));
-                    match event {
-                        SinkEvent::Start(_) => {
-                            invalid = 0;
-                            verifier.new_stream();
-                        }
-                        SinkEvent::Frame(frame) => print_line(verifier.line(&frame), &mut invalid),
-                        SinkEvent::End(report) => {
-                            let _ = report.send(SinkReport { invalid, ..SinkReport::default() });
-                        }
-                    }
-                }
-            }
+/// Prints a line per frame; counts the invalid ones per stream.
+pub(super) struct VerifySink {
+    verifier: Verifier,
+    /// JPEGs are decoded on several threads at once.
+    pool: JpegPool,
+    /// Invalid frames in the current stream.
+    invalid: u64,
+}
+
+impl VerifySink {
+    /// A verifier and its JPEG workers.
+    pub(super) fn new() -> anyhow::Result<Self> {
+        let make = || anyhow::Ok(Self { verifier: Verifier::new()?, pool: JpegPool::new()?, invalid: 0 });
+        make().context("--verify unavailable")
+    }
+
+    /// Prints the lines of the JPEGs still in flight, so everything else keeps its place after them.
+    fn drain(&mut self) {
+        let invalid = &mut self.invalid;
+        self.pool.drain(&mut |line| print_line(line, invalid));
+    }
+}
+
+impl Sink for VerifySink {
+    fn start(&mut self, _stream: &StreamInfo) {
+        self.drain();
+        self.invalid = 0;
+        self.verifier.new_stream();
+    }
+
+    fn frame(&mut self, frame: Frame) -> anyhow::Result<()> {
+        let invalid = &mut self.invalid;
+        if frame.kind == PayloadKind::Jpeg {
+            self.pool.submit(frame, &mut |line| print_line(line, invalid));
+        } else {
+            self.pool.drain(&mut |line| print_line(line, invalid));
+            print_line(self.verifier.line(&frame), invalid);
         }
-        pool.drain(&mut |line| print_line(line, &mut invalid));
-    })
+        Ok(())
+    }
+
+    fn end(&mut self) -> SinkReport {
+        self.drain();
+        SinkReport { invalid: self.invalid, ..SinkReport::default() }
+    }
+
+    fn close(&mut self) {
+        self.drain();
+    }
 }
 
 /// A verify line, and whether it says the frame was valid.

@@ -2,13 +2,11 @@
 //! together beside the in-order sinks: they read [`Sinks::latest`] and end by
 //! themselves once the receiver closes its sinks.
 
-use std::collections::VecDeque;
-
 use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
 use super::{display::DisplaySink, http::HttpSink, Sinks};
-use crate::{frame::Frame, Config};
+use crate::Config;
 
 /// The running window and web view, whichever `config` asks for.
 pub struct Viewers {
@@ -49,39 +47,5 @@ impl Viewers {
         if let Some(display) = self.display {
             display.join().await;
         }
-    }
-}
-
-/// Capture-to-arrival latency of the last frames a viewer saw, in milliseconds.
-#[derive(Debug)]
-pub(super) struct RecentLatency {
-    samples: VecDeque<f64>,
-    capacity: usize,
-}
-
-impl RecentLatency {
-    /// Keeps the last `capacity` samples.
-    pub(super) fn new(capacity: usize) -> Self {
-        Self { samples: VecDeque::with_capacity(capacity), capacity }
-    }
-
-    /// Counts `frame`, if it is stamped.
-    pub(super) fn add(&mut self, frame: &Frame) {
-        let Some(ms) = frame.latency_ms() else { return };
-        if self.samples.len() == self.capacity {
-            self.samples.pop_front();
-        }
-        self.samples.push_back(ms);
-    }
-
-    /// Forgets every sample (a new stream).
-    pub(super) fn clear(&mut self) {
-        self.samples.clear();
-    }
-
-    /// Median and 99th percentile; `None` without stamped frames.
-    pub(super) fn p50_p99(&self) -> Option<(f64, f64)> {
-        let mut sorted: Vec<f64> = self.samples.iter().copied().collect();
-        crate::status::LatencyFigures::of(&mut sorted).map(|f| (f.p50, f.p99))
     }
 }

@@ -192,3 +192,12 @@ pub fn mjpeg_stream(port: u16) -> Multipart<Dechunk<BufReader<std::net::TcpStrea
     assert_eq!(find("transfer-encoding"), "chunked", "expected a chunked body: {headers:?}");
     Multipart::new(Dechunk::new(reader), &content_type)
 }
+
+/// `GET /status`, checked to be a JSON 200, parsed.
+pub fn status_json(port: u16) -> serde_json::Value {
+    let r = http_get(port, "/status");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    serde_json::from_slice(&r.body)
+        .unwrap_or_else(|e| panic!("/status is not JSON ({e}): {}", String::from_utf8_lossy(&r.body)))
+}

@@ -29,9 +29,54 @@ pub fn peer(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(name)
 }
 
-/// A port that was free a moment ago.
+/// A port that was free a moment ago; another process may take it before
+/// the test uses it. Only for a port that nothing of ours may listen on yet (a
+/// sender that must find nobody there, a receiver started later) or for a
+/// foreign server that cannot report the port it chose: our binaries listen
+/// on port 0 and say which port they got ([`receiver`], [`spawn_receiver`]).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Whether something listens on TCP `127.0.0.1:port` (or all addresses),
+/// by the kernel's table: no connection is made, which a server that takes
+/// one connection only (`ffmpeg -i tcp://...?listen`) would consume.
+pub fn is_listening(port: u16) -> bool {
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp");
+    let wanted = [format!("0100007F:{port:04X}"), format!("00000000:{port:04X}")];
+    // Columns: sl local_address rem_address st ...; st 0A is LISTEN.
+    table.lines().skip(1).any(|l| {
+        let cols: Vec<&str> = l.split_whitespace().collect();
+        cols.len() > 3 && cols[3] == "0A" && wanted.iter().any(|w| w == cols[1])
+    })
+}
+
+/// Calls `ok` every 20 ms until it returns true; panics naming `what` after
+/// `secs`. Returns how long it took.
+pub fn wait_until(what: &str, secs: u64, mut ok: impl FnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    poll_until(what, secs, || ok().then_some(()));
+    started.elapsed()
+}
+
+/// Calls `f` every 20 ms until it returns a value; panics naming `what` after `secs`.
+pub fn poll_until<T>(what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(value) = f() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {secs} s");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A figure in KiB from `/proc/PID/status` (`VmRSS`, `VmHWM`, `VmSize`).
+pub fn proc_status_kib(pid: u32, key: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.strip_prefix(key).is_some_and(|rest| rest.starts_with(':')));
+    let line = line.unwrap_or_else(|| panic!("no {key} in /proc/{pid}/status"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 /// A connection to `127.0.0.1:port` from loopback address number `i`
@@ -52,14 +97,18 @@ pub struct Proc {
     pub stdout: Arc<Mutex<Vec<String>>>,
     pub stderr: Arc<Mutex<Vec<String>>>,
     name: String,
+    /// One message from each collector thread when its pipe has ended.
+    drained: mpsc::Receiver<()>,
 }
 
-fn collect(stream: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
+/// Collects `stream` line by line into `into` on its own thread; says so on `done` at the end.
+fn collect(stream: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>, done: mpsc::Sender<()>) {
     thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
             into.lock().unwrap().push(line);
         }
+        let _ = done.send(());
     });
 }
 
@@ -72,9 +121,10 @@ impl Proc {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
         let (stdout, stderr) = (Arc::default(), Arc::default());
-        collect(child.stdout.take().unwrap(), Arc::clone(&stdout));
-        collect(child.stderr.take().unwrap(), Arc::clone(&stderr));
-        Proc { child, stdout, stderr, name }
+        let (done, drained) = mpsc::channel();
+        collect(child.stdout.take().unwrap(), Arc::clone(&stdout), done.clone());
+        collect(child.stderr.take().unwrap(), Arc::clone(&stderr), done);
+        Proc { child, stdout, stderr, name, drained }
     }
 
     pub fn out(&self) -> Vec<String> {
@@ -104,36 +154,42 @@ impl Proc {
                 return lines.last().unwrap().clone();
             }
             if Instant::now() > deadline {
-                panic!(
-                    "{}: {n} line(s) with {needle:?} not seen within {secs} s\nstdout:\n{}\nstderr:\n{}",
-                    self.name,
-                    self.out().join("\n"),
-                    self.err().join("\n")
-                );
+                self.fail(&format!("{n} line(s) with {needle:?} not seen within {secs} s"));
             }
             thread::sleep(Duration::from_millis(20));
         }
     }
 
-    /// Waits for the process to exit; panics after `secs`.
+    /// Waits for the process to exit and for its output to be collected; panics after `secs`.
     pub fn wait(&mut self, secs: u64) -> ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the collector threads drain the pipes.
-                thread::sleep(Duration::from_millis(50));
+                self.drain();
                 return status;
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!(
-                    "{} did not exit within {secs} s\nstdout:\n{}\nstderr:\n{}",
-                    self.name,
-                    self.out().join("\n"),
-                    self.err().join("\n")
-                );
+                self.fail(&format!("did not exit within {secs} s"));
             }
             thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Fails the test: `what` happened, with everything the process printed.
+    fn fail(&self, what: &str) -> ! {
+        panic!("{}: {what}\nstdout:\n{}\nstderr:\n{}", self.name, self.out().join("\n"), self.err().join("\n"))
+    }
+
+    /// Waits until both collector threads have read their pipe to the end.
+    /// A child the process left behind (a `--pipe` player on its way out) may
+    /// hold a pipe open a while longer: that is waited for up to 2 s.
+    fn drain(&self) {
+        let until = Instant::now() + Duration::from_secs(2);
+        for _ in 0..2 {
+            if self.drained.recv_timeout(until.saturating_duration_since(Instant::now())).is_err() {
+                return;
+            }
         }
     }
 
@@ -144,9 +200,7 @@ impl Proc {
 
     /// Peak resident memory so far, in KiB (VmHWM).
     pub fn peak_rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+        proc_status_kib(self.pid(), "VmHWM")
     }
 }
 
@@ -157,26 +211,39 @@ impl Drop for Proc {
     }
 }
 
-/// `cam-recv --listen 127.0.0.1:<free port> ARGS...`, once it is listening.
+/// `cam-recv --listen 127.0.0.1:0 ARGS...`, once it is listening, and the port it got.
 pub fn receiver(args: &[&str]) -> (Proc, u16) {
-    let port = free_port();
-    let p = receiver_on(port, args);
-    (p, port)
+    Proc::spawn_env_receiver(&[], args)
 }
 
 impl Proc {
     /// Like [`receiver`], with extra environment variables.
     pub fn spawn_env_receiver(env: &[(&str, &str)], args: &[&str]) -> (Proc, u16) {
-        let port = free_port();
-        let mut cmd = Command::new(bin("cam-recv"));
-        cmd.arg("--listen").arg(format!("127.0.0.1:{port}")).args(args).envs(env.iter().copied());
-        let p = Proc::spawn(&mut cmd);
-        p.wait_for("listening on", 10);
-        (p, port)
+        spawn_receiver(
+            Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0"]).args(args).envs(env.iter().copied()),
+        )
     }
 }
 
-/// `cam-recv --listen 127.0.0.1:PORT ARGS...`, once it is listening.
+/// Starts a cam-recv command line (one with `--listen 127.0.0.1:0`, or another
+/// port) and returns it once it is listening, with the port it printed.
+pub fn spawn_receiver(cmd: &mut Command) -> (Proc, u16) {
+    let p = Proc::spawn(cmd);
+    let port = printed_port(&p.wait_for("listening on", 10), "listening on ");
+    (p, port)
+}
+
+/// The port that follows `after` in `line`, alone or in an address or URL
+/// (`listening on 127.0.0.1:PORT`, `web view on http://localhost:PORT/`, `listening on PORT`).
+pub fn printed_port(line: &str, after: &str) -> u16 {
+    let word = line.split(after).nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap_or_default();
+    let addr = word.split("://").last().unwrap_or_default().trim_end_matches('/');
+    let port = addr.rsplit(':').next().unwrap_or_default().parse();
+    port.unwrap_or_else(|_| panic!("no port after {after:?} in {line:?}"))
+}
+
+/// `cam-recv --listen 127.0.0.1:PORT ARGS...`, once it is listening: for a
+/// receiver that must come to a port chosen before it (a sender already retrying there).
 pub fn receiver_on(port: u16, args: &[&str]) -> Proc {
     let p = Proc::spawn(Command::new(bin("cam-recv")).arg("--listen").arg(format!("127.0.0.1:{port}")).args(args));
     p.wait_for("listening on", 10);
@@ -186,6 +253,14 @@ pub fn receiver_on(port: u16, args: &[&str]) -> Proc {
 /// `cam-send --to 127.0.0.1:PORT ARGS...`, started.
 pub fn sender(port: u16, args: &[&str]) -> Proc {
     Proc::spawn(Command::new(bin("cam-send")).arg("--to").arg(format!("127.0.0.1:{port}")).args(args))
+}
+
+/// Waits for a session to end well: the sender, then the receiver (`--once`)
+/// exit 0, each within 20 s. Returns the receiver's summary line.
+pub fn both_succeed(send: &mut Proc, recv: &mut Proc) -> String {
+    assert!(send.wait(20).success(), "{:?}", send.err());
+    assert!(recv.wait(20).success(), "{:?}", recv.err());
+    recv.wait_for("summary:", 1)
 }
 
 /// Runs a command to completion, panicking with its output on failure to start.
@@ -210,7 +285,9 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(tag: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("camwire-{tag}-{}-{}", std::process::id(), free_port()));
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("camwire-{tag}-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
     }
@@ -233,14 +310,30 @@ pub fn need_tool(tool: &str, package: &str) {
     assert!(found, "`{tool}` is needed by this test: install {package} (scripts/test installs it)");
 }
 
-/// `cam-recv --listen 127.0.0.1:<free> --http 127.0.0.1:<free> ARGS...` with `env`,
+/// `cam-recv --listen 127.0.0.1:0 --http 127.0.0.1:0 ARGS...` with `env`,
 /// once both are listening: (process, sender port, HTTP port).
 pub fn http_receiver(env: &[(&str, &str)], args: &[&str]) -> (Proc, u16, u16) {
-    let (port, http) = (free_port(), free_port());
-    let mut cmd = Command::new(bin("cam-recv"));
-    cmd.arg("--listen").arg(format!("127.0.0.1:{port}")).arg("--http").arg(format!("127.0.0.1:{http}"));
-    let p = Proc::spawn(cmd.args(args).envs(env.iter().copied()));
-    p.wait_for("web view on", 10);
-    p.wait_for("listening on", 10);
+    let (p, port) = Proc::spawn_env_receiver(env, &[&["--http", "127.0.0.1:0"], args].concat());
+    let http = web_view_port(&p);
     (p, port, http)
+}
+
+/// `cam-recv --listen 127.0.0.1:0 --http 127.0.0.1:0 ARGS...` under
+/// `prlimit --nofile=N:N`, once both are listening: (process, sender port, HTTP port).
+pub fn receiver_with_fd_limit(nofile: u32, args: &[&str]) -> (Proc, u16, u16) {
+    let (p, port) = spawn_receiver(
+        Command::new("prlimit")
+            .arg(format!("--nofile={nofile}:{nofile}"))
+            .arg("--")
+            .arg(bin("cam-recv"))
+            .args(["--listen", "127.0.0.1:0", "--http", "127.0.0.1:0"])
+            .args(args),
+    );
+    let http = web_view_port(&p);
+    (p, port, http)
+}
+
+/// The port the web view of `p` serves on, from its `web view on URL` line.
+pub fn web_view_port(p: &Proc) -> u16 {
+    printed_port(&p.wait_for("web view on", 10), "web view on ")
 }

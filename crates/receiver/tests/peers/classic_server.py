@@ -9,7 +9,7 @@ verify() alone passes a JPEG cut in half. Prints one line per frame and a
 summary; exits 0 only if the stream ended with the zero length and every
 image decoded.
 
-    python3 classic_server.py PORT
+    python3 classic_server.py PORT    (0: any free port; the line "listening on PORT" says which)
 """
 import io
 import socket
@@ -22,7 +22,7 @@ server_socket = socket.socket()
 server_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server_socket.bind(("127.0.0.1", int(sys.argv[1])))
 server_socket.listen(0)
-print("listening", flush=True)
+print("listening on", server_socket.getsockname()[1], flush=True)
 
 # Accept a single connection and make a file-like object out of it
 connection = server_socket.accept()[0].makefile("rb")

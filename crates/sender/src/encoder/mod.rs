@@ -1,12 +1,11 @@
-//! Encoders turn I420 pictures into payloads.
-
-mod jpeg;
+//! Encoders turn I420 pictures into payloads: one JPEG or one H.264 access
+//! unit each. The codecs themselves are in `camwire-codec` (cam-recv uses
+//! them too); this is the role `pipeline` drives.
 
 use anyhow::Result;
 use bytes::Bytes;
 
-pub use camwire_codec::{H264Encoder, H264Settings};
-pub use jpeg::JpegEncoder;
+pub use camwire_codec::{H264Encoder, H264Settings, JpegEncoder};
 
 use crate::{
     config::{Codec, Config},
@@ -23,6 +22,12 @@ pub trait Encoder: Send {
     /// frame would break the ones after it until the next keyframe.
     fn predictive(&self) -> bool {
         false
+    }
+}
+
+impl Encoder for JpegEncoder {
+    fn encode(&mut self, picture: &YuvFrame, _force_keyframe: bool) -> Result<(Bytes, bool)> {
+        Ok((Bytes::from(self.encode_i420(picture)?), true))
     }
 }
 

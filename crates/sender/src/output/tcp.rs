@@ -25,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use camwire_app::StatusLine;
+use camwire_wire::KeyframeGate;
 
 use super::{
     link::{Link, LinkError},
@@ -57,7 +58,7 @@ struct Run<'a> {
     status: StatusLine,
     s: Summary,
     /// Nothing goes out until a keyframe (after a drop or a reconnect).
-    need_keyframe: bool,
+    keyframe_gate: KeyframeGate,
     /// Backoff after `CAMWIRE REFUSED`, kept across connections.
     refusals: Backoff,
     /// Whether the "link too slow" line was logged on this connection.
@@ -70,8 +71,8 @@ impl Run<'_> {
             return;
         }
         self.s.dropped += n;
-        if breaks_references && !self.need_keyframe {
-            self.need_keyframe = true;
+        if breaks_references && !self.keyframe_gate.is_closed() {
+            self.keyframe_gate.close();
             self.flags.want_keyframe.store(true, Ordering::Relaxed);
         }
     }
@@ -181,7 +182,7 @@ pub async fn stream(
         stop: stop.clone(),
         status: StatusLine::new(config.status_line),
         s: Summary::default(),
-        need_keyframe: false,
+        keyframe_gate: KeyframeGate::open(),
         refusals: Backoff::refused(),
         told_slow: false,
     };
@@ -205,7 +206,7 @@ pub async fn stream(
             while let Some((_, skipped)) = rx.take() {
                 run.drop_frames(skipped + 1, true);
             }
-            run.need_keyframe = true;
+            run.keyframe_gate.close();
             run.flags.want_keyframe.store(true, Ordering::Relaxed);
         }
         first = false;
@@ -294,7 +295,7 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
                 frame
             }
         };
-        if run.need_keyframe && !frame.keyframe {
+        if !run.keyframe_gate.admits(frame.keyframe) {
             run.drop_frames(1, false);
             continue;
         }
@@ -333,7 +334,7 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
             }
             Err(e) => return Ended::Lost(e),
         }
-        run.need_keyframe &= !frame.keyframe;
+        run.keyframe_gate.pass(frame.keyframe);
         // Asked to stop mid-frame: finish it if the link allows (then the
         // terminator), else close without one rather than corrupt the stream.
         let grace = async {

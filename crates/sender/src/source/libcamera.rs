@@ -68,7 +68,8 @@ impl LibcameraSource {
             width: config.width,
             height: config.height,
             fps: config.fps,
-            allow_mjpeg: matches!(config.codec, Codec::Jpeg { .. }),
+            // The camera's JPEGs cannot be annotated.
+            allow_mjpeg: matches!(config.codec, Codec::Jpeg { .. }) && config.annotate.is_none(),
             orientation: config.orientation,
             options: config.camera.clone(),
         };

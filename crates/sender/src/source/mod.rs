@@ -1,13 +1,17 @@
 //! Where frames come from. Each source yields either raw pictures (I420) for
 //! the encoder or payloads that are already encoded (JPEG files, an MJPEG
-//! stream), and paces itself to the configured frame rate.
+//! stream, H.264 access units), and paces itself to the configured frame
+//! rate. Sources know nothing of encoders: `pipeline` brings the two together.
 
 mod files;
 #[cfg(feature = "libcamera")]
 mod libcamera;
+#[cfg(any(feature = "libcamera", test))]
+mod sensor_hdr;
 mod split;
 mod stdin;
 mod stdin_h264;
+mod stdin_mjpeg;
 mod test_pattern;
 
 use std::time::SystemTime;
@@ -18,8 +22,8 @@ use bytes::Bytes;
 #[cfg(feature = "libcamera")]
 pub use self::libcamera::{list_cameras, LibcameraSource};
 pub use files::FilesSource;
-pub use stdin::StdinSource;
 pub use stdin_h264::H264StdinSource;
+pub use stdin_mjpeg::MjpegStdinSource;
 pub use test_pattern::TestPatternSource;
 
 use crate::{
@@ -80,7 +84,7 @@ pub fn open(config: &Config) -> Result<Box<dyn Source>> {
             if h264 {
                 Box::new(H264StdinSource::new(input, config.max_frame).paced(config.fps))
             } else {
-                Box::new(StdinSource::new(input, config.max_frame).paced(config.fps))
+                Box::new(MjpegStdinSource::new(input, config.max_frame).paced(config.fps))
             }
         }
         #[cfg(feature = "libcamera")]

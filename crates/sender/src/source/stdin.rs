@@ -1,49 +1,12 @@
-//! An MJPEG byte stream on standard input (`ffmpeg -f mjpeg -`,
-//! `rpicam-vid --codec mjpeg -o -`), cut into frames by the wire splitter.
+//! Standard input as a source: what comes in is checked before either stdin
+//! source ([`MjpegStdinSource`](super::MjpegStdinSource) or
+//! [`H264StdinSource`](super::H264StdinSource)) reads it, so a stream of the
+//! wrong kind is refused in one line that says which option to use.
 
-use std::{
-    io::{Cursor, Read},
-    time::SystemTime,
-};
+use std::io::{Cursor, Read};
 
 use anyhow::{bail, Context, Result};
-use camwire_wire::{MjpegSplitter, PayloadKind};
-
-use super::{split::SplitReader, Captured, Source};
-use crate::pace::Pacer;
-
-/// Whole JPEGs cut from a byte stream.
-#[derive(Debug)]
-pub struct StdinSource<R> {
-    reader: SplitReader<R, MjpegSplitter>,
-    pacer: Pacer,
-}
-
-impl<R: Read + Send> StdinSource<R> {
-    /// Reads from `input`; frames larger than `max_frame` are an error. The
-    /// writer on the other end sets the pace, unless [`paced`](Self::paced).
-    pub fn new(input: R, max_frame: usize) -> Self {
-        Self {
-            reader: SplitReader::new(input, MjpegSplitter::new(max_frame), "the MJPEG stream on standard input"),
-            pacer: Pacer::new(0.0),
-        }
-    }
-
-    /// Sends at most `fps` frames a second (0: as they come).
-    pub fn paced(self, fps: f64) -> Self {
-        Self { pacer: Pacer::new(fps), ..self }
-    }
-}
-
-impl<R: Read + Send> Source for StdinSource<R> {
-    fn next_frame(&mut self) -> Result<Option<(Captured, SystemTime)>> {
-        let frame = self.reader.next_unit()?;
-        if frame.is_some() {
-            self.pacer.wait();
-        }
-        Ok(frame.map(|frame| (Captured::Encoded(frame), SystemTime::now())))
-    }
-}
+use camwire_wire::PayloadKind;
 
 /// Reads the first bytes of `input` and refuses, in one line that says what
 /// to do, an input that is empty or is not what `--codec` says; the bytes

@@ -10,7 +10,7 @@
 use std::{io::Read, time::SystemTime};
 
 use anyhow::Result;
-use camwire_wire::{is_idr_access_unit, AnnexBSplitter, ParameterSets};
+use camwire_wire::{is_idr_access_unit, AnnexBSplitter, KeyframeGate, ParameterSets};
 use tracing::info;
 
 use super::{split::SplitReader, Captured, Source};
@@ -23,7 +23,8 @@ pub struct H264StdinSource<R> {
     parameter_sets: ParameterSets,
     /// Access units skipped before the first decodable one.
     skipped: u64,
-    started: bool,
+    /// The stream sent starts on an IDR.
+    start: KeyframeGate,
     pacer: Pacer,
 }
 
@@ -39,7 +40,7 @@ impl<R: Read + Send> H264StdinSource<R> {
             ),
             parameter_sets: ParameterSets::default(),
             skipped: 0,
-            started: false,
+            start: KeyframeGate::new(),
             pacer: Pacer::new(0.0),
         }
     }
@@ -58,20 +59,18 @@ impl<R: Read + Send> Source for H264StdinSource<R> {
                 self.skipped += 1;
                 continue;
             };
-            if !self.started {
-                if !keyframe {
-                    self.skipped += 1;
-                    continue;
-                }
-                if self.skipped > 0 {
-                    info!("skipped {} access units before the first IDR with SPS and PPS", self.skipped);
-                }
-                self.started = true;
+            let waited = self.start.is_closed();
+            if !self.start.pass(keyframe) {
+                self.skipped += 1;
+                continue;
+            }
+            if waited && self.skipped > 0 {
+                info!("skipped {} access units before the first IDR with SPS and PPS", self.skipped);
             }
             self.pacer.wait();
             return Ok(Some((Captured::AccessUnit { data: unit, keyframe }, SystemTime::now())));
         }
-        if !self.started {
+        if self.start.is_closed() {
             anyhow::bail!(
                 "the H.264 stream on standard input ended without an IDR picture with SPS and PPS \
                  ({} access units read; is it Annex B? rpicam-vid needs --inline)",

@@ -6,24 +6,23 @@
 //! viewer or a snapshot wants one (browsers play the H.264 itself).
 
 use std::{
-    collections::VecDeque,
     net::SocketAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant, SystemTime},
 };
 
 use bytes::Bytes;
-use camwire_wire::PayloadKind;
+use camwire_app::RateCounter;
+use camwire_wire::{jpeg_dimensions, PayloadKind};
 use tokio::sync::watch;
 use tracing::{debug, warn};
-use turbojpeg::Decompressor;
 
 use super::watching::Watching;
 use crate::sink::{
-    picture::{jpeg_size, JpegEncoder, WEB_JPEG_QUALITY},
-    viewers::RecentLatency,
+    picture::{JpegEncoder, WEB_JPEG_QUALITY},
     DecodedFrame, Latest,
 };
+use crate::status::RecentLatency;
 
 /// A frame as the web view sends it.
 #[derive(Debug, Clone)]
@@ -60,8 +59,8 @@ pub(super) struct Stats {
     pub latency: RecentLatency,
     /// H.264 pictures encoded to JPEG since the start (only while someone wants JPEG).
     pub jpeg_encoded: u64,
-    /// Recent arrivals: (when, frames since the previous sample, bytes).
-    window: VecDeque<(Instant, u64, u64)>,
+    /// Frames and bytes of the last [`RATE_WINDOW`].
+    rate: RateCounter,
 }
 
 impl Default for Stats {
@@ -75,7 +74,7 @@ impl Default for Stats {
             note: None,
             latency: RecentLatency::new(STATUS_LATENCY_FRAMES),
             jpeg_encoded: 0,
-            window: VecDeque::new(),
+            rate: RateCounter::new(RATE_WINDOW),
         }
     }
 }
@@ -84,28 +83,14 @@ impl Default for Stats {
 const RATE_WINDOW: Duration = Duration::from_secs(2);
 
 impl Stats {
-    /// Counts `frames` frames of `bytes` arriving now. The window is trimmed
-    /// here too, so it stays bounded when nobody asks for `/status`.
+    /// Counts `frames` frames of `bytes` arriving now.
     fn count(&mut self, frames: u64, bytes: u64) {
-        self.window.push_back((Instant::now(), frames, bytes));
-        self.trim();
-    }
-
-    /// Drops samples older than [`RATE_WINDOW`].
-    fn trim(&mut self) {
-        let now = Instant::now();
-        while self.window.front().is_some_and(|(at, ..)| now.duration_since(*at) > RATE_WINDOW) {
-            self.window.pop_front();
-        }
+        self.rate.add(frames, bytes);
     }
 
     /// Frames per second and kilobits per second over the last [`RATE_WINDOW`].
     pub fn rates(&mut self) -> (f64, f64) {
-        self.trim();
-        let frames: u64 = self.window.iter().map(|s| s.1).sum();
-        let bytes: u64 = self.window.iter().map(|s| s.2).sum();
-        let secs = RATE_WINDOW.as_secs_f64();
-        (frames as f64 / secs, bytes as f64 * 8.0 / 1000.0 / secs)
+        self.rate.rates()
     }
 }
 
@@ -121,7 +106,7 @@ pub(super) async fn run(
     shared: Arc<Shared>,
     watching: Arc<Watching>,
 ) {
-    let mut feed = Feed { headers: Decompressor::new().ok(), ..Feed::default() };
+    let mut feed = Feed::default();
     while latest.changed().await.is_ok() {
         let now = latest.borrow_and_update().clone();
         let publish = feed.follow(&now, &mut shared.stats.lock().expect("stats lock"));
@@ -164,7 +149,6 @@ enum Publish {
 /// The feed's state between changes.
 #[derive(Default)]
 struct Feed {
-    headers: Option<Decompressor>,
     /// Made at the first H.264 picture; moved to a blocking thread for each encode.
     encoder: Option<JpegEncoder>,
     /// The frame counted last: when it arrived, and its number in its stream.
@@ -204,7 +188,9 @@ impl Feed {
         match frame.kind {
             PayloadKind::Jpeg if new_frame => {
                 stats.note = None;
-                if let Some(size) = self.headers.as_mut().and_then(|d| jpeg_size(d, &frame.data)) {
+                if let Some(size) =
+                    jpeg_dimensions(&frame.data).filter(|&(w, h)| w > 0 && h > 0).map(|(w, h)| (w.into(), h.into()))
+                {
                     stats.size = Some(size);
                 }
                 Publish::Jpeg(frame.data.clone(), frame.captured_at)
@@ -235,7 +221,7 @@ impl Feed {
         };
         let task = tokio::task::spawn_blocking(move || {
             let started = Instant::now();
-            let jpeg = encoder.encode(&decoded.picture);
+            let jpeg = decoded.picture.to_jpeg(&mut encoder);
             (encoder, jpeg, started.elapsed(), decoded.captured_at)
         });
         let (encoder, jpeg, took, captured_at) = task.await.ok()?;
@@ -258,22 +244,5 @@ impl Feed {
                 self.encode_time.as_secs_f64() * 1e3 / self.encodes as f64
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rate_window_stays_bounded_without_status_requests() {
-        let mut stats = Stats::default();
-        for _ in 0..1000 {
-            stats.count(1, 100);
-        }
-        // Age the oldest sample past the window: the next count drops it, no /status needed.
-        stats.window.front_mut().unwrap().0 -= RATE_WINDOW * 2;
-        stats.count(1, 100);
-        assert_eq!(stats.window.len(), 1000);
     }
 }

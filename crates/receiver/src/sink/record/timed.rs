@@ -5,8 +5,8 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use anyhow::Result;
-use tokio::{sync::mpsc, task::JoinHandle};
+use anyhow::{bail, Result};
+use camwire_wire::KeyframeGate;
 use tracing::{error, info};
 
 use super::{
@@ -14,8 +14,8 @@ use super::{
     files::RecordFiles,
 };
 use crate::{
-    frame::Frame,
-    sink::{SinkEvent, SinkReport},
+    frame::{Frame, StreamInfo},
+    sink::{Sink, SinkReport},
     RecordFormat, Segments,
 };
 
@@ -46,6 +46,14 @@ pub(crate) struct TimedRecordSink {
     format: RecordFormat,
     files: RecordFiles,
     segment: Option<Duration>,
+    /// The file being written.
+    open: Option<Open>,
+    /// Each stream starts on a keyframe.
+    start: KeyframeGate,
+    /// The stream cannot go into this container: skip it until the next one.
+    refused: bool,
+    /// Files of the current stream, for its summary line.
+    stream_files: Vec<PathBuf>,
 }
 
 impl TimedRecordSink {
@@ -58,46 +66,15 @@ impl TimedRecordSink {
         overwrite: bool,
     ) -> Result<Self> {
         let files = RecordFiles::new(pattern, segments, overwrite)?;
-        Ok(Self { pattern: pattern.to_owned(), format, files, segment: segments.every })
-    }
-
-    pub(crate) fn spawn(mut self, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
-        tokio::task::spawn_blocking(move || {
-            let mut open: Option<Open> = None;
-            let mut waiting_for_keyframe = true;
-            // The stream cannot go into this container: skip it until the next one.
-            let mut refused = false;
-            // Files of the current stream, for its summary line.
-            let mut stream_files: Vec<PathBuf> = Vec::new();
-            while let Some(event) = rx.blocking_recv() {
-                match event {
-                    SinkEvent::Start(_) => (waiting_for_keyframe, refused) = (true, false),
-                    SinkEvent::Frame(_) if refused => {}
-                    SinkEvent::Frame(frame) if waiting_for_keyframe && !frame.keyframe => {}
-                    SinkEvent::Frame(frame) => {
-                        waiting_for_keyframe = false;
-                        match self.record(&mut open, &frame, &mut stream_files) {
-                            Ok(true) => {}
-                            Ok(false) => refused = true,
-                            Err(e) => {
-                                let path = open.as_ref().map_or(&self.pattern, |o| &o.path);
-                                error!("--record {}: {e}; recording stopped", path.display());
-                                return;
-                            }
-                        }
-                    }
-                    SinkEvent::End(report) => {
-                        if let Some(o) = open.take() {
-                            o.close(&mut self.files);
-                        }
-                        let files = std::mem::take(&mut stream_files);
-                        let _ = report.send(SinkReport { files, ..SinkReport::default() });
-                    }
-                }
-            }
-            if let Some(o) = open.take() {
-                o.close(&mut self.files);
-            }
+        Ok(Self {
+            pattern: pattern.to_owned(),
+            format,
+            files,
+            segment: segments.every,
+            open: None,
+            start: KeyframeGate::new(),
+            refused: false,
+            stream_files: Vec::new(),
         })
     }
 
@@ -153,5 +130,46 @@ impl TimedRecordSink {
             .write(&frame.data, frame.keyframe, pts)
             .map_err(|e| std::io::Error::new(e.kind(), format!("write failed ({e})")))?;
         Ok(true)
+    }
+}
+
+impl Sink for TimedRecordSink {
+    fn start(&mut self, _stream: &StreamInfo) {
+        self.start.close();
+        self.refused = false;
+    }
+
+    fn frame(&mut self, frame: Frame) -> Result<()> {
+        if self.refused || !self.start.pass(frame.keyframe) {
+            return Ok(());
+        }
+        let mut open = self.open.take();
+        let mut stream_files = std::mem::take(&mut self.stream_files);
+        let recorded = self.record(&mut open, &frame, &mut stream_files);
+        self.stream_files = stream_files;
+        match recorded {
+            Ok(true) => {}
+            Ok(false) => self.refused = true,
+            Err(e) => {
+                // The file is left as it is, unfinished: the stop is logged, nothing more is written.
+                let path = open.as_ref().map_or(&self.pattern, |o| &o.path);
+                bail!("--record {}: {e}; recording stopped", path.display());
+            }
+        }
+        self.open = open;
+        Ok(())
+    }
+
+    fn end(&mut self) -> SinkReport {
+        if let Some(o) = self.open.take() {
+            o.close(&mut self.files);
+        }
+        SinkReport { files: std::mem::take(&mut self.stream_files), ..SinkReport::default() }
+    }
+
+    fn close(&mut self) {
+        if let Some(o) = self.open.take() {
+            o.close(&mut self.files);
+        }
     }
 }

@@ -2,7 +2,9 @@
 //! release build): with `CAMWIRE_FAULT_STALL_AFTER=N` in the environment, the
 //! first camera session of the process stops re-queueing capture requests
 //! once it has handed N frames to the encoder, so the camera stops delivering as a timed-out frontend
-//! does; the watchdog must restart it. Later sessions run normally.
+//! does; the watchdog must restart it. Later sessions run normally, unless
+//! `CAMWIRE_FAULT_STALL_SESSIONS=M` makes the first M sessions stall (a
+//! camera that never recovers: the watchdog's give-up path).
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},
@@ -29,7 +31,10 @@ pub(super) fn stall(generation: u64) -> bool {
     let Some(after) = *AFTER.get_or_init(|| std::env::var("CAMWIRE_FAULT_STALL_AFTER").ok()?.parse().ok()) else {
         return false;
     };
-    if generation != 1 {
+    static SESSIONS: OnceLock<u64> = OnceLock::new();
+    let sessions = *SESSIONS
+        .get_or_init(|| std::env::var("CAMWIRE_FAULT_STALL_SESSIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(1));
+    if generation > sessions {
         return false;
     }
     let stalled = DELIVERED.load(Ordering::Relaxed) >= after;

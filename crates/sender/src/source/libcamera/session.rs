@@ -2,6 +2,7 @@
 //! completed requests into frames. Lives on the worker thread only.
 
 use std::{
+    path::Path,
     sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError},
     time::{Duration, SystemTime},
 };
@@ -30,7 +31,7 @@ use super::{
 use crate::{
     controls::CameraOptions,
     picture::{Orientation, YuvFrame},
-    source::Captured,
+    source::{sensor_hdr, Captured},
 };
 
 /// Pixel formats by fourcc: the crate's `formats::` constants depend on the
@@ -123,9 +124,18 @@ impl Drop for Session {
 impl Session {
     /// Opens, configures and starts the camera `settings` names, with all its buffers queued.
     pub fn open(settings: &Settings) -> Result<Self> {
-        let manager = start_manager(settings.options.tuning_file.as_deref())?;
-        let camera = find_camera(&manager, settings.camera.as_deref())?;
+        let mut manager = start_manager(settings.options.tuning_file.as_deref())?;
+        let mut camera = find_camera(&manager, settings.camera.as_deref())?;
         let id = camera.id().to_string();
+        // A Camera Module 3's own HDR changes its sensor modes, which the
+        // manager reads when it starts: a change needs a new manager.
+        let hdr = settings.options.sensor_hdr;
+        if sensor_hdr::apply(Path::new("/sys"), &id, hdr, sensor_hdr::set_wide_dynamic_range)? {
+            drop(camera);
+            drop(manager);
+            manager = start_manager(settings.options.tuning_file.as_deref())?;
+            camera = find_camera(&manager, Some(&id))?;
+        }
         let mut cam = camera.acquire().map_err(|e| match e.raw_os_error() {
             Some(EBUSY) => anyhow!("camera {id} is busy: another program (rpicam-apps, another cam-send?) is using it"),
             _ => anyhow!("cannot acquire camera {id}: {e}"),

@@ -222,7 +222,7 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 }
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
-fn viewer_place(state: &AppState) -> Result<mjpeg::ViewerGuard, Response> {
+fn viewer_place(state: &AppState) -> Result<mjpeg::ViewerGuard, Box<Response>> {
     mjpeg::ViewerGuard::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
         let body = format!(
             "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
@@ -230,7 +230,7 @@ fn viewer_place(state: &AppState) -> Result<mjpeg::ViewerGuard, Response> {
         );
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
         no_store(response.headers_mut());
-        response
+        Box::new(response)
     })
 }
 
@@ -242,7 +242,7 @@ fn page_id(query: Option<&str>) -> Option<&str> {
 async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
     let guard = match viewer_place(&state) {
         Ok(guard) => guard,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let place = state.watching.join(Mode::Mjpeg, page_id(uri.query()));
     mjpeg::response(state.frames.clone(), guard, place)
@@ -256,7 +256,7 @@ async fn stream_mp4(State(state): State<AppState>, uri: axum::http::Uri) -> Resp
     };
     let guard = match viewer_place(&state) {
         Ok(guard) => guard,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let place = state.watching.join(Mode::H264, page_id(uri.query()));
     mp4_stream::response(fragments, guard, place)

@@ -22,8 +22,8 @@
 //! [`Sinks::latest`] instead of queueing; for H.264 one decoding sink
 //! publishes the newest picture there for all of them.
 
-pub(crate) mod fmp4;
 mod h264_pictures;
+pub(crate) mod live_mp4;
 mod pipe;
 mod publish;
 pub(crate) mod record;
@@ -189,7 +189,7 @@ pub struct Sinks {
     /// Cancelled when the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
     /// The web view's live H.264 fragments (with `--http`); they end when the muxing sink closes.
-    live_mp4: Option<broadcast::WeakSender<crate::view::http::LiveFragment>>,
+    live_mp4: Option<broadcast::WeakSender<live_mp4::LiveFragment>>,
 }
 
 impl Sinks {
@@ -233,9 +233,9 @@ impl Sinks {
         }
         if config.http.is_some() {
             // Browsers decode the H.264 themselves: every access unit in order, muxed once for all of them.
-            let (out, _) = broadcast::channel(crate::view::http::LIVE_FRAGMENTS);
+            let (out, _) = broadcast::channel(live_mp4::LIVE_FRAGMENTS);
             sinks.live_mp4 = Some(out.downgrade());
-            sinks.add("live-mp4", Delivery::Newest, 30, |rx| crate::view::http::spawn_live_mp4(rx, out));
+            sinks.add("live-mp4", Delivery::Newest, 30, |rx| live_mp4::spawn(rx, out));
         }
         Ok(sinks)
     }
@@ -268,7 +268,7 @@ impl Sinks {
     }
 
     /// The web view's live H.264 fragments, with `--http`.
-    pub(crate) fn live_mp4(&self) -> Option<broadcast::WeakSender<crate::view::http::LiveFragment>> {
+    pub(crate) fn live_mp4(&self) -> Option<broadcast::WeakSender<live_mp4::LiveFragment>> {
         self.live_mp4.clone()
     }
 

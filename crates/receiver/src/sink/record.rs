@@ -29,6 +29,7 @@ use crate::{
 
 mod container;
 mod files;
+pub(crate) mod fmp4;
 mod mkv;
 mod mp4;
 mod timed;

@@ -24,7 +24,6 @@ mod access;
 mod feed;
 mod guard;
 mod limit;
-mod live_mp4;
 mod mp4_stream;
 mod multipart;
 mod server;
@@ -58,7 +57,6 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 pub use self::access::{HttpAccess, MIN_TOKEN_LEN};
-pub(crate) use self::live_mp4::{spawn as spawn_live_mp4, LiveFragment, LIVE_FRAGMENTS};
 use self::{
     access::Gate,
     feed::{Shared, Stats, WebFrame},
@@ -66,7 +64,7 @@ use self::{
     limit::Connections,
     watching::{Mode, Watching},
 };
-use crate::sink::Latest;
+use crate::sink::{live_mp4::LiveFragment, Latest};
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");

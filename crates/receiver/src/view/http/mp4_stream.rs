@@ -9,7 +9,7 @@
 //! and the same URL plays in ffplay or VLC. When the sender restarts or its
 //! parameter sets change, the next keyframe comes with a new init segment
 //! (the page starts a new `SourceBuffer` on each `ftyp`). A viewer that
-//! falls more than [`LIVE_FRAGMENTS`](super::live_mp4::LIVE_FRAGMENTS)
+//! falls more than [`LIVE_FRAGMENTS`](crate::sink::live_mp4::LIVE_FRAGMENTS)
 //! fragments behind skips to the next keyframe; nothing is queued per
 //! viewer, and the connection's own guards ([`slow`](super::slow)) close a
 //! viewer that stops reading.
@@ -26,7 +26,8 @@ use futures_util::{stream, StreamExt};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tracing::debug;
 
-use super::{live_mp4::LiveFragment, multipart::ViewerGuard, no_store, watching::Place};
+use super::{multipart::ViewerGuard, no_store, watching::Place};
+use crate::sink::live_mp4::LiveFragment;
 
 /// The streaming response for one viewer.
 pub(super) fn response(fragments: broadcast::Receiver<LiveFragment>, guard: ViewerGuard, place: Place) -> Response {

@@ -24,14 +24,14 @@ use tokio::{
 };
 use tracing::{debug, warn};
 
-use crate::{
-    frame::Frame,
-    sink::{
+use super::{
+    record::{
         fmp4::{self, codec_string, ticks, Sample, TIMESCALE},
-        record::{length_prefixed, H264Config, Timeline},
-        SinkEvent, SinkReport,
+        length_prefixed, H264Config, Timeline,
     },
+    SinkEvent, SinkReport,
 };
+use crate::frame::Frame;
 
 /// Fragments kept for viewers that are a little behind; one that falls
 /// further behind skips to the next keyframe.

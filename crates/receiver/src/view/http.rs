@@ -59,7 +59,7 @@ use tracing::info;
 pub use self::access::{HttpAccess, MIN_TOKEN_LEN};
 use self::{
     access::Gate,
-    feed::{Shared, Stats, WebFrame},
+    feed::{SharedStats, Stats, WebFrame},
     guard::AllowedHosts,
     limit::Connections,
     watching::{Mode, Watching},
@@ -103,7 +103,7 @@ pub struct HttpOptions {
 #[derive(Clone)]
 struct AppState {
     frames: watch::Receiver<Option<WebFrame>>,
-    shared: Arc<Shared>,
+    shared: Arc<SharedStats>,
     viewers: Arc<AtomicUsize>,
     max_viewers: usize,
     /// Each viewer's mode and screen; whether JPEG pictures are wanted.
@@ -141,7 +141,7 @@ impl HttpSink {
         };
         let secure = tls.is_some();
         let (web_tx, frames) = watch::channel(None);
-        let shared = Arc::new(Shared { stats: Mutex::new(Stats::default()) });
+        let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
         let watching = Arc::new(Watching::default());
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
         let state = AppState {

@@ -94,8 +94,9 @@ impl Stats {
     }
 }
 
-/// What viewers share: the newest web frame and the status figures.
-pub(super) struct Shared {
+/// The figures `/status` reports: written by the feed, read by the handlers
+/// (the newest web frame itself travels in the `web` watch channel).
+pub(super) struct SharedStats {
     pub stats: Mutex<Stats>,
 }
 
@@ -103,7 +104,7 @@ pub(super) struct Shared {
 pub(super) async fn run(
     mut latest: watch::Receiver<Latest>,
     web: watch::Sender<Option<WebFrame>>,
-    shared: Arc<Shared>,
+    shared: Arc<SharedStats>,
     watching: Arc<Watching>,
 ) {
     let mut feed = Feed::default();

@@ -66,7 +66,7 @@ use self::{
     limit::Connections,
     watching::{Mode, Watching},
 };
-use super::Latest;
+use super::{h264_pictures::PictureDemand, Latest};
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");
@@ -120,6 +120,7 @@ impl HttpSink {
         addr: SocketAddr,
         latest: watch::Receiver<Latest>,
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+        pictures: PictureDemand,
         options: HttpOptions,
     ) -> Result<Self> {
         let listener = TcpListener::bind(addr).await.with_context(|| {
@@ -144,7 +145,7 @@ impl HttpSink {
         let secure = tls.is_some();
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(Shared { stats: Mutex::new(Stats::default()) });
-        let watching = Arc::new(Watching::default());
+        let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
         let state = AppState {
             frames,
@@ -302,8 +303,9 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     let (h264, mjpeg, list) = state.watching.summary();
     let mut stats = state.shared.stats.lock().expect("stats lock");
     let modes = format!(
-        ",\"viewers_h264\":{h264},\"viewers_mjpeg\":{mjpeg},\"viewer_list\":{list},\"jpeg_encoded\":{}",
-        stats.jpeg_encoded
+        ",\"viewers_h264\":{h264},\"viewers_mjpeg\":{mjpeg},\"viewer_list\":{list},\"jpeg_encoded\":{},\"h264_decoded\":{}",
+        stats.jpeg_encoded,
+        state.watching.pictures_decoded()
     );
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);

@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(r.rates().0, 31.0);
     }
 
-    /// Moved here from the web view's `Stats` (sink/http/feed.rs), whose window this was.
+    /// Moved here from the web view's `Stats` (view/http/feed.rs), whose window this was.
     #[test]
     fn rate_window_stays_bounded_without_status_requests() {
         let mut r = RateCounter::new(Duration::from_secs(2));

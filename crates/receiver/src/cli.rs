@@ -330,7 +330,7 @@ impl Args {
 impl Args {
     /// The web view's credentials (from the command line or the environment,
     /// else a file) and host names, checked.
-    fn http_guards(&self) -> Result<(crate::sink::HttpAccess, Vec<String>)> {
+    fn http_guards(&self) -> Result<(crate::view::HttpAccess, Vec<String>)> {
         let guarded = self.http_auth.is_some()
             || self.http_auth_file.is_some()
             || self.http_token.is_some()
@@ -355,12 +355,12 @@ impl Args {
             if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
                 bail!("{from}: the token may hold only letters, digits and -._~ (it goes into URLs as ?token=...)");
             }
-            if token.len() < crate::sink::MIN_TOKEN_LEN {
+            if token.len() < crate::view::MIN_TOKEN_LEN {
                 bail!(
                     "{from}: the token has {} characters, too few to resist guessing; use at least {} \
                      (`openssl rand -hex 16` makes one)",
                     token.len(),
-                    crate::sink::MIN_TOKEN_LEN
+                    crate::view::MIN_TOKEN_LEN
                 );
             }
         }
@@ -372,7 +372,7 @@ impl Args {
                 );
             }
         }
-        let access = crate::sink::HttpAccess { basic: basic.map(|(s, _)| s), token: token.map(|(s, _)| s) };
+        let access = crate::view::HttpAccess { basic: basic.map(|(s, _)| s), token: token.map(|(s, _)| s) };
         Ok((access, self.http_host.iter().map(|n| n.trim().to_string()).collect()))
     }
 }

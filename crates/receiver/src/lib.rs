@@ -21,6 +21,7 @@ mod refuse;
 pub mod sink;
 mod status;
 pub mod tls;
+pub mod view;
 
 use std::{
     net::SocketAddr,
@@ -71,7 +72,7 @@ pub struct Config {
     /// Serve the MJPEG web view on this address.
     pub http: Option<SocketAddr>,
     /// Credentials the web view asks for.
-    pub http_access: sink::HttpAccess,
+    pub http_access: view::HttpAccess,
     /// Host names the web view answers to besides its addresses (`--http-host`).
     pub http_hosts: Vec<String>,
     /// Streams the web view serves at once.
@@ -106,7 +107,7 @@ impl Config {
             status_line: false,
             display: false,
             http: None,
-            http_access: sink::HttpAccess::default(),
+            http_access: view::HttpAccess::default(),
             http_hosts: Vec::new(),
             max_viewers: 100,
             secret: None,
@@ -121,10 +122,10 @@ impl Config {
     /// The web view's guards: access, viewers, host names, and connection
     /// limits that fit the open-file limit (half of it, between 64 and 4096,
     /// a quarter of that from one address).
-    pub fn http_options(&self) -> sink::HttpOptions {
+    pub fn http_options(&self) -> view::HttpOptions {
         let nofile = nofile::open_file_limit();
         let max_connections = (nofile / 2).clamp(64, 4096) as usize;
-        sink::HttpOptions {
+        view::HttpOptions {
             access: self.http_access.clone(),
             max_viewers: self.max_viewers,
             max_connections,
@@ -244,7 +245,7 @@ pub async fn serve(
     let sinks = sink::Sinks::open(&config)?;
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();
-    let viewers = sink::Viewers::start(&config, &sinks, &stop).await?;
+    let viewers = view::Viewers::start(&config, &sinks, &stop).await?;
     let outcome = input::serve(listener, config, sinks, stop, &mut on_summary).await;
     viewers.close().await;
     outcome

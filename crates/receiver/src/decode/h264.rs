@@ -14,7 +14,7 @@ use openh264::{
 };
 use yuvutils_rs::{yuv420_to_rgb, YuvPlanarImage, YuvRange, YuvStandardMatrix};
 
-use crate::sink::picture::Picture;
+use super::picture::Picture;
 
 /// A stateful H.264 decoder: one per stream.
 pub struct H264Decoder {

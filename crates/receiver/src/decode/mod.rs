@@ -2,6 +2,7 @@
 //! the receiver keeps to (protocol.md, "What the receiver decodes").
 
 pub mod h264;
+pub mod picture;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

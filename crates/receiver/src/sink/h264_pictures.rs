@@ -36,7 +36,8 @@ use camwire_wire::{KeyframeGate, PayloadKind, Sps};
 use tokio::sync::watch;
 use tracing::{debug, warn};
 
-use super::{picture::Picture, Latest, Sink, SinkReport};
+use super::{Latest, Sink, SinkReport};
+use crate::decode::picture::Picture;
 use crate::{
     decode::h264::H264Decoder,
     frame::{Frame, StreamInfo},

@@ -22,17 +22,13 @@
 //! [`Sinks::latest`] instead of queueing; for H.264 one decoding sink
 //! publishes the newest picture there for all of them.
 
-mod display;
-mod fmp4;
+pub(crate) mod fmp4;
 mod h264_pictures;
-mod http;
-pub mod picture;
 mod pipe;
 mod publish;
-mod record;
+pub(crate) mod record;
 mod save_dir;
 mod verify;
-mod viewers;
 
 use std::{sync::Arc, time::Duration};
 
@@ -51,12 +47,9 @@ use crate::{
     Config,
 };
 
-pub use display::DisplaySink;
-pub use h264_pictures::{Decoded, DecodedFrame};
-pub use http::{HttpAccess, HttpOptions, HttpSink, MIN_TOKEN_LEN};
+pub use h264_pictures::{Decoded, DecodedFrame, PictureDemand, PictureWanted};
 pub use pipe::{check_command as check_pipe_command, player_command};
 pub use publish::publish_format;
-pub use viewers::Viewers;
 
 /// What a sink is told.
 #[derive(Debug)]
@@ -196,7 +189,7 @@ pub struct Sinks {
     /// Cancelled when the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
     /// The web view's live H.264 fragments (with `--http`); they end when the muxing sink closes.
-    live_mp4: Option<broadcast::WeakSender<http::LiveFragment>>,
+    live_mp4: Option<broadcast::WeakSender<crate::view::http::LiveFragment>>,
     /// Who wants H.264 decoded: the window always, the web view while someone watches as MJPEG.
     pictures: h264_pictures::PictureDemand,
     _window_wants_pictures: Option<h264_pictures::PictureWanted>,
@@ -247,9 +240,9 @@ impl Sinks {
         }
         if config.http.is_some() {
             // Browsers decode the H.264 themselves: every access unit in order, muxed once for all of them.
-            let (out, _) = broadcast::channel(http::LIVE_FRAGMENTS);
+            let (out, _) = broadcast::channel(crate::view::http::LIVE_FRAGMENTS);
             sinks.live_mp4 = Some(out.downgrade());
-            sinks.add("live-mp4", Delivery::Newest, 30, |rx| http::spawn_live_mp4(rx, out));
+            sinks.add("live-mp4", Delivery::Newest, 30, |rx| crate::view::http::spawn_live_mp4(rx, out));
         }
         Ok(sinks)
     }
@@ -282,12 +275,12 @@ impl Sinks {
     }
 
     /// Who wants H.264 pictures decoded.
-    fn pictures(&self) -> h264_pictures::PictureDemand {
+    pub(crate) fn pictures(&self) -> h264_pictures::PictureDemand {
         self.pictures.clone()
     }
 
     /// The web view's live H.264 fragments, with `--http`.
-    fn live_mp4(&self) -> Option<broadcast::WeakSender<http::LiveFragment>> {
+    pub(crate) fn live_mp4(&self) -> Option<broadcast::WeakSender<crate::view::http::LiveFragment>> {
         self.live_mp4.clone()
     }
 

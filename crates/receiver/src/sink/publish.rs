@@ -30,14 +30,11 @@ use tokio::{
 };
 use tracing::{debug, error, info, warn};
 
-use super::{
-    picture::{Picture, PictureDecoder},
-    pipe::STALL,
-    record::ts::TsWriter,
-    record::Timeline,
-    SinkEvent, SinkReport,
+use super::{pipe::STALL, record::ts::TsWriter, record::Timeline, SinkEvent, SinkReport};
+use crate::{
+    decode::picture::{Picture, PictureDecoder},
+    frame::Frame,
 };
-use crate::frame::Frame;
 
 /// The ffmpeg output format (`-f`) for a `--publish` URL.
 pub fn publish_format(url: &str) -> Result<&'static str> {

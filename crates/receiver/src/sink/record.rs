@@ -34,7 +34,7 @@ mod mp4;
 mod timed;
 pub(super) mod ts;
 
-pub(super) use container::{length_prefixed, H264Config, Timeline};
+pub(crate) use container::{length_prefixed, H264Config, Timeline};
 pub(super) use timed::TimedRecordSink;
 
 /// Appends payloads to one file.

@@ -1,11 +1,18 @@
-//! The viewers that skip to the newest frame, `--display` and `--http`, started
+//! Viewers: the window (`--display`) and the web view (`--http`). They are
+//! not sinks: they skip to the newest frame. The viewers that skip to the newest frame, `--display` and `--http`, started
 //! together beside the in-order sinks: they read [`Sinks::latest`] and end by
 //! themselves once the receiver closes its sinks.
+
+pub(crate) mod http;
+mod window;
 
 use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
-use super::{display::DisplaySink, http::HttpSink, Sinks};
+pub use http::{HttpAccess, HttpOptions, HttpSink, MIN_TOKEN_LEN};
+pub use window::DisplaySink;
+
+use crate::sink::Sinks;
 use crate::Config;
 
 /// The running window and web view, whichever `config` asks for.
@@ -20,7 +27,7 @@ impl Viewers {
     /// cancels it when it is closed and was the only sink.
     pub async fn start(config: &Config, sinks: &Sinks, stop: &CancellationToken) -> Result<Self> {
         if config.display {
-            super::display::check_environment()?;
+            window::check_environment()?;
         }
         let http = match config.http {
             Some(addr) => Some(

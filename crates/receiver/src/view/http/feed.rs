@@ -18,11 +18,11 @@ use tokio::sync::watch;
 use tracing::{debug, warn};
 
 use super::watching::Watching;
-use crate::sink::{
-    picture::{JpegEncoder, WEB_JPEG_QUALITY},
-    DecodedFrame, Latest,
+use crate::{
+    decode::picture::{JpegEncoder, WEB_JPEG_QUALITY},
+    sink::{DecodedFrame, Latest},
+    status::RecentLatency,
 };
-use crate::status::RecentLatency;
 
 /// A frame as the web view sends it.
 #[derive(Debug, Clone)]
@@ -33,7 +33,7 @@ pub(super) struct WebFrame {
     pub jpeg: Bytes,
     /// When the camera captured it, if known (sent as `X-Timestamp`).
     pub captured_at: Option<SystemTime>,
-    /// The JPEG holds [`BOUNDARY_PREFIX`](super::mjpeg::BOUNDARY_PREFIX): each
+    /// The JPEG holds [`BOUNDARY_PREFIX`](super::multipart::BOUNDARY_PREFIX): each
     /// viewer checks it against its own boundary before sending it.
     pub marked: bool,
 }
@@ -131,7 +131,7 @@ pub(super) async fn run(
         };
         if let Some((jpeg, captured_at)) = frame {
             feed.serial += 1;
-            let marked = memchr::memmem::find(&jpeg, super::mjpeg::BOUNDARY_PREFIX.as_bytes()).is_some();
+            let marked = memchr::memmem::find(&jpeg, super::multipart::BOUNDARY_PREFIX.as_bytes()).is_some();
             web.send_replace(Some(WebFrame { serial: feed.serial, jpeg, captured_at, marked }));
         }
     }

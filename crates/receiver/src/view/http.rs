@@ -4,7 +4,7 @@
 //! |------------------|--------------------------------------------------------|
 //! | `/`              | a page with the live picture and the stream's figures  |
 //! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]) |
-//! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`mjpeg`])      |
+//! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
 //! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
 //! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
@@ -25,8 +25,8 @@ mod feed;
 mod guard;
 mod limit;
 mod live_mp4;
-mod mjpeg;
 mod mp4_stream;
+mod multipart;
 mod server;
 mod slow;
 mod watching;
@@ -58,7 +58,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 pub use self::access::{HttpAccess, MIN_TOKEN_LEN};
-pub(super) use self::live_mp4::{spawn as spawn_live_mp4, LiveFragment, LIVE_FRAGMENTS};
+pub(crate) use self::live_mp4::{spawn as spawn_live_mp4, LiveFragment, LIVE_FRAGMENTS};
 use self::{
     access::Gate,
     feed::{Shared, Stats, WebFrame},
@@ -66,7 +66,7 @@ use self::{
     limit::Connections,
     watching::{Mode, Watching},
 };
-use super::{h264_pictures::PictureDemand, Latest};
+use crate::sink::{Latest, PictureDemand};
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");
@@ -223,8 +223,8 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 }
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
-fn viewer_place(state: &AppState) -> Result<mjpeg::ViewerGuard, Box<Response>> {
-    mjpeg::ViewerGuard::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
+fn viewer_place(state: &AppState) -> Result<multipart::ViewerGuard, Box<Response>> {
+    multipart::ViewerGuard::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
         let body = format!(
             "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
             state.max_viewers
@@ -246,7 +246,7 @@ async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response
         Err(response) => return *response,
     };
     let place = state.watching.join(Mode::Mjpeg, page_id(uri.query()));
-    mjpeg::response(state.frames.clone(), guard, place)
+    multipart::response(state.frames.clone(), guard, place)
 }
 
 async fn stream_mp4(State(state): State<AppState>, uri: axum::http::Uri) -> Response {

@@ -26,12 +26,10 @@ use tokio::{runtime::Handle, sync::watch};
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use super::{
-    picture::{Picture, PictureDecoder},
-    Latest,
-};
 use crate::{
+    decode::picture::{Picture, PictureDecoder},
     frame::{Frame, StreamInfo},
+    sink::Latest,
     status::RecentLatency,
 };
 

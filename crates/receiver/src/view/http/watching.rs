@@ -7,7 +7,7 @@
 //! needs pictures: an MJPEG viewer, or a `/snapshot.jpg` waiting for one;
 //! they also have the H.264 decoded ([`PictureDemand`]).
 
-use crate::sink::h264_pictures::{PictureDemand, PictureWanted};
+use crate::sink::{PictureDemand, PictureWanted};
 
 use std::{
     fmt::Write,

@@ -26,7 +26,7 @@ use futures_util::{stream, StreamExt};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tracing::debug;
 
-use super::{live_mp4::LiveFragment, mjpeg::ViewerGuard, no_store, watching::Place};
+use super::{live_mp4::LiveFragment, multipart::ViewerGuard, no_store, watching::Place};
 
 /// The streaming response for one viewer.
 pub(super) fn response(fragments: broadcast::Receiver<LiveFragment>, guard: ViewerGuard, place: Place) -> Response {

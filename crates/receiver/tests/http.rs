@@ -123,7 +123,10 @@ fn stream_headers_forbid_caching_and_buffering() {
     let page = http_get(http, "/");
     assert_eq!(page.status, 200);
     let html = String::from_utf8_lossy(&page.body);
-    assert!(html.contains("<img id=\"live\" src=\"/stream.mjpg\""), "{html}");
+    assert!(html.contains("<img id=\"live\""), "{html}");
+    // The page's script picks the stream: /stream.mjpg for JPEG (and ?mjpeg), /stream.mp4 for H.264.
+    let script = String::from_utf8_lossy(&http_get(http, "/page.js").body).into_owned();
+    assert!(script.contains("live.src = \"/stream.mjpg"), "{script}");
     assert!(html.contains("name=\"viewport\""), "usable on a phone: {html}");
     assert!(page.header("cache-control").unwrap_or_default().contains("no-store"));
 }

@@ -19,7 +19,7 @@ mod input;
 mod nofile;
 mod refuse;
 pub mod sink;
-mod status;
+mod summary;
 pub mod tls;
 pub mod view;
 
@@ -34,7 +34,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 pub use frame::Frame;
-pub use status::StreamSummary;
+pub use summary::StreamSummary;
 
 /// Everything `cam-recv` needs to know, validated.
 #[derive(Debug, Clone)]

@@ -41,7 +41,7 @@ pub mod pace;
 pub mod picture;
 pub mod pipeline;
 pub mod source;
-mod status;
+mod summary;
 
 use std::sync::{atomic::Ordering, Arc};
 
@@ -51,7 +51,7 @@ use tokio_util::sync::CancellationToken;
 pub use config::{Codec, Config, SourceSpec};
 pub use frames::EncodedFrame;
 pub use pipeline::PipelineFlags;
-pub use status::Summary;
+pub use summary::Summary;
 
 /// Streams frames as `config` says until the source ends, a bound is reached
 /// or `shutdown` is cancelled; then writes the terminator.

@@ -14,7 +14,28 @@ use openh264::{
 };
 use yuvutils_rs::{yuv420_to_rgb, YuvPlanarImage, YuvRange, YuvStandardMatrix};
 
+use camwire_wire::Sps;
+
 use super::picture::Picture;
+
+/// Why a stream with this SPS cannot be decoded here at all, or `None`:
+/// pictures over the `--max-pixels` budget, or chroma other than 4:2:0
+/// (OpenH264 decodes 4:2:0 only). `what` names the stream in the line
+/// (`h264`, `this H.264 stream`). The one check `--verify` and the viewers share.
+pub fn undecodable(what: &str, sps: &Sps) -> Option<String> {
+    if let Err(why) = super::check_pixels(what, sps.width as usize, sps.height as usize) {
+        return Some(why);
+    }
+    if sps.chroma_format_idc == 1 {
+        return None;
+    }
+    let chroma = ["4:0:0", "4:2:0", "4:2:2", "4:4:4"].get(sps.chroma_format_idc as usize).unwrap_or(&"?");
+    Some(format!(
+        "{what} has {chroma} chroma (profile_idc {}), which cannot be decoded here (only 4:2:0); \
+         have the encoder send 4:2:0 (ffmpeg: -pix_fmt yuv420p)",
+        sps.profile_idc
+    ))
+}
 
 /// A stateful H.264 decoder: one per stream.
 pub struct H264Decoder {

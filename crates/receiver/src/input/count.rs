@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::{
     frame::Frame,
-    status::{LatencyHistogram, StreamSummary},
+    summary::{LatencyHistogram, StreamSummary},
 };
 
 /// What one stream has delivered so far.

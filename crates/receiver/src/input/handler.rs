@@ -26,7 +26,7 @@ use crate::{
     admission::{Metered, Ticket},
     frame::{Frame, StreamInfo},
     refuse::refuse,
-    status::StreamSummary,
+    summary::StreamSummary,
 };
 
 /// How long a sender that has a frame ready waits for the previous stream to

@@ -36,7 +36,7 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn, Instrument};
 
-use crate::{admission::Admission, gate::Gate, refuse::refuse, sink::Sinks, status::StreamSummary, Config, Outcome};
+use crate::{admission::Admission, gate::Gate, refuse::refuse, sink::Sinks, summary::StreamSummary, Config, Outcome};
 
 /// What every connection of one receiver shares.
 struct ReceiverState {

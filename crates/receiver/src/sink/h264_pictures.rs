@@ -39,7 +39,7 @@ use tracing::{debug, warn};
 use super::{Latest, Sink, SinkReport};
 use crate::decode::picture::Picture;
 use crate::{
-    decode::h264::H264Decoder,
+    decode::h264::{self, H264Decoder},
     frame::{Frame, StreamInfo},
 };
 
@@ -314,20 +314,8 @@ impl Sink for H264PictureSink {
 
 /// Why a frame's stream cannot be decoded here at all, from its SPS.
 fn undecodable(frame: &Frame) -> Option<String> {
-    let sps = Sps::find(&frame.data)?;
-    if let Err(why) =
-        crate::decode::check_pixels("this H.264 stream's picture", sps.width as usize, sps.height as usize)
-    {
-        return Some(why);
-    }
-    if sps.chroma_format_idc == 1 {
-        return None;
-    }
-    let chroma = ["4:0:0", "4:2:0", "4:2:2", "4:4:4"].get(sps.chroma_format_idc as usize).unwrap_or(&"?");
-    Some(format!(
-        "this H.264 stream has {chroma} chroma, which cannot be decoded here (only 4:2:0); \
-         have the encoder send 4:2:0 (ffmpeg: -pix_fmt yuv420p), or watch with --pipe ffplay"
-    ))
+    let why = h264::undecodable("this H.264 stream", &Sps::find(&frame.data)?)?;
+    Some(format!("{why}, or watch with --pipe ffplay"))
 }
 
 #[cfg(test)]

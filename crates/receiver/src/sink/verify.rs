@@ -19,7 +19,10 @@ use tracing::warn;
 
 use super::{Sink, SinkReport};
 use crate::{
-    decode::{self, h264::H264Decoder},
+    decode::{
+        self,
+        h264::{self, H264Decoder},
+    },
     frame::{Frame, StreamInfo},
 };
 
@@ -218,18 +221,7 @@ impl Verifier {
             return Err(reason.clone());
         }
         if let Some(sps) = Sps::find(&frame.data) {
-            if sps.chroma_format_idc != 1 {
-                let chroma = ["4:0:0", "4:2:0", "4:2:2", "4:4:4"].get(sps.chroma_format_idc as usize).unwrap_or(&"?");
-                return Err(self
-                    .undecodable
-                    .insert(format!(
-                        "h264: {chroma} chroma (profile_idc {}) cannot be decoded here, only 4:2:0; \
-                     have the encoder send 4:2:0 (ffmpeg: -pix_fmt yuv420p)",
-                        sps.profile_idc
-                    ))
-                    .clone());
-            }
-            if let Err(why) = decode::check_pixels("h264", sps.width as usize, sps.height as usize) {
+            if let Some(why) = h264::undecodable("h264", &sps) {
                 return Err(self.undecodable.insert(why).clone());
             }
             self.sps = Some(sps);

@@ -30,7 +30,7 @@ use crate::{
     decode::picture::{Picture, PictureDecoder},
     frame::{Frame, StreamInfo},
     sink::Latest,
-    status::RecentLatency,
+    summary::RecentLatency,
 };
 
 /// The window's size before the first frame (the picture is scaled to fit it; the user may resize it).

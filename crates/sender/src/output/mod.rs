@@ -1,5 +1,6 @@
-//! Where encoded frames go. The TCP output is the product; it owns
-//! connecting, reconnecting and the end-of-stream terminator.
+//! Where encoded frames go. The TCP output (plain, or TLS with `--tls-pin`) is
+//! the product; it owns connecting, reconnecting, the handshake and the
+//! end-of-stream terminator.
 
 mod backoff;
 mod link;

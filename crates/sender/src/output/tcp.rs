@@ -36,7 +36,7 @@ use crate::{
     config::{Codec, Config},
     frames::{EncodedFrame, FrameRx},
     pipeline::PipelineFlags,
-    status::Summary,
+    summary::Summary,
 };
 
 /// How long a frame being written may take to finish once the run is asked to stop.

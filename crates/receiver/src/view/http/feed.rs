@@ -21,7 +21,7 @@ use super::watching::Watching;
 use crate::{
     decode::picture::{JpegEncoder, WEB_JPEG_QUALITY},
     sink::{DecodedFrame, Latest},
-    status::RecentLatency,
+    summary::RecentLatency,
 };
 
 /// A frame as the web view sends it.

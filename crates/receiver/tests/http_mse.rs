@@ -152,6 +152,40 @@ fn h264_pictures_are_encoded_to_jpeg_only_while_someone_watches_mjpeg() {
     assert_eq!(Rgb::from_jpeg(&snap.body).width, 320);
 }
 
+#[test]
+fn h264_is_decoded_only_while_someone_wants_pictures() {
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let got = read_stream_mp4(http);
+    let _send = sender(
+        port,
+        &["--codec", "h264", "--fps", "30", "--keyframe-interval", "15", "--width", "320", "--height", "240"],
+    );
+    wait_until("30 frames", 20, || status(http)["frames"].as_u64().unwrap_or(0) >= 30);
+    let frames = status(http)["frames"].as_u64().unwrap();
+    wait_until("30 more frames", 10, || status(http)["frames"].as_u64().unwrap() >= frames + 30);
+    let s = status(http);
+    assert_eq!(s["viewers_h264"], 1, "{s}");
+    assert!(!got.lock().unwrap().is_empty(), "the MSE viewer gets fragments");
+    assert_eq!(s["h264_decoded"], 0, "only a browser decoding the H.264 itself: nothing decoded here ({s})");
+
+    // A late MJPEG viewer gets pictures at once: the access units since the last IDR are decoded to catch up.
+    let mut parts = mjpeg_stream(http);
+    let started = Instant::now();
+    for _ in 0..3 {
+        let part = parts.next_part().expect("a part");
+        assert_eq!(Rgb::from_jpeg(&part.body).width, 320);
+    }
+    eprintln!("late MJPEG viewer: 3 parts in {:.2} s", started.elapsed().as_secs_f64());
+    let decoded = status(http)["h264_decoded"].as_u64().unwrap();
+    assert!(decoded >= 3, "{}", status(http));
+    drop(parts);
+    wait_until("the MJPEG viewer gone", 10, || status(http)["viewers_mjpeg"] == 0);
+    let (decoded, frames) = (status(http)["h264_decoded"].as_u64().unwrap(), status(http)["frames"].as_u64().unwrap());
+    wait_until("30 more frames", 10, || status(http)["frames"].as_u64().unwrap() >= frames + 30);
+    let s = status(http);
+    assert!(s["h264_decoded"].as_u64().unwrap() <= decoded + 1, "decoding went on with nobody wanting pictures: {s}");
+}
+
 /// The first H.264 viewer in `/status`'s list, once it reports a screen.
 fn screen(http: u16) -> Option<serde_json::Value> {
     let s = status(http);

@@ -9,6 +9,14 @@
 //! encode to JPEG once for all its viewers. The OpenH264 decoder is only made
 //! when a stream turns out to be H.264, and dropped when it ends.
 //!
+//! Decoding costs most of the receiver's time per frame, so it runs only
+//! while someone wants pictures ([`PictureDemand`]: the window, an MJPEG
+//! viewer, a snapshot waiting). Meanwhile the access units since the last
+//! IDR are kept (at most [`KEEP_FOR`] or [`KEEP_BYTES`]); when pictures are
+//! wanted again the kept ones are decoded to catch up and decoding goes on
+//! live. A run that outgrows the bound (keyframes rare) is decoded all along
+//! until the next IDR comes while nobody watches.
+//!
 //! Each picture carries the capture time of the frame it came from. With
 //! B-frames a picture comes out some access units after its own, in display
 //! order, which is capture order: so a picture takes the earliest capture
@@ -16,8 +24,11 @@
 
 use std::{
     cmp::Reverse,
-    collections::BinaryHeap,
-    sync::Arc,
+    collections::{BinaryHeap, VecDeque},
+    sync::{
+        atomic::{AtomicU64, AtomicUsize, Ordering},
+        Arc,
+    },
     time::{Duration, Instant, SystemTime},
 };
 
@@ -58,9 +69,57 @@ pub struct Decoded {
 /// (frames that never gave a picture must not hold stale times).
 const MAX_PENDING_CAPTURE_TIMES: usize = 16;
 
+/// Access units kept undecoded span at most this long; past it the stream is decoded all along.
+const KEEP_FOR: Duration = Duration::from_secs(2);
+
+/// Access units kept undecoded hold at most this many bytes; past it the stream is decoded all along.
+const KEEP_BYTES: usize = 8 << 20;
+
+/// Who wants decoded pictures now, and how many were decoded: shared by the
+/// decoding sink and the viewers that need pictures.
+#[derive(Debug, Clone, Default)]
+pub struct PictureDemand {
+    wanted: Arc<AtomicUsize>,
+    decoded: Arc<AtomicU64>,
+}
+
+/// Keeps pictures coming while it lives.
+#[derive(Debug)]
+pub struct PictureWanted(Arc<AtomicUsize>);
+
+impl Drop for PictureWanted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl PictureDemand {
+    /// Has H.264 decoded while the result lives.
+    pub fn want(&self) -> PictureWanted {
+        self.wanted.fetch_add(1, Ordering::SeqCst);
+        PictureWanted(self.wanted.clone())
+    }
+
+    /// Whether anyone wants pictures now.
+    pub fn is_wanted(&self) -> bool {
+        self.wanted.load(Ordering::SeqCst) > 0
+    }
+
+    /// H.264 pictures decoded since the receiver started.
+    pub fn decoded(&self) -> u64 {
+        self.decoded.load(Ordering::Relaxed)
+    }
+}
+
 /// Decodes the current H.264 stream and publishes its newest picture.
 pub(super) struct H264PictureSink {
     latest: watch::Sender<Latest>,
+    demand: PictureDemand,
+    /// Access units not decoded yet because nobody wanted pictures: since the last IDR or the last one decoded.
+    kept: VecDeque<Frame>,
+    kept_bytes: usize,
+    /// The kept run outgrew its bound: decode everything until an IDR comes while nobody watches.
+    all_along: bool,
     stream: u64,
     decoder: Option<H264Decoder>,
     /// Feed nothing until the next IDR: at the start, and after an error.
@@ -78,9 +137,13 @@ pub(super) struct H264PictureSink {
 
 impl H264PictureSink {
     /// Publishes into `latest`; a decoder is made when H.264 arrives.
-    pub(super) fn new(latest: watch::Sender<Latest>) -> Self {
+    pub(super) fn new(latest: watch::Sender<Latest>, demand: PictureDemand) -> Self {
         Self {
             latest,
+            demand,
+            kept: VecDeque::new(),
+            kept_bytes: 0,
+            all_along: false,
             stream: 0,
             decoder: None,
             gate: KeyframeGate::new(),
@@ -118,6 +181,57 @@ impl H264PictureSink {
             self.latest.send_modify(|l| l.decoded.failure = Some(why.into()));
             return;
         }
+        // Until an IDR nothing can be decoded; a kept run starts with one, and the gate opens when it is fed.
+        if !self.gate.admits(frame.keyframe) && self.kept.is_empty() {
+            return;
+        }
+        if !self.demand.is_wanted() {
+            if frame.keyframe {
+                // The decoder can start over here: what was kept before is not needed.
+                self.kept.clear();
+                self.kept_bytes = 0;
+                self.all_along = false;
+            }
+            if !self.all_along {
+                self.kept_bytes += frame.data.len();
+                self.kept.push_back(frame.clone());
+                if self.kept_within_bounds() {
+                    return;
+                }
+                debug!(
+                    "h264 pictures: {} access units since the last keyframe ({} bytes): decoding all along \
+                     until the next keyframe",
+                    self.kept.len(),
+                    self.kept_bytes
+                );
+                self.all_along = true;
+                self.catch_up();
+                return;
+            }
+        }
+        self.catch_up();
+        self.feed(frame);
+    }
+
+    /// Whether the kept access units are within [`KEEP_FOR`] and [`KEEP_BYTES`].
+    fn kept_within_bounds(&self) -> bool {
+        let span = match (self.kept.front(), self.kept.back()) {
+            (Some(first), Some(last)) => last.received_at.duration_since(first.received_at).unwrap_or_default(),
+            _ => Duration::ZERO,
+        };
+        span <= KEEP_FOR && self.kept_bytes <= KEEP_BYTES
+    }
+
+    /// Decodes the kept access units, oldest first.
+    fn catch_up(&mut self) {
+        self.kept_bytes = 0;
+        while let Some(frame) = self.kept.pop_front() {
+            self.feed(&frame);
+        }
+    }
+
+    /// Feeds one access unit to the decoder and publishes the picture that comes out, if any.
+    fn feed(&mut self, frame: &Frame) {
         if !self.gate.pass(frame.keyframe) {
             return;
         }
@@ -142,6 +256,7 @@ impl H264PictureSink {
         match decoded {
             Ok(Some(picture)) => {
                 self.serial += 1;
+                self.demand.decoded.fetch_add(1, Ordering::Relaxed);
                 // The earliest pending capture time is this picture's; older ones never got a picture.
                 while self.pending.len() > MAX_PENDING_CAPTURE_TIMES {
                     self.pending.pop();
@@ -177,8 +292,7 @@ impl H264PictureSink {
                 self.errors
             );
         }
-        let latest = self.latest.clone();
-        *self = Self::new(latest);
+        *self = Self::new(self.latest.clone(), self.demand.clone());
     }
 }
 
@@ -240,7 +354,9 @@ mod tests {
     #[test]
     fn publishes_each_picture_with_its_frames_capture_time() {
         let latest = watch::Sender::new(Latest::default());
-        let mut sink = H264PictureSink::new(latest.clone());
+        let demand = PictureDemand::default();
+        let _wanted = demand.want();
+        let mut sink = H264PictureSink::new(latest.clone(), demand);
         sink.start_stream(7);
         for frame in frames(5, 30) {
             sink.decode(&frame);
@@ -254,7 +370,9 @@ mod tests {
     #[test]
     fn a_stream_joined_after_its_idr_waits_for_the_next_one() {
         let latest = watch::Sender::new(Latest::default());
-        let mut sink = H264PictureSink::new(latest.clone());
+        let demand = PictureDemand::default();
+        let _wanted = demand.want();
+        let mut sink = H264PictureSink::new(latest.clone(), demand);
         sink.start_stream(1);
         let units = frames(6, 3);
         assert!(units[3].keyframe && !units[1].keyframe);
@@ -269,12 +387,59 @@ mod tests {
     #[test]
     fn a_new_stream_clears_the_old_picture() {
         let latest = watch::Sender::new(Latest::default());
-        let mut sink = H264PictureSink::new(latest.clone());
+        let demand = PictureDemand::default();
+        let _wanted = demand.want();
+        let mut sink = H264PictureSink::new(latest.clone(), demand);
         sink.start_stream(1);
         sink.decode(&frames(1, 30)[0]);
         assert!(latest.borrow().decoded.picture.is_some());
         sink.start_stream(2);
         assert!(latest.borrow().decoded.picture.is_none());
+    }
+
+    #[test]
+    fn nothing_is_decoded_until_pictures_are_wanted_then_the_kept_units_catch_up() {
+        let latest = watch::Sender::new(Latest::default());
+        let demand = PictureDemand::default();
+        let mut sink = H264PictureSink::new(latest.clone(), demand.clone());
+        sink.start_stream(1);
+        let units = frames(8, 3);
+        assert!(units[3].keyframe && units[6].keyframe && !units[5].keyframe);
+        for unit in &units[..6] {
+            sink.decode(unit);
+        }
+        assert!(latest.borrow().decoded.picture.is_none(), "nobody wants pictures: none decoded");
+        assert_eq!(demand.decoded(), 0);
+        assert_eq!(sink.kept.len(), 3, "only the units since the last IDR are kept");
+        let wanted = demand.want();
+        sink.decode(&units[6]);
+        let decoded = latest.borrow().decoded.picture.clone().expect("the kept units and the new one decoded");
+        assert_eq!((decoded.serial, decoded.captured_at), (4, units[6].captured_at));
+        drop(wanted);
+        sink.decode(&units[7]);
+        assert_eq!(demand.decoded(), 4, "decoding stops when nobody wants pictures");
+        let _wanted = demand.want();
+        sink.decode(&frames(1, 3)[0]);
+        assert_eq!(demand.decoded(), 6, "the decoder goes on from where it stopped");
+    }
+
+    #[test]
+    fn a_run_without_keyframes_past_the_bound_is_decoded_all_along() {
+        let latest = watch::Sender::new(Latest::default());
+        let demand = PictureDemand::default();
+        let mut sink = H264PictureSink::new(latest.clone(), demand.clone());
+        sink.start_stream(1);
+        let mut units = frames(4, 300);
+        for (i, unit) in units.iter_mut().enumerate() {
+            unit.received_at = SystemTime::UNIX_EPOCH + KEEP_FOR * i as u32;
+        }
+        sink.decode(&units[0]);
+        sink.decode(&units[1]);
+        assert_eq!(demand.decoded(), 0, "within the bound: kept");
+        sink.decode(&units[2]);
+        assert_eq!(demand.decoded(), 3, "past the bound: the kept units are decoded");
+        sink.decode(&units[3]);
+        assert_eq!(demand.decoded(), 4, "and every one after");
     }
 
     #[test]

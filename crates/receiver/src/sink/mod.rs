@@ -47,7 +47,7 @@ use crate::{
     Config,
 };
 
-pub use h264_pictures::{Decoded, DecodedFrame};
+pub use h264_pictures::{Decoded, DecodedFrame, PictureDemand, PictureWanted};
 pub use pipe::{check_command as check_pipe_command, player_command};
 pub use publish::publish_format;
 
@@ -190,6 +190,9 @@ pub struct Sinks {
     closing: CancellationToken,
     /// The web view's live H.264 fragments (with `--http`); they end when the muxing sink closes.
     live_mp4: Option<broadcast::WeakSender<live_mp4::LiveFragment>>,
+    /// Who wants H.264 decoded: the window always, the web view while someone watches as MJPEG.
+    pictures: h264_pictures::PictureDemand,
+    _window_wants_pictures: Option<h264_pictures::PictureWanted>,
 }
 
 impl Sinks {
@@ -202,6 +205,8 @@ impl Sinks {
             failures: Vec::new(),
             closing: CancellationToken::new(),
             live_mp4: None,
+            pictures: h264_pictures::PictureDemand::default(),
+            _window_wants_pictures: None,
         };
         if config.verify {
             sinks.add("verify", Delivery::Every, 64, |rx| spawn_sink(rx, verify::VerifySink::new));
@@ -227,8 +232,10 @@ impl Sinks {
         }
         if config.display || config.http.is_some() {
             // H.264 viewers need every frame decoded in order; the decoder is made when H.264 arrives.
-            let latest = sinks.latest.clone();
-            let make = || Ok(h264_pictures::H264PictureSink::new(latest));
+            // Decoded only while someone wants pictures: the window always does.
+            sinks._window_wants_pictures = config.display.then(|| sinks.pictures.want());
+            let (latest, pictures) = (sinks.latest.clone(), sinks.pictures.clone());
+            let make = || Ok(h264_pictures::H264PictureSink::new(latest, pictures));
             sinks.add("h264-pictures", Delivery::Newest, 30, |rx| spawn_sink(rx, make));
         }
         if config.http.is_some() {
@@ -265,6 +272,11 @@ impl Sinks {
     /// Watches the newest frame.
     pub fn latest(&self) -> watch::Receiver<Latest> {
         self.latest.subscribe()
+    }
+
+    /// Who wants H.264 pictures decoded.
+    pub(crate) fn pictures(&self) -> h264_pictures::PictureDemand {
+        self.pictures.clone()
     }
 
     /// The web view's live H.264 fragments, with `--http`.
@@ -534,6 +546,8 @@ mod tests {
             failures: Vec::new(),
             closing: CancellationToken::new(),
             live_mp4: None,
+            pictures: h264_pictures::PictureDemand::default(),
+            _window_wants_pictures: None,
         }
     }
 

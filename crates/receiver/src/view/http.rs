@@ -64,7 +64,7 @@ use self::{
     limit::Connections,
     watching::{Mode, Watching},
 };
-use crate::sink::{live_mp4::LiveFragment, Latest};
+use crate::sink::{live_mp4::LiveFragment, Latest, PictureDemand};
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");
@@ -118,6 +118,7 @@ impl HttpSink {
         addr: SocketAddr,
         latest: watch::Receiver<Latest>,
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+        pictures: PictureDemand,
         options: HttpOptions,
     ) -> Result<Self> {
         let listener = TcpListener::bind(addr).await.with_context(|| {
@@ -142,7 +143,7 @@ impl HttpSink {
         let secure = tls.is_some();
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
-        let watching = Arc::new(Watching::default());
+        let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
         let state = AppState {
             frames,
@@ -300,8 +301,9 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     let (h264, mjpeg, list) = state.watching.summary();
     let mut stats = state.shared.stats.lock().expect("stats lock");
     let modes = format!(
-        ",\"viewers_h264\":{h264},\"viewers_mjpeg\":{mjpeg},\"viewer_list\":{list},\"jpeg_encoded\":{}",
-        stats.jpeg_encoded
+        ",\"viewers_h264\":{h264},\"viewers_mjpeg\":{mjpeg},\"viewer_list\":{list},\"jpeg_encoded\":{},\"h264_decoded\":{}",
+        stats.jpeg_encoded,
+        state.watching.pictures_decoded()
     );
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);

@@ -30,7 +30,10 @@ impl Viewers {
             window::check_environment()?;
         }
         let http = match config.http {
-            Some(addr) => Some(HttpSink::start(addr, sinks.latest(), sinks.live_mp4(), config.http_options()).await?),
+            Some(addr) => Some(
+                HttpSink::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), config.http_options())
+                    .await?,
+            ),
             None => None,
         };
         let display = if config.display {

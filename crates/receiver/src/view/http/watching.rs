@@ -4,7 +4,10 @@
 //! here) and what the viewer's page reports back about its screen.
 //!
 //! The JPEG encoder only runs while [`Watching::wants_jpeg`] says someone
-//! needs pictures: an MJPEG viewer, or a `/snapshot.jpg` waiting for one.
+//! needs pictures: an MJPEG viewer, or a `/snapshot.jpg` waiting for one;
+//! they also have the H.264 decoded ([`PictureDemand`]).
+
+use crate::sink::{PictureDemand, PictureWanted};
 
 use std::{
     fmt::Write,
@@ -57,11 +60,12 @@ struct Entry {
 }
 
 /// The viewers connected now.
-#[derive(Default)]
 pub(super) struct Watching {
     entries: Mutex<(u64, Vec<Entry>)>,
     /// MJPEG viewers and waiting snapshots: the JPEG encoder runs while this is above 0.
     jpeg_wanted: Arc<AtomicUsize>,
+    /// The H.264 decoder's demand, raised with every JPEG wanted.
+    pictures: PictureDemand,
 }
 
 /// A viewer's place; dropping it (the response ended) takes it off the list.
@@ -72,11 +76,14 @@ pub(super) struct Place {
 }
 
 /// Keeps the JPEG encoder running while it lives.
-pub(super) struct JpegWanted(Arc<AtomicUsize>);
+pub(super) struct JpegWanted {
+    count: Arc<AtomicUsize>,
+    _pictures: PictureWanted,
+}
 
 impl Drop for JpegWanted {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.count.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -84,6 +91,16 @@ impl Drop for JpegWanted {
 const MAX_PAGE_ID: usize = 64;
 
 impl Watching {
+    /// No viewers yet; wanting JPEG raises `pictures`.
+    pub(super) fn new(pictures: PictureDemand) -> Self {
+        Self { entries: Mutex::default(), jpeg_wanted: Arc::default(), pictures }
+    }
+
+    /// H.264 pictures decoded since the receiver started (for `/status`).
+    pub(super) fn pictures_decoded(&self) -> u64 {
+        self.pictures.decoded()
+    }
+
     /// Adds a viewer served in `mode`; `page_id` is the page's own name for it, if it gave one.
     pub(super) fn join(self: &Arc<Self>, mode: Mode, page_id: Option<&str>) -> Place {
         let page_id = page_id.filter(|id| id.len() <= MAX_PAGE_ID).map(String::from);
@@ -99,7 +116,7 @@ impl Watching {
     /// Keeps JPEG pictures coming while the result lives (a snapshot waiting for one).
     pub(super) fn want_jpeg(&self) -> JpegWanted {
         self.jpeg_wanted.fetch_add(1, Ordering::SeqCst);
-        JpegWanted(self.jpeg_wanted.clone())
+        JpegWanted { count: self.jpeg_wanted.clone(), _pictures: self.pictures.want() }
     }
 
     /// Whether anyone needs JPEG pictures now.
@@ -184,10 +201,12 @@ mod tests {
 
     #[test]
     fn places_come_and_go_with_their_mode_and_reports() {
-        let watching = Arc::new(Watching::default());
+        let pictures = PictureDemand::default();
+        let watching = Arc::new(Watching::new(pictures.clone()));
         let a = watching.join(Mode::H264, Some("abc"));
         let b = watching.join(Mode::Mjpeg, None);
         assert!(watching.wants_jpeg());
+        assert!(pictures.is_wanted(), "an MJPEG viewer has the H.264 decoded");
         assert!(watching.report(
             "abc",
             ScreenReport {
@@ -209,6 +228,7 @@ mod tests {
         );
         drop(b);
         assert!(!watching.wants_jpeg(), "no MJPEG viewer: no JPEG encoding");
+        assert!(!pictures.is_wanted(), "and no decoding");
         drop(a);
         assert_eq!(watching.summary(), (0, 0, "[]".to_string()));
     }

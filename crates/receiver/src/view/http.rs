@@ -76,7 +76,7 @@ const PAGE_JS: &str = include_str!("http/page.js");
 const PAGE_CSS: &str = include_str!("http/page.css");
 
 /// A running web view.
-pub struct HttpSink {
+pub struct WebView {
     addr: SocketAddr,
     stop: CancellationToken,
     server: JoinHandle<()>,
@@ -112,7 +112,7 @@ struct AppState {
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
 }
 
-impl HttpSink {
+impl WebView {
     /// Binds `addr` now (a busy port is an error at start) and serves `latest` there.
     pub(crate) async fn start(
         addr: SocketAddr,
@@ -221,8 +221,8 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 }
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
-fn viewer_place(state: &AppState) -> Result<multipart::ViewerGuard, Box<Response>> {
-    multipart::ViewerGuard::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
+fn viewer_place(state: &AppState) -> Result<multipart::ViewerSlot, Box<Response>> {
+    multipart::ViewerSlot::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
         let body = format!(
             "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
             state.max_viewers

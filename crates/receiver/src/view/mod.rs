@@ -9,16 +9,16 @@ mod window;
 use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
-pub use http::{HttpAccess, HttpOptions, HttpSink, MIN_TOKEN_LEN};
-pub use window::DisplaySink;
+pub use http::{HttpAccess, HttpOptions, WebView, MIN_TOKEN_LEN};
+pub use window::WindowView;
 
 use crate::sink::Sinks;
 use crate::Config;
 
 /// The running window and web view, whichever `config` asks for.
 pub struct Viewers {
-    display: Option<DisplaySink>,
-    http: Option<HttpSink>,
+    display: Option<WindowView>,
+    http: Option<WebView>,
 }
 
 impl Viewers {
@@ -31,8 +31,7 @@ impl Viewers {
         }
         let http = match config.http {
             Some(addr) => Some(
-                HttpSink::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), config.http_options())
-                    .await?,
+                WebView::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), config.http_options()).await?,
             ),
             None => None,
         };
@@ -42,7 +41,7 @@ impl Viewers {
                 && config.record.is_none()
                 && config.save_dir.is_none()
                 && config.pipe.is_none();
-            Some(DisplaySink::open(sinks.latest(), only_sink.then(|| stop.clone())).await?)
+            Some(WindowView::open(sinks.latest(), only_sink.then(|| stop.clone())).await?)
         } else {
             None
         };

@@ -48,12 +48,12 @@ pub fn check_environment() -> Result<()> {
     Ok(())
 }
 
-/// A running window; [`DisplaySink::join`] waits for it to close.
-pub struct DisplaySink {
+/// A running window; [`WindowView::join`] waits for it to close.
+pub struct WindowView {
     thread: thread::JoinHandle<()>,
 }
 
-impl DisplaySink {
+impl WindowView {
     /// Opens the window (an error if it cannot be opened) and starts showing `latest` in it.
     /// Closing the window cancels `end_receiver`, when given.
     pub async fn open(latest: watch::Receiver<Latest>, end_receiver: Option<CancellationToken>) -> Result<Self> {
@@ -73,7 +73,7 @@ impl DisplaySink {
                         return;
                     }
                 };
-                let closed_by_user = Viewer::new(window, latest, runtime).run();
+                let closed_by_user = WindowState::new(window, latest, runtime).run();
                 if closed_by_user {
                     match end_receiver {
                         Some(token) => {
@@ -105,7 +105,7 @@ fn new_window() -> Result<Window> {
 }
 
 /// The window's state between frames.
-struct Viewer {
+struct WindowState {
     window: Window,
     latest: watch::Receiver<Latest>,
     runtime: Handle,
@@ -129,7 +129,7 @@ struct Viewer {
     first_shown: bool,
 }
 
-impl Viewer {
+impl WindowState {
     fn new(window: Window, latest: watch::Receiver<Latest>, runtime: Handle) -> Self {
         let decoder = PictureDecoder::new().map_err(|e| warn!("--display: {e:#}")).ok();
         let (w, h) = INITIAL_SIZE;

@@ -26,11 +26,11 @@ use futures_util::{stream, StreamExt};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tracing::debug;
 
-use super::{multipart::ViewerGuard, no_store, watching::Place};
+use super::{multipart::ViewerSlot, no_store, watching::Place};
 use crate::sink::live_mp4::LiveFragment;
 
 /// The streaming response for one viewer.
-pub(super) fn response(fragments: broadcast::Receiver<LiveFragment>, guard: ViewerGuard, place: Place) -> Response {
+pub(super) fn response(fragments: broadcast::Receiver<LiveFragment>, guard: ViewerSlot, place: Place) -> Response {
     let viewer = Viewer { fragments, init: None, skipping: true, _guard: guard, _place: place };
     let body = stream::unfold(viewer, |mut viewer| async move {
         let parts = viewer.next().await?;
@@ -52,7 +52,7 @@ struct Viewer {
     init: Option<u64>,
     /// Waiting for a keyframe: at the start, and after falling behind.
     skipping: bool,
-    _guard: ViewerGuard,
+    _guard: ViewerSlot,
     _place: Place,
 }
 

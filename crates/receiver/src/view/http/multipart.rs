@@ -53,11 +53,11 @@ fn part_end(boundary: &str) -> Bytes {
 const KEEPALIVE: Duration = Duration::from_secs(1);
 
 /// Counts connected viewers; one is held by each stream.
-pub(super) struct ViewerGuard {
+pub(super) struct ViewerSlot {
     count: Arc<AtomicUsize>,
 }
 
-impl ViewerGuard {
+impl ViewerSlot {
     /// A place among at most `max` viewers; `None` when all are taken
     /// (checked and taken in one step, so two at once cannot both slip in).
     pub(super) fn try_new(count: Arc<AtomicUsize>, max: usize) -> Option<Self> {
@@ -67,7 +67,7 @@ impl ViewerGuard {
     }
 }
 
-impl Drop for ViewerGuard {
+impl Drop for ViewerSlot {
     fn drop(&mut self) {
         let now = self.count.fetch_sub(1, Ordering::SeqCst) - 1;
         debug!("http: a viewer left ({now} watching)");
@@ -75,12 +75,18 @@ impl Drop for ViewerGuard {
 }
 
 /// The streaming response for one viewer.
-pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerGuard, place: Place) -> Response {
+pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerSlot, place: Place) -> Response {
     let boundary = new_boundary();
     let end = part_end(&boundary);
     let opening = stream::iter([Ok::<_, Infallible>(end.slice(2..))]);
-    let viewer =
-        Viewer { frames, last: 0, boundary: boundary.clone(), warned: false, _guard: guard, _place: Some(place) };
+    let viewer = MultipartClient {
+        frames,
+        last: 0,
+        boundary: boundary.clone(),
+        warned: false,
+        _guard: guard,
+        _place: Some(place),
+    };
     let parts = stream::unfold((viewer, end), |(mut viewer, end)| async move {
         let frame = viewer.next().await?;
         let part = part(&frame, &end);
@@ -98,7 +104,7 @@ pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerG
     response
 }
 
-struct Viewer {
+struct MultipartClient {
     frames: watch::Receiver<Option<WebFrame>>,
     /// Serial of the frame sent (or refused) last.
     last: u64,
@@ -106,12 +112,12 @@ struct Viewer {
     boundary: String,
     /// A frame holding the boundary was logged.
     warned: bool,
-    _guard: ViewerGuard,
+    _guard: ViewerSlot,
     /// Its entry in `/status`, which also keeps the JPEG encoder running.
     _place: Option<Place>,
 }
 
-impl Viewer {
+impl MultipartClient {
     /// The next frame to send: the newest one not sent yet, or the last one
     /// again after [`KEEPALIVE`]; never one that holds the boundary. `None`
     /// when the receiver shuts down.
@@ -194,12 +200,12 @@ mod tests {
     #[test]
     fn a_frame_holding_the_boundary_is_not_sendable_to_that_viewer_only() {
         let (_tx, frames) = watch::channel(None);
-        let mut viewer = Viewer {
+        let mut viewer = MultipartClient {
             warned: false,
             frames,
             last: 0,
             boundary: "camwire-0123".into(),
-            _guard: ViewerGuard::try_new(Arc::new(AtomicUsize::new(0)), 1).unwrap(),
+            _guard: ViewerSlot::try_new(Arc::new(AtomicUsize::new(0)), 1).unwrap(),
             _place: None,
         };
         let hostile = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-0123\r\nContent-Type: text/html"), None);

@@ -33,7 +33,7 @@ recv() {
 	RECV_PID=$!
 	# Waits for the line, not a time: seconds under emulation, a moment otherwise.
 	for _ in $(seq 300); do
-		grep -q listening "$WORK/$name/recv.err" && return
+		grep -qs listening "$WORK/$name/recv.err" && return
 		kill -0 "$RECV_PID" 2>/dev/null || break
 		sleep 0.1
 	done

@@ -103,32 +103,20 @@ impl Rgb {
         Rgb { width: image.width, height: image.height, data: image.pixels }
     }
 
-    /// Reads a binary PPM (P6, maxval 255).
-    pub fn from_ppm(ppm: &[u8]) -> Rgb {
-        let mut fields = Vec::new();
-        let mut at = 0;
-        while fields.len() < 4 {
-            while ppm[at].is_ascii_whitespace() {
-                at += 1;
-            }
-            let start = at;
-            while !ppm[at].is_ascii_whitespace() {
-                at += 1;
-            }
-            fields.push(String::from_utf8_lossy(&ppm[start..at]).into_owned());
-        }
-        assert_eq!((fields[0].as_str(), fields[3].as_str()), ("P6", "255"), "not an 8-bit binary PPM");
-        let (width, height): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-        let data = ppm[at + 1..at + 1 + width * height * 3].to_vec();
-        Rgb { width, height, data }
+    /// Reads a picture file or bytes (PNG, PPM) with the `image` crate.
+    pub fn from_image(picture: image::DynamicImage) -> Rgb {
+        let rgb = picture.into_rgb8();
+        Rgb { width: rgb.width() as usize, height: rgb.height() as usize, data: rgb.into_raw() }
     }
 
-    /// Reads any picture file ImageMagick's `convert` understands.
+    /// Reads a binary PPM (what ImageMagick's `import` writes).
+    pub fn from_ppm(ppm: &[u8]) -> Rgb {
+        Rgb::from_image(image::load_from_memory_with_format(ppm, image::ImageFormat::Pnm).expect("a PPM"))
+    }
+
+    /// Reads a PNG file (Chromium's `--screenshot`).
     pub fn from_file(path: &Path) -> Rgb {
-        need_tool("convert", "imagemagick");
-        let out = run(Command::new("convert").arg(path).arg("-depth").arg("8").arg("ppm:-"));
-        assert!(out.status.success(), "convert {} failed: {}", path.display(), String::from_utf8_lossy(&out.stderr));
-        Rgb::from_ppm(&out.stdout)
+        Rgb::from_image(image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
     }
 
     /// Encodes as a JPEG (4:4:4, so flat colours stay flat).

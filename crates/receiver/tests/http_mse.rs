@@ -188,8 +188,25 @@ fn h264_is_decoded_only_while_someone_wants_pictures() {
 
 /// The first H.264 viewer in `/status`'s list, once it reports a screen.
 fn screen(http: u16) -> Option<serde_json::Value> {
+    screen_of(http, "h264")
+}
+
+/// The first viewer served in `mode` in `/status`'s list, once it reports a screen.
+fn screen_of(http: u16, mode: &str) -> Option<serde_json::Value> {
     let s = status(http);
-    s["viewer_list"].as_array()?.iter().find(|v| v["mode"] == "h264" && v["presented"].is_u64()).cloned()
+    s["viewer_list"].as_array()?.iter().find(|v| v["mode"] == mode && v["presented"].is_u64()).cloned()
+}
+
+/// Headless Chromium showing `path` of the web view on `http`.
+fn chromium(http: u16, profile: &TempDir, path: &str) -> Proc {
+    Proc::spawn(
+        Command::new("chromium")
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            .args(["--autoplay-policy=no-user-gesture-required", "--window-size=800,600"])
+            .arg(format!("--user-data-dir={}", profile.0.display()))
+            .arg(format!("http://127.0.0.1:{http}{path}")),
+    )
 }
 
 #[test]
@@ -199,14 +216,7 @@ fn chromium_plays_h264_at_the_sent_size_with_the_latency_to_the_screen_and_after
     let (_recv, port, http) = http_receiver(&[], &[]);
     let mut first = sender(port, &["--codec", "h264", "--fps", "30", "--width", "640", "--height", "480"]);
     wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
-    let _chromium = Proc::spawn(
-        Command::new("chromium")
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
-            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
-            .args(["--autoplay-policy=no-user-gesture-required", "--window-size=800,600"])
-            .arg(format!("--user-data-dir={}", profile.0.display()))
-            .arg(format!("http://127.0.0.1:{http}/")),
-    );
+    let _chromium = chromium(http, &profile, "/");
     wait_until("Chromium presenting frames at 640x480", 30, || {
         screen(http).is_some_and(|v| v["presented"].as_u64() > Some(30) && v["width"] == 640 && v["height"] == 480)
     });
@@ -238,5 +248,46 @@ fn chromium_plays_h264_at_the_sent_size_with_the_latency_to_the_screen_and_after
     let restarted = screen(http).unwrap()["presented"].as_u64().unwrap();
     wait_until("frames presented after the restart", 20, || {
         screen(http).unwrap()["presented"].as_u64().unwrap() > restarted + 30
+    });
+}
+
+#[test]
+fn chromium_draws_mjpeg_on_its_canvas_with_the_latency_to_the_screen_and_after_a_restart() {
+    need_tool("chromium", "chromium");
+    let profile = TempDir::new("chromium-mjpeg-profile");
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let mut first = sender(port, &["--codec", "h264", "--fps", "30", "--width", "640", "--height", "480"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    // ?mjpeg: the page reads /stream.mjpg itself, decodes each JPEG and draws it on its <canvas>.
+    let _chromium = chromium(http, &profile, "/?mjpeg");
+    wait_until("Chromium drawing pictures at 640x480", 30, || {
+        screen_of(http, "mjpeg")
+            .is_some_and(|v| v["presented"].as_u64() > Some(30) && v["width"] == 640 && v["height"] == 480)
+    });
+    let s = status(http);
+    assert_eq!((s["viewers_h264"].as_u64(), s["viewers_mjpeg"].as_u64()), (Some(0), Some(1)), "{s}");
+    assert!(s["jpeg_encoded"].as_u64() > Some(0), "the MJPEG page is sent JPEG: {s}");
+
+    // Pictures keep being drawn, each timed from its X-Timestamp to the next animation frame.
+    let before = screen_of(http, "mjpeg").unwrap();
+    wait_until("more pictures drawn", 10, || {
+        screen_of(http, "mjpeg").unwrap()["presented"].as_u64() > Some(before["presented"].as_u64().unwrap() + 30)
+    });
+    let after = screen_of(http, "mjpeg").unwrap();
+    eprintln!("screen {after}");
+    let latency = after["screen_latency_ms"].as_f64().expect("the page measures the latency to the screen");
+    let p99 = after["screen_latency_p99_ms"].as_f64().expect("and its 99th percentile");
+    assert!(latency > 0.0 && latency <= p99 && p99 < 2000.0, "capture to screen p50 {latency} p99 {p99} ms");
+
+    // The sender restarts at another size: the same stream goes on, the canvas takes the new size.
+    first.signal("TERM");
+    first.wait(10);
+    let _second = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("Chromium drawing the new stream at 320x240", 30, || {
+        screen_of(http, "mjpeg").is_some_and(|v| v["width"] == 320 && v["height"] == 240)
+    });
+    let restarted = screen_of(http, "mjpeg").unwrap()["presented"].as_u64().unwrap();
+    wait_until("pictures drawn after the restart", 20, || {
+        screen_of(http, "mjpeg").unwrap()["presented"].as_u64().unwrap() > restarted + 30
     });
 }

@@ -28,6 +28,8 @@ use tracing::warn;
 
 /// The policy: this view's own page, script, style, pictures and `/status`; nothing else.
 /// `media-src blob:` is the `<video>` fed by the page's own MediaSource.
+/// `connect-src 'self'` is the page's own `fetch()` of `/status`, `/stream.mp4` and
+/// `/stream.mjpg` (read there to draw each JPEG on a `<canvas>`, which needs nothing more).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      img-src 'self'; media-src blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
      frame-ancestors 'none'";

@@ -1,6 +1,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const live = $("live");
+const picture = $("picture");
 const video = $("video");
 // Opened with a token in the address: the answer set a session cookie, which every request
 // below carries; the token leaves the address bar (and the history).
@@ -12,6 +13,10 @@ if (params.has("token")) {
 // JPEG streams, old browsers and ?mjpeg get /stream.mjpg.
 const canMse = !params.has("mjpeg") && "MediaSource" in window
   && "requestVideoFrameCallback" in HTMLVideoElement.prototype;
+// /stream.mjpg read by the page itself and drawn on the <canvas>, so each picture's time to the
+// screen can be measured; browsers without streaming fetch or createImageBitmap get the <img>.
+const canCanvas = "ReadableStream" in window && "body" in Response.prototype
+  && "createImageBitmap" in window && "timeOrigin" in performance && !!picture.getContext;
 let mode = null;
 let player = null;
 
@@ -20,15 +25,23 @@ function showMjpeg() {
   stopPlayer();
   mode = "mjpeg";
   video.hidden = true;
-  live.hidden = false;
-  live.src = "/stream.mjpg?t=" + Date.now();
+  if (canCanvas) {
+    live.hidden = true;
+    picture.hidden = false;
+    player = new MjpegPlayer();
+  } else {
+    live.hidden = false;
+    live.src = "/stream.mjpg?t=" + Date.now();
+  }
 }
 
 function showH264() {
   if (mode === "h264") return;
+  stopPlayer();
   mode = "h264";
   live.removeAttribute("src");
   live.hidden = true;
+  picture.hidden = true;
   video.hidden = false;
   player = new Player();
 }
@@ -41,8 +54,22 @@ function stopPlayer() {
 // The stream stays open across sender restarts; only a lost connection
 // (cam-recv restarted) needs a new request, never served from a cache.
 live.addEventListener("error", () => {
-  if (mode === "mjpeg") setTimeout(() => { if (mode === "mjpeg") live.src = "/stream.mjpg?t=" + Date.now(); }, 1000);
+  if (mode === "mjpeg" && !player) {
+    setTimeout(() => { if (mode === "mjpeg" && !player) live.src = "/stream.mjpg?t=" + Date.now(); }, 1000);
+  }
 });
+
+// A random name for a page's stream, which its /status reports carry.
+function newId() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// The latency to the screen over the recent frames: the median, or percentile p.
+function percentile(latencies, p) {
+  if (!latencies.length) return null;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p / 100))];
+}
 
 const NTP_UNIX = 2208988800;
 const TIMESCALE = 90000;
@@ -52,7 +79,7 @@ const TIMESCALE = 90000;
 // presented frame against the capture time its fragment's prft carried.
 class Player {
   constructor() {
-    this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    this.id = newId();
     this.ctl = new AbortController();
     this.stopped = false;
     this.presented = 0;
@@ -77,11 +104,14 @@ class Player {
     this.ctl.abort();
   }
 
-  // The latency to the screen over the recent frames: the median, or percentile p.
   latencyMs(p = 50) {
-    if (!this.latencies.length) return null;
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p / 100))];
+    return percentile(this.latencies, p);
+  }
+
+  // What /status is told: frames presented, the video's size and position.
+  report() {
+    return "&presented=" + this.presented + "&width=" + video.videoWidth + "&height=" + video.videoHeight
+      + "&time=" + video.currentTime.toFixed(3);
   }
 
   async open() {
@@ -172,6 +202,133 @@ class Player {
   }
 }
 
+const CRLF2 = new Uint8Array([13, 10, 13, 10]);
+
+// One /stream.mjpg connection read with fetch(): splits it into parts (Content-Length, else the
+// next boundary), decodes the newest JPEG (older ones not yet decoded are skipped), draws it on
+// the <canvas>, and at the next animation frame times it against the part's X-Timestamp.
+class MjpegPlayer {
+  constructor() {
+    this.id = newId();
+    this.ctl = new AbortController();
+    this.stopped = false;
+    this.presented = 0;
+    this.latencies = [];
+    this.newest = null; // the newest part not decoded yet: { jpeg, captured }
+    this.lastCaptured = null;
+    this.decoding = false;
+    this.drawn = undefined; // the capture time (ms since 1970, or null) of the picture drawn last, until timed
+    this.ctx = picture.getContext("2d");
+    this.open();
+  }
+
+  stop() {
+    this.stopped = true;
+    this.ctl.abort();
+  }
+
+  latencyMs(p = 50) {
+    return percentile(this.latencies, p);
+  }
+
+  report() {
+    return "&presented=" + this.presented + "&width=" + picture.width + "&height=" + picture.height;
+  }
+
+  async open() {
+    try {
+      const r = await fetch("/stream.mjpg?viewer=" + this.id + "&t=" + Date.now(),
+        { cache: "no-store", signal: this.ctl.signal });
+      const type = r.headers.get("Content-Type") || "";
+      const b = /boundary="?([^";]+)"?/i.exec(type);
+      if (!r.ok || !b || !r.body) throw new Error("not a multipart stream: " + r.status + " " + type);
+      const dash = new TextEncoder().encode("--" + b[1]);
+      const next = new TextEncoder().encode("\r\n--" + b[1]);
+      const reader = r.body.getReader();
+      let buf = new Uint8Array(0);
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const joined = new Uint8Array(buf.length + value.length);
+        joined.set(buf);
+        joined.set(value, buf.length);
+        buf = joined;
+        let at = 0;
+        for (;;) {
+          const start = indexOf(buf, dash, at);
+          if (start < 0) { at = Math.max(at, buf.length - dash.length); break; }
+          const headEnd = indexOf(buf, CRLF2, start + dash.length);
+          if (headEnd < 0) { at = start; break; }
+          const head = new TextDecoder().decode(buf.subarray(start + dash.length, headEnd));
+          const length = /^content-length:\s*(\d+)/im.exec(head);
+          const stamp = /^x-timestamp:\s*([\d.]+)/im.exec(head);
+          const body = headEnd + 4;
+          let end = length ? body + Number(length[1]) : indexOf(buf, next, body);
+          if (end < 0 || end > buf.length) { at = start; break; }
+          this.show(buf.slice(body, end), stamp ? Number(stamp[1]) * 1000 : null);
+          at = end;
+        }
+        buf = buf.slice(at);
+      }
+    } catch (e) {
+      // cam-recv went away or the stream was stopped.
+    }
+    if (!this.stopped) setTimeout(() => { if (!this.stopped) this.open(); }, 1000);
+  }
+
+  show(jpeg, captured) {
+    // The same picture again (cam-recv repeats the last one while no new one comes): already shown.
+    if (captured !== null && captured === this.lastCaptured) return;
+    this.lastCaptured = captured;
+    this.newest = { jpeg, captured };
+    if (!this.decoding) this.decode();
+  }
+
+  async decode() {
+    this.decoding = true;
+    while (this.newest && !this.stopped) {
+      const { jpeg, captured } = this.newest;
+      this.newest = null;
+      let bitmap;
+      try {
+        bitmap = await createImageBitmap(new Blob([jpeg], { type: "image/jpeg" }));
+      } catch (e) {
+        continue; // not a picture this browser decodes; the next one may be
+      }
+      if (this.stopped) { bitmap.close(); break; }
+      if (picture.width !== bitmap.width || picture.height !== bitmap.height) {
+        picture.width = bitmap.width;
+        picture.height = bitmap.height;
+      }
+      this.ctx.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      if (this.drawn === undefined) {
+        requestAnimationFrame((now) => {
+          if (this.stopped) return;
+          this.presented++;
+          if (this.drawn !== null) {
+            this.latencies.push(performance.timeOrigin + now - this.drawn);
+            if (this.latencies.length > 120) this.latencies.shift();
+          }
+          this.drawn = undefined;
+        });
+      }
+      this.drawn = captured;
+    }
+    this.decoding = false;
+  }
+}
+
+// Where `pattern` first occurs in `bytes` from `from` on, or -1.
+function indexOf(bytes, pattern, from) {
+  const first = pattern[0];
+  outer: for (let i = bytes.indexOf(first, from); i >= 0 && i + pattern.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    for (let j = 1; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
 function concat(parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -192,8 +349,7 @@ async function poll() {
     let url = "/status";
     if (player) {
       const lat = player.latencyMs();
-      url += "?viewer=" + player.id + "&presented=" + player.presented + "&width=" + video.videoWidth
-        + "&height=" + video.videoHeight + "&time=" + video.currentTime.toFixed(3)
+      url += "?viewer=" + player.id + player.report()
         + (lat === null ? "" : "&latency=" + lat.toFixed(1) + "&latency99=" + player.latencyMs(99).toFixed(1));
     }
     const r = await fetch(url, { cache: "no-store" });
@@ -208,7 +364,7 @@ async function poll() {
     $("latency").textContent = s.sender_connected && s.latency_ms
       ? "latency " + s.latency_ms.p50.toFixed(1) + " ms (p99 " + s.latency_ms.p99.toFixed(1) + ")" : "";
     const screen = player && player.latencyMs();
-    $("screen").textContent = mode === "h264" && screen !== null && screen !== undefined
+    $("screen").textContent = screen !== null && screen !== undefined
       ? "to the screen " + screen.toFixed(0) + " ms" : "";
     $("viewers").textContent = s.viewers + (s.viewers === 1 ? " viewer" : " viewers");
     $("note").textContent = s.note || "";

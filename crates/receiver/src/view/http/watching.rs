@@ -35,17 +35,20 @@ impl Mode {
     }
 }
 
-/// What a viewer's page says about its `<video>` (the H.264 page reports on each `/status` poll).
+/// What a viewer's page says about its screen, on each `/status` poll: the H.264 page about its
+/// `<video>`, the MJPEG page about the `<canvas>` it draws the pictures on.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct ScreenReport {
-    /// Frames the browser presented (`requestVideoFrameCallback` calls).
+    /// Frames the browser presented (`requestVideoFrameCallback` calls; for MJPEG, pictures drawn
+    /// and followed by an animation frame).
     pub presented: u64,
-    /// The video's size as decoded.
+    /// The picture's size as decoded.
     pub width: u32,
     pub height: u32,
-    /// The playback position, seconds.
+    /// The playback position, seconds (0 for MJPEG).
     pub current_time: f64,
-    /// Capture to presentation on the screen, milliseconds: the median of recent frames.
+    /// Capture to presentation on the screen, milliseconds: the median of recent frames (for
+    /// MJPEG, the part's `X-Timestamp` to the animation frame after the picture was drawn).
     pub latency_ms: Option<f64>,
     /// The same, 99th percentile.
     pub latency_p99_ms: Option<f64>,

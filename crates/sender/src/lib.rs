@@ -43,7 +43,10 @@ pub mod pipeline;
 pub mod source;
 mod summary;
 
-use std::sync::{atomic::Ordering, Arc};
+use std::{
+    sync::{atomic::Ordering, Arc},
+    time::Duration,
+};
 
 use anyhow::{bail, Result};
 use tokio_util::sync::CancellationToken;
@@ -52,6 +55,9 @@ pub use config::{Codec, Config, SourceSpec};
 pub use frames::EncodedFrame;
 pub use pipeline::PipelineFlags;
 pub use summary::Summary;
+
+/// How long `run` waits, after the output ended, for the camera to stop.
+const CAMERA_WIND_DOWN: Duration = Duration::from_secs(3);
 
 /// Streams frames as `config` says until the source ends, a bound is reached
 /// or `shutdown` is cancelled; then writes the terminator.
@@ -66,7 +72,12 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
         pipeline::spawn_capture(source, encoder, config.orientation, config.annotate.clone(), tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
-    match capture.try_recv() {
+    // A camera must be stopped and released before the process exits: libcamera's
+    // own threads racing the exit crashed an aarch64 cam-send after its last frame
+    // (scripts/test-pi, once in 14 runs). Other sources may be blocked in a read
+    // (stdin) and are not waited for.
+    let wind_down = if matches!(config.source, SourceSpec::Libcamera(_)) { CAMERA_WIND_DOWN } else { Duration::ZERO };
+    match capture.recv_timeout(wind_down) {
         // A capture error explains an early end better than the output's view.
         Ok(Err(e)) => Err(e),
         // The source ended by itself without a single frame: nothing was sent.

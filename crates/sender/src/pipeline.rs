@@ -60,6 +60,10 @@ pub fn spawn_capture(
         .name("capture".into())
         .spawn(move || {
             let result = capture_loop(source.as_mut(), encoder.as_mut(), orientation, annotation, &mut tx, &flags);
+            // The source goes first: a camera is stopped and released before
+            // `run` hears the result, so the process never exits under it.
+            drop(source);
+            drop(encoder);
             let _ = done_tx.send(result);
             drop(tx);
         })

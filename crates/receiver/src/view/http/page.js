@@ -74,16 +74,33 @@ function percentile(latencies, p) {
 const NTP_UNIX = 2208988800;
 const TIMESCALE = 90000;
 
-// One /stream.mp4 connection: splits it into boxes, starts a MediaSource at each init segment,
-// appends each fragment, keeps the playback position at the live edge, and times every
-// presented frame against the capture time its fragment's prft carried.
-class Player {
+// What both players share: the viewer id /status knows them by, the connection to abort,
+// and the frames presented with their latency to the screen.
+class TimedPlayer {
   constructor() {
     this.id = newId();
     this.ctl = new AbortController();
     this.stopped = false;
     this.presented = 0;
     this.latencies = [];
+  }
+
+  stop() {
+    this.stopped = true;
+    this.ctl.abort();
+  }
+
+  latencyMs(p = 50) {
+    return percentile(this.latencies, p);
+  }
+}
+
+// One /stream.mp4 connection: splits it into boxes, starts a MediaSource at each init segment,
+// appends each fragment, keeps the playback position at the live edge, and times every
+// presented frame against the capture time its fragment's prft carried.
+class Player extends TimedPlayer {
+  constructor() {
+    super();
     this.captures = new Map(); // media time (ticks) -> capture time (ms since 1970)
     this.open();
     const onFrame = (now, meta) => {
@@ -97,15 +114,6 @@ class Player {
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
-  }
-
-  stop() {
-    this.stopped = true;
-    this.ctl.abort();
-  }
-
-  latencyMs(p = 50) {
-    return percentile(this.latencies, p);
   }
 
   // What /status is told: frames presented, the video's size and position.
@@ -207,28 +215,15 @@ const CRLF2 = new Uint8Array([13, 10, 13, 10]);
 // One /stream.mjpg connection read with fetch(): splits it into parts (Content-Length, else the
 // next boundary), decodes the newest JPEG (older ones not yet decoded are skipped), draws it on
 // the <canvas>, and at the next animation frame times it against the part's X-Timestamp.
-class MjpegPlayer {
+class MjpegPlayer extends TimedPlayer {
   constructor() {
-    this.id = newId();
-    this.ctl = new AbortController();
-    this.stopped = false;
-    this.presented = 0;
-    this.latencies = [];
+    super();
     this.newest = null; // the newest part not decoded yet: { jpeg, captured }
     this.lastCaptured = null;
     this.decoding = false;
     this.drawn = undefined; // the capture time (ms since 1970, or null) of the picture drawn last, until timed
     this.ctx = picture.getContext("2d");
     this.open();
-  }
-
-  stop() {
-    this.stopped = true;
-    this.ctl.abort();
-  }
-
-  latencyMs(p = 50) {
-    return percentile(this.latencies, p);
   }
 
   report() {

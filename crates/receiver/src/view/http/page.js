@@ -132,10 +132,7 @@ class Player extends TimedPlayer {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        const joined = new Uint8Array(buf.length + value.length);
-        joined.set(buf);
-        joined.set(value, buf.length);
-        buf = joined;
+        buf = concat([buf, value]);
         let at = 0;
         while (buf.length - at >= 8) {
           const view = new DataView(buf.buffer, buf.byteOffset + at);
@@ -244,10 +241,7 @@ class MjpegPlayer extends TimedPlayer {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        const joined = new Uint8Array(buf.length + value.length);
-        joined.set(buf);
-        joined.set(value, buf.length);
-        buf = joined;
+        buf = concat([buf, value]);
         let at = 0;
         for (;;) {
           const start = indexOf(buf, dash, at);

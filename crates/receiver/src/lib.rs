@@ -16,6 +16,7 @@ pub mod decode;
 pub mod frame;
 mod gate;
 mod input;
+mod mux;
 mod nofile;
 mod refuse;
 pub mod sink;

@@ -22,6 +22,7 @@
 //! [`Sinks::latest`] instead of queueing; for H.264 one decoding sink
 //! publishes the newest picture there for all of them.
 
+mod child;
 mod h264_pictures;
 pub(crate) mod live_mp4;
 mod pipe;

@@ -27,15 +27,9 @@ use crate::{
     RecordFormat,
 };
 
-mod container;
 mod files;
-pub(crate) mod fmp4;
-mod mkv;
-mod mp4;
 mod timed;
-pub(super) mod ts;
 
-pub(crate) use container::{length_prefixed, H264Config, Timeline};
 pub(super) use timed::TimedRecordSink;
 
 /// Appends payloads to one file.

@@ -44,8 +44,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, warn};
 
 use crate::{
+    config::Config,
     frame::{Frame, StreamInfo},
-    Config,
 };
 
 pub use h264_pictures::{Decoded, DecodedFrame, PictureDemand, PictureWanted};

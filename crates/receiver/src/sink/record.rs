@@ -23,8 +23,8 @@ use tracing::{debug, info};
 
 use super::{Sink, SinkReport};
 use crate::{
+    config::RecordFormat,
     frame::{Frame, StreamInfo},
-    RecordFormat,
 };
 
 mod files;

@@ -11,10 +11,10 @@ use tracing::{error, info};
 
 use super::files::RecordFiles;
 use crate::{
+    config::{RecordFormat, Segments},
     frame::{Frame, StreamInfo},
     mux::{mkv::MkvWriter, mp4::Mp4Writer, timeline::Timeline, ts::TsWriter, ContainerWriter},
     sink::{Sink, SinkReport},
-    RecordFormat, Segments,
 };
 
 /// The file being written.

@@ -79,11 +79,7 @@ fn record_appends_every_stream_of_a_run_into_one_private_file() {
     let jpegs = MjpegSplitter::split_all(&std::fs::read(&jpeg_file).unwrap()).unwrap();
     assert_eq!(jpegs.len(), 8, "both streams, one after the other");
     assert!(jpegs.iter().all(|j| PayloadKind::sniff(j) == PayloadKind::Jpeg));
-    let decoded = run(Command::new("ffprobe")
-        .args(["-v", "error", "-f", "h264", "-count_frames", "-select_streams", "v:0"])
-        .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
-        .arg(&h264_file));
-    assert_eq!(String::from_utf8_lossy(&decoded.stdout).trim(), "10", "{}", String::from_utf8_lossy(&decoded.stderr));
+    assert_eq!(ffprobe_frames(&h264_file, "h264"), 10);
     for file in [&jpeg_file, &h264_file] {
         let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode & 0o007, 0, "{}: others may read the recording ({mode:o})", file.display());

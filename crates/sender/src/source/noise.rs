@@ -87,7 +87,7 @@ impl NoiseSource {
             let x = bounce(n as usize * speed + k * w / 3, w - size) & !1;
             let y = ((h - size) as f64 * (0.5 + 0.4 * (t / (37.0 + 11.0 * k as f64) + k as f64).sin())) as usize & !1;
             // Taken from the scene's far corner, so it differs from the background around it.
-            let from = ((self.scene.w - size) * k / OBJECTS.max(1)) & !1;
+            let from = ((self.scene.w - size) * k / OBJECTS) & !1;
             self.copy(&mut f, from, self.scene.h - size, (x, y), (size, size));
         }
         self.add_noise(&mut f, n);
@@ -261,7 +261,7 @@ impl XorShift {
         if n == 0 {
             0
         } else {
-            ((self.next() >> 32) * n as u64 >> 32) as usize
+            (((self.next() >> 32) * n as u64) >> 32) as usize
         }
     }
 }

@@ -417,15 +417,20 @@ mod tests {
         tickets[0].passed();
         tickets[1].advance(Progress::Picture);
         tickets[2].advance(Progress::Reading);
-        let _new = admission.admit(a).unwrap();
+        let admit_passed = || {
+            let t = admission.admit(a).unwrap();
+            t.passed();
+            t
+        };
+        let _new = admit_passed();
         assert!(tickets[3].evicted().is_cancelled(), "the oldest that read nothing goes first");
         assert!(tickets[..3].iter().all(|t| !t.evicted().is_cancelled()));
-        for t in &tickets[3..] {
+        for t in &tickets[4..] {
             t.passed();
         }
-        let _new = admission.admit(a).unwrap();
+        let _new2 = admit_passed();
         assert!(tickets[2].evicted().is_cancelled(), "then the one that sent no picture");
-        let _new = admission.admit(a).unwrap();
+        let _new3 = admit_passed();
         assert!(tickets[1].evicted().is_cancelled(), "then the one waiting for the slot");
         assert!(admission.admit(a).is_none(), "the rest passed the secret: the new one is closed");
         assert!(!tickets[0].evicted().is_cancelled());

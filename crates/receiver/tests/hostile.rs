@@ -201,7 +201,7 @@ fn get(port: u16, path: &str, extra: &str) -> (u16, String) {
 
 #[test]
 fn http_auth_guards_every_route() {
-    let (recv, port, http) = http_receiver(&[], &["--http-auth", "viewer:s3cret"]);
+    let (recv, port, http) = http_receiver(&[], &["--http-auth", "viewer:s3cret-pw"]);
     for path in ["/", "/stream.mjpg", "/snapshot.jpg", "/status"] {
         let (status, text) = get(http, path, "");
         assert_eq!(status, 401, "{path} without credentials: {text}");
@@ -209,8 +209,8 @@ fn http_auth_guards_every_route() {
         let (status, _) = get(http, path, "Authorization: Basic dmlld2VyOndyb25n\r\n");
         assert_eq!(status, 401, "{path} with a wrong password");
     }
-    // viewer:s3cret
-    let good = "Authorization: Basic dmlld2VyOnMzY3JldA==\r\n";
+    // viewer:s3cret-pw
+    let good = "Authorization: Basic dmlld2VyOnMzY3JldC1wdw==\r\n";
     assert_eq!(get(http, "/", good).0, 200);
     assert_eq!(get(http, "/status", good).0, 200);
     assert_eq!(get(http, "/snapshot.jpg", good).0, 503, "no frame yet, but past the guard");

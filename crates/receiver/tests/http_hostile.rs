@@ -325,13 +325,13 @@ fn token_and_password_come_from_a_file_or_the_environment() {
     assert_eq!(raw_get(http, "/status", "127.0.0.1", &format!("Authorization: Bearer {TOKEN}\r\n")).0, 200);
 
     let auth_file = dir.path("auth");
-    std::fs::write(&auth_file, "viewer:s3cret\n").unwrap();
-    // viewer:s3cret
-    let good = "Authorization: Basic dmlld2VyOnMzY3JldA==\r\n";
+    std::fs::write(&auth_file, "viewer:s3cret-pw\n").unwrap();
+    // viewer:s3cret-pw
+    let good = "Authorization: Basic dmlld2VyOnMzY3JldC1wdw==\r\n";
     let (_recv, _port, http) = http_receiver(&[], &["--http-auth-file", auth_file.to_str().unwrap()]);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", "").0, 401);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", good).0, 200);
-    let (_recv, _port, http) = http_receiver(&[("CAMWIRE_HTTP_AUTH", "viewer:s3cret")], &[]);
+    let (_recv, _port, http) = http_receiver(&[("CAMWIRE_HTTP_AUTH", "viewer:s3cret-pw")], &[]);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", "").0, 401);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", good).0, 200);
 }

@@ -38,12 +38,12 @@ use tracing::{debug, info, warn, Instrument};
 
 use crate::{
     admission::{Admission, Refusals},
+    config::Config,
     gate::Gate,
     refuse::refuse,
     sink::Sinks,
-    summary::StreamSummary,
+    summary::{Outcome, StreamSummary},
     throttle::{warn_throttled, Throttle},
-    Config, Outcome,
 };
 
 /// Peers refused by `--allow`, logged a few a period.

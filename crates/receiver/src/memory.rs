@@ -19,7 +19,8 @@ pub(crate) fn give_back() {
     static LAST: AtomicU64 = AtomicU64::new(0);
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
     let last = LAST.load(Ordering::Relaxed);
-    if now.saturating_sub(last) < 1000 || LAST.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err()
+    if now.saturating_sub(last) < 1000
+        || LAST.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err()
     {
         return;
     }

@@ -74,7 +74,9 @@ fn sockets_that_never_read_cannot_keep_a_viewer_from_another_address_out() {
 
 /// `cam-recv ARGS`, which must refuse to start: its one line of stderr.
 fn refused_at_start(args: &[&str]) -> String {
-    let mut p = Proc::spawn(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--http", "127.0.0.1:0"]).args(args));
+    let mut p = Proc::spawn(
+        Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--http", "127.0.0.1:0"]).args(args),
+    );
     assert_eq!(p.wait(10).code(), Some(2), "{:?}", p.err());
     let err = p.err();
     assert_eq!(err.len(), 1, "{err:?}");
@@ -99,7 +101,8 @@ fn passwords_are_long_and_guesses_are_slowed_down_and_logged() {
         (&sock).write_all(request("/status", &basic(&format!("guess{guess:04}"))).as_bytes()).unwrap();
         codes.push(read_response(&mut reader));
     }
-    let (unauthorized, slowed) = (codes.iter().filter(|&&c| c == 401).count(), codes.iter().filter(|&&c| c == 429).count());
+    let (unauthorized, slowed) =
+        (codes.iter().filter(|&&c| c == 401).count(), codes.iter().filter(|&&c| c == 429).count());
     eprintln!("40 wrong passwords at full speed: {unauthorized} answered 401, {slowed} answered 429");
     assert!(unauthorized <= 12 && slowed >= 28, "{codes:?}");
     (&sock).write_all(request("/status", &basic("correct-horse")).as_bytes()).unwrap();
@@ -150,7 +153,8 @@ fn with_filler(au: &[u8], n: usize) -> Vec<u8> {
 fn send_queue(http: u16, client: u16) -> Option<u64> {
     let out = run(Command::new("ss").args(["-Htn", "state", "established", &format!("( sport = :{http} )")]));
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.split_whitespace().nth(3).is_some_and(|peer| peer.ends_with(&format!(":{client}"))));
+    let line =
+        text.lines().find(|l| l.split_whitespace().nth(3).is_some_and(|peer| peer.ends_with(&format!(":{client}"))));
     line.and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
 }
 

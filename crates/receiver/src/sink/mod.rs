@@ -27,6 +27,7 @@ mod h264_pictures;
 pub(crate) mod live_mp4;
 mod pipe;
 mod publish;
+mod queue;
 pub(crate) mod record;
 mod save_dir;
 mod verify;
@@ -51,6 +52,8 @@ use crate::{
 pub use h264_pictures::{Decoded, DecodedFrame, PictureDemand, PictureWanted};
 pub use pipe::{check_command as check_pipe_command, player_command};
 pub use publish::publish_format;
+pub use queue::EventReceiver;
+use queue::EventSender;
 
 /// What a sink is told.
 #[derive(Debug)]
@@ -102,7 +105,7 @@ pub(crate) trait Sink: Send + 'static {
 /// or it stops. `make` runs on that thread; if it fails, the sink never
 /// starts (the error is logged, the receiver reports the sink as stopped).
 pub(crate) fn spawn_sink<S: Sink>(
-    mut rx: mpsc::Receiver<SinkEvent>,
+    mut rx: EventReceiver,
     make: impl FnOnce() -> Result<S> + Send + 'static,
 ) -> JoinHandle<()> {
     tokio::task::spawn_blocking(move || {
@@ -119,7 +122,7 @@ pub(crate) fn spawn_sink<S: Sink>(
 }
 
 /// Hands every event to `sink` until the queue closes or a frame fails.
-fn feed(sink: &mut impl Sink, rx: &mut mpsc::Receiver<SinkEvent>) -> Result<()> {
+fn feed(sink: &mut impl Sink, rx: &mut EventReceiver) -> Result<()> {
     while let Some(event) = rx.blocking_recv() {
         match event {
             SinkEvent::Start(info) => sink.start(&info),
@@ -162,7 +165,7 @@ pub struct Latest {
 
 struct SinkHandle {
     name: &'static str,
-    tx: mpsc::Sender<SinkEvent>,
+    tx: EventSender,
     delivery: Delivery,
     /// A newest-delivery sink that fell behind skips until a keyframe.
     gate: KeyframeGate,
@@ -248,16 +251,21 @@ impl Sinks {
         Ok(sinks)
     }
 
-    /// Adds a sink: `spawn` starts it on the receiving end of a queue of `depth` events.
+    /// Adds a sink: `spawn` starts it on the receiving end of a queue of
+    /// `depth` events (and a byte budget for their frames, [`queue`]).
     pub fn add(
         &mut self,
         name: &'static str,
         delivery: Delivery,
         depth: usize,
-        spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
+        spawn: impl FnOnce(EventReceiver) -> JoinHandle<()>,
     ) {
         tracing::debug!("{name} sink started");
-        let (tx, rx) = mpsc::channel(depth);
+        let bytes = match delivery {
+            Delivery::Every => queue::EVERY_QUEUE_BYTES,
+            Delivery::Newest => queue::NEWEST_QUEUE_BYTES,
+        };
+        let (tx, rx) = queue::channel(depth, bytes);
         let task = spawn(rx);
         self.sinks.push(SinkHandle {
             name,
@@ -478,7 +486,7 @@ mod tests {
     }
 
     /// A sink that takes nothing, ever (it keeps its queue open).
-    fn never_reads(rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
+    fn never_reads(rx: EventReceiver) -> JoinHandle<()> {
         tokio::spawn(async move {
             let _rx = rx;
             std::future::pending::<()>().await;

@@ -23,7 +23,6 @@ use camwire_wire::{KeyframeGate, PayloadKind};
 use tokio::{
     io::AsyncWriteExt,
     process::{Child, ChildStdin, Command},
-    sync::mpsc,
     task::JoinHandle,
 };
 use tokio_util::sync::CancellationToken;
@@ -271,7 +270,7 @@ impl PipeSink {
     }
 }
 
-pub(super) fn spawn(cmd: String, mut rx: mpsc::Receiver<SinkEvent>, closing: CancellationToken) -> JoinHandle<()> {
+pub(super) fn spawn(cmd: String, mut rx: super::EventReceiver, closing: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut sink = PipeSink { cmd, player: None, start: KeyframeGate::new(), failed: false };
         while let Some(event) = rx.recv().await {

@@ -25,7 +25,6 @@ use openh264::formats::{RgbSliceU8, YUVBuffer, YUVSource};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     process::{Child, ChildStdin, Command},
-    sync::mpsc,
     task::JoinHandle,
 };
 use tracing::{debug, error, info, warn};
@@ -201,7 +200,7 @@ impl Backoff {
     }
 }
 
-pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
+pub(super) fn spawn(url: String, mut rx: super::EventReceiver) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut publisher: Option<Publisher> = None;
         let mut backoff = Backoff { next_try: Instant::now(), pause: Duration::from_secs(1) };

@@ -143,9 +143,10 @@ impl Sink for RecordSink {
     fn end(&mut self) -> SinkReport {
         let _ = self.file.sync_data();
         debug!("record: stream ended, {} bytes in the file", self.written);
-        let failed = self.lost.take().map(|(n, e)| {
-            format!("--record {}: {n} frames not recorded (writing failed: {e})", self.path.display())
-        });
+        let failed = self
+            .lost
+            .take()
+            .map(|(n, e)| format!("--record {}: {n} frames not recorded (writing failed: {e})", self.path.display()));
         SinkReport { failed, ..SinkReport::default() }
     }
 

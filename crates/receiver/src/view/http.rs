@@ -144,13 +144,7 @@ impl WebView {
         let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        let state = AppState {
-            frames,
-            shared,
-            viewers: Viewers::new(options.max_viewers),
-            watching,
-            live_mp4,
-        };
+        let state = AppState { frames, shared, viewers: Viewers::new(options.max_viewers), watching, live_mp4 };
         // Layers run outermost last-added: headers on everything, then the Host check, then access.
         let app = Router::new()
             .route("/", get(page))
@@ -223,7 +217,9 @@ fn viewer_place(state: &AppState, peer: Peer) -> Result<ViewerSlot, Box<Response
     state.viewers.join(peer.0.ip()).map_err(|full| {
         let body = match full {
             Full::All(max) => {
-                format!("503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n")
+                format!(
+                    "503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n"
+                )
             }
             Full::Address(max) => format!(
                 "503: {max} viewers are watching from your address, the most one address may have (a quarter of \
@@ -250,11 +246,7 @@ async fn stream(State(state): State<AppState>, Extension(peer): Extension<Peer>,
     multipart::response(state.frames.clone(), guard, place)
 }
 
-async fn stream_mp4(
-    State(state): State<AppState>,
-    Extension(peer): Extension<Peer>,
-    uri: axum::http::Uri,
-) -> Response {
+async fn stream_mp4(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
     let Some(fragments) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n").into_response();
         no_store(response.headers_mut());

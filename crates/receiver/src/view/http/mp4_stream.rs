@@ -82,6 +82,10 @@ impl Viewer {
                 }
                 Err(RecvError::Closed) => return None,
             };
+            if fragment.data.is_empty() {
+                // Only pushed older fragments out of the ring.
+                continue;
+            }
             let new_init = self.init != Some(fragment.init.serial);
             if (self.skipping || new_init) && !fragment.keyframe {
                 continue;

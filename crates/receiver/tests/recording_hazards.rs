@@ -1,7 +1,8 @@
-//! A disk that fills up and frees again (issue 22): the raw recording and
-//! the save directory skip what cannot be written and go on once there is
-//! room. The disk is a small tmpfs mounted for the test (the tests run as
-//! root, here and in CI); it failed before the fix.
+//! Recording under attack (issue 22): a disk that fills up and frees again
+//! (the raw recording and the save directory skip what cannot be written
+//! and go on once there is room), and H.264 parameter sets too large for a
+//! container's 16-bit length. Each failed before its fix. The full disk is a
+//! small tmpfs mounted for the test: these tests run as root, here and in CI.
 
 mod common;
 
@@ -60,4 +61,58 @@ fn raw_recording_and_save_dir_go_on_after_the_disk_was_full() {
     assert_eq!(saved_after, saved + 10, "the save directory stopped for good at {saved} files");
     let frames_in_file = camwire_wire::MjpegSplitter::split_all(&std::fs::read(&record).unwrap()).unwrap().len();
     assert!(frames_in_file >= 10, "{frames_in_file} whole JPEGs in the recording");
+}
+
+/// Access units of a small H.264 stream, each an IDR with its parameter sets in front.
+fn idr_access_units() -> Vec<Vec<u8>> {
+    need_tool("ffmpeg", "ffmpeg");
+    let out = run(Command::new("ffmpeg").args([
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=64x48:rate=30",
+        "-frames:v",
+        "10",
+        "-c:v",
+        "libx264",
+        "-x264-params",
+        "keyint=1:repeat-headers=1",
+        "-f",
+        "h264",
+        "-",
+    ]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let units = camwire_wire::AnnexBSplitter::split_all(&out.stdout).unwrap();
+    units.into_iter().map(|u| u.to_vec()).collect()
+}
+
+/// `au` (which starts with its SPS) with `n` bytes of 0xFF appended to the SPS.
+fn with_long_sps(au: &[u8], n: usize) -> Vec<u8> {
+    assert_eq!(au[..5], [0, 0, 0, 1, 0x67], "the access unit starts with its SPS");
+    let mut end = (5..au.len() - 2).find(|&i| au[i..i + 3] == [0, 0, 1]).unwrap();
+    if au[end - 1] == 0 {
+        end -= 1;
+    }
+    [&au[..end], &vec![0xFF; n][..], &au[end..]].concat()
+}
+
+#[test]
+fn a_parameter_set_too_long_for_a_container_is_refused_with_a_line() {
+    let dir = TempDir::new("long-sps");
+    let record = dir.path("x.mkv");
+    let (recv, port) = receiver(&["--record", record.to_str().unwrap()]);
+    let units = idr_access_units();
+    let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // A 70 KB SPS would be recorded with its length cut to 16 bits: a file nothing decodes.
+    std::io::Write::write_all(&mut sock, &with_long_sps(&units[0], 70_000)).unwrap();
+    for au in &units[1..] {
+        std::io::Write::write_all(&mut sock, au).unwrap();
+    }
+    drop(sock);
+    recv.wait_for("summary:", 10);
+    let line = recv.wait_for("more than the 1024 a parameter set may have", 1);
+    assert!(line.contains("SPS is 70"), "{line}");
+    assert!(!record.exists() || ffprobe_frames(&record, "matroska") > 0, "a recording nothing decodes was left");
 }

@@ -38,7 +38,7 @@ fn large_frames_faster_than_verify_decodes_them_are_queued_within_a_byte_budget(
     let summary = recv.wait_for("summary:", 60);
     assert_eq!(field(&summary, "frames"), "60", "{summary}");
     let peak_mib = recv.peak_rss_kib().saturating_sub(before_kib) / 1024;
-    let sent_mib = jpeg.len() * 60 >> 20;
+    let sent_mib = (jpeg.len() * 60) >> 20;
     eprintln!("{sent_mib} MiB of {} KB JPEGs into --verify: peak RSS {peak_mib} MiB over its start", jpeg.len() / 1000);
     assert!(peak_mib < 150, "RSS peaked {peak_mib} MiB above its start for {sent_mib} MiB sent");
 }

@@ -1,7 +1,8 @@
 //! Recording under attack (issue 22): a disk that fills up and frees again
 //! (the raw recording and the save directory skip what cannot be written
-//! and go on once there is room), and H.264 parameter sets too large for a
-//! container's 16-bit length. Each failed before its fix. The full disk is a
+//! and go on once there is room), H.264 parameter sets too large for a
+//! container's 16-bit length, and symbolic links planted where strftime
+//! folders will be made or swapped in for a finished segment's folder. Each failed before its fix. The full disk is a
 //! small tmpfs mounted for the test: these tests run as root, here and in CI.
 
 mod common;
@@ -115,4 +116,47 @@ fn a_parameter_set_too_long_for_a_container_is_refused_with_a_line() {
     let line = recv.wait_for("more than the 1024 a parameter set may have", 1);
     assert!(line.contains("SPS is 70"), "{line}");
     assert!(!record.exists() || ffprobe_frames(&record, "matroska") > 0, "a recording nothing decodes was left");
+}
+
+#[test]
+fn a_link_planted_at_a_future_folder_name_is_never_followed() {
+    let dir = TempDir::new("planted");
+    let outside = dir.path("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::create_dir_all(dir.path("rec")).unwrap();
+    // Every name %S can give is a link to a folder elsewhere.
+    for second in 0..61 {
+        std::os::unix::fs::symlink(&outside, dir.path(&format!("rec/{second:02}"))).unwrap();
+    }
+    let pattern = dir.path("rec/%S/cam.mkv");
+    let (recv, port) = receiver(&["--record", pattern.to_str().unwrap()]);
+    let _ = sender(port, &["--frames", "5", "--fps", "30"]).wait(20);
+    recv.wait_for("summary:", 10);
+    let written: Vec<_> = std::fs::read_dir(&outside).unwrap().collect();
+    assert!(written.is_empty(), "cam-recv wrote through a planted link: {written:?}");
+    let line = recv.wait_for("symbolic link", 1);
+    assert!(line.contains("never follow"), "{line}");
+}
+
+#[test]
+fn pruning_never_deletes_through_a_folder_swapped_for_a_link() {
+    let dir = TempDir::new("swapped");
+    let outside = dir.path("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("cam.mkv"), b"not the receiver's to delete").unwrap();
+    let pattern = dir.path("rec/%H%M%S/cam.mkv");
+    let (recv, port) = receiver(&["--record", pattern.to_str().unwrap(), "--segment", "1s", "--keep", "1"]);
+    let mut send = sender(port, &["--fps", "10", "--width", "64", "--height", "48"]);
+    // The first segment's folder, once its file is written, becomes a link to `outside`.
+    let line = recv.wait_for("--record: writing", 10);
+    let first = std::path::PathBuf::from(line.split("--record: writing ").nth(1).unwrap().trim());
+    let folder = first.parent().unwrap();
+    std::fs::rename(folder, folder.with_extension("moved")).unwrap();
+    std::os::unix::fs::symlink(&outside, folder).unwrap();
+    // The third file prunes the first two (--keep 1).
+    recv.wait_for_count("--record: writing", 3, 10);
+    send.signal("TERM");
+    let _ = send.wait(10);
+    assert!(outside.join("cam.mkv").exists(), "pruning deleted a file through the link:\n{}", recv.err().join("\n"));
+    recv.wait_for("did not delete", 1);
 }

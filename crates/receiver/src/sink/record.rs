@@ -38,6 +38,7 @@ use crate::{
 };
 
 mod files;
+mod folder;
 mod timed;
 
 pub(super) use timed::TimedRecordSink;

@@ -3,18 +3,9 @@
 //! frames, so memory stays bounded on a 1 GB Pi. Each test runs the real
 //! cam-recv and failed before its fix.
 
-mod common;
-
 use std::{io::Write, net::TcpStream, process::Command, thread};
 
-use common::*;
-
-/// Frames `payload` as the protocol does: u32 little-endian length, then the bytes.
-fn framed(payload: &[u8]) -> Vec<u8> {
-    let mut out = (payload.len() as u32).to_le_bytes().to_vec();
-    out.extend_from_slice(payload);
-    out
-}
+use camwire_testsupport::*;
 
 #[test]
 fn large_frames_faster_than_verify_decodes_them_are_queued_within_a_byte_budget() {

@@ -5,11 +5,9 @@
 //! folders will be made or swapped in for a finished segment's folder. Each failed before its fix. The full disk is a
 //! small tmpfs mounted for the test: these tests run as root, here and in CI.
 
-mod common;
-
 use std::{path::Path, process::Command};
 
-use common::*;
+use camwire_testsupport::*;
 
 /// A tmpfs of `size` mounted on a fresh directory; unmounted on drop.
 struct SmallDisk(TempDir);

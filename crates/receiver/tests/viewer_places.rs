@@ -3,8 +3,6 @@
 //! that stop reading while the kernel queues megabytes for them. Each test
 //! runs the real cam-recv and failed before its fix.
 
-mod common;
-
 use std::{
     io::{BufRead, BufReader, Write},
     net::TcpStream,
@@ -14,7 +12,7 @@ use std::{
 };
 
 use base64::Engine;
-use common::*;
+use camwire_testsupport::*;
 
 /// A request for `path` with `extra` header lines, on a kept-alive connection.
 fn request(path: &str, extra: &str) -> String {

@@ -3,23 +3,14 @@
 //! neighbours that crowd out a sender mid-handshake, and failed attempts that
 //! would fill the log. Each test runs the real cam-recv and failed before its fix.
 
-mod common;
-
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
     time::Duration,
 };
 
+use camwire_testsupport::*;
 use camwire_wire::handshake::{Line, Secret};
-use common::*;
-
-/// Frames `payload` as the protocol does: u32 little-endian length, then the bytes.
-fn framed(payload: &[u8]) -> Vec<u8> {
-    let mut out = (payload.len() as u32).to_le_bytes().to_vec();
-    out.extend_from_slice(payload);
-    out
-}
 
 /// A JPEG that is only its start and a frame header saying 16x16: a picture
 /// by its headers (it takes the sender slot), 15 bytes.
@@ -182,7 +173,7 @@ fn connections_from_the_senders_own_address_never_close_its_secret_handshake() {
     let mut sock = sock;
     let _ = sock.write_all(&Line::Response(secret.answer(&nonce)).encode());
     assert_eq!(read_line(&mut reader), Some(Line::Ok), "the sender's handshake was cut: {:?}", recv.err());
-    let jpeg = Rgb::from_fn(64, 48, |x, y| [(x * 4) as u8, (y * 5) as u8, 90]).to_jpeg(85);
+    let jpeg = small_jpeg();
     for _ in 0..3 {
         sock.write_all(&framed(&jpeg)).unwrap();
     }

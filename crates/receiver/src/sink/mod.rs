@@ -252,7 +252,7 @@ impl Sinks {
     }
 
     /// Adds a sink: `spawn` starts it on the receiving end of a queue of
-    /// `depth` events (and a byte budget for their frames, [`queue`]).
+    /// `depth` events and a byte budget for their frames ([`EventReceiver`]).
     pub fn add(
         &mut self,
         name: &'static str,

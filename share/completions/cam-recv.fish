@@ -12,7 +12,7 @@ complete -c cam-recv -l http-auth-file -d 'Like --http-auth, read from the first
 complete -c cam-recv -l http-token -d 'Ask web viewers for this token: open http://HOST:PORT/?token=TOKEN once and the browser keeps a session cookie (or send `Authorization: Bearer TOKEN`). At least 16 letters, digits or -._~ (`openssl rand -hex 16` makes one). `ps` shows the command line to every user: prefer --http-token-file or CAMWIRE_HTTP_TOKEN' -r
 complete -c cam-recv -l http-token-file -d 'Like --http-token, read from the first line of FILE' -r -F
 complete -c cam-recv -l http-host -d 'Host names the web view answers to, besides IP addresses, `localhost` and this machine\'s name (also as NAME.local). Any other name in a request\'s Host gets 421, which stops pages elsewhere from pointing their own name at this machine (DNS rebinding)' -r
-complete -c cam-recv -l max-viewers -d 'Web viewers served at once; one more gets a 503 saying so' -r
+complete -c cam-recv -l max-viewers -d 'Web viewers served at once; one more gets a 503 saying so. When all are taken, a viewer from an address that holds fewer ends the oldest stream of the address that holds the most' -r
 complete -c cam-recv -l idle-timeout -d 'Drop a sender that sends nothing for this many seconds' -r
 complete -c cam-recv -l handshake-timeout -d 'Drop a new connection that has not delivered its first picture (a frame whose JPEG or H.264 header reads) within this many seconds; it never holds the sender slot meanwhile' -r
 complete -c cam-recv -l allow -d 'Accept senders only from these addresses or networks, e.g. `192.168.1.0/24,10.0.0.7`. Anything else is refused with a log line. Default: anyone who can reach the port' -r

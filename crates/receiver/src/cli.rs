@@ -167,7 +167,9 @@ pub struct Args {
     #[arg(long, value_name = "NAME[,NAME...]", value_delimiter = ',')]
     pub http_host: Vec<String>,
 
-    /// Web viewers served at once; one more gets a 503 saying so.
+    /// Web viewers served at once; one more gets a 503 saying so. When all are taken, a
+    /// viewer from an address that holds fewer ends the oldest stream of the address that
+    /// holds the most.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_viewers: u32,
 

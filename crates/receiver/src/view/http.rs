@@ -214,18 +214,9 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
 fn viewer_place(state: &AppState, peer: Peer) -> Result<ViewerSlot, Box<Response>> {
-    state.viewers.join(peer.0.ip()).map_err(|full| {
-        let body = match full {
-            Full::All(max) => {
-                format!(
-                    "503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n"
-                )
-            }
-            Full::Address(max) => format!(
-                "503: {max} viewers are watching from your address, the most one address may have (a quarter of \
-                 cam-recv --max-viewers); close one\n"
-            ),
-        };
+    state.viewers.join(peer.0.ip()).map_err(|Full(max)| {
+        let body =
+            format!("503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n");
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
         no_store(response.headers_mut());
         Box::new(response)

@@ -1,10 +1,11 @@
 //! The `--max-viewers` places: each stream response holds one while it
-//! lasts. One address may hold a quarter of them (at least
-//! [`MIN_PER_ADDRESS`], or all when there are fewer); past that it gets 503.
-//! When every place is taken, a viewer from an address that holds fewer than
-//! the fullest one takes the place of that address's oldest viewer, whose
-//! stream ends: sockets that never read cannot keep real viewers out. An
-//! IPv6 client counts by its /64 network, as in [`limit`](super::limit).
+//! lasts. Any address may take free places; when every place is taken, a
+//! viewer from an address that holds fewer than the fullest one takes the
+//! place of that address's oldest viewer, whose stream ends. So one address
+//! holds at most its share once others want to watch, and sockets that
+//! never read cannot keep real viewers out (a fixed cap per address would
+//! turn away a classroom behind one NAT even with places free). An IPv6
+//! client counts by its /64 network, as in [`limit`](super::limit).
 
 use std::{
     collections::BTreeMap,
@@ -19,9 +20,6 @@ use tracing::{debug, warn};
 use super::limit::{client_key, shown};
 use crate::throttle::Throttle;
 
-/// One address may hold at least this many places (or every place, when there are fewer).
-pub(super) const MIN_PER_ADDRESS: usize = 10;
-
 /// A stream response that had nothing to send for this long ends; a page
 /// opens it again (a socket that never reads holds no place for nothing).
 pub(super) const STREAM_IDLE: Duration = Duration::from_secs(30);
@@ -32,7 +30,6 @@ static ENDED: Throttle = Throttle::new(1, Duration::from_secs(10));
 /// The places, and who holds them.
 pub(super) struct Viewers {
     max: usize,
-    per_address: usize,
     held: Mutex<Held>,
 }
 
@@ -49,19 +46,13 @@ impl Held {
     }
 }
 
-/// Why no place was given.
-pub(super) enum Full {
-    /// Every place is taken, by addresses that hold no more than this one.
-    All(usize),
-    /// This address holds as many as one address may.
-    Address(usize),
-}
+/// No place: all `0` are taken, by addresses that hold no more than this one.
+pub(super) struct Full(pub usize);
 
 impl Viewers {
     /// At most `max` viewers at once.
     pub(super) fn new(max: usize) -> Arc<Self> {
-        let per_address = (max / 4).max(MIN_PER_ADDRESS.min(max));
-        Arc::new(Self { max, per_address, held: Mutex::default() })
+        Arc::new(Self { max, held: Mutex::default() })
     }
 
     /// Viewers watching now.
@@ -73,18 +64,15 @@ impl Viewers {
     pub(super) fn join(self: &Arc<Self>, ip: IpAddr) -> Result<ViewerSlot, Full> {
         let key = client_key(ip);
         let mut held = self.held.lock().expect("viewers lock");
-        let mine = held.count(key);
-        if mine >= self.per_address {
-            return Err(Full::Address(self.per_address));
-        }
         if held.open.len() >= self.max {
+            let mine = held.count(key);
             let mut per_key = std::collections::HashMap::<IpAddr, usize>::new();
             for (k, _) in held.open.values() {
                 *per_key.entry(*k).or_default() += 1;
             }
             let (&fullest, &most) = per_key.iter().max_by_key(|(_, &n)| n).expect("places are taken");
             if most <= mine + 1 {
-                return Err(Full::All(self.max));
+                return Err(Full(self.max));
             }
             let oldest = held.open.iter().find(|(_, (k, _))| *k == fullest).map(|(&id, _)| id);
             if let Some((_, ended)) = oldest.and_then(|id| held.open.remove(&id)) {
@@ -143,21 +131,14 @@ mod tests {
     fn when_full_the_fullest_address_gives_up_its_oldest_for_another_address() {
         let viewers = Viewers::new(4);
         let flood: Vec<_> = (0..4).map(|_| viewers.join(ip(1)).ok().unwrap()).collect();
-        assert!(matches!(viewers.join(ip(1)), Err(Full::Address(4))), "the flooding address itself waits");
+        assert!(viewers.join(ip(1)).is_err(), "the address holding every place waits");
         let newcomer = viewers.join(ip(2)).ok().expect("room is made");
         assert!(flood[0].ended().is_cancelled() && !flood[1].ended().is_cancelled());
         assert!(!newcomer.ended().is_cancelled());
         assert_eq!(viewers.len(), 4);
         let _second = viewers.join(ip(2)).ok().expect("ip 1 still holds more");
-        assert!(matches!(viewers.join(ip(2)), Err(Full::All(4))), "two and two: nobody is ended");
-    }
-
-    #[test]
-    fn one_address_holds_a_quarter_of_many_places() {
-        let viewers = Viewers::new(100);
-        let held: Vec<_> = (0..25).map(|_| viewers.join(ip(1)).ok().unwrap()).collect();
-        assert!(matches!(viewers.join(ip(1)), Err(Full::Address(25))));
-        drop(held);
-        assert_eq!(viewers.len(), 0);
+        assert!(viewers.join(ip(2)).is_err(), "two and two: nobody is ended");
+        drop(flood);
+        assert_eq!(viewers.len(), 2);
     }
 }

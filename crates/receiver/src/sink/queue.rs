@@ -22,7 +22,7 @@ use super::SinkEvent;
 pub(crate) const EVERY_QUEUE_BYTES: usize = 16 << 20;
 
 /// Frame bytes a queue of a sink that skips may hold.
-pub(crate) const NEWEST_QUEUE_BYTES: usize = 16 << 20;
+pub(crate) const LATEST_QUEUE_BYTES: usize = 16 << 20;
 
 /// The bytes of the frames waiting in one queue.
 struct Bytes {

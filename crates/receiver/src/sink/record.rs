@@ -26,16 +26,15 @@ use anyhow::{anyhow, bail, Result};
 use camwire_wire::KeyframeGate;
 use tracing::{debug, info};
 
-use crate::throttle::{warn_throttled, Throttle};
-
-/// Failed writes of the raw recording, logged a few lines every 10 s.
-static WRITE_FAILED: Throttle = Throttle::new(3, std::time::Duration::from_secs(10));
-
-use super::{Sink, SinkReport};
+use super::{BlockingSink, SinkReport};
 use crate::{
     config::RecordFormat,
     frame::{Frame, StreamInfo},
+    throttle::{warn_throttled, Throttle},
 };
+
+/// Failed writes of the raw recording, logged a few lines every 10 s.
+static WRITE_FAILED: Throttle = Throttle::new(3, std::time::Duration::from_secs(10));
 
 mod files;
 mod folder;
@@ -128,7 +127,7 @@ impl RecordSink {
     }
 }
 
-impl Sink for RecordSink {
+impl BlockingSink for RecordSink {
     fn start(&mut self, stream: &StreamInfo) {
         debug!("record: stream {} from {} goes on at byte {}", stream.number, stream.peer, self.written);
         self.start.close();

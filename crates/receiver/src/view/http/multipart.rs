@@ -33,14 +33,11 @@ use tracing::warn;
 
 use super::{
     access::random_hex,
-    feed::WebFrame,
+    feed::{WebFrame, BOUNDARY_PREFIX},
     no_store,
     viewers::{ViewerSlot, STREAM_IDLE},
     watching::Place,
 };
-
-/// Every boundary starts with this; the feed marks frames that contain it.
-pub(super) const BOUNDARY_PREFIX: &str = "camwire-";
 
 /// A fresh boundary: [`BOUNDARY_PREFIX`] and 128 random bits.
 fn new_boundary() -> String {
@@ -174,8 +171,7 @@ mod tests {
     use super::*;
 
     fn frame(jpeg: Bytes, captured_at: Option<std::time::SystemTime>) -> WebFrame {
-        let marked = memchr::memmem::find(&jpeg, BOUNDARY_PREFIX.as_bytes()).is_some();
-        WebFrame { serial: 1, jpeg, captured_at, marked }
+        WebFrame::new(1, jpeg, captured_at)
     }
 
     #[test]

@@ -192,10 +192,8 @@ mod tests {
         assert_eq!(end, boundary);
     }
 
-    #[test]
-    fn a_frame_holding_the_boundary_is_not_sendable_to_that_viewer_only() {
-        let (_tx, frames) = watch::channel(None);
-        let mut viewer = MultipartClient {
+    fn client(frames: watch::Receiver<Option<WebFrame>>) -> MultipartClient {
+        MultipartClient {
             warned: false,
             frames,
             last: 0,
@@ -203,7 +201,27 @@ mod tests {
             sent_at: Instant::now(),
             slot: super::super::viewers::Viewers::new(1).join([127, 0, 0, 1].into()).ok().unwrap(),
             _place: None,
-        };
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_with_nothing_to_send_ends_and_so_does_one_whose_place_is_given_away() {
+        let (_tx, frames) = watch::channel(None);
+        let mut viewer = client(frames.clone());
+        let started = Instant::now();
+        assert!(viewer.next().await.is_none(), "no sender: the stream ends");
+        assert!(started.elapsed() >= STREAM_IDLE && started.elapsed() < STREAM_IDLE + KEEPALIVE * 2);
+        let mut viewer = client(frames);
+        viewer.slot.ended().cancel();
+        let started = Instant::now();
+        assert!(viewer.next().await.is_none());
+        assert_eq!(started.elapsed(), Duration::ZERO, "its place was given to another viewer");
+    }
+
+    #[test]
+    fn a_frame_holding_the_boundary_is_not_sendable_to_that_viewer_only() {
+        let (_tx, frames) = watch::channel(None);
+        let mut viewer = client(frames);
         let hostile = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-0123\r\nContent-Type: text/html"), None);
         assert!(!viewer.sendable(&hostile));
         let other = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-4567\r\n"), None);

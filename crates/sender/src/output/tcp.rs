@@ -42,12 +42,22 @@ use crate::{
 /// How long a frame being written may take to finish once the run is asked to stop.
 const FINISH_GRACE: Duration = Duration::from_secs(2);
 
+/// How long a connection without the secret handshake must go unrefused
+/// before the receiver counts as having admitted the sender: longer than
+/// cam-recv takes to refuse (at once outside `--allow`; a busy one after
+/// waiting 2 s for the other sender to finish).
+const ADMISSION: Duration = Duration::from_secs(3);
+
 /// Why the stream ended.
 enum Stop {
     /// The source has no more frames, or a bound was reached.
     Done,
     /// Ctrl-C, SIGTERM or the deadline while waiting.
     Interrupted,
+    /// Stopped (a signal, the deadline) while not connected.
+    Unconnected,
+    /// A frame of this many bytes is over `--max-frame`: no other try can send it.
+    TooLarge(usize),
 }
 
 /// The output's running state: counts, the status line, the pipeline flags.
@@ -63,6 +73,20 @@ struct Run<'a> {
     refusals: Backoff,
     /// Whether the "link too slow" line was logged on this connection.
     told_slow: bool,
+    /// This connection: frames and bytes written on it, whether the receiver
+    /// has admitted the sender, and when it counts as admitted if it says nothing.
+    conn: Connection,
+}
+
+/// What one connection carried, and whether the receiver admitted it.
+#[derive(Debug, Default)]
+struct Connection {
+    frames: u64,
+    bytes: u64,
+    /// A reconnection, announced (and counted) once admitted.
+    reconnect: bool,
+    admitted: bool,
+    admit_at: Option<tokio::time::Instant>,
 }
 
 impl Run<'_> {
@@ -77,6 +101,46 @@ impl Run<'_> {
         }
     }
 
+    /// A new connection: admitted at once after the secret handshake (the
+    /// receiver said `CAMWIRE OK`), otherwise once it went unrefused for [`ADMISSION`].
+    fn connected(&mut self, reconnect: bool) {
+        let handshake = self.config.secret.is_some();
+        self.conn = Connection {
+            reconnect,
+            admit_at: (!handshake).then(|| tokio::time::Instant::now() + ADMISSION),
+            ..Connection::default()
+        };
+        if handshake {
+            self.admit();
+        }
+    }
+
+    /// The receiver admitted this connection: a reconnection is announced and counted.
+    fn admit(&mut self) {
+        self.conn.admitted = true;
+        if self.conn.reconnect {
+            self.s.reconnects += 1;
+            self.status.clear();
+            info!("reconnected to {}", self.config.to);
+        }
+    }
+
+    /// Admits the connection if it went unrefused long enough.
+    fn admit_if_due(&mut self) {
+        if !self.conn.admitted && self.conn.admit_at.is_some_and(|at| tokio::time::Instant::now() >= at) {
+            self.admit();
+        }
+    }
+
+    /// The receiver refused this connection: the frames written on it never
+    /// reached a sink, so they count as dropped, not sent.
+    fn refused_connection(&mut self) {
+        let Connection { frames, bytes, .. } = std::mem::take(&mut self.conn);
+        self.s.frames -= frames;
+        self.s.bytes -= bytes;
+        self.s.dropped += frames;
+    }
+
     fn tick(&mut self) {
         self.s.dropped += self.flags.skipped.swap(0, Ordering::Relaxed);
         let label = format!("streaming, {} dropped", self.s.dropped);
@@ -88,7 +152,11 @@ impl Run<'_> {
         let config = self.config;
         let mut backoff = Backoff::default();
         loop {
-            match Link::connect(config).await {
+            let attempt = tokio::select! {
+                r = Link::connect(config) => r,
+                _ = self.stop.cancelled() => return Ok(None),
+            };
+            match attempt {
                 Ok(link) => return Ok(Some(link)),
                 Err(SetupError::Fatal(why)) => bail!("{why}"),
                 Err(SetupError::Refused(reason)) => {
@@ -166,12 +234,15 @@ pub async fn stream(
     flags: Arc<PipelineFlags>,
     shutdown: CancellationToken,
 ) -> Result<Summary> {
-    // One token for "stop now": a signal or the --secs deadline.
+    // One token for "stop now": a signal or the --secs deadline. A paced
+    // source ends by itself after fps x secs frames (`source::open`): the
+    // deadline is then only a backstop, a frame time and a second later.
     let stop = shutdown.child_token();
     if let Some(secs) = config.secs {
         let stop = stop.clone();
+        let backstop = if config.fps > 0.0 { Duration::from_secs_f64(1.0 / config.fps + 1.0) } else { Duration::ZERO };
         tokio::spawn(async move {
-            sleep(secs).await;
+            sleep(secs + backstop).await;
             stop.cancel();
         });
     }
@@ -185,21 +256,19 @@ pub async fn stream(
         keyframe_gate: KeyframeGate::open(),
         refusals: Backoff::refused(),
         told_slow: false,
+        conn: Connection::default(),
     };
     let mut first = true;
     let stop_reason = loop {
         let Some(mut link) = run.connect().await? else {
             run.status.clear();
-            if first {
-                info!("stopped before a receiver was reached");
-            }
-            break Stop::Interrupted;
+            info!("{}", if first { "stopped before a receiver was reached" } else { "stopped while reconnecting" });
+            break Stop::Unconnected;
         };
+        run.connected(!first);
         if first {
             info!("streaming to {}{}", config.to, if config.raw { " (raw, unframed)" } else { "" });
         } else {
-            run.s.reconnects += 1;
-            info!("reconnected to {}", config.to);
             // Frames captured while disconnected are stale: drop them. The
             // keyframe is asked for now, not at the loss: one encoded while
             // reconnecting would have been dropped as stale.
@@ -218,7 +287,10 @@ pub async fn stream(
                 run.status.clear();
                 match link.goodbye().await {
                     Ok(terminated) => run.s.terminated = terminated,
-                    Err(LinkError::Refused(reason)) => refused(&mut run, &reason)?,
+                    Err(LinkError::Refused(reason)) => {
+                        run.refused_connection();
+                        refused(&mut run, &reason)?
+                    }
                     Err(e) => warn!("could not end the stream cleanly: {e}"),
                 }
                 break why;
@@ -230,6 +302,7 @@ pub async fn stream(
         run.status.clear();
         match ended {
             LinkError::Refused(reason) => {
+                run.refused_connection();
                 refused(&mut run, &reason)?;
                 let delay = run.refusals.next_delay();
                 warn!("{} refused the stream ({reason}); asking again in {:.0} s", config.to, delay.as_secs_f64());
@@ -251,7 +324,22 @@ pub async fn stream(
     run.s.dropped += run.flags.skipped.swap(0, Ordering::Relaxed);
     run.s.seconds = started.elapsed().as_secs_f64();
     println!("{}", run.s);
+    if let Stop::TooLarge(len) = stop_reason {
+        bail!(
+            "a frame of {len} bytes is over --max-frame {}: raise --max-frame (and cam-recv's, if it is \
+             lower), or make frames smaller (--quality, --bitrate, --width/--height)",
+            config.max_frame
+        );
+    }
     Ok(run.s)
+}
+
+/// Waits until `at`; never, without one.
+async fn sleep_until_some(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Without `--retry` a refusal ends the run with the receiver's reason.
@@ -277,10 +365,15 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
         let frame = match in_hand.take() {
             Some(frame) => frame,
             None => {
+                let admit_at = run.conn.admit_at.filter(|_| !run.conn.admitted);
                 let next = tokio::select! {
                     biased;
                     _ = run.stop.cancelled() => return Ended::Stop(Stop::Interrupted),
                     e = link.heard() => return Ended::Lost(e),
+                    _ = sleep_until_some(admit_at) => {
+                        run.admit();
+                        continue;
+                    }
                     f = rx.recv() => f,
                 };
                 let Some((frame, skipped)) = next else { return Ended::Stop(Stop::Done) };
@@ -295,6 +388,9 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
                 frame
             }
         };
+        if !config.raw && frame.data.len() > config.max_frame {
+            return Ended::Stop(Stop::TooLarge(frame.data.len()));
+        }
         if !run.keyframe_gate.admits(frame.keyframe) {
             run.drop_frames(1, false);
             continue;
@@ -357,6 +453,9 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
         }
         run.s.frames += 1;
         run.s.bytes += frame.data.len() as u64;
+        run.conn.frames += 1;
+        run.conn.bytes += frame.data.len() as u64;
+        run.admit_if_due();
         run.tick();
         if config.frames.is_some_and(|n| run.s.frames >= n) {
             return Ended::Stop(Stop::Done);

@@ -4,6 +4,7 @@
 //! rate. Sources know nothing of encoders: `pipeline` brings the two together.
 
 mod files;
+mod for_secs;
 #[cfg(feature = "libcamera")]
 mod libcamera;
 #[cfg(any(feature = "libcamera", test))]
@@ -67,8 +68,17 @@ pub trait Source: Send {
     }
 }
 
-/// Opens the source `config` names.
+/// Opens the source `config` names; a paced one with `--secs` ends by
+/// itself after `fps x secs` frames ([`for_secs`]).
 pub fn open(config: &Config) -> Result<Box<dyn Source>> {
+    let source = open_source(config)?;
+    Ok(match config.secs {
+        Some(secs) if config.fps > 0.0 => Box::new(for_secs::ForSecs::new(source, config.fps, secs)),
+        _ => source,
+    })
+}
+
+fn open_source(config: &Config) -> Result<Box<dyn Source>> {
     Ok(match &config.source {
         SourceSpec::Test => Box::new(TestPatternSource::new(config.width, config.height, config.fps)),
         SourceSpec::Files(glob) => Box::new(FilesSource::new(glob, config.fps, config.loop_files)?),

@@ -138,11 +138,11 @@ fn counts_of_zero_and_camera_controls_are_plain_words() {
     }
     let (code, err) = cam_send(&["--to", &nobody.to(), "--source", "test", "--shutter", "10ms"]);
     assert_eq!(code, Some(2), "{err}");
-    if cfg!(feature = "libcamera") {
-        assert!(err.contains("--shutter sets the camera: it applies to --source libcamera only"), "{err}");
-    } else {
-        assert!(err.contains("--shutter sets a camera, but this cam-send was built without camera support"), "{err}");
-    }
+    assert!(
+        err.contains("--shutter sets the camera: it applies to --source libcamera only")
+            || err.contains("--shutter sets a camera, but this cam-send was built without camera support"),
+        "{err}"
+    );
     nobody.assert_untouched();
 }
 

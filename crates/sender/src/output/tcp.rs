@@ -286,7 +286,13 @@ pub async fn stream(
                 // dropped; otherwise end properly.
                 run.status.clear();
                 match link.goodbye().await {
-                    Ok(terminated) => run.s.terminated = terminated,
+                    Ok(terminated) => {
+                        // Ended without a refusal: the receiver took the stream.
+                        run.s.terminated = terminated;
+                        if !run.conn.admitted {
+                            run.admit();
+                        }
+                    }
                     Err(LinkError::Refused(reason)) => {
                         run.refused_connection();
                         refused(&mut run, &reason)?
@@ -311,6 +317,10 @@ pub async fn stream(
                 }
             }
             e if config.retry => {
+                // Lost, not refused: what the receiver read, it took.
+                if !run.conn.admitted && run.conn.frames > 0 {
+                    run.admit();
+                }
                 run.refusals.reset();
                 warn!("connection to {} lost ({e}); reconnecting", config.to);
             }

@@ -480,9 +480,7 @@ impl Args {
             codec: match self.codec {
                 CodecArg::Jpeg => Codec::Jpeg { quality: self.quality },
                 CodecArg::H264 => Codec::H264 {
-                    bitrate: self
-                        .bitrate
-                        .unwrap_or_else(|| H264Settings::default_bitrate(width, height, fps)),
+                    bitrate: self.bitrate.unwrap_or_else(|| H264Settings::default_bitrate(width, height, fps)),
                     keyframe_interval: self
                         .keyframe_interval
                         .unwrap_or_else(|| H264Settings::default_keyframe_interval(fps)),
@@ -630,7 +628,9 @@ fn check_size(width: u32, height: u32, codec: CodecArg) -> Result<()> {
 fn check_h264(width: u32, height: u32, fps: f64, bitrate: Option<u32>) -> Result<()> {
     use camwire_codec::h264::{MAX_BITRATE, MAX_MACROBLOCKS_PER_SEC, MIN_SIDE};
     if width.min(height) < MIN_SIDE {
-        bail!("--width {width} --height {height} is smaller than H.264 (OpenH264) encodes: each side at least {MIN_SIDE}");
+        bail!(
+            "--width {width} --height {height} is smaller than H.264 (OpenH264) encodes: each side at least {MIN_SIDE}"
+        );
     }
     let rate = H264Settings::macroblocks_per_sec(width, height, fps);
     if rate > MAX_MACROBLOCKS_PER_SEC as f64 {

@@ -128,9 +128,9 @@ async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream
     // The pin, not the name, identifies the receiver; its certificate names itself "camwire".
     let name = ServerName::try_from("camwire").expect("a valid DNS name");
     let connecting = TlsConnector::from(Arc::new(config)).connect(name, sock);
-    let result = timeout(HANDSHAKE_TIMEOUT, connecting)
-        .await
-        .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, format!("no TLS answer within {} s", HANDSHAKE_TIMEOUT.as_secs()))));
+    let result = timeout(HANDSHAKE_TIMEOUT, connecting).await.unwrap_or_else(|_| {
+        Err(io::Error::new(io::ErrorKind::TimedOut, format!("no TLS answer within {} s", HANDSHAKE_TIMEOUT.as_secs())))
+    });
     result.map_err(|e| {
         if let Some(seen) = verifier.seen.lock().expect("pin lock").take() {
             return SetupError::Fatal(format!(

@@ -216,6 +216,7 @@ fn a_refused_retrying_sender_counts_no_frame_and_no_reconnect_and_exits_1() {
     let sent = sent_line(&send);
     assert_eq!((field(&sent, "frames"), field(&sent, "reconnects")), ("0", "0"), "{sent}");
     assert_eq!(count(&send.err(), "reconnected"), 0, "{:?}", send.err());
+    assert_eq!(count(&send.err(), "ended cleanly"), 0, "no stream to end: {:?}", send.err());
     send.wait_for("nothing was sent", 1);
     drop(recv);
     // Nothing listening at all, then Ctrl-C: nothing was sent either.

@@ -313,7 +313,8 @@ pub async fn stream(
                 let delay = run.refusals.next_delay();
                 warn!("{} refused the stream ({reason}); asking again in {:.0} s", config.to, delay.as_secs_f64());
                 if !run.pause(delay).await {
-                    break Stop::Interrupted;
+                    info!("stopped while waiting to ask again");
+                    break Stop::Unconnected;
                 }
             }
             e if config.retry => {

@@ -69,7 +69,7 @@ pub trait Source: Send {
 }
 
 /// Opens the source `config` names; a paced one with `--secs` ends by
-/// itself after `fps x secs` frames ([`for_secs`]).
+/// itself after `fps x secs` frames (`for_secs.rs`).
 pub fn open(config: &Config) -> Result<Box<dyn Source>> {
     let source = open_source(config)?;
     Ok(match config.secs {

@@ -68,6 +68,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     let Some(source) = open_source(&config, &shutdown).await? else {
         bail!("interrupted while waiting for standard input: nothing was sent");
     };
+    let source = source::bounded(source, &config, flags.streaming.clone());
     let encoder = encoder::create(&config)?;
     for warning in config.warnings() {
         tracing::warn!("{warning}");
@@ -78,6 +79,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
         pipeline::spawn_capture(source, encoder, config.orientation, config.annotate.clone(), tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
+    flags.streaming.open();
     // A camera must be stopped and released before the process exits: libcamera's
     // own threads racing the exit crashed an aarch64 cam-send after its last frame
     // (scripts/test-pi, once in 14 runs). Other sources may be blocked in a read

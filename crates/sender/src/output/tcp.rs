@@ -235,8 +235,9 @@ pub async fn stream(
     shutdown: CancellationToken,
 ) -> Result<Summary> {
     // One token for "stop now": a signal or the --secs deadline. A paced
-    // source ends by itself after fps x secs frames (`source::open`): the
-    // deadline is then only a backstop, a frame time and a second later.
+    // source ends by itself after fps x secs frames from the first connection
+    // (`source::bounded`): the deadline is then only a backstop, a frame time
+    // and a second later.
     let stop = shutdown.child_token();
     if let Some(secs) = config.secs {
         let stop = stop.clone();
@@ -266,6 +267,7 @@ pub async fn stream(
             break Stop::Unconnected;
         };
         run.connected(!first);
+        run.flags.streaming.open();
         if first {
             info!("streaming to {}{}", config.to, if config.raw { " (raw, unframed)" } else { "" });
         } else {

@@ -8,27 +8,37 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::Result;
 
 use super::{Captured, Source};
-use crate::picture::Orientation;
+use crate::{pace::Latch, picture::Orientation};
 
 /// A paced source that ends after `--secs`: after `ceil(fps x secs)` frames,
-/// or earlier at a frame that comes more than half a frame time after `secs`
-/// (a source that fell behind).
+/// or earlier at a frame that comes well after `secs` (half a second, or half
+/// a frame time if longer: a source that fell behind its pace).
 pub struct ForSecs {
     inner: Box<dyn Source>,
     /// Frames in the run when every frame is on time.
     frames: u64,
-    /// When a late frame is past the run: `secs` and half a frame time.
+    /// When a late frame is past the run.
     until: Duration,
     period: Duration,
     given: u64,
     first: Option<Instant>,
+    /// The first frame is asked for once this opens: when the stream starts.
+    started: Latch,
 }
 
 impl ForSecs {
-    /// `inner`, paced at `fps` (more than 0), for `secs`.
-    pub fn new(inner: Box<dyn Source>, fps: f64, secs: Duration) -> Self {
+    /// `inner`, paced at `fps` (more than 0), for `secs` from when `started` opens.
+    pub fn new(inner: Box<dyn Source>, fps: f64, secs: Duration, started: Latch) -> Self {
         let period = Duration::from_secs_f64(1.0 / fps);
-        Self { inner, frames: frames_in(fps, secs), until: secs + period / 2, period, given: 0, first: None }
+        Self {
+            inner,
+            frames: frames_in(fps, secs),
+            until: secs + (period / 2).max(Duration::from_millis(500)),
+            period,
+            given: 0,
+            first: None,
+            started,
+        }
     }
 }
 
@@ -47,6 +57,9 @@ impl Source for ForSecs {
                 std::thread::sleep(end.saturating_duration_since(Instant::now()));
             }
             return Ok(None);
+        }
+        if self.first.is_none() {
+            self.started.wait();
         }
         let Some(frame) = self.inner.next_frame()? else { return Ok(None) };
         let now = Instant::now();

@@ -68,17 +68,17 @@ pub trait Source: Send {
     }
 }
 
-/// Opens the source `config` names; a paced one with `--secs` ends by
-/// itself after `fps x secs` frames (`for_secs.rs`).
-pub fn open(config: &Config) -> Result<Box<dyn Source>> {
-    let source = open_source(config)?;
-    Ok(match config.secs {
-        Some(secs) if config.fps > 0.0 => Box::new(for_secs::ForSecs::new(source, config.fps, secs)),
+/// `source` as `config` bounds it: a paced source with `--secs` ends by itself
+/// after `fps x secs` frames (`for_secs.rs`), counted from `started`.
+pub fn bounded(source: Box<dyn Source>, config: &Config, started: crate::pace::Latch) -> Box<dyn Source> {
+    match config.secs {
+        Some(secs) if config.fps > 0.0 => Box::new(for_secs::ForSecs::new(source, config.fps, secs, started)),
         _ => source,
-    })
+    }
 }
 
-fn open_source(config: &Config) -> Result<Box<dyn Source>> {
+/// Opens the source `config` names.
+pub fn open(config: &Config) -> Result<Box<dyn Source>> {
     Ok(match &config.source {
         SourceSpec::Test => Box::new(TestPatternSource::new(config.width, config.height, config.fps)),
         SourceSpec::Files(glob) => Box::new(FilesSource::new(glob, config.fps, config.loop_files)?),

@@ -128,7 +128,7 @@ pub struct Args {
 
     /// H.264 target bit rate in bits per second, 10000 to 288000000 (default:
     /// about 0.1 bit per pixel per frame, e.g. 0.9 Mbit/s at 640x480 and 30 fps).
-    #[arg(long, value_name = "BITS_PER_SEC", env = "CAMWIRE_BITRATE", value_parser = count::<u32>)]
+    #[arg(long, value_name = "BITS_PER_SEC", env = "CAMWIRE_BITRATE", value_parser = bits_per_sec)]
     pub bitrate: Option<u32>,
 
     /// H.264: an IDR keyframe (with SPS and PPS) every this many frames (default: one per second).
@@ -347,12 +347,22 @@ fn positive_secs(s: &str) -> Result<f64, String> {
     }
 }
 
-/// A count that must be at least 1 (`--frames`, `--bitrate`, `--keyframe-interval`).
+/// A count that must be at least 1 (`--frames`, `--keyframe-interval`).
 fn count<T: std::str::FromStr + PartialEq + From<u8>>(s: &str) -> Result<T, String> {
     match s.trim().parse::<T>() {
         Ok(n) if n != T::from(0) => Ok(n),
         _ => Err("use a whole number of 1 or more".into()),
     }
+}
+
+/// `--bitrate`: a whole number of bits per second (its range is checked with the other H.264 limits).
+fn bits_per_sec(s: &str) -> Result<u32, String> {
+    s.trim().parse::<u32>().map_err(|_| {
+        format!(
+            "use a number of bits per second from {MIN_BITRATE} to {}, e.g. 2000000",
+            camwire_codec::h264::MAX_BITRATE
+        )
+    })
 }
 
 /// The smallest `--max-frame`: one picture of any useful size must fit in a frame.

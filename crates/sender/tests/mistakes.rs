@@ -331,10 +331,15 @@ fn annotate_text_outside_latin_1_is_warned_about() {
 #[test]
 fn counts_of_zero_and_camera_controls_are_plain_words() {
     let nobody = Untouched::new();
-    for (option, value) in [("--frames", "0"), ("--keyframe-interval", "0"), ("--bitrate", "0")] {
+    for (option, value, says) in [
+        ("--frames", "0", "use a whole number of 1 or more"),
+        ("--keyframe-interval", "0", "use a whole number of 1 or more"),
+        ("--bitrate", "0", "--bitrate 0 is too low: use at least 10000"),
+        ("--bitrate", "5e9", "use a number of bits per second from 10000 to 288000000"),
+    ] {
         let (code, err) = cam_send(&["--to", &nobody.to(), "--codec", "h264", option, value]);
         assert_eq!(code, Some(2), "{option} {value}: {err}");
-        assert!(err.contains("use a whole number of 1 or more"), "{option} {value}: {err}");
+        assert!(err.contains(says), "{option} {value}: {err}");
         assert!(!err.contains("is not in 1.."), "{option} {value}: {err}");
     }
     let (code, err) = cam_send(&["--to", &nobody.to(), "--source", "test", "--shutter", "10ms"]);

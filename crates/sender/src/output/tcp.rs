@@ -28,6 +28,7 @@ use camwire_app::{Backoff, StatusLine};
 use camwire_wire::KeyframeGate;
 
 use super::{
+    admission::Connection,
     link::{Link, LinkError},
     secure::SetupError,
 };
@@ -40,12 +41,6 @@ use crate::{
 
 /// How long a frame being written may take to finish once the run is asked to stop.
 const FINISH_GRACE: Duration = Duration::from_secs(2);
-
-/// How long a connection without the secret handshake must go unrefused
-/// before the receiver counts as having admitted the sender: longer than
-/// cam-recv takes to refuse (at once outside `--allow`; a busy one after
-/// waiting 2 s for the other sender to finish).
-const ADMISSION: Duration = Duration::from_secs(3);
 
 /// Why the stream ended.
 enum Stop {
@@ -72,20 +67,8 @@ struct Run<'a> {
     refusals: Backoff,
     /// Whether the "link too slow" line was logged on this connection.
     told_slow: bool,
-    /// This connection: frames and bytes written on it, whether the receiver
-    /// has admitted the sender, and when it counts as admitted if it says nothing.
+    /// This connection: what was written on it, and whether it was admitted.
     conn: Connection,
-}
-
-/// What one connection carried, and whether the receiver admitted it.
-#[derive(Debug, Default)]
-struct Connection {
-    frames: u64,
-    bytes: u64,
-    /// A reconnection, announced (and counted) once admitted.
-    reconnect: bool,
-    admitted: bool,
-    admit_at: Option<tokio::time::Instant>,
 }
 
 impl Run<'_> {
@@ -100,15 +83,11 @@ impl Run<'_> {
         }
     }
 
-    /// A new connection: admitted at once after the secret handshake (the
-    /// receiver said `CAMWIRE OK`), otherwise once it went unrefused for [`ADMISSION`].
+    /// A new connection: admitted at once after the secret handshake,
+    /// otherwise once it went unrefused for a while (`admission`).
     fn connected(&mut self, reconnect: bool) {
         let handshake = self.config.secret.is_some();
-        self.conn = Connection {
-            reconnect,
-            admit_at: (!handshake).then(|| tokio::time::Instant::now() + ADMISSION),
-            ..Connection::default()
-        };
+        self.conn = Connection::new(reconnect, handshake);
         if handshake {
             self.admit();
         }
@@ -116,18 +95,10 @@ impl Run<'_> {
 
     /// The receiver admitted this connection: a reconnection is announced and counted.
     fn admit(&mut self) {
-        self.conn.admitted = true;
-        if self.conn.reconnect {
+        if self.conn.admit() {
             self.s.reconnects += 1;
             self.status.clear();
             info!("reconnected to {}", self.config.to);
-        }
-    }
-
-    /// Admits the connection if it went unrefused long enough.
-    fn admit_if_due(&mut self) {
-        if !self.conn.admitted && self.conn.admit_at.is_some_and(|at| tokio::time::Instant::now() >= at) {
-            self.admit();
         }
     }
 
@@ -290,9 +261,7 @@ pub async fn stream(
                     Ok(terminated) => {
                         // Ended without a refusal: the receiver took the stream.
                         run.s.terminated = terminated;
-                        if !run.conn.admitted {
-                            run.admit();
-                        }
+                        run.admit();
                     }
                     Err(LinkError::Refused(reason)) => {
                         run.refused_connection();
@@ -320,7 +289,7 @@ pub async fn stream(
             }
             e if config.retry => {
                 // Lost, not refused: what the receiver read, it took.
-                if !run.conn.admitted && run.conn.frames > 0 {
+                if run.conn.frames > 0 {
                     run.admit();
                 }
                 run.refusals.reset();
@@ -346,14 +315,6 @@ pub async fn stream(
     Ok(run.s)
 }
 
-/// Waits until `at`; never, without one.
-async fn sleep_until_some(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
-}
-
 /// Without `--retry` a refusal ends the run with the receiver's reason.
 fn refused(run: &mut Run<'_>, reason: &str) -> Result<()> {
     if run.config.retry {
@@ -377,12 +338,11 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
         let frame = match in_hand.take() {
             Some(frame) => frame,
             None => {
-                let admit_at = run.conn.admit_at.filter(|_| !run.conn.admitted);
                 let next = tokio::select! {
                     biased;
                     _ = run.stop.cancelled() => return Ended::Stop(Stop::Interrupted),
                     e = link.heard() => return Ended::Lost(e),
-                    _ = sleep_until_some(admit_at) => {
+                    _ = run.conn.until_due() => {
                         run.admit();
                         continue;
                     }
@@ -467,7 +427,9 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
         run.s.bytes += frame.data.len() as u64;
         run.conn.frames += 1;
         run.conn.bytes += frame.data.len() as u64;
-        run.admit_if_due();
+        if run.conn.due() {
+            run.admit();
+        }
         run.tick();
         if config.frames.is_some_and(|n| run.s.frames >= n) {
             return Ended::Stop(Stop::Done);

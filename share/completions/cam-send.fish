@@ -1,5 +1,5 @@
 complete -c cam-send -l to -d 'Receiver to stream to, as HOST:PORT (cam-recv listens on port 8000 by default)' -r
-complete -c cam-send -l secs -d 'Stop after this many seconds (default: run until interrupted)' -r
+complete -c cam-send -l secs -d 'Stop after this many seconds (default: run until interrupted). A paced source captures exactly fps x SECS frames, counted from the first connection' -r
 complete -c cam-send -l frames -d 'Stop after this many frames have been sent' -r
 complete -c cam-send -l width -d 'Picture width in pixels (test pattern and camera) [default: 640]: even, 16 to 3840 for H.264 and at most 65500 for JPEG' -r
 complete -c cam-send -l height -d 'Picture height in pixels (test pattern and camera) [default: 480]: even, 16 to 2160 for H.264 (3840 in portrait) and at most 65500 for JPEG' -r

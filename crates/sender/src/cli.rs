@@ -83,7 +83,8 @@ pub struct Args {
     #[arg(long, value_name = "SOURCE", env = "CAMWIRE_SOURCE", default_value_t = default_source())]
     pub source: String,
 
-    /// Stop after this many seconds (default: run until interrupted).
+    /// Stop after this many seconds (default: run until interrupted). A paced
+    /// source captures exactly fps x SECS frames, counted from the first connection.
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive_secs)]
     pub secs: Option<f64>,
 

@@ -337,3 +337,29 @@ pub fn receiver_with_fd_limit(nofile: u32, args: &[&str]) -> (Proc, u16, u16) {
 pub fn web_view_port(p: &Proc) -> u16 {
     printed_port(&p.wait_for("web view on", 10), "web view on ")
 }
+
+/// Whether these tests run as root (as CI does).
+pub fn is_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status.lines().find_map(|l| l.strip_prefix("Uid:")).and_then(|ids| ids.split_whitespace().next()) == Some("0")
+}
+
+/// A tmpfs mounted on a folder (root only): a small one is a full disk, `ro` a
+/// read-only one. Unmounted on drop.
+pub struct Mount(PathBuf);
+
+impl Mount {
+    pub fn tmpfs(on: &Path, options: &str) -> Mount {
+        assert!(is_root(), "mounting a tmpfs needs root (CI runs the tests as root)");
+        let out = run(Command::new("mount").args(["-t", "tmpfs", "-o", options, "tmpfs"]).arg(on));
+        assert!(out.status.success(), "mount: {}", String::from_utf8_lossy(&out.stderr));
+        Mount(on.to_owned())
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        // Lazily: a process that still holds a file there must not keep the mount.
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}

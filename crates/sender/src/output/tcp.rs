@@ -237,6 +237,8 @@ pub async fn stream(
                     break Stop::Interrupted;
                 }
             }
+            // No retry makes a web server take frames.
+            e @ LinkError::WebServer(_) => bail!("{}: {e}", config.to),
             e if config.retry => {
                 run.refusals.reset();
                 warn!("connection to {} lost ({e}); reconnecting", config.to);

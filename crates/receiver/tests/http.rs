@@ -1,8 +1,6 @@
 //! `cam-recv --http`: the web view, driven by the real binaries and looked at
 //! with raw HTTP, ffmpeg and headless Chromium.
 
-mod common;
-
 use std::{
     io::Write,
     net::TcpStream,
@@ -15,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::*;
+use camwire_testsupport::*;
 
 /// Writes `pictures` as JPEG files and returns the `files:` source naming them all.
 fn files_source(dir: &TempDir, pictures: &[Vec<u8>]) -> String {
@@ -557,4 +555,30 @@ fn stream_mp4_of_a_jpeg_camera_says_to_use_stream_mjpg() {
     let mut body = String::new();
     std::io::Read::read_to_string(&mut reader, &mut body).unwrap();
     assert!(body.contains("this camera sends JPEG") && body.contains("use /stream.mjpg"), "{body}");
+}
+
+#[test]
+fn sender_stalled_mid_frame_is_dropped_and_web_viewers_resume_on_the_next_sender() {
+    let dir = TempDir::new("stall");
+    let (red_bytes, blue_bytes) = (flat([220, 20, 20]), flat([20, 20, 220]));
+    let blue = files_source(&dir, std::slice::from_ref(&blue_bytes));
+    let (recv, port, http) = http_receiver(&[], &["--idle-timeout", "1"]);
+    // A sender that delivers one red frame, then half of the next, then nothing.
+    let mut stalled = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stalled.write_all(&framed(&red_bytes)).unwrap();
+    stalled.write_all(&framed(&red_bytes)[..4 + 100]).unwrap();
+    let mut viewer = mjpeg_stream(http);
+    assert_eq!(viewer.next_part().unwrap().body, red_bytes);
+    recv.wait_for("nothing received for 1 s (--idle-timeout)", 10);
+    let mut send = sender(port, &["--source", &blue, "--no-stamp", "--loop", "--fps", "10", "--frames", "30"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let part = viewer.next_part().expect("the viewer stays connected");
+        if part.body == blue_bytes {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the viewer never saw the next sender");
+    }
+    assert!(send.wait(20).success());
+    drop(stalled);
 }

@@ -85,12 +85,14 @@ pub struct Args {
     /// (`out-2.mp4`, ...), and a container name may hold strftime fields
     /// (`cam-%Y%m%d-%H%M%S.mp4`). `.mjpeg` (or `.mjpg`) and `.h264` (or `.264`)
     /// are the raw payloads, flushed per frame, every stream of this run appended,
-    /// H.264 from its first IDR. The file must not exist yet (see --overwrite).
-    /// A cut stream leaves a playable file.
+    /// H.264 from its first IDR. The file must not exist yet (see --overwrite);
+    /// it is made with the first frame. A cut stream, or a full disk, leaves a
+    /// playable file.
     #[arg(long, value_name = "FILE", env = "CAMWIRE_RECORD")]
     pub record: Option<PathBuf>,
 
-    /// With --record: replace FILE if it exists, instead of refusing to start.
+    /// With --record: replace FILE if it exists (when the first frame arrives),
+    /// instead of refusing to start.
     #[arg(long, requires = "record")]
     pub overwrite: bool,
 
@@ -281,6 +283,7 @@ impl Args {
                     path.display()
                 );
             }
+            check_record_folder(path)?;
         }
         let segments = Segments { every: self.segment, keep: self.keep.map(|n| n as usize), max_bytes: self.max_bytes };
         if segments != Segments::default() && !record.as_ref().is_some_and(|(_, f)| f.is_container()) {
@@ -454,13 +457,6 @@ fn check_publish_url(url: &str) -> Result<()> {
 /// not made into folders).
 fn check_save_dir(dir: &std::path::Path) -> Result<()> {
     let shown = dir.display();
-    let writable =
-        |d: &std::path::Path| match rustix::fs::access(d, rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK) {
-            Ok(()) => Ok(()),
-            Err(rustix::io::Errno::ROFS) => Err("the file system is read-only".to_string()),
-            Err(rustix::io::Errno::ACCESS) => Err("permission denied".to_string()),
-            Err(e) => Err(std::io::Error::from(e).to_string()),
-        };
     match std::fs::metadata(dir) {
         Ok(m) if !m.is_dir() => bail!("--save-dir {shown}: exists and is not a folder"),
         Ok(_) => writable(dir).map_err(|why| anyhow!("--save-dir {shown}: cannot write into it: {why}")),
@@ -477,6 +473,30 @@ fn check_save_dir(dir: &std::path::Path) -> Result<()> {
                 .map_err(|why| anyhow!("--save-dir {shown}: cannot create it in {}: {why}", parent.display()))
         }
     }
+}
+
+/// Whether this user may make files in the folder `dir`; if not, why.
+fn writable(dir: &std::path::Path) -> Result<(), String> {
+    match rustix::fs::access(dir, rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK) {
+        Ok(()) => Ok(()),
+        Err(rustix::io::Errno::ROFS) => Err("the file system is read-only".to_string()),
+        Err(rustix::io::Errno::ACCESS) => Err("permission denied".to_string()),
+        Err(e) => Err(std::io::Error::from(e).to_string()),
+    }
+}
+
+/// `--record FILE`: the file is made with the first frame, so its folder is
+/// checked now (a name with strftime fields makes its folders itself).
+fn check_record_folder(path: &std::path::Path) -> Result<()> {
+    if path.to_string_lossy().contains('%') {
+        return Ok(());
+    }
+    let shown = path.display();
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        bail!("--record {shown}: the folder {} does not exist; create it first", folder.display());
+    }
+    writable(folder).map_err(|why| anyhow!("--record {shown}: cannot make files in {}: {why}", folder.display()))
 }
 
 /// `--http`: the same forms as `--listen`.

@@ -22,8 +22,10 @@ pub(crate) struct RecordFiles {
     timed: bool,
     keep: Option<usize>,
     max_bytes: Option<u64>,
-    /// A fixed name is created at start, so a bad path fails then; this is it until it is used.
-    reserved: Option<(PathBuf, File)>,
+    /// `--overwrite`: the first file replaces what has its name (made with the first frame, not at start).
+    replace_first: bool,
+    /// The number the next file of a fixed name starts looking from (1: the name itself).
+    next_number: u32,
     /// The files this run wrote that still exist, oldest first.
     written: VecDeque<PathBuf>,
 }
@@ -54,17 +56,19 @@ fn numbered(path: &Path, n: u32) -> PathBuf {
 }
 
 impl RecordFiles {
-    /// Checks the pattern now; a fixed name is created now and must not exist,
-    /// unless `overwrite` (`--overwrite`) says to replace it. Later files
-    /// (the next stream, the next segment) never replace anything.
+    /// Checks the pattern now; a fixed name must not exist, unless `overwrite`
+    /// (`--overwrite`) says to replace it. No file is made until the first
+    /// frame: a run that receives nothing leaves the old file (or none).
+    /// Later files (the next stream, the next segment) never replace anything.
     pub(crate) fn new(pattern: &Path, segments: &Segments, overwrite: bool) -> Result<Self> {
         let timed = pattern.to_string_lossy().contains('%');
-        let mut files = Self {
+        let files = Self {
             pattern: pattern.to_owned(),
             timed,
             keep: segments.keep,
             max_bytes: segments.max_bytes,
-            reserved: None,
+            replace_first: overwrite && !timed,
+            next_number: 1,
             written: VecDeque::new(),
         };
         let shown = pattern.display();
@@ -81,44 +85,47 @@ impl RecordFiles {
                     numbered(pattern, 2).display()
                 );
             }
-            if overwrite && std::fs::symlink_metadata(pattern).is_ok_and(|m| !m.is_dir()) {
-                // The name itself goes (a symbolic link is removed, never followed); then a new file.
-                std::fs::remove_file(pattern)
-                    .with_context(|| format!("--record {shown}: cannot replace the existing file"))?;
-            }
-            let file = match create_new(pattern) {
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            match std::fs::symlink_metadata(pattern) {
+                Ok(m) if m.is_dir() => bail!("--record {shown}: is a folder; give a file name"),
+                Ok(_) if !overwrite => {
                     bail!("--record {shown}: the file exists; choose a new name, or add --overwrite to replace it")
                 }
-                r => r.with_context(|| format!("--record {shown}: cannot create the file"))?,
-            };
-            files.reserved = Some((pattern.to_owned(), file));
+                _ => {}
+            }
         }
         Ok(files)
     }
 
     /// Creates the next file: the name the pattern gives now, or with `-2`,
-    /// `-3`, ... before the extension when that one exists.
+    /// `-3`, ... before the extension when that one exists. With
+    /// `--overwrite` the first replaces the file of that name.
     pub(crate) fn next(&mut self) -> io::Result<(PathBuf, File)> {
-        let (path, file) = match self.reserved.take() {
-            Some(reserved) => reserved,
-            None => self.create_unused()?,
-        };
+        if std::mem::take(&mut self.replace_first) && std::fs::symlink_metadata(&self.pattern).is_ok() {
+            // The name itself goes (a symbolic link is removed, never followed); then a new file.
+            std::fs::remove_file(&self.pattern)
+                .map_err(|e| io::Error::new(e.kind(), format!("cannot replace {} ({e})", self.pattern.display())))?;
+        }
+        let (path, file) = self.create_unused()?;
         self.written.push_back(path.clone());
         self.prune();
         Ok((path, file))
     }
 
-    fn create_unused(&self) -> io::Result<(PathBuf, File)> {
+    fn create_unused(&mut self) -> io::Result<(PathBuf, File)> {
         let base = if self.timed { expand(&self.pattern).map_err(io::Error::other)? } else { self.pattern.clone() };
         if let Some(dir) = base.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        for n in 1..10_000 {
+        // A fixed name counts on from the last file: a name --keep freed is not used again.
+        let from = if self.timed { 1 } else { self.next_number };
+        for n in from..from + 10_000 {
             let path = if n == 1 { base.clone() } else { numbered(&base, n) };
             match create_new(&path) {
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                r => return r.map(|f| (path, f)),
+                r => {
+                    self.next_number = n + 1;
+                    return r.map(|f| (path, f));
+                }
             }
         }
         Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} and 9999 numbered names exist", base.display())))
@@ -129,6 +136,11 @@ impl RecordFiles {
         if let Some(path) = self.written.pop_back() {
             let _ = std::fs::remove_file(path);
         }
+    }
+
+    /// Whether `path`, a file of this run, is still there (not deleted for `--keep` or `--max-bytes`).
+    pub(crate) fn kept(&self, path: &Path) -> bool {
+        self.written.iter().any(|p| p == path)
     }
 
     /// After a file is closed: its size now counts for `--max-bytes`.

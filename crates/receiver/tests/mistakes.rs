@@ -184,13 +184,7 @@ fn help_examples_are_whole_commands_that_copy_and_paste() {
 
 /// `cam-recv ARGS` that must stop at start: its status and its one stderr line.
 fn recv_refuses(args: &[&str]) -> (Option<i32>, String) {
-    // A receiver that does not refuse would listen forever: it gets 10 s.
-    let mut recv = Proc::spawn(Command::new(bin("cam-recv")).args(args));
-    let status = recv.wait(10);
-    let err = recv.err().join("\n");
-    assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
-    assert!(err.starts_with("cam-recv: "), "{args:?}: {err}");
-    (status.code(), err)
+    one_line_error("cam-recv", args)
 }
 
 #[test]

@@ -327,14 +327,16 @@ pub fn stderr(out: &std::process::Output) -> String {
 }
 
 /// Runs `NAME ARGS` (cam-send or cam-recv), which must fail with exactly one
-/// line on stderr, `NAME: ...`: its exit code and that line.
+/// line on stderr, `NAME: ...`: its exit code and that line. One that does
+/// not stop (a receiver that took the mistake and listens) fails after 10 s.
 pub fn one_line_error(name: &str, args: &[&str]) -> (Option<i32>, String) {
-    let out = run(Command::new(bin(name)).args(args));
-    let err = stderr(&out);
-    assert!(!out.status.success(), "{name} {args:?} succeeded");
+    let mut p = Proc::spawn(Command::new(bin(name)).args(args));
+    let status = p.wait(10);
+    let err = p.err().join("\n");
+    assert!(!status.success(), "{name} {args:?} succeeded");
     assert_eq!(err.trim().lines().count(), 1, "{name} {args:?}: {err}");
     assert!(err.starts_with(&format!("{name}: ")), "{name} {args:?}: {err}");
-    (out.status.code(), err.trim().to_string())
+    (status.code(), err.trim().to_string())
 }
 
 /// `NAME --help`, checked to end in examples that are whole commands, each

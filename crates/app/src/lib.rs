@@ -84,8 +84,12 @@ pub fn one_line_error(e: &clap::Error) -> String {
             line = format!("{line} {}", args.join(", "));
         }
     }
-    if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
-        line += &format!(" (use one of: {})", valid.join(", "));
+    // An option that takes any value (`--pipe CMD`) lists none: nothing to add.
+    match e.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(valid)) if !valid.is_empty() => {
+            line += &format!(" (use one of: {})", valid.join(", "))
+        }
+        _ => {}
     }
     match e.get(ContextKind::SuggestedArg) {
         Some(ContextValue::String(s)) => line += &format!(" (did you mean {s}?)"),

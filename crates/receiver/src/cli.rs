@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 
 use crate::config::{Config, RecordFormat, Segments};
@@ -66,8 +66,9 @@ pub struct Args {
     #[arg(long, value_name = "ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
     pub listen: String,
 
-    /// Exit after the first stream: status 0 only if it ended with the terminator
-    /// and (with --verify) it held at least one frame and every frame was valid.
+    /// Exit after the first stream: status 0 only if it ended with the terminator,
+    /// no sink failed, (with --verify) every frame was valid, and (with --verify,
+    /// --record, --save-dir or --publish) it held at least one frame.
     #[arg(long)]
     pub once: bool,
 
@@ -84,18 +85,20 @@ pub struct Args {
     /// (`out-2.mp4`, ...), and a container name may hold strftime fields
     /// (`cam-%Y%m%d-%H%M%S.mp4`). `.mjpeg` (or `.mjpg`) and `.h264` (or `.264`)
     /// are the raw payloads, flushed per frame, every stream of this run appended,
-    /// H.264 from its first IDR. The file must not exist yet (see --overwrite).
-    /// A cut stream leaves a playable file.
+    /// H.264 from its first IDR. The file must not exist yet (see --overwrite);
+    /// it is made with the first frame. A cut stream, or a full disk, leaves a
+    /// playable file.
     #[arg(long, value_name = "FILE", env = "CAMWIRE_RECORD")]
     pub record: Option<PathBuf>,
 
-    /// With --record: replace FILE if it exists, instead of refusing to start.
+    /// With --record: replace FILE if it exists (when the first frame arrives),
+    /// instead of refusing to start.
     #[arg(long, requires = "record")]
     pub overwrite: bool,
 
     /// With a container --record: start a new file every DURATION (`10m`, `1h`,
     /// `30s`), on a keyframe. Name the files with strftime fields to tell them apart.
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = segment_duration)]
     pub segment: Option<Duration>,
 
     /// With a container --record: keep only the newest N files this run wrote,
@@ -104,8 +107,9 @@ pub struct Args {
     pub keep: Option<u64>,
 
     /// With a container --record: delete this run's oldest files while the files
-    /// together hold more than BYTES (the file being written is kept).
-    #[arg(long, value_name = "BYTES")]
+    /// together hold more than SIZE (the file being written is kept): bytes, or
+    /// with a unit, `500M`, `10G` (powers of 1000) or `10GiB` (powers of 1024).
+    #[arg(long, value_name = "SIZE", value_parser = size_in_bytes)]
     pub max_bytes: Option<u64>,
 
     /// Publish the stream to a media server, timed by the capture stamps:
@@ -117,7 +121,8 @@ pub struct Args {
     pub publish: Option<String>,
 
     /// Write one file per frame into DIR: frame-000001.jpg, frame-000002.jpg, ...
-    /// (mode 0640; existing files and links are never written through).
+    /// (mode 0640; existing files and links are never written through). DIR is
+    /// created if it is missing; the folder it is in must exist.
     #[arg(long, value_name = "DIR", env = "CAMWIRE_SAVE_DIR")]
     pub save_dir: Option<PathBuf>,
 
@@ -234,6 +239,20 @@ pub struct Args {
     pub verbose: u8,
 }
 
+/// `--segment`: a duration with its unit; a bare number gets the units to choose from.
+fn segment_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{s} has no unit: write {s}s, {s}m or {s}h"));
+    }
+    humantime::parse_duration(s).map_err(|e| format!("{e}; use e.g. 30s, 10m or 1h"))
+}
+
+/// `--max-bytes`: a number of bytes, with or without a unit (`10G`, `500MB`, `1.5GiB`).
+fn size_in_bytes(s: &str) -> Result<u64, String> {
+    parse_size::parse_size(s).map_err(|e| format!("{e}: use bytes or a size with a unit, e.g. 500M, 10G or 10GiB"))
+}
+
 /// `--idle-timeout`, `--handshake-timeout`: a positive number of seconds.
 fn positive_secs(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -266,6 +285,7 @@ impl Args {
                     path.display()
                 );
             }
+            check_record_folder(path)?;
         }
         let segments = Segments { every: self.segment, keep: self.keep.map(|n| n as usize), max_bytes: self.max_bytes };
         if segments != Segments::default() && !record.as_ref().is_some_and(|(_, f)| f.is_container()) {
@@ -278,11 +298,10 @@ impl Args {
         }
         if let Some(url) = &self.publish {
             crate::sink::publish_format(url)?;
+            check_publish_url(url)?;
         }
         if let Some(dir) = &self.save_dir {
-            if dir.exists() && !dir.is_dir() {
-                bail!("--save-dir {}: exists and is not a directory", dir.display());
-            }
+            check_save_dir(dir)?;
         }
         if let Some(cmd) = &self.pipe {
             if cmd.trim().is_empty() {
@@ -407,10 +426,95 @@ fn secret(value: &Option<String>, flag: &str, env: &str, file: &Option<PathBuf>)
     Ok(Some((secret, from)))
 }
 
+/// `--publish URL`: a host, and the port where the scheme has no usual one
+/// (`srt://`, `udp://`), so a URL that cannot work is refused at start.
+fn check_publish_url(url: &str) -> Result<()> {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let scheme = scheme.to_ascii_lowercase();
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let authority = authority.split(['?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (host_port, None),
+    };
+    let example = match scheme.as_str() {
+        "rtmp" | "rtmps" => "rtmp://HOST/APP/KEY, e.g. rtmp://127.0.0.1/live/cam",
+        "rtsp" | "rtsps" => "rtsp://HOST:PORT/PATH, e.g. rtsp://127.0.0.1:8554/cam",
+        _ => "srt://HOST:PORT or udp://HOST:PORT, e.g. udp://127.0.0.1:1234",
+    };
+    // SRT's listener mode waits for the server to call: no host then.
+    let listener = url.contains("mode=listener");
+    if host.is_empty() && !listener {
+        bail!("--publish {url:?}: no host; use {example}");
+    }
+    match port {
+        Some(port) if port.parse::<u16>().map_or(true, |p| p == 0) => {
+            bail!("--publish {url:?}: {port:?} is not a port number (1-65535); use {example}")
+        }
+        None if matches!(scheme.as_str(), "srt" | "udp") => bail!("--publish {url:?}: no port; use {example}"),
+        _ => {}
+    }
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    if path.trim_matches('/').is_empty() && !matches!(scheme.as_str(), "srt" | "udp") {
+        bail!("--publish {url:?}: no stream name after the host; use {example}");
+    }
+    Ok(())
+}
+
+/// `--save-dir DIR`: a folder this user may write into, or one it may create
+/// (its parent exists: only DIR itself is created, so a typo in the path is
+/// not made into folders).
+fn check_save_dir(dir: &std::path::Path) -> Result<()> {
+    let shown = dir.display();
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => bail!("--save-dir {shown}: exists and is not a folder"),
+        Ok(_) => writable(dir).map_err(|why| anyhow!("--save-dir {shown}: cannot write into it: {why}")),
+        Err(_) => {
+            let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            if !parent.is_dir() {
+                bail!(
+                    "--save-dir {shown}: the folder {} does not exist; cam-recv creates only the last folder \
+                     (mkdir -p {shown} makes them all)",
+                    parent.display()
+                );
+            }
+            writable(parent)
+                .map_err(|why| anyhow!("--save-dir {shown}: cannot create it in {}: {why}", parent.display()))
+        }
+    }
+}
+
+/// Whether this user may make files in the folder `dir`; if not, why.
+fn writable(dir: &std::path::Path) -> Result<(), String> {
+    match rustix::fs::access(dir, rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK) {
+        Ok(()) => Ok(()),
+        Err(rustix::io::Errno::ROFS) => Err("the file system is read-only".to_string()),
+        Err(rustix::io::Errno::ACCESS) => Err("permission denied".to_string()),
+        Err(e) => Err(std::io::Error::from(e).to_string()),
+    }
+}
+
+/// `--record FILE`: the file is made with the first frame, so its folder is
+/// checked now (a name with strftime fields makes its folders itself).
+fn check_record_folder(path: &std::path::Path) -> Result<()> {
+    if path.to_string_lossy().contains('%') {
+        return Ok(());
+    }
+    let shown = path.display();
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        bail!("--record {shown}: the folder {} does not exist; create it first", folder.display());
+    }
+    writable(folder).map_err(|why| anyhow!("--record {shown}: cannot make files in {}: {why}", folder.display()))
+}
+
 /// `--http`: the same forms as `--listen`.
 fn parse_http(s: &str) -> Result<SocketAddr> {
-    parse_addr(s).with_context(|| {
-        format!("--http {s:?}: use ADDR:PORT, HOST:PORT, :PORT or PORT, e.g. 0.0.0.0:8080, localhost:8080 or :8080")
+    parse_addr(s).map_err(|why| {
+        anyhow!(
+            "--http {s:?}: {why}; use ADDR:PORT, HOST:PORT, :PORT or PORT, e.g. 0.0.0.0:8080, localhost:8080 or :8080"
+        )
     })
 }
 
@@ -424,17 +528,20 @@ fn parse_cidr(s: &str) -> Result<ipnet::IpNet> {
 
 /// `ADDR:PORT`, `HOST:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
 fn parse_listen(s: &str) -> Result<SocketAddr> {
-    parse_addr(s).with_context(|| {
-        format!("--listen {s:?}: use ADDR:PORT or HOST:PORT, e.g. 0.0.0.0:8000, 127.0.0.1:9000 or localhost:9000")
+    parse_addr(s).map_err(|why| {
+        anyhow!(
+            "--listen {s:?}: {why}; use ADDR:PORT or HOST:PORT, e.g. 0.0.0.0:8000, 127.0.0.1:9000 or localhost:9000"
+        )
     })
 }
 
 /// An address to bind: a host name is looked up, and its first IPv4 address
 /// (else its first address) is used, so `localhost:8000` binds 127.0.0.1.
-fn parse_addr(s: &str) -> Result<SocketAddr> {
+/// The error says what is wrong with `s`.
+fn parse_addr(s: &str) -> Result<SocketAddr, String> {
     let full = if let Some(port) = s.strip_prefix(':') {
         format!("0.0.0.0:{port}")
-    } else if s.parse::<u16>().is_ok() {
+    } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         format!("0.0.0.0:{s}")
     } else {
         s.to_string()
@@ -442,10 +549,16 @@ fn parse_addr(s: &str) -> Result<SocketAddr> {
     if let Ok(addr) = full.parse() {
         return Ok(addr);
     }
-    let (host, port) = full.rsplit_once(':').context("no port")?;
-    port.parse::<u16>().ok().context("not a port number (0-65535)")?;
+    let (host, port) = full.rsplit_once(':').ok_or("no port")?;
+    if port.parse::<u16>().is_err() {
+        return Err(if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+            format!("port {port} is out of range (0-65535)")
+        } else {
+            format!("{port:?} is not a port number (0-65535)")
+        });
+    }
     let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&full)
-        .with_context(|| format!("the name {host:?} does not resolve"))?
+        .map_err(|_| format!("the name {host:?} does not resolve"))?
         .collect();
-    addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().context("the name has no address")
+    addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().ok_or_else(|| "the name has no address".into())
 }

@@ -11,6 +11,7 @@
 //! line and passes a shutdown token.
 
 mod admission;
+mod bind;
 pub mod cli;
 pub mod config;
 pub mod decode;
@@ -27,7 +28,7 @@ mod throttle;
 pub mod tls;
 pub mod view;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -46,9 +47,7 @@ pub async fn run(
     // Many idle clients must meet a connection limit with a log line, never the
     // process's file-descriptor limit: raise the soft limit to the hard one.
     nofile::open_file_limit();
-    let listener = TcpListener::bind(config.listen).await.with_context(|| {
-        format!("cannot listen on {}: is another cam-recv running? (choose another with --listen)", config.listen)
-    })?;
+    let listener = bind::bind(config.listen, "--listen").await?;
     serve(listener, config, shutdown, on_summary).await
 }
 

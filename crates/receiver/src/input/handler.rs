@@ -139,7 +139,14 @@ impl Handler {
                 return None;
             }
             Ok(Err(Refusal::Wire(e))) => {
-                warn_throttled!(FAILED, "{e}; dropped the connection");
+                match http_request(&e) {
+                    Some(method) => warn_throttled!(
+                        FAILED,
+                        "sent an HTTP request ({method} ...), as a browser or curl does: this is the port for \
+                         cam-send; the web view is at the --http address; dropped the connection"
+                    ),
+                    None => warn_throttled!(FAILED, "{e}; dropped the connection"),
+                }
                 return None;
             }
             Ok(Err(Refusal::End(StreamEnd::Closed))) if held.is_empty() => {
@@ -147,16 +154,22 @@ impl Handler {
                 return None;
             }
             Ok(Err(Refusal::End(end))) => {
-                let n = held.len();
-                warn_throttled!(FAILED, "stream {end} before its first picture ({n} frames that were not); dropped");
+                match held.len() {
+                    0 => warn_throttled!(FAILED, "stream {end} and held no frames"),
+                    n => warn_throttled!(
+                        FAILED,
+                        "stream {end} before its first picture ({n} frames, none a picture); dropped"
+                    ),
+                }
                 // `--once` waits for one stream: a sender that ended its stream on
                 // purpose without a picture (cam-send with nothing on stdin) was it,
                 // and it failed. Anything else (a cut, a close) is not a stream.
                 if !(config.once && end == StreamEnd::Terminated) {
                     return None;
                 }
-                if config.verify {
-                    warn!("the stream held no frames: nothing to verify");
+                let missed = super::missed_without_frames(config);
+                if !missed.is_empty() {
+                    warn!("the stream held no frames: {}", missed.join(", "));
                 }
                 let ended = Ended { terminated: true, clean: true, ..Ended::default() };
                 return Some(StreamCount::new(started).summary(peer, ended));
@@ -306,6 +319,23 @@ fn log_ending(ending: &Ending, frames: u64, idle: Duration) {
         ),
         Ending::Interrupted => info!("receiver shutting down; stream ended"),
     }
+}
+
+/// The HTTP method a first "frame length" spells, when it is an HTTP request
+/// line read as a length prefix (`GET ` is 542,393,671 bytes).
+fn http_request(e: &WireError) -> Option<&'static str> {
+    let WireError::FrameTooLarge { len, .. } = e else { return None };
+    let head = u32::try_from(*len).ok()?.to_le_bytes();
+    const METHODS: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"];
+    METHODS.into_iter().find(|m| {
+        let m = m.as_bytes();
+        // "GET " and "PUT " fill the four bytes with the space; longer methods fill them alone.
+        if m.len() < 4 {
+            head[..m.len()] == *m && head[m.len()] == b' '
+        } else {
+            head == m[..4]
+        }
+    })
 }
 
 fn hex_prefix(data: &[u8]) -> String {

@@ -117,6 +117,20 @@ pub(crate) async fn serve(
     Ok(listener.run(on_summary).await)
 }
 
+/// What the sinks of `config` could not do with a stream of no frames
+/// (`nothing to verify`, `nothing recorded`, ...); empty when none of them needs a frame.
+fn missed_without_frames(config: &Config) -> Vec<&'static str> {
+    [
+        (config.verify, "nothing to verify"),
+        (config.record.is_some(), "nothing recorded"),
+        (config.save_dir.is_some(), "nothing saved"),
+        (config.publish.is_some(), "nothing published"),
+    ]
+    .into_iter()
+    .filter_map(|(on, what)| on.then_some(what))
+    .collect()
+}
+
 impl Listener {
     async fn run(mut self, on_summary: &mut (dyn FnMut(&StreamSummary) + Send)) -> Outcome {
         let once = self.state.config.once;
@@ -153,11 +167,12 @@ impl Listener {
             add(summary);
         }
         let state = Arc::into_inner(self.state).expect("all connection tasks joined");
-        let verify = state.config.verify;
+        let awaits_frames = !missed_without_frames(&state.config).is_empty();
         state.sinks.into_inner().close().await;
-        // With --verify a stream of no frames verified nothing: not a success.
-        let verified = |s: &StreamSummary| !verify || s.frames > 0;
-        outcome.success = if once { outcome.first.as_ref().is_some_and(|s| s.is_clean() && verified(s)) } else { true };
+        // A stream of no frames verified, recorded, saved or published nothing: not a success.
+        let delivered = |s: &StreamSummary| !awaits_frames || s.frames > 0;
+        outcome.success =
+            if once { outcome.first.as_ref().is_some_and(|s| s.is_clean() && delivered(s)) } else { true };
         outcome
     }
 

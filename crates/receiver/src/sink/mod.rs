@@ -122,7 +122,12 @@ impl<S: BlockingSink> OnThread<S> {
             (sink, r)
         })
         .await;
-        let (sink, r) = done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        let (sink, r) = match done {
+            Ok(done) => done,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Cancelled: the runtime is shutting down, and this task with it.
+            Err(_) => std::future::pending().await,
+        };
         self.0 = Some(sink);
         r
     }
@@ -175,7 +180,12 @@ pub(crate) fn spawn_blocking_sink<S: BlockingSink>(
 ) -> JoinHandle<()> {
     let make = async {
         let made = tokio::task::spawn_blocking(make).await;
-        made.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())).map(|s| OnThread(Some(s)))
+        match made {
+            Ok(made) => made.map(|s| OnThread(Some(s))),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Cancelled before it ran: the runtime is shutting down (a start error, such as a busy --http port).
+            Err(_) => std::future::pending().await,
+        }
     };
     spawn_sink(rx, make)
 }

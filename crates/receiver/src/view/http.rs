@@ -3,9 +3,9 @@
 //! | route            | what                                                   |
 //! |------------------|--------------------------------------------------------|
 //! | `/`              | a page with the live picture and the stream's figures  |
-//! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]) |
+//! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]); 409 for a JPEG camera |
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
-//! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
+//! | `/snapshot.jpg`  | the current stream's newest picture; 503 until it has one |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
 //! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
 //!
@@ -38,7 +38,7 @@ use std::{
     time::Duration,
 };
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use axum::{
     extract::{Extension, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -47,7 +47,6 @@ use axum::{
     Router,
 };
 use tokio::{
-    net::TcpListener,
     sync::{broadcast, watch},
     task::JoinHandle,
 };
@@ -120,9 +119,7 @@ impl WebView {
         pictures: PictureDemand,
         options: HttpOptions,
     ) -> Result<Self> {
-        let listener = TcpListener::bind(addr).await.with_context(|| {
-            format!("--http {addr}: cannot listen (is the port in use? choose another with --http)")
-        })?;
+        let listener = crate::bind::bind(addr, "--http").await?;
         let addr = listener.local_addr()?;
         let tls = match &options.https_dir {
             Some(dir) => {
@@ -238,6 +235,15 @@ async fn stream(State(state): State<AppState>, Extension(peer): Extension<Peer>,
 }
 
 async fn stream_mp4(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
+    if state.shared.stats.lock().expect("stats lock").kind == Some(camwire_wire::PayloadKind::Jpeg) {
+        // There is no H.264 to send; a player would wait for it forever.
+        let body = "409: this camera sends JPEG, which /stream.mp4 cannot carry: use /stream.mjpg \
+                    (or /snapshot.jpg); /stream.mp4 is for cam-send --codec h264\n";
+        let mut response =
+            (StatusCode::CONFLICT, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response();
+        no_store(response.headers_mut());
+        return response;
+    }
     let Some(fragments) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n").into_response();
         no_store(response.headers_mut());

@@ -287,6 +287,8 @@ pub async fn stream(
                     break Stop::Unconnected;
                 }
             }
+            // No retry makes a web server take frames.
+            e @ LinkError::WebServer(_) => bail!("{}: {e}", config.to),
             e if config.retry => {
                 // Lost, not refused: what the receiver read, it took.
                 if run.conn.frames > 0 {

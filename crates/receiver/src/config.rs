@@ -9,7 +9,7 @@ use std::{
 
 use anyhow::{bail, Result};
 
-use crate::view::http::HttpAccess;
+use crate::{decode::PixelLimit, view::http::HttpAccess};
 
 /// Everything `cam-recv` needs to know, validated.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ pub struct Config {
     /// Serve the web view over HTTPS, with the certificate kept in this directory.
     pub https_dir: Option<PathBuf>,
     /// Pictures with more pixels are refused before decoding (`--max-pixels`).
-    pub max_pixels: usize,
+    pub max_pixels: PixelLimit,
 }
 
 impl Config {
@@ -88,7 +88,7 @@ impl Config {
             secret: None,
             tls_dir: None,
             https_dir: None,
-            max_pixels: crate::decode::DEFAULT_MAX_PIXELS,
+            max_pixels: PixelLimit::default(),
         }
     }
 }

@@ -57,7 +57,6 @@ pub async fn serve(
     shutdown: CancellationToken,
     mut on_summary: impl FnMut(&StreamSummary) + Send,
 ) -> Result<Outcome> {
-    decode::set_max_pixels(config.max_pixels);
     let sinks = sink::Sinks::open(&config)?;
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();

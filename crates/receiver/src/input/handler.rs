@@ -51,38 +51,31 @@ pub(super) struct Handler {
     pub(super) ticket: Ticket,
 }
 
-/// Why a stream ended, beyond what the wire says.
+/// Why a connection ended, in its handshake or as a stream, beyond what the wire says.
 enum Ending {
     Wire(StreamEnd),
     Error(WireError),
     Idle,
     NotAnImage(Bytes),
+    /// No picture: for a while, or (in the handshake) in [`MAX_HELD`] frames.
     NoPictures,
     Interrupted,
-}
-
-/// Why a handshake ended without a picture.
-enum Refusal {
-    Wire(WireError),
-    End(StreamEnd),
-    NotAnImage(Bytes),
-    TooManyScraps,
 }
 
 /// The handshake: frames until the first picture, which makes the
 /// connection a sender. Frames before it that are not pictures are kept in
 /// `held` (at most [`MAX_HELD`]).
-async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<(Input, Bytes), Refusal> {
-    let mut input = Input::open(sock, max_frame).await.map_err(Refusal::Wire)?;
+async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<(Input, Bytes), Ending> {
+    let mut input = Input::open(sock, max_frame).await.map_err(Ending::Error)?;
     loop {
-        match input.next().await.map_err(Refusal::Wire)? {
+        match input.next().await.map_err(Ending::Error)? {
             Event::Frame(data) if is_picture(&data) => return Ok((input, data)),
             Event::Frame(data) if PayloadKind::sniff(&data) == PayloadKind::Unknown => {
-                return Err(Refusal::NotAnImage(data))
+                return Err(Ending::NotAnImage(data))
             }
-            Event::Frame(_) if held.len() == MAX_HELD => return Err(Refusal::TooManyScraps),
+            Event::Frame(_) if held.len() == MAX_HELD => return Err(Ending::NoPictures),
             Event::Frame(data) => held.push(data),
-            Event::End(end) => return Err(Refusal::End(end)),
+            Event::End(end) => return Err(Ending::Wire(end)),
         }
     }
 }
@@ -100,7 +93,7 @@ impl Handler {
             _ = stop.cancelled() => return None,
             _ = ticket.evicted().cancelled() => return None,
             r = timeout(config.handshake_timeout, async {
-                let link = state.gate.admit(sock).await.map_err(|e| Refusal::Wire(e.into()))?;
+                let link = state.gate.admit(sock).await.map_err(|e| Ending::Error(e.into()))?;
                 handshake(ticket.meter(link), config.max_frame, &mut held).await
             }) => r,
         };
@@ -114,19 +107,19 @@ impl Handler {
                 warn!("sent {} frames but no picture within {secs:.0} s (--handshake-timeout); dropped", held.len());
                 return None;
             }
-            Ok(Err(Refusal::TooManyScraps)) => {
+            Ok(Err(Ending::NoPictures)) => {
                 warn!("sent {MAX_HELD} frames and none was a picture (no readable JPEG or H.264 header); dropped");
                 return None;
             }
-            Ok(Err(Refusal::Wire(e))) => {
+            Ok(Err(Ending::Error(e))) => {
                 warn!("{e}; dropped the connection");
                 return None;
             }
-            Ok(Err(Refusal::End(StreamEnd::Closed))) if held.is_empty() => {
+            Ok(Err(Ending::Wire(StreamEnd::Closed))) if held.is_empty() => {
                 debug!("connected and closed without sending anything");
                 return None;
             }
-            Ok(Err(Refusal::End(end))) => {
+            Ok(Err(Ending::Wire(end))) => {
                 warn!("stream {end} before its first picture ({} frames that were not); dropped", held.len());
                 // `--once` waits for one stream: a sender that ended its stream on
                 // purpose without a picture (cam-send with nothing on stdin) was it,
@@ -140,12 +133,8 @@ impl Handler {
                 let ended = Ended { terminated: true, clean: true, ..Ended::default() };
                 return Some(StreamCount::new(started).summary(peer, ended));
             }
-            Ok(Err(Refusal::NotAnImage(data))) => {
-                warn!(
-                    "frame {} is neither JPEG nor H.264 (starts with {}); dropped the connection",
-                    held.len() + 1,
-                    hex_prefix(&data)
-                );
+            Ok(Err(ending)) => {
+                log_ending(&ending, held.len() as u64, config.idle_timeout);
                 return None;
             }
             Ok(Ok(pair)) => pair,

@@ -38,7 +38,10 @@ use super::{
     BlockingSink, SinkReport,
 };
 use crate::{
-    decode::h264::{self, H264Decoder},
+    decode::{
+        h264::{self, H264Decoder},
+        PixelLimit,
+    },
     frame::{Frame, StreamInfo},
 };
 
@@ -74,12 +77,14 @@ pub(super) struct H264PictureSink {
     skipped: u64,
     errors: u64,
     busy: Duration,
+    limit: PixelLimit,
 }
 
 impl H264PictureSink {
     /// Publishes into `latest`; a decoder is made when H.264 arrives.
-    pub(super) fn new(latest: watch::Sender<Latest>, demand: PictureDemand) -> Self {
+    pub(super) fn new(latest: watch::Sender<Latest>, demand: PictureDemand, limit: PixelLimit) -> Self {
         Self {
+            limit,
             latest,
             demand,
             kept: VecDeque::new(),
@@ -116,7 +121,7 @@ impl H264PictureSink {
             self.skipped += frame.seq - self.last_seq - 1;
         }
         self.last_seq = frame.seq;
-        if let Some(why) = undecodable(frame) {
+        if let Some(why) = undecodable(frame, self.limit) {
             warn!("--display/--http: {why}");
             self.failed = true;
             self.latest.send_modify(|l| l.decoded.failure = Some(why.into()));
@@ -233,7 +238,7 @@ impl H264PictureSink {
                 self.errors
             );
         }
-        *self = Self::new(self.latest.clone(), self.demand.clone());
+        *self = Self::new(self.latest.clone(), self.demand.clone(), self.limit);
     }
 }
 
@@ -254,8 +259,8 @@ impl BlockingSink for H264PictureSink {
 }
 
 /// Why a frame's stream cannot be decoded here at all, from its SPS.
-fn undecodable(frame: &Frame) -> Option<String> {
-    let why = h264::undecodable("this H.264 stream", &Sps::find(&frame.data)?)?;
+fn undecodable(frame: &Frame, limit: PixelLimit) -> Option<String> {
+    let why = h264::undecodable("this H.264 stream", &Sps::find(&frame.data)?, limit)?;
     Some(format!("{why}, or watch with --pipe ffplay"))
 }
 
@@ -297,7 +302,7 @@ mod tests {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
         let _wanted = demand.want();
-        let mut sink = H264PictureSink::new(latest.clone(), demand);
+        let mut sink = H264PictureSink::new(latest.clone(), demand, PixelLimit::default());
         sink.start_stream(7);
         for frame in frames(5, 30) {
             sink.decode(&frame);
@@ -313,7 +318,7 @@ mod tests {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
         let _wanted = demand.want();
-        let mut sink = H264PictureSink::new(latest.clone(), demand);
+        let mut sink = H264PictureSink::new(latest.clone(), demand, PixelLimit::default());
         sink.start_stream(1);
         let units = frames(6, 3);
         assert!(units[3].keyframe && !units[1].keyframe);
@@ -330,7 +335,7 @@ mod tests {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
         let _wanted = demand.want();
-        let mut sink = H264PictureSink::new(latest.clone(), demand);
+        let mut sink = H264PictureSink::new(latest.clone(), demand, PixelLimit::default());
         sink.start_stream(1);
         sink.decode(&frames(1, 30)[0]);
         assert!(latest.borrow().decoded.picture.is_some());
@@ -342,7 +347,7 @@ mod tests {
     fn nothing_is_decoded_until_pictures_are_wanted_then_the_kept_units_catch_up() {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
-        let mut sink = H264PictureSink::new(latest.clone(), demand.clone());
+        let mut sink = H264PictureSink::new(latest.clone(), demand.clone(), PixelLimit::default());
         sink.start_stream(1);
         let units = frames(8, 3);
         assert!(units[3].keyframe && units[6].keyframe && !units[5].keyframe);
@@ -368,7 +373,7 @@ mod tests {
     fn a_run_without_keyframes_past_the_bound_is_decoded_all_along() {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
-        let mut sink = H264PictureSink::new(latest.clone(), demand.clone());
+        let mut sink = H264PictureSink::new(latest.clone(), demand.clone(), PixelLimit::default());
         sink.start_stream(1);
         let mut units = frames(4, 300);
         for (i, unit) in units.iter_mut().enumerate() {

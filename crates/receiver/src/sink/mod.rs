@@ -21,6 +21,7 @@ mod fanout;
 mod feeds;
 mod h264_pictures;
 pub(crate) mod live_mp4;
+mod new_file;
 mod open;
 mod pipe;
 mod publish;

@@ -11,9 +11,8 @@
 //! name says stops the recording with an error line: the sink fails.
 
 use std::{
-    fs::{File, OpenOptions},
+    fs::File,
     io::Write,
-    os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
 };
 
@@ -21,7 +20,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use camwire_wire::KeyframeGate;
 use tracing::{debug, info};
 
-use super::{BlockingSink, SinkReport};
+use super::{new_file::create_new, BlockingSink, SinkReport};
 use crate::{
     config::RecordFormat,
     frame::{Frame, StreamInfo},
@@ -50,25 +49,23 @@ impl RecordSink {
     /// Creates `path` now, so a bad path fails at start: a new file, or with
     /// `overwrite` an existing one emptied. A symbolic link is refused.
     pub(super) fn create(path: &Path, format: RecordFormat, overwrite: bool) -> Result<Self> {
-        let mut options = OpenOptions::new();
-        options
-            .write(true)
-            .mode(0o640)
-            .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::CLOEXEC).bits() as i32);
+        let shown = path.display();
         if overwrite {
-            options.create(true).truncate(true);
-        } else {
-            options.create_new(true);
-        }
-        let file = options.open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
-                "--record {}: the file exists; choose a new name, or add --overwrite to replace it",
-                path.display()
-            ),
-            _ if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
-                anyhow::anyhow!("--record {}: is a symbolic link; give the real file name", path.display())
+            match std::fs::symlink_metadata(path) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    bail!("--record {shown}: is a symbolic link; give the real file name")
+                }
+                Ok(m) if !m.is_dir() => {
+                    std::fs::remove_file(path).with_context(|| format!("--record {shown}: cannot replace the file"))?
+                }
+                _ => {}
             }
-            _ => anyhow::Error::new(e).context(format!("--record {}: cannot create the file", path.display())),
+        }
+        let file = create_new(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                anyhow!("--record {shown}: the file exists; choose a new name, or add --overwrite to replace it")
+            }
+            _ => anyhow::Error::new(e).context(format!("--record {shown}: cannot create the file")),
         })?;
         Ok(Self { path: path.to_owned(), file, format, start: KeyframeGate::new(), written: 0, stopped: false })
     }

@@ -8,9 +8,7 @@
 //! are created mode 0640 (less if the umask says so), not world-readable.
 
 use std::{
-    fs::OpenOptions,
     io::{self, Write},
-    os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
 };
 
@@ -18,7 +16,7 @@ use anyhow::{anyhow, Context, Result};
 use camwire_wire::PayloadKind;
 use tracing::warn;
 
-use super::BlockingSink;
+use super::{new_file::create_new, BlockingSink};
 use crate::frame::Frame;
 
 /// Names already taken in a row before saving gives up.
@@ -40,14 +38,8 @@ fn frame_number(name: &str) -> Option<u64> {
 }
 
 /// Creates `path` with `data`; fails if anything (a file, a link) has that name.
-fn create_new(path: &Path, data: &[u8]) -> io::Result<()> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o640)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)?;
-    file.write_all(data)
+fn create_with(path: &Path, data: &[u8]) -> io::Result<()> {
+    create_new(path)?.write_all(data)
 }
 
 impl SaveDirSink {
@@ -75,7 +67,7 @@ impl SaveDirSink {
         for _ in 0..MAX_SKIPS {
             let path = self.dir.join(format!("frame-{:06}.{ext}", self.next));
             self.next += 1;
-            match create_new(&path, data) {
+            match create_with(&path, data) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     warn!(

@@ -4,16 +4,15 @@
 
 use std::{
     collections::VecDeque,
-    fs::{File, OpenOptions},
+    fs::File,
     io,
-    os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
 };
 
 use anyhow::{bail, Context, Result};
 use tracing::{info, warn};
 
-use crate::config::Segments;
+use crate::{config::Segments, sink::new_file::create_new};
 
 /// Names, creates and prunes the files of one recording.
 pub(crate) struct RecordFiles {
@@ -26,12 +25,6 @@ pub(crate) struct RecordFiles {
     reserved: Option<(PathBuf, File)>,
     /// The files this run wrote that still exist, oldest first.
     written: VecDeque<PathBuf>,
-}
-
-/// Creates `path` only if nothing is there (`O_EXCL`: a symlink is not
-/// followed either), readable by its group, as `--record` files are.
-fn create_new(path: &Path) -> io::Result<File> {
-    OpenOptions::new().write(true).create_new(true).mode(0o640).open(path)
 }
 
 /// `pattern` with its strftime fields filled in with the local time now.

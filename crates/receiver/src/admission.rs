@@ -23,7 +23,7 @@ use tokio::io::{AsyncRead, ReadBuf};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
-use crate::gate::Link;
+use crate::sender_check::SenderConnection;
 
 /// Connections that have not delivered their first picture yet: at most this
 /// many at a time, and at most a quarter of the open-file limit.
@@ -154,7 +154,7 @@ impl Ticket {
     }
 
     /// `sock`, with its reads charged to the handshake budget until this ticket is dropped.
-    pub(crate) fn meter(&self, sock: Link) -> Metered {
+    pub(crate) fn meter(&self, sock: SenderConnection) -> Metered {
         Metered { sock, charge: self.charge.clone() }
     }
 }
@@ -199,13 +199,13 @@ impl Charge {
 
 /// A socket whose reads are charged to the handshake budget.
 pub(crate) struct Metered {
-    sock: Link,
+    sock: SenderConnection,
     charge: Arc<Charge>,
 }
 
 impl Metered {
     /// The socket, to write to it (a refusal line).
-    pub(crate) fn into_inner(self) -> Link {
+    pub(crate) fn into_inner(self) -> SenderConnection {
         self.sock
     }
 }

@@ -93,8 +93,8 @@ impl Handler {
             _ = stop.cancelled() => return None,
             _ = ticket.evicted().cancelled() => return None,
             r = timeout(config.handshake_timeout, async {
-                let link = state.gate.admit(sock).await.map_err(|e| Ending::Error(e.into()))?;
-                handshake(ticket.meter(link), config.max_frame, &mut held).await
+                let conn = state.senders.admit(sock).await.map_err(|e| Ending::Error(e.into()))?;
+                handshake(ticket.meter(conn), config.max_frame, &mut held).await
             }) => r,
         };
         let secs = config.handshake_timeout.as_secs_f64();

@@ -39,8 +39,8 @@ use tracing::{debug, info, warn, Instrument};
 use crate::{
     admission::Admission,
     config::Config,
-    gate::Gate,
     refuse::refuse,
+    sender_check::SenderCheck,
     sink::Sinks,
     summary::{Outcome, StreamSummary},
 };
@@ -55,7 +55,7 @@ struct ReceiverState {
     /// Connections still in their handshake.
     admission: Arc<Admission>,
     /// TLS and the secret challenge, when configured.
-    gate: Gate,
+    senders: SenderCheck,
 }
 
 impl ReceiverState {
@@ -90,13 +90,13 @@ pub(crate) async fn serve(
     shutdown: CancellationToken,
     on_summary: &mut (dyn FnMut(&StreamSummary) + Send),
 ) -> Result<Outcome> {
-    let gate = Gate::open(&config)?;
+    let senders = SenderCheck::open(&config)?;
     info!("listening on {}", listener.local_addr()?);
     let state = Arc::new(ReceiverState {
         sinks: Mutex::new(sinks),
         streams: AtomicU64::new(0),
         admission: Arc::new(Admission::new(config.max_frame)),
-        gate,
+        senders,
         config,
     });
     let listener = Listener {

@@ -2,18 +2,20 @@
 //! (start, frames in order, end) and runs on its own task, so one that is
 //! slow or stuck never holds up the others.
 //!
-//! This file is the contract and its one runner: [`Sink`], the async form
-//! every sink is run as, and [`BlockingSink`] for those that block on files
+//! This file is the contract and its one runner: `Sink`, the async form
+//! every sink is run as, and `BlockingSink` for those that block on files
 //! and decoders (verify, record, save-dir, the H.264 picture decoder), which
-//! the runner calls on a blocking thread. [`spawn_sink`] is the only event
-//! loop; the pipe, publish and live fMP4 sinks implement [`Sink`] directly.
+//! the runner calls on a blocking thread. `spawn_sink` is the only event
+//! loop; the pipe, publish and live fMP4 sinks implement `Sink` directly.
 //!
 //! The rest of the folder, by job:
-//! - [`fanout`]: [`Sinks`], which hands each event to every sink by its
+//! - `fanout`: [`Sinks`], which hands each event to every sink by its
 //!   [`Delivery`], drops a stuck sink and merges the reports;
-//! - [`open`]: which sinks a [`Config`](crate::config::Config) asks for;
-//! - [`feeds`]: what the viewers (window, web view) read: the newest frame,
+//! - `open`: which sinks a [`Config`](crate::config::Config) asks for;
+//! - `feeds`: what the viewers (window, web view) read: the newest frame,
 //!   the decoded H.264 picture, the live fMP4 fragments;
+//! - `child`, `new_file`: the one way a sink feeds a child process, and
+//!   creates a file;
 //! - one file per sink.
 
 mod child;

@@ -57,9 +57,9 @@ impl HttpAccess {
     }
 }
 
-/// The access rules plus the sessions handed out.
+/// Who may watch: the access rules plus the sessions handed out.
 #[derive(Clone)]
-pub struct Gate {
+pub struct ViewerCheck {
     access: HttpAccess,
     /// The session cookie's name: per port, as browsers share cookies across ports.
     cookie: String,
@@ -87,8 +87,8 @@ fn same(given: &[u8], expected: &[u8]) -> bool {
     given.ct_eq(expected).into()
 }
 
-impl Gate {
-    /// The gate for a view on `port`.
+impl ViewerCheck {
+    /// Who may watch the view on `port`.
     pub fn new(access: HttpAccess, port: u16, secure: bool) -> Self {
         Self { access, cookie: format!("camwire_session_{port}"), secure, sessions: Arc::default() }
     }
@@ -170,24 +170,24 @@ pub fn random_hex(n: usize) -> String {
 }
 
 /// Middleware: passes admitted requests on, answers the rest with 401.
-pub async fn check(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    if gate.access.is_open() {
+pub async fn check(State(viewers): State<ViewerCheck>, request: Request, next: Next) -> Response {
+    if viewers.access.is_open() {
         return next.run(request).await;
     }
-    match gate.admits(&request) {
+    match viewers.admits(&request) {
         Admit::Yes => next.run(request).await,
         Admit::YesNewSession => {
-            let cookie = gate.new_session();
+            let cookie = viewers.new_session();
             let mut response = next.run(request).await;
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
         }
-        Admit::No => refuse(&gate),
+        Admit::No => refuse(&viewers),
     }
 }
 
-fn refuse(gate: &Gate) -> Response {
-    let mut response = if gate.access.basic.is_some() {
+fn refuse(viewers: &ViewerCheck) -> Response {
+    let mut response = if viewers.access.basic.is_some() {
         let mut r =
             (StatusCode::UNAUTHORIZED, "401: this camwire view needs a user name and password\n").into_response();
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"camwire\""));
@@ -210,8 +210,8 @@ mod tests {
 
     const TOKEN: &str = "0123456789abcdef-token";
 
-    fn gate() -> Gate {
-        Gate::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080, false)
+    fn viewer_check() -> ViewerCheck {
+        ViewerCheck::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080, false)
     }
 
     fn get(uri: &str, headers: &[(&str, &str)]) -> Request {
@@ -224,36 +224,36 @@ mod tests {
 
     #[test]
     fn query_token_earns_a_session_and_the_cookie_then_suffices() {
-        let gate = gate();
-        assert_eq!(gate.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession);
-        let set_cookie = gate.new_session();
+        let check = viewer_check();
+        assert_eq!(check.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession);
+        let set_cookie = check.new_session();
         let pair = set_cookie.to_str().unwrap().split(';').next().unwrap().to_string();
         assert!(pair.starts_with("camwire_session_8080="));
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes);
         let wrong = format!("camwire_session_8080={}", random_hex(32));
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
-        assert_eq!(gate.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
     }
 
     #[test]
     fn only_the_page_starts_a_session() {
-        let gate = gate();
+        let check = viewer_check();
         for path in ["/status", "/snapshot.jpg", "/stream.mjpg"] {
-            assert_eq!(gate.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
+            assert_eq!(check.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
         }
-        assert_eq!(gate.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
+        assert_eq!(check.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
     }
 
     #[test]
     fn sessions_are_bounded_and_the_oldest_is_forgotten() {
-        let gate = gate();
-        let first = gate.new_session();
+        let check = viewer_check();
+        let first = check.new_session();
         for _ in 0..MAX_SESSIONS {
-            gate.new_session();
+            check.new_session();
         }
-        assert_eq!(gate.sessions.lock().unwrap().len(), MAX_SESSIONS);
+        assert_eq!(check.sessions.lock().unwrap().len(), MAX_SESSIONS);
         let pair = first.to_str().unwrap().split(';').next().unwrap().to_string();
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &pair)])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &pair)])), Admit::No);
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn newest_source(name: &str) -> Option<(PathBuf, std::time::SystemTime)> {
         "cam-recv" => "receiver",
         _ => return None,
     };
-    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the crates folder");
     let mut newest: Option<(PathBuf, std::time::SystemTime)> = None;
     let mut folders: Vec<PathBuf> = [own, "wire", "app", "codec"].iter().map(|c| crates.join(c).join("src")).collect();
     while let Some(folder) = folders.pop() {
@@ -324,6 +324,31 @@ pub fn run(cmd: &mut Command) -> std::process::Output {
 /// What a finished command wrote on stderr, as text.
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `NAME ARGS` (cam-send or cam-recv), which must fail with exactly one
+/// line on stderr, `NAME: ...`: its exit code and that line.
+pub fn one_line_error(name: &str, args: &[&str]) -> (Option<i32>, String) {
+    let out = run(Command::new(bin(name)).args(args));
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{name} {args:?} succeeded");
+    assert_eq!(err.trim().lines().count(), 1, "{name} {args:?}: {err}");
+    assert!(err.starts_with(&format!("{name}: ")), "{name} {args:?}: {err}");
+    (out.status.code(), err.trim().to_string())
+}
+
+/// `NAME --help`, checked to end in examples that are whole commands, each
+/// line one that copies and pastes (a comment or a command, never a wrapped
+/// half): the whole help text.
+pub fn help_with_examples(name: &str) -> String {
+    let out = run(Command::new(bin(name)).arg("--help"));
+    let help = String::from_utf8_lossy(&out.stdout).into_owned();
+    let examples = help.split("Examples:\n").nth(1).unwrap_or_else(|| panic!("{name}: no examples"));
+    for line in examples.lines().take_while(|l| !l.is_empty()) {
+        let starts_a_command = ["  # ", "  cam-send ", "  cam-recv ", "  ffmpeg ", "  rpicam-vid "];
+        assert!(starts_a_command.iter().any(|s| line.starts_with(s)), "{name}: a wrapped example line: {line:?}");
+    }
+    help
 }
 
 /// Values of `key=value` fields of a `summary:` line.

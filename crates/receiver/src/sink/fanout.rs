@@ -28,7 +28,7 @@ use tracing::{error, warn};
 use super::{
     feeds::{Feeds, Latest, PictureDemand},
     live_mp4::LiveFragment,
-    SinkEvent, SinkReport,
+    runner::{SinkEvent, SinkReport},
 };
 use crate::frame::{Frame, StreamInfo};
 
@@ -354,7 +354,7 @@ mod tests {
     use camwire_wire::PayloadKind;
 
     use super::*;
-    use crate::sink::{spawn_blocking_sink, BlockingSink};
+    use crate::sink::runner::{spawn_blocking_sink, BlockingSink};
     use anyhow::Result;
 
     fn frame(seq: u64) -> Frame {

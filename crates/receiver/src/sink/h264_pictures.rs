@@ -35,7 +35,7 @@ use tracing::{debug, warn};
 
 use super::{
     feeds::{Decoded, DecodedFrame, Latest, PictureDemand},
-    BlockingSink, SinkReport,
+    runner::{BlockingSink, SinkReport},
 };
 use crate::{
     decode::{

@@ -21,7 +21,7 @@ use camwire_wire::PayloadKind;
 use tokio::sync::broadcast;
 use tracing::{debug, warn};
 
-use super::Sink;
+use super::runner::Sink;
 use crate::{
     frame::{Frame, StreamInfo},
     mux::{

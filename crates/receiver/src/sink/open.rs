@@ -11,8 +11,8 @@ use super::{
     pipe::PipeSink,
     publish::PublishSink,
     record::{RecordSink, TimedRecordSink},
+    runner::{spawn_blocking_sink, spawn_sink},
     save_dir::SaveDirSink,
-    spawn_blocking_sink, spawn_sink,
     verify::VerifySink,
 };
 use crate::config::Config;

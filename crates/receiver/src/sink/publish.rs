@@ -33,7 +33,7 @@ use tracing::{debug, info, warn};
 
 use super::{
     child::{FedChild, Unfed},
-    Sink,
+    runner::Sink,
 };
 use crate::{
     decode::{

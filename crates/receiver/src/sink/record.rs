@@ -20,7 +20,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use camwire_wire::KeyframeGate;
 use tracing::{debug, info};
 
-use super::{new_file::create_new, BlockingSink, SinkReport};
+use super::{
+    new_file::create_new,
+    runner::{BlockingSink, SinkReport},
+};
 use crate::{
     config::RecordFormat,
     frame::{Frame, StreamInfo},

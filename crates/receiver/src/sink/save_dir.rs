@@ -16,7 +16,7 @@ use anyhow::{anyhow, Context, Result};
 use camwire_wire::PayloadKind;
 use tracing::warn;
 
-use super::{new_file::create_new, BlockingSink};
+use super::{new_file::create_new, runner::BlockingSink};
 use crate::frame::Frame;
 
 /// Names already taken in a row before saving gives up.

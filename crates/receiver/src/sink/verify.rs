@@ -17,7 +17,7 @@ use turbojpeg::{Decompressor, YuvImage};
 use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
 use tracing::warn;
 
-use super::{BlockingSink, SinkReport};
+use super::runner::{BlockingSink, SinkReport};
 use crate::{
     decode::{
         self,

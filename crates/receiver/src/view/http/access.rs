@@ -10,7 +10,6 @@
 //! the guess.
 
 use std::{
-    fmt,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -24,6 +23,8 @@ use axum::{
 use base64::Engine;
 use subtle::ConstantTimeEq;
 
+pub use crate::config::HttpAccess;
+
 /// The shortest token accepted.
 pub const MIN_TOKEN_LEN: usize = 16;
 
@@ -32,30 +33,6 @@ pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
 /// Sessions kept at once; the oldest is forgotten past it.
 const MAX_SESSIONS: usize = 256;
-
-/// The credentials a request must carry; both `None` means open.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct HttpAccess {
-    /// `USER:PASSWORD` for HTTP basic authentication.
-    pub basic: Option<String>,
-    /// A token given as `?token=`, as a bearer token, or traded for a session cookie.
-    pub token: Option<String>,
-}
-
-/// Never prints a secret.
-impl fmt::Debug for HttpAccess {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = |s: &Option<String>| s.as_ref().map(|_| "(set)");
-        f.debug_struct("HttpAccess").field("basic", &shown(&self.basic)).field("token", &shown(&self.token)).finish()
-    }
-}
-
-impl HttpAccess {
-    /// Whether anything is required at all.
-    pub fn is_open(&self) -> bool {
-        self.basic.is_none() && self.token.is_none()
-    }
-}
 
 /// Who may watch: the access rules plus the sessions handed out.
 #[derive(Clone)]

@@ -266,35 +266,12 @@ fn undecodable(frame: &Frame, limit: PixelLimit) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
-    use camwire_wire::is_idr_access_unit;
-    use openh264::{
-        encoder::{Encoder, EncoderConfig, IntraFramePeriod},
-        formats::YUVBuffer,
-        OpenH264API,
-    };
 
     use super::*;
 
     /// `n` access units of a flat 64x48 picture, an IDR every `gop`, as frames stamped `1000 + seq` ms.
     fn frames(n: u64, gop: u32) -> Vec<Frame> {
-        let config = EncoderConfig::new().skip_frames(false).intra_frame_period(IntraFramePeriod::from_num_frames(gop));
-        let mut enc = Encoder::with_api_config(OpenH264API::from_source(), config).unwrap();
-        let (w, h) = (64, 48);
-        (1..=n)
-            .map(|seq| {
-                let data =
-                    Bytes::from(enc.encode(&YUVBuffer::from_vec(vec![128; w * h * 3 / 2], w, h)).unwrap().to_vec());
-                Frame {
-                    seq,
-                    keyframe: is_idr_access_unit(&data),
-                    kind: PayloadKind::H264,
-                    data,
-                    received_at: SystemTime::now(),
-                    captured_at: Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1000 + seq)),
-                }
-            })
-            .collect()
+        crate::frame::test_frames::h264(n, gop)
     }
 
     #[test]

@@ -266,7 +266,6 @@ fn undecodable(frame: &Frame, limit: PixelLimit) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
 
     /// `n` access units of a flat 64x48 picture, an IDR every `gop`, as frames stamped `1000 + seq` ms.

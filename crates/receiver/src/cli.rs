@@ -4,9 +4,13 @@
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::{anyhow, bail, Context, Result};
+use camwire_app::positive_secs;
 use clap::Parser;
 
-use crate::config::{Config, RecordFormat, Segments};
+use crate::{
+    config::{Config, RecordFormat, Segments},
+    decode::PixelLimit,
+};
 
 const ABOUT: &str = "Receive camera frames from cam-send (or the classic picamera recipe) and verify, record, pipe, show or serve them.";
 
@@ -253,14 +257,6 @@ fn size_in_bytes(s: &str) -> Result<u64, String> {
     parse_size::parse_size(s).map_err(|e| format!("{e}: use bytes or a size with a unit, e.g. 500M, 10G or 10GiB"))
 }
 
-/// `--idle-timeout`, `--handshake-timeout`: a positive number of seconds.
-fn positive_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err("use a positive number of seconds, e.g. 10 or 0.5".into()),
-    }
-}
-
 impl Args {
     /// Checks the arguments and turns them into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
@@ -336,7 +332,7 @@ impl Args {
             max_viewers: self.max_viewers as usize,
             allow,
             max_frame: self.max_frame,
-            max_pixels: usize::try_from(self.max_pixels).unwrap_or(usize::MAX),
+            max_pixels: PixelLimit(usize::try_from(self.max_pixels).unwrap_or(usize::MAX)),
             // Per-frame lines on the same terminal would tear through a live status line.
             status_line: !self.quiet
                 && std::io::IsTerminal::is_terminal(&std::io::stderr())

@@ -1,10 +1,18 @@
 //! `cam-recv`: frames in from TCP, out to any combination of sinks.
 //!
 //! ```text
-//! input   (listener; one active sender; framed or raw; limits and timeouts)
+//! input/   listener; who may send (sender_check); one active sender;
+//!   |      framed or raw; limits and timeouts (admission)
 //!   |  Frame, in order
-//! sink/   verify | record | save_dir | pipe     (every frame, in order)
-//!         latest frame (watch) for viewers that skip to the newest: display | http
+//! sink/    fan-out to every sink by its delivery:
+//!   |        every frame, in order:     verify | record | save_dir
+//!   |        the latest, skipping:      pipe | publish
+//!   |        the viewers' feeds:        latest frame (watch), decoded H.264
+//!   |                                   picture, live fMP4 fragments
+//! view/    the window (--display) and the web view (--http) read the feeds
+//!
+//! mux/     fMP4, MPEG-TS, Matroska, MP4 writers (record, publish, live fMP4)
+//! decode/  JPEG and H.264 decoders, within the --max-pixels budget
 //! ```
 //!
 //! [`run`] owns the listener and the sinks; `main.rs` only parses the command
@@ -16,12 +24,12 @@ pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod frame;
-mod gate;
 mod input;
 mod memory;
 mod mux;
 mod nofile;
 mod refuse;
+mod sender_check;
 pub mod sink;
 mod summary;
 mod throttle;
@@ -58,7 +66,6 @@ pub async fn serve(
     shutdown: CancellationToken,
     mut on_summary: impl FnMut(&StreamSummary) + Send,
 ) -> Result<Outcome> {
-    decode::set_max_pixels(config.max_pixels);
     let sinks = sink::Sinks::open(&config)?;
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();

@@ -4,6 +4,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::{bail, Context, Result};
+use camwire_app::positive_secs;
 use camwire_codec::jpeg;
 use clap::{Parser, ValueEnum};
 
@@ -338,14 +339,6 @@ pub struct Args {
     /// Default: 5, or 4 frame times if longer.
     #[arg(long, value_name = "SECS", help_heading = CAMERA_CONTROLS)]
     pub camera_timeout: Option<f64>,
-}
-
-/// `--secs`: a positive number of seconds.
-fn positive_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err("use a positive number of seconds, e.g. 5 or 0.5".into()),
-    }
 }
 
 /// A count that must be at least 1 (`--frames`, `--keyframe-interval`).

@@ -58,38 +58,31 @@ pub(super) struct Handler {
     pub(super) ticket: Ticket,
 }
 
-/// Why a stream ended, beyond what the wire says.
+/// Why a connection ended, in its handshake or as a stream, beyond what the wire says.
 enum Ending {
     Wire(StreamEnd),
     Error(WireError),
     Idle,
     NotAnImage(Bytes),
+    /// No picture: for a while, or (in the handshake) in [`MAX_HELD`] frames.
     NoPictures,
     Interrupted,
-}
-
-/// Why a handshake ended without a picture.
-enum Refusal {
-    Wire(WireError),
-    End(StreamEnd),
-    NotAnImage(Bytes),
-    TooManyScraps,
 }
 
 /// The handshake: frames until the first picture, which makes the
 /// connection a sender. Frames before it that are not pictures are kept in
 /// `held` (at most [`MAX_HELD`]).
-async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<(Input, Bytes), Refusal> {
-    let mut input = Input::open(sock, max_frame).await.map_err(Refusal::Wire)?;
+async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<(Input, Bytes), Ending> {
+    let mut input = Input::open(sock, max_frame).await.map_err(Ending::Error)?;
     loop {
-        match input.next().await.map_err(Refusal::Wire)? {
+        match input.next().await.map_err(Ending::Error)? {
             Event::Frame(data) if is_picture(&data) => return Ok((input, data)),
             Event::Frame(data) if PayloadKind::sniff(&data) == PayloadKind::Unknown => {
-                return Err(Refusal::NotAnImage(data))
+                return Err(Ending::NotAnImage(data))
             }
-            Event::Frame(_) if held.len() == MAX_HELD => return Err(Refusal::TooManyScraps),
+            Event::Frame(_) if held.len() == MAX_HELD => return Err(Ending::NoPictures),
             Event::Frame(data) => held.push(data),
-            Event::End(end) => return Err(Refusal::End(end)),
+            Event::End(end) => return Err(Ending::Wire(end)),
         }
     }
 }
@@ -107,11 +100,11 @@ impl Handler {
             _ = stop.cancelled() => return None,
             _ = ticket.evicted().cancelled() => return None,
             r = timeout(config.handshake_timeout, async {
-                let link = state.gate.admit(sock).await.map_err(|e| Refusal::Wire(e.into()))?;
-                if state.gate.checks() {
+                let conn = state.senders.admit(sock).await.map_err(|e| Ending::Error(e.into()))?;
+                if state.senders.checks() {
                     ticket.passed();
                 }
-                handshake(ticket.meter(link), config.max_frame, &mut held).await
+                handshake(ticket.meter(conn), config.max_frame, &mut held).await
             }) => r,
         };
         let secs = config.handshake_timeout.as_secs_f64();
@@ -131,14 +124,14 @@ impl Handler {
                 );
                 return None;
             }
-            Ok(Err(Refusal::TooManyScraps)) => {
+            Ok(Err(Ending::NoPictures)) => {
                 warn_throttled!(
                     NO_PICTURE,
                     "sent {MAX_HELD} frames and none was a picture (no readable JPEG or H.264 header); dropped"
                 );
                 return None;
             }
-            Ok(Err(Refusal::Wire(e))) => {
+            Ok(Err(Ending::Error(e))) => {
                 match http_request(&e) {
                     Some(method) => warn_throttled!(
                         FAILED,
@@ -149,11 +142,11 @@ impl Handler {
                 }
                 return None;
             }
-            Ok(Err(Refusal::End(StreamEnd::Closed))) if held.is_empty() => {
+            Ok(Err(Ending::Wire(StreamEnd::Closed))) if held.is_empty() => {
                 debug!("connected and closed without sending anything");
                 return None;
             }
-            Ok(Err(Refusal::End(end))) => {
+            Ok(Err(Ending::Wire(end))) => {
                 match held.len() {
                     0 => warn_throttled!(FAILED, "stream {end} and held no frames"),
                     n => warn_throttled!(
@@ -174,12 +167,16 @@ impl Handler {
                 let ended = Ended { terminated: true, clean: true, ..Ended::default() };
                 return Some(StreamCount::new(started).summary(peer, ended));
             }
-            Ok(Err(Refusal::NotAnImage(data))) => {
+            Ok(Err(Ending::NotAnImage(data))) => {
                 let (n, prefix) = (held.len() + 1, hex_prefix(&data));
                 warn_throttled!(
                     FAILED,
                     "frame {n} is neither JPEG nor H.264 (starts with {prefix}); dropped the connection"
                 );
+                return None;
+            }
+            Ok(Err(ending)) => {
+                log_ending(&ending, held.len() as u64, config.idle_timeout);
                 return None;
             }
             Ok(Ok(pair)) => pair,

@@ -39,8 +39,8 @@ use tracing::{debug, info, warn, Instrument};
 use crate::{
     admission::{Admission, Refusals},
     config::Config,
-    gate::Gate,
     refuse::refuse,
+    sender_check::SenderCheck,
     sink::Sinks,
     summary::{Outcome, StreamSummary},
     throttle::{warn_throttled, Throttle},
@@ -61,7 +61,7 @@ struct ReceiverState {
     /// Peers being refused (`--allow`).
     refusals: Refusals,
     /// TLS and the secret challenge, when configured.
-    gate: Gate,
+    senders: SenderCheck,
 }
 
 impl ReceiverState {
@@ -96,7 +96,7 @@ pub(crate) async fn serve(
     shutdown: CancellationToken,
     on_summary: &mut (dyn FnMut(&StreamSummary) + Send),
 ) -> Result<Outcome> {
-    let gate = Gate::open(&config)?;
+    let senders = SenderCheck::open(&config)?;
     info!("listening on {}", listener.local_addr()?);
     let admission = Arc::new(Admission::new(config.max_frame, config.handshake_timeout));
     let state = Arc::new(ReceiverState {
@@ -104,7 +104,7 @@ pub(crate) async fn serve(
         streams: AtomicU64::new(0),
         admission: admission.clone(),
         refusals: Refusals::new(admission.max_pending()),
-        gate,
+        senders,
         config,
     });
     let listener = Listener {

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, Chain};
 use tokio_util::codec::FramedRead;
 
-use crate::{admission::Metered, gate::Link};
+use crate::{admission::Metered, sender_check::SenderConnection};
 
 /// The socket, behind the bytes already read to sniff it.
 type Sock = Chain<Cursor<BytesMut>, Metered>;
@@ -40,7 +40,7 @@ impl Input {
     }
 
     /// The connection, to turn the sender away.
-    pub(super) fn into_socket(self) -> Link {
+    pub(super) fn into_socket(self) -> SenderConnection {
         match self {
             Self::Framed(reader) => reader.into_inner().into_inner().1.into_inner(),
             Self::RawMjpeg(reader) => reader.into_inner().into_inner().1.into_inner(),

@@ -29,7 +29,7 @@ use super::{
     feeds::{Feeds, Latest, PictureDemand},
     live_mp4::LiveFragment,
     queue::{self, EventReceiver, EventSender},
-    SinkEvent, SinkReport,
+    runner::{SinkEvent, SinkReport},
 };
 use crate::frame::{Frame, StreamInfo};
 
@@ -360,7 +360,7 @@ mod tests {
     use camwire_wire::PayloadKind;
 
     use super::*;
-    use crate::sink::{spawn_blocking_sink, BlockingSink};
+    use crate::sink::runner::{spawn_blocking_sink, BlockingSink};
     use anyhow::Result;
 
     fn frame(seq: u64) -> Frame {

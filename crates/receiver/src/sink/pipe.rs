@@ -24,7 +24,10 @@ use tokio::process::Command;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use super::{child::FedChild, Sink, SinkReport};
+use super::{
+    child::FedChild,
+    runner::{Sink, SinkReport},
+};
 use crate::frame::Frame;
 
 /// Bare players that open a window of their own.

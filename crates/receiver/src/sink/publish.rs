@@ -36,10 +36,13 @@ use tracing::{debug, info, warn};
 
 use super::{
     child::{FedChild, Unfed},
-    Sink, SinkReport,
+    runner::{Sink, SinkReport},
 };
 use crate::{
-    decode::picture::{Picture, PictureDecoder},
+    decode::{
+        picture::{Picture, PictureDecoder},
+        PixelLimit,
+    },
     frame::{Frame, StreamInfo},
     mux::{timeline::Timeline, ts::TsWriter},
 };
@@ -182,8 +185,13 @@ struct JpegToH264 {
 }
 
 impl JpegToH264 {
-    fn new() -> Result<Self> {
-        Ok(Self { decoder: PictureDecoder::new()?, picture: Picture::default(), encoder: None, last_keyframe_us: None })
+    fn new(limit: PixelLimit) -> Result<Self> {
+        Ok(Self {
+            decoder: PictureDecoder::new(limit)?,
+            picture: Picture::default(),
+            encoder: None,
+            last_keyframe_us: None,
+        })
     }
 
     /// The access unit for the JPEG `frame` presented at `pts_us`, and whether it is a keyframe.
@@ -245,11 +253,13 @@ pub(super) struct PublishSink {
     published: bool,
     /// Cancelled once the receiver closes: ffmpeg is not waited for long.
     closing: CancellationToken,
+    /// The pixel budget of a JPEG to encode.
+    limit: PixelLimit,
 }
 
 impl PublishSink {
     /// Publishes to `url` from the first keyframe on.
-    pub(super) fn new(url: &str, closing: CancellationToken) -> Self {
+    pub(super) fn new(url: &str, closing: CancellationToken, limit: PixelLimit) -> Self {
         Self {
             url: url.to_owned(),
             publisher: None,
@@ -262,6 +272,7 @@ impl PublishSink {
             transcoder: None,
             published: false,
             closing,
+            limit,
         }
     }
 
@@ -278,9 +289,10 @@ impl PublishSink {
         }
         let mut t = match self.transcoder.take() {
             Some(t) => t,
-            None => {
-                Box::new(JpegToH264::new().map_err(|e| anyhow!("--publish {}: {e:#}; publishing stopped", self.url))?)
-            }
+            None => Box::new(
+                JpegToH264::new(self.limit)
+                    .map_err(|e| anyhow!("--publish {}: {e:#}; publishing stopped", self.url))?,
+            ),
         };
         if ready_to_connect {
             // A new connection starts on a keyframe: ask for one now.

@@ -17,17 +17,19 @@
 //! stream's report says how many frames were lost.
 
 use std::{
-    fs::{File, OpenOptions},
+    fs::File,
     io::{Seek, SeekFrom, Write},
-    os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
 };
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use camwire_wire::KeyframeGate;
 use tracing::{debug, info};
 
-use super::{BlockingSink, SinkReport};
+use super::{
+    new_file::create_new,
+    runner::{BlockingSink, SinkReport},
+};
 use crate::{
     config::RecordFormat,
     frame::{Frame, StreamInfo},
@@ -90,24 +92,15 @@ impl RecordSink {
     }
 
     /// The file, made now if this is the first frame: a new file, or with
-    /// `--overwrite` the old one emptied. A symbolic link is refused.
+    /// `--overwrite` one that replaces the old (never a symbolic link).
     fn file(&mut self) -> Result<&mut File> {
         if self.file.is_none() {
-            let mut options = OpenOptions::new();
-            options
-                .write(true)
-                .mode(0o640)
-                .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::CLOEXEC).bits() as i32);
-            if self.overwrite {
-                options.create(true).truncate(true);
-            } else {
-                options.create_new(true);
+            let old = std::fs::symlink_metadata(&self.path);
+            if std::mem::take(&mut self.overwrite) && old.is_ok_and(|m| !m.is_dir() && !m.is_symlink()) {
+                std::fs::remove_file(&self.path).context("cannot replace the file")?;
             }
-            let file = options.open(&self.path).map_err(|e| match e.kind() {
+            let file = create_new(&self.path).map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => anyhow!("the file appeared since the start; left it"),
-                _ if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
-                    anyhow!("a symbolic link appeared there since the start; left it")
-                }
                 _ => anyhow::Error::new(e).context("cannot create the file"),
             })?;
             self.file = Some(file);

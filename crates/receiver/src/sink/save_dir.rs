@@ -12,9 +12,7 @@
 //! and the stream's report says how many frames were lost.
 
 use std::{
-    fs::OpenOptions,
     io::{self, Write},
-    os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
 };
 
@@ -22,7 +20,10 @@ use anyhow::{anyhow, Context, Result};
 use camwire_wire::PayloadKind;
 use tracing::warn;
 
-use super::{BlockingSink, SinkReport};
+use super::{
+    new_file::create_new,
+    runner::{BlockingSink, SinkReport},
+};
 use crate::{
     frame::Frame,
     throttle::{warn_throttled, Throttle},
@@ -53,14 +54,8 @@ fn frame_number(name: &str) -> Option<u64> {
 
 /// Creates `path` with `data`; fails if anything (a file, a link) has that name.
 /// A file that could not be written whole is removed.
-fn create_new(path: &Path, data: &[u8]) -> io::Result<()> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o640)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)?;
-    file.write_all(data).inspect_err(|_| {
+fn create_with(path: &Path, data: &[u8]) -> io::Result<()> {
+    create_new(path)?.write_all(data).inspect_err(|_| {
         let _ = std::fs::remove_file(path);
     })
 }
@@ -90,7 +85,7 @@ impl SaveDirSink {
         for _ in 0..MAX_SKIPS {
             let path = self.dir.join(format!("frame-{:06}.{ext}", self.next));
             self.next += 1;
-            match create_new(&path, data) {
+            match create_with(&path, data) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     warn!(

@@ -17,11 +17,12 @@ use turbojpeg::{Decompressor, YuvImage};
 use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
 use tracing::warn;
 
-use super::{BlockingSink, SinkReport};
+use super::runner::{BlockingSink, SinkReport};
 use crate::{
     decode::{
         self,
         h264::{self, H264Decoder},
+        PixelLimit,
     },
     frame::{Frame, StreamInfo},
 };
@@ -37,8 +38,8 @@ pub(super) struct VerifySink {
 
 impl VerifySink {
     /// A verifier and its JPEG workers.
-    pub(super) fn new() -> anyhow::Result<Self> {
-        let make = || anyhow::Ok(Self { verifier: Verifier::new()?, pool: JpegPool::new()?, invalid: 0 });
+    pub(super) fn new(limit: PixelLimit) -> anyhow::Result<Self> {
+        let make = || anyhow::Ok(Self { verifier: Verifier::new(limit)?, pool: JpegPool::new(limit)?, invalid: 0 });
         make().context("--verify unavailable")
     }
 
@@ -103,13 +104,13 @@ struct JpegPool {
 
 impl JpegPool {
     /// One worker per core, at most four.
-    fn new() -> anyhow::Result<Self> {
+    fn new(limit: PixelLimit) -> anyhow::Result<Self> {
         let n = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
         let (mut work, mut done) = (Vec::new(), Vec::new());
         for i in 0..n {
             let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Frame>(2);
             let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Line>(2);
-            let mut verifier = Verifier::new()?;
+            let mut verifier = Verifier::new(limit)?;
             std::thread::Builder::new().name(format!("verify-{i}")).spawn(move || loop {
                 use std::sync::mpsc::RecvTimeoutError;
                 match work_rx.recv_timeout(IDLE_RELEASE) {
@@ -167,14 +168,15 @@ pub struct Verifier {
     seen_idr: bool,
     /// Why the current stream cannot be decoded at all, once known.
     undecodable: Option<String>,
+    limit: PixelLimit,
 }
 
 impl Verifier {
     /// A verifier with its decoders ready.
-    pub fn new() -> anyhow::Result<Self> {
+    pub fn new(limit: PixelLimit) -> anyhow::Result<Self> {
         let mut jpeg = Decompressor::new()?;
         jpeg.set_scan_limit(decode::MAX_SCANS)?;
-        Ok(Self { jpeg, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None })
+        Ok(Self { jpeg, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None, limit })
     }
 
     /// The verify line for `frame`: `frame <n>: <w>x<h> jpeg ok latency=<ms>`
@@ -221,7 +223,7 @@ impl Verifier {
             return Err(reason.clone());
         }
         if let Some(sps) = Sps::find(&frame.data) {
-            if let Some(why) = h264::undecodable("h264", &sps) {
+            if let Some(why) = h264::undecodable("h264", &sps, self.limit) {
                 return Err(self.undecodable.insert(why).clone());
             }
             self.sps = Some(sps);
@@ -252,7 +254,7 @@ impl Verifier {
     pub fn decode_jpeg(&mut self, data: &[u8]) -> Result<(usize, usize), String> {
         let header = self.jpeg.read_header(data).map_err(|e| format!("jpeg header: {e}"))?;
         let (w, h) = (header.width, header.height);
-        decode::check_pixels("jpeg", w, h)?;
+        self.limit.check("jpeg", w, h)?;
         let len = turbojpeg::yuv_pixels_len(w, 1, h, header.subsamp).map_err(|e| format!("jpeg: {e}"))?;
         decode::fit(&mut self.buf, len);
         let out = YuvImage { pixels: &mut self.buf[..], width: w, align: 1, height: h, subsamp: header.subsamp };

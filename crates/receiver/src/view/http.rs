@@ -55,7 +55,7 @@ use tracing::info;
 
 pub use self::access::{HttpAccess, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 use self::{
-    access::Gate,
+    access::ViewerCheck,
     feed::{SharedStats, Stats, WebFrame},
     guard::AllowedHosts,
     limit::Connections,
@@ -153,7 +153,10 @@ impl WebView {
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
             .with_state(state)
-            .layer(axum::middleware::from_fn_with_state(Gate::new(options.access, addr.port(), secure), access::check))
+            .layer(axum::middleware::from_fn_with_state(
+                ViewerCheck::new(options.access, addr.port(), secure),
+                access::check,
+            ))
             .layer(axum::middleware::from_fn_with_state(AllowedHosts::new(&options.hosts), guard::check_host))
             .layer(axum::middleware::from_fn(guard::security_headers));
         let connections = Connections::new(options.max_connections, options.max_per_address);

@@ -38,7 +38,7 @@ impl Viewers {
         let display = if config.display {
             // Closing the window ends the receiver only when nothing else comes of it.
             let only_output = http.is_none() && sinks.outputs().next().is_none();
-            Some(WindowView::open(sinks.latest(), only_output.then(|| stop.clone())).await?)
+            Some(WindowView::open(sinks.latest(), only_output.then(|| stop.clone()), config.max_pixels).await?)
         } else {
             None
         };

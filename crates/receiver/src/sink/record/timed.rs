@@ -14,7 +14,7 @@ use crate::{
     config::{RecordFormat, Segments},
     frame::{Frame, StreamInfo},
     mux::{mkv::MkvWriter, mp4::Mp4Writer, timeline::Timeline, ts::TsWriter, ContainerWriter},
-    sink::{BlockingSink, SinkReport},
+    sink::runner::{BlockingSink, SinkReport},
 };
 
 /// The file being written.

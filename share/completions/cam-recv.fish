@@ -18,7 +18,7 @@ complete -c cam-recv -l handshake-timeout -d 'Drop a new connection that has not
 complete -c cam-recv -l allow -d 'Accept senders only from these addresses or networks, e.g. `192.168.1.0/24,10.0.0.7`. Anything else is refused with a log line. Default: anyone who can reach the port' -r
 complete -c cam-recv -l secret-file -d 'Accept only senders that prove they hold the secret in FILE (`cam-send --secret-file` with the same contents; at least 16 bytes, e.g. `head -c 32 /dev/urandom | base64 > FILE`). Or set CAMWIRE_SECRET_FILE, or the secret itself in CAMWIRE_SECRET. Senders without it are refused' -r -F
 complete -c cam-recv -l tls-dir -d 'Where --tls and --https keep the certificate and key, mode 0600 (default: $STATE_DIRECTORY, else $XDG_STATE_HOME/camwire, else ~/.local/state/camwire)' -r -F
-complete -c cam-recv -l max-frame -d 'Largest frame accepted, in bytes; a longer length prefix drops the sender' -r
+complete -c cam-recv -l max-frame -d 'Largest frame accepted, in bytes (at most 1 GiB); a longer length prefix drops the sender' -r
 complete -c cam-recv -l max-pixels -d 'Refuse pictures with more pixels than this, from their header, before decoding (a hostile header must not cost gigabytes). The default, 16 MP, is above every Raspberry Pi camera mode' -r
 complete -c cam-recv -l once -d 'Exit after the first stream: status 0 only if it ended with the terminator and (with --verify) it held at least one frame and every frame was valid'
 complete -c cam-recv -l verify -d 'Fully decode every frame and print one line per frame on stdout: `frame <n>: <w>x<h> jpeg ok latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr latency=<ms>` or `frame <n>: invalid (<reason>)` (`latency=` only when the sender stamps frames)'

@@ -165,6 +165,17 @@ pub struct Args {
     /// fingerprint (cam-recv prints it at start: `SHA256:` and 64 hex digits).
     #[arg(long, value_name = "SHA256:HEX", env = "CAMWIRE_TLS_PIN")]
     pub tls_pin: Option<String>,
+
+    /// The camera's name: 1 to 32 of a-z, 0-9, _ and -, e.g. garden. cam-recv
+    /// files the stream under it (recordings, web page, summary). Default: this
+    /// machine's host name, made safe. Shown at start, in the status line and
+    /// in the sent: line. It goes on the wire (a `CAMWIRE HELLO` line before the
+    /// first frame, protocol.md section 11) when given here, and with
+    /// --secret-file or --tls-pin; otherwise the stream stays byte for byte the
+    /// classic one, which every picamera-recipe receiver reads, and cam-recv
+    /// names the camera by its port or address.
+    #[arg(long, value_name = "NAME", env = "CAMWIRE_NAME", value_parser = camera_name)]
+    pub name: Option<camwire_wire::CameraName>,
     /// How far behind capture a frame may fall and still be sent, in
     /// milliseconds. On a link slower than the stream (Wi-Fi at the edge of
     /// range), frames that would arrive later are dropped and the newest sent
@@ -345,6 +356,11 @@ fn positive_secs(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `--name`: a camera name as it is (not made safe: a typo should show).
+fn camera_name(s: &str) -> Result<camwire_wire::CameraName, String> {
+    camwire_wire::CameraName::new(s).map_err(|e| format!("{e}"))
+}
+
 /// `--width`, `--height`: a whole number of pixels.
 fn pixels(s: &str) -> Result<u32, String> {
     s.parse::<u32>().map_err(|_| "use a whole, even number of pixels, e.g. 1280".into())
@@ -399,6 +415,14 @@ impl Args {
         if self.raw && (secret.is_some() || tls_pin.is_some()) {
             bail!("--raw sends a bare stream for players, which know no secret or TLS: drop --raw, or the secret and --tls-pin");
         }
+        if self.raw && self.name.is_some() {
+            bail!("--raw sends a bare stream for players, which take no camera name: drop --raw or --name");
+        }
+        if self.max_frame == 0 || self.max_frame > camwire_wire::hello::MAX_FRAME_LIMIT {
+            bail!("--max-frame must be between 1 and {} bytes (1 GiB)", camwire_wire::hello::MAX_FRAME_LIMIT);
+        }
+        let say_name = !self.raw && (self.name.is_some() || secret.is_some() || tls_pin.is_some());
+        let name = self.name.clone().unwrap_or_else(crate::config::host_name);
         if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
             bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
         }
@@ -450,6 +474,8 @@ impl Args {
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             secret,
             tls_pin,
+            name,
+            say_name,
             max_latency: Duration::from_millis(self.max_latency),
             stall_timeout: Duration::from_secs_f64(self.stall_timeout),
             orientation,

@@ -211,7 +211,7 @@ pub struct Args {
     #[arg(long, requires = "http")]
     pub https: bool,
 
-    /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
+    /// Largest frame accepted, in bytes (at most 1 GiB); a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
     pub max_frame: usize,
 
@@ -253,8 +253,12 @@ impl Args {
         }
         let allow = self.allow.iter().map(|s| parse_cidr(s)).collect::<Result<Vec<_>>>()?;
         let (http_access, http_hosts) = self.http_guards()?;
-        if self.max_frame == 0 || self.max_frame > u32::MAX as usize {
-            bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
+        if self.max_frame == 0 || self.max_frame > camwire_wire::hello::MAX_FRAME_LIMIT {
+            bail!(
+                "--max-frame must be between 1 and {} bytes (1 GiB; longer lengths spell the camwire lines of \
+                 protocol.md section 11)",
+                camwire_wire::hello::MAX_FRAME_LIMIT
+            );
         }
         let record = self.record.map(|path| RecordFormat::from_path(&path).map(|f| (path, f))).transpose()?;
         if let Some((path, _)) = &record {

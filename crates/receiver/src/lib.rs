@@ -260,6 +260,7 @@ mod tests {
     fn summary(frames: u64) -> StreamSummary {
         StreamSummary {
             peer: "127.0.0.1:1".parse().unwrap(),
+            camera: camwire_wire::CameraName::new("cam").unwrap(),
             totals: camwire_app::Totals { frames, bytes: 0, seconds: 1.0, terminated: true },
             invalid: 0,
             raw: false,

@@ -10,9 +10,12 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use camwire_app::StatusLine;
-use camwire_wire::{is_idr_access_unit, is_picture, Event, PayloadKind, StreamEnd, WireError};
+use camwire_wire::{
+    hello::read_hello, is_idr_access_unit, is_picture, CameraName, Event, Hello, HelloError, PayloadKind, StreamEnd,
+    WireError,
+};
 use tokio::{net::TcpStream, time::timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
@@ -63,20 +66,36 @@ enum Ending {
 
 /// Why a handshake ended without a picture.
 enum Refusal {
+    /// A hello that does not parse, and the connection to say so on.
+    Hello(HelloError, Box<Metered>),
     Wire(WireError),
     End(StreamEnd),
     NotAnImage(Bytes),
     TooManyScraps,
 }
 
-/// The handshake: frames until the first picture, which makes the
+/// A connection past its handshake: the camera's hello (if it sent one),
+/// its frames, and the first picture.
+struct Opened {
+    hello: Option<Hello>,
+    input: Input,
+    first: Bytes,
+}
+
+/// The handshake: the camera hello, if the sender writes one (protocol.md,
+/// section 11), then frames until the first picture, which makes the
 /// connection a sender. Frames before it that are not pictures are kept in
 /// `held` (at most [`MAX_HELD`]).
-async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<(Input, Bytes), Refusal> {
-    let mut input = Input::open(sock, max_frame).await.map_err(Refusal::Wire)?;
+async fn handshake(mut sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<Opened, Refusal> {
+    let mut head = BytesMut::with_capacity(8 * 1024);
+    let hello = match read_hello(&mut sock, &mut head).await {
+        Ok(hello) => hello,
+        Err(e) => return Err(Refusal::Hello(e, Box::new(sock))),
+    };
+    let mut input = Input::open(sock, head, max_frame).await.map_err(Refusal::Wire)?;
     loop {
         match input.next().await.map_err(Refusal::Wire)? {
-            Event::Frame(data) if is_picture(&data) => return Ok((input, data)),
+            Event::Frame(data) if is_picture(&data) => return Ok(Opened { hello, input, first: data }),
             Event::Frame(data) if PayloadKind::sniff(&data) == PayloadKind::Unknown => {
                 return Err(Refusal::NotAnImage(data))
             }
@@ -105,7 +124,7 @@ impl Handler {
             }) => r,
         };
         let secs = config.handshake_timeout.as_secs_f64();
-        let (input, first) = match result {
+        let result = match result {
             Err(_) if held.is_empty() => {
                 warn!("connected but sent no whole frame within {secs:.0} s (--handshake-timeout); dropped");
                 return None;
@@ -116,6 +135,13 @@ impl Handler {
             }
             Ok(Err(Refusal::TooManyScraps)) => {
                 warn!("sent {MAX_HELD} frames and none was a picture (no readable JPEG or H.264 header); dropped");
+                return None;
+            }
+            Ok(Err(Refusal::Hello(e, sock))) => {
+                warn!("{e}; refused the connection");
+                if !matches!(e, HelloError::Truncated { .. } | HelloError::Io(_)) {
+                    refuse(sock.into_inner(), &e.to_string()).await;
+                }
                 return None;
             }
             Ok(Err(Refusal::Wire(e))) => {
@@ -138,7 +164,7 @@ impl Handler {
                     warn!("the stream held no frames: nothing to verify");
                 }
                 let ended = Ended { terminated: true, clean: true, ..Ended::default() };
-                return Some(StreamCount::new(started).summary(peer, ended));
+                return Some(StreamCount::new(started).summary(peer, address_name(peer), ended));
             }
             Ok(Err(Refusal::NotAnImage(data))) => {
                 warn!(
@@ -148,20 +174,30 @@ impl Handler {
                 );
                 return None;
             }
-            Ok(Ok(pair)) => pair,
+            Ok(Ok(opened)) => opened,
         };
         // Past the handshake: no longer a candidate for eviction, nor charged to the budget.
         drop(ticket);
+        let Opened { hello, input, first } = result;
+        let camera = hello.as_ref().and_then(Hello::name).cloned().unwrap_or_else(|| address_name(peer));
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
-        let stream = Stream { state: &state, peer, stop: &stop, input, queued, count: StreamCount::new(started) };
+        let count = StreamCount::new(started);
+        let stream = Stream { state: &state, peer, camera, stop: &stop, input, queued, count };
         stream.run().await
     }
+}
+
+/// The name of a camera that did not say its own: its address, made safe.
+fn address_name(peer: SocketAddr) -> CameraName {
+    CameraName::made_safe(&peer.ip().to_canonical().to_string()).expect("an address has digits")
 }
 
 /// A connection past its handshake: a sender with its first picture in hand.
 struct Stream<'a> {
     state: &'a ReceiverState,
     peer: SocketAddr,
+    /// The camera it streams.
+    camera: CameraName,
     stop: &'a CancellationToken,
     input: Input,
     /// Frames read before it became the sender, oldest first.
@@ -189,7 +225,8 @@ impl Stream<'_> {
         };
         let number = state.streams.fetch_add(1, Ordering::Relaxed) + 1;
         let raw = self.input.is_raw();
-        info!("stream {number} from {peer}{}", if raw { " (raw, unframed)" } else { "" });
+        let camera = &self.camera;
+        info!("stream {number} from {peer}, camera {camera}{}", if raw { " (raw, unframed)" } else { "" });
         sinks.start(StreamInfo { peer, number, raw }).await;
 
         let mut status = StatusLine::new(config.status_line);
@@ -248,7 +285,7 @@ impl Stream<'_> {
             sink_failed: report.failed.is_some(),
             files: report.files,
         };
-        Some(self.count.summary(peer, ended))
+        Some(self.count.summary(peer, self.camera, ended))
     }
 }
 

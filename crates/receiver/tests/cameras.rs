@@ -1,0 +1,184 @@
+//! Named cameras (protocol.md, section 11) between the real binaries on
+//! loopback: the hello from cam-send and from a Python sender written from
+//! protocol.md alone, with and without the secret and TLS, and what the
+//! receiver says about a hello it will not take.
+
+mod common;
+
+use std::{
+    io::{Read, Write},
+    os::unix::fs::PermissionsExt,
+    process::Command,
+};
+
+use common::*;
+
+const SECRET: &str = "Zm9yIHRoZSB0ZXN0cyBvbmx5LCBub3QgYSByZWFsIHNlY3JldA==\n";
+const SMALL: [&str; 6] = ["--width", "320", "--height", "240", "--fps", "60"];
+
+/// A directory with a secret file; the path of the file.
+fn secret(tag: &str) -> (TempDir, String) {
+    let dir = TempDir::new(tag);
+    std::fs::write(dir.path("secret"), SECRET).unwrap();
+    std::fs::set_permissions(dir.path("secret"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let path = dir.path("secret").to_str().unwrap().to_string();
+    (dir, path)
+}
+
+/// `cam-send --frames N` with the small picture and `args`.
+fn send(port: u16, frames: u32, args: &[&str]) -> Proc {
+    let n = frames.to_string();
+    sender(port, &[&["--frames", n.as_str()], &SMALL[..], args].concat())
+}
+
+/// What a raw socket hears back after writing `bytes` and closing its side.
+fn reply_to(port: u16, bytes: &[u8]) -> String {
+    let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    sock.write_all(bytes).unwrap();
+    sock.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut reply = String::new();
+    sock.read_to_string(&mut reply).unwrap();
+    reply
+}
+
+#[test]
+fn cam_send_says_its_name_and_the_receiver_files_the_stream_under_it() {
+    let (mut recv, port) = receiver(&["--verify", "--once"]);
+    let mut send = send(port, 6, &["--name", "garden"]);
+    let summary = both_succeed(&mut send, &mut recv);
+    assert_eq!((field(&summary, "frames"), field(&summary, "camera")), ("6", "garden"));
+    assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 6, "the hello is not a frame");
+    assert!(recv.wait_for("stream 1 from", 1).contains("camera garden"));
+    let sent = send.out().into_iter().find(|l| l.starts_with("sent:")).unwrap();
+    assert_eq!(field(&sent, "camera"), "garden");
+    assert!(send.wait_for("as camera garden", 1).contains("sending test pattern"));
+}
+
+#[test]
+fn python_sender_written_from_the_protocol_is_named() {
+    let (mut recv, port) = receiver(&["--verify", "--once"]);
+    let out = run(Command::new("python3").arg(peer("named_client.py")).args([&port.to_string(), "7", "door-2"]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "(nothing)", "an accepted hello gets no answer");
+    assert!(recv.wait(20).success(), "{:?}", recv.err());
+    let summary = recv.wait_for("summary:", 1);
+    assert_eq!((field(&summary, "frames"), field(&summary, "camera")), ("7", "door-2"));
+    assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 7);
+}
+
+#[test]
+fn python_sender_says_its_name_after_the_secret_handshake() {
+    let (_dir, secret) = secret("cameras-py-secret");
+    let (mut recv, port) = receiver(&["--secret-file", &secret, "--verify", "--once"]);
+    let out =
+        run(Command::new("python3").arg(peer("named_client.py")).args([&port.to_string(), "4", "porch", &secret]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(recv.wait(20).success(), "{:?}", recv.err());
+    assert_eq!(field(&recv.wait_for("summary:", 1), "camera"), "porch");
+    assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 4);
+}
+
+#[test]
+fn with_tls_and_the_secret_the_host_name_goes_on_the_wire_by_default() {
+    let (dir, secret) = secret("cameras-tls");
+    let tls_dir = dir.path("tls");
+    let (mut recv, port) =
+        receiver(&["--tls", "--tls-dir", tls_dir.to_str().unwrap(), "--secret-file", &secret, "--verify", "--once"]);
+    let line = recv.wait_for("senders need --tls-pin", 5);
+    let pin = &line[line.rfind("SHA256:").unwrap()..];
+    let mut send = send(port, 5, &["--tls-pin", pin, "--secret-file", &secret]);
+    let summary = both_succeed(&mut send, &mut recv);
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let host = camwire_wire::CameraName::made_safe(host.trim().split('.').next().unwrap()).unwrap();
+    assert_eq!((field(&summary, "frames"), field(&summary, "camera")), ("5", host.as_str()));
+}
+
+#[test]
+fn without_a_name_cam_send_stays_classic_and_is_named_by_its_address() {
+    let (mut recv, port) = receiver(&["--verify", "--once"]);
+    let mut cam = send(port, 3, &[]);
+    let summary = both_succeed(&mut cam, &mut recv);
+    assert_eq!(field(&summary, "camera"), "127-0-0-1");
+    // The classic Python receiver reads it, so no hello went out.
+    let mut py = Proc::spawn(Command::new("python3").arg(peer("classic_server.py")).arg("0"));
+    let port = printed_port(&py.wait_for("listening on", 10), "listening on ");
+    assert!(send(port, 3, &[]).wait(20).success());
+    assert!(py.wait(20).success(), "{:?} {:?}", py.out(), py.err());
+    assert_eq!(count(&py.out(), "JPEG ok"), 3);
+}
+
+#[test]
+fn a_bad_name_is_refused_in_words_and_the_next_sender_is_served() {
+    let (recv, port) = receiver(&["--verify"]);
+    let reply = reply_to(port, b"CAMWIRE HELLO name=Garden\n\x04\x00\x00\x00\xFF\xD8\xFF\xD9");
+    assert!(reply.starts_with("CAMWIRE REFUSED camera name \"Garden\": 'G' is not allowed"), "{reply:?}");
+    let logged = recv.wait_for("refused the connection", 5);
+    assert!(logged.contains("camera name \"Garden\""), "{logged}");
+    let reply = reply_to(port, b"CAMWIRE HELLO name=ok name=twice\n");
+    assert!(reply.starts_with("CAMWIRE REFUSED hello field \"name\" is given twice"), "{reply:?}");
+    let reply = reply_to(port, &[&b"CAMWIRE HELLO a="[..], &[b'x'; 300]].concat());
+    assert!(reply.starts_with("CAMWIRE REFUSED no end of line within the 256 bytes"), "{reply:?}");
+    assert_eq!(count(&recv.out(), "jpeg ok"), 0);
+    assert!(send(port, 2, &["--name", "next"]).wait(20).success());
+    assert_eq!(field(&recv.wait_for("summary:", 10), "camera"), "next");
+}
+
+#[test]
+fn a_hello_after_the_first_frame_ends_the_stream_and_keeps_its_frames() {
+    let (recv, port) = receiver(&["--verify"]);
+    let jpeg = tiny_jpeg();
+    let mut stream = b"CAMWIRE HELLO name=a\n".to_vec();
+    stream.extend_from_slice(&(jpeg.len() as u32).to_le_bytes());
+    stream.extend_from_slice(&jpeg);
+    stream.extend_from_slice(b"CAMWIRE HELLO name=b\n");
+    reply_to(port, &stream);
+    let logged = recv.wait_for("a CAMWIRE line where a frame header belongs", 10);
+    assert!(logged.contains("once, before the first frame"), "{logged}");
+    let summary = recv.wait_for("summary:", 10);
+    assert_eq!((field(&summary, "frames"), field(&summary, "camera")), ("1", "a"));
+}
+
+/// A small valid JPEG, made by ffmpeg.
+fn tiny_jpeg() -> Vec<u8> {
+    let out = run(Command::new("ffmpeg").args([
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=red:s=16x16",
+        "-frames:v",
+        "1",
+        "-f",
+        "mjpeg",
+        "-",
+    ]));
+    assert!(out.status.success() && out.stdout.starts_with(&[0xFF, 0xD8]));
+    out.stdout
+}
+
+#[test]
+fn a_named_sender_without_the_secret_is_told_a_secret_is_required() {
+    let (_dir, secret) = secret("cameras-no-secret");
+    let (recv, port) = receiver(&["--secret-file", &secret, "--verify"]);
+    let mut send = send(port, 3, &["--name", "garden"]);
+    assert_eq!(send.wait(20).code(), Some(1));
+    let said = send.wait_for("refused", 1);
+    assert!(said.contains("a secret is required"), "{said}");
+    let logged = recv.wait_for("did not answer the secret challenge", 5);
+    assert!(logged.contains("CAMWIRE HELLO"), "{logged}");
+}
+
+#[test]
+fn bad_names_and_raw_are_refused_by_cam_send_before_connecting() {
+    for (args, says) in [
+        (&["--name", "Garden"][..], "'G' is not allowed in a camera name"),
+        (&["--name=_x"][..], "starts with a letter or a digit"),
+        (&["--name", "garden", "--raw"][..], "--raw sends a bare stream for players, which take no camera name"),
+    ] {
+        let out = run(Command::new(bin("cam-send")).args(["--to", "127.0.0.1:9"]).args(args));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

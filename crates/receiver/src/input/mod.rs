@@ -36,7 +36,14 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn, Instrument};
 
-use crate::{admission::Admission, gate::Gate, refuse::refuse, sink::Sinks, summary::StreamSummary, Config, Outcome};
+use crate::{
+    admission::Admission,
+    config::Config,
+    gate::Gate,
+    refuse::refuse,
+    sink::Sinks,
+    summary::{Outcome, StreamSummary},
+};
 
 /// What every connection of one receiver shares.
 struct ReceiverState {

@@ -12,8 +12,7 @@ use tokio_util::sync::CancellationToken;
 pub use http::{HttpAccess, HttpOptions, WebView, MIN_TOKEN_LEN};
 pub use window::WindowView;
 
-use crate::sink::Sinks;
-use crate::Config;
+use crate::{config::Config, sink::Sinks};
 
 /// The running window and web view, whichever `config` asks for.
 pub struct Viewers {

@@ -3,15 +3,13 @@
 //! protocol.md alone, with and without the secret and TLS, and what the
 //! receiver says about a hello it will not take.
 
-mod common;
-
 use std::{
     io::{Read, Write},
     os::unix::fs::PermissionsExt,
     process::Command,
 };
 
-use common::*;
+use camwire_testsupport::*;
 
 const SECRET: &str = "Zm9yIHRoZSB0ZXN0cyBvbmx5LCBub3QgYSByZWFsIHNlY3JldA==\n";
 const SMALL: [&str; 6] = ["--width", "320", "--height", "240", "--fps", "60"];
@@ -126,7 +124,7 @@ fn a_bad_name_is_refused_in_words_and_the_next_sender_is_served() {
 #[test]
 fn a_hello_after_the_first_frame_ends_the_stream_and_keeps_its_frames() {
     let (recv, port) = receiver(&["--verify"]);
-    let jpeg = tiny_jpeg();
+    let jpeg = small_jpeg();
     let mut stream = b"CAMWIRE HELLO name=a\n".to_vec();
     stream.extend_from_slice(&(jpeg.len() as u32).to_le_bytes());
     stream.extend_from_slice(&jpeg);
@@ -136,25 +134,6 @@ fn a_hello_after_the_first_frame_ends_the_stream_and_keeps_its_frames() {
     assert!(logged.contains("once, before the first frame"), "{logged}");
     let summary = recv.wait_for("summary:", 10);
     assert_eq!((field(&summary, "frames"), field(&summary, "camera")), ("1", "a"));
-}
-
-/// A small valid JPEG, made by ffmpeg.
-fn tiny_jpeg() -> Vec<u8> {
-    let out = run(Command::new("ffmpeg").args([
-        "-v",
-        "error",
-        "-f",
-        "lavfi",
-        "-i",
-        "color=c=red:s=16x16",
-        "-frames:v",
-        "1",
-        "-f",
-        "mjpeg",
-        "-",
-    ]));
-    assert!(out.status.success() && out.stdout.starts_with(&[0xFF, 0xD8]));
-    out.stdout
 }
 
 #[test]

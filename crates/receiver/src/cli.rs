@@ -6,6 +6,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 
+use camwire_wire::CameraName;
+
 use crate::config::{Config, RecordFormat, Segments};
 
 const ABOUT: &str = "Receive camera frames from cam-send (or the classic picamera recipe) and verify, record, pipe, show or serve them.";
@@ -62,9 +64,25 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[command(name = "cam-recv", version = VERSION, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub struct Args {
     /// Address to listen on for senders: ADDR:PORT (a host name such as
-    /// localhost works too), :PORT or PORT for all interfaces.
-    #[arg(long, value_name = "ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
-    pub listen: String,
+    /// localhost works too), :PORT or PORT for all interfaces. Repeat it to
+    /// listen on several ports; NAME= in front names the camera whose classic
+    /// senders come to that port (`--listen garden=:8001`).
+    #[arg(long, value_name = "[NAME=]ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
+    pub listen: Vec<String>,
+
+    /// Name the camera of the classic senders that come from ADDRESS (an
+    /// address or a network, e.g. `door=192.168.1.30`); repeatable. A sender
+    /// that names itself (`cam-send --name`) keeps its own name. Otherwise a
+    /// sender is named by the --listen port it came to, else by its address.
+    #[arg(long, value_name = "NAME=ADDRESS")]
+    pub camera: Vec<String>,
+
+    /// Cameras that may stream at once; one more is refused with a line that
+    /// says so. Each camera has its own sinks: put `{camera}` in --record,
+    /// --save-dir and --publish (`--record 'rec/{camera}/%F-%H%M%S.mp4'`).
+    /// Without it those options serve one camera at a time. [default: 16]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_cameras: Option<u32>,
 
     /// Exit after the first stream: status 0 only if it ended with the terminator
     /// and (with --verify) it held at least one frame and every frame was valid.
@@ -243,7 +261,16 @@ fn positive_secs(s: &str) -> Result<f64, String> {
 impl Args {
     /// Checks the arguments and turns them into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
-        let listen = parse_listen(&self.listen)?;
+        let mut listens = self.listen.iter().map(|s| parse_named_listen(s)).collect::<Result<Vec<_>>>()?;
+        let (listen, listen_name) = listens.remove(0);
+        let by_address = self.camera.iter().map(|s| parse_camera(s)).collect::<Result<Vec<_>>>()?;
+        let cameras = crate::cameras::CameraOptions {
+            more_listens: listens,
+            listen_name,
+            by_address,
+            max: self.max_cameras.map_or(crate::cameras::DEFAULT_MAX_CAMERAS, |n| n as usize),
+            max_given: self.max_cameras.is_some(),
+        };
         let http = self.http.as_deref().map(parse_http).transpose()?;
         if !(self.idle_timeout.is_finite() && self.idle_timeout > 0.0) {
             bail!("--idle-timeout must be a positive number of seconds (got {})", self.idle_timeout);
@@ -299,7 +326,8 @@ impl Args {
         let cert_dir = self.tls_dir.unwrap_or_else(crate::tls::default_dir);
         let tls_dir = self.tls.then(|| cert_dir.clone());
         let https_dir = self.https.then_some(cert_dir);
-        Ok(Config {
+        let config = Config {
+            cameras,
             secret,
             tls_dir,
             https_dir,
@@ -326,7 +354,9 @@ impl Args {
                 && !(self.verify && std::io::IsTerminal::is_terminal(&std::io::stdout())),
             display: self.display,
             http,
-        })
+        };
+        crate::cameras::check(&config)?;
+        Ok(config)
     }
 }
 
@@ -414,6 +444,31 @@ fn parse_cidr(s: &str) -> Result<ipnet::IpNet> {
     s.parse::<ipnet::IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .with_context(|| format!("--allow {s:?}: use an address or a network, e.g. 192.168.1.0/24 or 10.0.0.7"))
+}
+
+/// `--listen [NAME=]ADDR:PORT`.
+fn parse_named_listen(s: &str) -> Result<(SocketAddr, Option<CameraName>)> {
+    match s.split_once('=') {
+        Some((name, addr)) => {
+            let name = CameraName::new(name).with_context(|| format!("--listen {s:?}: the camera name"))?;
+            Ok((parse_listen(addr)?, Some(name)))
+        }
+        None => Ok((parse_listen(s)?, None)),
+    }
+}
+
+/// `--camera NAME=ADDRESS`.
+fn parse_camera(s: &str) -> Result<(ipnet::IpNet, CameraName)> {
+    let (name, addr) = s
+        .split_once('=')
+        .with_context(|| format!("--camera {s:?}: use NAME=ADDRESS, e.g. --camera door=192.168.1.30"))?;
+    let name = CameraName::new(name).with_context(|| format!("--camera {s:?}: the camera name"))?;
+    let net = addr
+        .trim()
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| addr.trim().parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .with_context(|| format!("--camera {s:?}: {addr:?} is not an address or a network, e.g. 192.168.1.30"))?;
+    Ok((net, name))
 }
 
 /// `ADDR:PORT`, `HOST:PORT`, `:PORT` (all interfaces) or a bare `PORT`.

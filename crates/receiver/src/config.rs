@@ -60,6 +60,8 @@ pub struct Config {
     pub https_dir: Option<PathBuf>,
     /// Pictures with more pixels are refused before decoding (`--max-pixels`).
     pub max_pixels: usize,
+    /// How cameras are named, and how many stream at once.
+    pub cameras: crate::cameras::CameraOptions,
 }
 
 impl Config {
@@ -89,6 +91,7 @@ impl Config {
             tls_dir: None,
             https_dir: None,
             max_pixels: crate::decode::DEFAULT_MAX_PIXELS,
+            cameras: crate::cameras::CameraOptions::default(),
         }
     }
 }

@@ -11,6 +11,7 @@
 //! line and passes a shutdown token.
 
 mod admission;
+pub mod cameras;
 pub mod cli;
 pub mod config;
 pub mod decode;
@@ -58,11 +59,30 @@ pub async fn serve(
     mut on_summary: impl FnMut(&StreamSummary) + Send,
 ) -> Result<Outcome> {
     decode::set_max_pixels(config.max_pixels);
-    let sinks = sink::Sinks::open(&config)?;
-    // The window may end the receiver; a child token leaves the caller's own untouched.
-    let stop = shutdown.child_token();
-    let viewers = view::Viewers::start(&config, &sinks, &stop).await?;
-    let outcome = input::serve(listener, config, sinks, stop, &mut on_summary).await;
+    let mut listeners = vec![(listener, config.cameras.listen_name.clone())];
+    for (addr, name) in &config.cameras.more_listens {
+        let more = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}: is the port in use? (choose another with --listen)"))?;
+        listeners.push((more, name.clone()));
+    }
+    // Each camera its own sinks, or (a file option without {camera}) one set for one camera at a time.
+    let (slots, viewers) = if cameras::check(&config)? {
+        let viewers = sink::Sinks::open(&cameras::viewers_only(&config))?;
+        let started = {
+            // The window may end the receiver; a child token leaves the caller's own untouched.
+            let stop = shutdown.child_token();
+            (view::Viewers::start(&config, &viewers, &stop).await?, stop)
+        };
+        (cameras::Slots::per_camera(config.cameras.max, Some(viewers)), started)
+    } else {
+        let sinks = sink::Sinks::open(&config)?;
+        let stop = shutdown.child_token();
+        let started = (view::Viewers::start(&config, &sinks, &stop).await?, stop);
+        (cameras::Slots::shared(sinks), started)
+    };
+    let (viewers, stop) = viewers;
+    let outcome = input::serve(listeners, config, slots, stop, &mut on_summary).await;
     viewers.close().await;
     outcome
 }

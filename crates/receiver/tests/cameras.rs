@@ -161,3 +161,108 @@ fn bad_names_and_raw_are_refused_by_cam_send_before_connecting() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+/// The summary line of `camera`, once it has been printed.
+fn summary_of(recv: &Proc, camera: &str) -> String {
+    poll_until(&format!("the summary of camera {camera}"), 20, || {
+        recv.out().into_iter().find(|l| l.starts_with("summary:") && field(l, "camera") == camera)
+    })
+}
+
+#[test]
+fn two_cameras_stream_at_once_each_recorded_to_its_own_file() {
+    let dir = TempDir::new("cameras-two");
+    let template = dir.path("rec").join("{camera}.mkv");
+    let (recv, port) = receiver(&["--record", template.to_str().unwrap()]);
+    // garden streams until stopped; door's whole stream runs meanwhile.
+    let mut garden = sender(port, &[&SMALL[..], &["--name", "garden"]].concat());
+    recv.wait_for("camera garden", 10);
+    assert!(send(port, 30, &["--name", "door"]).wait(20).success());
+    assert_eq!(field(&summary_of(&recv, "door"), "frames"), "30");
+    assert_eq!(count(&recv.out(), "camera=garden"), 0, "garden is still streaming");
+    garden.signal("TERM");
+    assert!(garden.wait(20).success(), "{:?}", garden.err());
+    let sent = field(&sent_summary(&garden), "frames").parse::<u64>().unwrap();
+    for (camera, frames) in [("garden", sent), ("door", 30)] {
+        let summary = summary_of(&recv, camera);
+        assert_eq!((field(&summary, "frames"), field(&summary, "terminator")), (frames.to_string().as_str(), "yes"));
+        let file = dir.path("rec").join(format!("{camera}.mkv"));
+        assert_eq!(field(&summary, "files"), file.to_str().unwrap());
+        assert_eq!(ffprobe_frames(&file, "matroska"), frames, "{camera}");
+    }
+}
+
+#[test]
+fn a_second_sender_for_a_streaming_camera_is_refused_as_busy_naming_it() {
+    let (recv, port) = receiver(&["--verify"]);
+    let _first = sender(port, &["--name", "garden", "--fps", "30"]);
+    recv.wait_for("camera garden", 10);
+    let mut second = send(port, 5, &["--name", "garden"]);
+    assert_eq!(second.wait(20).code(), Some(1));
+    let said = second.wait_for("refused by the receiver", 1);
+    assert!(said.contains("busy: camera garden is streaming (another sender is streaming this camera"), "{said}");
+    recv.wait_for("refused: another sender is streaming camera garden", 5);
+    // Another camera is welcome meanwhile.
+    assert!(send(port, 3, &["--name", "door"]).wait(20).success());
+    assert_eq!(field(&summary_of(&recv, "door"), "frames"), "3");
+}
+
+#[test]
+fn past_max_cameras_a_new_camera_is_refused_saying_so() {
+    let (recv, port) = receiver(&["--verify", "--max-cameras", "1"]);
+    let _first = sender(port, &["--name", "garden", "--fps", "30"]);
+    recv.wait_for("camera garden", 10);
+    let mut second = send(port, 5, &["--name", "door"]);
+    assert_eq!(second.wait(20).code(), Some(1));
+    let said = second.wait_for("refused by the receiver", 1);
+    assert!(said.contains("full: this receiver takes 1 cameras at once (cam-recv --max-cameras)"), "{said}");
+    recv.wait_for("1 cameras are streaming, the most at once (--max-cameras); camera door must wait", 5);
+}
+
+#[test]
+fn classic_senders_are_named_by_their_port_or_their_address() {
+    let dir = TempDir::new("cameras-classic");
+    let template = dir.path("{camera}");
+    let (recv, _) = receiver(&[
+        "--listen",
+        "porch=127.0.0.1:0",
+        "--camera",
+        "local=127.0.0.0/8",
+        "--save-dir",
+        template.to_str().unwrap(),
+    ]);
+    let porch = printed_port(&recv.wait_for("(camera porch)", 5), "listening on ");
+    let listening = recv.err().into_iter().find(|l| l.contains("listening on") && !l.contains("(camera")).unwrap();
+    let port = printed_port(&listening, "listening on ");
+    for (to, frames, camera) in [(porch, 4, "porch"), (port, 3, "local")] {
+        let out =
+            run(Command::new("python3").arg(peer("classic_client.py")).args([&to.to_string(), &frames.to_string()]));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(field(&summary_of(&recv, camera), "frames"), frames.to_string());
+        let saved = std::fs::read_dir(dir.path(camera)).unwrap().count();
+        assert_eq!(saved, frames, "{camera}: one file per frame in its own folder");
+    }
+}
+
+#[test]
+fn a_file_option_without_the_field_takes_one_camera_at_a_time() {
+    let dir = TempDir::new("cameras-shared");
+    let file = dir.path("out.mkv");
+    let (recv, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let _first = sender(port, &["--name", "garden", "--fps", "30"]);
+    recv.wait_for("camera garden", 10);
+    let mut second = send(port, 5, &["--name", "door"]);
+    assert_eq!(second.wait(20).code(), Some(1));
+    assert!(second.wait_for("refused by the receiver", 1).contains("busy: camera garden is streaming"));
+    let logged = recv.wait_for("refused camera door", 5);
+    assert!(logged.contains("without {camera} takes one camera at a time"), "{logged}");
+    // Asking for several cameras with such an option is an error at start.
+    let other = dir.path("other.mkv");
+    let out = run(Command::new(bin("cam-recv")).args(["--record", other.to_str().unwrap(), "--max-cameras", "4"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("has no {camera} field, so with --max-cameras 4 two cameras would write the same file"),
+        "{err}"
+    );
+}

@@ -16,7 +16,7 @@ use camwire_wire::{
     hello::read_hello, is_idr_access_unit, is_picture, CameraName, Event, Hello, HelloError, PayloadKind, StreamEnd,
     WireError,
 };
-use tokio::{net::TcpStream, time::timeout};
+use tokio::{net::TcpStream, sync::OwnedMutexGuard, time::timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
@@ -27,14 +27,15 @@ use super::{
 };
 use crate::{
     admission::{Metered, Ticket},
+    cameras::{self, CameraSinks, Full, Held, Slot},
     frame::{Frame, StreamInfo},
     refuse::refuse,
     summary::StreamSummary,
 };
 
-/// How long a sender that has a frame ready waits for the previous stream to
-/// finish before it is refused as busy. Covers a quick stop/start of the same
-/// sender, whose old connection is still being wound down.
+/// How long a sender that has a frame ready waits for its camera's previous
+/// stream to finish before it is refused as busy. Covers a quick stop/start
+/// of the same sender, whose old connection is still being wound down.
 const BUSY_WAIT: Duration = Duration::from_secs(2);
 
 /// A sender that sends no picture for this long is dropped; before its first
@@ -49,6 +50,8 @@ const MAX_HELD: usize = 8;
 pub(super) struct Handler {
     pub(super) state: Arc<ReceiverState>,
     pub(super) peer: SocketAddr,
+    /// The camera named for the port it came to (`--listen NAME=...`).
+    pub(super) port_name: Option<CameraName>,
     pub(super) stop: CancellationToken,
     /// Its place in the waiting room until its first picture.
     pub(super) ticket: Ticket,
@@ -109,7 +112,7 @@ async fn handshake(mut sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -
 impl Handler {
     /// Serves the connection; the summary of its stream, if it became one.
     pub(super) async fn run(self, sock: TcpStream) -> Option<StreamSummary> {
-        let Self { state, peer, stop, ticket } = self;
+        let Self { state, peer, port_name, stop, ticket } = self;
         let config = &state.config;
         let _ = sock.set_nodelay(true);
         let started = Instant::now();
@@ -164,7 +167,8 @@ impl Handler {
                     warn!("the stream held no frames: nothing to verify");
                 }
                 let ended = Ended { terminated: true, clean: true, ..Ended::default() };
-                return Some(StreamCount::new(started).summary(peer, address_name(peer), ended));
+                let camera = config.cameras.name(None, port_name.as_ref(), peer);
+                return Some(StreamCount::new(started).summary(peer, camera, ended));
             }
             Ok(Err(Refusal::NotAnImage(data))) => {
                 warn!(
@@ -179,17 +183,12 @@ impl Handler {
         // Past the handshake: no longer a candidate for eviction, nor charged to the budget.
         drop(ticket);
         let Opened { hello, input, first } = result;
-        let camera = hello.as_ref().and_then(Hello::name).cloned().unwrap_or_else(|| address_name(peer));
+        let camera = config.cameras.name(hello.as_ref().and_then(Hello::name), port_name.as_ref(), peer);
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
         let count = StreamCount::new(started);
         let stream = Stream { state: &state, peer, camera, stop: &stop, input, queued, count };
         stream.run().await
     }
-}
-
-/// The name of a camera that did not say its own: its address, made safe.
-fn address_name(peer: SocketAddr) -> CameraName {
-    CameraName::made_safe(&peer.ip().to_canonical().to_string()).expect("an address has digits")
 }
 
 /// A connection past its handshake: a sender with its first picture in hand.
@@ -212,22 +211,23 @@ impl Stream<'_> {
     async fn run(mut self) -> Option<StreamSummary> {
         let (state, peer) = (self.state, self.peer);
         let config = &state.config;
-        let mut sinks = tokio::select! {
+        let claimed = tokio::select! {
             _ = self.stop.cancelled() => return None,
-            r = timeout(BUSY_WAIT, state.sinks.lock()) => match r {
-                Ok(sinks) => sinks,
-                Err(_) => {
-                    warn!("refused: another sender is streaming (one sender at a time)");
-                    refuse(self.input.into_socket(), "busy").await;
-                    return None;
-                }
-            },
+            r = claim(state, &self.camera) => r,
         };
+        let (slot, mut held) = match claimed {
+            Ok(claimed) => claimed,
+            Err(reason) => {
+                refuse(self.input.into_socket(), &reason).await;
+                return None;
+            }
+        };
+        let Held::Open(sinks) = &mut *held else { unreachable!("claim returns open sinks") };
         let number = state.streams.fetch_add(1, Ordering::Relaxed) + 1;
         let raw = self.input.is_raw();
-        let camera = &self.camera;
+        let camera = self.camera.clone();
         info!("stream {number} from {peer}, camera {camera}{}", if raw { " (raw, unframed)" } else { "" });
-        sinks.start(StreamInfo { peer, number, raw }).await;
+        sinks.start(StreamInfo { peer, number, raw, camera }).await;
 
         let mut status = StatusLine::new(config.status_line);
         let mut last_picture = Instant::now();
@@ -269,6 +269,8 @@ impl Stream<'_> {
         let terminated = matches!(ending, Ending::Wire(StreamEnd::Terminated));
         let clean_raw_end = raw && matches!(ending, Ending::Wire(StreamEnd::Closed));
         let report = sinks.end().await;
+        slot.release();
+        drop(held);
         log_ending(&ending, self.count.frames, config.idle_timeout);
         let mut invalid = report.invalid;
         if matches!(ending, Ending::NotAnImage(_)) {
@@ -286,6 +288,49 @@ impl Stream<'_> {
             files: report.files,
         };
         Some(self.count.summary(peer, self.camera, ended))
+    }
+}
+
+/// Becomes `camera`'s sender: its slot, locked, with its sinks open (opened
+/// now for a camera new to this run). Otherwise the refusal to send: the
+/// camera is streaming from another sender, or every slot is streaming.
+async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>, OwnedMutexGuard<Held>), String> {
+    let config = &state.config;
+    loop {
+        let (slot, closed) = state.slots.slot(camera).map_err(|Full { max }| {
+            warn!("refused: {max} cameras are streaming, the most at once (--max-cameras); camera {camera} must wait");
+            format!("full: this receiver takes {max} cameras at once (cam-recv --max-cameras)")
+        })?;
+        for sinks in closed {
+            debug!("closed the sinks of an idle camera to make room for camera {camera}");
+            sinks.close().await;
+        }
+        let mut held = slot.claim(camera, BUSY_WAIT).await.map_err(|streaming| {
+            let streaming = streaming.unwrap_or_else(|| camera.clone());
+            if slot.camera.is_none() && streaming != *camera {
+                warn!(
+                    "refused camera {camera}: camera {streaming} is streaming, and --record, --save-dir or --publish \
+                     without {{camera}} takes one camera at a time"
+                );
+            } else {
+                warn!("refused: another sender is streaming camera {streaming} (one sender per camera)");
+            }
+            format!("busy: camera {streaming} is streaming")
+        })?;
+        match &*held {
+            Held::Open(_) => return Ok((slot, held)),
+            // Closed to make room for another camera while this one waited: ask again.
+            Held::Closed => continue,
+            Held::New => {
+                let own = cameras::open_sinks(&cameras::without_viewers(config), camera).map_err(|e| {
+                    warn!("camera {camera}: cannot open its sinks: {e:#}");
+                    format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
+                })?;
+                let viewers = state.slots.take_viewers(camera);
+                *held = Held::Open(CameraSinks { own, viewers });
+                return Ok((slot, held));
+            }
+        }
     }
 }
 

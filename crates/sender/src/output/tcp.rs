@@ -260,7 +260,8 @@ fn refused(run: &mut Run<'_>, reason: &str) -> Result<()> {
         return Ok(());
     }
     let hint = match reason {
-        "busy" => " (another sender is streaming to it; add --retry to wait for its turn)",
+        r if r.starts_with("busy") => " (another sender is streaming this camera; add --retry to wait for its turn)",
+        r if r.starts_with("full") => " (add --retry to wait for a place)",
         "not allowed" => " (this address is not in its --allow list)",
         r if r.starts_with("camera name") => " (choose another --name)",
         _ => super::secure::hint(reason),

@@ -200,6 +200,16 @@ pub fn without_viewers(config: &Config) -> Config {
     Config { display: false, http: None, ..config.clone() }
 }
 
+/// Whether each camera opens outputs of its own (the options
+/// [`viewers_only`] leaves out), so the window is not the only thing running.
+pub fn has_outputs(config: &Config) -> bool {
+    config.verify
+        || config.record.is_some()
+        || config.save_dir.is_some()
+        || config.pipe.is_some()
+        || config.publish.is_some()
+}
+
 /// `config` with only the sinks the window and the web view read: opened
 /// once at start, for the first camera that streams.
 pub fn viewers_only(config: &Config) -> Config {

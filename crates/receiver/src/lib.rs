@@ -67,21 +67,17 @@ pub async fn serve(
         listeners.push((more, name.clone()));
     }
     // Each camera its own sinks, or (a file option without {camera}) one set for one camera at a time.
+    // The window may end the receiver; a child token leaves the caller's own untouched.
+    let stop = shutdown.child_token();
     let (slots, viewers) = if cameras::check(&config)? {
         let viewers = sink::Sinks::open(&cameras::viewers_only(&config))?;
-        let started = {
-            // The window may end the receiver; a child token leaves the caller's own untouched.
-            let stop = shutdown.child_token();
-            (view::Viewers::start(&config, &viewers, &stop).await?, stop)
-        };
+        let started = view::Viewers::start(&config, &viewers, cameras::has_outputs(&config), &stop).await?;
         (cameras::Slots::per_camera(config.cameras.max, Some(viewers)), started)
     } else {
         let sinks = sink::Sinks::open(&config)?;
-        let stop = shutdown.child_token();
-        let started = (view::Viewers::start(&config, &sinks, &stop).await?, stop);
+        let started = view::Viewers::start(&config, &sinks, false, &stop).await?;
         (cameras::Slots::shared(sinks), started)
     };
-    let (viewers, stop) = viewers;
     let outcome = input::serve(listeners, config, slots, stop, &mut on_summary).await;
     viewers.close().await;
     outcome

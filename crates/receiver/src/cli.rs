@@ -90,8 +90,9 @@ pub struct Args {
     pub once: bool,
 
     /// Fully decode every frame and print one line per frame on stdout:
-    /// `frame <n>: <w>x<h> jpeg ok latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr latency=<ms>`
-    /// or `frame <n>: invalid (<reason>)` (`latency=` only when the sender stamps frames).
+    /// `frame <n>: <w>x<h> jpeg ok camera=<name> latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr
+    /// camera=<name> latency=<ms>` or `frame <n>: invalid (<reason>) camera=<name>` (`latency=`
+    /// only when the sender stamps frames).
     #[arg(long)]
     pub verify: bool,
 
@@ -139,8 +140,9 @@ pub struct Args {
     #[arg(long, value_name = "DIR", env = "CAMWIRE_SAVE_DIR")]
     pub save_dir: Option<PathBuf>,
 
-    /// Write the raw stream to the stdin of CMD. A bare `mplayer`, `mpv`, `ffplay`
-    /// or `vlc` gets the arguments it needs to play it with low latency; anything
+    /// Write the raw stream to the stdin of CMD, one CMD per camera. A bare `mplayer`,
+    /// `mpv`, `ffplay` or `vlc` gets the arguments it needs to play it with low latency
+    /// (and the camera's name in its window title, but vlc's); anything
     /// else runs through the shell. A player that exits, or reads nothing for
     /// 10 s, is stopped with a warning and started again for the next stream.
     /// CAMWIRE_PIPE_EXTRA_ARGS adds arguments to a bare player's command line

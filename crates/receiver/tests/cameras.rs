@@ -173,13 +173,14 @@ fn summary_of(recv: &Proc, camera: &str) -> String {
 fn two_cameras_stream_at_once_each_recorded_to_its_own_file() {
     let dir = TempDir::new("cameras-two");
     let template = dir.path("rec").join("{camera}.mkv");
-    let (recv, port) = receiver(&["--record", template.to_str().unwrap()]);
+    let (recv, port) = receiver(&["--record", template.to_str().unwrap(), "--verify"]);
     // garden streams until stopped; door's whole stream runs meanwhile.
     let mut garden = sender(port, &[&SMALL[..], &["--name", "garden"]].concat());
     recv.wait_for("camera garden", 10);
     assert!(send(port, 30, &["--name", "door"]).wait(20).success());
     assert_eq!(field(&summary_of(&recv, "door"), "frames"), "30");
-    assert_eq!(count(&recv.out(), "camera=garden"), 0, "garden is still streaming");
+    let garden_ended = recv.out().iter().any(|l| l.starts_with("summary:") && field(l, "camera") == "garden");
+    assert!(!garden_ended, "garden is still streaming");
     garden.signal("TERM");
     assert!(garden.wait(20).success(), "{:?}", garden.err());
     let sent = field(&sent_summary(&garden), "frames").parse::<u64>().unwrap();
@@ -189,7 +190,25 @@ fn two_cameras_stream_at_once_each_recorded_to_its_own_file() {
         let file = dir.path("rec").join(format!("{camera}.mkv"));
         assert_eq!(field(&summary, "files"), file.to_str().unwrap());
         assert_eq!(ffprobe_frames(&file, "matroska"), frames, "{camera}");
+        let verified = recv.out().iter().filter(|l| l.starts_with("frame ") && field(l, "camera") == camera).count();
+        assert_eq!(verified as u64, frames, "{camera}: every verify line names its camera");
     }
+}
+
+#[test]
+fn pipe_runs_one_player_per_camera_titled_with_its_name() {
+    need_tool("mplayer", "mplayer");
+    let env = [("CAMWIRE_PIPE_EXTRA_ARGS", "-vo null -ao null")];
+    let (recv, port) = Proc::spawn_env_receiver(&env, &["--pipe", "mplayer"]);
+    let mut garden = sender(port, &[&SMALL[..], &["--name", "garden"]].concat());
+    recv.wait_for("-title camwire garden", 10);
+    assert!(send(port, 20, &["--name", "door"]).wait(20).success());
+    recv.wait_for("-title camwire door", 10);
+    assert_eq!(count(&recv.err(), "--pipe: starting mplayer"), 2, "{:?}", recv.err());
+    garden.signal("TERM");
+    assert!(garden.wait(20).success());
+    assert_eq!(field(&summary_of(&recv, "door"), "frames"), "20");
+    assert!(!summary_of(&recv, "garden").contains("sink_failed"));
 }
 
 #[test]

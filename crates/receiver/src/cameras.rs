@@ -6,7 +6,7 @@
 //! came to (`--listen garden=:8001`), else by its address (`--camera
 //! door=192.168.1.30`), else by its address made safe (`192-168-1-30`).
 //!
-//! Each camera has a [`Slot`]: holding its lock is being that camera's
+//! Each camera has a slot: holding its lock is being that camera's
 //! sender, so a second sender for a streaming camera waits briefly and is
 //! then refused as busy, naming the camera. At most `--max-cameras` slots
 //! exist at once; an idle one (its camera not streaming) is closed to make
@@ -194,10 +194,10 @@ pub(crate) fn open_sinks(config: &Config, camera: &CameraName) -> Result<Sinks> 
     Sinks::open(&config)
 }
 
-/// `config` without the sinks the window and the web view read: what each
-/// camera opens for itself.
+/// `config` for what each camera opens for itself: all but the window (one
+/// for all cameras), with the feeds its own web page reads (`/cam/NAME/`).
 pub fn without_viewers(config: &Config) -> Config {
-    Config { display: false, http: None, ..config.clone() }
+    Config { display: false, ..config.clone() }
 }
 
 /// Whether each camera opens outputs of its own (the options
@@ -257,6 +257,32 @@ impl CameraSinks {
     }
 }
 
+/// What the web view reads of one camera: its newest frame, its live
+/// fragments, who wants its pictures decoded.
+#[derive(Clone)]
+pub struct CameraFeeds {
+    /// The camera's newest frame.
+    pub(crate) latest: tokio::sync::watch::Receiver<crate::sink::Latest>,
+    /// Its live H.264 fragments.
+    pub(crate) live_mp4: Option<tokio::sync::broadcast::WeakSender<crate::sink::live_mp4::LiveFragment>>,
+    /// Who wants its H.264 decoded.
+    pub(crate) pictures: crate::sink::PictureDemand,
+}
+
+impl CameraFeeds {
+    fn of(sinks: &Sinks) -> Self {
+        Self { latest: sinks.latest(), live_mp4: sinks.live_mp4(), pictures: sinks.pictures() }
+    }
+}
+
+/// Every camera with its sinks open, by name: what the web view serves at `/cam/NAME/`.
+pub type Directory = tokio::sync::watch::Receiver<BTreeMap<CameraName, CameraFeeds>>;
+
+/// A directory to fill, and its reader.
+pub fn directory() -> (tokio::sync::watch::Sender<BTreeMap<CameraName, CameraFeeds>>, Directory) {
+    tokio::sync::watch::channel(BTreeMap::new())
+}
+
 /// What a slot holds: nothing yet, its camera's sinks, or nothing any more.
 pub(crate) enum Held {
     /// Made, not yet streamed into: the sinks are opened by the first sender.
@@ -293,19 +319,33 @@ pub(crate) struct Slots {
     viewers: StdMutex<Option<Sinks>>,
     /// The camera the viewers show.
     shown: StdMutex<Option<CameraName>>,
+    /// Every camera whose sinks are open, for the web view.
+    directory: tokio::sync::watch::Sender<BTreeMap<CameraName, CameraFeeds>>,
 }
 
 impl Slots {
     /// One slot per camera, at most `max`; the first camera that streams
     /// also feeds `viewers`.
-    pub(crate) fn per_camera(max: usize, viewers: Option<Sinks>) -> Self {
+    pub(crate) fn per_camera(
+        max: usize,
+        viewers: Option<Sinks>,
+        directory: tokio::sync::watch::Sender<BTreeMap<CameraName, CameraFeeds>>,
+    ) -> Self {
         Self {
             shared: None,
             per_camera: StdMutex::new(BTreeMap::new()),
             max,
             viewers: StdMutex::new(viewers),
             shown: StdMutex::new(None),
+            directory,
         }
+    }
+
+    /// `camera`'s sinks are open: the web view may serve it.
+    pub(crate) fn opened(&self, camera: &CameraName, sinks: &Sinks) {
+        self.directory.send_modify(|d| {
+            d.insert(camera.clone(), CameraFeeds::of(sinks));
+        });
     }
 
     /// One slot for every camera, holding `sinks` (opened at start).
@@ -318,6 +358,7 @@ impl Slots {
             max: 1,
             viewers: StdMutex::new(None),
             shown: StdMutex::new(None),
+            directory: directory().0,
         }
     }
 
@@ -350,6 +391,9 @@ impl Slots {
             });
             let Some((name, mut guard)) = idle else { return Err(Full { max: self.max }) };
             slots.remove(&name);
+            self.directory.send_modify(|d| {
+                d.remove(&name);
+            });
             if let Held::Open(sinks) = std::mem::replace(&mut *guard, Held::Closed) {
                 closed.push(sinks);
             }
@@ -369,6 +413,7 @@ impl Slots {
             Some(shared) => vec![shared.clone()],
             None => std::mem::take(&mut *self.per_camera.lock().expect("slots lock")).into_values().collect(),
         };
+        self.directory.send_modify(BTreeMap::clear);
         let mut out = Vec::new();
         for slot in all {
             if let Held::Open(sinks) = std::mem::replace(&mut *slot.held.lock().await, Held::Closed) {
@@ -475,7 +520,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_new_camera_closes_an_idle_slot_and_is_refused_when_all_stream() {
-        let slots = Slots::per_camera(2, None);
+        let slots = Slots::per_camera(2, None, directory().0);
         let (a, _) = slots.slot(&name("a")).unwrap();
         let (b, _) = slots.slot(&name("b")).unwrap();
         assert!(Arc::ptr_eq(&a, &slots.slot(&name("a")).unwrap().0), "the same camera, the same slot");

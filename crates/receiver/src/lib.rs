@@ -71,11 +71,13 @@ pub async fn serve(
     let stop = shutdown.child_token();
     let (slots, viewers) = if cameras::check(&config)? {
         let viewers = sink::Sinks::open(&cameras::viewers_only(&config))?;
-        let started = view::Viewers::start(&config, &viewers, cameras::has_outputs(&config), &stop).await?;
-        (cameras::Slots::per_camera(config.cameras.max, Some(viewers)), started)
+        let (directory, listed) = cameras::directory();
+        let outputs = cameras::has_outputs(&config);
+        let started = view::Viewers::start(&config, &viewers, outputs, Some(listed), &stop).await?;
+        (cameras::Slots::per_camera(config.cameras.max, Some(viewers), directory), started)
     } else {
         let sinks = sink::Sinks::open(&config)?;
-        let started = view::Viewers::start(&config, &sinks, false, &stop).await?;
+        let started = view::Viewers::start(&config, &sinks, false, None, &stop).await?;
         (cameras::Slots::shared(sinks), started)
     };
     let outcome = input::serve(listeners, config, slots, stop, &mut on_summary).await;

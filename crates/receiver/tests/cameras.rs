@@ -285,3 +285,52 @@ fn a_file_option_without_the_field_takes_one_camera_at_a_time() {
         "{err}"
     );
 }
+
+/// The picture size of a JPEG.
+fn jpeg_size(jpeg: &[u8]) -> (u16, u16) {
+    camwire_wire::jpeg_dimensions(jpeg).expect("a JPEG with a size")
+}
+
+#[test]
+fn each_camera_has_its_own_urls_and_status_lists_them() {
+    let (recv, port, http) = http_receiver(&[], &[]);
+    let garden_args = ["--name", "garden", "--width", "320", "--height", "240", "--fps", "30"];
+    let _garden = sender(port, &garden_args);
+    recv.wait_for("camera garden", 10);
+    let _door = sender(port, &["--name", "door", "--width", "160", "--height", "96", "--fps", "30"]);
+    recv.wait_for("camera door", 10);
+    for (camera, size) in [("garden", (320, 240)), ("door", (160, 96))] {
+        let shot = poll_until(&format!("a snapshot of {camera}"), 10, || {
+            let r = http_get(http, &format!("/cam/{camera}/snapshot.jpg"));
+            (r.status == 200).then_some(r)
+        });
+        assert_eq!(shot.header("content-type"), Some("image/jpeg"));
+        assert_eq!(jpeg_size(&shot.body), size, "{camera}: its own picture");
+        let page = http_get(http, &format!("/cam/{camera}/"));
+        assert_eq!(page.status, 200);
+        assert!(String::from_utf8_lossy(&page.body).contains("src=\"stream.mjpg\""), "the page reads its own camera");
+        let status: serde_json::Value =
+            serde_json::from_slice(&http_get(http, &format!("/cam/{camera}/status")).body).unwrap();
+        assert_eq!((status["width"].as_u64(), status["height"].as_u64()), (Some(size.0.into()), Some(size.1.into())));
+        let (code, headers, reader) = http_open(http, &format!("/cam/{camera}/stream.mjpg"));
+        assert_eq!(code, 200);
+        let content_type = headers.iter().find(|(n, _)| n == "content-type").map(|(_, v)| v.clone()).unwrap();
+        let part = Multipart::new(Dechunk::new(reader), &content_type).next_part().unwrap();
+        assert_eq!(jpeg_size(&part.body), size, "{camera}: its own stream");
+    }
+    // Today's URLs show the first camera.
+    assert_eq!(jpeg_size(&http_get(http, "/snapshot.jpg").body), (320, 240));
+    let status = status_json(http);
+    let cameras: Vec<(&str, bool)> = status["cameras"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["streaming"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(cameras, [("door", true), ("garden", true)]);
+    let missing = http_get(http, "/cam/porch/snapshot.jpg");
+    assert_eq!(missing.status, 404);
+    assert!(String::from_utf8_lossy(&missing.body).contains("the cameras are: door, garden"));
+    let bare = http_get(http, "/cam/door");
+    assert_eq!((bare.status, bare.header("location")), (308, Some("/cam/door/")));
+}

@@ -326,6 +326,7 @@ async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>,
                     warn!("camera {camera}: cannot open its sinks: {e:#}");
                     format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
                 })?;
+                state.slots.opened(camera, &own);
                 let viewers = state.slots.take_viewers(camera);
                 *held = Held::Open(CameraSinks { own, viewers });
                 return Ok((slot, held));

@@ -25,11 +25,13 @@ impl Viewers {
     /// problem is an error at start. `stop` ends the receiver: the window
     /// cancels it when it is closed and nothing else was open (no web view,
     /// no sink in [`Sinks::outputs`], and `cameras_have_outputs` false: each
-    /// camera opens no outputs of its own).
+    /// camera opens no outputs of its own). The web view serves each camera
+    /// of `cameras` at `/cam/NAME/`, and `sinks`' camera at `/`.
     pub async fn start(
         config: &Config,
         sinks: &Sinks,
         cameras_have_outputs: bool,
+        cameras: Option<crate::cameras::Directory>,
         stop: &CancellationToken,
     ) -> Result<Self> {
         if config.display {
@@ -37,7 +39,8 @@ impl Viewers {
         }
         let http = match config.http {
             Some(addr) => Some(
-                WebView::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), http_options(config)).await?,
+                WebView::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), cameras, http_options(config))
+                    .await?,
             ),
             None => None,
         };

@@ -16,7 +16,9 @@ const LONG_ABOUT: &str = "\
 Receive camera frames from cam-send (or the classic picamera recipe) and verify,
 record, pipe, show or serve them.
 
-Listens for one sender at a time. Each frame arrives as a little-endian u32 length
+Listens for one sender per camera, several cameras at once (--max-cameras): a
+camera is named by its sender (cam-send --name), by the --listen port it came
+to, or by its address. Each frame arrives as a little-endian u32 length
 followed by the payload (a JPEG, or an H.264 access unit); a zero length ends the
 stream. Bare MJPEG or H.264 (rpicam-vid -o tcp://..., ffmpeg) is recognised too.
 When a stream ends, for any reason, one `summary:` line is printed and the next
@@ -50,6 +52,10 @@ Examples:
   cam-recv --http 0.0.0.0:8080
   # all at once:
   cam-recv --display --http :8080 --record out.mjpeg
+  # several cameras, each recorded to its own files:
+  cam-recv --record 'rec/{camera}/%Y%m%d-%H%M%S.mp4' --segment 10m
+  # a classic sender to port 8001 is camera porch:
+  cam-recv --verify --listen :8000 --listen porch=:8001
   # only senders with the secret, over TLS:
   cam-recv --tls --secret-file /etc/camwire/secret
 

@@ -150,8 +150,24 @@ struct CameraViews {
 }
 
 impl CameraViews {
-    /// The state serving camera `name`, if it is there.
-    fn state(&self, name: &str) -> Option<AppState> {
+    /// The state serving camera `name`, if it is there; one made now has
+    /// seen its camera's next frame (at most [`FIRST_FRAME_WAIT`] later), so
+    /// its first snapshot or status knows what the stream is.
+    async fn state(&self, name: &str) -> Option<AppState> {
+        let (state, fresh) = self.lookup(name)?;
+        if fresh {
+            let deadline = tokio::time::Instant::now() + FIRST_FRAME_WAIT;
+            while state.shared.stats.lock().expect("stats lock").kind.is_none()
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        Some(state)
+    }
+
+    /// The state serving camera `name`, and whether it was made now.
+    fn lookup(&self, name: &str) -> Option<(AppState, bool)> {
         let name = CameraName::new(name).ok()?;
         let feeds = self.directory.borrow().get(&name).cloned();
         let mut open = self.open.lock().expect("camera views lock");
@@ -163,14 +179,14 @@ impl CameraViews {
         };
         if let Some((state, feed)) = open.get(&name) {
             if !feed.is_finished() {
-                return Some(state.clone());
+                return Some((state.clone(), false));
             }
         }
         let (viewers, max) = (self.viewers.clone(), self.max_viewers);
         let cameras = Some(self.directory.clone());
         let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, max, cameras);
         open.insert(name, (state.clone(), feed));
-        Some(state)
+        Some((state, true))
     }
 
     fn close(&self) {
@@ -179,6 +195,9 @@ impl CameraViews {
         }
     }
 }
+
+/// How long a camera's view, made at its first request, waits for the camera's next frame.
+const FIRST_FRAME_WAIT: Duration = Duration::from_secs(1);
 
 /// 404 for a camera that is not there, saying which are.
 fn no_camera(views: &CameraViews, name: &str) -> Response {
@@ -202,35 +221,35 @@ async fn cam_redirect(Path(name): Path<String>) -> Response {
 }
 
 async fn cam_page(State(views): Views, Path(name): Path<String>) -> Response {
-    match views.state(&name) {
+    match views.state(&name).await {
         Some(_) => page().await,
         None => no_camera(&views, &name),
     }
 }
 
 async fn cam_stream(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
-    match views.state(&name) {
+    match views.state(&name).await {
         Some(state) => stream(State(state), uri).await,
         None => no_camera(&views, &name),
     }
 }
 
 async fn cam_stream_mp4(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
-    match views.state(&name) {
+    match views.state(&name).await {
         Some(state) => stream_mp4(State(state), uri).await,
         None => no_camera(&views, &name),
     }
 }
 
 async fn cam_snapshot(State(views): Views, Path(name): Path<String>) -> Response {
-    match views.state(&name) {
+    match views.state(&name).await {
         Some(state) => snapshot(State(state)).await,
         None => no_camera(&views, &name),
     }
 }
 
 async fn cam_status(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
-    match views.state(&name) {
+    match views.state(&name).await {
         Some(state) => status(State(state), uri).await,
         None => no_camera(&views, &name),
     }

@@ -18,11 +18,13 @@ pub mod decode;
 pub mod frame;
 mod gate;
 mod input;
+mod memory;
 mod mux;
 mod nofile;
 mod refuse;
 pub mod sink;
 mod summary;
+mod throttle;
 pub mod tls;
 pub mod view;
 

@@ -13,7 +13,7 @@
 //! or a trickle of scraps never holds the slot, and it loses the slot when it
 //! sends no picture for a while. Connections still in that handshake are
 //! bounded in number (overall and per address) and in the bytes they may
-//! hold together ([`admission`](crate::admission)). Whatever goes wrong with
+//! hold together, until their stream holds the slot ([`admission`](crate::admission)). Whatever goes wrong with
 //! one sender (a bad length, garbage, a cut, silence) is logged in one line,
 //! ends that stream with a summary, and the next sender is served.
 
@@ -35,13 +35,17 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn, Instrument};
 
 use crate::{
-    admission::Admission,
+    admission::{Admission, Refusals},
     cameras::Slots,
     config::Config,
     gate::Gate,
     refuse::refuse,
     summary::{Outcome, StreamSummary},
+    throttle::{warn_throttled, Throttle},
 };
+
+/// Peers refused by `--allow`, logged a few a period.
+static NOT_ALLOWED: Throttle = Throttle::new(5, Duration::from_secs(10));
 
 /// What every connection of one receiver shares.
 struct ReceiverState {
@@ -50,8 +54,10 @@ struct ReceiverState {
     slots: Slots,
     /// Streams so far, to number the next.
     streams: AtomicU64,
-    /// Connections still in their handshake.
+    /// Connections not streaming yet.
     admission: Arc<Admission>,
+    /// Peers being refused (`--allow`).
+    refusals: Refusals,
     /// TLS and the secret challenge, when configured.
     gate: Gate,
 }
@@ -96,10 +102,12 @@ pub(crate) async fn serve(
             None => info!("listening on {}", listener.local_addr()?),
         }
     }
+    let admission = Arc::new(Admission::new(config.max_frame, config.handshake_timeout));
     let state = Arc::new(ReceiverState {
         slots,
         streams: AtomicU64::new(0),
-        admission: Arc::new(Admission::new(config.max_frame)),
+        admission: admission.clone(),
+        refusals: Refusals::new(admission.max_pending()),
         gate,
         config,
     });
@@ -163,8 +171,14 @@ impl Listener {
     fn accept(&mut self, sock: tokio::net::TcpStream, peer: SocketAddr, port_name: Option<CameraName>) {
         let span = connection_span(peer);
         if !self.state.allowed(peer) {
-            span.in_scope(|| warn!("refused: not in --allow"));
-            self.tasks.spawn(async move { refuse(sock, "not allowed").await });
+            span.in_scope(|| warn_throttled!(NOT_ALLOWED, "refused: not in --allow"));
+            // Past the cap it is closed at once: the refusal line waits for no one.
+            if let Some(refusing) = self.state.refusals.start() {
+                self.tasks.spawn(async move {
+                    refuse(sock, "not allowed").await;
+                    drop(refusing);
+                });
+            }
             return;
         }
         span.in_scope(|| {
@@ -174,7 +188,7 @@ impl Listener {
             }
         });
         // Outside the span: making room may drop another peer's connection.
-        let ticket = self.state.admission.admit(peer);
+        let Some(ticket) = self.state.admission.admit(peer) else { return };
         let handler = handler::Handler { state: self.state.clone(), peer, port_name, stop: self.stop.clone(), ticket };
         let done = self.summaries.0.clone();
         self.tasks.spawn(

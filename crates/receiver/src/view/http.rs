@@ -28,22 +28,20 @@ mod mp4_stream;
 mod multipart;
 mod server;
 mod slow;
+mod viewers;
 mod watching;
 
 use std::{
     collections::HashMap,
     net::SocketAddr,
     path::PathBuf,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc, Mutex,
-    },
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
 use anyhow::{Context, Result};
 use axum::{
-    extract::{Path, State},
+    extract::{Extension, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -58,12 +56,14 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
-pub use self::access::{HttpAccess, MIN_TOKEN_LEN};
+pub use self::access::{HttpAccess, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 use self::{
     access::Gate,
     feed::{SharedStats, Stats, WebFrame},
     guard::AllowedHosts,
     limit::Connections,
+    server::Peer,
+    viewers::{Full, ViewerSlot, Viewers},
     watching::{Mode, Watching},
 };
 use crate::{
@@ -111,8 +111,7 @@ pub struct HttpOptions {
 struct AppState {
     frames: watch::Receiver<Option<WebFrame>>,
     shared: Arc<SharedStats>,
-    viewers: Arc<AtomicUsize>,
-    max_viewers: usize,
+    viewers: Arc<Viewers>,
     /// Each viewer's mode and screen; whether JPEG pictures are wanted.
     watching: Arc<Watching>,
     /// The live H.264 fragments; gone once the receiver closes its sinks.
@@ -128,15 +127,14 @@ impl AppState {
         latest: watch::Receiver<Latest>,
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
         pictures: PictureDemand,
-        viewers: Arc<AtomicUsize>,
-        max_viewers: usize,
+        viewers: Arc<Viewers>,
         cameras: Option<Directory>,
     ) -> (Self, JoinHandle<()>) {
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        (Self { frames, shared, viewers, max_viewers, watching, live_mp4, cameras }, feed)
+        (Self { frames, shared, viewers, watching, live_mp4, cameras }, feed)
     }
 }
 
@@ -145,8 +143,8 @@ impl AppState {
 struct CameraViews {
     directory: Directory,
     open: Mutex<HashMap<CameraName, (AppState, JoinHandle<()>)>>,
-    viewers: Arc<AtomicUsize>,
-    max_viewers: usize,
+    /// Viewers of every camera together, within `--max-viewers`.
+    viewers: Arc<Viewers>,
 }
 
 impl CameraViews {
@@ -182,9 +180,8 @@ impl CameraViews {
                 return Some((state.clone(), false));
             }
         }
-        let (viewers, max) = (self.viewers.clone(), self.max_viewers);
-        let cameras = Some(self.directory.clone());
-        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, max, cameras);
+        let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
+        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras);
         open.insert(name, (state.clone(), feed));
         Some((state, true))
     }
@@ -227,16 +224,26 @@ async fn cam_page(State(views): Views, Path(name): Path<String>) -> Response {
     }
 }
 
-async fn cam_stream(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
+async fn cam_stream(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    uri: axum::http::Uri,
+) -> Response {
     match views.state(&name).await {
-        Some(state) => stream(State(state), uri).await,
+        Some(state) => stream(State(state), peer, uri).await,
         None => no_camera(&views, &name),
     }
 }
 
-async fn cam_stream_mp4(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
+async fn cam_stream_mp4(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    uri: axum::http::Uri,
+) -> Response {
     match views.state(&name).await {
-        Some(state) => stream_mp4(State(state), uri).await,
+        Some(state) => stream_mp4(State(state), peer, uri).await,
         None => no_camera(&views, &name),
     }
 }
@@ -285,12 +292,10 @@ impl WebView {
             None => None,
         };
         let secure = tls.is_some();
-        let viewers = Arc::new(AtomicUsize::new(0));
-        let max_viewers = options.max_viewers;
-        let (state, feed) = AppState::serve(latest, live_mp4, pictures, viewers.clone(), max_viewers, cameras.clone());
-        let views = cameras.map(|directory| {
-            Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers, max_viewers })
-        });
+        let viewers = Viewers::new(options.max_viewers);
+        let (state, feed) = AppState::serve(latest, live_mp4, pictures, viewers.clone(), cameras.clone());
+        let views =
+            cameras.map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers }));
         let per_camera = Router::new()
             .route("/cam/{name}", get(cam_redirect))
             .route("/cam/{name}/", get(cam_page))
@@ -375,12 +380,10 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 }
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
-fn viewer_place(state: &AppState) -> Result<multipart::ViewerSlot, Box<Response>> {
-    multipart::ViewerSlot::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
-        let body = format!(
-            "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
-            state.max_viewers
-        );
+fn viewer_place(state: &AppState, peer: Peer) -> Result<ViewerSlot, Box<Response>> {
+    state.viewers.join(peer.0.ip()).map_err(|Full(max)| {
+        let body =
+            format!("503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n");
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
         no_store(response.headers_mut());
         Box::new(response)
@@ -392,8 +395,8 @@ fn page_id(query: Option<&str>) -> Option<&str> {
     query?.split('&').find_map(|pair| pair.strip_prefix("viewer="))
 }
 
-async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
-    let guard = match viewer_place(&state) {
+async fn stream(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
+    let guard = match viewer_place(&state, peer) {
         Ok(guard) => guard,
         Err(response) => return *response,
     };
@@ -401,13 +404,13 @@ async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     multipart::response(state.frames.clone(), guard, place)
 }
 
-async fn stream_mp4(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+async fn stream_mp4(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
     let Some(fragments) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n").into_response();
         no_store(response.headers_mut());
         return response;
     };
-    let guard = match viewer_place(&state) {
+    let guard = match viewer_place(&state, peer) {
         Ok(guard) => guard,
         Err(response) => return *response,
     };
@@ -451,7 +454,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     if let Some((id, report)) = uri.query().and_then(watching::parse_report) {
         state.watching.report(&id, report);
     }
-    let viewers = state.viewers.load(Ordering::Relaxed);
+    let viewers = state.viewers.len();
     let (h264, mjpeg, list) = state.watching.summary();
     let mut stats = state.shared.stats.lock().expect("stats lock");
     let modes = format!(

@@ -9,7 +9,7 @@ mod window;
 use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
-pub use http::{HttpAccess, HttpOptions, WebView, MIN_TOKEN_LEN};
+pub use http::{HttpAccess, HttpOptions, WebView, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 pub use window::WindowView;
 
 use crate::{config::Config, sink::Sinks};

@@ -7,6 +7,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use camwire_app::positive_secs;
 use clap::Parser;
 
+use camwire_wire::CameraName;
+
 use crate::{
     config::{Config, RecordFormat, Segments},
     decode::PixelLimit,
@@ -18,7 +20,9 @@ const LONG_ABOUT: &str = "\
 Receive camera frames from cam-send (or the classic picamera recipe) and verify,
 record, pipe, show or serve them.
 
-Listens for one sender at a time. Each frame arrives as a little-endian u32 length
+Listens for one sender per camera, several cameras at once (--max-cameras): a
+camera is named by its sender (cam-send --name), by the --listen port it came
+to, or by its address. Each frame arrives as a little-endian u32 length
 followed by the payload (a JPEG, or an H.264 access unit); a zero length ends the
 stream. Bare MJPEG or H.264 (rpicam-vid -o tcp://..., ffmpeg) is recognised too.
 When a stream ends, for any reason, one `summary:` line is printed and the next
@@ -52,6 +56,10 @@ Examples:
   cam-recv --http 0.0.0.0:8080
   # all at once:
   cam-recv --display --http :8080 --record out.mjpeg
+  # several cameras, each recorded to its own files:
+  cam-recv --record 'rec/{camera}/%Y%m%d-%H%M%S.mp4' --segment 10m
+  # a classic sender to port 8001 is camera porch:
+  cam-recv --verify --listen :8000 --listen porch=:8001
   # only senders with the secret, over TLS:
   cam-recv --tls --secret-file /etc/camwire/secret
 
@@ -66,9 +74,25 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[command(name = "cam-recv", version = VERSION, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub struct Args {
     /// Address to listen on for senders: ADDR:PORT (a host name such as
-    /// localhost works too), :PORT or PORT for all interfaces.
-    #[arg(long, value_name = "ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
-    pub listen: String,
+    /// localhost works too), :PORT or PORT for all interfaces. Repeat it to
+    /// listen on several ports; NAME= in front names the camera whose classic
+    /// senders come to that port (`--listen garden=:8001`).
+    #[arg(long, value_name = "[NAME=]ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
+    pub listen: Vec<String>,
+
+    /// Name the camera of the classic senders that come from ADDRESS (an
+    /// address or a network, e.g. `door=192.168.1.30`); repeatable. A sender
+    /// that names itself (`cam-send --name`) keeps its own name. Otherwise a
+    /// sender is named by the --listen port it came to, else by its address.
+    #[arg(long, value_name = "NAME=ADDRESS")]
+    pub camera: Vec<String>,
+
+    /// Cameras that may stream at once; one more is refused with a line that
+    /// says so. Each camera has its own sinks: put `{camera}` in --record,
+    /// --save-dir and --publish (`--record 'rec/{camera}/%F-%H%M%S.mp4'`).
+    /// Without it those options serve one camera at a time. [default: 16]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_cameras: Option<u32>,
 
     /// Exit after the first stream: status 0 only if it ended with the terminator,
     /// no sink failed, (with --verify) every frame was valid, and (with --verify,
@@ -77,8 +101,9 @@ pub struct Args {
     pub once: bool,
 
     /// Fully decode every frame and print one line per frame on stdout:
-    /// `frame <n>: <w>x<h> jpeg ok latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr latency=<ms>`
-    /// or `frame <n>: invalid (<reason>)` (`latency=` only when the sender stamps frames).
+    /// `frame <n>: <w>x<h> jpeg ok camera=<name> latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr
+    /// camera=<name> latency=<ms>` or `frame <n>: invalid (<reason>) camera=<name>` (`latency=`
+    /// only when the sender stamps frames).
     #[arg(long)]
     pub verify: bool,
 
@@ -130,8 +155,9 @@ pub struct Args {
     #[arg(long, value_name = "DIR", env = "CAMWIRE_SAVE_DIR")]
     pub save_dir: Option<PathBuf>,
 
-    /// Write the raw stream to the stdin of CMD. A bare `mplayer`, `mpv`, `ffplay`
-    /// or `vlc` gets the arguments it needs to play it with low latency; anything
+    /// Write the raw stream to the stdin of CMD, one CMD per camera. A bare `mplayer`,
+    /// `mpv`, `ffplay` or `vlc` gets the arguments it needs to play it with low latency
+    /// (and the camera's name in its window title, but vlc's); anything
     /// else runs through the shell. A player that exits, or reads nothing for
     /// 10 s, is stopped with a warning and started again for the next stream.
     /// CAMWIRE_PIPE_EXTRA_ARGS adds arguments to a bare player's command line
@@ -222,7 +248,7 @@ pub struct Args {
     #[arg(long, requires = "http")]
     pub https: bool,
 
-    /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
+    /// Largest frame accepted, in bytes (at most 1 GiB); a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
     pub max_frame: usize,
 
@@ -260,7 +286,16 @@ fn size_in_bytes(s: &str) -> Result<u64, String> {
 impl Args {
     /// Checks the arguments and turns them into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
-        let listen = parse_listen(&self.listen)?;
+        let mut listens = self.listen.iter().map(|s| parse_named_listen(s)).collect::<Result<Vec<_>>>()?;
+        let (listen, listen_name) = listens.remove(0);
+        let by_address = self.camera.iter().map(|s| parse_camera(s)).collect::<Result<Vec<_>>>()?;
+        let cameras = crate::cameras::CameraOptions {
+            more_listens: listens,
+            listen_name,
+            by_address,
+            max: self.max_cameras.map_or(crate::cameras::DEFAULT_MAX_CAMERAS, |n| n as usize),
+            max_given: self.max_cameras.is_some(),
+        };
         let http = self.http.as_deref().map(parse_http).transpose()?;
         if !(self.idle_timeout.is_finite() && self.idle_timeout > 0.0) {
             bail!("--idle-timeout must be a positive number of seconds (got {})", self.idle_timeout);
@@ -270,8 +305,12 @@ impl Args {
         }
         let allow = self.allow.iter().map(|s| parse_cidr(s)).collect::<Result<Vec<_>>>()?;
         let (http_access, http_hosts) = self.http_guards()?;
-        if self.max_frame == 0 || self.max_frame > u32::MAX as usize {
-            bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
+        if self.max_frame == 0 || self.max_frame > camwire_wire::hello::MAX_FRAME_LIMIT {
+            bail!(
+                "--max-frame must be between 1 and {} bytes (1 GiB; longer lengths spell the camwire lines of \
+                 protocol.md section 11)",
+                camwire_wire::hello::MAX_FRAME_LIMIT
+            );
         }
         let record = self.record.map(|path| RecordFormat::from_path(&path).map(|f| (path, f))).transpose()?;
         if let Some((path, _)) = &record {
@@ -312,7 +351,8 @@ impl Args {
         let cert_dir = self.tls_dir.unwrap_or_else(crate::tls::default_dir);
         let tls_dir = self.tls.then(|| cert_dir.clone());
         let https_dir = self.https.then_some(cert_dir);
-        Ok(Config {
+        let config = Config {
+            cameras,
             secret,
             tls_dir,
             https_dir,
@@ -339,7 +379,9 @@ impl Args {
                 && !(self.verify && std::io::IsTerminal::is_terminal(&std::io::stdout())),
             display: self.display,
             http,
-        })
+        };
+        crate::cameras::check(&config)?;
+        Ok(config)
     }
 }
 
@@ -520,6 +562,31 @@ fn parse_cidr(s: &str) -> Result<ipnet::IpNet> {
     s.parse::<ipnet::IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .with_context(|| format!("--allow {s:?}: use an address or a network, e.g. 192.168.1.0/24 or 10.0.0.7"))
+}
+
+/// `--listen [NAME=]ADDR:PORT`.
+fn parse_named_listen(s: &str) -> Result<(SocketAddr, Option<CameraName>)> {
+    match s.split_once('=') {
+        Some((name, addr)) => {
+            let name = CameraName::new(name).with_context(|| format!("--listen {s:?}: the camera name"))?;
+            Ok((parse_listen(addr)?, Some(name)))
+        }
+        None => Ok((parse_listen(s)?, None)),
+    }
+}
+
+/// `--camera NAME=ADDRESS`.
+fn parse_camera(s: &str) -> Result<(ipnet::IpNet, CameraName)> {
+    let (name, addr) = s
+        .split_once('=')
+        .with_context(|| format!("--camera {s:?}: use NAME=ADDRESS, e.g. --camera door=192.168.1.30"))?;
+    let name = CameraName::new(name).with_context(|| format!("--camera {s:?}: the camera name"))?;
+    let net = addr
+        .trim()
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| addr.trim().parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .with_context(|| format!("--camera {s:?}: {addr:?} is not an address or a network, e.g. 192.168.1.30"))?;
+    Ok((net, name))
 }
 
 /// `ADDR:PORT`, `HOST:PORT`, `:PORT` (all interfaces) or a bare `PORT`.

@@ -61,6 +61,8 @@ pub struct Config {
     pub https_dir: Option<PathBuf>,
     /// Pictures with more pixels are refused before decoding (`--max-pixels`).
     pub max_pixels: PixelLimit,
+    /// How cameras are named, and how many stream at once.
+    pub cameras: crate::cameras::CameraOptions,
 }
 
 impl Config {
@@ -90,6 +92,7 @@ impl Config {
             tls_dir: None,
             https_dir: None,
             max_pixels: PixelLimit::default(),
+            cameras: crate::cameras::CameraOptions::default(),
         }
     }
 }

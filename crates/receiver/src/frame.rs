@@ -43,6 +43,8 @@ pub struct StreamInfo {
     pub number: u64,
     /// The sender writes bare MJPEG or H.264 bytes with no length prefixes.
     pub raw: bool,
+    /// The camera it streams (its hello's name, else its port's or address's).
+    pub camera: camwire_wire::CameraName,
 }
 
 /// Frames for the crate's own tests.

@@ -20,6 +20,7 @@
 
 mod admission;
 mod bind;
+pub mod cameras;
 pub mod cli;
 pub mod config;
 pub mod decode;
@@ -66,11 +67,25 @@ pub async fn serve(
     shutdown: CancellationToken,
     mut on_summary: impl FnMut(&StreamSummary) + Send,
 ) -> Result<Outcome> {
-    let sinks = sink::Sinks::open(&config)?;
+    let mut listeners = vec![(listener, config.cameras.listen_name.clone())];
+    for (addr, name) in &config.cameras.more_listens {
+        listeners.push((bind::bind(*addr, "--listen").await?, name.clone()));
+    }
+    // Each camera its own sinks, or (a file option without {camera}) one set for one camera at a time.
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();
-    let viewers = view::Viewers::start(&config, &sinks, &stop).await?;
-    let outcome = input::serve(listener, config, sinks, stop, &mut on_summary).await;
+    let (slots, viewers) = if cameras::check(&config)? {
+        let viewers = sink::Sinks::open(&cameras::viewers_only(&config))?;
+        let (directory, listed) = cameras::directory();
+        let outputs = cameras::has_outputs(&config);
+        let started = view::Viewers::start(&config, &viewers, outputs, Some(listed), &stop).await?;
+        (cameras::Slots::per_camera(config.cameras.max, Some(viewers), directory), started)
+    } else {
+        let sinks = sink::Sinks::open(&config)?;
+        let started = view::Viewers::start(&config, &sinks, false, None, &stop).await?;
+        (cameras::Slots::shared(sinks), started)
+    };
+    let outcome = input::serve(listeners, config, slots, stop, &mut on_summary).await;
     viewers.close().await;
     outcome
 }

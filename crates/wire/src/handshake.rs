@@ -305,7 +305,12 @@ pub async fn challenge<S: AsyncRead + AsyncWrite + Unpin>(
     nonce: [u8; NONCE_LEN],
 ) -> Result<(), HandshakeError> {
     write(link, &Line::Challenge(nonce)).await?;
-    match read(link).await? {
+    let line = read_line(link).await?;
+    // A sender that names its camera but holds no secret writes its hello here.
+    if line.starts_with(crate::hello::WORD) {
+        return Err(HandshakeError::NotAnswered);
+    }
+    match Line::parse(&line)? {
         Line::Response(mac) if secret.check(&nonce, &mac) => Ok(write(link, &Line::Ok).await?),
         Line::Response(_) => Err(HandshakeError::WrongSecret),
         other => Err(HandshakeError::Malformed(format!("{other:?} where a response was expected"))),
@@ -416,6 +421,15 @@ mod tests {
         let mut input: &[u8] = &[0x0A, 0x39, 0, 0, 0xFF, 0xD8];
         let err = read_line(&mut input).await.unwrap_err();
         assert!(matches!(err, HandshakeError::NotAnswered), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_hello_without_the_secret_is_told_a_secret_is_required() {
+        let (mut recv, mut send) = tokio::io::duplex(1024);
+        send.write_all(b"CAMWIRE HELLO name=garden\n").await.unwrap();
+        let err = challenge(&mut recv, &secret(), [9; 32]).await.unwrap_err();
+        assert!(matches!(err, HandshakeError::NotAnswered), "{err}");
+        assert_eq!(err.refusal(), Some("a secret is required (cam-send --secret-file)"));
     }
 
     #[tokio::test]

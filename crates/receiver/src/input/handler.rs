@@ -10,10 +10,13 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use camwire_app::StatusLine;
-use camwire_wire::{is_idr_access_unit, is_picture, Event, PayloadKind, StreamEnd, WireError};
-use tokio::{net::TcpStream, time::timeout};
+use camwire_wire::{
+    hello::read_hello, is_idr_access_unit, is_picture, CameraName, Event, Hello, HelloError, PayloadKind, StreamEnd,
+    WireError,
+};
+use tokio::{net::TcpStream, sync::OwnedMutexGuard, time::timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
@@ -24,6 +27,7 @@ use super::{
 };
 use crate::{
     admission::{Metered, Progress, Ticket},
+    cameras::{self, CameraSinks, Full, Held, Slot},
     frame::{Frame, StreamInfo},
     refuse::refuse,
     summary::StreamSummary,
@@ -36,9 +40,9 @@ static NO_PICTURE: Throttle = Throttle::new(5, Duration::from_secs(10));
 static FAILED: Throttle = Throttle::new(5, Duration::from_secs(10));
 static BUSY: Throttle = Throttle::new(5, Duration::from_secs(10));
 
-/// How long a sender that has a frame ready waits for the previous stream to
-/// finish before it is refused as busy. Covers a quick stop/start of the same
-/// sender, whose old connection is still being wound down.
+/// How long a sender that has a frame ready waits for its camera's previous
+/// stream to finish before it is refused as busy. Covers a quick stop/start
+/// of the same sender, whose old connection is still being wound down.
 const BUSY_WAIT: Duration = Duration::from_secs(2);
 
 /// A sender that sends no picture for this long is dropped; before its first
@@ -53,6 +57,8 @@ const MAX_HELD: usize = 8;
 pub(super) struct Handler {
     pub(super) state: Arc<ReceiverState>,
     pub(super) peer: SocketAddr,
+    /// The camera named for the port it came to (`--listen NAME=...`).
+    pub(super) port_name: Option<CameraName>,
     pub(super) stop: CancellationToken,
     /// Its place in the waiting room until its first picture.
     pub(super) ticket: Ticket,
@@ -67,16 +73,32 @@ enum Ending {
     /// No picture: for a while, or (in the handshake) in [`MAX_HELD`] frames.
     NoPictures,
     Interrupted,
+    /// A camera hello that does not parse, and the connection to say so on.
+    Hello(HelloError, Box<Metered>),
 }
 
-/// The handshake: frames until the first picture, which makes the
+/// A connection past its handshake: the camera's hello (if it sent one),
+/// its frames, and the first picture.
+struct Opened {
+    hello: Option<Hello>,
+    input: Input,
+    first: Bytes,
+}
+
+/// The handshake: the camera hello, if the sender writes one (protocol.md,
+/// section 11), then frames until the first picture, which makes the
 /// connection a sender. Frames before it that are not pictures are kept in
 /// `held` (at most [`MAX_HELD`]).
-async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<(Input, Bytes), Ending> {
-    let mut input = Input::open(sock, max_frame).await.map_err(Ending::Error)?;
+async fn handshake(mut sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<Opened, Ending> {
+    let mut head = BytesMut::with_capacity(8 * 1024);
+    let hello = match read_hello(&mut sock, &mut head).await {
+        Ok(hello) => hello,
+        Err(e) => return Err(Ending::Hello(e, Box::new(sock))),
+    };
+    let mut input = Input::open(sock, head, max_frame).await.map_err(Ending::Error)?;
     loop {
         match input.next().await.map_err(Ending::Error)? {
-            Event::Frame(data) if is_picture(&data) => return Ok((input, data)),
+            Event::Frame(data) if is_picture(&data) => return Ok(Opened { hello, input, first: data }),
             Event::Frame(data) if PayloadKind::sniff(&data) == PayloadKind::Unknown => {
                 return Err(Ending::NotAnImage(data))
             }
@@ -90,7 +112,7 @@ async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Re
 impl Handler {
     /// Serves the connection; the summary of its stream, if it became one.
     pub(super) async fn run(self, sock: TcpStream) -> Option<StreamSummary> {
-        let Self { state, peer, stop, ticket } = self;
+        let Self { state, peer, port_name, stop, ticket } = self;
         let config = &state.config;
         let _ = sock.set_nodelay(true);
         let started = Instant::now();
@@ -108,7 +130,7 @@ impl Handler {
             }) => r,
         };
         let secs = config.handshake_timeout.as_secs_f64();
-        let (input, first) = match result {
+        let result = match result {
             Err(_) if held.is_empty() => {
                 warn_throttled!(
                     NO_FRAME,
@@ -129,6 +151,13 @@ impl Handler {
                     NO_PICTURE,
                     "sent {MAX_HELD} frames and none was a picture (no readable JPEG or H.264 header); dropped"
                 );
+                return None;
+            }
+            Ok(Err(Ending::Hello(e, sock))) => {
+                warn_throttled!(FAILED, "{e}; refused the connection");
+                if !matches!(e, HelloError::Truncated { .. } | HelloError::Io(_)) {
+                    refuse(sock.into_inner(), &e.to_string()).await;
+                }
                 return None;
             }
             Ok(Err(Ending::Error(e))) => {
@@ -165,7 +194,8 @@ impl Handler {
                     warn!("the stream held no frames: {}", missed.join(", "));
                 }
                 let ended = Ended { terminated: true, clean: true, ..Ended::default() };
-                return Some(StreamCount::new(started).summary(peer, ended));
+                let camera = config.cameras.name(None, port_name.as_ref(), peer);
+                return Some(StreamCount::new(started).summary(peer, camera, ended));
             }
             Ok(Err(Ending::NotAnImage(data))) => {
                 let (n, prefix) = (held.len() + 1, hex_prefix(&data));
@@ -179,11 +209,14 @@ impl Handler {
                 log_ending(&ending, held.len() as u64, config.idle_timeout);
                 return None;
             }
-            Ok(Ok(pair)) => pair,
+            Ok(Ok(opened)) => opened,
         };
         ticket.advance(Progress::Picture);
+        let Opened { hello, input, first } = result;
+        let camera = config.cameras.name(hello.as_ref().and_then(Hello::name), port_name.as_ref(), peer);
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
-        let stream = Stream { state: &state, peer, stop: &stop, input, queued, count: StreamCount::new(started) };
+        let count = StreamCount::new(started);
+        let stream = Stream { state: &state, peer, camera, stop: &stop, input, queued, count };
         stream.run(ticket).await
     }
 }
@@ -192,6 +225,8 @@ impl Handler {
 struct Stream<'a> {
     state: &'a ReceiverState,
     peer: SocketAddr,
+    /// The camera it streams.
+    camera: CameraName,
     stop: &'a CancellationToken,
     input: Input,
     /// Frames read before it became the sender, oldest first.
@@ -208,29 +243,31 @@ impl Stream<'_> {
     async fn run(mut self, ticket: Ticket) -> Option<StreamSummary> {
         let (state, peer) = (self.state, self.peer);
         let config = &state.config;
-        let mut sinks = tokio::select! {
+        let claimed = tokio::select! {
             _ = self.stop.cancelled() => return None,
             _ = ticket.evicted().cancelled() => return None,
-            r = timeout(BUSY_WAIT, state.sinks.lock()) => match r {
-                Ok(sinks) => sinks,
-                Err(_) => {
-                    warn_throttled!(BUSY, "refused: another sender is streaming (one sender at a time)");
-                    // Nothing it sent is kept while it is told so.
-                    drop(std::mem::take(&mut self.queued));
-                    tokio::select! {
-                        _ = ticket.evicted().cancelled() => {}
-                        () = refuse(self.input.into_socket(), "busy") => {}
-                    }
-                    return None;
+            r = claim(state, &self.camera) => r,
+        };
+        let (slot, mut held) = match claimed {
+            Ok(claimed) => claimed,
+            Err(reason) => {
+                // Nothing it sent is kept while it is told so.
+                drop(std::mem::take(&mut self.queued));
+                tokio::select! {
+                    _ = ticket.evicted().cancelled() => {}
+                    () = refuse(self.input.into_socket(), &reason) => {}
                 }
-            },
+                return None;
+            }
         };
         // The stream holds the slot: no longer waiting, nor charged to the budget.
         drop(ticket);
+        let Held::Open(sinks) = &mut *held else { unreachable!("claim returns open sinks") };
         let number = state.streams.fetch_add(1, Ordering::Relaxed) + 1;
         let raw = self.input.is_raw();
-        info!("stream {number} from {peer}{}", if raw { " (raw, unframed)" } else { "" });
-        sinks.start(StreamInfo { peer, number, raw }).await;
+        let camera = self.camera.clone();
+        info!("stream {number} from {peer}, camera {camera}{}", if raw { " (raw, unframed)" } else { "" });
+        sinks.start(StreamInfo { peer, number, raw, camera }).await;
 
         let mut status = StatusLine::new(config.status_line);
         let mut last_picture = Instant::now();
@@ -272,6 +309,8 @@ impl Stream<'_> {
         let terminated = matches!(ending, Ending::Wire(StreamEnd::Terminated));
         let clean_raw_end = raw && matches!(ending, Ending::Wire(StreamEnd::Closed));
         let report = sinks.end().await;
+        slot.release();
+        drop(held);
         log_ending(&ending, self.count.frames, config.idle_timeout);
         let mut invalid = report.invalid;
         if matches!(ending, Ending::NotAnImage(_)) {
@@ -288,7 +327,54 @@ impl Stream<'_> {
             sink_failed: report.failed.is_some(),
             files: report.files,
         };
-        Some(self.count.summary(peer, ended))
+        Some(self.count.summary(peer, self.camera, ended))
+    }
+}
+
+/// Becomes `camera`'s sender: its slot, locked, with its sinks open (opened
+/// now for a camera new to this run). Otherwise the refusal to send: the
+/// camera is streaming from another sender, or every slot is streaming.
+async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>, OwnedMutexGuard<Held>), String> {
+    let config = &state.config;
+    loop {
+        let (slot, closed) = state.slots.slot(camera).map_err(|Full { max }| {
+            warn!("refused: {max} cameras are streaming, the most at once (--max-cameras); camera {camera} must wait");
+            format!("full: this receiver takes {max} cameras at once (cam-recv --max-cameras)")
+        })?;
+        for sinks in closed {
+            debug!("closed the sinks of an idle camera to make room for camera {camera}");
+            sinks.close().await;
+        }
+        let mut held = slot.claim(camera, BUSY_WAIT).await.map_err(|streaming| {
+            let streaming = streaming.unwrap_or_else(|| camera.clone());
+            if slot.camera.is_none() && streaming != *camera {
+                warn!(
+                    "refused camera {camera}: camera {streaming} is streaming, and --record, --save-dir or --publish \
+                     without {{camera}} takes one camera at a time"
+                );
+            } else {
+                warn_throttled!(
+                    BUSY,
+                    "refused: another sender is streaming camera {streaming} (one sender per camera)"
+                );
+            }
+            format!("busy: camera {streaming} is streaming")
+        })?;
+        match &*held {
+            Held::Open(_) => return Ok((slot, held)),
+            // Closed to make room for another camera while this one waited: ask again.
+            Held::Closed => continue,
+            Held::New => {
+                let own = cameras::open_sinks(&cameras::without_viewers(config), camera).map_err(|e| {
+                    warn!("camera {camera}: cannot open its sinks: {e:#}");
+                    format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
+                })?;
+                state.slots.opened(camera, &own);
+                let viewers = state.slots.take_viewers(camera);
+                *held = Held::Open(CameraSinks { own, viewers });
+                return Ok((slot, held));
+            }
+        }
     }
 }
 
@@ -315,6 +401,7 @@ fn log_ending(ending: &Ending, frames: u64, idle: Duration) {
             PICTURE_TIMEOUT.as_secs()
         ),
         Ending::Interrupted => info!("receiver shutting down; stream ended"),
+        Ending::Hello(e, _) => warn!("{e}; refused the connection"),
     }
 }
 

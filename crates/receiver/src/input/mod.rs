@@ -1,7 +1,8 @@
-//! The listening side: accepts senders, lets one at a time stream, reads its
+//! The listening side: accepts senders on every `--listen` port, lets one
+//! sender per camera stream (see [`cameras`](crate::cameras)), reads its
 //! frames (framed, or a bare MJPEG or H.264 stream recognised from the first
-//! bytes) under the size limit and the idle timeout, and hands them to the
-//! sinks in order.
+//! bytes) under the size limit and the idle timeout, and hands them to its
+//! camera's sinks in order.
 //!
 //! As in mini-redis, the [`Listener`] accepts and admits connections, and a
 //! [`Handler`](handler::Handler) serves each one in a task of its own, inside
@@ -28,20 +29,17 @@ use std::{
 
 use anyhow::Result;
 use camwire_app::detect_dead_peer;
-use tokio::{
-    net::TcpListener,
-    sync::{mpsc, Mutex},
-    task::JoinSet,
-};
+use camwire_wire::CameraName;
+use tokio::{net::TcpListener, sync::mpsc, task::JoinSet};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn, Instrument};
 
 use crate::{
     admission::{Admission, Refusals},
+    cameras::Slots,
     config::Config,
     refuse::refuse,
     sender_check::SenderCheck,
-    sink::Sinks,
     summary::{Outcome, StreamSummary},
     throttle::{warn_throttled, Throttle},
 };
@@ -52,8 +50,8 @@ static NOT_ALLOWED: Throttle = Throttle::new(5, Duration::from_secs(10));
 /// What every connection of one receiver shares.
 struct ReceiverState {
     config: Config,
-    /// Holding this lock is being the active sender.
-    sinks: Mutex<Sinks>,
+    /// Each camera's slot: holding its lock is being that camera's sender.
+    slots: Slots,
     /// Streams so far, to number the next.
     streams: AtomicU64,
     /// Connections not streaming yet.
@@ -79,7 +77,8 @@ fn connection_span(peer: SocketAddr) -> tracing::Span {
 
 /// Accepts connections and collects the summaries of their streams.
 struct Listener {
-    listener: TcpListener,
+    /// Every port listened on, with the camera its classic senders stream.
+    listeners: Vec<(TcpListener, Option<CameraName>)>,
     state: Arc<ReceiverState>,
     /// Cancelled to stop accepting and end every connection.
     stop: CancellationToken,
@@ -90,17 +89,22 @@ struct Listener {
 /// Serves senders on `listener` until `shutdown` (with `--once`, until the
 /// first stream ends). Each stream's summary goes to `on_summary` as it ends.
 pub(crate) async fn serve(
-    listener: TcpListener,
+    listeners: Vec<(TcpListener, Option<CameraName>)>,
     config: Config,
-    sinks: Sinks,
+    slots: Slots,
     shutdown: CancellationToken,
     on_summary: &mut (dyn FnMut(&StreamSummary) + Send),
 ) -> Result<Outcome> {
     let senders = SenderCheck::open(&config)?;
-    info!("listening on {}", listener.local_addr()?);
+    for (listener, name) in &listeners {
+        match name {
+            Some(name) => info!("listening on {} (camera {name})", listener.local_addr()?),
+            None => info!("listening on {}", listener.local_addr()?),
+        }
+    }
     let admission = Arc::new(Admission::new(config.max_frame, config.handshake_timeout));
     let state = Arc::new(ReceiverState {
-        sinks: Mutex::new(sinks),
+        slots,
         streams: AtomicU64::new(0),
         admission: admission.clone(),
         refusals: Refusals::new(admission.max_pending()),
@@ -108,7 +112,7 @@ pub(crate) async fn serve(
         config,
     });
     let listener = Listener {
-        listener,
+        listeners,
         state,
         stop: shutdown.child_token(),
         tasks: JoinSet::new(),
@@ -148,8 +152,8 @@ impl Listener {
                         break;
                     }
                 }
-                accepted = self.listener.accept() => match accepted {
-                    Ok((sock, peer)) => self.accept(sock, peer),
+                (accepted, port_name) = accept_any(&self.listeners) => match accepted {
+                    Ok((sock, peer)) => self.accept(sock, peer, port_name),
                     Err(e) => {
                         // Out of file descriptors and the like: keep serving.
                         warn!("accepting a connection failed: {e}");
@@ -168,7 +172,9 @@ impl Listener {
         }
         let state = Arc::into_inner(self.state).expect("all connection tasks joined");
         let awaits_frames = !missed_without_frames(&state.config).is_empty();
-        state.sinks.into_inner().close().await;
+        for sinks in state.slots.close_all().await {
+            sinks.close().await;
+        }
         // A stream of no frames verified, recorded, saved or published nothing: not a success.
         let delivered = |s: &StreamSummary| !awaits_frames || s.frames > 0;
         outcome.success =
@@ -177,7 +183,7 @@ impl Listener {
     }
 
     /// Refuses a peer outside `--allow`, or starts a handler for it.
-    fn accept(&mut self, sock: tokio::net::TcpStream, peer: SocketAddr) {
+    fn accept(&mut self, sock: tokio::net::TcpStream, peer: SocketAddr, port_name: Option<CameraName>) {
         let span = connection_span(peer);
         if !self.state.allowed(peer) {
             span.in_scope(|| warn_throttled!(NOT_ALLOWED, "refused: not in --allow"));
@@ -198,7 +204,7 @@ impl Listener {
         });
         // Outside the span: making room may drop another peer's connection.
         let Some(ticket) = self.state.admission.admit(peer) else { return };
-        let handler = handler::Handler { state: self.state.clone(), peer, stop: self.stop.clone(), ticket };
+        let handler = handler::Handler { state: self.state.clone(), peer, port_name, stop: self.stop.clone(), ticket };
         let done = self.summaries.0.clone();
         self.tasks.spawn(
             async move {
@@ -209,4 +215,13 @@ impl Listener {
             .instrument(span),
         );
     }
+}
+
+/// The next connection on any of `listeners`, with the camera named for its port.
+async fn accept_any(
+    listeners: &[(TcpListener, Option<CameraName>)],
+) -> (std::io::Result<(tokio::net::TcpStream, SocketAddr)>, Option<CameraName>) {
+    let accepts = listeners.iter().map(|(listener, name)| Box::pin(async move { (listener.accept().await, name) }));
+    let ((accepted, name), _, _) = futures_util::future::select_all(accepts).await;
+    (accepted, name.clone())
 }

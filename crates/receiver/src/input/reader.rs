@@ -22,9 +22,9 @@ pub(super) enum Input {
 }
 
 impl Input {
-    /// Reads the first bytes to tell framed from raw input.
-    pub(super) async fn open(mut sock: Metered, max_frame: usize) -> Result<Self, WireError> {
-        let mut head = BytesMut::with_capacity(8 * 1024);
+    /// Reads the first bytes to tell framed from raw input; `head` holds
+    /// those read already (after the camera hello, if there was one).
+    pub(super) async fn open(mut sock: Metered, mut head: BytesMut, max_frame: usize) -> Result<Self, WireError> {
         while head.len() < Framing::SNIFF_LEN {
             if sock.read_buf(&mut head).await? == 0 {
                 break;

@@ -370,7 +370,12 @@ mod tests {
     }
 
     fn info(number: u64) -> StreamInfo {
-        StreamInfo { peer: "127.0.0.1:1".parse().unwrap(), number, raw: false }
+        StreamInfo {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            number,
+            raw: false,
+            camera: camwire_wire::CameraName::new("cam").unwrap(),
+        }
     }
 
     /// A sink that takes nothing, ever (it keeps its queue open).

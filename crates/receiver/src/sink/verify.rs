@@ -34,36 +34,46 @@ pub(super) struct VerifySink {
     pool: JpegPool,
     /// Invalid frames in the current stream.
     invalid: u64,
+    /// ` camera=<name>`, the end of every line of the current stream.
+    camera: String,
 }
 
 impl VerifySink {
     /// A verifier and its JPEG workers.
     pub(super) fn new(limit: PixelLimit) -> anyhow::Result<Self> {
-        let make = || anyhow::Ok(Self { verifier: Verifier::new(limit)?, pool: JpegPool::new(limit)?, invalid: 0 });
+        let make = || {
+            anyhow::Ok(Self {
+                verifier: Verifier::new(limit)?,
+                pool: JpegPool::new(limit)?,
+                invalid: 0,
+                camera: String::new(),
+            })
+        };
         make().context("--verify unavailable")
     }
 
     /// Prints the lines of the JPEGs still in flight, so everything else keeps its place after them.
     fn drain(&mut self) {
-        let invalid = &mut self.invalid;
-        self.pool.drain(&mut |line| print_line(line, invalid));
+        let (invalid, camera) = (&mut self.invalid, &self.camera);
+        self.pool.drain(&mut |line| print_line(line, camera, invalid));
     }
 }
 
 impl BlockingSink for VerifySink {
-    fn start(&mut self, _stream: &StreamInfo) {
+    fn start(&mut self, stream: &StreamInfo) {
         self.drain();
+        self.camera = format!(" camera={}", stream.camera);
         self.invalid = 0;
         self.verifier.new_stream();
     }
 
     fn frame(&mut self, frame: Frame) -> anyhow::Result<()> {
-        let invalid = &mut self.invalid;
+        let (invalid, camera) = (&mut self.invalid, &self.camera);
         if frame.kind == PayloadKind::Jpeg {
-            self.pool.submit(frame, &mut |line| print_line(line, invalid));
+            self.pool.submit(frame, &mut |line| print_line(line, camera, invalid));
         } else {
-            self.pool.drain(&mut |line| print_line(line, invalid));
-            print_line(self.verifier.line(&frame), invalid);
+            self.pool.drain(&mut |line| print_line(line, camera, invalid));
+            print_line(self.verifier.line(&frame), camera, invalid);
         }
         Ok(())
     }
@@ -78,14 +88,20 @@ impl BlockingSink for VerifySink {
     }
 }
 
-/// A verify line, and whether it says the frame was valid.
-type Line = (String, bool);
+/// A verify line but its camera and latency, whether it says the frame was
+/// valid, and the frame's latency in milliseconds (when it was stamped).
+type Line = (String, bool, Option<f64>);
 
-fn print_line((line, ok): Line, invalid: &mut u64) {
+/// Prints a verify line: `line`, then ` camera=<name>` (`camera`), then the
+/// latency last, where scripts look for it.
+fn print_line((line, ok, latency): Line, camera: &str, invalid: &mut u64) {
     if !ok {
         *invalid += 1;
     }
-    println!("{line}");
+    match latency {
+        Some(ms) => println!("{line}{camera} latency={ms:.2}"),
+        None => println!("{line}{camera}"),
+    }
 }
 
 /// A verifier with no frame for this long gives its buffers back.
@@ -179,15 +195,12 @@ impl Verifier {
         Ok(Self { jpeg, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None, limit })
     }
 
-    /// The verify line for `frame`: `frame <n>: <w>x<h> jpeg ok latency=<ms>`
-    /// or `frame <n>: invalid (<reason>)`, and whether it is valid.
+    /// The verify line for `frame`: `frame <n>: <w>x<h> jpeg ok` or
+    /// `frame <n>: invalid (<reason>)`, whether it is valid, and its latency.
     pub fn line(&mut self, frame: &Frame) -> Line {
         match self.check(frame) {
-            Ok(ok) => match frame.latency_ms() {
-                Some(ms) => (format!("frame {}: {ok} latency={ms:.2}", frame.seq), true),
-                None => (format!("frame {}: {ok}", frame.seq), true),
-            },
-            Err(reason) => (format!("frame {}: invalid ({reason})", frame.seq), false),
+            Ok(ok) => (format!("frame {}: {ok}", frame.seq), true, frame.latency_ms()),
+            Err(reason) => (format!("frame {}: invalid ({reason})", frame.seq), false, None),
         }
     }
 

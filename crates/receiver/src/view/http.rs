@@ -32,6 +32,7 @@ mod viewers;
 mod watching;
 
 use std::{
+    collections::HashMap,
     net::SocketAddr,
     path::PathBuf,
     sync::{Arc, Mutex},
@@ -40,12 +41,13 @@ use std::{
 
 use anyhow::Result;
 use axum::{
-    extract::{Extension, State},
+    extract::{Extension, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     routing::get,
     Router,
 };
+use camwire_wire::CameraName;
 use tokio::{
     sync::{broadcast, watch},
     task::JoinHandle,
@@ -63,7 +65,10 @@ use self::{
     viewers::{Full, ViewerSlot, Viewers},
     watching::{Mode, Watching},
 };
-use crate::sink::{live_mp4::LiveFragment, Latest, PictureDemand};
+use crate::{
+    cameras::Directory,
+    sink::{live_mp4::LiveFragment, Latest, PictureDemand},
+};
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");
@@ -80,6 +85,8 @@ pub struct WebView {
     stop: CancellationToken,
     server: JoinHandle<()>,
     feed: JoinHandle<()>,
+    /// The cameras at `/cam/NAME/`, when each camera has its own sinks.
+    views: Option<Arc<CameraViews>>,
 }
 
 /// How the web view is guarded.
@@ -108,6 +115,150 @@ struct AppState {
     watching: Arc<Watching>,
     /// The live H.264 fragments; gone once the receiver closes its sinks.
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+    /// Every camera, for `/status` to list.
+    cameras: Option<Directory>,
+}
+
+impl AppState {
+    /// The state that serves one camera's feeds, and the task that turns its
+    /// newest frames into the web view's.
+    fn serve(
+        latest: watch::Receiver<Latest>,
+        live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+        pictures: PictureDemand,
+        viewers: Arc<Viewers>,
+        cameras: Option<Directory>,
+    ) -> (Self, JoinHandle<()>) {
+        let (web_tx, frames) = watch::channel(None);
+        let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
+        let watching = Arc::new(Watching::new(pictures));
+        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
+        (Self { frames, shared, viewers, watching, live_mp4, cameras }, feed)
+    }
+}
+
+/// The cameras served at `/cam/NAME/`: each one's state, made at its first
+/// request and remade when the camera's sinks were opened anew.
+struct CameraViews {
+    directory: Directory,
+    open: Mutex<HashMap<CameraName, (AppState, JoinHandle<()>)>>,
+    /// Viewers of every camera together, within `--max-viewers`.
+    viewers: Arc<Viewers>,
+}
+
+impl CameraViews {
+    /// The state serving camera `name`, if it is there; one made now has
+    /// seen its camera's next frame (at most [`FIRST_FRAME_WAIT`] later), so
+    /// its first snapshot or status knows what the stream is.
+    async fn state(&self, name: &str) -> Option<AppState> {
+        let (state, fresh) = self.lookup(name)?;
+        if fresh {
+            let deadline = tokio::time::Instant::now() + FIRST_FRAME_WAIT;
+            while state.shared.stats.lock().expect("stats lock").kind.is_none()
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        Some(state)
+    }
+
+    /// The state serving camera `name`, and whether it was made now.
+    fn lookup(&self, name: &str) -> Option<(AppState, bool)> {
+        let name = CameraName::new(name).ok()?;
+        let feeds = self.directory.borrow().get(&name).cloned();
+        let mut open = self.open.lock().expect("camera views lock");
+        let Some(feeds) = feeds else {
+            if let Some((_, feed)) = open.remove(&name) {
+                feed.abort();
+            }
+            return None;
+        };
+        if let Some((state, feed)) = open.get(&name) {
+            if !feed.is_finished() {
+                return Some((state.clone(), false));
+            }
+        }
+        let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
+        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras);
+        open.insert(name, (state.clone(), feed));
+        Some((state, true))
+    }
+
+    fn close(&self) {
+        for (_, (_, feed)) in self.open.lock().expect("camera views lock").drain() {
+            feed.abort();
+        }
+    }
+}
+
+/// How long a camera's view, made at its first request, waits for the camera's next frame.
+const FIRST_FRAME_WAIT: Duration = Duration::from_secs(1);
+
+/// 404 for a camera that is not there, saying which are.
+fn no_camera(views: &CameraViews, name: &str) -> Response {
+    let names: Vec<String> = views.directory.borrow().keys().map(|n| n.to_string()).collect();
+    let body = if names.is_empty() {
+        format!("404: no camera {name:?}: no camera has streamed yet\n")
+    } else {
+        format!("404: no camera {name:?}; the cameras are: {}\n", names.join(", "))
+    };
+    let mut response = (StatusCode::NOT_FOUND, body).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+type Views = State<Arc<CameraViews>>;
+
+async fn cam_redirect(Path(name): Path<String>) -> Response {
+    let mut response = (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, format!("/cam/{name}/"))]).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+async fn cam_page(State(views): Views, Path(name): Path<String>) -> Response {
+    match views.state(&name).await {
+        Some(_) => page().await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_stream(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    uri: axum::http::Uri,
+) -> Response {
+    match views.state(&name).await {
+        Some(state) => stream(State(state), peer, uri).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_stream_mp4(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    uri: axum::http::Uri,
+) -> Response {
+    match views.state(&name).await {
+        Some(state) => stream_mp4(State(state), peer, uri).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_snapshot(State(views): Views, Path(name): Path<String>) -> Response {
+    match views.state(&name).await {
+        Some(state) => snapshot(State(state)).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_status(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
+    match views.state(&name).await {
+        Some(state) => status(State(state), uri).await,
+        None => no_camera(&views, &name),
+    }
 }
 
 impl WebView {
@@ -117,6 +268,7 @@ impl WebView {
         latest: watch::Receiver<Latest>,
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
         pictures: PictureDemand,
+        cameras: Option<Directory>,
         options: HttpOptions,
     ) -> Result<Self> {
         let listener = crate::bind::bind(addr, "--http").await?;
@@ -137,11 +289,22 @@ impl WebView {
             None => None,
         };
         let secure = tls.is_some();
-        let (web_tx, frames) = watch::channel(None);
-        let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
-        let watching = Arc::new(Watching::new(pictures));
-        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        let state = AppState { frames, shared, viewers: Viewers::new(options.max_viewers), watching, live_mp4 };
+        let viewers = Viewers::new(options.max_viewers);
+        let (state, feed) = AppState::serve(latest, live_mp4, pictures, viewers.clone(), cameras.clone());
+        let views =
+            cameras.map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers }));
+        let per_camera = Router::new()
+            .route("/cam/{name}", get(cam_redirect))
+            .route("/cam/{name}/", get(cam_page))
+            .route("/cam/{name}/index.html", get(cam_page))
+            .route("/cam/{name}/stream.mjpg", get(cam_stream))
+            .route("/cam/{name}/stream.mp4", get(cam_stream_mp4))
+            .route("/cam/{name}/snapshot.jpg", get(cam_snapshot))
+            .route("/cam/{name}/status", get(cam_status));
+        let per_camera = match &views {
+            Some(views) => per_camera.with_state(views.clone()),
+            None => Router::new(),
+        };
         // Layers run outermost last-added: headers on everything, then the Host check, then access.
         let app = Router::new()
             .route("/", get(page))
@@ -153,6 +316,7 @@ impl WebView {
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
             .with_state(state)
+            .merge(per_camera)
             .layer(axum::middleware::from_fn_with_state(
                 ViewerCheck::new(options.access, addr.port(), secure),
                 access::check,
@@ -163,7 +327,7 @@ impl WebView {
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, tls, app, connections, stop.clone()));
         info!("web view on {}", shown_url(addr, secure));
-        Ok(Self { addr, stop, server, feed })
+        Ok(Self { addr, stop, server, feed, views })
     }
 
     /// The address it serves on.
@@ -174,6 +338,9 @@ impl WebView {
     /// Stops serving, once the receiver has closed its sinks (which ends every stream).
     pub async fn close(self) {
         let _ = self.feed.await;
+        if let Some(views) = &self.views {
+            views.close();
+        }
         self.stop.cancel();
         let mut server = self.server;
         if tokio::time::timeout(Duration::from_secs(3), &mut server).await.is_err() {
@@ -304,6 +471,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
         stats.jpeg_encoded,
         state.watching.pictures_decoded()
     );
+    let modes = modes + &cameras_json(state.cameras.as_ref());
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
@@ -341,6 +509,21 @@ fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
         string(stats.note.as_deref().map(String::from)),
         more,
     )
+}
+
+/// `,"cameras":[{"name":"garden","streaming":true,"url":"/cam/garden/"},...]`: every
+/// camera with its sinks open (nothing when one set of sinks serves every camera).
+fn cameras_json(cameras: Option<&Directory>) -> String {
+    let Some(cameras) = cameras else { return String::new() };
+    let list: Vec<String> = cameras
+        .borrow()
+        .iter()
+        .map(|(name, feeds)| {
+            let streaming = feeds.latest.borrow().stream.is_some();
+            format!("{{\"name\":{},\"streaming\":{streaming},\"url\":\"/cam/{name}/\"}}", json_string(name.as_str()))
+        })
+        .collect();
+    format!(",\"cameras\":[{}]", list.join(","))
 }
 
 /// A JSON string literal.

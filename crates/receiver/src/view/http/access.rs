@@ -347,19 +347,19 @@ mod tests {
 
     #[test]
     fn an_address_that_fails_too_often_must_wait_and_others_need_not() {
-        let gate = viewer_check();
+        let check = viewer_check();
         let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
         for _ in 0..FREE_FAILURES {
-            assert!(gate.may_try(a));
-            gate.failed(a);
+            assert!(check.may_try(a));
+            check.failed(a);
         }
-        assert!(!gate.may_try(a));
-        assert!(gate.may_try(b));
-        let mut failures = gate.failures.lock().unwrap();
+        assert!(!check.may_try(a));
+        assert!(check.may_try(b));
+        let mut failures = check.failures.lock().unwrap();
         let allowance = failures.get_mut(&a).unwrap();
         allowance.at -= FAILURE_REFILL;
         drop(failures);
-        assert!(gate.may_try(a), "one more attempt after a refill");
+        assert!(check.may_try(a), "one more attempt after a refill");
     }
 
     #[test]

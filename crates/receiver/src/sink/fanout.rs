@@ -28,7 +28,8 @@ use tracing::{error, warn};
 use super::{
     feeds::{Feeds, Latest, PictureDemand},
     live_mp4::LiveFragment,
-    SinkEvent, SinkReport,
+    queue::{self, EventReceiver, EventSender},
+    runner::{SinkEvent, SinkReport},
 };
 use crate::frame::{Frame, StreamInfo};
 
@@ -61,7 +62,7 @@ enum Role {
 struct SinkHandle {
     name: &'static str,
     role: Role,
-    tx: mpsc::Sender<SinkEvent>,
+    tx: EventSender,
     delivery: Delivery,
     /// A newest-delivery sink that fell behind skips until a keyframe.
     gate: KeyframeGate,
@@ -97,13 +98,14 @@ impl Sinks {
         Self { sinks: Vec::new(), feeds: Feeds::default(), failures: Vec::new(), closing: CancellationToken::new() }
     }
 
-    /// Adds a sink: `spawn` starts it on the receiving end of a queue of `depth` events.
+    /// Adds a sink: `spawn` starts it on the receiving end of a queue of
+    /// `depth` events and a byte budget for their frames ([`EventReceiver`]).
     pub fn add(
         &mut self,
         name: &'static str,
         delivery: Delivery,
         depth: usize,
-        spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
+        spawn: impl FnOnce(EventReceiver) -> JoinHandle<()>,
     ) {
         self.add_as(Role::Output, name, delivery, depth, spawn);
     }
@@ -114,7 +116,7 @@ impl Sinks {
         name: &'static str,
         delivery: Delivery,
         depth: usize,
-        spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
+        spawn: impl FnOnce(EventReceiver) -> JoinHandle<()>,
     ) {
         self.add_as(Role::Feed, name, delivery, depth, spawn);
     }
@@ -125,10 +127,14 @@ impl Sinks {
         name: &'static str,
         delivery: Delivery,
         depth: usize,
-        spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
+        spawn: impl FnOnce(EventReceiver) -> JoinHandle<()>,
     ) {
         tracing::debug!("{name} sink started");
-        let (tx, rx) = mpsc::channel(depth);
+        let bytes = match delivery {
+            Delivery::Every => queue::EVERY_QUEUE_BYTES,
+            Delivery::Latest => queue::LATEST_QUEUE_BYTES,
+        };
+        let (tx, rx) = queue::channel(depth, bytes);
         let task = spawn(rx);
         self.sinks.push(SinkHandle {
             name,
@@ -354,7 +360,7 @@ mod tests {
     use camwire_wire::PayloadKind;
 
     use super::*;
-    use crate::sink::{spawn_blocking_sink, BlockingSink};
+    use crate::sink::runner::{spawn_blocking_sink, BlockingSink};
     use anyhow::Result;
 
     fn frame(seq: u64) -> Frame {
@@ -364,11 +370,16 @@ mod tests {
     }
 
     fn info(number: u64) -> StreamInfo {
-        StreamInfo { peer: "127.0.0.1:1".parse().unwrap(), number, raw: false }
+        StreamInfo {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            number,
+            raw: false,
+            camera: camwire_wire::CameraName::new("cam").unwrap(),
+        }
     }
 
     /// A sink that takes nothing, ever (it keeps its queue open).
-    fn never_reads(rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
+    fn never_reads(rx: EventReceiver) -> JoinHandle<()> {
         tokio::spawn(async move {
             let _rx = rx;
             std::future::pending::<()>().await;

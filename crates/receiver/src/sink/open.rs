@@ -11,8 +11,8 @@ use super::{
     pipe::PipeSink,
     publish::PublishSink,
     record::{RecordSink, TimedRecordSink},
+    runner::{spawn_blocking_sink, spawn_sink},
     save_dir::SaveDirSink,
-    spawn_blocking_sink, spawn_sink,
     verify::VerifySink,
 };
 use crate::config::Config;
@@ -21,8 +21,9 @@ impl Sinks {
     /// Opens the sinks `config` asks for, and the feeds its viewers read.
     pub fn open(config: &Config) -> Result<Self> {
         let mut sinks = Self::new();
+        let limit = config.max_pixels;
         if config.verify {
-            sinks.add("verify", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, VerifySink::new));
+            sinks.add("verify", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, move || VerifySink::new(limit)));
         }
         if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
             let sink = TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?;
@@ -40,7 +41,7 @@ impl Sinks {
             sinks.add("pipe", Delivery::Latest, 30, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
         if let Some(url) = &config.publish {
-            let sink = PublishSink::new(url, sinks.closing());
+            let sink = PublishSink::new(url, sinks.closing(), limit);
             sinks.add("publish", Delivery::Latest, 30, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
         if config.display || config.http.is_some() {
@@ -49,7 +50,7 @@ impl Sinks {
             let feeds = sinks.feeds_mut();
             feeds.window_wants_pictures = config.display.then(|| feeds.pictures.want());
             let (latest, pictures) = (feeds.latest.clone(), feeds.pictures.clone());
-            let make = || Ok(H264PictureSink::new(latest, pictures));
+            let make = move || Ok(H264PictureSink::new(latest, pictures, limit));
             sinks.add_feed("h264-pictures", Delivery::Latest, 30, |rx| spawn_blocking_sink(rx, make));
         }
         if config.http.is_some() {

@@ -3,9 +3,9 @@
 //! | route            | what                                                   |
 //! |------------------|--------------------------------------------------------|
 //! | `/`              | a page with the live picture and the stream's figures  |
-//! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]) |
+//! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]); 409 for a JPEG camera |
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
-//! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
+//! | `/snapshot.jpg`  | the current stream's newest picture; 503 until it has one |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
 //! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
 //!
@@ -28,43 +28,47 @@ mod mp4_stream;
 mod multipart;
 mod server;
 mod slow;
+mod viewers;
 mod watching;
 
 use std::{
+    collections::HashMap,
     net::SocketAddr,
     path::PathBuf,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc, Mutex,
-    },
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use axum::{
-    extract::State,
+    extract::{Extension, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     routing::get,
     Router,
 };
+use camwire_wire::CameraName;
 use tokio::{
-    net::TcpListener,
     sync::{broadcast, watch},
     task::JoinHandle,
 };
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
-pub use self::access::{HttpAccess, MIN_TOKEN_LEN};
+pub use self::access::{HttpAccess, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 use self::{
-    access::Gate,
+    access::ViewerCheck,
     feed::{SharedStats, Stats, WebFrame},
     guard::AllowedHosts,
     limit::Connections,
+    server::Peer,
+    viewers::{Full, ViewerSlot, Viewers},
     watching::{Mode, Watching},
 };
-use crate::sink::{live_mp4::LiveFragment, Latest, PictureDemand};
+use crate::{
+    cameras::Directory,
+    sink::{live_mp4::LiveFragment, Latest, PictureDemand},
+};
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");
@@ -81,6 +85,8 @@ pub struct WebView {
     stop: CancellationToken,
     server: JoinHandle<()>,
     feed: JoinHandle<()>,
+    /// The cameras at `/cam/NAME/`, when each camera has its own sinks.
+    views: Option<Arc<CameraViews>>,
 }
 
 /// How the web view is guarded.
@@ -104,12 +110,155 @@ pub struct HttpOptions {
 struct AppState {
     frames: watch::Receiver<Option<WebFrame>>,
     shared: Arc<SharedStats>,
-    viewers: Arc<AtomicUsize>,
-    max_viewers: usize,
+    viewers: Arc<Viewers>,
     /// Each viewer's mode and screen; whether JPEG pictures are wanted.
     watching: Arc<Watching>,
     /// The live H.264 fragments; gone once the receiver closes its sinks.
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+    /// Every camera, for `/status` to list.
+    cameras: Option<Directory>,
+}
+
+impl AppState {
+    /// The state that serves one camera's feeds, and the task that turns its
+    /// newest frames into the web view's.
+    fn serve(
+        latest: watch::Receiver<Latest>,
+        live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+        pictures: PictureDemand,
+        viewers: Arc<Viewers>,
+        cameras: Option<Directory>,
+    ) -> (Self, JoinHandle<()>) {
+        let (web_tx, frames) = watch::channel(None);
+        let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
+        let watching = Arc::new(Watching::new(pictures));
+        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
+        (Self { frames, shared, viewers, watching, live_mp4, cameras }, feed)
+    }
+}
+
+/// The cameras served at `/cam/NAME/`: each one's state, made at its first
+/// request and remade when the camera's sinks were opened anew.
+struct CameraViews {
+    directory: Directory,
+    open: Mutex<HashMap<CameraName, (AppState, JoinHandle<()>)>>,
+    /// Viewers of every camera together, within `--max-viewers`.
+    viewers: Arc<Viewers>,
+}
+
+impl CameraViews {
+    /// The state serving camera `name`, if it is there; one made now has
+    /// seen its camera's next frame (at most [`FIRST_FRAME_WAIT`] later), so
+    /// its first snapshot or status knows what the stream is.
+    async fn state(&self, name: &str) -> Option<AppState> {
+        let (state, fresh) = self.lookup(name)?;
+        if fresh {
+            let deadline = tokio::time::Instant::now() + FIRST_FRAME_WAIT;
+            while state.shared.stats.lock().expect("stats lock").kind.is_none()
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        Some(state)
+    }
+
+    /// The state serving camera `name`, and whether it was made now.
+    fn lookup(&self, name: &str) -> Option<(AppState, bool)> {
+        let name = CameraName::new(name).ok()?;
+        let feeds = self.directory.borrow().get(&name).cloned();
+        let mut open = self.open.lock().expect("camera views lock");
+        let Some(feeds) = feeds else {
+            if let Some((_, feed)) = open.remove(&name) {
+                feed.abort();
+            }
+            return None;
+        };
+        if let Some((state, feed)) = open.get(&name) {
+            if !feed.is_finished() {
+                return Some((state.clone(), false));
+            }
+        }
+        let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
+        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras);
+        open.insert(name, (state.clone(), feed));
+        Some((state, true))
+    }
+
+    fn close(&self) {
+        for (_, (_, feed)) in self.open.lock().expect("camera views lock").drain() {
+            feed.abort();
+        }
+    }
+}
+
+/// How long a camera's view, made at its first request, waits for the camera's next frame.
+const FIRST_FRAME_WAIT: Duration = Duration::from_secs(1);
+
+/// 404 for a camera that is not there, saying which are.
+fn no_camera(views: &CameraViews, name: &str) -> Response {
+    let names: Vec<String> = views.directory.borrow().keys().map(|n| n.to_string()).collect();
+    let body = if names.is_empty() {
+        format!("404: no camera {name:?}: no camera has streamed yet\n")
+    } else {
+        format!("404: no camera {name:?}; the cameras are: {}\n", names.join(", "))
+    };
+    let mut response = (StatusCode::NOT_FOUND, body).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+type Views = State<Arc<CameraViews>>;
+
+async fn cam_redirect(Path(name): Path<String>) -> Response {
+    let mut response = (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, format!("/cam/{name}/"))]).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+async fn cam_page(State(views): Views, Path(name): Path<String>) -> Response {
+    match views.state(&name).await {
+        Some(_) => page().await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_stream(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    uri: axum::http::Uri,
+) -> Response {
+    match views.state(&name).await {
+        Some(state) => stream(State(state), peer, uri).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_stream_mp4(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    uri: axum::http::Uri,
+) -> Response {
+    match views.state(&name).await {
+        Some(state) => stream_mp4(State(state), peer, uri).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_snapshot(State(views): Views, Path(name): Path<String>) -> Response {
+    match views.state(&name).await {
+        Some(state) => snapshot(State(state)).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_status(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
+    match views.state(&name).await {
+        Some(state) => status(State(state), uri).await,
+        None => no_camera(&views, &name),
+    }
 }
 
 impl WebView {
@@ -119,11 +268,10 @@ impl WebView {
         latest: watch::Receiver<Latest>,
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
         pictures: PictureDemand,
+        cameras: Option<Directory>,
         options: HttpOptions,
     ) -> Result<Self> {
-        let listener = TcpListener::bind(addr).await.with_context(|| {
-            format!("--http {addr}: cannot listen (is the port in use? choose another with --http)")
-        })?;
+        let listener = crate::bind::bind(addr, "--http").await?;
         let addr = listener.local_addr()?;
         let tls = match &options.https_dir {
             Some(dir) => {
@@ -141,17 +289,21 @@ impl WebView {
             None => None,
         };
         let secure = tls.is_some();
-        let (web_tx, frames) = watch::channel(None);
-        let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
-        let watching = Arc::new(Watching::new(pictures));
-        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        let state = AppState {
-            frames,
-            shared,
-            viewers: Arc::new(AtomicUsize::new(0)),
-            max_viewers: options.max_viewers,
-            watching,
-            live_mp4,
+        let viewers = Viewers::new(options.max_viewers);
+        let (state, feed) = AppState::serve(latest, live_mp4, pictures, viewers.clone(), cameras.clone());
+        let views =
+            cameras.map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers }));
+        let per_camera = Router::new()
+            .route("/cam/{name}", get(cam_redirect))
+            .route("/cam/{name}/", get(cam_page))
+            .route("/cam/{name}/index.html", get(cam_page))
+            .route("/cam/{name}/stream.mjpg", get(cam_stream))
+            .route("/cam/{name}/stream.mp4", get(cam_stream_mp4))
+            .route("/cam/{name}/snapshot.jpg", get(cam_snapshot))
+            .route("/cam/{name}/status", get(cam_status));
+        let per_camera = match &views {
+            Some(views) => per_camera.with_state(views.clone()),
+            None => Router::new(),
         };
         // Layers run outermost last-added: headers on everything, then the Host check, then access.
         let app = Router::new()
@@ -164,14 +316,18 @@ impl WebView {
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
             .with_state(state)
-            .layer(axum::middleware::from_fn_with_state(Gate::new(options.access, addr.port(), secure), access::check))
+            .merge(per_camera)
+            .layer(axum::middleware::from_fn_with_state(
+                ViewerCheck::new(options.access, addr.port(), secure),
+                access::check,
+            ))
             .layer(axum::middleware::from_fn_with_state(AllowedHosts::new(&options.hosts), guard::check_host))
             .layer(axum::middleware::from_fn(guard::security_headers));
         let connections = Connections::new(options.max_connections, options.max_per_address);
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, tls, app, connections, stop.clone()));
         info!("web view on {}", shown_url(addr, secure));
-        Ok(Self { addr, stop, server, feed })
+        Ok(Self { addr, stop, server, feed, views })
     }
 
     /// The address it serves on.
@@ -182,6 +338,9 @@ impl WebView {
     /// Stops serving, once the receiver has closed its sinks (which ends every stream).
     pub async fn close(self) {
         let _ = self.feed.await;
+        if let Some(views) = &self.views {
+            views.close();
+        }
         self.stop.cancel();
         let mut server = self.server;
         if tokio::time::timeout(Duration::from_secs(3), &mut server).await.is_err() {
@@ -221,12 +380,10 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 }
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
-fn viewer_place(state: &AppState) -> Result<multipart::ViewerSlot, Box<Response>> {
-    multipart::ViewerSlot::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
-        let body = format!(
-            "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
-            state.max_viewers
-        );
+fn viewer_place(state: &AppState, peer: Peer) -> Result<ViewerSlot, Box<Response>> {
+    state.viewers.join(peer.0.ip()).map_err(|Full(max)| {
+        let body =
+            format!("503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n");
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
         no_store(response.headers_mut());
         Box::new(response)
@@ -238,8 +395,8 @@ fn page_id(query: Option<&str>) -> Option<&str> {
     query?.split('&').find_map(|pair| pair.strip_prefix("viewer="))
 }
 
-async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
-    let guard = match viewer_place(&state) {
+async fn stream(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
+    let guard = match viewer_place(&state, peer) {
         Ok(guard) => guard,
         Err(response) => return *response,
     };
@@ -247,13 +404,22 @@ async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     multipart::response(state.frames.clone(), guard, place)
 }
 
-async fn stream_mp4(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+async fn stream_mp4(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
+    if state.shared.stats.lock().expect("stats lock").kind == Some(camwire_wire::PayloadKind::Jpeg) {
+        // There is no H.264 to send; a player would wait for it forever.
+        let body = "409: this camera sends JPEG, which /stream.mp4 cannot carry: use /stream.mjpg \
+                    (or /snapshot.jpg); /stream.mp4 is for cam-send --codec h264\n";
+        let mut response =
+            (StatusCode::CONFLICT, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response();
+        no_store(response.headers_mut());
+        return response;
+    }
     let Some(fragments) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n").into_response();
         no_store(response.headers_mut());
         return response;
     };
-    let guard = match viewer_place(&state) {
+    let guard = match viewer_place(&state, peer) {
         Ok(guard) => guard,
         Err(response) => return *response,
     };
@@ -297,7 +463,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     if let Some((id, report)) = uri.query().and_then(watching::parse_report) {
         state.watching.report(&id, report);
     }
-    let viewers = state.viewers.load(Ordering::Relaxed);
+    let viewers = state.viewers.len();
     let (h264, mjpeg, list) = state.watching.summary();
     let mut stats = state.shared.stats.lock().expect("stats lock");
     let modes = format!(
@@ -305,6 +471,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
         stats.jpeg_encoded,
         state.watching.pictures_decoded()
     );
+    let modes = modes + &cameras_json(state.cameras.as_ref());
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
@@ -342,6 +509,21 @@ fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
         string(stats.note.as_deref().map(String::from)),
         more,
     )
+}
+
+/// `,"cameras":[{"name":"garden","streaming":true,"url":"/cam/garden/"},...]`: every
+/// camera with its sinks open (nothing when one set of sinks serves every camera).
+fn cameras_json(cameras: Option<&Directory>) -> String {
+    let Some(cameras) = cameras else { return String::new() };
+    let list: Vec<String> = cameras
+        .borrow()
+        .iter()
+        .map(|(name, feeds)| {
+            let streaming = feeds.latest.borrow().stream.is_some();
+            format!("{{\"name\":{},\"streaming\":{streaming},\"url\":\"/cam/{name}/\"}}", json_string(name.as_str()))
+        })
+        .collect();
+    format!(",\"cameras\":[{}]", list.join(","))
 }
 
 /// A JSON string literal.

@@ -9,7 +9,7 @@ mod window;
 use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
-pub use http::{HttpAccess, HttpOptions, WebView, MIN_TOKEN_LEN};
+pub use http::{HttpAccess, HttpOptions, WebView, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 pub use window::WindowView;
 
 use crate::{config::Config, sink::Sinks};
@@ -24,21 +24,30 @@ impl Viewers {
     /// Checks for an X display and binds the web view's port now, so either
     /// problem is an error at start. `stop` ends the receiver: the window
     /// cancels it when it is closed and nothing else was open (no web view,
-    /// no sink in [`Sinks::outputs`]).
-    pub async fn start(config: &Config, sinks: &Sinks, stop: &CancellationToken) -> Result<Self> {
+    /// no sink in [`Sinks::outputs`], and `cameras_have_outputs` false: each
+    /// camera opens no outputs of its own). The web view serves each camera
+    /// of `cameras` at `/cam/NAME/`, and `sinks`' camera at `/`.
+    pub async fn start(
+        config: &Config,
+        sinks: &Sinks,
+        cameras_have_outputs: bool,
+        cameras: Option<crate::cameras::Directory>,
+        stop: &CancellationToken,
+    ) -> Result<Self> {
         if config.display {
             window::check_environment()?;
         }
         let http = match config.http {
             Some(addr) => Some(
-                WebView::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), http_options(config)).await?,
+                WebView::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), cameras, http_options(config))
+                    .await?,
             ),
             None => None,
         };
         let display = if config.display {
             // Closing the window ends the receiver only when nothing else comes of it.
-            let only_output = http.is_none() && sinks.outputs().next().is_none();
-            Some(WindowView::open(sinks.latest(), only_output.then(|| stop.clone())).await?)
+            let only_output = http.is_none() && sinks.outputs().next().is_none() && !cameras_have_outputs;
+            Some(WindowView::open(sinks.latest(), only_output.then(|| stop.clone()), config.max_pixels).await?)
         } else {
             None
         };

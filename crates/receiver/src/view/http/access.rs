@@ -8,9 +8,15 @@
 //! and `SameSite=Strict`, so the page and its requests never carry the token
 //! in their URLs. Every comparison with a secret takes the same time whatever
 //! the guess.
+//!
+//! Guessing is slowed down: an address (an IPv6 /64) may fail
+//! [`FREE_FAILURES`] times, then one more time per [`FAILURE_REFILL`]; past
+//! that a request carrying credentials is answered 429 without being
+//! checked. Failures are logged, a few lines every 10 s.
 
 use std::{
-    fmt,
+    collections::HashMap,
+    net::IpAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -23,9 +29,33 @@ use axum::{
 };
 use base64::Engine;
 use subtle::ConstantTimeEq;
+use tracing::warn;
+
+use super::{
+    limit::{client_key, shown},
+    server::Peer,
+};
+use crate::throttle::Throttle;
+
+pub use crate::config::HttpAccess;
 
 /// The shortest token accepted.
 pub const MIN_TOKEN_LEN: usize = 16;
+
+/// The shortest `--http-auth` password accepted.
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+/// Failed attempts an address may make before it is slowed down.
+pub const FREE_FAILURES: u32 = 10;
+
+/// Then one more attempt is allowed per this much time.
+pub const FAILURE_REFILL: Duration = Duration::from_secs(1);
+
+/// Addresses whose failures are remembered; the stalest is forgotten past it.
+const MAX_TRACKED: usize = 4096;
+
+/// Wrong credentials, logged a few lines every 10 s.
+static FAILED: Throttle = Throttle::new(5, Duration::from_secs(10));
 
 /// How long a session cookie is honoured.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -33,39 +63,31 @@ pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 /// Sessions kept at once; the oldest is forgotten past it.
 const MAX_SESSIONS: usize = 256;
 
-/// The credentials a request must carry; both `None` means open.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct HttpAccess {
-    /// `USER:PASSWORD` for HTTP basic authentication.
-    pub basic: Option<String>,
-    /// A token given as `?token=`, as a bearer token, or traded for a session cookie.
-    pub token: Option<String>,
-}
-
-/// Never prints a secret.
-impl fmt::Debug for HttpAccess {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = |s: &Option<String>| s.as_ref().map(|_| "(set)");
-        f.debug_struct("HttpAccess").field("basic", &shown(&self.basic)).field("token", &shown(&self.token)).finish()
-    }
-}
-
-impl HttpAccess {
-    /// Whether anything is required at all.
-    pub fn is_open(&self) -> bool {
-        self.basic.is_none() && self.token.is_none()
-    }
-}
-
-/// The access rules plus the sessions handed out.
+/// Who may watch: the access rules plus the sessions handed out.
 #[derive(Clone)]
-pub struct Gate {
+pub struct ViewerCheck {
     access: HttpAccess,
     /// The session cookie's name: per port, as browsers share cookies across ports.
     cookie: String,
     /// Served over HTTPS: the cookie is marked `Secure`.
     secure: bool,
     sessions: Arc<Mutex<Vec<Session>>>,
+    /// Failed attempts per address.
+    failures: Arc<Mutex<HashMap<IpAddr, Allowance>>>,
+}
+
+/// The attempts an address may still fail: [`FREE_FAILURES`], refilled one per [`FAILURE_REFILL`].
+#[derive(Clone, Copy)]
+struct Allowance {
+    left: f64,
+    at: Instant,
+}
+
+impl Allowance {
+    fn now(self, now: Instant) -> f64 {
+        let refilled = now.duration_since(self.at).as_secs_f64() / FAILURE_REFILL.as_secs_f64();
+        (self.left + refilled).min(f64::from(FREE_FAILURES))
+    }
 }
 
 struct Session {
@@ -87,10 +109,48 @@ fn same(given: &[u8], expected: &[u8]) -> bool {
     given.ct_eq(expected).into()
 }
 
-impl Gate {
-    /// The gate for a view on `port`.
+impl ViewerCheck {
+    /// Who may watch the view on `port`.
     pub fn new(access: HttpAccess, port: u16, secure: bool) -> Self {
-        Self { access, cookie: format!("camwire_session_{port}"), secure, sessions: Arc::default() }
+        Self {
+            access,
+            cookie: format!("camwire_session_{port}"),
+            secure,
+            sessions: Arc::default(),
+            failures: Arc::default(),
+        }
+    }
+
+    /// Whether `request` carries anything that could be a guess: a password, a token, our cookie.
+    fn has_credentials(&self, request: &Request) -> bool {
+        let cookie = request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains(self.cookie.as_str()));
+        let token = request.uri().query().is_some_and(|q| q.split('&').any(|kv| kv.starts_with("token=")));
+        request.headers().contains_key(header::AUTHORIZATION) || cookie || token
+    }
+
+    /// Whether the address `key` may try again now.
+    fn may_try(&self, key: IpAddr) -> bool {
+        let failures = self.failures.lock().expect("failures lock");
+        failures.get(&key).is_none_or(|a| a.now(Instant::now()) >= 1.0)
+    }
+
+    /// Counts a failed attempt from `key`.
+    fn failed(&self, key: IpAddr) {
+        let now = Instant::now();
+        let mut failures = self.failures.lock().expect("failures lock");
+        if failures.len() >= MAX_TRACKED && !failures.contains_key(&key) {
+            // Forget the address that has had the longest to recover.
+            if let Some(stalest) = failures.iter().min_by_key(|(_, a)| a.at).map(|(k, _)| *k) {
+                failures.remove(&stalest);
+            }
+        }
+        let allowance = failures.entry(key).or_insert(Allowance { left: f64::from(FREE_FAILURES), at: now });
+        *allowance = Allowance { left: (allowance.now(now) - 1.0).max(0.0), at: now };
     }
 
     fn admits(&self, request: &Request) -> Admit {
@@ -170,24 +230,53 @@ pub fn random_hex(n: usize) -> String {
 }
 
 /// Middleware: passes admitted requests on, answers the rest with 401.
-pub async fn check(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    if gate.access.is_open() {
+pub async fn check(State(viewers): State<ViewerCheck>, request: Request, next: Next) -> Response {
+    if viewers.access.is_open() {
         return next.run(request).await;
     }
-    match gate.admits(&request) {
+    let key = request.extensions().get::<Peer>().map(|p| client_key(p.0.ip()));
+    let guess = viewers.has_credentials(&request);
+    if let Some(key) = key.filter(|&k| guess && !viewers.may_try(k)) {
+        if let Some(tally) = FAILED.tick() {
+            warn!("--http: {} failed too often; answering 429 to its attempts for now{tally}", shown(key));
+        }
+        return too_many();
+    }
+    let admit = viewers.admits(&request);
+    if admit == Admit::No && guess {
+        if let Some(key) = key {
+            viewers.failed(key);
+            if let Some(tally) = FAILED.tick() {
+                warn!("--http: wrong credentials from {}{tally}", shown(key));
+            }
+        }
+    }
+    match admit {
         Admit::Yes => next.run(request).await,
         Admit::YesNewSession => {
-            let cookie = gate.new_session();
+            let cookie = viewers.new_session();
             let mut response = next.run(request).await;
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
         }
-        Admit::No => refuse(&gate),
+        Admit::No => refuse(&viewers),
     }
 }
 
-fn refuse(gate: &Gate) -> Response {
-    let mut response = if gate.access.basic.is_some() {
+/// 429: this address failed too often; it may try again in a second.
+fn too_many() -> Response {
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        "429: too many wrong passwords or tokens from this address; wait a little and try again\n",
+    )
+        .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn refuse(viewers: &ViewerCheck) -> Response {
+    let mut response = if viewers.access.basic.is_some() {
         let mut r =
             (StatusCode::UNAUTHORIZED, "401: this camwire view needs a user name and password\n").into_response();
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"camwire\""));
@@ -210,8 +299,8 @@ mod tests {
 
     const TOKEN: &str = "0123456789abcdef-token";
 
-    fn gate() -> Gate {
-        Gate::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080, false)
+    fn viewer_check() -> ViewerCheck {
+        ViewerCheck::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080, false)
     }
 
     fn get(uri: &str, headers: &[(&str, &str)]) -> Request {
@@ -224,36 +313,53 @@ mod tests {
 
     #[test]
     fn query_token_earns_a_session_and_the_cookie_then_suffices() {
-        let gate = gate();
-        assert_eq!(gate.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession);
-        let set_cookie = gate.new_session();
+        let check = viewer_check();
+        assert_eq!(check.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession);
+        let set_cookie = check.new_session();
         let pair = set_cookie.to_str().unwrap().split(';').next().unwrap().to_string();
         assert!(pair.starts_with("camwire_session_8080="));
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes);
         let wrong = format!("camwire_session_8080={}", random_hex(32));
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
-        assert_eq!(gate.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
     }
 
     #[test]
     fn only_the_page_starts_a_session() {
-        let gate = gate();
+        let check = viewer_check();
         for path in ["/status", "/snapshot.jpg", "/stream.mjpg"] {
-            assert_eq!(gate.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
+            assert_eq!(check.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
         }
-        assert_eq!(gate.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
+        assert_eq!(check.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
     }
 
     #[test]
     fn sessions_are_bounded_and_the_oldest_is_forgotten() {
-        let gate = gate();
-        let first = gate.new_session();
+        let check = viewer_check();
+        let first = check.new_session();
         for _ in 0..MAX_SESSIONS {
-            gate.new_session();
+            check.new_session();
         }
-        assert_eq!(gate.sessions.lock().unwrap().len(), MAX_SESSIONS);
+        assert_eq!(check.sessions.lock().unwrap().len(), MAX_SESSIONS);
         let pair = first.to_str().unwrap().split(';').next().unwrap().to_string();
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &pair)])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &pair)])), Admit::No);
+    }
+
+    #[test]
+    fn an_address_that_fails_too_often_must_wait_and_others_need_not() {
+        let check = viewer_check();
+        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        for _ in 0..FREE_FAILURES {
+            assert!(check.may_try(a));
+            check.failed(a);
+        }
+        assert!(!check.may_try(a));
+        assert!(check.may_try(b));
+        let mut failures = check.failures.lock().unwrap();
+        let allowance = failures.get_mut(&a).unwrap();
+        allowance.at -= FAILURE_REFILL;
+        drop(failures);
+        assert!(check.may_try(a), "one more attempt after a refill");
     }
 
     #[test]

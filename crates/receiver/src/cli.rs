@@ -534,9 +534,10 @@ fn writable(dir: &std::path::Path) -> Result<(), String> {
 }
 
 /// `--record FILE`: the file is made with the first frame, so its folder is
-/// checked now (a name with strftime fields makes its folders itself).
+/// checked now (a name with strftime or `{camera}` fields makes its folders itself).
 fn check_record_folder(path: &std::path::Path) -> Result<()> {
-    if path.to_string_lossy().contains('%') {
+    let name = path.to_string_lossy();
+    if name.contains('%') || name.contains(crate::cameras::FIELD) {
         return Ok(());
     }
     let shown = path.display();

@@ -55,6 +55,12 @@ pub enum HandshakeError {
          start cam-send with --secret-file"
     )]
     NotAnswered,
+    /// A named sender without a secret wrote its camera hello instead of answering.
+    #[error(
+        "did not answer the secret challenge: it sent its camera hello (CAMWIRE HELLO ...) at once, as a \
+         sender without a secret does; start cam-send with --secret-file"
+    )]
+    HelloWithoutSecret,
     /// The sender answered with a MAC made from another secret.
     #[error("wrong secret: the sender's --secret-file differs from this receiver's")]
     WrongSecret,
@@ -280,7 +286,7 @@ impl HandshakeError {
     pub fn refusal(&self) -> Option<&'static str> {
         match self {
             Self::WrongSecret => Some("wrong secret"),
-            Self::NotAnswered => Some("a secret is required (cam-send --secret-file)"),
+            Self::NotAnswered | Self::HelloWithoutSecret => Some("a secret is required (cam-send --secret-file)"),
             Self::NotTls(_) => Some("TLS required (cam-send --tls-pin)"),
             Self::Closed | Self::Io(_) | Self::Tls(_) => None,
             Self::Malformed(_) | Self::TooLong { .. } | Self::Refused(_) => Some("malformed handshake"),
@@ -299,7 +305,7 @@ pub async fn challenge<S: AsyncRead + AsyncWrite + Unpin>(
     let line = read_line(link).await?;
     // A sender that names its camera but holds no secret writes its hello here.
     if line.starts_with(crate::hello::WORD) {
-        return Err(HandshakeError::NotAnswered);
+        return Err(HandshakeError::HelloWithoutSecret);
     }
     match Line::parse(&line)? {
         Line::Response(mac) if secret.check(&nonce, &mac) => Ok(write(link, &Line::Ok).await?),
@@ -419,7 +425,7 @@ mod tests {
         let (mut recv, mut send) = tokio::io::duplex(1024);
         send.write_all(b"CAMWIRE HELLO name=garden\n").await.unwrap();
         let err = challenge(&mut recv, &secret(), [9; 32]).await.unwrap_err();
-        assert!(matches!(err, HandshakeError::NotAnswered), "{err}");
+        assert!(matches!(err, HandshakeError::HelloWithoutSecret), "{err}");
         assert_eq!(err.refusal(), Some("a secret is required (cam-send --secret-file)"));
     }
 

@@ -16,6 +16,7 @@ pub mod decode;
 pub mod frame;
 mod gate;
 mod input;
+pub mod metrics;
 mod nofile;
 mod refuse;
 pub mod sink;
@@ -245,8 +246,9 @@ pub async fn serve(
     let sinks = sink::Sinks::open(&config)?;
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();
-    let viewers = view::Viewers::start(&config, &sinks, &stop).await?;
-    let outcome = input::serve(listener, config, sinks, stop, &mut on_summary).await;
+    let metrics = metrics::Metrics::new();
+    let viewers = view::Viewers::start(&config, &sinks, &metrics, &stop).await?;
+    let outcome = input::serve(listener, config, sinks, metrics, stop, &mut on_summary).await;
     viewers.close().await;
     outcome
 }

@@ -187,6 +187,8 @@ impl Stream<'_> {
                 }
             },
         };
+        let camera = state.metrics.camera(state.camera_name(peer));
+        camera.stream_started();
         let number = state.streams.fetch_add(1, Ordering::Relaxed) + 1;
         let raw = self.input.is_raw();
         info!("stream {number} from {peer}{}", if raw { " (raw, unframed)" } else { "" });
@@ -225,6 +227,7 @@ impl Stream<'_> {
             let captured_at = camwire_wire::stamp::read_stamp(&data).map(|us| UNIX_EPOCH + Duration::from_micros(us));
             let frame = Frame { seq, keyframe, kind, data, received_at, captured_at };
             self.count.latency(&frame);
+            camera.frame(&frame);
             sinks.frame(frame).await;
             status.tick(format_args!("receiving from {peer}"), self.count.frames, self.count.bytes);
         };
@@ -240,6 +243,7 @@ impl Stream<'_> {
         if let Some(why) = &report.failed {
             warn!("stream {number}: {why}");
         }
+        camera.stream_ended(invalid, report.failed.is_some());
         let ended = Ended {
             invalid,
             terminated,

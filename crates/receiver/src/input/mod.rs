@@ -36,7 +36,15 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn, Instrument};
 
-use crate::{admission::Admission, gate::Gate, refuse::refuse, sink::Sinks, summary::StreamSummary, Config, Outcome};
+use crate::{
+    admission::Admission,
+    gate::Gate,
+    metrics::{Metrics, DEFAULT_CAMERA},
+    refuse::refuse,
+    sink::Sinks,
+    summary::StreamSummary,
+    Config, Outcome,
+};
 
 /// What every connection of one receiver shares.
 struct ReceiverState {
@@ -49,9 +57,18 @@ struct ReceiverState {
     admission: Arc<Admission>,
     /// TLS and the secret challenge, when configured.
     gate: Gate,
+    /// Every camera's counters, for `/metrics`.
+    metrics: Arc<Metrics>,
 }
 
 impl ReceiverState {
+    /// The name of the camera whose stream comes from `peer`: the one place
+    /// that says it. A receiver serves one camera, [`DEFAULT_CAMERA`], until
+    /// cameras have names of their own.
+    fn camera_name(&self, _peer: SocketAddr) -> &str {
+        DEFAULT_CAMERA
+    }
+
     fn allowed(&self, peer: SocketAddr) -> bool {
         let ip = peer.ip().to_canonical();
         self.config.allow.is_empty() || self.config.allow.iter().any(|net| net.contains(&ip))
@@ -80,6 +97,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     config: Config,
     sinks: Sinks,
+    metrics: Arc<Metrics>,
     shutdown: CancellationToken,
     on_summary: &mut (dyn FnMut(&StreamSummary) + Send),
 ) -> Result<Outcome> {
@@ -91,6 +109,7 @@ pub(crate) async fn serve(
         admission: Arc::new(Admission::new(config.max_frame)),
         gate,
         config,
+        metrics,
     });
     let listener = Listener {
         listener,

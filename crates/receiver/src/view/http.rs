@@ -7,6 +7,7 @@
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
 //! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
+//! | `/metrics`       | every camera's counters and the process's figures for Prometheus ([`metrics`](crate::metrics)) |
 //! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
 //!
 //! Every viewer reads the one shared newest frame ([`feed`]) or the one
@@ -64,7 +65,10 @@ use self::{
     limit::Connections,
     watching::{Mode, Watching},
 };
-use crate::sink::{live_mp4::LiveFragment, Latest, PictureDemand};
+use crate::{
+    metrics::{CameraMetrics, Metrics, DEFAULT_CAMERA},
+    sink::{live_mp4::LiveFragment, Latest, PictureDemand},
+};
 
 /// The page at `/`.
 const PAGE: &str = include_str!("http/page.html");
@@ -110,6 +114,9 @@ struct AppState {
     watching: Arc<Watching>,
     /// The live H.264 fragments; gone once the receiver closes its sinks.
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+    /// What `/metrics` reports; the viewer count goes to the one camera's series.
+    metrics: Arc<Metrics>,
+    camera: CameraMetrics,
 }
 
 impl WebView {
@@ -119,6 +126,7 @@ impl WebView {
         latest: watch::Receiver<Latest>,
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
         pictures: PictureDemand,
+        metrics: Arc<Metrics>,
         options: HttpOptions,
     ) -> Result<Self> {
         let listener = TcpListener::bind(addr).await.with_context(|| {
@@ -152,6 +160,8 @@ impl WebView {
             max_viewers: options.max_viewers,
             watching,
             live_mp4,
+            camera: metrics.camera(DEFAULT_CAMERA),
+            metrics,
         };
         // Layers run outermost last-added: headers on everything, then the Host check, then access.
         let app = Router::new()
@@ -163,6 +173,7 @@ impl WebView {
             .route("/stream.mp4", get(stream_mp4))
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
+            .route("/metrics", get(metrics_text))
             .with_state(state)
             .layer(axum::middleware::from_fn_with_state(Gate::new(options.access, addr.port(), secure), access::check))
             .layer(axum::middleware::from_fn_with_state(AllowedHosts::new(&options.hosts), guard::check_host))
@@ -308,6 +319,14 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+/// Every series in Prometheus's text format, behind the same access as the rest of the view.
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    state.camera.viewers.set(state.viewers.load(Ordering::Relaxed) as i64);
+    let mut response = ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], state.metrics.render()).into_response();
     no_store(response.headers_mut());
     response
 }

@@ -6,14 +6,15 @@
 pub(crate) mod http;
 mod window;
 
+use std::sync::Arc;
+
 use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
 pub use http::{HttpAccess, HttpOptions, WebView, MIN_TOKEN_LEN};
 pub use window::WindowView;
 
-use crate::sink::Sinks;
-use crate::Config;
+use crate::{metrics::Metrics, sink::Sinks, Config};
 
 /// The running window and web view, whichever `config` asks for.
 pub struct Viewers {
@@ -25,13 +26,26 @@ impl Viewers {
     /// Checks for an X display and binds the web view's port now, so either
     /// problem is an error at start. `stop` ends the receiver: the window
     /// cancels it when it is closed and was the only sink.
-    pub async fn start(config: &Config, sinks: &Sinks, stop: &CancellationToken) -> Result<Self> {
+    pub async fn start(
+        config: &Config,
+        sinks: &Sinks,
+        metrics: &Arc<Metrics>,
+        stop: &CancellationToken,
+    ) -> Result<Self> {
         if config.display {
             window::check_environment()?;
         }
         let http = match config.http {
             Some(addr) => Some(
-                WebView::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), config.http_options()).await?,
+                WebView::start(
+                    addr,
+                    sinks.latest(),
+                    sinks.live_mp4(),
+                    sinks.pictures(),
+                    metrics.clone(),
+                    config.http_options(),
+                )
+                .await?,
             ),
             None => None,
         };

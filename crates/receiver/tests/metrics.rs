@@ -1,0 +1,105 @@
+//! `/metrics`: the web view's figures in Prometheus's text format, behind
+//! the view's own access rules, scraped by a real Prometheus (Debian's
+//! `prometheus` package) and read back through its HTTP API.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+const TOKEN: &str = "metrics-test-token-0123456789";
+
+/// A PromQL query through Prometheus's HTTP API: the result vector as
+/// (labels, value) pairs, or `None` while Prometheus has no answer.
+fn query(prometheus: u16, promql: &str) -> Option<Vec<(serde_json::Value, f64)>> {
+    let encoded: String = promql
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let response = http_get(prometheus, &format!("/api/v1/query?query={encoded}"));
+    let json: serde_json::Value = serde_json::from_slice(&response.body).ok()?;
+    let results = json["data"]["result"].as_array()?;
+    let pairs: Vec<_> = results
+        .iter()
+        .filter_map(|r| Some((r["metric"].clone(), r["value"][1].as_str()?.parse::<f64>().ok()?)))
+        .collect();
+    (!pairs.is_empty()).then_some(pairs)
+}
+
+/// Prometheus on a port of its choosing, scraping `http_port`'s `/metrics`
+/// every second with the bearer token in `token_file`; and that port.
+fn prometheus(dir: &TempDir, http_port: u16, token_file: &std::path::Path) -> (Proc, u16) {
+    need_tool("prometheus", "prometheus");
+    let config = dir.path("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: camwire\n    \
+             authorization:\n      credentials_file: {}\n    static_configs:\n      - targets: ['127.0.0.1:{http_port}']\n",
+            token_file.display()
+        ),
+    )
+    .unwrap();
+    let p = Proc::spawn(
+        Command::new("prometheus")
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.tsdb.path={}", dir.path("data").display()))
+            .arg("--web.listen-address=127.0.0.1:0"),
+    );
+    // `msg="Listening on" address=127.0.0.1:PORT`
+    let port = printed_port(&p.wait_for("msg=\"Listening on\"", 20), "address=");
+    (p, port)
+}
+
+#[test]
+fn prometheus_scrapes_per_camera_frame_rates_and_process_figures_behind_the_token() {
+    let dir = TempDir::new("metrics-prometheus");
+    let token_file = dir.path("token");
+    std::fs::write(&token_file, TOKEN).unwrap();
+    let (_recv, port, http) = http_receiver(&[], &["--http-token-file", token_file.to_str().unwrap()]);
+    let _send = sender(port, &["--fps", "30", "-q"]);
+
+    // The same access as the rest of the view.
+    assert_eq!(http_get(http, "/metrics").status, 401);
+    let text = poll_until("a frame counted in /metrics", 10, || {
+        let r = http_get(http, &format!("/metrics?token={TOKEN}"));
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-type"), Some("text/plain; version=0.0.4; charset=utf-8"));
+        let text = String::from_utf8(r.body).unwrap();
+        text.lines().any(|l| l.starts_with("camwire_frames_total{camera=\"default\"} ") && !l.ends_with(" 0")).then_some(text)
+    });
+    for series in [
+        "# TYPE camwire_frames_total counter",
+        "camwire_bytes_total{camera=\"default\"}",
+        "camwire_invalid_frames_total{camera=\"default\"} 0",
+        "camwire_dropped_frames_total{camera=\"default\"}",
+        "camwire_reconnects_total{camera=\"default\"} 0",
+        "camwire_latency_seconds_bucket{camera=\"default\",le=\"0.005\"}",
+        "camwire_sender_connected{camera=\"default\"} 1",
+        "camwire_viewers{camera=\"default\"} 0",
+        "camwire_recorded_bytes_total{camera=\"default\"} 0",
+        "camwire_sink_failures_total{camera=\"default\"} 0",
+        "process_resident_memory_bytes ",
+        "process_cpu_seconds_total ",
+        "process_open_fds ",
+    ] {
+        assert!(text.contains(series), "no {series:?} in /metrics:\n{text}");
+    }
+
+    // A real Prometheus, scraping every second with the token, answers a rate per camera.
+    let (_prometheus, prom) = prometheus(&dir, http, &token_file);
+    let rates = poll_until("a per-camera frame rate from Prometheus", 30, || {
+        query(prom, "rate(camwire_frames_total[5s])").filter(|r| r.iter().all(|(_, v)| *v > 0.0))
+    });
+    assert_eq!(rates.len(), 1, "one camera, one series: {rates:?}");
+    assert_eq!(rates[0].0["camera"], "default", "{rates:?}");
+    assert_eq!(rates[0].0["job"], "camwire", "{rates:?}");
+    let latency = query(prom, "histogram_quantile(0.5, rate(camwire_latency_seconds_bucket[5s]))").unwrap();
+    assert_eq!(latency[0].0["camera"], "default", "{latency:?}");
+    let rss = query(prom, "process_resident_memory_bytes").unwrap();
+    assert!(rss[0].1 > 1e6, "{rss:?}");
+}

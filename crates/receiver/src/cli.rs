@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 
-use crate::{Config, RecordFormat};
+use crate::config::{Config, RecordFormat, Segments};
 
 const ABOUT: &str = "Receive camera frames from cam-send (or the classic picamera recipe) and verify, record, pipe, show or serve them.";
 
@@ -265,9 +265,8 @@ impl Args {
                 );
             }
         }
-        let segments =
-            crate::Segments { every: self.segment, keep: self.keep.map(|n| n as usize), max_bytes: self.max_bytes };
-        if segments != crate::Segments::default() && !record.as_ref().is_some_and(|(_, f)| f.is_container()) {
+        let segments = Segments { every: self.segment, keep: self.keep.map(|n| n as usize), max_bytes: self.max_bytes };
+        if segments != Segments::default() && !record.as_ref().is_some_and(|(_, f)| f.is_container()) {
             bail!(
                 "--segment, --keep and --max-bytes split a container recording: add --record NAME.mp4 (or .mkv, .ts)"
             );

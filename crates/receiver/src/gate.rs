@@ -20,7 +20,7 @@ use tokio::{
 use tokio_rustls::{server::TlsStream, TlsAcceptor};
 use tokio_util::either::Either;
 
-use crate::{refuse::refuse, Config};
+use crate::{config::Config, refuse::refuse};
 
 /// A sender's connection: plain TCP, or TLS over it.
 pub(crate) type Link = Either<TcpStream, CloseIsEof<TlsStream<TcpStream>>>;

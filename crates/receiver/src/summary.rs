@@ -1,5 +1,6 @@
 //! Per-stream counting: the `summary:` line scripts parse, and latency
-//! percentiles, of a whole stream and of a viewer's recent frames.
+//! percentiles, of a whole stream and of a viewer's recent frames; and the
+//! [`Outcome`] of a whole run.
 
 use std::{collections::VecDeque, net::SocketAddr};
 
@@ -169,9 +170,61 @@ impl std::fmt::Display for StreamSummary {
     }
 }
 
+/// How a run ended. It holds what `--once` needs and no more, so a receiver
+/// that serves streams for months keeps constant memory: every summary is
+/// handed out when its stream ends, only the first is kept.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Streams received.
+    pub streams: u64,
+    /// The first stream's summary: the one `--once` exits on.
+    pub first: Option<StreamSummary>,
+    /// With `--once`: the stream ended with the terminator, every frame was
+    /// valid and no sink failed. Otherwise: the receiver shut down cleanly.
+    pub success: bool,
+}
+
+impl Outcome {
+    /// Counts a finished stream, keeping its summary only if it is the first.
+    pub fn add(&mut self, summary: StreamSummary) {
+        self.streams += 1;
+        self.first.get_or_insert(summary);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn summary(frames: u64) -> StreamSummary {
+        StreamSummary {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            totals: Totals { frames, bytes: 0, seconds: 1.0, terminated: true },
+            invalid: 0,
+            raw: false,
+            clean: true,
+            latency: None,
+            sink_failed: false,
+            files: vec![format!("/rec/{frames}.mkv").into()],
+        }
+    }
+
+    #[test]
+    fn outcome_keeps_the_first_summary_and_a_count_however_many_streams() {
+        let mut outcome = Outcome::default();
+        let mut shown_after = Vec::new();
+        for n in 1..=200_000 {
+            outcome.add(summary(n));
+            if n == 100_000 || n == 200_000 {
+                shown_after.push(format!("{outcome:?}"));
+            }
+        }
+        assert_eq!(outcome.streams, 200_000);
+        assert_eq!(outcome.first.as_ref().map(|s| s.frames), Some(1), "--once reports on the first stream");
+        // Nothing grows with the streams: all it holds (every field shows in
+        // its Debug form) is as long after 200,000 streams as after 100,000.
+        assert_eq!(shown_after[0].len(), shown_after[1].len(), "{}", shown_after[1]);
+    }
 
     #[test]
     fn histogram_percentiles_match_the_samples() {

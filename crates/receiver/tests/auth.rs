@@ -2,11 +2,9 @@
 //! the real binaries on loopback. Each refusal is checked on both sides, and the
 //! receiver goes on serving the next good sender.
 
-mod common;
-
 use std::{os::unix::fs::PermissionsExt, process::Command};
 
-use common::*;
+use camwire_testsupport::*;
 
 const SECRET: &str = "Zm9yIHRoZSB0ZXN0cyBvbmx5LCBub3QgYSByZWFsIHNlY3JldA==\n";
 const OTHER: &str = "YW5vdGhlciBzZWNyZXQsIGp1c3QgYXMgbG9uZw==\n";

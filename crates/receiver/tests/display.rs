@@ -1,11 +1,9 @@
 //! `cam-recv --display`: the window, on a virtual X server (`xvfb-run`),
 //! looked at with a screenshot of the whole screen.
 
-mod common;
-
 use std::{process::Command, time::Instant};
 
-use common::*;
+use camwire_testsupport::*;
 
 /// Sends `jpeg` in a loop at 5 fps.
 fn send_loop(port: u16, dir: &TempDir, name: &str, jpeg: &[u8]) -> Proc {

@@ -1,8 +1,6 @@
-//! `cam-recv`'s shell completions and man page in `dist/` match its command line.
+//! `cam-recv`'s shell completions and man page in `share/` match its command line.
 
-#[path = "common/generated.rs"]
-mod generated;
-
+use camwire_testsupport::generated;
 use clap::CommandFactory;
 
 #[test]

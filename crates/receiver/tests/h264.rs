@@ -1,15 +1,13 @@
 //! H.264 end to end with real tools: cam-send's encoder, ffmpeg and mplayer
 //! as players and decoders, libx264 as a foreign raw sender, ffprobe as judge.
 
-mod common;
-
 use std::{
     io::Write,
     net::TcpStream,
     process::{Command, Stdio},
 };
 
-use common::*;
+use camwire_testsupport::*;
 
 #[test]
 fn verify_decodes_every_access_unit_and_marks_idrs() {
@@ -108,8 +106,7 @@ fn stream_that_does_not_start_with_an_idr_is_reported() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     for unit in &units[1..] {
-        s.write_all(&(unit.len() as u32).to_le_bytes()).unwrap();
-        s.write_all(unit).unwrap();
+        s.write_all(&framed(unit)).unwrap();
     }
     s.write_all(&[0; 4]).unwrap();
     drop(s);

@@ -1,8 +1,6 @@
 //! `cam-recv --http`: the web view, driven by the real binaries and looked at
 //! with raw HTTP, ffmpeg and headless Chromium.
 
-mod common;
-
 use std::{
     io::Write,
     net::TcpStream,
@@ -15,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::*;
+use camwire_testsupport::*;
 
 /// Writes `pictures` as JPEG files and returns the `files:` source naming them all.
 fn files_source(dir: &TempDir, pictures: &[Vec<u8>]) -> String {
@@ -505,4 +503,30 @@ fn chromium_runs_the_page_under_its_security_policy_on_a_token_session() {
     eprintln!("{}: {r} red pixels, {dark} page-background pixels", png.display());
     assert!(r > 60_000, "the stream is shown on the session cookie ({r} red pixels)");
     assert!(dark > 100_000, "the stylesheet applied: the page background is #111 ({dark} pixels)");
+}
+
+#[test]
+fn sender_stalled_mid_frame_is_dropped_and_web_viewers_resume_on_the_next_sender() {
+    let dir = TempDir::new("stall");
+    let (red_bytes, blue_bytes) = (flat([220, 20, 20]), flat([20, 20, 220]));
+    let blue = files_source(&dir, std::slice::from_ref(&blue_bytes));
+    let (recv, port, http) = http_receiver(&[], &["--idle-timeout", "1"]);
+    // A sender that delivers one red frame, then half of the next, then nothing.
+    let mut stalled = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stalled.write_all(&framed(&red_bytes)).unwrap();
+    stalled.write_all(&framed(&red_bytes)[..4 + 100]).unwrap();
+    let mut viewer = mjpeg_stream(http);
+    assert_eq!(viewer.next_part().unwrap().body, red_bytes);
+    recv.wait_for("nothing received for 1 s (--idle-timeout)", 10);
+    let mut send = sender(port, &["--source", &blue, "--no-stamp", "--loop", "--fps", "10", "--frames", "30"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let part = viewer.next_part().expect("the viewer stays connected");
+        if part.body == blue_bytes {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the viewer never saw the next sender");
+    }
+    assert!(send.wait(20).success());
+    drop(stalled);
 }

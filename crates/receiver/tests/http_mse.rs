@@ -2,8 +2,6 @@
 //! sent from `/stream.mp4` (Media Source Extensions), checked with ffmpeg,
 //! byte by byte against a recording, and in headless Chromium.
 
-mod common;
-
 use std::{
     io::Read,
     process::Command,
@@ -11,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::*;
+use camwire_testsupport::*;
 
 fn status(port: u16) -> serde_json::Value {
     let r = http_get(port, "/status");

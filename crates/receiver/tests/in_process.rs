@@ -6,17 +6,9 @@
 use std::time::Duration;
 
 use camwire_receiver::{serve, Config, StreamSummary};
+use camwire_testsupport::{framed, small_jpeg};
 use tokio::{io::AsyncWriteExt, net::TcpListener, net::TcpStream};
 use tokio_util::sync::CancellationToken;
-
-/// A small, real JPEG (its headers parse, so it counts as a picture).
-fn jpeg() -> Vec<u8> {
-    let (width, height) = (16, 8);
-    let pixels = vec![128u8; width * height * 3];
-    let image =
-        turbojpeg::Image { pixels: &pixels[..], width, pitch: width * 3, height, format: turbojpeg::PixelFormat::RGB };
-    turbojpeg::compress(image, 80, turbojpeg::Subsamp::Sub2x2).expect("compress").to_vec()
-}
 
 /// Runs `serve` with `--once` on a port of its own; `send` writes to it.
 /// Returns the summaries handed out and whether the run succeeded.
@@ -37,10 +29,9 @@ async fn once(send: impl AsyncFnOnce(TcpStream)) -> (Vec<StreamSummary>, bool) {
 #[tokio::test]
 async fn a_framed_stream_with_its_terminator_is_one_clean_summary() {
     let (summaries, success) = once(async |mut sock| {
-        let picture = jpeg();
+        let picture = small_jpeg();
         for _ in 0..3 {
-            sock.write_all(&(picture.len() as u32).to_le_bytes()).await.unwrap();
-            sock.write_all(&picture).await.unwrap();
+            sock.write_all(&framed(&picture)).await.unwrap();
         }
         sock.write_all(&[0, 0, 0, 0]).await.unwrap();
         sock.shutdown().await.unwrap();
@@ -48,7 +39,7 @@ async fn a_framed_stream_with_its_terminator_is_one_clean_summary() {
     .await;
     assert!(success, "--once succeeds on a clean stream");
     let [summary] = &summaries[..] else { panic!("one summary per stream: {summaries:?}") };
-    assert_eq!((summary.frames, summary.bytes), (3, 3 * jpeg().len() as u64));
+    assert_eq!((summary.frames, summary.bytes), (3, 3 * small_jpeg().len() as u64));
     assert!(summary.terminated && !summary.raw && summary.is_clean(), "{summary}");
     assert!(summary.to_string().starts_with("summary: frames=3 invalid=0 "), "{summary}");
 }
@@ -57,7 +48,7 @@ async fn a_framed_stream_with_its_terminator_is_one_clean_summary() {
 async fn bare_jpegs_are_sniffed_as_raw_and_a_close_ends_them_cleanly() {
     let (summaries, success) = once(async |mut sock| {
         for _ in 0..4 {
-            sock.write_all(&jpeg()).await.unwrap();
+            sock.write_all(&small_jpeg()).await.unwrap();
         }
         sock.shutdown().await.unwrap();
     })
@@ -72,11 +63,9 @@ async fn bare_jpegs_are_sniffed_as_raw_and_a_close_ends_them_cleanly() {
 #[tokio::test]
 async fn a_stream_cut_inside_a_frame_keeps_its_whole_frames_and_is_not_clean() {
     let (summaries, success) = once(async |mut sock| {
-        let picture = jpeg();
-        sock.write_all(&(picture.len() as u32).to_le_bytes()).await.unwrap();
-        sock.write_all(&picture).await.unwrap();
-        sock.write_all(&(picture.len() as u32).to_le_bytes()).await.unwrap();
-        sock.write_all(&picture[..picture.len() / 2]).await.unwrap();
+        let picture = small_jpeg();
+        sock.write_all(&framed(&picture)).await.unwrap();
+        sock.write_all(&framed(&picture)[..4 + picture.len() / 2]).await.unwrap();
         sock.shutdown().await.unwrap();
     })
     .await;

@@ -2,11 +2,9 @@
 //! the view's own access rules, scraped by a real Prometheus (Debian's
 //! `prometheus` package) and read back through its HTTP API.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use camwire_testsupport::*;
 
 const TOKEN: &str = "metrics-test-token-0123456789";
 

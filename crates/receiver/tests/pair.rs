@@ -1,15 +1,11 @@
-//! The working pair on loopback: the real `cam-send` and `cam-recv`
-//! binaries, and Python peers written the classic recipe's way.
+//! The working pair on loopback, seen from `cam-recv`: the real `cam-send`
+//! and `cam-recv` binaries, Python peers written the classic recipe's way and
+//! ffmpeg; what the receiver verifies, keeps, drops and pipes. What `cam-send`
+//! itself does is tested in crates/sender/tests.
 
-mod common;
+use std::{io::Write, net::TcpStream, process::Command};
 
-use std::{
-    io::Write,
-    net::TcpStream,
-    process::{Command, Stdio},
-};
-
-use common::*;
+use camwire_testsupport::{proxy::Proxy, *};
 
 #[test]
 fn test_pattern_end_to_end_verifies_every_frame() {
@@ -37,34 +33,6 @@ fn test_pattern_end_to_end_verifies_every_frame() {
 }
 
 #[test]
-fn test_pattern_pictures_move() {
-    let dir = TempDir::new("move");
-    let dir_arg = dir.0.to_str().unwrap();
-    let (mut recv, port) = receiver(&["--once", "--save-dir", dir_arg]);
-    // Unstamped, so that equal pictures would be equal files.
-    let args = ["--frames", "5", "--width", "320", "--height", "240", "--no-stamp"];
-    assert!(sender(port, &args).wait(20).success());
-    assert!(recv.wait(20).success());
-    let files: Vec<Vec<u8>> = (1..=5).map(|n| std::fs::read(dir.path(&format!("frame-{n:06}.jpg"))).unwrap()).collect();
-    for pair in files.windows(2) {
-        assert_ne!(pair[0], pair[1], "consecutive test-pattern frames are identical");
-        // Below the frame number (top left, 42 rows at this size): the bars and the box must move.
-        let (a, b) = (Rgb::from_jpeg(&pair[0]), Rgb::from_jpeg(&pair[1]));
-        let moved = moved_pixels(&a, &b, 60);
-        let area = 320 * (240 - 60);
-        assert!(moved * 50 > area, "only {moved} of {area} pixels below the counter changed between frames");
-    }
-}
-
-/// Pixels at row `from_row` and below that differ by more than 40 levels in some channel.
-fn moved_pixels(a: &Rgb, b: &Rgb, from_row: usize) -> usize {
-    assert_eq!((a.width, a.height), (b.width, b.height));
-    let start = from_row * a.width * 3;
-    let near = |p: &[u8], q: &[u8]| (0..3).all(|c| p[c].abs_diff(q[c]) <= 40);
-    a.data[start..].chunks_exact(3).zip(b.data[start..].chunks_exact(3)).filter(|(p, q)| !near(p, q)).count()
-}
-
-#[test]
 fn once_exits_1_when_the_stream_has_no_terminator() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
     let out =
@@ -80,12 +48,11 @@ fn once_exits_1_when_the_stream_has_no_terminator() {
 fn once_exits_1_when_a_frame_does_not_decode() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
     // A JPEG cut in half, framed correctly, then the terminator.
-    let good = test_jpeg();
+    let good = jpeg_sized(320, 240);
     let half = &good[..good.len() / 2];
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     for payload in [&good[..], half, &good[..]] {
-        s.write_all(&(payload.len() as u32).to_le_bytes()).unwrap();
-        s.write_all(payload).unwrap();
+        s.write_all(&framed(payload)).unwrap();
     }
     s.write_all(&[0; 4]).unwrap();
     drop(s);
@@ -194,10 +161,9 @@ fn cam_send_killed_with_sigkill_mid_stream_keeps_the_recording_playable() {
 fn silent_sender_is_dropped_after_the_idle_timeout() {
     let (recv, port) = receiver(&["--idle-timeout", "1"]);
     // One whole frame, then half a header, then silence.
-    let jpeg = test_jpeg();
+    let jpeg = jpeg_sized(320, 240);
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.write_all(&(jpeg.len() as u32).to_le_bytes()).unwrap();
-    s.write_all(&jpeg).unwrap();
+    s.write_all(&framed(&jpeg)).unwrap();
     s.write_all(&[1, 2]).unwrap();
     recv.wait_for("nothing received for 1 s", 10);
     let summary = recv.wait_for("summary:", 5);
@@ -208,49 +174,28 @@ fn silent_sender_is_dropped_after_the_idle_timeout() {
 }
 
 #[test]
-fn retry_sender_started_before_the_receiver_streams_once_it_appears() {
-    let port = free_port();
-    let mut send = sender(port, &["--retry", "--frames", "30"]);
-    // Started late: after the sender's third attempt.
-    send.wait_for_count("not reachable", 3, 10);
-    let mut recv = receiver_on(port, &["--verify", "--once"]);
-    assert!(recv.wait(30).success(), "{:?}", recv.err());
-    assert!(send.wait(30).success(), "{:?}", send.err());
-    assert_eq!(count(&recv.out(), "jpeg ok"), 30);
-}
-
-#[test]
-fn refused_connection_without_retry_is_one_line_and_exit_1() {
-    let port = free_port();
-    let mut send = sender(port, &["--frames", "3"]);
-    assert_eq!(send.wait(10).code(), Some(1));
-    // The start line says what would have been sent; the failure is one more line.
-    let err: Vec<String> = send.err().into_iter().filter(|l| !l.contains("INFO sending test pattern")).collect();
-    assert_eq!(err.len(), 1, "{err:?}");
-    assert!(err[0].contains("cannot connect") && err[0].contains("--retry"), "{err:?}");
-}
-
-#[test]
-fn sigterm_and_ctrl_c_end_the_stream_with_the_terminator() {
-    for sig in ["TERM", "INT"] {
-        let (mut recv, port) = receiver(&["--verify", "--once"]);
-        let mut send = sender(port, &[]);
-        recv.wait_for("jpeg ok", 10);
-        send.signal(sig);
-        assert!(send.wait(10).success(), "SIG{sig}: {:?}", send.err());
-        assert!(recv.wait(10).success(), "SIG{sig}: {:?}", recv.out());
-        assert_eq!(field(&recv.wait_for("summary:", 1), "terminator"), "yes");
-    }
-}
-
-#[test]
-fn cam_send_is_understood_by_the_classic_python_receiver() {
-    let mut py = Proc::spawn(Command::new("python3").arg(peer("classic_server.py")).arg("0"));
-    let port = printed_port(&py.wait_for("listening on", 10), "listening on ");
-    assert!(sender(port, &["--frames", "30", "--fps", "60"]).wait(20).success());
-    assert!(py.wait(20).success(), "{:?} {:?}", py.out(), py.err());
-    assert_eq!(count(&py.out(), "640x480 JPEG ok"), 30);
-    assert!(py.out().last().unwrap().contains("terminator=yes"));
+fn link_that_dies_mid_frame_is_dropped_by_the_receivers_idle_timeout_keeping_whole_frames() {
+    let dir = TempDir::new("vanish");
+    let jpeg = quadrants(320, 240).to_jpeg(80);
+    let path = dir.path("q.jpg");
+    std::fs::write(&path, &jpeg).unwrap();
+    let (mut recv, port) = receiver(&["--verify", "--once", "--idle-timeout", "2"]);
+    let proxy = Proxy::start(port, 0, 16 * 1024);
+    // Three whole frames, then the header and half the payload of the fourth.
+    let frame = 4 + jpeg.len() as u64;
+    proxy.freeze_after(3 * frame + 4 + jpeg.len() as u64 / 2);
+    let source = format!("files:{}", path.display());
+    let mut send =
+        sender(proxy.port, &["--source", &source, "--loop", "--fps", "10", "--no-stamp", "--stall-timeout", "3"]);
+    let line = recv.wait_for("(--idle-timeout)", 15);
+    assert!(line.contains("nothing received for 2 s"), "{line}");
+    assert_eq!(recv.wait(10).code(), Some(1), "no terminator");
+    let summary = recv.wait_for("summary:", 1);
+    assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("3", "0"), "{summary}");
+    assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 3);
+    // The sender sees the same dead link from its side.
+    assert_eq!(send.wait(20).code(), Some(1));
+    assert!(send.err().iter().any(|l| l.contains("--stall-timeout")), "{:?}", send.err());
 }
 
 #[test]
@@ -273,51 +218,6 @@ fn raw_mjpeg_from_ffmpeg_is_recognised_and_split() {
     assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 20);
     let summary = recv.wait_for("summary:", 1);
     assert!(summary.ends_with("terminator=no raw=yes"), "{summary}");
-}
-
-#[test]
-fn stdin_mjpeg_source_sends_every_frame() {
-    let (mut recv, port) = receiver(&["--verify", "--once"]);
-    let mut ffmpeg = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=320x240:rate=25",
-            "-frames:v",
-            "40",
-            "-f",
-            "mjpeg",
-            "-",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("ffmpeg (scripts/test installs it)");
-    let mut send = Proc::spawn(
-        Command::new(bin("cam-send"))
-            .args(["--to", &format!("127.0.0.1:{port}"), "--source", "stdin"])
-            .stdin(ffmpeg.stdout.take().unwrap()),
-    );
-    assert!(send.wait(20).success(), "{:?}", send.err());
-    assert!(ffmpeg.wait().unwrap().success());
-    assert!(recv.wait(20).success());
-    assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 40);
-}
-
-#[test]
-fn files_source_loops_at_full_speed() {
-    let dir = TempDir::new("files");
-    for (i, jpeg) in [test_jpeg(), test_jpeg_sized(64, 48)].iter().enumerate() {
-        std::fs::write(dir.path(&format!("shot{i}.jpg")), jpeg).unwrap();
-    }
-    let (mut recv, port) = receiver(&["--verify", "--once"]);
-    let glob = format!("files:{}/*.jpg", dir.0.display());
-    assert!(sender(port, &["--source", &glob, "--loop", "--fps", "0", "--frames", "100"]).wait(20).success());
-    assert!(recv.wait(20).success());
-    assert_eq!(count(&recv.out(), "jpeg ok"), 100);
-    assert_eq!(count(&recv.out(), "64x48 jpeg ok"), 50);
 }
 
 #[test]
@@ -349,34 +249,12 @@ fn player_that_exits_ends_only_its_sink() {
 
 #[test]
 fn bad_arguments_are_one_line_errors_with_exit_2() {
-    let cases: &[(&str, &[&str], &str)] = &[
-        ("cam-send", &["--to", "nowhere"], "HOST:PORT"),
-        ("cam-send", &["--to", "h:1", "--source", "camera9"], "not a source"),
-        ("cam-send", &["--to", "h:1", "--width", "641"], "even"),
-        ("cam-send", &["--to", "h:1", "--source", "files:/nonexistent/*.jpg"], "no files match"),
-        ("cam-recv", &["--listen", "nonsense"], "ADDR:PORT"),
-        ("cam-recv", &["--record", "out.avi"], ".mjpeg"),
-    ];
-    for (name, args, needle) in cases {
-        let out = run(Command::new(bin(name)).args(*args));
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{name} {args:?} succeeded");
-        assert_eq!(err.trim().lines().count(), 1, "{name} {args:?}: {err}");
-        assert!(err.contains(needle), "{name} {args:?}: {err}");
+    let cases: &[(&[&str], &str)] = &[(&["--listen", "nonsense"], "ADDR:PORT"), (&["--record", "out.avi"], ".mjpeg")];
+    for (args, needle) in cases {
+        let out = run(Command::new(bin("cam-recv")).args(*args));
+        let err = stderr(&out);
+        assert!(!out.status.success(), "cam-recv {args:?} succeeded");
+        assert_eq!(err.trim().lines().count(), 1, "cam-recv {args:?}: {err}");
+        assert!(err.contains(needle), "cam-recv {args:?}: {err}");
     }
-}
-
-/// A small valid JPEG made by cam-send's own test pattern (via the receiver's save-dir).
-fn test_jpeg() -> Vec<u8> {
-    test_jpeg_sized(320, 240)
-}
-
-fn test_jpeg_sized(w: u32, h: u32) -> Vec<u8> {
-    let out = run(Command::new("python3").arg("-c").arg(format!(
-        "import io,sys; from PIL import Image, ImageDraw; im=Image.new('RGB',({w},{h}),(30,60,90)); \
-         ImageDraw.Draw(im).rectangle([4,4,{w}//2,{h}//2],fill=(200,40,40)); b=io.BytesIO(); \
-         im.save(b,'JPEG',quality=85); sys.stdout.buffer.write(b.getvalue())"
-    )));
-    assert!(out.status.success(), "Pillow is needed: {}", String::from_utf8_lossy(&out.stderr));
-    out.stdout
 }

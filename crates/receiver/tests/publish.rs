@@ -3,8 +3,6 @@
 //! loopback with a configuration written here. ffprobe plays from the
 //! server what cam-recv published.
 
-mod common;
-
 use std::{
     path::{Path, PathBuf},
     process::{Command, Stdio},
@@ -12,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::*;
+use camwire_testsupport::*;
 
 const RTMP_MODULE: &str = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
 

@@ -1,8 +1,6 @@
-//! Container recordings (`--record x.mkv|.mp4|.ts`) judged by ffprobe and
-//! ffmpeg: they play at the capture rate, keep pauses, survive `kill -9`,
+//! Recordings (`--record x.mkv|.mp4|.ts`, and raw `.h264`) judged by ffprobe
+//! and ffmpeg: they play at the capture rate, keep pauses, survive `kill -9`,
 //! split into segments on keyframes and never overwrite a file.
-
-mod common;
 
 use std::{
     io::Write,
@@ -12,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::*;
+use camwire_testsupport::*;
 
 /// `ffprobe -show_entries SECTION=KEYS -of default=nw=1` as `key=value` lines.
 fn ffprobe(file: &Path, entries: &str, extra: &[&str]) -> Vec<String> {
@@ -370,12 +368,41 @@ fn a_stream_that_switches_kind_keeps_what_came_before_with_one_line() {
     let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     let h264 = camwire_wire::AnnexBSplitter::split_all(&test_h264_burst()).unwrap();
     for payload in test_jpegs(5).iter().chain(&h264[..3]) {
-        conn.write_all(&(payload.len() as u32).to_le_bytes()).unwrap();
-        conn.write_all(payload).unwrap();
+        conn.write_all(&framed(payload)).unwrap();
     }
     conn.write_all(&[0; 4]).unwrap();
     summary(&recv, 1);
     assert_eq!(count(&recv.err(), "the stream switched from jpeg to h264"), 1, "{:?}", recv.err());
     assert_eq!(frames_in(&file), 5);
     assert_decodes_cleanly(&file);
+}
+
+/// Access units in the H.264 file at `path` so far.
+fn access_units(path: &std::path::Path) -> usize {
+    let data = std::fs::read(path).unwrap_or_default();
+    camwire_wire::AnnexBSplitter::split_all(&data).map_or(0, |units| units.len())
+}
+
+#[test]
+fn receiver_killed_mid_stream_leaves_a_playable_recording_and_a_retry_sender_resumes_on_an_idr() {
+    let dir = TempDir::new("kill-recv");
+    let file = dir.path("first.h264");
+    let (first, port) = receiver(&["--record", file.to_str().unwrap()]);
+    let mut send = sender(port, &["--codec", "h264", "--retry", "--keyframe-interval", "1000", "--fps", "30"]);
+    first.wait_for("stream 1 from", 10);
+    // Killed mid-stream: once the recording holds an IDR and some frames after it.
+    wait_until("30 frames in the recording", 10, || access_units(&file) >= 30);
+    first.signal("KILL");
+    drop(first);
+    send.wait_for("reconnecting", 10);
+    let mut second = receiver_on(port, &["--verify", "--once"]);
+    second.wait_for("frame 15: ", 10);
+    send.signal("TERM");
+    assert!(send.wait(10).success());
+    assert!(second.wait(10).success(), "{:?}", second.out());
+    let out = second.out();
+    assert!(out[0].starts_with("frame 1: 640x480 h264 ok idr"), "the new connection starts on an IDR: {out:?}");
+    let decode = run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(&file).args(["-f", "null", "-"]));
+    assert!(decode.status.success() && decode.stderr.is_empty(), "{}", String::from_utf8_lossy(&decode.stderr));
+    assert!(std::fs::metadata(&file).unwrap().len() > 1000);
 }

@@ -1,8 +1,6 @@
-//! `cam-send`'s shell completions and man page in `dist/` match its command line.
+//! `cam-send`'s shell completions and man page in `share/` match its command line.
 
-#[path = "../../receiver/tests/common/generated.rs"]
-mod generated;
-
+use camwire_testsupport::generated;
 use clap::CommandFactory;
 
 #[test]

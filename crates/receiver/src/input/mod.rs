@@ -38,12 +38,12 @@ use tracing::{debug, info, warn, Instrument};
 
 use crate::{
     admission::Admission,
+    config::Config,
     gate::Gate,
     metrics::{Metrics, DEFAULT_CAMERA},
     refuse::refuse,
     sink::Sinks,
-    summary::StreamSummary,
-    Config, Outcome,
+    summary::{Outcome, StreamSummary},
 };
 
 /// What every connection of one receiver shares.

@@ -24,14 +24,15 @@ use tokio::{
 };
 use tracing::{debug, warn};
 
-use super::{
-    record::{
+use super::{SinkEvent, SinkReport};
+use crate::{
+    frame::Frame,
+    mux::{
+        avc::{length_prefixed, H264Config},
         fmp4::{self, codec_string, ticks, Sample, TIMESCALE},
-        length_prefixed, H264Config, Timeline,
+        timeline::Timeline,
     },
-    SinkEvent, SinkReport,
 };
-use crate::frame::Frame;
 
 /// Fragments kept for viewers that are a little behind; one that falls
 /// further behind skips to the next keyframe.

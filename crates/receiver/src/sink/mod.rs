@@ -22,6 +22,7 @@
 //! [`Sinks::latest`] instead of queueing; for H.264 one decoding sink
 //! publishes the newest picture there for all of them.
 
+mod child;
 mod h264_pictures;
 pub(crate) mod live_mp4;
 mod pipe;
@@ -43,8 +44,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, warn};
 
 use crate::{
+    config::Config,
     frame::{Frame, StreamInfo},
-    Config,
 };
 
 pub use h264_pictures::{Decoded, DecodedFrame, PictureDemand, PictureWanted};

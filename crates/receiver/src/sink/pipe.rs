@@ -29,13 +29,10 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use super::{SinkEvent, SinkReport};
-
-/// A player that has not taken a whole frame after this long is stopped.
-pub const STALL: Duration = Duration::from_secs(10);
-
-/// Once the receiver is closing, a player that is not reading gets this long.
-pub const CLOSING_GRACE: Duration = Duration::from_secs(2);
+use super::{
+    child::{CLOSING_GRACE, STALL},
+    SinkEvent, SinkReport,
+};
 
 /// Bare players that open a window of their own.
 const WINDOWED: [&str; 4] = ["mplayer", "mpv", "ffplay", "vlc"];

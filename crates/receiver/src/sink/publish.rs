@@ -30,10 +30,11 @@ use tokio::{
 };
 use tracing::{debug, error, info, warn};
 
-use super::{pipe::STALL, record::ts::TsWriter, record::Timeline, SinkEvent, SinkReport};
+use super::{child::STALL, SinkEvent, SinkReport};
 use crate::{
     decode::picture::{Picture, PictureDecoder},
     frame::Frame,
+    mux::{timeline::Timeline, ts::TsWriter},
 };
 
 /// The ffmpeg output format (`-f`) for a `--publish` URL.

@@ -23,19 +23,13 @@ use tracing::{debug, info};
 
 use super::{Sink, SinkReport};
 use crate::{
+    config::RecordFormat,
     frame::{Frame, StreamInfo},
-    RecordFormat,
 };
 
-mod container;
 mod files;
-pub(crate) mod fmp4;
-mod mkv;
-mod mp4;
 mod timed;
-pub(super) mod ts;
 
-pub(crate) use container::{length_prefixed, H264Config, Timeline};
 pub(super) use timed::TimedRecordSink;
 
 /// Appends payloads to one file.

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 pub use http::{HttpAccess, HttpOptions, WebView, MIN_TOKEN_LEN};
 pub use window::WindowView;
 
-use crate::{metrics::Metrics, sink::Sinks, Config};
+use crate::{config::Config, metrics::Metrics, sink::Sinks};
 
 /// The running window and web view, whichever `config` asks for.
 pub struct Viewers {

@@ -13,7 +13,7 @@ use std::{
 use anyhow::{bail, Context, Result};
 use tracing::{info, warn};
 
-use crate::Segments;
+use crate::config::Segments;
 
 /// Names, creates and prunes the files of one recording.
 pub(crate) struct RecordFiles {

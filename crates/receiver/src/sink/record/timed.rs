@@ -3,20 +3,18 @@
 //! with `--segment` a new file also starts on the first keyframe after each
 //! DURATION of recorded time.
 
-use std::{path::PathBuf, time::Duration};
+use std::{fs::File, path::PathBuf, time::Duration};
 
 use anyhow::{bail, Result};
-use camwire_wire::KeyframeGate;
+use camwire_wire::{KeyframeGate, PayloadKind};
 use tracing::{error, info};
 
-use super::{
-    container::{self, ContainerWriter, Timeline},
-    files::RecordFiles,
-};
+use super::files::RecordFiles;
 use crate::{
+    config::{RecordFormat, Segments},
     frame::{Frame, StreamInfo},
+    mux::{mkv::MkvWriter, mp4::Mp4Writer, timeline::Timeline, ts::TsWriter, ContainerWriter},
     sink::{Sink, SinkReport},
-    RecordFormat, Segments,
 };
 
 /// The file being written.
@@ -105,7 +103,7 @@ impl TimedRecordSink {
                     .files
                     .next()
                     .map_err(|e| std::io::Error::new(e.kind(), format!("cannot create the next file ({e})")))?;
-                let writer = match container::open(self.format, file, frame) {
+                let writer = match open_writer(self.format, file, frame) {
                     Ok(w) => w,
                     Err(why) => {
                         self.files.discard_newest();
@@ -171,5 +169,28 @@ impl Sink for TimedRecordSink {
         if let Some(o) = self.open.take() {
             o.close(&mut self.files);
         }
+    }
+}
+
+/// A writer of `format` into `file` for the stream whose first keyframe is
+/// `first`; `Err` names what this container cannot hold.
+fn open_writer(format: RecordFormat, file: File, first: &Frame) -> Result<Box<dyn ContainerWriter>, String> {
+    let unsupported = || format!("a {} stream cannot go into .{}", first.kind, extension(format));
+    Ok(match (format, first.kind) {
+        (RecordFormat::Mkv, PayloadKind::Jpeg | PayloadKind::H264) => Box::new(MkvWriter::new(file, first)?),
+        (RecordFormat::Mp4, PayloadKind::H264) => Box::new(Mp4Writer::new(file, &first.data)?),
+        (RecordFormat::Ts, PayloadKind::H264) => Box::new(TsWriter::new(file)),
+        _ => return Err(unsupported()),
+    })
+}
+
+/// The usual file extension of `format`.
+fn extension(format: RecordFormat) -> &'static str {
+    match format {
+        RecordFormat::Mjpeg => "mjpeg",
+        RecordFormat::H264 => "h264",
+        RecordFormat::Mkv => "mkv",
+        RecordFormat::Mp4 => "mp4",
+        RecordFormat::Ts => "ts",
     }
 }

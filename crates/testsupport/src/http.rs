@@ -2,49 +2,93 @@
 //! bodies, and `multipart/x-mixed-replace` parts checked as they are read.
 
 use std::{
-    io::{BufRead, BufReader, Read},
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
     time::Duration,
 };
 
 /// An HTTP response read to its end.
 pub struct HttpResponse {
+    /// The status code.
     pub status: u16,
     /// Header lines as sent, names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The whole body.
     pub body: Vec<u8>,
 }
 
 impl HttpResponse {
+    /// The value of header `name` (lower case), if it was sent.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
 
-/// Sends `GET path` and reads the status line and headers; the stream is left at the body.
-pub fn http_open(port: u16, path: &str) -> (u16, Vec<(String, String)>, BufReader<std::net::TcpStream>) {
-    use std::io::Write;
-    let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to the web view");
-    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(sock, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+/// Sends `request` as written on a new connection to `port` and reads the
+/// status line and headers (returned as sent, with their CRLFs); the reader is
+/// left at the body. `None` when the connection is refused or closed first.
+/// Reads wait up to 3 s.
+pub fn try_request(port: u16, request: &str) -> Option<(u16, String, BufReader<TcpStream>)> {
+    send_request(port, request, Duration::from_secs(3))
+}
+
+fn send_request(port: u16, request: &str, timeout: Duration) -> Option<(u16, String, BufReader<TcpStream>)> {
+    let mut sock = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    sock.set_read_timeout(Some(timeout)).unwrap();
+    sock.write_all(request.as_bytes()).ok()?;
     let mut reader = BufReader::new(sock);
-    let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    let status = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line {line:?}"));
-    let mut headers = Vec::new();
+    let mut head = String::new();
     loop {
-        line.clear();
-        reader.read_line(&mut line).unwrap();
-        let l = line.trim_end();
-        if l.is_empty() {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        head.push_str(&line);
+        if line == "\r\n" {
             break;
         }
-        let (name, value) = l.split_once(':').unwrap_or_else(|| panic!("bad header line {l:?}"));
-        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
     }
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, head, reader))
+}
+
+/// The value of header `name` (any case) in a response head (or a response
+/// as text: only lines before the first blank one count), trimmed.
+pub fn head_value(head: &str, name: &str) -> Option<String> {
+    head.lines().skip(1).take_while(|l| !l.is_empty()).find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+/// `GET path` with `Host: host` and the `extra` header lines (each ending in
+/// CRLF), closed after the answer: the status and the response as text, its
+/// head and its body (not the body of a chunked stream, which never ends).
+pub fn raw_get(port: u16, path: &str, host: &str, extra: &str) -> (u16, String) {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n");
+    let (status, head, mut reader) = try_request(port, &request).expect("an answer");
+    let mut body = String::new();
+    if !head_value(&head, "transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        let _ = reader.read_to_string(&mut body);
+    }
+    (status, head + &body)
+}
+
+/// Sends `GET path` and reads the status line and headers (names lower-cased);
+/// the stream is left at the body. Reads wait up to 10 s.
+pub fn http_open(port: u16, path: &str) -> (u16, Vec<(String, String)>, BufReader<TcpStream>) {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let (status, head, reader) = send_request(port, &request, Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("GET {path}: no answer from the web view on port {port}"));
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (name, value) = l.split_once(':').unwrap_or_else(|| panic!("bad header line {l:?}"));
+            (name.trim().to_ascii_lowercase(), value.trim().to_string())
+        })
+        .collect();
     (status, headers, reader)
 }
 
@@ -73,6 +117,7 @@ pub struct Dechunk<R> {
 }
 
 impl<R: BufRead> Dechunk<R> {
+    /// Reads the chunked body that `inner` is positioned at.
     pub fn new(inner: R) -> Self {
         Dechunk { inner, left: 0, done: false }
     }
@@ -125,11 +170,14 @@ pub struct Multipart<R> {
 
 /// One part: its headers (names lower-cased) and body.
 pub struct Part {
+    /// The part's header lines (name, value) as sent.
     pub headers: Vec<(String, String)>,
+    /// The part's bytes: a JPEG.
     pub body: Vec<u8>,
 }
 
 impl<R: Read> Multipart<R> {
+    /// Reads the parts of `inner`, whose boundary `content_type` names.
     pub fn new(inner: R, content_type: &str) -> Self {
         let boundary = content_type
             .split(';')
@@ -183,7 +231,7 @@ impl<R: Read> Multipart<R> {
 }
 
 /// Opens `/stream.mjpg`, checks the response, and returns its parts reader.
-pub fn mjpeg_stream(port: u16) -> Multipart<Dechunk<BufReader<std::net::TcpStream>>> {
+pub fn mjpeg_stream(port: u16) -> Multipart<Dechunk<BufReader<TcpStream>>> {
     let (status, headers, reader) = http_open(port, "/stream.mjpg");
     assert_eq!(status, 200);
     let find = |n: &str| headers.iter().find(|(h, _)| h == n).map(|(_, v)| v.clone()).unwrap_or_default();

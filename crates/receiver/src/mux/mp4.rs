@@ -3,7 +3,7 @@
 //! A file cut anywhere (`kill -9`, a power cut) plays up to its last whole
 //! fragment, as MediaMTX's recordings do.
 //!
-//! The boxes are built by [`crate::sink::record::fmp4`], which the web view's live
+//! The boxes are built by [`super::fmp4`], which the web view's live
 //! `/stream.mp4` shares.
 
 use std::{
@@ -11,8 +11,11 @@ use std::{
     io::{self, Write},
 };
 
-use super::container::{length_prefixed, ContainerWriter, H264Config};
-use super::fmp4::{fragment, init_segment, ticks, Sample, TIMESCALE};
+use super::{
+    avc::{length_prefixed, H264Config},
+    fmp4::{fragment, init_segment, ticks, Sample, TIMESCALE},
+    ContainerWriter,
+};
 
 /// A fragment is written once it holds this much video.
 const FRAGMENT_US: u64 = 1_000_000;

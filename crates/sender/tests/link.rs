@@ -1,8 +1,6 @@
-//! Live over real links: the real binaries through a proxy that plays a
-//! slow link (half the stream's rate), a receiver that stops reading, a link
-//! that dies mid-frame, and a receiver that refuses the sender.
-
-mod common;
+//! `cam-send` live over real links: the real binaries through a proxy that
+//! plays a slow link (half the stream's rate), a receiver that stops reading,
+//! and a receiver that refuses the sender.
 
 use std::{
     io::{Read, Write},
@@ -11,8 +9,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use camwire_testsupport::{proxy::Proxy, *};
 use camwire_wire::{nal_units, AnnexBSplitter, NalType, RbspBits};
-use common::{proxy::Proxy, *};
 
 /// The capture-to-arrival latencies of `cam-recv --verify`'s frame lines, in order.
 fn latencies(recv: &Proc) -> Vec<f64> {
@@ -198,33 +196,6 @@ fn sender_without_retry_exits_1_with_one_line_when_the_receiver_stops_reading() 
     assert!(errors[0].contains("add --retry"), "{errors:?}");
 }
 
-#[test]
-fn link_that_dies_mid_frame_is_dropped_by_the_receivers_idle_timeout_keeping_whole_frames() {
-    let dir = TempDir::new("vanish");
-    let jpeg = quadrants(320, 240).to_jpeg(80);
-    let path = dir.path("q.jpg");
-    std::fs::write(&path, &jpeg).unwrap();
-    let (mut recv, port) = receiver(&["--verify", "--once", "--idle-timeout", "2"]);
-    let proxy = Proxy::start(port, 0, 16 * 1024);
-    // Three whole frames, then the header and half the payload of the fourth.
-    let frame = 4 + jpeg.len() as u64;
-    proxy.freeze_after(3 * frame + 4 + jpeg.len() as u64 / 2);
-    let source = format!("files:{}", path.display());
-    let mut send =
-        sender(proxy.port, &["--source", &source, "--loop", "--fps", "10", "--no-stamp", "--stall-timeout", "3"]);
-    let line = recv.wait_for("(--idle-timeout)", 15);
-    assert!(line.contains("nothing received for 2 s"), "{line}");
-    assert_eq!(recv.wait(10).code(), Some(1), "no terminator");
-    let summary = recv.wait_for("summary:", 1);
-    assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("3", "0"), "{summary}");
-    assert_eq!(count(&recv.out(), "320x240 jpeg ok"), 3);
-    // The sender sees the same dead link from its side.
-    assert_eq!(send.wait(20).code(), Some(1));
-    assert!(send.err().iter().any(|l| l.contains("--stall-timeout")), "{:?}", send.err());
-}
-
-/// A raw client's view of a refusal: exactly the line, then a clean close
-/// (end of file, not a reset), even though it wrote more than the receiver read.
 /// cam-send with `args` is refused: it exits 1 with one line giving `reason`.
 fn assert_cam_send_refused(port: u16, args: &[&str], reason: &str) {
     let mut send = sender(port, args);
@@ -233,17 +204,14 @@ fn assert_cam_send_refused(port: u16, args: &[&str], reason: &str) {
     assert!(err.starts_with(&format!("cam-send: refused by the receiver: {reason}")), "{err}");
 }
 
+/// A raw client's view of a refusal: exactly the line, then a clean close
+/// (end of file, not a reset), even though it wrote more than the receiver read.
 fn assert_refusal_line(mut sock: TcpStream, reason: &str) {
     sock.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
     let mut got = Vec::new();
     let r = sock.read_to_end(&mut got);
     assert!(r.is_ok(), "the refusal must end in a clean close, not {r:?} (got {:?})", String::from_utf8_lossy(&got));
     assert_eq!(String::from_utf8_lossy(&got), format!("CAMWIRE REFUSED {reason}\n"));
-}
-
-fn write_frame(sock: &mut TcpStream, payload: &[u8]) {
-    sock.write_all(&(payload.len() as u32).to_le_bytes()).unwrap();
-    sock.write_all(payload).unwrap();
 }
 
 #[test]
@@ -254,7 +222,7 @@ fn busy_receiver_says_so_in_one_line_and_a_second_cam_send_exits_1_saying_why() 
     // A raw second sender: one frame, then 64 kB the receiver never reads.
     let jpeg = quadrants(160, 120).to_jpeg(80);
     let mut raw = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write_frame(&mut raw, &jpeg);
+    raw.write_all(&framed(&jpeg)).unwrap();
     raw.write_all(&[0xAB; 64 * 1024]).unwrap();
     assert_refusal_line(raw, "busy");
     // A second cam-send is told, and says so.

@@ -15,18 +15,63 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// A binary of this workspace: cam-recv is built for these tests, cam-send
-/// sits next to it once the workspace is built (`scripts/test` does that).
+/// A binary of this workspace (`cam-send`, `cam-recv`), where cargo put it:
+/// beside the test that is running (`target/debug/deps/NAME-HASH` runs
+/// `target/debug/NAME`), which also holds with `CARGO_TARGET_DIR` or `--target`.
+///
+/// Cargo builds a package's own binary for its tests; the other one needs
+/// `cargo build --workspace` first (`scripts/test` does it). A binary older
+/// than its sources fails the test rather than testing old code.
 pub fn bin(name: &str) -> PathBuf {
-    let recv = PathBuf::from(env!("CARGO_BIN_EXE_cam-recv"));
-    let path = recv.with_file_name(name);
-    assert!(path.exists(), "{} is missing: run `cargo build --workspace` first (scripts/test does)", path.display());
+    let exe = std::env::current_exe().expect("the test's own path");
+    let mut dir = exe.parent().expect("the test's folder");
+    if dir.ends_with("deps") {
+        dir = dir.parent().expect("the folder above deps");
+    }
+    let path = dir.join(name);
+    let built = std::fs::metadata(&path).and_then(|m| m.modified()).unwrap_or_else(|_| {
+        panic!("{} is missing: run `cargo build --workspace` first (scripts/test does)", path.display())
+    });
+    if let Some((source, changed)) = newest_source(name) {
+        assert!(
+            changed <= built,
+            "{} is older than {}: run `cargo build --workspace` first (scripts/test does)",
+            path.display(),
+            source.display()
+        );
+    }
     path
 }
 
-/// The Python peers carried with these tests.
+/// The most recently changed source file the binary `name` is built from
+/// (its own crate's and the shared crates' `src/`), with its time.
+fn newest_source(name: &str) -> Option<(PathBuf, std::time::SystemTime)> {
+    let own = match name {
+        "cam-send" => "sender",
+        "cam-recv" => "receiver",
+        _ => return None,
+    };
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut newest: Option<(PathBuf, std::time::SystemTime)> = None;
+    let mut folders: Vec<PathBuf> = [own, "wire", "app", "codec"].iter().map(|c| crates.join(c).join("src")).collect();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                folders.push(entry.path());
+            } else if let Ok(changed) = meta.modified() {
+                if newest.as_ref().is_none_or(|(_, t)| changed > *t) {
+                    newest = Some((entry.path(), changed));
+                }
+            }
+        }
+    }
+    newest
+}
+
+/// The Python peers carried with these tests (`crates/testsupport/peers`).
 pub fn peer(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("peers").join(name)
 }
 
 /// A port that was free a moment ago; another process may take it before
@@ -93,8 +138,11 @@ pub fn connect_from(i: usize, port: u16) -> std::io::Result<std::net::TcpStream>
 
 /// A running process whose stdout and stderr are collected as lines; killed on drop.
 pub struct Proc {
+    /// The process itself.
     pub child: Child,
+    /// Its stdout lines so far.
     pub stdout: Arc<Mutex<Vec<String>>>,
+    /// Its stderr lines so far.
     pub stderr: Arc<Mutex<Vec<String>>>,
     name: String,
     /// One message from each collector thread when its pipe has ended.
@@ -113,6 +161,7 @@ fn collect(stream: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>, do
 }
 
 impl Proc {
+    /// Starts `cmd` with its stdout and stderr collected; panics when it cannot start.
     pub fn spawn(cmd: &mut Command) -> Proc {
         let name = format!("{cmd:?}");
         let mut child = cmd
@@ -127,14 +176,17 @@ impl Proc {
         Proc { child, stdout, stderr, name, drained }
     }
 
+    /// The stdout lines so far.
     pub fn out(&self) -> Vec<String> {
         self.stdout.lock().unwrap().clone()
     }
 
+    /// The stderr lines so far.
     pub fn err(&self) -> Vec<String> {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -193,6 +245,7 @@ impl Proc {
         }
     }
 
+    /// Sends signal `sig` (`TERM`, `INT`, `KILL`...) with `kill`.
     pub fn signal(&self, sig: &str) {
         let ok = Command::new("kill").args([&format!("-{sig}"), &self.pid().to_string()]).status().unwrap();
         assert!(ok.success(), "kill -{sig} failed");
@@ -268,6 +321,11 @@ pub fn run(cmd: &mut Command) -> std::process::Output {
     cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e} (scripts/test installs the tools the tests need)"))
 }
 
+/// What a finished command wrote on stderr, as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// Values of `key=value` fields of a `summary:` line.
 pub fn field<'a>(line: &'a str, key: &str) -> &'a str {
     line.split_whitespace()
@@ -284,6 +342,7 @@ pub fn count(lines: &[String], needle: &str) -> usize {
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
+    /// A new empty directory under the system's temporary one, named after `tag`.
     pub fn new(tag: &str) -> TempDir {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -292,6 +351,7 @@ impl TempDir {
         TempDir(dir)
     }
 
+    /// The path of `name` inside the directory.
     pub fn path(&self, name: &str) -> PathBuf {
         self.0.join(name)
     }

@@ -10,13 +10,15 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{need_tool, run};
+use crate::{need_tool, run};
 
 /// A virtual X server (`xvfb-run -a`) for as long as this lives. One at a
 /// time per test binary: `xvfb-run -a` races when two pick a display at once.
 pub struct Xvfb {
     child: Child,
+    /// `DISPLAY` for clients of this server.
     pub display: String,
+    /// `XAUTHORITY` for clients of this server.
     pub xauthority: String,
     _one_at_a_time: std::sync::MutexGuard<'static, ()>,
 }
@@ -80,8 +82,11 @@ impl Drop for Xvfb {
 /// An RGB picture: 3 bytes a pixel, rows top to bottom.
 #[derive(Clone)]
 pub struct Rgb {
+    /// Width in pixels.
     pub width: usize,
+    /// Height in pixels.
     pub height: usize,
+    /// Rows top to bottom, three bytes (R, G, B) a pixel.
     pub data: Vec<u8>,
 }
 
@@ -131,6 +136,7 @@ impl Rgb {
         turbojpeg::compress(image, quality, turbojpeg::Subsamp::None).expect("encode").to_vec()
     }
 
+    /// The colour at (`x`, `y`).
     pub fn pixel(&self, x: usize, y: usize) -> [u8; 3] {
         let i = (y * self.width + x) * 3;
         [self.data[i], self.data[i + 1], self.data[i + 2]]
@@ -171,6 +177,23 @@ impl Rgb {
     pub fn count_near(&self, colour: [u8; 3], tolerance: u8) -> usize {
         self.data.chunks_exact(3).filter(|p| (0..3).all(|c| p[c].abs_diff(colour[c]) <= tolerance)).count()
     }
+}
+
+/// A small real JPEG (64x48): its headers parse, so it counts as a picture.
+pub fn small_jpeg() -> Vec<u8> {
+    jpeg_sized(64, 48)
+}
+
+/// A real JPEG of `width` x `height`, a gradient with a box in its top left quarter.
+pub fn jpeg_sized(width: usize, height: usize) -> Vec<u8> {
+    Rgb::from_fn(width, height, |x, y| {
+        if (4..width / 2).contains(&x) && (4..height / 2).contains(&y) {
+            [200, 40, 40]
+        } else {
+            [(x * 4) as u8, (y * 5) as u8, 90]
+        }
+    })
+    .to_jpeg(85)
 }
 
 /// Four flat quadrants: red, green / blue, yellow.

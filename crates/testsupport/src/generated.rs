@@ -1,5 +1,5 @@
 //! Shell completions and man pages generated from the clap definitions into
-//! `dist/` at the top of the workspace, where packages install them from:
+//! `share/` at the top of the workspace, where packages install them from:
 //!
 //! ```text
 //! share/completions/NAME.bash  ->  /usr/share/bash-completion/completions/NAME
@@ -10,7 +10,7 @@
 //!
 //! They are files in the repository, so building a package (also a cross
 //! build, whose binaries cannot run on the build machine) needs no generator.
-//! The tests that include this fail when a file is stale; regenerate with
+//! The tests that call [`check`] fail when a file is stale; regenerate with
 //! `CAMWIRE_REGENERATE=1 cargo test -p camwire-sender -p camwire-receiver --test generated`.
 
 use std::path::{Path, PathBuf};

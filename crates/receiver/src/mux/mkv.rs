@@ -15,7 +15,10 @@ use std::{
 
 use camwire_wire::{jpeg_dimensions, PayloadKind};
 
-use super::container::{length_prefixed, ContainerWriter, H264Config};
+use super::{
+    avc::{length_prefixed, H264Config},
+    ContainerWriter,
+};
 use crate::frame::Frame;
 
 /// A Cluster is written once it holds this much video.

@@ -33,6 +33,7 @@ struct Ctl {
 
 /// A running proxy; stops when dropped.
 pub struct Proxy {
+    /// The port the proxy listens on: point the sender here.
     pub port: u16,
     ctl: Arc<Ctl>,
     _rt: Runtime,

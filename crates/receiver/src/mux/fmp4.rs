@@ -10,7 +10,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::H264Config;
+use super::avc::H264Config;
 
 /// Ticks per second of the video track.
 pub(crate) const TIMESCALE: u32 = 90_000;

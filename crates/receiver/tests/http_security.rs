@@ -1,43 +1,21 @@
-//! The web view under attack, each attack against the real cam-recv on
-//! loopback: sockets that hold connections without finishing a request,
-//! viewers that never read, a sender that forges multipart boundaries,
-//! pages elsewhere that rebind their name, and who may watch.
-
-mod common;
+//! The web view's security, each attack against the real cam-recv on
+//! loopback: who may watch (password, token, session cookie, HTTPS), how many
+//! may, sockets that hold connections without finishing a request, viewers
+//! that never read, oversized requests, a sender that forges multipart
+//! boundaries, and pages elsewhere that rebind their name.
 
 use std::{
-    io::{BufRead, BufReader, Read, Write},
+    io::{BufReader, Read, Write},
     net::TcpStream,
     process::Command,
+    thread,
     time::{Duration, Instant},
 };
 
-use common::*;
+use camwire_testsupport::*;
 
 /// A token long enough for `--http-token`.
 const TOKEN: &str = "0123456789abcdef-camwire";
-
-/// Sends `request` on a new connection; reads the status line and headers,
-/// `None` when the connection is refused or closed first.
-fn try_request(http: u16, request: &str) -> Option<(u16, String, BufReader<TcpStream>)> {
-    let mut sock = TcpStream::connect(("127.0.0.1", http)).ok()?;
-    sock.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
-    sock.write_all(request.as_bytes()).ok()?;
-    let mut reader = BufReader::new(sock);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        head.push_str(&line);
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, head, reader))
-}
 
 fn get_request(path: &str, extra: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n")
@@ -68,10 +46,7 @@ fn viewer_gets_a_picture(http: u16, extra: &str, secs: u64) -> Duration {
         if status != 200 {
             return false;
         }
-        let content_type = head
-            .lines()
-            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()))
-            .unwrap();
+        let content_type = head_value(&head, "content-type").unwrap();
         Multipart::new(Dechunk::new(reader), &content_type).next_part().is_ok()
     })
 }
@@ -108,11 +83,7 @@ fn clients_idle_after_a_401_never_lock_out_a_viewer_and_are_closed() {
         .filter_map(|_| {
             let (status, head, reader) = try_request(http, &get_request("/", ""))?;
             assert_eq!(status, 401, "{head}");
-            let len: usize = head
-                .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string()))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
+            let len: usize = head_value(&head, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
             let mut reader = reader;
             let mut body = vec![0; len];
             reader.read_exact(&mut body).unwrap();
@@ -239,16 +210,6 @@ fn a_frame_holding_a_viewers_boundary_is_never_sent_to_that_viewer() {
     }
 }
 
-fn raw_get(http: u16, path: &str, host: &str, extra: &str) -> (u16, String) {
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n");
-    let (status, head, mut reader) = try_request(http, &request).expect("an answer");
-    let mut body = String::new();
-    if !path.starts_with("/stream") {
-        let _ = reader.read_to_string(&mut body);
-    }
-    (status, head + &body)
-}
-
 #[test]
 fn a_request_for_another_host_name_gets_421() {
     let (_recv, _port, http) = http_receiver(&[], &[]);
@@ -292,12 +253,8 @@ fn every_response_carries_the_security_headers() {
     for (path, extra, host, want) in cases {
         let (status, text) = raw_get(http, path, host, extra);
         assert_eq!(status, want, "{path} {text}");
-        let head = text.to_ascii_lowercase();
-        let header = |name: &str| {
-            head.lines()
-                .find_map(|l| l.strip_prefix(&format!("{name}:")).map(|v| v.trim().to_string()))
-                .unwrap_or_else(|| panic!("{path} ({status}) has no {name}: {text}"))
-        };
+        let header =
+            |name: &str| head_value(&text, name).unwrap_or_else(|| panic!("{path} ({status}) has no {name}: {text}"));
         assert_eq!(header("x-content-type-options"), "nosniff");
         assert_eq!(header("referrer-policy"), "no-referrer");
         let csp = header("content-security-policy");
@@ -475,4 +432,77 @@ fn tls_dir_alone_is_a_one_line_error() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("add one of them") && err.trim().lines().count() == 1, "{err}");
+}
+
+#[test]
+fn http_auth_guards_every_route() {
+    let (recv, port, http) = http_receiver(&[], &["--http-auth", "viewer:s3cret"]);
+    for path in ["/", "/stream.mjpg", "/snapshot.jpg", "/status"] {
+        let (status, text) = raw_get(http, path, "127.0.0.1", "");
+        assert_eq!(status, 401, "{path} without credentials: {text}");
+        assert!(text.to_ascii_lowercase().contains("www-authenticate: basic"), "{text}");
+        let (status, _) = raw_get(http, path, "127.0.0.1", "Authorization: Basic dmlld2VyOndyb25n\r\n");
+        assert_eq!(status, 401, "{path} with a wrong password");
+    }
+    // viewer:s3cret
+    let good = "Authorization: Basic dmlld2VyOnMzY3JldA==\r\n";
+    assert_eq!(raw_get(http, "/", "127.0.0.1", good).0, 200);
+    assert_eq!(raw_get(http, "/status", "127.0.0.1", good).0, 200);
+    assert_eq!(raw_get(http, "/snapshot.jpg", "127.0.0.1", good).0, 503, "no frame yet, but past the guard");
+    assert!(sender(port, &["--frames", "5", "--fps", "30"]).wait(20).success());
+    recv.wait_for("summary:", 10);
+    assert_eq!(raw_get(http, "/snapshot.jpg", "127.0.0.1", good).0, 200);
+}
+
+#[test]
+fn http_token_works_as_query_or_bearer_and_nothing_else() {
+    let (_recv, _port, http) = http_receiver(&[], &["--http-token", "abc-123-def-456-ghi"]);
+    assert_eq!(raw_get(http, "/status", "127.0.0.1", "").0, 401);
+    assert_eq!(raw_get(http, "/status?token=wrong", "127.0.0.1", "").0, 401);
+    assert_eq!(raw_get(http, "/status?token=abc-123-def-456-gh", "127.0.0.1", "").0, 401, "a prefix of the token");
+    assert_eq!(raw_get(http, "/status?token=abc-123-def-456-ghi", "127.0.0.1", "").0, 200);
+    assert_eq!(raw_get(http, "/status", "127.0.0.1", "Authorization: Bearer abc-123-def-456-ghi\r\n").0, 200);
+    let (status, page) = raw_get(http, "/?token=abc-123-def-456-ghi", "127.0.0.1", "");
+    assert_eq!(status, 200);
+    assert!(page.to_ascii_lowercase().contains("set-cookie: camwire_session_"), "the page hands out a session: {page}");
+}
+
+#[test]
+fn viewers_past_max_viewers_get_a_clear_503() {
+    let (_recv, port, http) = http_receiver(&[], &["--max-viewers", "2"]);
+    let mut send = sender(port, &["--fps", "30", "--width", "320", "--height", "240"]);
+    let mut first = mjpeg_stream(http);
+    let mut second = mjpeg_stream(http);
+    first.next_part().unwrap();
+    second.next_part().unwrap();
+    let (status, text) = raw_get(http, "/stream.mjpg", "127.0.0.1", "");
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("--max-viewers"), "{text}");
+    drop(first);
+    wait_until("/status counts one viewer", 10, || status_json(http)["viewers"] == 1);
+    assert_eq!(raw_get(http, "/stream.mjpg", "127.0.0.1", "").0, 200, "a place frees up when a viewer leaves");
+    send.signal("TERM");
+    assert!(send.wait(10).success(), "{:?}", send.err());
+}
+
+#[test]
+fn oversized_request_head_is_refused_and_the_view_keeps_serving() {
+    let (_recv, _port, http) = http_receiver(&[], &[]);
+    let huge = "x".repeat(1 << 20);
+    let request = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {huge}\r\n\r\n");
+    // The view answers after 64 KiB and closes: the rest of the write may fail, the answer is still read.
+    let mut sock = TcpStream::connect(("127.0.0.1", http)).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    sock.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut writer = sock.try_clone().unwrap();
+    let writing = thread::spawn(move || {
+        let _ = writer.write_all(request.as_bytes());
+    });
+    let mut head = [0u8; 64];
+    let n = std::io::Read::read(&mut sock, &mut head).unwrap_or(0);
+    let answer = String::from_utf8_lossy(&head[..n]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 431 "), "a 1 MiB header got {answer:?}");
+    drop(sock);
+    writing.join().unwrap();
+    assert_eq!(raw_get(http, "/status", "127.0.0.1", "").0, 200);
 }

@@ -3,7 +3,7 @@
 
 use std::{path::Path, process::Command};
 
-use super::{field, receiver, run, sender, Proc, TempDir};
+use crate::{field, receiver, run, sender, Proc, TempDir};
 
 /// Frames ffprobe decodes from `file`, read as `format` (`mjpeg`, `h264`).
 pub fn ffprobe_frames(file: &Path, format: &str) -> u64 {

@@ -16,7 +16,7 @@ use mpeg2ts::{
     },
 };
 
-use super::container::ContainerWriter;
+use super::ContainerWriter;
 
 const PMT_PID: u16 = 0x1000;
 const VIDEO_PID: u16 = 0x100;

@@ -2,7 +2,7 @@
 """A slow link between a sender and a receiver on loopback: a TCP proxy that
 forwards towards the receiver at a fixed rate, with a small queue (its
 receive buffer), and the other way unthrottled. The same model as the
-tests' proxy (crates/receiver/tests/common/proxy.rs), for scripts/bench.
+tests' proxy (crates/testsupport/src/proxy.rs), for scripts/bench.
 
     slow_link.py LISTEN_PORT UPSTREAM_PORT RATE_BYTES_PER_SEC QUEUE_BYTES
 

@@ -3,11 +3,13 @@
 //! a live status line on a terminal, and the rates their summaries print.
 //! The protocol itself (`camwire-wire`) needs none of it.
 
+mod backoff;
 mod rate;
 mod totals;
 
 use std::{io::IsTerminal, time::Duration};
 
+pub use backoff::Backoff;
 pub use rate::{rates, RateCounter, StatusLine};
 pub use totals::Totals;
 

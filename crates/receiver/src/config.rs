@@ -9,7 +9,7 @@ use std::{
 
 use anyhow::{bail, Result};
 
-use crate::view::{HttpAccess, HttpOptions};
+use crate::view::http::HttpAccess;
 
 /// Everything `cam-recv` needs to know, validated.
 #[derive(Debug, Clone)]
@@ -89,24 +89,6 @@ impl Config {
             tls_dir: None,
             https_dir: None,
             max_pixels: crate::decode::DEFAULT_MAX_PIXELS,
-        }
-    }
-}
-
-impl Config {
-    /// The web view's guards: access, viewers, host names, and connection
-    /// limits that fit the open-file limit (half of it, between 64 and 4096,
-    /// a quarter of that from one address).
-    pub fn http_options(&self) -> HttpOptions {
-        let nofile = crate::nofile::open_file_limit();
-        let max_connections = (nofile / 2).clamp(64, 4096) as usize;
-        HttpOptions {
-            access: self.http_access.clone(),
-            max_viewers: self.max_viewers,
-            max_connections,
-            max_per_address: max_connections / 4,
-            hosts: self.http_hosts.clone(),
-            https_dir: self.https_dir.clone(),
         }
     }
 }

@@ -108,6 +108,32 @@ fn esc_with_other_sinks_closes_only_the_window() {
 }
 
 #[test]
+fn esc_with_publish_closes_only_the_window_and_publishing_goes_on() {
+    need_tool("xdotool", "xdotool");
+    need_tool("ffmpeg", "ffmpeg");
+    let x = Xvfb::start(800, 600);
+    let dir = TempDir::new("display-esc-publish");
+    // The publication: MPEG-TS over UDP to a port of this test.
+    let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let url = format!("udp://127.0.0.1:{}", server.local_addr().unwrap().port());
+    let (recv, port) = Proc::spawn_env_receiver(&x.env(), &["--display", "--publish", &url]);
+    let _send = send_loop(port, &dir, "quad.jpg", &quadrants(160, 120).to_jpeg(90));
+    recv.wait_for("first picture", 10);
+    recv.wait_for("--publish: publishing to", 20);
+    press_escape(&x);
+    recv.wait_for("window closed; --display stopped, receiving goes on", 10);
+    // Publishing goes on: after what was sent before the close, more datagrams arrive.
+    server.set_nonblocking(true).unwrap();
+    let mut datagram = [0u8; 2048];
+    while server.recv(&mut datagram).is_ok() {}
+    server.set_nonblocking(false).unwrap();
+    server.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let len = server.recv(&mut datagram).expect("the publication goes on after the window closed");
+    assert_eq!(datagram[0], 0x47, "MPEG-TS packets: {:?}", &datagram[..len.min(8)]);
+    assert!(is_listening(port), "cam-recv should still take senders: {:?}", recv.err());
+}
+
+#[test]
 fn display_http_and_record_run_together() {
     let x = Xvfb::start(1024, 768);
     let dir = TempDir::new("display-all");

@@ -51,7 +51,7 @@ fn newest_source(name: &str) -> Option<(PathBuf, std::time::SystemTime)> {
         "cam-recv" => "receiver",
         _ => return None,
     };
-    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the crates folder");
     let mut newest: Option<(PathBuf, std::time::SystemTime)> = None;
     let mut folders: Vec<PathBuf> = [own, "wire", "app", "codec"].iter().map(|c| crates.join(c).join("src")).collect();
     while let Some(folder) = folders.pop() {

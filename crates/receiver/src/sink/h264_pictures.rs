@@ -3,7 +3,7 @@
 //! An H.264 frame cannot be decoded on its own (it refers to the ones before
 //! it), so the viewers cannot each skip to the newest frame as they do with
 //! JPEG. Instead this sink takes every access unit in order (delivery
-//! [`Delivery::Newest`](super::Delivery::Newest): when it falls behind it
+//! [`Delivery::Latest`](super::Delivery::Latest): when it falls behind it
 //! resumes at the next keyframe), decodes it, and publishes the newest
 //! picture in [`Latest::decoded`] for the window to draw and the web view to
 //! encode to JPEG once for all its viewers. The OpenH264 decoder is only made
@@ -25,10 +25,7 @@
 use std::{
     cmp::Reverse,
     collections::{BinaryHeap, VecDeque},
-    sync::{
-        atomic::{AtomicU64, AtomicUsize, Ordering},
-        Arc,
-    },
+    sync::Arc,
     time::{Duration, Instant, SystemTime},
 };
 
@@ -36,34 +33,14 @@ use camwire_wire::{KeyframeGate, PayloadKind, Sps};
 use tokio::sync::watch;
 use tracing::{debug, warn};
 
-use super::{Latest, Sink, SinkReport};
-use crate::decode::picture::Picture;
+use super::{
+    feeds::{Decoded, DecodedFrame, Latest, PictureDemand},
+    BlockingSink, SinkReport,
+};
 use crate::{
     decode::h264::{self, H264Decoder},
     frame::{Frame, StreamInfo},
 };
-
-/// A decoded H.264 picture for the viewers.
-#[derive(Debug)]
-pub struct DecodedFrame {
-    /// The number of the stream it belongs to.
-    pub stream: u64,
-    /// Counts the stream's pictures from 1; a gap is pictures the viewer never got.
-    pub serial: u64,
-    /// The picture, RGB.
-    pub picture: Picture,
-    /// When the camera captured it, if its frame was stamped.
-    pub captured_at: Option<SystemTime>,
-}
-
-/// What the decoding sink tells the viewers about the current H.264 stream.
-#[derive(Debug, Clone, Default)]
-pub struct Decoded {
-    /// The newest picture, if one has been decoded.
-    pub picture: Option<Arc<DecodedFrame>>,
-    /// Why the stream cannot be shown, when it cannot be decoded at all.
-    pub failure: Option<Arc<str>>,
-}
 
 /// Capture times waiting for their pictures beyond this many are dropped
 /// (frames that never gave a picture must not hold stale times).
@@ -74,42 +51,6 @@ const KEEP_FOR: Duration = Duration::from_secs(2);
 
 /// Access units kept undecoded hold at most this many bytes; past it the stream is decoded all along.
 const KEEP_BYTES: usize = 8 << 20;
-
-/// Who wants decoded pictures now, and how many were decoded: shared by the
-/// decoding sink and the viewers that need pictures.
-#[derive(Debug, Clone, Default)]
-pub struct PictureDemand {
-    wanted: Arc<AtomicUsize>,
-    decoded: Arc<AtomicU64>,
-}
-
-/// Keeps pictures coming while it lives.
-#[derive(Debug)]
-pub struct PictureWanted(Arc<AtomicUsize>);
-
-impl Drop for PictureWanted {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl PictureDemand {
-    /// Has H.264 decoded while the result lives.
-    pub fn want(&self) -> PictureWanted {
-        self.wanted.fetch_add(1, Ordering::SeqCst);
-        PictureWanted(self.wanted.clone())
-    }
-
-    /// Whether anyone wants pictures now.
-    pub fn is_wanted(&self) -> bool {
-        self.wanted.load(Ordering::SeqCst) > 0
-    }
-
-    /// H.264 pictures decoded since the receiver started.
-    pub fn decoded(&self) -> u64 {
-        self.decoded.load(Ordering::Relaxed)
-    }
-}
 
 /// Decodes the current H.264 stream and publishes its newest picture.
 pub(super) struct H264PictureSink {
@@ -256,7 +197,7 @@ impl H264PictureSink {
         match decoded {
             Ok(Some(picture)) => {
                 self.serial += 1;
-                self.demand.decoded.fetch_add(1, Ordering::Relaxed);
+                self.demand.count_decoded();
                 // The earliest pending capture time is this picture's; older ones never got a picture.
                 while self.pending.len() > MAX_PENDING_CAPTURE_TIMES {
                     self.pending.pop();
@@ -296,7 +237,7 @@ impl H264PictureSink {
     }
 }
 
-impl Sink for H264PictureSink {
+impl BlockingSink for H264PictureSink {
     fn start(&mut self, stream: &StreamInfo) {
         self.start_stream(stream.number);
     }

@@ -1,6 +1,6 @@
 //! The live H.264 stream as fragmented MP4, muxed once for every browser.
 //!
-//! A sink with [`Delivery::Newest`](crate::sink::Delivery::Newest) takes the
+//! A sink with [`Delivery::Latest`](super::Delivery::Latest) takes the
 //! access units in order (when it falls behind it resumes at the next
 //! keyframe) and turns each into one fragment: a `prft` with the capture
 //! time, then a `moof` and an `mdat` holding the access unit's NAL units as
@@ -18,15 +18,12 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use camwire_wire::PayloadKind;
-use tokio::{
-    sync::{broadcast, mpsc},
-    task::JoinHandle,
-};
+use tokio::sync::broadcast;
 use tracing::{debug, warn};
 
-use super::{SinkEvent, SinkReport};
+use super::Sink;
 use crate::{
-    frame::Frame,
+    frame::{Frame, StreamInfo},
     mux::{
         avc::{length_prefixed, H264Config},
         fmp4::{self, codec_string, ticks, Sample, TIMESCALE},
@@ -58,25 +55,31 @@ pub(crate) struct LiveFragment {
     pub keyframe: bool,
 }
 
-/// Starts the muxing sink; it publishes into `out` until its queue closes.
-pub(crate) fn spawn(mut rx: mpsc::Receiver<SinkEvent>, out: broadcast::Sender<LiveFragment>) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut muxer = Muxer::default();
-        while let Some(event) = rx.recv().await {
-            match event {
-                SinkEvent::Start(_) => muxer.start(),
-                SinkEvent::Frame(frame) => {
-                    if let Some(fragment) = muxer.frame(&frame) {
-                        // No viewer: nothing is kept.
-                        let _ = out.send(fragment);
-                    }
-                }
-                SinkEvent::End(report) => {
-                    let _ = report.send(SinkReport::default());
-                }
-            }
+/// The muxing sink: publishes each fragment into its channel.
+pub(super) struct LiveMp4Sink {
+    muxer: Muxer,
+    out: broadcast::Sender<LiveFragment>,
+}
+
+impl LiveMp4Sink {
+    /// Publishes into `out` until the sink closes.
+    pub(super) fn new(out: broadcast::Sender<LiveFragment>) -> Self {
+        Self { muxer: Muxer::default(), out }
+    }
+}
+
+impl Sink for LiveMp4Sink {
+    async fn start(&mut self, _stream: &StreamInfo) {
+        self.muxer.start();
+    }
+
+    async fn frame(&mut self, frame: Frame) -> anyhow::Result<()> {
+        if let Some(fragment) = self.muxer.frame(&frame) {
+            // No viewer: nothing is kept.
+            let _ = self.out.send(fragment);
         }
-    })
+        Ok(())
+    }
 }
 
 /// One stream's muxing state.

@@ -1,54 +1,46 @@
-//! Sinks: where received frames go. Each runs on its own task or thread and
-//! gets the stream as events: start, frames in order, end. The sinks that
-//! may block (verify, record, save-dir, the H.264 picture decoder) implement
-//! `Sink` and are run by `spawn_sink`; the pipe and publish sinks, which
-//! wait on child processes, run their own async loop over the same events.
+//! Sinks: where received frames go. Each is told the stream as events
+//! (start, frames in order, end) and runs on its own task, so one that is
+//! slow or stuck never holds up the others.
 //!
-//! Two ways of delivery:
-//! - [`Delivery::Every`] (verify, record, save-dir): every frame, in order;
-//!   the network waits for a sink that is behind, because these sinks are
-//!   the record of what arrived.
-//! - [`Delivery::Newest`] (players): a short queue; when it is full the sink
-//!   skips frames and resumes at the next keyframe, so a slow player never
-//!   stalls the sender or the other sinks. Even the start and end of a stream
-//!   never wait for such a sink: a start it has no room for is handed over
-//!   with its next frame, and an end is only offered.
+//! This file is the contract and its one runner: [`Sink`], the async form
+//! every sink is run as, and [`BlockingSink`] for those that block on files
+//! and decoders (verify, record, save-dir, the H.264 picture decoder), which
+//! the runner calls on a blocking thread. [`spawn_sink`] is the only event
+//! loop; the pipe, publish and live fMP4 sinks implement [`Sink`] directly.
 //!
-//! A sink that takes nothing for [`STUCK`] is dropped with a log line, and a
-//! sink that fails (stops, or reports a failure) makes the stream's report
-//! say so, which is what `--once` exits 1 for.
-//!
-//! Viewers that only ever want the newest picture (window, web) watch
-//! [`Sinks::latest`] instead of queueing; for H.264 one decoding sink
-//! publishes the newest picture there for all of them.
+//! The rest of the folder, by job:
+//! - [`fanout`]: [`Sinks`], which hands each event to every sink by its
+//!   [`Delivery`], drops a stuck sink and merges the reports;
+//! - [`open`]: which sinks a [`Config`](crate::config::Config) asks for;
+//! - [`feeds`]: what the viewers (window, web view) read: the newest frame,
+//!   the decoded H.264 picture, the live fMP4 fragments;
+//! - one file per sink.
 
 mod child;
+mod fanout;
+mod feeds;
 mod h264_pictures;
 pub(crate) mod live_mp4;
+mod open;
 mod pipe;
 mod publish;
-pub(crate) mod record;
+mod record;
 mod save_dir;
 mod verify;
 
-use std::{sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc};
 
 use anyhow::Result;
-use camwire_wire::KeyframeGate;
 use tokio::{
-    sync::{broadcast, mpsc, oneshot, watch},
+    sync::{mpsc, oneshot},
     task::JoinHandle,
-    time::Instant,
 };
-use tokio_util::sync::CancellationToken;
-use tracing::{error, warn};
+use tracing::error;
 
-use crate::{
-    config::Config,
-    frame::{Frame, StreamInfo},
-};
+use crate::frame::{Frame, StreamInfo};
 
-pub use h264_pictures::{Decoded, DecodedFrame, PictureDemand, PictureWanted};
+pub use fanout::{Delivery, Sinks, STUCK};
+pub use feeds::{Decoded, DecodedFrame, Latest, PictureDemand, PictureWanted};
 pub use pipe::{check_command as check_pipe_command, player_command};
 pub use publish::publish_format;
 
@@ -77,15 +69,37 @@ pub struct SinkReport {
 
 /// A place received frames go, told one stream after another: its start,
 /// its frames in order, its end (ripgrep's `Sink`: begin, matched, finish).
-/// [`spawn_sink`] runs one on a thread of its own, so a sink may block on
-/// files and decoders; the loop around it is written only there.
+/// [`spawn_sink`] runs it; the loop around it is written only there.
 pub(crate) trait Sink: Send + 'static {
     /// A stream begins.
-    fn start(&mut self, _stream: &StreamInfo) {}
+    fn start(&mut self, _stream: &StreamInfo) -> impl Future<Output = ()> + Send {
+        async {}
+    }
 
     /// The next frame of the current stream. An error stops the sink: the
     /// runner logs it (the message says which sink and what was lost), and
     /// the receiver reports the sink as stopped.
+    fn frame(&mut self, frame: Frame) -> impl Future<Output = Result<()>> + Send;
+
+    /// The current stream ended: what the sink found in it.
+    fn end(&mut self) -> impl Future<Output = SinkReport> + Send {
+        async { SinkReport::default() }
+    }
+
+    /// The last call, when the receiver closes or the sink stopped: flush
+    /// what is still buffered, let children finish.
+    fn close(&mut self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+}
+
+/// A [`Sink`] whose calls may block (files, decoders): the runner makes
+/// it on a blocking thread and calls it there, one call at a time.
+pub(crate) trait BlockingSink: Send + 'static {
+    /// A stream begins.
+    fn start(&mut self, _stream: &StreamInfo) {}
+
+    /// As [`Sink::frame`].
     fn frame(&mut self, frame: Frame) -> Result<()>;
 
     /// The current stream ended: what the sink found in it.
@@ -93,528 +107,90 @@ pub(crate) trait Sink: Send + 'static {
         SinkReport::default()
     }
 
-    /// The last call, when the receiver closes or the sink stopped: flush
-    /// what is still buffered.
+    /// The last call: flush what is still buffered.
     fn close(&mut self) {}
 }
 
-/// Runs the sink `make` builds on a blocking thread until its queue closes
-/// or it stops. `make` runs on that thread; if it fails, the sink never
-/// starts (the error is logged, the receiver reports the sink as stopped).
+/// A [`BlockingSink`] run as a [`Sink`]: each call on a blocking thread.
+struct OnThread<S>(Option<S>);
+
+impl<S: BlockingSink> OnThread<S> {
+    /// Runs `call` with the sink on a blocking thread (a panic there goes on here).
+    async fn call<R: Send + 'static>(&mut self, call: impl FnOnce(&mut S) -> R + Send + 'static) -> R {
+        let mut sink = self.0.take().expect("the sink is back after every call");
+        let done = tokio::task::spawn_blocking(move || {
+            let r = call(&mut sink);
+            (sink, r)
+        })
+        .await;
+        let (sink, r) = done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        self.0 = Some(sink);
+        r
+    }
+}
+
+impl<S: BlockingSink> Sink for OnThread<S> {
+    async fn start(&mut self, stream: &StreamInfo) {
+        let stream = stream.clone();
+        self.call(move |s| s.start(&stream)).await
+    }
+
+    async fn frame(&mut self, frame: Frame) -> Result<()> {
+        self.call(move |s| s.frame(frame)).await
+    }
+
+    async fn end(&mut self) -> SinkReport {
+        self.call(BlockingSink::end).await
+    }
+
+    async fn close(&mut self) {
+        self.call(BlockingSink::close).await
+    }
+}
+
+/// Runs the sink `make` builds until its queue closes or it stops, then
+/// closes it. If `make` fails, the sink never starts (the error is logged,
+/// the receiver reports the sink as stopped).
 pub(crate) fn spawn_sink<S: Sink>(
     mut rx: mpsc::Receiver<SinkEvent>,
-    make: impl FnOnce() -> Result<S> + Send + 'static,
+    make: impl Future<Output = Result<S>> + Send + 'static,
 ) -> JoinHandle<()> {
-    tokio::task::spawn_blocking(move || {
-        let mut sink = match make() {
+    tokio::spawn(async move {
+        let mut sink = match make.await {
             Ok(sink) => sink,
             Err(e) => return error!("{e:#}"),
         };
-        let fed = feed(&mut sink, &mut rx);
-        sink.close();
+        let fed = feed(&mut sink, &mut rx).await;
+        sink.close().await;
         if let Err(e) = fed {
             error!("{e:#}");
         }
     })
 }
 
+/// Runs the blocking sink `make` builds (on a blocking thread, as every call
+/// to it is) as [`spawn_sink`] does.
+pub(crate) fn spawn_blocking_sink<S: BlockingSink>(
+    rx: mpsc::Receiver<SinkEvent>,
+    make: impl FnOnce() -> Result<S> + Send + 'static,
+) -> JoinHandle<()> {
+    let make = async {
+        let made = tokio::task::spawn_blocking(make).await;
+        made.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())).map(|s| OnThread(Some(s)))
+    };
+    spawn_sink(rx, make)
+}
+
 /// Hands every event to `sink` until the queue closes or a frame fails.
-fn feed(sink: &mut impl Sink, rx: &mut mpsc::Receiver<SinkEvent>) -> Result<()> {
-    while let Some(event) = rx.blocking_recv() {
+async fn feed(sink: &mut impl Sink, rx: &mut mpsc::Receiver<SinkEvent>) -> Result<()> {
+    while let Some(event) = rx.recv().await {
         match event {
-            SinkEvent::Start(info) => sink.start(&info),
-            SinkEvent::Frame(frame) => sink.frame(frame)?,
+            SinkEvent::Start(info) => sink.start(&info).await,
+            SinkEvent::Frame(frame) => sink.frame(frame).await?,
             SinkEvent::End(report) => {
-                let _ = report.send(sink.end());
+                let _ = report.send(sink.end().await);
             }
         }
     }
     Ok(())
-}
-
-/// A sink that takes nothing for this long is dropped. Longer than a
-/// player's own stall limit (10 s, `--pipe`), so the pipe sink recovers by
-/// itself first.
-pub const STUCK: Duration = Duration::from_secs(20);
-
-/// How long the end of a stream waits for the report of a sink that skips.
-const NEWEST_REPORT_WAIT: Duration = Duration::from_secs(1);
-
-/// How a sink takes frames.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// Every frame, in order, with backpressure.
-    Every,
-    /// Skips to the next keyframe when it falls behind.
-    Newest,
-}
-
-/// The newest frame and the stream it belongs to, for viewers that skip.
-#[derive(Debug, Clone, Default)]
-pub struct Latest {
-    /// The stream currently running, if any.
-    pub stream: Option<Arc<StreamInfo>>,
-    /// The newest frame of the current or last stream.
-    pub frame: Option<Frame>,
-    /// The newest H.264 picture, decoded once for every viewer (only with `--display` or `--http`).
-    pub decoded: Decoded,
-}
-
-struct SinkHandle {
-    name: &'static str,
-    tx: mpsc::Sender<SinkEvent>,
-    delivery: Delivery,
-    /// A newest-delivery sink that fell behind skips until a keyframe.
-    gate: KeyframeGate,
-    /// Newest-delivery sink had no room for the start of the current stream.
-    pending_start: Option<Arc<StreamInfo>>,
-    /// Since when a newest-delivery sink's queue has been full.
-    full_since: Option<Instant>,
-    task: JoinHandle<()>,
-}
-
-/// Why a sink was taken out.
-enum Gone {
-    /// Its task ended: it failed and logged why.
-    Stopped,
-    /// It took nothing for [`STUCK`].
-    Stuck,
-}
-
-/// All sinks of a receiver.
-pub struct Sinks {
-    sinks: Vec<SinkHandle>,
-    latest: watch::Sender<Latest>,
-    /// Failures in the current stream.
-    failures: Vec<String>,
-    /// Cancelled when the receiver closes: a player that is not reading is not waited for.
-    closing: CancellationToken,
-    /// The web view's live H.264 fragments (with `--http`); they end when the muxing sink closes.
-    live_mp4: Option<broadcast::WeakSender<live_mp4::LiveFragment>>,
-    /// Who wants H.264 decoded: the window always, the web view while someone watches as MJPEG.
-    pictures: h264_pictures::PictureDemand,
-    _window_wants_pictures: Option<h264_pictures::PictureWanted>,
-}
-
-impl Sinks {
-    /// Opens the sinks `config` asks for (files are created now, so a bad
-    /// path is an error at start, not at the first frame).
-    pub fn open(config: &Config) -> Result<Self> {
-        let mut sinks = Self {
-            sinks: Vec::new(),
-            latest: watch::Sender::new(Latest::default()),
-            failures: Vec::new(),
-            closing: CancellationToken::new(),
-            live_mp4: None,
-            pictures: h264_pictures::PictureDemand::default(),
-            _window_wants_pictures: None,
-        };
-        if config.verify {
-            sinks.add("verify", Delivery::Every, 64, |rx| spawn_sink(rx, verify::VerifySink::new));
-        }
-        if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
-            let sink = record::TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?;
-            sinks.add("record", Delivery::Every, 64, |rx| spawn_sink(rx, || Ok(sink)));
-        } else if let Some((path, format)) = &config.record {
-            let sink = record::RecordSink::create(path, *format, config.overwrite)?;
-            sinks.add("record", Delivery::Every, 64, |rx| spawn_sink(rx, || Ok(sink)));
-        }
-        if let Some(dir) = &config.save_dir {
-            let sink = save_dir::SaveDirSink::create(dir)?;
-            sinks.add("save-dir", Delivery::Every, 64, |rx| spawn_sink(rx, || Ok(sink)));
-        }
-        if let Some(cmd) = &config.pipe {
-            let (cmd, closing) = (cmd.clone(), sinks.closing.clone());
-            sinks.add("pipe", Delivery::Newest, 30, |rx| pipe::spawn(cmd, rx, closing));
-        }
-        if let Some(url) = &config.publish {
-            let url = url.clone();
-            sinks.add("publish", Delivery::Newest, 30, |rx| publish::spawn(url, rx));
-        }
-        if config.display || config.http.is_some() {
-            // H.264 viewers need every frame decoded in order; the decoder is made when H.264 arrives.
-            // Decoded only while someone wants pictures: the window always does.
-            sinks._window_wants_pictures = config.display.then(|| sinks.pictures.want());
-            let (latest, pictures) = (sinks.latest.clone(), sinks.pictures.clone());
-            let make = || Ok(h264_pictures::H264PictureSink::new(latest, pictures));
-            sinks.add("h264-pictures", Delivery::Newest, 30, |rx| spawn_sink(rx, make));
-        }
-        if config.http.is_some() {
-            // Browsers decode the H.264 themselves: every access unit in order, muxed once for all of them.
-            let (out, _) = broadcast::channel(live_mp4::LIVE_FRAGMENTS);
-            sinks.live_mp4 = Some(out.downgrade());
-            sinks.add("live-mp4", Delivery::Newest, 30, |rx| live_mp4::spawn(rx, out));
-        }
-        Ok(sinks)
-    }
-
-    /// Adds a sink: `spawn` starts it on the receiving end of a queue of `depth` events.
-    pub fn add(
-        &mut self,
-        name: &'static str,
-        delivery: Delivery,
-        depth: usize,
-        spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
-    ) {
-        tracing::debug!("{name} sink started");
-        let (tx, rx) = mpsc::channel(depth);
-        let task = spawn(rx);
-        self.sinks.push(SinkHandle {
-            name,
-            tx,
-            delivery,
-            gate: KeyframeGate::open(),
-            pending_start: None,
-            full_since: None,
-            task,
-        });
-    }
-
-    /// Watches the newest frame.
-    pub fn latest(&self) -> watch::Receiver<Latest> {
-        self.latest.subscribe()
-    }
-
-    /// Who wants H.264 pictures decoded.
-    pub(crate) fn pictures(&self) -> h264_pictures::PictureDemand {
-        self.pictures.clone()
-    }
-
-    /// The web view's live H.264 fragments, with `--http`.
-    pub(crate) fn live_mp4(&self) -> Option<broadcast::WeakSender<live_mp4::LiveFragment>> {
-        self.live_mp4.clone()
-    }
-
-    pub(crate) async fn start(&mut self, info: StreamInfo) {
-        let info = Arc::new(info);
-        self.failures.clear();
-        self.latest.send_modify(|l| l.stream = Some(info.clone()));
-        let mut gone = Vec::new();
-        for (i, s) in self.sinks.iter_mut().enumerate() {
-            s.gate = KeyframeGate::open();
-            s.pending_start = None;
-            let result = match s.delivery {
-                Delivery::Every => send_every(s, SinkEvent::Start(info.clone())).await,
-                Delivery::Newest => match s.tx.try_send(SinkEvent::Start(info.clone())) {
-                    Ok(()) => Ok(()),
-                    Err(mpsc::error::TrySendError::Full(_)) => {
-                        // Handed over with a later frame; until then it skips.
-                        s.gate.close();
-                        s.pending_start = Some(info.clone());
-                        check_full(s)
-                    }
-                    Err(mpsc::error::TrySendError::Closed(_)) => Err(Gone::Stopped),
-                },
-            };
-            if let Err(why) = result {
-                gone.push((i, why));
-            }
-        }
-        self.remove(gone);
-    }
-
-    pub(crate) async fn frame(&mut self, frame: Frame) {
-        let mut gone = Vec::new();
-        for (i, s) in self.sinks.iter_mut().enumerate() {
-            let result = match s.delivery {
-                Delivery::Every => send_every(s, SinkEvent::Frame(frame.clone())).await,
-                Delivery::Newest => offer_newest(s, &frame),
-            };
-            if let Err(why) = result {
-                gone.push((i, why));
-            }
-        }
-        self.remove(gone);
-        self.latest.send_modify(|l| l.frame = Some(frame));
-    }
-
-    /// Ends the stream in every sink and merges their reports.
-    pub(crate) async fn end(&mut self) -> SinkReport {
-        self.latest.send_modify(|l| l.stream = None);
-        let mut merged = SinkReport::default();
-        let mut gone = Vec::new();
-        for (i, s) in self.sinks.iter_mut().enumerate() {
-            let (tx, rx) = oneshot::channel();
-            let wait = match s.delivery {
-                Delivery::Every => match send_every(s, SinkEvent::End(tx)).await {
-                    Ok(()) => Duration::from_secs(30),
-                    Err(why) => {
-                        gone.push((i, why));
-                        continue;
-                    }
-                },
-                // A sink that never saw this stream start has nothing to say about it.
-                Delivery::Newest if s.pending_start.is_some() => continue,
-                Delivery::Newest => match s.tx.try_send(SinkEvent::End(tx)) {
-                    Ok(()) => NEWEST_REPORT_WAIT,
-                    Err(mpsc::error::TrySendError::Full(_)) => continue,
-                    Err(mpsc::error::TrySendError::Closed(_)) => {
-                        gone.push((i, Gone::Stopped));
-                        continue;
-                    }
-                },
-            };
-            match tokio::time::timeout(wait, rx).await {
-                Ok(Ok(report)) => {
-                    merged.invalid += report.invalid;
-                    self.failures.extend(report.failed);
-                    merged.files.extend(report.files);
-                }
-                Ok(Err(_)) => gone.push((i, Gone::Stopped)),
-                Err(_) if s.delivery == Delivery::Every => {
-                    warn!("{} sink did not finish the stream within {} s", s.name, wait.as_secs())
-                }
-                Err(_) => {}
-            }
-        }
-        self.remove(gone);
-        if !self.failures.is_empty() {
-            merged.failed = Some(self.failures.join("; "));
-        }
-        merged
-    }
-
-    /// Takes out the sinks at `gone` (indices, ascending), each with a log line.
-    fn remove(&mut self, gone: Vec<(usize, Gone)>) {
-        for (i, why) in gone.into_iter().rev() {
-            let s = self.sinks.remove(i);
-            match why {
-                Gone::Stopped => {
-                    error!("the {} sink stopped (see above); the other sinks carry on", s.name);
-                    self.failures.push(format!("the {} sink stopped", s.name));
-                }
-                Gone::Stuck => {
-                    error!(
-                        "the {} sink took nothing for {} s; dropped it, the other sinks carry on",
-                        s.name,
-                        STUCK.as_secs()
-                    );
-                    self.failures.push(format!("the {} sink was stuck", s.name));
-                    s.task.abort();
-                }
-            }
-        }
-    }
-
-    /// Closes every sink and waits for it to finish (files flushed, players
-    /// told EOF); a player that is not reading is not waited for.
-    pub(crate) async fn close(self) {
-        self.closing.cancel();
-        let tasks: Vec<_> = self.sinks.into_iter().map(|s| (s.name, s.task)).collect();
-        for (name, mut task) in tasks {
-            if tokio::time::timeout(STUCK, &mut task).await.is_err() {
-                error!("the {name} sink did not finish within {} s of the end; left it", STUCK.as_secs());
-                task.abort();
-            } else {
-                tracing::debug!("{name} sink stopped");
-            }
-        }
-    }
-}
-
-/// Sends to a sink that takes every frame, waiting at most [`STUCK`] for room.
-async fn send_every(s: &mut SinkHandle, event: SinkEvent) -> Result<(), Gone> {
-    match tokio::time::timeout(STUCK, s.tx.send(event)).await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(_)) => Err(Gone::Stopped),
-        Err(_) => Err(Gone::Stuck),
-    }
-}
-
-/// Offers a frame to a sink that skips when behind.
-fn offer_newest(s: &mut SinkHandle, frame: &Frame) -> Result<(), Gone> {
-    if !s.gate.admits(frame.keyframe) {
-        return check_full(s);
-    }
-    if let Some(info) = s.pending_start.clone() {
-        match s.tx.try_send(SinkEvent::Start(info)) {
-            Ok(()) => s.pending_start = None,
-            Err(mpsc::error::TrySendError::Full(_)) => return check_full(s),
-            Err(mpsc::error::TrySendError::Closed(_)) => return Err(Gone::Stopped),
-        }
-    }
-    match s.tx.try_send(SinkEvent::Frame(frame.clone())) {
-        Ok(()) => {
-            s.gate.pass(frame.keyframe);
-            s.full_since = None;
-            Ok(())
-        }
-        Err(mpsc::error::TrySendError::Full(_)) => {
-            s.gate.close();
-            check_full(s)
-        }
-        Err(mpsc::error::TrySendError::Closed(_)) => Err(Gone::Stopped),
-    }
-}
-
-/// A full queue: stuck once it has been full for [`STUCK`].
-fn check_full(s: &mut SinkHandle) -> Result<(), Gone> {
-    if s.tx.capacity() > 0 {
-        s.full_since = None;
-        return Ok(());
-    }
-    let since = *s.full_since.get_or_insert_with(Instant::now);
-    if since.elapsed() >= STUCK {
-        return Err(Gone::Stuck);
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use bytes::Bytes;
-    use camwire_wire::PayloadKind;
-
-    use super::*;
-
-    fn frame(seq: u64) -> Frame {
-        let data = Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xD9]);
-        let received_at = std::time::SystemTime::now();
-        Frame { seq, data, kind: PayloadKind::Jpeg, keyframe: true, received_at, captured_at: None }
-    }
-
-    fn info(number: u64) -> StreamInfo {
-        StreamInfo { peer: "127.0.0.1:1".parse().unwrap(), number, raw: false }
-    }
-
-    /// A sink that takes nothing, ever (it keeps its queue open).
-    fn never_reads(rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
-        tokio::spawn(async move {
-            let _rx = rx;
-            std::future::pending::<()>().await;
-        })
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_skipping_sink_that_never_reads_holds_up_no_start_or_end_and_is_dropped_when_stuck() {
-        let mut sinks = sinks();
-        sinks.add("player", Delivery::Newest, 2, never_reads);
-        let t0 = tokio::time::Instant::now();
-        // Two streams of ten frames: nothing waits, though the queue is full after two events.
-        for n in 1..=2 {
-            sinks.start(info(n)).await;
-            for seq in 1..=10 {
-                sinks.frame(frame(seq)).await;
-            }
-            let report = sinks.end().await;
-            assert!(report.failed.is_none(), "behind is not failed: {:?}", report.failed);
-        }
-        assert_eq!(t0.elapsed(), Duration::ZERO, "start, frames and end never waited for the sink");
-        // Still full after STUCK: dropped, and the stream's report says so.
-        tokio::time::advance(STUCK).await;
-        sinks.start(info(3)).await;
-        let report = sinks.end().await;
-        assert_eq!(report.failed.as_deref(), Some("the player sink was stuck"));
-        assert!(sinks.sinks.is_empty());
-    }
-
-    /// A sink that writes down what it is told, and fails on frame `fail_at`.
-    struct Diary {
-        lines: Arc<std::sync::Mutex<Vec<String>>>,
-        fail_at: Option<u64>,
-        frames: u64,
-    }
-
-    impl Sink for Diary {
-        fn start(&mut self, stream: &StreamInfo) {
-            self.frames = 0;
-            self.lines.lock().unwrap().push(format!("start {}", stream.number));
-        }
-
-        fn frame(&mut self, frame: Frame) -> Result<()> {
-            if self.fail_at == Some(frame.seq) {
-                anyhow::bail!("diary: frame {} failed", frame.seq);
-            }
-            self.frames += 1;
-            self.lines.lock().unwrap().push(format!("frame {}", frame.seq));
-            Ok(())
-        }
-
-        fn end(&mut self) -> SinkReport {
-            self.lines.lock().unwrap().push("end".into());
-            SinkReport { invalid: self.frames, ..SinkReport::default() }
-        }
-
-        fn close(&mut self) {
-            self.lines.lock().unwrap().push("close".into());
-        }
-    }
-
-    fn sinks() -> Sinks {
-        Sinks {
-            sinks: Vec::new(),
-            latest: watch::Sender::new(Latest::default()),
-            failures: Vec::new(),
-            closing: CancellationToken::new(),
-            live_mp4: None,
-            pictures: h264_pictures::PictureDemand::default(),
-            _window_wants_pictures: None,
-        }
-    }
-
-    #[tokio::test]
-    async fn the_runner_tells_a_sink_each_stream_in_order_and_returns_its_report() {
-        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut sinks = sinks();
-        let diary = Diary { lines: lines.clone(), fail_at: None, frames: 0 };
-        sinks.add("diary", Delivery::Every, 4, |rx| spawn_sink(rx, || Ok(diary)));
-        for n in 1..=2 {
-            sinks.start(info(n)).await;
-            for seq in 1..=3 {
-                sinks.frame(frame(seq)).await;
-            }
-            let report = sinks.end().await;
-            assert_eq!(report.invalid, 3, "the report is the sink's own, for this stream");
-            assert!(report.failed.is_none());
-        }
-        sinks.close().await;
-        let stream = ["frame 1", "frame 2", "frame 3", "end"];
-        let expected: Vec<String> = ["start 1"]
-            .into_iter()
-            .chain(stream)
-            .chain(["start 2"])
-            .chain(stream)
-            .chain(["close"])
-            .map(String::from)
-            .collect();
-        assert_eq!(*lines.lock().unwrap(), expected);
-    }
-
-    #[tokio::test]
-    async fn a_sink_whose_frame_fails_is_closed_and_fails_the_stream() {
-        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut sinks = sinks();
-        let diary = Diary { lines: lines.clone(), fail_at: Some(2), frames: 0 };
-        sinks.add("diary", Delivery::Every, 4, |rx| spawn_sink(rx, || Ok(diary)));
-        sinks.start(info(1)).await;
-        for seq in 1..=3 {
-            sinks.frame(frame(seq)).await;
-        }
-        let report = sinks.end().await;
-        assert_eq!(report.failed.as_deref(), Some("the diary sink stopped"));
-        assert_eq!(*lines.lock().unwrap(), ["start 1", "frame 1", "close"], "closed at once, fed nothing more");
-    }
-
-    #[tokio::test]
-    async fn a_sink_that_cannot_be_made_fails_the_first_stream() {
-        let mut sinks = sinks();
-        let make = || -> Result<Diary> { anyhow::bail!("no decoder") };
-        sinks.add("diary", Delivery::Every, 4, |rx| spawn_sink(rx, make));
-        sinks.start(info(1)).await;
-        sinks.frame(frame(1)).await;
-        assert_eq!(sinks.end().await.failed.as_deref(), Some("the diary sink stopped"));
-    }
-
-    #[tokio::test]
-    async fn a_sink_that_stopped_fails_the_stream() {
-        let mut sinks = sinks();
-        sinks.add("record", Delivery::Every, 4, |rx| tokio::spawn(async move { drop(rx) }));
-        sinks.start(info(1)).await;
-        sinks.frame(frame(1)).await;
-        let report = sinks.end().await;
-        assert_eq!(report.failed.as_deref(), Some("the record sink stopped"));
-        // The next stream starts clean.
-        sinks.start(info(2)).await;
-        assert!(sinks.end().await.failed.is_none());
-    }
 }

@@ -7,10 +7,10 @@
 //! the same window; it is restarted when the stream changes between JPEG and
 //! H.264, and for the next stream after it exited or stopped reading.
 //!
-//! A player must never hold up the receiver: it runs in its own process
-//! group, one that cannot take a frame within [`STALL`] is stopped (the whole group,
-//! so a shell's child cannot linger holding the pipe), and when the receiver
-//! closes, a player that is not reading gets [`CLOSING_GRACE`] more.
+//! A player must never hold up the receiver: it is fed as a
+//! [`FedChild`], in its own process group, and one that cannot take a frame
+//! in time is stopped (the whole group, so a shell's child cannot linger
+//! holding the pipe).
 //! Every failure is a warning, and the stream's report says the sink failed.
 //!
 //! `CAMWIRE_PIPE_EXTRA_ARGS` adds arguments to a bare player's command line
@@ -20,19 +20,12 @@ use std::{process::Stdio, time::Duration};
 
 use anyhow::{bail, Result};
 use camwire_wire::{KeyframeGate, PayloadKind};
-use tokio::{
-    io::AsyncWriteExt,
-    process::{Child, ChildStdin, Command},
-    sync::mpsc,
-    task::JoinHandle,
-};
+use tokio::process::Command;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use super::{
-    child::{CLOSING_GRACE, STALL},
-    SinkEvent, SinkReport,
-};
+use super::{child::FedChild, Sink, SinkReport};
+use crate::frame::Frame;
 
 /// Bare players that open a window of their own.
 const WINDOWED: [&str; 4] = ["mplayer", "mpv", "ffplay", "vlc"];
@@ -135,110 +128,65 @@ pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
     argv
 }
 
-/// A running player: the leader of its own process group.
+/// A running player.
 struct Player {
-    child: Child,
-    stdin: Option<ChildStdin>,
+    child: FedChild,
     kind: PayloadKind,
     name: String,
-    group: Option<rustix::process::Pid>,
 }
 
 impl Player {
     fn start(cmd: &str, kind: PayloadKind) -> std::io::Result<Self> {
         let argv = player_command(cmd, kind);
-        let mut child = Command::new(&argv[0])
-            .args(&argv[1..])
-            .stdin(Stdio::piped())
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()?;
-        let stdin = child.stdin.take();
-        let group = child.id().and_then(|id| rustix::process::Pid::from_raw(id as i32));
-        info!("--pipe: starting {} (process group {})", argv.join(" "), child.id().unwrap_or(0));
-        Ok(Self { child, stdin, kind, name: argv[0].clone(), group })
+        let child = FedChild::spawn(Command::new(&argv[0]).args(&argv[1..]))?;
+        info!("--pipe: starting {} (process group {})", argv.join(" "), child.id());
+        Ok(Self { child, kind, name: argv[0].clone() })
     }
 
-    /// Writes one payload. A player that has not taken it after [`STALL`]
-    /// (or, once `closing`, [`CLOSING_GRACE`]) has stalled.
-    async fn write(&mut self, data: &[u8], closing: &CancellationToken) -> Result<(), String> {
-        let Some(stdin) = self.stdin.as_mut() else { return Err("its input is closed".into()) };
-        let write = stdin.write_all(data);
-        tokio::pin!(write);
-        let failed = |e: std::io::Error, child: &mut Child| {
-            let status = child.try_wait().ok().flatten();
-            status.map_or_else(|| format!("stopped reading ({e})"), |s| format!("stopped reading (exited with {s})"))
-        };
-        tokio::select! {
-            r = &mut write => return r.map_err(|e| failed(e, &mut self.child)),
-            _ = tokio::time::sleep(STALL) => {}
-            _ = closing.cancelled() => match tokio::time::timeout(CLOSING_GRACE, &mut write).await {
-                Ok(r) => return r.map_err(|e| failed(e, &mut self.child)),
-                Err(_) => return Err(format!("read nothing for {} s while the receiver closed", CLOSING_GRACE.as_secs())),
-            },
+    /// Closes its stdin and gives it `grace` to finish, then ends its whole process group.
+    async fn finish(self, grace: Duration) {
+        match self.child.finish(grace).await {
+            Some(status) if !status.success() => warn!("--pipe: {} exited with {status}", self.name),
+            Some(_) => {}
+            None => warn!("--pipe: {} still running {} s after end of input; stopping it", self.name, grace.as_secs()),
         }
-        Err(format!("read nothing for {} s", STALL.as_secs()))
-    }
-
-    /// The exit status, if it has exited.
-    fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.try_wait().ok().flatten()
-    }
-
-    /// Closes its stdin and gives it `grace` to finish (a recorder writes its
-    /// file trailer now), then ends its whole process group.
-    async fn finish(mut self, grace: Duration) {
-        drop(self.stdin.take());
-        match tokio::time::timeout(grace, self.child.wait()).await {
-            Ok(Ok(status)) if !status.success() => warn!("--pipe: {} exited with {status}", self.name),
-            Ok(_) => {}
-            Err(_) => {
-                warn!("--pipe: {} still running {} s after end of input; stopping it", self.name, grace.as_secs())
-            }
-        }
-        self.kill_group();
-        let _ = self.child.wait().await;
-    }
-
-    /// Ends every process of its group at once (dropping a player does too).
-    fn kill_group(&mut self) {
-        if let Some(group) = self.group {
-            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
-        }
-    }
-}
-
-impl Drop for Player {
-    fn drop(&mut self) {
-        self.kill_group();
     }
 }
 
 /// The pipe sink's state across streams.
-struct PipeSink {
+pub(super) struct PipeSink {
     cmd: String,
     player: Option<Player>,
     /// Each stream starts at a keyframe, so the player never sees H.264 it cannot decode.
     start: KeyframeGate,
     /// The player failed in this stream: nothing more goes to it until the next one.
     failed: bool,
+    /// Cancelled once the receiver closes: a player that is not reading is not waited for.
+    closing: CancellationToken,
 }
 
 impl PipeSink {
-    fn start_stream(&mut self) {
+    /// Runs `cmd` for the first stream; `closing` is cancelled once the receiver closes.
+    pub(super) fn new(cmd: &str, closing: CancellationToken) -> Self {
+        Self { cmd: cmd.to_owned(), player: None, start: KeyframeGate::new(), failed: false, closing }
+    }
+}
+
+impl Sink for PipeSink {
+    async fn start(&mut self, _stream: &crate::frame::StreamInfo) {
         self.start.close();
         self.failed = false;
         if let Some(p) = self.player.as_mut() {
-            if let Some(status) = p.exited() {
+            if let Some(status) = p.child.exited() {
                 warn!("--pipe: {} exited with {status}; starting it again for this stream", p.name);
                 self.player = None;
             }
         }
     }
 
-    async fn frame(&mut self, frame: crate::frame::Frame, closing: &CancellationToken) {
+    async fn frame(&mut self, frame: Frame) -> Result<()> {
         if self.failed || !self.start.pass(frame.keyframe) {
-            return;
+            return Ok(());
         }
         if self.player.as_ref().is_some_and(|p| p.kind != frame.kind) {
             info!("--pipe: the stream changed to {}; restarting the player", frame.kind);
@@ -250,13 +198,13 @@ impl PipeSink {
                 Err(e) => {
                     warn!("--pipe: cannot start {:?}: {e}; trying again with the next stream", self.cmd);
                     self.failed = true;
-                    return;
+                    return Ok(());
                 }
             }
         }
         let p = self.player.as_mut().expect("started");
-        if let Err(how) = p.write(&frame.data, closing).await {
-            if closing.is_cancelled() {
+        if let Err(how) = p.child.write(&frame.data, &self.closing).await {
+            if self.closing.is_cancelled() {
                 warn!("--pipe: {} {how}; stopped it (its whole process group)", p.name);
             } else {
                 warn!(
@@ -268,28 +216,21 @@ impl PipeSink {
             self.failed = true;
             self.player = None;
         }
+        Ok(())
     }
-}
 
-pub(super) fn spawn(cmd: String, mut rx: mpsc::Receiver<SinkEvent>, closing: CancellationToken) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut sink = PipeSink { cmd, player: None, start: KeyframeGate::new(), failed: false };
-        while let Some(event) = rx.recv().await {
-            match event {
-                SinkEvent::Start(_) => sink.start_stream(),
-                SinkEvent::Frame(frame) => sink.frame(frame, &closing).await,
-                SinkEvent::End(report) => {
-                    if let Some(stdin) = sink.player.as_mut().and_then(|p| p.stdin.as_mut()) {
-                        let _ = tokio::time::timeout(CLOSING_GRACE, stdin.flush()).await;
-                    }
-                    let failed = sink.failed.then(|| "the --pipe player failed (see the warning above)".to_string());
-                    let _ = report.send(SinkReport { failed, ..SinkReport::default() });
-                }
-            }
+    async fn end(&mut self) -> SinkReport {
+        if let Some(p) = self.player.as_mut() {
+            p.child.flush().await;
         }
-        if let Some(p) = sink.player.take() {
+        let failed = self.failed.then(|| "the --pipe player failed (see the warning above)".to_string());
+        SinkReport { failed, ..SinkReport::default() }
+    }
+
+    async fn close(&mut self) {
+        if let Some(p) = self.player.take() {
             debug!("--pipe: end of input for {}", p.name);
             p.finish(Duration::from_secs(5)).await;
         }
-    })
+    }
 }

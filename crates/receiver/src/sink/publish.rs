@@ -7,8 +7,9 @@
 //! MPEG-TS for `srt://` and `udp://`. A JPEG stream is encoded to H.264 once,
 //! here, with the encoder cam-send uses (`camwire-codec`). Its timeline runs on across streams, so
 //! a sender that restarts does not end the publication. When ffmpeg exits (the
-//! server went away) it is started again at the next keyframe, after a
-//! growing pause, with a log line. It is a Newest-delivery sink: a slow
+//! server went away, or it took nothing for a while) it is started again at
+//! the next keyframe, after a growing pause, with a log line. It is fed as a
+//! [`FedChild`]: in its own process group, ended as a group. It is a Newest-delivery sink: a slow
 //! server makes this sink skip to the next keyframe, never slows the others.
 
 use std::{
@@ -17,23 +18,26 @@ use std::{
     time::{Duration, Instant},
 };
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
+use camwire_app::Backoff;
 use camwire_codec::{H264Encoder, H264Settings, YuvFrame};
 use camwire_wire::{KeyframeGate, PayloadKind};
 use openh264::formats::{RgbSliceU8, YUVBuffer, YUVSource};
 use tokio::{
-    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
-    process::{Child, ChildStdin, Command},
-    sync::mpsc,
-    task::JoinHandle,
+    io::{AsyncBufReadExt, BufReader},
+    process::Command,
 };
-use tracing::{debug, error, info, warn};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
 
-use super::{child::STALL, SinkEvent, SinkReport};
+use super::{
+    child::{FedChild, Unfed},
+    Sink,
+};
 use crate::{
     decode::picture::{Picture, PictureDecoder},
-    frame::Frame,
+    frame::{Frame, StreamInfo},
     mux::{timeline::Timeline, ts::TsWriter},
 };
 
@@ -65,29 +69,22 @@ fn ffmpeg_args(url: &str) -> Result<Vec<String>> {
     Ok(args)
 }
 
+/// A running ffmpeg and the MPEG-TS it is fed.
 struct Publisher {
-    child: Child,
-    stdin: ChildStdin,
+    child: FedChild,
     ts: TsWriter<Vec<u8>>,
     /// ffmpeg's newest error line, for the log line when it ends.
     last_error: Arc<Mutex<Option<String>>>,
-    /// It took nothing for [`STALL`] and was stopped.
-    stalled: bool,
 }
 
 impl Publisher {
     fn start(url: &str) -> std::io::Result<Self> {
         let args = ffmpeg_args(url).map_err(std::io::Error::other)?;
-        let mut child = Command::new("ffmpeg")
-            .args(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()?;
-        let stdin = child.stdin.take().expect("stdin is piped");
+        let mut child =
+            FedChild::spawn(Command::new("ffmpeg").args(&args).stdout(Stdio::null()).stderr(Stdio::piped()))?;
         let last_error = Arc::new(Mutex::new(None));
-        let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+        let stderr = child.child_mut().stderr.take().expect("stderr is piped");
+        let mut lines = BufReader::new(stderr).lines();
         let keep = Arc::clone(&last_error);
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
@@ -95,34 +92,26 @@ impl Publisher {
                 *keep.lock().expect("not poisoned") = Some(line);
             }
         });
-        Ok(Self { child, stdin, ts: TsWriter::new(Vec::new()), last_error, stalled: false })
+        Ok(Self { child, ts: TsWriter::new(Vec::new()), last_error })
     }
 
     /// Sends one access unit; `Err` once ffmpeg is gone, or has taken
-    /// nothing for [`STALL`] (a server or uplink that stopped moving).
-    async fn send(&mut self, au: &[u8], keyframe: bool, pts_us: u64) -> std::io::Result<()> {
-        self.ts.access_unit(au, keyframe, pts_us)?;
-        let bytes = std::mem::take(self.ts.out_mut());
-        match tokio::time::timeout(STALL, self.stdin.write_all(&bytes)).await {
-            Ok(written) => written,
-            Err(_) => {
-                let _ = self.child.start_kill();
-                self.stalled = true;
-                Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "stalled"))
-            }
+    /// nothing in time (a server or uplink that stopped moving).
+    async fn send(&mut self, au: &[u8], keyframe: bool, pts_us: u64, closing: &CancellationToken) -> Result<(), Unfed> {
+        if let Err(e) = self.ts.access_unit(au, keyframe, pts_us) {
+            return Err(Unfed::StoppedReading(e.to_string()));
         }
+        let bytes = std::mem::take(self.ts.out_mut());
+        self.child.write(&bytes, closing).await
     }
 
     /// How ffmpeg ended, for the log.
-    async fn ended(mut self) -> String {
-        drop(self.stdin);
-        let how = match tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await {
-            _ if self.stalled => format!("ffmpeg took nothing for {} s", STALL.as_secs()),
-            Ok(Ok(status)) => format!("ffmpeg exited with {status}"),
-            _ => {
-                let _ = self.child.kill().await;
-                "ffmpeg stopped reading".into()
-            }
+    async fn ended(self, unfed: Unfed) -> String {
+        let status = self.child.finish(Duration::from_secs(2)).await;
+        let how = match (&unfed, status) {
+            (Unfed::Stalled { .. }, _) => format!("ffmpeg {unfed}"),
+            (_, Some(status)) => format!("ffmpeg exited with {status}"),
+            (_, None) => "ffmpeg stopped reading".into(),
         };
         // Its last words arrive on the stderr pipe a moment after it exits.
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -186,114 +175,119 @@ impl JpegToH264 {
     }
 }
 
-/// When to try again after a lost connection: 1 s, 2 s, 4 s, ... up to 10 s.
-struct Backoff {
+/// The publish sink's state across streams.
+pub(super) struct PublishSink {
+    url: String,
+    publisher: Option<Publisher>,
+    /// Pauses between connections: 1 s, 2 s, 4 s, ... up to 10 s.
+    backoff: Backoff,
+    /// No new connection before this.
     next_try: Instant,
-    pause: Duration,
+    /// Each stream, and each connection, starts on a keyframe.
+    gate: KeyframeGate,
+    timeline: Timeline,
+    /// Where this stream's times start on the publication's timeline.
+    base_us: u64,
+    /// The newest time sent.
+    last_us: u64,
+    transcoder: Option<Box<JpegToH264>>,
+    /// Cancelled once the receiver closes: ffmpeg is not waited for long.
+    closing: CancellationToken,
 }
 
-impl Backoff {
-    fn failed(&mut self) -> Duration {
-        let pause = self.pause;
-        self.next_try = Instant::now() + pause;
-        self.pause = (pause * 2).min(Duration::from_secs(10));
-        pause
+impl PublishSink {
+    /// Publishes to `url` from the first keyframe on.
+    pub(super) fn new(url: &str, closing: CancellationToken) -> Self {
+        Self {
+            url: url.to_owned(),
+            publisher: None,
+            backoff: Backoff::new(Duration::from_secs(1), Duration::from_secs(10)),
+            next_try: Instant::now(),
+            gate: KeyframeGate::new(),
+            timeline: Timeline::default(),
+            base_us: 0,
+            last_us: 0,
+            transcoder: None,
+            closing,
+        }
+    }
+
+    /// The access unit to send for `frame` (a JPEG is encoded to H.264) and
+    /// whether it is a keyframe; `None` to skip the frame.
+    async fn access_unit(&mut self, frame: Frame, pts: u64, ready_to_connect: bool) -> Result<Option<(Bytes, bool)>> {
+        if frame.kind == PayloadKind::H264 {
+            return Ok(Some((frame.data, frame.keyframe)));
+        }
+        let mut t = match self.transcoder.take() {
+            Some(t) => t,
+            None => {
+                Box::new(JpegToH264::new().map_err(|e| anyhow!("--publish {}: {e:#}; publishing stopped", self.url))?)
+            }
+        };
+        if ready_to_connect {
+            // A new connection starts on a keyframe: ask for one now.
+            t.last_keyframe_us = None;
+        }
+        // Encoding takes a while: off the async threads.
+        let (t, encoded) = tokio::task::spawn_blocking(move || {
+            let r = t.encode(&frame, pts);
+            (t, r)
+        })
+        .await
+        .expect("the encoder does not panic");
+        self.transcoder = Some(t);
+        match encoded {
+            Ok(au) => Ok(Some(au)),
+            Err(e) => {
+                warn!("--publish {}: frame skipped ({e:#})", self.url);
+                Ok(None)
+            }
+        }
     }
 }
 
-pub(super) fn spawn(url: String, mut rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut publisher: Option<Publisher> = None;
-        let mut backoff = Backoff { next_try: Instant::now(), pause: Duration::from_secs(1) };
-        // Each stream, and each connection, starts on a keyframe.
-        let mut gate = KeyframeGate::new();
-        let mut timeline = Timeline::default();
-        // Where this stream's times start on the publication's timeline, and the newest time sent.
-        let (mut base_us, mut last_us) = (0u64, 0u64);
-        let mut transcoder: Option<Box<JpegToH264>> = None;
-        while let Some(event) = rx.recv().await {
-            let frame = match event {
-                SinkEvent::Start(_) => {
-                    gate.close();
-                    timeline = Timeline::default();
-                    base_us = last_us + 100_000;
-                    continue;
-                }
-                SinkEvent::End(report) => {
-                    let _ = report.send(SinkReport::default());
-                    continue;
-                }
-                SinkEvent::Frame(frame) => frame,
-            };
-            if !gate.pass(frame.keyframe) {
-                continue;
-            }
-            let pts = base_us + timeline.pts_us(&frame);
-            last_us = pts;
-            let ready_to_connect = publisher.is_none() && Instant::now() >= backoff.next_try;
-            let (au, keyframe) = if frame.kind == PayloadKind::H264 {
-                (frame.data.clone(), frame.keyframe)
-            } else {
-                let mut t = match transcoder.take() {
-                    Some(t) => t,
-                    None => match JpegToH264::new() {
-                        Ok(t) => Box::new(t),
-                        Err(e) => {
-                            error!("--publish {url}: {e:#}; publishing stopped");
-                            return;
-                        }
-                    },
-                };
-                if ready_to_connect {
-                    // A new connection starts on a keyframe: ask for one now.
-                    t.last_keyframe_us = None;
-                }
-                // Encoding takes a while: off the async threads.
-                let (t, encoded) = tokio::task::spawn_blocking(move || {
-                    let r = t.encode(&frame, pts);
-                    (t, r)
-                })
-                .await
-                .expect("the encoder does not panic");
-                transcoder = Some(t);
-                match encoded {
-                    Ok(au) => au,
-                    Err(e) => {
-                        warn!("--publish {url}: frame skipped ({e:#})");
-                        continue;
-                    }
-                }
-            };
-            if publisher.is_none() {
-                if !keyframe || Instant::now() < backoff.next_try {
-                    continue;
-                }
-                match Publisher::start(&url) {
-                    Ok(p) => {
-                        info!("--publish: publishing to {url}");
-                        publisher = Some(p);
-                    }
-                    Err(e) => {
-                        error!("--publish {url}: cannot start ffmpeg ({e}); install ffmpeg. Publishing stopped");
-                        return;
-                    }
-                }
-            }
-            let p = publisher.as_mut().expect("started");
-            if p.send(&au, keyframe, pts).await.is_err() {
-                let why = publisher.take().expect("started").ended().await;
-                let pause = backoff.failed();
-                warn!("--publish {url}: connection lost ({why}); reconnecting in {} s", pause.as_secs());
-                gate.close();
-            } else if p.child.try_wait().ok().flatten().is_none() {
-                // Still running: a later loss starts again from a short pause.
-                backoff.pause = Duration::from_secs(1);
-            }
+impl Sink for PublishSink {
+    async fn start(&mut self, _stream: &StreamInfo) {
+        self.gate.close();
+        self.timeline = Timeline::default();
+        self.base_us = self.last_us + 100_000;
+    }
+
+    async fn frame(&mut self, frame: Frame) -> Result<()> {
+        if !self.gate.pass(frame.keyframe) {
+            return Ok(());
         }
-        if let Some(p) = publisher {
-            drop(p.stdin);
-            let mut child = p.child;
-            let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
+        let pts = self.base_us + self.timeline.pts_us(&frame);
+        self.last_us = pts;
+        let ready_to_connect = self.publisher.is_none() && Instant::now() >= self.next_try;
+        let Some((au, keyframe)) = self.access_unit(frame, pts, ready_to_connect).await? else { return Ok(()) };
+        if self.publisher.is_none() {
+            if !keyframe || Instant::now() < self.next_try {
+                return Ok(());
+            }
+            let p = Publisher::start(&self.url).map_err(|e| {
+                anyhow!("--publish {}: cannot start ffmpeg ({e}); install ffmpeg. Publishing stopped", self.url)
+            })?;
+            info!("--publish: publishing to {}", self.url);
+            self.publisher = Some(p);
         }
-    })
+        let p = self.publisher.as_mut().expect("started");
+        if let Err(unfed) = p.send(&au, keyframe, pts, &self.closing).await {
+            let why = self.publisher.take().expect("started").ended(unfed).await;
+            let pause = self.backoff.next_delay();
+            self.next_try = Instant::now() + pause;
+            warn!("--publish {}: connection lost ({why}); reconnecting in {} s", self.url, pause.as_secs());
+            self.gate.close();
+        } else if p.child.exited().is_none() {
+            // Still running: a later loss starts again from a short pause.
+            self.backoff.reset();
+        }
+        Ok(())
+    }
+
+    async fn close(&mut self) {
+        if let Some(p) = self.publisher.take() {
+            p.child.finish(Duration::from_secs(5)).await;
+        }
+    }
 }

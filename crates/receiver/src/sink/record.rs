@@ -21,7 +21,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use camwire_wire::KeyframeGate;
 use tracing::{debug, info};
 
-use super::{Sink, SinkReport};
+use super::{BlockingSink, SinkReport};
 use crate::{
     config::RecordFormat,
     frame::{Frame, StreamInfo},
@@ -91,7 +91,7 @@ impl RecordSink {
     }
 }
 
-impl Sink for RecordSink {
+impl BlockingSink for RecordSink {
     fn start(&mut self, stream: &StreamInfo) {
         debug!("record: stream {} from {} goes on at byte {}", stream.number, stream.peer, self.written);
         self.start.close();

@@ -18,7 +18,7 @@ use anyhow::{anyhow, Context, Result};
 use camwire_wire::PayloadKind;
 use tracing::warn;
 
-use super::Sink;
+use super::BlockingSink;
 use crate::frame::Frame;
 
 /// Names already taken in a row before saving gives up.
@@ -90,7 +90,7 @@ impl SaveDirSink {
     }
 }
 
-impl Sink for SaveDirSink {
+impl BlockingSink for SaveDirSink {
     fn frame(&mut self, frame: Frame) -> Result<()> {
         let ext = if frame.kind == PayloadKind::H264 { "h264" } else { "jpg" };
         self.save(&frame.data, ext).map_err(|e| anyhow!("--save-dir: {e}; saving stopped"))

@@ -17,7 +17,7 @@ use turbojpeg::{Decompressor, YuvImage};
 use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
 use tracing::warn;
 
-use super::{Sink, SinkReport};
+use super::{BlockingSink, SinkReport};
 use crate::{
     decode::{
         self,
@@ -49,7 +49,7 @@ impl VerifySink {
     }
 }
 
-impl Sink for VerifySink {
+impl BlockingSink for VerifySink {
     fn start(&mut self, _stream: &StreamInfo) {
         self.drain();
         self.invalid = 0;

@@ -1,7 +1,7 @@
 //! Viewers: the window (`--display`) and the web view (`--http`). They are
-//! not sinks: they skip to the newest frame. The viewers that skip to the newest frame, `--display` and `--http`, started
-//! together beside the in-order sinks: they read [`Sinks::latest`] and end by
-//! themselves once the receiver closes its sinks.
+//! not sinks: they skip to the newest frame, started together beside the
+//! sinks; they read [`Sinks::latest`] and end by themselves once the
+//! receiver closes its sinks.
 
 pub(crate) mod http;
 mod window;
@@ -25,7 +25,8 @@ pub struct Viewers {
 impl Viewers {
     /// Checks for an X display and binds the web view's port now, so either
     /// problem is an error at start. `stop` ends the receiver: the window
-    /// cancels it when it is closed and was the only sink.
+    /// cancels it when it is closed and nothing else was open (no web view,
+    /// no sink in [`Sinks::outputs`]).
     pub async fn start(
         config: &Config,
         sinks: &Sinks,
@@ -43,19 +44,16 @@ impl Viewers {
                     sinks.live_mp4(),
                     sinks.pictures(),
                     metrics.clone(),
-                    config.http_options(),
+                    http_options(config),
                 )
                 .await?,
             ),
             None => None,
         };
         let display = if config.display {
-            let only_sink = config.http.is_none()
-                && !config.verify
-                && config.record.is_none()
-                && config.save_dir.is_none()
-                && config.pipe.is_none();
-            Some(WindowView::open(sinks.latest(), only_sink.then(|| stop.clone())).await?)
+            // Closing the window ends the receiver only when nothing else comes of it.
+            let only_output = http.is_none() && sinks.outputs().next().is_none();
+            Some(WindowView::open(sinks.latest(), only_output.then(|| stop.clone())).await?)
         } else {
             None
         };
@@ -70,5 +68,21 @@ impl Viewers {
         if let Some(display) = self.display {
             display.join().await;
         }
+    }
+}
+
+/// The web view's guards: access, viewers, host names, and connection
+/// limits that fit the open-file limit (half of it, between 64 and 4096,
+/// a quarter of that from one address).
+fn http_options(config: &Config) -> HttpOptions {
+    let nofile = crate::nofile::open_file_limit();
+    let max_connections = (nofile / 2).clamp(64, 4096) as usize;
+    HttpOptions {
+        access: config.http_access.clone(),
+        max_viewers: config.max_viewers,
+        max_connections,
+        max_per_address: max_connections / 4,
+        hosts: config.http_hosts.clone(),
+        https_dir: config.https_dir.clone(),
     }
 }

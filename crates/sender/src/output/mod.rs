@@ -2,11 +2,9 @@
 //! the product; it owns connecting, reconnecting, the handshake and the
 //! end-of-stream terminator.
 
-mod backoff;
 mod link;
 mod secure;
 mod tcp;
 
-pub use backoff::Backoff;
 pub use link::{LinkError, LIVE_NOTSENT_LOWAT};
 pub use tcp::stream;

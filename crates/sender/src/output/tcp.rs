@@ -24,13 +24,12 @@ use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use camwire_app::StatusLine;
+use camwire_app::{Backoff, StatusLine};
 use camwire_wire::KeyframeGate;
 
 use super::{
     link::{Link, LinkError},
     secure::SetupError,
-    Backoff,
 };
 use crate::{
     config::{Codec, Config},

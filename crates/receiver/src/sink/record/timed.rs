@@ -14,7 +14,7 @@ use crate::{
     config::{RecordFormat, Segments},
     frame::{Frame, StreamInfo},
     mux::{mkv::MkvWriter, mp4::Mp4Writer, timeline::Timeline, ts::TsWriter, ContainerWriter},
-    sink::{Sink, SinkReport},
+    sink::{BlockingSink, SinkReport},
 };
 
 /// The file being written.
@@ -131,7 +131,7 @@ impl TimedRecordSink {
     }
 }
 
-impl Sink for TimedRecordSink {
+impl BlockingSink for TimedRecordSink {
     fn start(&mut self, _stream: &StreamInfo) {
         self.start.close();
         self.refused = false;

@@ -33,9 +33,21 @@ pub(super) struct WebFrame {
     pub jpeg: Bytes,
     /// When the camera captured it, if known (sent as `X-Timestamp`).
     pub captured_at: Option<SystemTime>,
-    /// The JPEG holds [`BOUNDARY_PREFIX`](super::multipart::BOUNDARY_PREFIX): each
-    /// viewer checks it against its own boundary before sending it.
+    /// The JPEG holds [`BOUNDARY_PREFIX`]: each viewer checks it against
+    /// its own boundary before sending it.
     pub marked: bool,
+}
+
+/// Every multipart boundary starts with this; a [`WebFrame`] whose JPEG
+/// holds it is marked.
+pub(super) const BOUNDARY_PREFIX: &str = "camwire-";
+
+impl WebFrame {
+    /// Frame number `serial`, marked if the JPEG holds [`BOUNDARY_PREFIX`].
+    pub(super) fn new(serial: u64, jpeg: Bytes, captured_at: Option<SystemTime>) -> Self {
+        let marked = memchr::memmem::find(&jpeg, BOUNDARY_PREFIX.as_bytes()).is_some();
+        Self { serial, jpeg, captured_at, marked }
+    }
 }
 
 /// Frames the `/status` latency percentiles are taken over.
@@ -132,8 +144,7 @@ pub(super) async fn run(
         };
         if let Some((jpeg, captured_at)) = frame {
             feed.serial += 1;
-            let marked = memchr::memmem::find(&jpeg, super::multipart::BOUNDARY_PREFIX.as_bytes()).is_some();
-            web.send_replace(Some(WebFrame { serial: feed.serial, jpeg, captured_at, marked }));
+            web.send_replace(Some(WebFrame::new(feed.serial, jpeg, captured_at)));
         }
     }
     feed.log_encoding();

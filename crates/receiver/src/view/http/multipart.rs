@@ -34,10 +34,12 @@ use futures_util::{stream, StreamExt};
 use tokio::sync::watch;
 use tracing::{debug, warn};
 
-use super::{access::random_hex, feed::WebFrame, no_store, watching::Place};
-
-/// Every boundary starts with this; the feed marks frames that contain it.
-pub(super) const BOUNDARY_PREFIX: &str = "camwire-";
+use super::{
+    access::random_hex,
+    feed::{WebFrame, BOUNDARY_PREFIX},
+    no_store,
+    watching::Place,
+};
 
 /// A fresh boundary: [`BOUNDARY_PREFIX`] and 128 random bits.
 fn new_boundary() -> String {
@@ -175,8 +177,7 @@ mod tests {
     use super::*;
 
     fn frame(jpeg: Bytes, captured_at: Option<std::time::SystemTime>) -> WebFrame {
-        let marked = memchr::memmem::find(&jpeg, BOUNDARY_PREFIX.as_bytes()).is_some();
-        WebFrame { serial: 1, jpeg, captured_at, marked }
+        WebFrame::new(1, jpeg, captured_at)
     }
 
     #[test]

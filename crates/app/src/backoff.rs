@@ -1,4 +1,5 @@
-//! How long to wait before the next connection attempt.
+//! How long to wait before the next connection attempt: `cam-send`'s
+//! reconnects to the receiver, `cam-recv --publish` restarting ffmpeg.
 
 use std::time::Duration;
 

@@ -59,10 +59,10 @@ pub async fn serve(
     mut on_summary: impl FnMut(&StreamSummary) + Send,
 ) -> Result<Outcome> {
     decode::set_max_pixels(config.max_pixels);
-    let sinks = sink::Sinks::open(&config)?;
+    let metrics = metrics::Metrics::new();
+    let sinks = sink::Sinks::open(&config, metrics.camera(metrics::DEFAULT_CAMERA))?;
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();
-    let metrics = metrics::Metrics::new();
     let viewers = view::Viewers::start(&config, &sinks, &metrics, &stop).await?;
     let outcome = input::serve(listener, config, sinks, metrics, stop, &mut on_summary).await;
     viewers.close().await;

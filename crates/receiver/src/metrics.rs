@@ -184,7 +184,8 @@ impl CameraMetrics {
         }
     }
 
-    /// The stream ended with `invalid` frames found invalid, and a sink failed in it or not.
+    /// The stream ended with `invalid` more frames found invalid (besides
+    /// those `--verify` counted as it went), and a sink failed in it or not.
     pub fn stream_ended(&self, invalid: u64, sink_failed: bool) {
         self.connected.set(0);
         self.invalid.inc_by(invalid);

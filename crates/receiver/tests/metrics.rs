@@ -68,7 +68,9 @@ fn prometheus_scrapes_per_camera_frame_rates_and_process_figures_behind_the_toke
         assert_eq!(r.status, 200);
         assert_eq!(r.header("content-type"), Some("text/plain; version=0.0.4; charset=utf-8"));
         let text = String::from_utf8(r.body).unwrap();
-        text.lines().any(|l| l.starts_with("camwire_frames_total{camera=\"default\"} ") && !l.ends_with(" 0")).then_some(text)
+        text.lines()
+            .any(|l| l.starts_with("camwire_frames_total{camera=\"default\"} ") && !l.ends_with(" 0"))
+            .then_some(text)
     });
     for series in [
         "# TYPE camwire_frames_total counter",
@@ -100,4 +102,36 @@ fn prometheus_scrapes_per_camera_frame_rates_and_process_figures_behind_the_toke
     assert_eq!(latency[0].0["camera"], "default", "{latency:?}");
     let rss = query(prom, "process_resident_memory_bytes").unwrap();
     assert!(rss[0].1 > 1e6, "{rss:?}");
+}
+
+/// The value of the one sample of `series` (`name{labels}`) in a `/metrics` text.
+fn sample(text: &str, series: &str) -> f64 {
+    let line = text.lines().find(|l| l.strip_prefix(series).is_some_and(|rest| rest.starts_with(' ')));
+    let line = line.unwrap_or_else(|| panic!("no {series} in /metrics:\n{text}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn metrics_count_bytes_recorded_frames_a_stuck_player_skipped_and_each_reconnect() {
+    let dir = TempDir::new("metrics-counts");
+    let recording = dir.path("all.mjpeg");
+    // A player that never reads: once its pipe and queue are full, it skips frames.
+    let (mut recv, port, http) = http_receiver(&[], &["--record", recording.to_str().unwrap(), "--pipe", "sleep 30"]);
+    for _ in 0..2 {
+        assert!(sender(port, &["--frames", "100", "--fps", "100", "-q"]).wait(20).success());
+    }
+    recv.wait_for_count("summary:", 2, 20);
+    let text = String::from_utf8(http_get(http, "/metrics").body).unwrap();
+    let camera = |name: &str| sample(&text, &format!("{name}{{camera=\"default\"}}"));
+    assert_eq!(camera("camwire_frames_total"), 200.0);
+    assert_eq!((camera("camwire_streams_total"), camera("camwire_reconnects_total")), (2.0, 1.0));
+    assert_eq!(camera("camwire_sender_connected"), 0.0);
+    assert_eq!(camera("camwire_latency_seconds_count"), 200.0, "every frame was stamped");
+    let file_len = std::fs::metadata(&recording).unwrap().len() as f64;
+    assert_eq!(camera("camwire_recorded_bytes_total"), file_len);
+    assert_eq!(camera("camwire_bytes_total"), file_len, "every payload byte was recorded");
+    assert!(camera("camwire_dropped_frames_total") > 0.0, "the player read nothing, yet skipped nothing");
+    // Stopped properly, the receiver ends the player too.
+    recv.signal("TERM");
+    assert!(recv.wait(20).success());
 }

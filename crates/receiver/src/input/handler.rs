@@ -243,7 +243,8 @@ impl Stream<'_> {
         if let Some(why) = &report.failed {
             warn!("stream {number}: {why}");
         }
-        camera.stream_ended(invalid, report.failed.is_some());
+        // --verify counted its invalid frames as it found them; a frame that is no picture at all is counted here.
+        camera.stream_ended(invalid - report.invalid, report.failed.is_some());
         let ended = Ended {
             invalid,
             terminated,

@@ -17,6 +17,7 @@
 use std::{sync::Arc, time::Duration};
 
 use camwire_wire::KeyframeGate;
+use prometheus::IntCounter;
 use tokio::{
     sync::{broadcast, mpsc, oneshot, watch},
     task::JoinHandle,
@@ -30,7 +31,10 @@ use super::{
     live_mp4::LiveFragment,
     SinkEvent, SinkReport,
 };
-use crate::frame::{Frame, StreamInfo};
+use crate::{
+    frame::{Frame, StreamInfo},
+    metrics::CameraMetrics,
+};
 
 /// A sink that takes nothing for this long is dropped. Longer than a
 /// player's own stall limit (10 s, `--pipe`), so the pipe sink recovers by
@@ -89,12 +93,20 @@ pub struct Sinks {
     failures: Vec<String>,
     /// Cancelled when the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
+    /// The camera's series: frames a skipping sink did not get go to `dropped`.
+    camera: CameraMetrics,
 }
 
 impl Sinks {
     /// No sinks yet; [`Sinks::open`] opens those a config asks for.
-    pub(crate) fn new() -> Self {
-        Self { sinks: Vec::new(), feeds: Feeds::default(), failures: Vec::new(), closing: CancellationToken::new() }
+    pub(crate) fn new(camera: CameraMetrics) -> Self {
+        Self {
+            sinks: Vec::new(),
+            feeds: Feeds::default(),
+            failures: Vec::new(),
+            closing: CancellationToken::new(),
+            camera,
+        }
     }
 
     /// Adds a sink: `spawn` starts it on the receiving end of a queue of `depth` events.
@@ -206,7 +218,7 @@ impl Sinks {
         for (i, s) in self.sinks.iter_mut().enumerate() {
             let result = match s.delivery {
                 Delivery::Every => send_every(s, SinkEvent::Frame(frame.clone())).await,
-                Delivery::Latest => offer_latest(s, &frame),
+                Delivery::Latest => offer_latest(s, &frame, &self.camera.dropped),
             };
             if let Err(why) = result {
                 gone.push((i, why));
@@ -309,15 +321,19 @@ async fn send_every(s: &mut SinkHandle, event: SinkEvent) -> Result<(), Gone> {
     }
 }
 
-/// Offers a frame to a sink that skips when behind.
-fn offer_latest(s: &mut SinkHandle, frame: &Frame) -> Result<(), Gone> {
+/// Offers a frame to a sink that skips when behind; one it skips is counted in `dropped`.
+fn offer_latest(s: &mut SinkHandle, frame: &Frame, dropped: &IntCounter) -> Result<(), Gone> {
     if !s.gate.admits(frame.keyframe) {
+        dropped.inc();
         return check_full(s);
     }
     if let Some(info) = s.pending_start.clone() {
         match s.tx.try_send(SinkEvent::Start(info)) {
             Ok(()) => s.pending_start = None,
-            Err(mpsc::error::TrySendError::Full(_)) => return check_full(s),
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                dropped.inc();
+                return check_full(s);
+            }
             Err(mpsc::error::TrySendError::Closed(_)) => return Err(Gone::Stopped),
         }
     }
@@ -328,6 +344,7 @@ fn offer_latest(s: &mut SinkHandle, frame: &Frame) -> Result<(), Gone> {
             Ok(())
         }
         Err(mpsc::error::TrySendError::Full(_)) => {
+            dropped.inc();
             s.gate.close();
             check_full(s)
         }
@@ -431,7 +448,7 @@ mod tests {
     }
 
     fn sinks() -> Sinks {
-        Sinks::new()
+        Sinks::new(crate::metrics::Metrics::new().camera("test"))
     }
 
     #[tokio::test]

@@ -15,24 +15,28 @@ use super::{
     spawn_blocking_sink, spawn_sink,
     verify::VerifySink,
 };
-use crate::config::Config;
+use crate::{config::Config, metrics::CameraMetrics};
 
 impl Sinks {
-    /// Opens the sinks `config` asks for, and the feeds its viewers read.
-    pub fn open(config: &Config) -> Result<Self> {
-        let mut sinks = Self::new();
+    /// Opens the sinks `config` asks for, and the feeds its viewers read;
+    /// they count into `camera`'s series (frames skipped, bytes recorded, invalid frames).
+    pub fn open(config: &Config, camera: CameraMetrics) -> Result<Self> {
+        let recorded = camera.recorded.clone();
+        let invalid = camera.invalid.clone();
+        let mut sinks = Self::new(camera);
         if config.verify {
-            sinks.add("verify", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, VerifySink::new));
+            sinks.add("verify", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || VerifySink::new(invalid)));
         }
         if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
-            let sink = TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?;
+            let sink =
+                TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?.counting(recorded.clone());
             sinks.add("record", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || Ok(sink)));
         } else if let Some((path, format)) = &config.record {
-            let sink = RecordSink::create(path, *format, config.overwrite)?;
+            let sink = RecordSink::create(path, *format, config.overwrite)?.counting(recorded.clone());
             sinks.add("record", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || Ok(sink)));
         }
         if let Some(dir) = &config.save_dir {
-            let sink = SaveDirSink::create(dir)?;
+            let sink = SaveDirSink::create(dir)?.counting(recorded.clone());
             sinks.add("save-dir", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || Ok(sink)));
         }
         if let Some(cmd) = &config.pipe {

@@ -19,6 +19,7 @@ use std::{
 
 use anyhow::{anyhow, bail, Context, Result};
 use camwire_wire::KeyframeGate;
+use prometheus::IntCounter;
 use tracing::{debug, info};
 
 use super::{BlockingSink, SinkReport};
@@ -44,6 +45,8 @@ pub(super) struct RecordSink {
     written: u64,
     /// A write failed: the recording ended there.
     stopped: bool,
+    /// `camwire_recorded_bytes_total` of the camera, with `/metrics`.
+    recorded: Option<IntCounter>,
 }
 
 impl RecordSink {
@@ -70,7 +73,15 @@ impl RecordSink {
             }
             _ => anyhow::Error::new(e).context(format!("--record {}: cannot create the file", path.display())),
         })?;
-        Ok(Self { path: path.to_owned(), file, format, start: KeyframeGate::new(), written: 0, stopped: false })
+        Ok(Self {
+            path: path.to_owned(),
+            file,
+            format,
+            start: KeyframeGate::new(),
+            written: 0,
+            stopped: false,
+            recorded: None,
+        })
     }
 
     /// Appends one payload, from the stream's first keyframe on.
@@ -86,8 +97,16 @@ impl RecordSink {
         if self.start.pass(frame.keyframe) {
             self.file.write_all(&frame.data).context("write failed")?;
             self.written += frame.data.len() as u64;
+            self.recorded.iter().for_each(|c| c.inc_by(frame.data.len() as u64));
         }
         Ok(())
+    }
+}
+
+impl RecordSink {
+    /// Counts the payload bytes written into `recorded` too.
+    pub(super) fn counting(self, recorded: IntCounter) -> Self {
+        Self { recorded: Some(recorded), ..self }
     }
 }
 

@@ -28,6 +28,8 @@ const MAX_SKIPS: u32 = 1000;
 pub(super) struct SaveDirSink {
     dir: PathBuf,
     next: u64,
+    /// `camwire_recorded_bytes_total` of the camera, with `/metrics`.
+    recorded: Option<prometheus::IntCounter>,
 }
 
 /// The number in a `frame-<digits>.<ext>` name, however many digits.
@@ -67,7 +69,12 @@ impl SaveDirSink {
                 )
             })?,
         };
-        Ok(Self { dir: dir.to_owned(), next })
+        Ok(Self { dir: dir.to_owned(), next, recorded: None })
+    }
+
+    /// Counts the bytes saved into `recorded` too.
+    pub(super) fn counting(self, recorded: prometheus::IntCounter) -> Self {
+        Self { recorded: Some(recorded), ..self }
     }
 
     /// Saves one frame under the next free number.
@@ -76,7 +83,10 @@ impl SaveDirSink {
             let path = self.dir.join(format!("frame-{:06}.{ext}", self.next));
             self.next += 1;
             match create_new(&path, data) {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    self.recorded.iter().for_each(|c| c.inc_by(data.len() as u64));
+                    return Ok(());
+                }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     warn!(
                         "--save-dir: {} already exists (not written by this run); left it, saved under the next number",

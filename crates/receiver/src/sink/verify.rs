@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use prometheus::IntCounter;
 use turbojpeg::{Decompressor, YuvImage};
 
 use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
@@ -33,19 +34,21 @@ pub(super) struct VerifySink {
     pool: JpegPool,
     /// Invalid frames in the current stream.
     invalid: u64,
+    /// And since the start, for `/metrics`.
+    counted: IntCounter,
 }
 
 impl VerifySink {
-    /// A verifier and its JPEG workers.
-    pub(super) fn new() -> anyhow::Result<Self> {
-        let make = || anyhow::Ok(Self { verifier: Verifier::new()?, pool: JpegPool::new()?, invalid: 0 });
+    /// A verifier and its JPEG workers; invalid frames are counted into `counted` too.
+    pub(super) fn new(counted: IntCounter) -> anyhow::Result<Self> {
+        let make = || anyhow::Ok(Self { verifier: Verifier::new()?, pool: JpegPool::new()?, invalid: 0, counted });
         make().context("--verify unavailable")
     }
 
     /// Prints the lines of the JPEGs still in flight, so everything else keeps its place after them.
     fn drain(&mut self) {
-        let invalid = &mut self.invalid;
-        self.pool.drain(&mut |line| print_line(line, invalid));
+        let (invalid, counted) = (&mut self.invalid, &self.counted);
+        self.pool.drain(&mut |line| print_line(line, invalid, counted));
     }
 }
 
@@ -57,12 +60,12 @@ impl BlockingSink for VerifySink {
     }
 
     fn frame(&mut self, frame: Frame) -> anyhow::Result<()> {
-        let invalid = &mut self.invalid;
+        let (invalid, counted) = (&mut self.invalid, &self.counted);
         if frame.kind == PayloadKind::Jpeg {
-            self.pool.submit(frame, &mut |line| print_line(line, invalid));
+            self.pool.submit(frame, &mut |line| print_line(line, invalid, counted));
         } else {
-            self.pool.drain(&mut |line| print_line(line, invalid));
-            print_line(self.verifier.line(&frame), invalid);
+            self.pool.drain(&mut |line| print_line(line, invalid, counted));
+            print_line(self.verifier.line(&frame), invalid, counted);
         }
         Ok(())
     }
@@ -80,9 +83,10 @@ impl BlockingSink for VerifySink {
 /// A verify line, and whether it says the frame was valid.
 type Line = (String, bool);
 
-fn print_line((line, ok): Line, invalid: &mut u64) {
+fn print_line((line, ok): Line, invalid: &mut u64, counted: &IntCounter) {
     if !ok {
         *invalid += 1;
+        counted.inc();
     }
     println!("{line}");
 }

@@ -52,6 +52,8 @@ pub(crate) struct TimedRecordSink {
     refused: bool,
     /// Files of the current stream, for its summary line.
     stream_files: Vec<PathBuf>,
+    /// `camwire_recorded_bytes_total` of the camera, with `/metrics`.
+    recorded: Option<prometheus::IntCounter>,
 }
 
 impl TimedRecordSink {
@@ -73,7 +75,13 @@ impl TimedRecordSink {
             start: KeyframeGate::new(),
             refused: false,
             stream_files: Vec::new(),
+            recorded: None,
         })
+    }
+
+    /// Counts the payload bytes written into `recorded` too.
+    pub(crate) fn counting(self, recorded: prometheus::IntCounter) -> Self {
+        Self { recorded: Some(recorded), ..self }
     }
 
     /// Writes `frame`, starting a file first when none is open or the
@@ -127,6 +135,7 @@ impl TimedRecordSink {
         o.writer
             .write(&frame.data, frame.keyframe, pts)
             .map_err(|e| std::io::Error::new(e.kind(), format!("write failed ({e})")))?;
+        self.recorded.iter().for_each(|c| c.inc_by(frame.data.len() as u64));
         Ok(true)
     }
 }

@@ -31,10 +31,8 @@ fn allow_list_refuses_other_addresses_with_one_line_each() {
 
 #[test]
 fn bad_allow_entry_is_a_one_line_error() {
-    let out = run(Command::new(bin("cam-recv")).args(["--allow", "10.0.0.0/99"]));
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let (code, err) = one_line_error("cam-recv", &["--allow", "10.0.0.0/99"]);
+    assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--allow") && err.contains("192.168.1.0/24"), "{err}");
 }
 

@@ -428,10 +428,9 @@ fn https_serves_the_view_with_the_receivers_own_certificate() {
 
 #[test]
 fn tls_dir_alone_is_a_one_line_error() {
-    let out = run(Command::new(bin("cam-recv")).args(["--tls-dir", "/tmp/x"]));
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("add one of them") && err.trim().lines().count() == 1, "{err}");
+    let (code, err) = one_line_error("cam-recv", &["--tls-dir", "/tmp/x"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("add one of them"), "{err}");
 }
 
 #[test]

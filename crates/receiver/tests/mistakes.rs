@@ -30,10 +30,8 @@ fn record_refuses_an_existing_file_unless_overwrite() {
     let dir = TempDir::new("rec-exists");
     let file = dir.path("garden.mjpeg");
     std::fs::write(&file, b"an older recording").unwrap();
-    let out = run(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--record"]).arg(&file));
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let (code, err) = one_line_error("cam-recv", &["--listen", "127.0.0.1:0", "--record", file.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("the file exists; choose a new name, or add --overwrite to replace it"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), b"an older recording", "the old recording was touched");
 
@@ -52,12 +50,11 @@ fn record_never_follows_a_symbolic_link() {
     let link = dir.path("out.mjpeg");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     for (args, needle) in [(&[][..], "the file exists"), (&["--overwrite"][..], "is a symbolic link")] {
-        let out =
-            run(Command::new(bin("cam-recv")).args(["--listen", "127.0.0.1:0", "--record"]).arg(&link).args(args));
-        let err = stderr(&out);
-        assert!(!out.status.success(), "{args:?}: {err}");
+        let (_, err) = one_line_error(
+            "cam-recv",
+            &[&["--listen", "127.0.0.1:0", "--record", link.to_str().unwrap()], args].concat(),
+        );
         assert!(err.contains(needle), "{args:?}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
     assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
 }
@@ -82,11 +79,7 @@ fn record_appends_every_stream_of_a_run_into_one_private_file() {
     let jpegs = MjpegSplitter::split_all(&std::fs::read(&jpeg_file).unwrap()).unwrap();
     assert_eq!(jpegs.len(), 8, "both streams, one after the other");
     assert!(jpegs.iter().all(|j| PayloadKind::sniff(j) == PayloadKind::Jpeg));
-    let decoded = run(Command::new("ffprobe")
-        .args(["-v", "error", "-f", "h264", "-count_frames", "-select_streams", "v:0"])
-        .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
-        .arg(&h264_file));
-    assert_eq!(String::from_utf8_lossy(&decoded.stdout).trim(), "10", "{}", String::from_utf8_lossy(&decoded.stderr));
+    assert_eq!(ffprobe_frames(&h264_file, "h264"), 10);
     for file in [&jpeg_file, &h264_file] {
         let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode & 0o007, 0, "{}: others may read the recording ({mode:o})", file.display());
@@ -109,18 +102,15 @@ fn h264_stream_into_an_mjpeg_recording_is_an_error_line_not_a_silent_empty_file(
 
 #[test]
 fn option_mistakes_are_one_line_that_says_what_is_allowed() {
-    let cases: &[(&str, &[&str], &str)] = &[
-        ("cam-recv", &["--idle-timeout", "-1"], "use a positive number of seconds"),
-        ("cam-recv", &["--overwrite"], "--record <FILE>"),
-        ("cam-recv", &["--listen", "localhost"], "HOST:PORT"),
+    let cases: &[(&[&str], &str)] = &[
+        (&["--idle-timeout", "-1"], "use a positive number of seconds"),
+        (&["--overwrite"], "--record <FILE>"),
+        (&["--listen", "localhost"], "HOST:PORT"),
     ];
-    for (name, args, needle) in cases {
-        let out = run(Command::new(bin(name)).args(*args));
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{name} {args:?}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "{name} {args:?}: {err}");
-        assert!(err.starts_with(&format!("{name}: ")), "{name} {args:?}: {err}");
-        assert!(err.contains(needle), "{name} {args:?}: {err}");
+    for (args, needle) in cases {
+        let (code, err) = one_line_error("cam-recv", args);
+        assert_eq!(code, Some(2), "cam-recv {args:?}: {err}");
+        assert!(err.contains(needle), "cam-recv {args:?}: {err}");
     }
 }
 
@@ -185,13 +175,7 @@ fn a_service_sets_options_through_the_environment() {
 
 #[test]
 fn help_examples_are_whole_commands_that_copy_and_paste() {
-    let out = run(Command::new(bin("cam-recv")).arg("--help"));
-    let recv = String::from_utf8_lossy(&out.stdout).into_owned();
-    let examples = recv.split("Examples:\n").nth(1).unwrap_or_else(|| panic!("cam-recv: no examples"));
-    for line in examples.lines().take_while(|l| !l.is_empty()) {
-        let starts_a_command = ["  # ", "  cam-send ", "  cam-recv ", "  ffmpeg ", "  rpicam-vid "];
-        assert!(starts_a_command.iter().any(|s| line.starts_with(s)), "cam-recv: a wrapped example line: {line:?}");
-    }
+    let recv = help_with_examples("cam-recv");
     for stale_or_missing in ["latency=<ms>", "h264 ok idr", ".h264", "--overwrite", "followed by the payload"] {
         assert!(recv.contains(stale_or_missing), "cam-recv --help lacks {stale_or_missing:?}");
     }

@@ -251,10 +251,7 @@ fn player_that_exits_ends_only_its_sink() {
 fn bad_arguments_are_one_line_errors_with_exit_2() {
     let cases: &[(&[&str], &str)] = &[(&["--listen", "nonsense"], "ADDR:PORT"), (&["--record", "out.avi"], ".mjpeg")];
     for (args, needle) in cases {
-        let out = run(Command::new(bin("cam-recv")).args(*args));
-        let err = stderr(&out);
-        assert!(!out.status.success(), "cam-recv {args:?} succeeded");
-        assert_eq!(err.trim().lines().count(), 1, "cam-recv {args:?}: {err}");
+        let (_, err) = one_line_error("cam-recv", args);
         assert!(err.contains(needle), "cam-recv {args:?}: {err}");
     }
 }

@@ -130,11 +130,9 @@ fn sizes_beyond_the_encoders_or_memory_are_refused_before_connecting() {
         (&["--width", "641"], "must be even"),
     ];
     for (args, needle) in cases {
-        let out =
-            run(Command::new(bin("cam-send")).args(["--to", &to, "--source", "test", "--frames", "1"]).args(*args));
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        let (code, err) =
+            one_line_error("cam-send", &[&["--to", &to, "--source", "test", "--frames", "1"], *args].concat());
+        assert_eq!(code, Some(2), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
     }
     nobody.assert_untouched();
@@ -210,11 +208,8 @@ fn option_mistakes_are_one_line_that_says_what_is_allowed() {
         (&["--to", "h:1", "--framrate", "30"], "did you mean --framerate?"),
     ];
     for (args, needle) in cases {
-        let out = run(Command::new(bin("cam-send")).args(*args));
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "cam-send {args:?}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "cam-send {args:?}: {err}");
-        assert!(err.starts_with("cam-send: "), "cam-send {args:?}: {err}");
+        let (code, err) = one_line_error("cam-send", args);
+        assert_eq!(code, Some(2), "cam-send {args:?}: {err}");
         assert!(err.contains(needle), "cam-send {args:?}: {err}");
     }
 }
@@ -241,11 +236,5 @@ fn a_service_sets_options_through_the_environment() {
 
 #[test]
 fn help_examples_are_whole_commands_that_copy_and_paste() {
-    let out = run(Command::new(bin("cam-send")).arg("--help"));
-    let help = String::from_utf8_lossy(&out.stdout).into_owned();
-    let examples = help.split("Examples:\n").nth(1).unwrap_or_else(|| panic!("cam-send: no examples"));
-    for line in examples.lines().take_while(|l| !l.is_empty()) {
-        let starts_a_command = ["  # ", "  cam-send ", "  cam-recv ", "  ffmpeg ", "  rpicam-vid "];
-        assert!(starts_a_command.iter().any(|s| line.starts_with(s)), "cam-send: a wrapped example line: {line:?}");
-    }
+    help_with_examples("cam-send");
 }

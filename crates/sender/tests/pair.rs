@@ -134,10 +134,7 @@ fn bad_arguments_are_one_line_errors_with_exit_2() {
         (&["--to", "h:1", "--source", "files:/nonexistent/*.jpg"], "no files match"),
     ];
     for (args, needle) in cases {
-        let out = run(Command::new(bin("cam-send")).args(*args));
-        let err = stderr(&out);
-        assert!(!out.status.success(), "cam-send {args:?} succeeded");
-        assert_eq!(err.trim().lines().count(), 1, "cam-send {args:?}: {err}");
+        let (_, err) = one_line_error("cam-send", args);
         assert!(err.contains(needle), "cam-send {args:?}: {err}");
     }
 }

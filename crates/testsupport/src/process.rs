@@ -326,6 +326,31 @@ pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Runs `NAME ARGS` (cam-send or cam-recv), which must fail with exactly one
+/// line on stderr, `NAME: ...`: its exit code and that line.
+pub fn one_line_error(name: &str, args: &[&str]) -> (Option<i32>, String) {
+    let out = run(Command::new(bin(name)).args(args));
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{name} {args:?} succeeded");
+    assert_eq!(err.trim().lines().count(), 1, "{name} {args:?}: {err}");
+    assert!(err.starts_with(&format!("{name}: ")), "{name} {args:?}: {err}");
+    (out.status.code(), err.trim().to_string())
+}
+
+/// `NAME --help`, checked to end in examples that are whole commands, each
+/// line one that copies and pastes (a comment or a command, never a wrapped
+/// half): the whole help text.
+pub fn help_with_examples(name: &str) -> String {
+    let out = run(Command::new(bin(name)).arg("--help"));
+    let help = String::from_utf8_lossy(&out.stdout).into_owned();
+    let examples = help.split("Examples:\n").nth(1).unwrap_or_else(|| panic!("{name}: no examples"));
+    for line in examples.lines().take_while(|l| !l.is_empty()) {
+        let starts_a_command = ["  # ", "  cam-send ", "  cam-recv ", "  ffmpeg ", "  rpicam-vid "];
+        assert!(starts_a_command.iter().any(|s| line.starts_with(s)), "{name}: a wrapped example line: {line:?}");
+    }
+    help
+}
+
 /// Values of `key=value` fields of a `summary:` line.
 pub fn field<'a>(line: &'a str, key: &str) -> &'a str {
     line.split_whitespace()

@@ -12,14 +12,14 @@
 //! | `camwire_frames_total` | counter | frames received |
 //! | `camwire_bytes_total` | counter | payload bytes received |
 //! | `camwire_invalid_frames_total` | counter | frames found invalid (`--verify`, or not a picture at all) |
-//! | `camwire_dropped_frames_total` | counter | frames a sink that skips (a player, a publisher, the viewers' decoder) did not get |
+//! | `camwire_dropped_frames_total` | counter | frames a sink that skips (a player, a publisher, the viewers' feeds) did not get, one count per sink and frame |
 //! | `camwire_streams_total` | counter | streams received |
 //! | `camwire_reconnects_total` | counter | streams after the camera's first |
 //! | `camwire_latency_seconds` | histogram | capture-to-arrival latency of stamped frames |
 //! | `camwire_sender_connected` | gauge | 1 while the camera's sender is streaming |
 //! | `camwire_viewers` | gauge | web viewers watching the camera |
-//! | `camwire_recorded_bytes_total` | counter | bytes written to `--record` files |
-//! | `camwire_sink_failures_total` | counter | sinks that failed or were stuck, per stream |
+//! | `camwire_recorded_bytes_total` | counter | payload bytes written by `--record` and `--save-dir` |
+//! | `camwire_sink_failures_total` | counter | streams in which a sink failed or was stuck |
 //! | `process_*` | | resident memory, CPU seconds, open and maximum file descriptors, threads |
 
 use std::sync::Arc;
@@ -79,9 +79,9 @@ pub struct CameraMetrics {
     pub connected: IntGauge,
     /// Web viewers watching.
     pub viewers: IntGauge,
-    /// Bytes written to recordings.
+    /// Payload bytes written by recordings (`--record`, `--save-dir`).
     pub recorded: IntCounter,
-    /// Sinks that failed or were stuck.
+    /// Streams in which a sink failed or was stuck.
     pub sink_failures: IntCounter,
 }
 
@@ -106,15 +106,15 @@ impl Metrics {
             invalid: counter("camwire_invalid_frames_total", "Frames found invalid (--verify), or not a picture."),
             dropped: counter(
                 "camwire_dropped_frames_total",
-                "Frames a sink that skips when behind (player, publisher, viewers' decoder) did not get.",
+                "Frames a sink that skips when behind (player, publisher, viewers' feeds) did not get, per sink.",
             ),
             streams: counter("camwire_streams_total", "Streams received."),
             reconnects: counter("camwire_reconnects_total", "Streams after the camera's first."),
             latency,
             connected: gauge("camwire_sender_connected", "1 while the camera's sender is streaming."),
             viewers: gauge("camwire_viewers", "Web viewers watching the camera."),
-            recorded: counter("camwire_recorded_bytes_total", "Bytes written to --record files."),
-            sink_failures: counter("camwire_sink_failures_total", "Sinks that failed or were stuck, per stream."),
+            recorded: counter("camwire_recorded_bytes_total", "Payload bytes written by --record and --save-dir."),
+            sink_failures: counter("camwire_sink_failures_total", "Streams in which a sink failed or was stuck."),
         };
         let collectors: [Box<dyn Collector>; 11] = [
             Box::new(metrics.frames.clone()),

@@ -5,7 +5,7 @@
 # and WORK (a scratch directory). RECV_CMD and SEND_CMD (arrays) say which
 # binaries run and how: the host's x86 cam-recv and the chroot's cam-send by
 # default; scripts/test-pi points them at the aarch64 ones under qemu.
-RECV_CMD=(target/release/cam-recv)
+RECV_CMD=("$(scripts/target-dir)/release/cam-recv")
 SEND_CMD=("$HARNESS" run cam-send)
 # Seconds a receiver has to finish after its sender, and a sender to finish.
 RECV_TIMEOUT=30

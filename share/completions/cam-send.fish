@@ -1,21 +1,21 @@
 complete -c cam-send -l to -d 'Receiver to stream to, as HOST:PORT (cam-recv listens on port 8000 by default)' -r
-complete -c cam-send -l secs -d 'Stop after this many seconds (default: run until interrupted)' -r
+complete -c cam-send -l secs -d 'Stop after this many seconds (default: run until interrupted). A paced source captures exactly fps x SECS frames, counted from the first connection' -r
 complete -c cam-send -l frames -d 'Stop after this many frames have been sent' -r
-complete -c cam-send -l width -d 'Picture width in pixels (test pattern and camera): even, at most 3840 for H.264 and 65500 for JPEG' -r
-complete -c cam-send -l height -d 'Picture height in pixels (test pattern and camera): even, at most 2160 for H.264 (3840 in portrait) and 65500 for JPEG' -r
+complete -c cam-send -l width -d 'Picture width in pixels (test pattern and camera) [default: 640]: even, 16 to 3840 for H.264 and at most 65500 for JPEG' -r
+complete -c cam-send -l height -d 'Picture height in pixels (test pattern and camera) [default: 480]: even, 16 to 2160 for H.264 (3840 in portrait) and at most 65500 for JPEG' -r
 complete -c cam-send -l fps -l framerate -d 'Frames per second [default: 30]. With `files:` and `stdin`, 0 sends as fast as the receiver takes them; `stdin` without --fps is sent as it comes, at the writer\'s pace. Also spelled --framerate, as in rpicam-vid' -r
 complete -c cam-send -l codec -d 'How frames are encoded. With `--source stdin`, what the input stream is (MJPEG, or Annex-B H.264 cut into access units without re-encoding)' -r -f -a "jpeg\t'Baseline JPEG per frame (MJPEG): what the classic recipe sends'
 h264\t'Baseline H.264 (OpenH264), one access unit per frame'"
-complete -c cam-send -l bitrate -d 'H.264 target bit rate in bits per second (default: about 0.1 bit per pixel per frame, e.g. 0.9 Mbit/s at 640x480 and 30 fps)' -r
+complete -c cam-send -l bitrate -d 'H.264 target bit rate in bits per second, 10000 to 288000000 (default: about 0.1 bit per pixel per frame, e.g. 0.9 Mbit/s at 640x480 and 30 fps)' -r
 complete -c cam-send -l keyframe-interval -d 'H.264: an IDR keyframe (with SPS and PPS) every this many frames (default: one per second)' -r
 complete -c cam-send -l quality -d 'JPEG quality, 1-100 (4:2:0 chroma subsampling)' -r
 complete -c cam-send -l secret-file -d 'Prove to cam-recv that this sender holds the secret in FILE (the same contents as cam-recv\'s --secret-file). Or set CAMWIRE_SECRET_FILE, or the secret itself in CAMWIRE_SECRET' -r -F
 complete -c cam-send -l tls-pin -d 'Speak TLS to a `cam-recv --tls`, and accept only the certificate with this fingerprint (cam-recv prints it at start: `SHA256:` and 64 hex digits)' -r
 complete -c cam-send -l max-latency -d 'How far behind capture a frame may fall and still be sent, in milliseconds. On a link slower than the stream (Wi-Fi at the edge of range), frames that would arrive later are dropped and the newest sent instead, so the picture stays live; H.264 then resumes on a fresh keyframe. Keep the default for watching; use 0 to send every frame in order however late (recording over a good link)' -r
 complete -c cam-send -l stall-timeout -d 'A connection that takes no byte for this many seconds while frames wait is lost (a receiver that vanished without closing): one log line, then with --retry a reconnect, without it exit status 1' -r
-complete -c cam-send -l max-frame -d 'Largest frame the sender will put on the wire, in bytes' -r
+complete -c cam-send -l max-frame -d 'Largest frame the sender will put on the wire, in bytes: 65536 (64 KiB) to 4294967295, as large as cam-recv\'s --max-frame or smaller' -r
 complete -c cam-send -l rotation -d 'Turn the picture by 0 or 180 degrees (a camera mounted upside down); 180 is --hflip and --vflip together, as in rpicam-vid' -r
-complete -c cam-send -l annotate -d 'Burn TEXT into the picture before encoding, light on a dark box: strftime fields are the capture time (local), %frame the frame\'s number, e.g. \'garden %Y-%m-%d %H:%M:%S #%frame\'. Test pattern and camera only' -r
+complete -c cam-send -l annotate -d 'Burn TEXT into the picture before encoding, light on a dark box: strftime fields are the capture time (local), %frame the frame\'s number, e.g. \'garden %Y-%m-%d %H:%M:%S #%frame\'. Test pattern and camera only. Characters outside ISO 8859-1 (Latin-1) are drawn as \'?\' (a warning says which)' -r
 complete -c cam-send -l annotate-position -d 'The corner of the --annotate box' -r -f -a "top-left\t'Top left'
 top-right\t'Top right'
 bottom-left\t'Bottom left'

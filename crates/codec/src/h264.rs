@@ -32,11 +32,29 @@ pub struct H264Settings {
     pub fps: f64,
 }
 
+/// The largest bit rate OpenH264 accepts: H.264 level 5.2's, 240 000 kbit/s
+/// times 1.2 for the NAL stream (the encoder refuses more).
+pub const MAX_BITRATE: u32 = 288_000_000;
+
+/// The most macroblocks (16x16 pixels) a second H.264 level 5.2 carries,
+/// the highest level: e.g. 64 fps at 3840x2160, 1728 fps at 640x480.
+pub const MAX_MACROBLOCKS_PER_SEC: u64 = 2_073_600;
+
+/// The shortest picture side OpenH264 encodes (one macroblock).
+pub const MIN_SIDE: u32 = 16;
+
 impl H264Settings {
-    /// About 0.1 bit per pixel per frame: ~0.9 Mbit/s at 640x480, 30 fps.
+    /// About 0.1 bit per pixel per frame: ~0.9 Mbit/s at 640x480, 30 fps;
+    /// within what OpenH264 takes (at least a bit a frame, at most [`MAX_BITRATE`]).
     pub fn default_bitrate(width: u32, height: u32, fps: f64) -> u32 {
         let fps = if fps > 0.0 { fps } else { 30.0 };
-        (f64::from(width) * f64::from(height) * fps * 0.1).clamp(50_000.0, f64::from(u32::MAX)) as u32
+        let bits = f64::from(width) * f64::from(height) * fps * 0.1;
+        bits.max(50_000.0).max(fps.ceil()).min(f64::from(MAX_BITRATE)) as u32
+    }
+
+    /// Macroblocks a second of a `width` x `height` stream at `fps`.
+    pub fn macroblocks_per_sec(width: u32, height: u32, fps: f64) -> f64 {
+        (f64::from(width.div_ceil(16)) * f64::from(height.div_ceil(16))) * fps
     }
 
     /// One keyframe per second.
@@ -81,23 +99,26 @@ impl H264Encoder {
             .complexity(Complexity::Low)
             .num_threads(1);
         let mut encoder = OpenH264Encoder::with_api_config(OpenH264API::from_source(), config)
+            .map_err(plain)
             .context("initialising the OpenH264 encoder")?;
         quiet_warnings(&mut encoder)?;
         Ok(Self { encoder, parameter_sets: ParameterSets::default() })
     }
 }
 
-/// Lowers OpenH264's own log level from warnings to errors before the encoder
-/// is initialised (on the first picture), so it does not print
-/// `[OpenH264] ... Warning:bEnableFrameSkip = 0, ...` on every run: frame
-/// skipping is off on purpose (every picture must give an access unit).
+/// Turns OpenH264's own log off before the encoder is initialised (on the
+/// first picture), so it prints no `[OpenH264] ...` lines of its own: not
+/// `Warning:bEnableFrameSkip = 0, ...` on every run (frame skipping is off on
+/// purpose: every picture must give an access unit), and no error lines next
+/// to the one line the binaries print. The settings it would refuse are
+/// checked before it starts ([`MAX_BITRATE`], [`MIN_SIDE`]).
 ///
 /// The safe API sets the trace level only after initialising, when that
 /// warning is already printed, and OpenH264 has no other switch for it: the
 /// raw `SetOption` call is the one route.
 #[allow(unsafe_code)]
 fn quiet_warnings(encoder: &mut OpenH264Encoder) -> Result<()> {
-    let mut level: std::ffi::c_int = openh264_sys2::WELS_LOG_ERROR as std::ffi::c_int;
+    let mut level: std::ffi::c_int = openh264_sys2::WELS_LOG_QUIET as std::ffi::c_int;
     // SAFETY: ENCODER_OPTION_TRACE_LEVEL is one of the options OpenH264
     // accepts before initialisation; it reads one int through the pointer,
     // which points at `level`, alive for the call. The trace level is not a
@@ -112,6 +133,19 @@ fn quiet_warnings(encoder: &mut OpenH264Encoder) -> Result<()> {
     Ok(())
 }
 
+/// An OpenH264 error as one plain line: its code's meaning or its message,
+/// without the wrapper's "Native:... Backtraces enabled." dump.
+fn plain(e: openh264::Error) -> anyhow::Error {
+    let meaning = match e.native_code() {
+        0 => return anyhow::anyhow!("{}", e.to_string().trim_end_matches(". Backtraces enabled.")),
+        1 => "invalid parameter",
+        3 => "out of memory",
+        5 => "unsupported picture",
+        _ => "unknown reason",
+    };
+    anyhow::anyhow!("OpenH264 error {} ({meaning})", e.native_code())
+}
+
 impl H264Encoder {
     /// Encodes `p` into one access unit; `force_keyframe` asks for an IDR.
     /// Returns the access unit and whether it is an IDR (with SPS and PPS).
@@ -124,7 +158,7 @@ impl H264Encoder {
         if force_keyframe {
             self.encoder.force_intra_frame();
         }
-        let au = self.encoder.encode(&yuv).context("H.264 encoding")?.to_vec();
+        let au = self.encoder.encode(&yuv).map_err(plain).context("H.264 encoding")?.to_vec();
         if au.is_empty() {
             bail!("the H.264 encoder produced no data for a {w}x{h} picture");
         }

@@ -1,18 +1,28 @@
-//! Connections still in their handshake (no picture yet): how many may wait,
-//! from one address and in all, and how many bytes they may hold together.
+//! Connections that are not streaming yet: from the first byte until the
+//! stream holds the sender slot (the handshake, the first picture, the wait
+//! for a busy slot and a refusal as busy), how many may wait, from one
+//! address and in all, and how many bytes they may hold together.
 //!
 //! A flood of idle connections costs bounded file descriptors and never locks
-//! out a real sender: past a limit the oldest waiting connection (of the same
-//! address, when that address is over its share) is dropped. Bytes read
-//! before a first picture are charged to a shared budget, so many connections
-//! that each announce a large frame and trickle it cannot add up to gigabytes.
+//! out a real sender: past a limit, a waiting connection is dropped, the one
+//! that made the least progress first (nothing read, then no picture yet,
+//! then waiting for the slot), the oldest of those first. A connection that
+//! passed the secret or TLS is never dropped, and one from an address at its
+//! cap is dropped for a newer one from the same address only after
+//! [`Admission::grace`]: time for a real sender's handshake round trip.
+//! Bytes read before a connection streams are charged to a shared
+//! [`Budget`], so many connections that each announce a large frame cannot
+//! add up to gigabytes, whether they trickle it or wait for the slot.
+//!
+//! Peers refused outright (`--allow`) are counted too ([`Refusals`]): past a
+//! cap they are closed at once instead of being given the refusal line.
 
 use std::{
     collections::{BTreeMap, HashMap},
     net::{IpAddr, SocketAddr},
     pin::Pin,
     sync::{
-        atomic::{AtomicBool, AtomicUsize, Ordering},
+        atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering},
         Arc, Mutex,
     },
     task::{Context, Poll},
@@ -23,156 +33,255 @@ use tokio::io::{AsyncRead, ReadBuf};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
-use crate::gate::Link;
+use crate::{gate::Link, throttle::Throttle};
 
-/// Connections that have not delivered their first picture yet: at most this
-/// many at a time, and at most a quarter of the open-file limit.
+/// Connections that are not streaming yet: at most this many at a time, and
+/// at most a quarter of the open-file limit.
 const MAX_PENDING_CONNECTIONS: usize = 1024;
 
-/// Connections from one address (an IPv4 address or an IPv6 /64) that may
-/// wait for their first picture at once; past it that address's oldest is dropped.
+/// Connections from one address (an IPv4 address or one IPv6 address) that
+/// may wait at once.
 pub(crate) const MAX_PENDING_PER_ADDRESS: usize = 16;
 
-/// Bytes that connections still in their handshake may have read, all
-/// together: this, or two of the largest frames if that is more. A
-/// connection whose read would pass it is dropped.
+/// Connections from one IPv6 /64 network (usually one LAN) that may wait at once.
+pub(crate) const MAX_PENDING_PER_NETWORK: usize = 64;
+
+/// Bytes that connections not streaming yet may have read, all together:
+/// this, or two of the largest frames if that is more. A connection whose
+/// read would pass it is dropped.
 pub(crate) const HANDSHAKE_BUDGET: usize = 64 << 20;
+
+/// How a dropped connection or a refused one is logged: one line per kind every 10 s.
+static EVICTED: Throttle = Throttle::new(1, Duration::from_secs(10));
+static TURNED_AWAY: Throttle = Throttle::new(1, Duration::from_secs(10));
 
 fn max_pending() -> usize {
     let nofile = crate::nofile::open_file_limit();
     ((nofile / 4) as usize).clamp(16, MAX_PENDING_CONNECTIONS)
 }
 
-/// The waiting room: every connection until its first picture.
+/// How far a waiting connection got; the least progress is dropped first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub(crate) enum Progress {
+    /// Nothing read from it yet.
+    Connected = 0,
+    /// Bytes read, no picture yet.
+    Reading = 1,
+    /// Sent its first picture; waits for the sender slot.
+    Picture = 2,
+}
+
+/// The waiting room: every connection until it streams.
 pub(crate) struct Admission {
-    pending: Mutex<Pending>,
+    room: Mutex<Room>,
     max_pending: usize,
+    grace: Duration,
     budget: Arc<Budget>,
 }
 
-/// The connections still in their handshake, oldest first.
+/// The waiting connections, oldest first, and how many per address.
 #[derive(Default)]
-struct Pending {
+struct Room {
     next_id: u64,
-    waiting: BTreeMap<u64, (IpAddr, CancellationToken)>,
-    per_address: HashMap<IpAddr, usize>,
-    evicted: u64,
-    last_report: Option<Instant>,
+    waiting: BTreeMap<u64, Arc<Place>>,
+    per_key: HashMap<IpAddr, usize>,
 }
 
-impl Pending {
+/// One waiting connection.
+struct Place {
+    /// Its address, and its IPv6 /64 network.
+    host: IpAddr,
+    network: Option<IpAddr>,
+    since: Instant,
+    progress: AtomicU8,
+    /// Passed the secret or TLS: never dropped to make room.
+    passed: AtomicBool,
+    evicted: CancellationToken,
+}
+
+impl Place {
+    fn keys(&self) -> impl Iterator<Item = IpAddr> {
+        std::iter::once(self.host).chain(self.network)
+    }
+
+    /// Whether it may be dropped for another: not passed, and (with `grace`) old enough.
+    fn droppable(&self, grace: Option<Duration>) -> bool {
+        !self.passed.load(Ordering::Relaxed) && grace.is_none_or(|g| self.since.elapsed() >= g)
+    }
+
+    fn progress(&self) -> u8 {
+        self.progress.load(Ordering::Relaxed)
+    }
+}
+
+impl Room {
     /// Takes connection `id` off the list, cancelling its token; true if it was on it.
     fn remove(&mut self, id: u64) -> bool {
-        let Some((addr, token)) = self.waiting.remove(&id) else { return false };
-        if let Some(n) = self.per_address.get_mut(&addr) {
-            *n -= 1;
-            if *n == 0 {
-                self.per_address.remove(&addr);
+        let Some(place) = self.waiting.remove(&id) else { return false };
+        for key in place.keys() {
+            if let Some(n) = self.per_key.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    self.per_key.remove(&key);
+                }
             }
         }
-        token.cancel();
+        place.evicted.cancel();
         true
     }
 
-    /// Drops connection `id`, with a log line at most every 10 s:
-    /// "`why`; dropping the oldest (`note`N dropped so far)".
-    fn evict(&mut self, id: u64, why: std::fmt::Arguments<'_>, note: &str) {
-        if self.remove(id) {
-            self.evicted += 1;
-            if self.last_report.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
-                warn!("{why}; dropping the oldest ({note}{} dropped so far)", self.evicted);
-                self.last_report = Some(Instant::now());
-            }
-        }
+    fn count(&self, key: IpAddr) -> usize {
+        self.per_key.get(&key).copied().unwrap_or(0)
+    }
+
+    /// The connection to drop among those `matching`: the least progress, then the oldest.
+    fn victim(&self, matching: impl Fn(&Place) -> bool, grace: Option<Duration>) -> Option<u64> {
+        let candidates = self.waiting.iter().filter(|(_, p)| matching(p) && p.droppable(grace));
+        candidates.min_by_key(|(&id, p)| (p.progress(), id)).map(|(&id, _)| id)
     }
 }
 
-/// The address a limit counts by: IPv4 addresses one by one, IPv6 by /64
-/// (one host usually has a whole /64).
-fn address_key(ip: IpAddr) -> IpAddr {
+/// The keys a connection is counted under: its address, and for IPv6 its /64.
+fn address_keys(ip: IpAddr) -> (IpAddr, Option<IpAddr>) {
     match ip.to_canonical() {
-        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
-        v4 => v4,
+        IpAddr::V6(v6) => (IpAddr::V6(v6), Some(IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()))),
+        v4 => (v4, None),
     }
 }
 
 impl Admission {
-    /// A waiting room for a receiver whose largest frame is `max_frame`.
-    pub(crate) fn new(max_frame: usize) -> Self {
-        let limit = HANDSHAKE_BUDGET.max(max_frame.saturating_mul(2));
+    /// A waiting room for a receiver whose largest frame is `max_frame` and
+    /// whose handshakes may take `handshake_timeout`.
+    pub(crate) fn new(max_frame: usize, handshake_timeout: Duration) -> Self {
         Self {
-            pending: Mutex::new(Pending::default()),
+            room: Mutex::new(Room::default()),
             max_pending: max_pending(),
-            budget: Arc::new(Budget { used: AtomicUsize::new(0), limit }),
+            grace: handshake_timeout / 4,
+            budget: Arc::new(Budget::new(HANDSHAKE_BUDGET.max(max_frame.saturating_mul(2)))),
         }
     }
 
-    /// Registers a new connection, dropping the oldest waiting one of its
-    /// address, or of all, when full.
-    pub(crate) fn admit(self: &Arc<Self>, peer: SocketAddr) -> Ticket {
-        let key = address_key(peer.ip());
-        let mut p = self.pending.lock().expect("pending lock");
-        if p.per_address.get(&key).is_some_and(|&n| n >= MAX_PENDING_PER_ADDRESS) {
-            let oldest = p.waiting.iter().find(|(_, (k, _))| *k == key).map(|(&id, _)| id);
-            if let Some(id) = oldest {
-                p.evict(
-                    id,
-                    format_args!("{key}: {MAX_PENDING_PER_ADDRESS} connections are waiting to send a first frame"),
-                    "the most one address may have; ",
-                );
+    /// The waiting connections allowed at once.
+    pub(crate) fn max_pending(&self) -> usize {
+        self.max_pending
+    }
+
+    /// Registers a new connection, dropping a waiting one when its address,
+    /// its network or the room is full; `None` (close it) when no waiting
+    /// connection may be dropped for it.
+    pub(crate) fn admit(self: &Arc<Self>, peer: SocketAddr) -> Option<Ticket> {
+        let (host, network) = address_keys(peer.ip());
+        let mut room = self.room.lock().expect("admission lock");
+        let full = if room.count(host) >= MAX_PENDING_PER_ADDRESS {
+            let victim = room.victim(|p| p.host == host, Some(self.grace));
+            Some((victim, format!("{host}: {MAX_PENDING_PER_ADDRESS} connections from one address")))
+        } else if let Some(net) = network.filter(|&n| room.count(n) >= MAX_PENDING_PER_NETWORK) {
+            let victim = room.victim(|p| p.network == Some(net), Some(self.grace));
+            Some((victim, format!("{net}/64: {MAX_PENDING_PER_NETWORK} connections from one network")))
+        } else if room.waiting.len() >= self.max_pending {
+            Some((room.victim(|_| true, None), format!("{} connections", self.max_pending)))
+        } else {
+            None
+        };
+        match full {
+            None => {}
+            Some((Some(id), what)) => {
+                room.remove(id);
+                if let Some(tally) = EVICTED.tick() {
+                    warn!(
+                        "{what} are waiting to send a first frame; dropping the oldest of those that got least \
+                         far ({} dropped so far)",
+                        tally.total
+                    );
+                }
             }
-        } else if p.waiting.len() >= self.max_pending {
-            if let Some(id) = p.waiting.keys().next().copied() {
-                p.evict(id, format_args!("{} connections are waiting to send a first frame", self.max_pending), "");
+            Some((None, what)) => {
+                if let Some(tally) = TURNED_AWAY.tick() {
+                    warn!(
+                        "{what} are waiting to send a first frame, none that may be dropped yet; closed a new \
+                         one from {host} ({} so far)",
+                        tally.total
+                    );
+                }
+                return None;
             }
         }
-        let id = p.next_id;
-        p.next_id += 1;
-        let evicted = CancellationToken::new();
-        p.waiting.insert(id, (key, evicted.clone()));
-        *p.per_address.entry(key).or_default() += 1;
-        let charge =
-            Arc::new(Charge { budget: self.budget.clone(), held: AtomicUsize::new(0), done: AtomicBool::new(false) });
-        Ticket { admission: self.clone(), id, evicted, charge }
+        let id = room.next_id;
+        room.next_id += 1;
+        let place = Arc::new(Place {
+            host,
+            network,
+            since: Instant::now(),
+            progress: AtomicU8::new(Progress::Connected as u8),
+            passed: AtomicBool::new(false),
+            evicted: CancellationToken::new(),
+        });
+        for key in place.keys() {
+            *room.per_key.entry(key).or_default() += 1;
+        }
+        room.waiting.insert(id, place.clone());
+        let charge = Arc::new(Charge::new(self.budget.clone()));
+        Some(Ticket { admission: self.clone(), id, place, charge })
     }
 }
 
-/// A connection's place in the waiting room. Dropping it (after the
-/// handshake, or when the connection ends before one) gives the place and
-/// the connection's bytes back.
+/// A connection's place in the waiting room. Dropping it (once the stream
+/// holds the sender slot, or when the connection ends before) gives the
+/// place and the connection's bytes back.
 pub(crate) struct Ticket {
     admission: Arc<Admission>,
     id: u64,
-    evicted: CancellationToken,
+    place: Arc<Place>,
     charge: Arc<Charge>,
 }
 
 impl Ticket {
     /// Cancelled when the connection is dropped to make room for newer ones.
     pub(crate) fn evicted(&self) -> &CancellationToken {
-        &self.evicted
+        &self.place.evicted
     }
 
-    /// `sock`, with its reads charged to the handshake budget until this ticket is dropped.
+    /// The connection got this far.
+    pub(crate) fn advance(&self, progress: Progress) {
+        self.place.progress.fetch_max(progress as u8, Ordering::Relaxed);
+    }
+
+    /// The connection passed the secret or TLS: it is never dropped to make room.
+    pub(crate) fn passed(&self) {
+        self.place.passed.store(true, Ordering::Relaxed);
+    }
+
+    /// `sock`, with its reads charged to the budget until this ticket is dropped.
     pub(crate) fn meter(&self, sock: Link) -> Metered {
-        Metered { sock, charge: self.charge.clone() }
+        Metered { sock, charge: self.charge.clone(), place: self.place.clone() }
     }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        self.admission.pending.lock().expect("pending lock").remove(self.id);
-        self.charge.release();
+        self.admission.room.lock().expect("admission lock").remove(self.id);
+        if self.charge.release() >= crate::memory::GIVE_BACK_AFTER {
+            crate::memory::give_back();
+        }
     }
 }
 
-/// The bytes read by connections still in their handshake.
-struct Budget {
+/// Bytes held by a set of holders, and the most they may hold together.
+/// Today one budget covers every connection that is not streaming; with
+/// several cameras a holder can be charged to its camera's budget as well.
+pub(crate) struct Budget {
     used: AtomicUsize,
     limit: usize,
 }
 
-/// One connection's share of the [`Budget`], until its handshake ends.
+impl Budget {
+    pub(crate) fn new(limit: usize) -> Self {
+        Self { used: AtomicUsize::new(0), limit }
+    }
+}
+
+/// One connection's share of the [`Budget`], until it streams.
 struct Charge {
     budget: Arc<Budget>,
     held: AtomicUsize,
@@ -180,6 +289,10 @@ struct Charge {
 }
 
 impl Charge {
+    fn new(budget: Arc<Budget>) -> Self {
+        Self { budget, held: AtomicUsize::new(0), done: AtomicBool::new(false) }
+    }
+
     /// Counts `n` more bytes; false if that passes the budget.
     fn add(&self, n: usize) -> bool {
         if self.done.load(Ordering::Relaxed) {
@@ -189,18 +302,22 @@ impl Charge {
         self.budget.used.fetch_add(n, Ordering::Relaxed) + n <= self.budget.limit
     }
 
-    /// Gives the bytes back: the handshake is over.
-    fn release(&self) {
-        if !self.done.swap(true, Ordering::Relaxed) {
-            self.budget.used.fetch_sub(self.held.load(Ordering::Relaxed), Ordering::Relaxed);
+    /// Gives the bytes back; how many it held.
+    fn release(&self) -> usize {
+        if self.done.swap(true, Ordering::Relaxed) {
+            return 0;
         }
+        let held = self.held.load(Ordering::Relaxed);
+        self.budget.used.fetch_sub(held, Ordering::Relaxed);
+        held
     }
 }
 
-/// A socket whose reads are charged to the handshake budget.
+/// A socket whose reads are charged to the budget and mark progress.
 pub(crate) struct Metered {
     sock: Link,
     charge: Arc<Charge>,
+    place: Arc<Place>,
 }
 
 impl Metered {
@@ -215,14 +332,46 @@ impl AsyncRead for Metered {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.sock).poll_read(cx, buf);
         let n = buf.filled().len() - before;
-        if n > 0 && !self.charge.add(n) {
-            let limit = self.charge.budget.limit >> 20;
-            return Poll::Ready(Err(std::io::Error::other(format!(
-                "connections that have not sent a whole picture yet hold more than {limit} MiB together \
-                 (the handshake budget)"
-            ))));
+        if n > 0 {
+            self.place.progress.fetch_max(Progress::Reading as u8, Ordering::Relaxed);
+            if !self.charge.add(n) {
+                let limit = self.charge.budget.limit >> 20;
+                return Poll::Ready(Err(std::io::Error::other(format!(
+                    "connections that are not streaming yet hold more than {limit} MiB together \
+                     (the handshake budget)"
+                ))));
+            }
         }
         polled
+    }
+}
+
+/// Peers being turned away with a refusal line (`--allow`): at most a
+/// quarter of the waiting room at once; past it they are closed at once.
+pub(crate) struct Refusals {
+    busy: Arc<AtomicUsize>,
+    max: usize,
+}
+
+/// One counted refusal; dropped when it is done.
+pub(crate) struct Refusing(Arc<AtomicUsize>);
+
+impl Refusals {
+    pub(crate) fn new(max_pending: usize) -> Self {
+        Self { busy: Arc::default(), max: (max_pending / 4).max(4) }
+    }
+
+    /// A place for one more refusal, `None` when there are too many already.
+    pub(crate) fn start(&self) -> Option<Refusing> {
+        let busy = &self.busy;
+        busy.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < self.max).then_some(n + 1)).ok()?;
+        Some(Refusing(busy.clone()))
+    }
+}
+
+impl Drop for Refusing {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -230,28 +379,71 @@ impl AsyncRead for Metered {
 mod tests {
     use super::*;
 
+    fn room() -> Arc<Admission> {
+        Arc::new(Admission::new(1 << 20, Duration::ZERO))
+    }
+
     #[test]
-    fn ipv6_addresses_count_by_their_64_bit_prefix() {
-        let a = address_key("2001:db8:1:2:aaaa::1".parse().unwrap());
-        let b = address_key("2001:db8:1:2:bbbb::9".parse().unwrap());
-        let c = address_key("2001:db8:1:3::1".parse().unwrap());
-        assert_eq!(a, b);
-        assert_ne!(a, c);
+    fn ipv6_addresses_count_one_by_one_and_by_their_64_bit_prefix() {
+        let (a, a_net) = address_keys("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let (b, b_net) = address_keys("2001:db8:1:2:bbbb::9".parse().unwrap());
+        let (_, c_net) = address_keys("2001:db8:1:3::1".parse().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a_net, b_net);
+        assert_ne!(a_net, c_net);
         let v4: IpAddr = "192.0.2.7".parse().unwrap();
-        assert_eq!(address_key("::ffff:192.0.2.7".parse().unwrap()), v4);
+        assert_eq!(address_keys("::ffff:192.0.2.7".parse().unwrap()), (v4, None));
     }
 
     #[tokio::test]
     async fn one_address_past_its_share_loses_its_own_oldest_connection() {
-        let admission = Arc::new(Admission::new(1 << 20));
+        let admission = room();
         let a: SocketAddr = "192.0.2.1:1000".parse().unwrap();
         let b: SocketAddr = "192.0.2.2:1000".parse().unwrap();
-        let other = admission.admit(b);
-        let tickets: Vec<Ticket> = (0..MAX_PENDING_PER_ADDRESS).map(|_| admission.admit(a)).collect();
+        let other = admission.admit(b).unwrap();
+        let tickets: Vec<Ticket> = (0..MAX_PENDING_PER_ADDRESS).map(|_| admission.admit(a).unwrap()).collect();
         assert!(tickets.iter().all(|t| !t.evicted().is_cancelled()));
-        let newest = admission.admit(a);
+        let newest = admission.admit(a).unwrap();
         assert!(tickets[0].evicted().is_cancelled(), "the address's oldest made room");
         assert!(!tickets[1].evicted().is_cancelled() && !newest.evicted().is_cancelled());
         assert!(!other.evicted().is_cancelled(), "another address is untouched");
+    }
+
+    #[tokio::test]
+    async fn connections_that_got_further_or_passed_the_secret_are_dropped_last_or_never() {
+        let admission = room();
+        let a: SocketAddr = "192.0.2.1:1000".parse().unwrap();
+        let tickets: Vec<Ticket> = (0..MAX_PENDING_PER_ADDRESS).map(|_| admission.admit(a).unwrap()).collect();
+        tickets[0].passed();
+        tickets[1].advance(Progress::Picture);
+        tickets[2].advance(Progress::Reading);
+        let admit_passed = || {
+            let t = admission.admit(a).unwrap();
+            t.passed();
+            t
+        };
+        let _new = admit_passed();
+        assert!(tickets[3].evicted().is_cancelled(), "the oldest that read nothing goes first");
+        assert!(tickets[..3].iter().all(|t| !t.evicted().is_cancelled()));
+        for t in &tickets[4..] {
+            t.passed();
+        }
+        let _new2 = admit_passed();
+        assert!(tickets[2].evicted().is_cancelled(), "then the one that sent no picture");
+        let _new3 = admit_passed();
+        assert!(tickets[1].evicted().is_cancelled(), "then the one waiting for the slot");
+        assert!(admission.admit(a).is_none(), "the rest passed the secret: the new one is closed");
+        assert!(!tickets[0].evicted().is_cancelled());
+    }
+
+    #[tokio::test]
+    async fn a_young_connection_is_not_dropped_for_its_own_address() {
+        let admission = Arc::new(Admission::new(1 << 20, Duration::from_secs(3600)));
+        let a: SocketAddr = "[2001:db8::1]:1000".parse().unwrap();
+        let held: Vec<Ticket> = (0..MAX_PENDING_PER_ADDRESS).map(|_| admission.admit(a).unwrap()).collect();
+        assert!(admission.admit(a).is_none());
+        assert!(held.iter().all(|t| !t.evicted().is_cancelled()));
+        let neighbour: SocketAddr = "[2001:db8::2]:1000".parse().unwrap();
+        assert!(admission.admit(neighbour).is_some(), "another address of the /64 still gets in");
     }
 }

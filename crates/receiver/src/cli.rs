@@ -140,8 +140,8 @@ pub struct Args {
     #[arg(long, value_name = "ADDR", env = "CAMWIRE_HTTP")]
     pub http: Option<String>,
 
-    /// Ask web viewers for this user name and password (HTTP basic authentication).
-    /// Over plain HTTP the password crosses the network readable: use on a trusted LAN.
+    /// Ask web viewers for this user name and password (HTTP basic authentication);
+    /// the password needs at least 8 characters. Over plain HTTP the password crosses the network readable: use on a trusted LAN.
     /// `ps` shows the command line to every user: prefer --http-auth-file or CAMWIRE_HTTP_AUTH.
     #[arg(long, value_name = "USER:PASSWORD", env = "CAMWIRE_HTTP_AUTH", hide_env_values = true)]
     pub http_auth: Option<String>,
@@ -167,7 +167,9 @@ pub struct Args {
     #[arg(long, value_name = "NAME[,NAME...]", value_delimiter = ',')]
     pub http_host: Vec<String>,
 
-    /// Web viewers served at once; one more gets a 503 saying so.
+    /// Web viewers served at once; one more gets a 503 saying so. When all are taken, a
+    /// viewer from an address that holds fewer ends the oldest stream of the address that
+    /// holds the most.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_viewers: u32,
 
@@ -346,8 +348,16 @@ impl Args {
         let basic = secret(&self.http_auth, "--http-auth", "CAMWIRE_HTTP_AUTH", &self.http_auth_file)?;
         let token = secret(&self.http_token, "--http-token", "CAMWIRE_HTTP_TOKEN", &self.http_token_file)?;
         if let Some((auth, from)) = &basic {
-            if !auth.contains(':') || auth.starts_with(':') {
-                bail!("{from} needs USER:PASSWORD, e.g. viewer:secret");
+            let Some((_, password)) = auth.split_once(':').filter(|(user, _)| !user.is_empty()) else {
+                bail!("{from} needs USER:PASSWORD, e.g. viewer:correct-horse");
+            };
+            if password.chars().count() < crate::view::MIN_PASSWORD_LEN {
+                bail!(
+                    "{from}: the password has {} characters, too few to resist guessing; use at least {} \
+                     (`openssl rand -base64 12` makes one)",
+                    password.chars().count(),
+                    crate::view::MIN_PASSWORD_LEN
+                );
             }
         }
         if let Some((token, from)) = &token {

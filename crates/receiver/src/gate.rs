@@ -59,6 +59,11 @@ impl Gate {
         Ok(Self { secret: config.secret.clone(), tls })
     }
 
+    /// Whether a connection must pass anything (TLS or the secret) before its frames.
+    pub fn checks(&self) -> bool {
+        self.secret.is_some() || self.tls.is_some()
+    }
+
     /// Takes a new connection through TLS and the secret challenge, as
     /// configured. A refused sender is told why in a `CAMWIRE REFUSED` line.
     pub async fn admit(&self, sock: TcpStream) -> Result<Link, HandshakeError> {

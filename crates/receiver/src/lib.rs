@@ -17,12 +17,14 @@ pub mod decode;
 pub mod frame;
 mod gate;
 mod input;
+mod memory;
 pub mod metrics;
 mod mux;
 mod nofile;
 mod refuse;
 pub mod sink;
 mod summary;
+mod throttle;
 pub mod tls;
 pub mod view;
 

@@ -282,13 +282,13 @@ fn token_and_password_come_from_a_file_or_the_environment() {
     assert_eq!(raw_get(http, "/status", "127.0.0.1", &format!("Authorization: Bearer {TOKEN}\r\n")).0, 200);
 
     let auth_file = dir.path("auth");
-    std::fs::write(&auth_file, "viewer:s3cret\n").unwrap();
-    // viewer:s3cret
-    let good = "Authorization: Basic dmlld2VyOnMzY3JldA==\r\n";
+    std::fs::write(&auth_file, "viewer:s3cret-pw\n").unwrap();
+    // viewer:s3cret-pw
+    let good = "Authorization: Basic dmlld2VyOnMzY3JldC1wdw==\r\n";
     let (_recv, _port, http) = http_receiver(&[], &["--http-auth-file", auth_file.to_str().unwrap()]);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", "").0, 401);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", good).0, 200);
-    let (_recv, _port, http) = http_receiver(&[("CAMWIRE_HTTP_AUTH", "viewer:s3cret")], &[]);
+    let (_recv, _port, http) = http_receiver(&[("CAMWIRE_HTTP_AUTH", "viewer:s3cret-pw")], &[]);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", "").0, 401);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", good).0, 200);
 }
@@ -435,7 +435,7 @@ fn tls_dir_alone_is_a_one_line_error() {
 
 #[test]
 fn http_auth_guards_every_route() {
-    let (recv, port, http) = http_receiver(&[], &["--http-auth", "viewer:s3cret"]);
+    let (recv, port, http) = http_receiver(&[], &["--http-auth", "viewer:s3cret-pw"]);
     for path in ["/", "/stream.mjpg", "/snapshot.jpg", "/status"] {
         let (status, text) = raw_get(http, path, "127.0.0.1", "");
         assert_eq!(status, 401, "{path} without credentials: {text}");
@@ -443,8 +443,8 @@ fn http_auth_guards_every_route() {
         let (status, _) = raw_get(http, path, "127.0.0.1", "Authorization: Basic dmlld2VyOndyb25n\r\n");
         assert_eq!(status, 401, "{path} with a wrong password");
     }
-    // viewer:s3cret
-    let good = "Authorization: Basic dmlld2VyOnMzY3JldA==\r\n";
+    // viewer:s3cret-pw
+    let good = "Authorization: Basic dmlld2VyOnMzY3JldC1wdw==\r\n";
     assert_eq!(raw_get(http, "/", "127.0.0.1", good).0, 200);
     assert_eq!(raw_get(http, "/status", "127.0.0.1", good).0, 200);
     assert_eq!(raw_get(http, "/snapshot.jpg", "127.0.0.1", good).0, 503, "no frame yet, but past the guard");

@@ -83,12 +83,13 @@ pub struct Args {
     #[arg(long, value_name = "SOURCE", env = "CAMWIRE_SOURCE", default_value_t = default_source())]
     pub source: String,
 
-    /// Stop after this many seconds (default: run until interrupted).
+    /// Stop after this many seconds (default: run until interrupted). A paced
+    /// source captures exactly fps x SECS frames, counted from the first connection.
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive_secs)]
     pub secs: Option<f64>,
 
     /// Stop after this many frames have been sent.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = count::<u64>)]
     pub frames: Option<u64>,
 
     /// Keep trying while the receiver is not there yet, and reconnect when the
@@ -98,15 +99,15 @@ pub struct Args {
     #[arg(long, env = "CAMWIRE_RETRY", value_parser = clap::builder::BoolishValueParser::new())]
     pub retry: bool,
 
-    /// Picture width in pixels (test pattern and camera): even, at most 3840
-    /// for H.264 and 65500 for JPEG.
-    #[arg(long, env = "CAMWIRE_WIDTH", default_value_t = 640, allow_negative_numbers = true, value_parser = pixels)]
-    pub width: u32,
+    /// Picture width in pixels (test pattern and camera) [default: 640]: even,
+    /// 16 to 3840 for H.264 and at most 65500 for JPEG.
+    #[arg(long, env = "CAMWIRE_WIDTH", allow_negative_numbers = true, value_parser = pixels)]
+    pub width: Option<u32>,
 
-    /// Picture height in pixels (test pattern and camera): even, at most 2160
-    /// for H.264 (3840 in portrait) and 65500 for JPEG.
-    #[arg(long, env = "CAMWIRE_HEIGHT", default_value_t = 480, allow_negative_numbers = true, value_parser = pixels)]
-    pub height: u32,
+    /// Picture height in pixels (test pattern and camera) [default: 480]:
+    /// even, 16 to 2160 for H.264 (3840 in portrait) and at most 65500 for JPEG.
+    #[arg(long, env = "CAMWIRE_HEIGHT", allow_negative_numbers = true, value_parser = pixels)]
+    pub height: Option<u32>,
 
     /// Frames per second [default: 30]. With `files:` and `stdin`, 0 sends as
     /// fast as the receiver takes them; `stdin` without --fps is sent as it
@@ -126,13 +127,13 @@ pub struct Args {
     #[arg(long, value_enum, env = "CAMWIRE_CODEC", default_value_t = CodecArg::Jpeg)]
     pub codec: CodecArg,
 
-    /// H.264 target bit rate in bits per second (default: about 0.1 bit per
-    /// pixel per frame, e.g. 0.9 Mbit/s at 640x480 and 30 fps).
-    #[arg(long, value_name = "BITS_PER_SEC", env = "CAMWIRE_BITRATE", value_parser = clap::value_parser!(u32).range(1..))]
+    /// H.264 target bit rate in bits per second, 10000 to 288000000 (default:
+    /// about 0.1 bit per pixel per frame, e.g. 0.9 Mbit/s at 640x480 and 30 fps).
+    #[arg(long, value_name = "BITS_PER_SEC", env = "CAMWIRE_BITRATE", value_parser = bits_per_sec)]
     pub bitrate: Option<u32>,
 
     /// H.264: an IDR keyframe (with SPS and PPS) every this many frames (default: one per second).
-    #[arg(long, value_name = "FRAMES", env = "CAMWIRE_KEYFRAME_INTERVAL", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "FRAMES", env = "CAMWIRE_KEYFRAME_INTERVAL", value_parser = count::<u32>)]
     pub keyframe_interval: Option<u32>,
 
     /// Write the bare stream (Annex-B H.264, or concatenated JPEGs) with no
@@ -180,8 +181,9 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub stall_timeout: f64,
 
-    /// Largest frame the sender will put on the wire, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
+    /// Largest frame the sender will put on the wire, in bytes: 65536 (64 KiB)
+    /// to 4294967295, as large as cam-recv's --max-frame or smaller.
+    #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME, value_parser = max_frame)]
     pub max_frame: usize,
 
     /// No status line and no informational log lines; errors are still printed.
@@ -211,6 +213,7 @@ pub struct Args {
     /// Burn TEXT into the picture before encoding, light on a dark box:
     /// strftime fields are the capture time (local), %frame the frame's number,
     /// e.g. 'garden %Y-%m-%d %H:%M:%S #%frame'. Test pattern and camera only.
+    /// Characters outside ISO 8859-1 (Latin-1) are drawn as '?' (a warning says which).
     #[arg(long, value_name = "TEXT", help_heading = "Picture")]
     pub annotate: Option<String>,
 
@@ -345,6 +348,43 @@ fn positive_secs(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A count that must be at least 1 (`--frames`, `--keyframe-interval`).
+fn count<T: std::str::FromStr + PartialEq + From<u8>>(s: &str) -> Result<T, String> {
+    match s.trim().parse::<T>() {
+        Ok(n) if n != T::from(0) => Ok(n),
+        _ => Err("use a whole number of 1 or more".into()),
+    }
+}
+
+/// `--bitrate`: a whole number of bits per second (its range is checked with the other H.264 limits).
+fn bits_per_sec(s: &str) -> Result<u32, String> {
+    s.trim().parse::<u32>().map_err(|_| {
+        format!(
+            "use a number of bits per second from {MIN_BITRATE} to {}, e.g. 2000000",
+            camwire_codec::h264::MAX_BITRATE
+        )
+    })
+}
+
+/// The smallest `--max-frame`: one picture of any useful size must fit in a frame.
+pub const MIN_MAX_FRAME: usize = 64 * 1024;
+
+/// `--max-frame`: room for at least one picture, and a length the 4-byte prefix can say.
+fn max_frame(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n >= MIN_MAX_FRAME as u64 && n <= u64::from(u32::MAX) => Ok(n as usize),
+        Ok(n) if n < MIN_MAX_FRAME as u64 => Err(format!(
+            "a frame holds one whole picture (a 640x480 JPEG is about 40 kB): use at least {MIN_MAX_FRAME} \
+             (default {})",
+            camwire_wire::DEFAULT_MAX_FRAME
+        )),
+        _ => Err(format!(
+            "use a number of bytes from {MIN_MAX_FRAME} to 4294967295 (the 4-byte length prefix), default {}",
+            camwire_wire::DEFAULT_MAX_FRAME
+        )),
+    }
+}
+
 /// `--width`, `--height`: a whole number of pixels.
 fn pixels(s: &str) -> Result<u32, String> {
     s.parse::<u32>().map_err(|_| "use a whole, even number of pixels, e.g. 1280".into())
@@ -375,12 +415,20 @@ impl Args {
     /// Checks the arguments and turns them into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
         let source = SourceSpec::parse(&self.source)?;
-        if !matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
-            check_size(self.width, self.height, self.codec)?;
+        let passed_through = matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin);
+        if passed_through && (self.width.is_some() || self.height.is_some()) {
+            bail!(
+                "--width and --height size pictures cam-send makes (--source test or libcamera); files: and stdin \
+                 are sent as they are, at their own size: drop them (resize in the program that writes stdin)"
+            );
+        }
+        let (width, height) = (self.width.unwrap_or(640), self.height.unwrap_or(480));
+        if !passed_through {
+            check_size(width, height, self.codec)?;
         }
         // stdin without --fps goes at the writer's pace; everything else defaults to 30.
         let fps = self.fps.unwrap_or(if source == SourceSpec::Stdin { 0.0 } else { 30.0 });
-        if fps == 0.0 && !matches!(source, SourceSpec::Files(_) | SourceSpec::Stdin) {
+        if fps == 0.0 && !passed_through {
             bail!("--fps 0 (as fast as possible) only applies to files: and stdin sources");
         }
         let secs = self.secs.map(Duration::from_secs_f64);
@@ -392,6 +440,9 @@ impl Args {
         }
         if self.codec == CodecArg::H264 && matches!(source, SourceSpec::Files(_)) {
             bail!("--source files: sends JPEG files as they are; it cannot be combined with --codec h264");
+        }
+        if self.codec == CodecArg::H264 && !passed_through {
+            check_h264(width, height, fps, self.bitrate)?;
         }
         let secret = camwire_app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
         let tls_pin =
@@ -412,14 +463,19 @@ impl Args {
             bail!("--annotate draws on pictures cam-send encodes (--source test or libcamera); files: and stdin are sent as they are");
         }
         let camera = self.camera_options()?;
-        if !camera.is_empty() && !matches!(source, SourceSpec::Libcamera(_)) {
-            bail!("{} set the camera: they apply to --source libcamera only", camera.options_given());
-        }
-        if !camera.is_empty() && !cfg!(feature = "libcamera") {
-            bail!(
-                "{}: camera controls need the libcamera build (cargo build --release --features libcamera)",
-                camera.options_given()
-            );
+        if !camera.is_empty() {
+            let (given, n) = (camera.options_given(), camera.options_count());
+            let (it, sets) = if n == 1 { ("it applies", "sets") } else { ("they apply", "set") };
+            if !cfg!(feature = "libcamera") {
+                bail!(
+                    "{given} {sets} a camera, but this cam-send was built without camera support: rebuild with \
+                     `cargo build --release -p camwire-sender --features libcamera` (needs libcamera-dev and \
+                     libclang-dev), or drop {given}"
+                );
+            }
+            if !matches!(source, SourceSpec::Libcamera(_)) {
+                bail!("{given} {sets} the camera: {it} to --source libcamera only, not --source {}", self.source);
+            }
         }
         let to = self.to.context("--to HOST:PORT is required: where cam-recv listens, e.g. --to 192.168.1.20:8000")?;
         check_host_port(&to)?;
@@ -429,15 +485,13 @@ impl Args {
             secs,
             frames: self.frames,
             retry: self.retry,
-            width: self.width,
-            height: self.height,
+            width,
+            height,
             fps,
             codec: match self.codec {
                 CodecArg::Jpeg => Codec::Jpeg { quality: self.quality },
                 CodecArg::H264 => Codec::H264 {
-                    bitrate: self
-                        .bitrate
-                        .unwrap_or_else(|| H264Settings::default_bitrate(self.width, self.height, fps)),
+                    bitrate: self.bitrate.unwrap_or_else(|| H264Settings::default_bitrate(width, height, fps)),
                     keyframe_interval: self
                         .keyframe_interval
                         .unwrap_or_else(|| H264Settings::default_keyframe_interval(fps)),
@@ -579,6 +633,39 @@ fn check_size(width: u32, height: u32, codec: CodecArg) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+/// H.264 settings OpenH264 takes, checked before anything is opened: its
+/// error would come only at the first picture, after connecting.
+fn check_h264(width: u32, height: u32, fps: f64, bitrate: Option<u32>) -> Result<()> {
+    use camwire_codec::h264::{MAX_BITRATE, MAX_MACROBLOCKS_PER_SEC, MIN_SIDE};
+    if width.min(height) < MIN_SIDE {
+        bail!(
+            "--width {width} --height {height} is smaller than H.264 (OpenH264) encodes: each side at least {MIN_SIDE}"
+        );
+    }
+    let rate = H264Settings::macroblocks_per_sec(width, height, fps);
+    if rate > MAX_MACROBLOCKS_PER_SEC as f64 {
+        let most = MAX_MACROBLOCKS_PER_SEC as f64 / H264Settings::macroblocks_per_sec(width, height, 1.0);
+        bail!(
+            "--fps {fps} is more than H.264 (level 5.2, the highest) carries at {width}x{height}: at most {} fps \
+             at this size",
+            most.floor()
+        );
+    }
+    match bitrate {
+        Some(b) if b > MAX_BITRATE => bail!(
+            "--bitrate {b} is more than H.264 (level 5.2, the highest) carries: at most {MAX_BITRATE} (288 Mbit/s)"
+        ),
+        Some(b) if b < MIN_BITRATE || f64::from(b) < fps => bail!(
+            "--bitrate {b} is too low: use at least {} bits per second (and one bit per frame), e.g. 1000000",
+            MIN_BITRATE.max(fps.ceil() as u32)
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// The lowest `--bitrate`: 10 kbit/s, a postage stamp at a few frames a second.
+const MIN_BITRATE: u32 = 10_000;
 
 fn check_host_port(to: &str) -> Result<()> {
     let (host, port) = to

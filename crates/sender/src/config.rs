@@ -100,7 +100,31 @@ impl Config {
     }
 }
 
+/// cam-recv's default `--max-pixels`: a larger picture arrives there as an invalid frame.
+pub const RECEIVER_MAX_PIXELS: u64 = 4096 * 4096;
+
 impl Config {
+    /// What the run will do that the user may not expect, one line each, for the start.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let pixels = u64::from(self.width) * u64::from(self.height);
+        if !matches!(self.source, SourceSpec::Files(_) | SourceSpec::Stdin) && pixels > RECEIVER_MAX_PIXELS {
+            warnings.push(format!(
+                "{}x{} is {:.1} megapixels, over cam-recv's default --max-pixels {RECEIVER_MAX_PIXELS}: start cam-recv \
+                 with --max-pixels {pixels} (or more), or it reports every frame invalid",
+                self.width,
+                self.height,
+                pixels as f64 / 1e6
+            ));
+        }
+        if let Some(missing) = self.annotate.as_ref().and_then(|a| a.undrawable()) {
+            warnings.push(format!(
+                "--annotate: {missing} not in the font's character set (ISO 8859-1, Latin-1): drawn as '?'"
+            ));
+        }
+        warnings
+    }
+
     /// What is sent, for the start line: `test pattern, 640x480 JPEG (quality 80) at 30 fps`.
     pub fn describe(&self) -> String {
         let (w, h) = (self.width, self.height);

@@ -71,7 +71,15 @@ impl CameraOptions {
             names.push("--hdr");
         }
         names.dedup();
-        names.join(", ")
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(", "),
+        }
+    }
+
+    /// How many options [`Self::options_given`] names.
+    pub fn options_count(&self) -> usize {
+        self.options_given().matches("--").count()
     }
 
     /// Adds `name` = `value` for `option` (as given, e.g. `--awb daylight`).

@@ -60,35 +60,64 @@ pub use summary::Summary;
 const CAMERA_WIND_DOWN: Duration = Duration::from_secs(3);
 
 /// Streams frames as `config` says until the source ends, a bound is reached
-/// or `shutdown` is cancelled; then writes the terminator.
+/// or `shutdown` is cancelled; then writes the terminator. A run that got no
+/// frame to a receiver is an error, whatever ended it.
 pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary> {
     let flags = Arc::new(PipelineFlags::default());
     flags.no_stamp.store(!config.stamp, Ordering::Relaxed);
-    let source = source::open(&config)?;
+    let Some(source) = open_source(&config, &shutdown).await? else {
+        bail!("interrupted while waiting for standard input: nothing was sent");
+    };
+    let source = source::bounded(source, &config, flags.streaming.clone());
     let encoder = encoder::create(&config)?;
+    for warning in config.warnings() {
+        tracing::warn!("{warning}");
+    }
     tracing::info!("sending {} to {}", config.describe(), config.to);
     let (tx, rx) = frames::channel(config.handover());
     let capture =
         pipeline::spawn_capture(source, encoder, config.orientation, config.annotate.clone(), tx, flags.clone());
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
+    flags.streaming.open();
     // A camera must be stopped and released before the process exits: libcamera's
     // own threads racing the exit crashed an aarch64 cam-send after its last frame
     // (scripts/test-pi, once in 14 runs). Other sources may be blocked in a read
     // (stdin) and are not waited for.
     let wind_down = if matches!(config.source, SourceSpec::Libcamera(_)) { CAMERA_WIND_DOWN } else { Duration::ZERO };
-    match capture.recv_timeout(wind_down) {
+    let captured = capture.recv_timeout(wind_down);
+    let source_name = match config.source {
+        SourceSpec::Stdin => "standard input",
+        _ => "the source",
+    };
+    match (captured, result) {
         // A capture error explains an early end better than the output's view.
-        Ok(Err(e)) => Err(e),
-        // The source ended by itself without a single frame: nothing was sent.
-        Ok(Ok(())) if result.as_ref().is_ok_and(|s| s.frames == 0 && s.dropped == 0) => bail!(
-            "nothing was sent: {} ended without a whole frame",
-            match config.source {
-                SourceSpec::Stdin => "standard input",
-                _ => "the source",
-            }
-        ),
-        _ => result,
+        (Ok(Err(e)), _) => Err(e),
+        (_, Err(e)) => Err(e),
+        (_, Ok(s)) if s.frames > 0 => Ok(s),
+        // The source ended by itself without a single frame.
+        (Ok(Ok(())), Ok(s)) if s.dropped == 0 => {
+            bail!("nothing was sent: {source_name} ended without a whole frame")
+        }
+        (_, Ok(_)) => bail!("nothing was sent: the run ended before a receiver took a frame"),
+    }
+}
+
+/// Opens the source. Standard input may hold nothing for a long time (`sleep
+/// 20 | cam-send`), so it is opened (its first bytes read) on a thread of its
+/// own while Ctrl-C and SIGTERM are heard: `None` when they came first.
+async fn open_source(config: &Config, shutdown: &CancellationToken) -> Result<Option<Box<dyn source::Source>>> {
+    if config.source != SourceSpec::Stdin {
+        return source::open(config).map(Some);
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let for_thread = config.clone();
+    std::thread::Builder::new().name("stdin".into()).spawn(move || {
+        let _ = tx.send(source::open(&for_thread));
+    })?;
+    tokio::select! {
+        opened = rx => opened.map_err(|_| anyhow::anyhow!("opening standard input failed"))?.map(Some),
+        _ = shutdown.cancelled() => Ok(None),
     }
 }
 

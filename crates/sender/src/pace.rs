@@ -1,7 +1,30 @@
 //! Pacing a source to `--fps`. A floor below `source/`: every source that
 //! paces itself uses it, and it knows nothing of them.
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::{Arc, Condvar, Mutex},
+    time::{Duration, Instant},
+};
+
+/// Closed until [`open`](Self::open), then open for good; clones share it.
+/// A `--secs` run's pacing clock waits on it for the stream to start (the
+/// first connection), so frames captured while connecting do not count.
+#[derive(Debug, Clone, Default)]
+pub struct Latch(Arc<(Mutex<bool>, Condvar)>);
+
+impl Latch {
+    /// Opens the latch and wakes every waiter.
+    pub fn open(&self) {
+        *self.0 .0.lock().expect("latch lock") = true;
+        self.0 .1.notify_all();
+    }
+
+    /// Blocks until the latch is open.
+    pub fn wait(&self) {
+        let open = self.0 .0.lock().expect("latch lock");
+        drop(self.0 .1.wait_while(open, |open| !*open).expect("latch lock"));
+    }
+}
 
 /// Paces a source to a frame rate on absolute deadlines, so small delays do
 /// not accumulate; a source that fell more than a frame behind starts over

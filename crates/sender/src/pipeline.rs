@@ -31,6 +31,9 @@ pub struct PipelineFlags {
     /// Pictures the capture did not encode because the output had not taken
     /// the previous frame yet (H.264 in live mode); the output adds them to `dropped`.
     pub skipped: AtomicU64,
+    /// Opened by the output when the stream starts (its first connection),
+    /// and by `run` when the output has ended.
+    pub streaming: crate::pace::Latch,
 }
 
 /// Runs `source` and `encoder` on their own thread, sending frames to `tx`

@@ -4,7 +4,8 @@
 
 use std::{
     io::{Read, Write},
-    net::TcpStream,
+    net::{TcpListener, TcpStream},
+    process::Command,
     thread,
     time::{Duration, Instant},
 };
@@ -178,7 +179,8 @@ fn retry_sender_notices_a_receiver_that_stopped_reading_and_reconnects() {
     recv.wait_for(" ok", 10);
     assert!(started.elapsed() < Duration::from_secs(2 + 6), "frames flow within the stall timeout and a few seconds");
     assert_eq!(proxy.accepted(), 2, "one reconnect");
-    send.wait_for("reconnected to", 1);
+    // Said once the receiver has taken frames for 3 s without refusing them.
+    send.wait_for("reconnected to", 10);
     assert_eq!(count(&send.err(), "lost ("), 1, "{:?}", send.err());
 }
 
@@ -252,4 +254,69 @@ fn retry_against_a_refusing_receiver_backs_off_for_seconds() {
     assert!(t1.elapsed() >= Duration::from_millis(2500), "backed off only {:?}", t1.elapsed());
     let attempts = count(&recv.err(), "refused: not in --allow");
     assert!((3..=4).contains(&attempts), "{attempts} connections in about 3 s");
+}
+
+/// A secret file (mode 0600) in `dir`, for `--secret-file`.
+fn secret_file(dir: &TempDir) -> String {
+    let path = dir.path("secret");
+    std::fs::write(&path, "a secret of more than sixteen bytes").unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn ctrl_c_during_the_secret_handshake_is_heard_at_once() {
+    // A receiver that accepts and says nothing, as a plain cam-recv does.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dir = TempDir::new("send-int");
+    let secret = secret_file(&dir);
+    let to = silent.local_addr().unwrap().to_string();
+    let mut send = Proc::spawn(Command::new(bin("cam-send")).args(["--to", &to, "--secret-file", &secret]));
+    let _conn = silent.accept().unwrap();
+    send.wait_for_signal_handlers(10);
+    send.signal("INT");
+    assert_eq!(send.wait(10).code(), Some(1), "{:?}", send.err());
+    let err = send.err().join("\n");
+    assert!(err.contains("stopped before a receiver was reached"), "the interrupt is named: {err}");
+    assert!(!err.contains("challenge"), "it did not wait for the challenge: {err}");
+}
+
+#[test]
+fn secret_or_tls_towards_a_plain_receiver_is_named_before_it_hangs_up() {
+    let (recv, port) = receiver(&[]);
+    let dir = TempDir::new("send-plain");
+    let secret = secret_file(&dir);
+    let pin = format!("SHA256:{}", "ab".repeat(32));
+    let mut with_secret = sender(port, &["--secret-file", &secret]);
+    let mut with_pin = sender(port, &["--tls-pin", &pin]);
+    assert_eq!(with_secret.wait(20).code(), Some(1), "{:?}", with_secret.err());
+    assert_eq!(with_pin.wait(20).code(), Some(1), "{:?}", with_pin.err());
+    let err = with_secret.err().join("\n");
+    assert!(err.contains("sent no secret challenge within 3 s: it does not ask for one"), "{err}");
+    let err = with_pin.err().join("\n");
+    assert!(err.contains("no TLS answer within 3 s: is cam-recv started with --tls?"), "{err}");
+    drop(recv);
+}
+
+#[test]
+fn a_refused_retrying_sender_counts_no_frame_and_no_reconnect_and_exits_1() {
+    let dir = TempDir::new("send-refused");
+    let secret = secret_file(&dir);
+    let (recv, port) = receiver(&["--secret-file", &secret]);
+    let mut send = sender(port, &[&["--retry"][..], &["--width", "160", "--height", "120"]].concat());
+    send.wait_for_count("refused the stream (a secret is required", 2, 20);
+    send.signal("INT");
+    assert_eq!(send.wait(10).code(), Some(1), "{:?}", send.err());
+    let sent = sent_summary(&send);
+    assert_eq!((field(&sent, "frames"), field(&sent, "reconnects")), ("0", "0"), "{sent}");
+    assert_eq!(count(&send.err(), "reconnected"), 0, "{:?}", send.err());
+    assert_eq!(count(&send.err(), "ended cleanly"), 0, "no stream to end: {:?}", send.err());
+    send.wait_for("nothing was sent", 1);
+    drop(recv);
+    // Nothing listening at all, then Ctrl-C: nothing was sent either.
+    let mut send = sender(free_port(), &["--retry"]);
+    send.wait_for("not reachable", 10);
+    send.signal("INT");
+    assert_eq!(send.wait(10).code(), Some(1), "{:?}", send.err());
+    send.wait_for("nothing was sent", 1);
 }

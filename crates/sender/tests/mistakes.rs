@@ -238,3 +238,105 @@ fn a_service_sets_options_through_the_environment() {
 fn help_examples_are_whole_commands_that_copy_and_paste() {
     help_with_examples("cam-send");
 }
+
+/// `cam-send ARGS` run to the end with an empty stdin: (exit code, stderr).
+fn cam_send(args: &[&str]) -> (Option<i32>, String) {
+    let out = run(Command::new(bin("cam-send")).args(args).stdin(Stdio::null()));
+    (out.status.code(), stderr(&out))
+}
+
+#[test]
+fn h264_settings_openh264_cannot_take_are_refused_before_connecting() {
+    let nobody = Untouched::new();
+    let to = nobody.to();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--bitrate", "1"], "--bitrate 1 is too low"),
+        (&["--bitrate", "2147483647"], "--bitrate 2147483647 is more than H.264"),
+        (&["--fps", "20000"], "--fps 20000 is more than H.264"),
+        (&["--width", "2", "--height", "2"], "--width 2 --height 2 is smaller than H.264"),
+        (&["--width", "3840", "--height", "4"], "--width 3840 --height 4 is smaller than H.264"),
+    ];
+    for (args, needle) in cases {
+        let args = [&["--to", &to, "--source", "test", "--codec", "h264", "--frames", "1"][..], args].concat();
+        let (code, err) = cam_send(&args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line, no [OpenH264] lines or backtrace hint: {args:?}: {err}");
+        assert!(err.starts_with("cam-send: ") && err.contains(needle), "{args:?}: {err}");
+    }
+    nobody.assert_untouched();
+}
+
+#[test]
+fn max_frame_too_small_for_a_picture_is_refused_at_start_and_an_oversized_frame_never_suggests_retry() {
+    let nobody = Untouched::new();
+    for value in ["0", "1000"] {
+        let (code, err) = cam_send(&["--to", &nobody.to(), "--max-frame", value]);
+        assert_eq!(code, Some(2), "--max-frame {value}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("use at least 65536"), "--max-frame {value}: {err}");
+    }
+    nobody.assert_untouched();
+    // A frame over the limit at run time: no retry can send it.
+    let (_recv, port) = receiver(&[]);
+    let args = ["--max-frame", "65536", "--width", "1920", "--height", "1080", "--quality", "100", "--frames", "3"];
+    let mut send = sender(port, &args);
+    assert_eq!(send.wait(30).code(), Some(1), "{:?}", send.err());
+    let err = send.err().join("\n");
+    assert!(err.contains("over --max-frame 65536: raise --max-frame"), "{err}");
+    assert!(!err.contains("--retry"), "retrying cannot send a frame that is too large: {err}");
+}
+
+#[test]
+fn picture_size_options_are_refused_for_stdin() {
+    let nobody = Untouched::new();
+    let (code, err) = cam_send(&["--to", &nobody.to(), "--source", "stdin", "--width", "1280", "--height", "720"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("files: and stdin are sent as they are"), "{err}");
+    nobody.assert_untouched();
+}
+
+#[test]
+fn pictures_larger_than_cam_recvs_default_max_pixels_are_warned_about_at_start() {
+    let (code, err) = cam_send(&["--to", &format!("127.0.0.1:{}", free_port()), "--width", "6000", "--height", "4000"]);
+    assert_eq!(code, Some(1), "nothing listens there: {err}");
+    let warning = err.lines().find(|l| l.contains("WARN")).unwrap_or_else(|| panic!("no warning: {err}"));
+    assert!(warning.contains("6000x4000 is 24.0 megapixels, over cam-recv's default --max-pixels 16777216"), "{err}");
+    assert!(warning.contains("start cam-recv with --max-pixels 24000000"), "{err}");
+    let (_, err) = cam_send(&["--to", &format!("127.0.0.1:{}", free_port()), "--width", "4096", "--height", "4096"]);
+    assert!(!err.contains("--max-pixels"), "16 MP is within cam-recv's default: {err}");
+}
+
+#[test]
+fn annotate_text_outside_latin_1_is_warned_about() {
+    let to = format!("127.0.0.1:{}", free_port());
+    let (_, err) = cam_send(&["--to", &to, "--annotate", "héllo ☃ 日本 ☃"]);
+    let warning = err.lines().find(|l| l.contains("WARN")).unwrap_or_else(|| panic!("no warning: {err}"));
+    assert!(warning.contains("'☃', '日' and '本' are not in the font's character set (ISO 8859-1"), "{warning}");
+    let (_, err) = cam_send(&["--to", &to, "--annotate", "héllo °C ±1"]);
+    assert!(!err.contains("WARN"), "Latin-1 is drawn: {err}");
+}
+
+#[test]
+fn counts_of_zero_and_camera_controls_are_plain_words() {
+    let nobody = Untouched::new();
+    for (option, value, says) in [
+        ("--frames", "0", "use a whole number of 1 or more"),
+        ("--keyframe-interval", "0", "use a whole number of 1 or more"),
+        ("--bitrate", "0", "--bitrate 0 is too low: use at least 10000"),
+        ("--bitrate", "5e9", "use a number of bits per second from 10000 to 288000000"),
+    ] {
+        let (code, err) = cam_send(&["--to", &nobody.to(), "--codec", "h264", option, value]);
+        assert_eq!(code, Some(2), "{option} {value}: {err}");
+        assert!(err.contains(says), "{option} {value}: {err}");
+        assert!(!err.contains("is not in 1.."), "{option} {value}: {err}");
+    }
+    let (code, err) = cam_send(&["--to", &nobody.to(), "--source", "test", "--shutter", "10ms"]);
+    assert_eq!(code, Some(2), "{err}");
+    if cfg!(feature = "libcamera") {
+        assert!(err.contains("--shutter sets the camera: it applies to --source libcamera only"), "{err}");
+    } else {
+        assert!(err.contains("--shutter sets a camera, but this cam-send was built without camera support"), "{err}");
+    }
+    nobody.assert_untouched();
+}

@@ -106,21 +106,28 @@ fn camera_controls_say_where_they_apply() {
         let out = Command::new(env!("CARGO_BIN_EXE_cam-send")).args(args).output().unwrap();
         (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
     };
-    let (code, err) = run(&["--to", "127.0.0.1:9", "--source", "test", "--awb", "daylight"]);
-    assert_eq!(
-        (code, err.as_str()),
-        (Some(2), "cam-send: --awb set the camera: they apply to --source libcamera only\n")
-    );
     let (code, err) = run(&["--to", "127.0.0.1:9", "--awb", "sunny", "--source", "libcamera"]);
     assert_eq!(code, Some(2), "a usage error");
     assert!(err.contains("use one of auto, incandescent"), "{err}");
-    if !cfg!(feature = "libcamera") {
-        let (code, err) =
-            run(&["--to", "127.0.0.1:9", "--source", "libcamera", "--shutter", "10ms", "--set", "AeEnable=false"]);
-        assert_eq!(code, Some(2), "a usage error");
+    let (code, err) = run(&["--to", "127.0.0.1:9", "--source", "test", "--awb", "daylight"]);
+    let (code2, err2) =
+        run(&["--to", "127.0.0.1:9", "--source", "libcamera", "--shutter", "10ms", "--set", "AeEnable=false"]);
+    assert_eq!((code, code2), (Some(2), Some(2)), "usage errors");
+    if cfg!(feature = "libcamera") {
+        assert_eq!(err, "cam-send: --awb sets the camera: it applies to --source libcamera only, not --source test\n");
+    } else {
+        let rebuild = "rebuild with `cargo build --release -p camwire-sender --features libcamera` (needs \
+                       libcamera-dev and libclang-dev)";
         assert_eq!(
             err,
-            "cam-send: --shutter, --set: camera controls need the libcamera build (cargo build --release --features libcamera)\n"
+            format!("cam-send: --awb sets a camera, but this cam-send was built without camera support: {rebuild}, or drop --awb\n")
+        );
+        assert_eq!(
+            err2,
+            format!(
+                "cam-send: --shutter and --set set a camera, but this cam-send was built without camera support: \
+                 {rebuild}, or drop --shutter and --set\n"
+            )
         );
     }
 }

@@ -2,7 +2,10 @@
 //! classic recipe's way, on loopback: its sources (the test pattern, stdin,
 //! files), connecting and retrying, and ending a stream on a signal.
 
-use std::process::{Command, Stdio};
+use std::{
+    net::TcpListener,
+    process::{Command, Stdio},
+};
 
 use camwire_testsupport::*;
 
@@ -136,5 +139,36 @@ fn bad_arguments_are_one_line_errors_with_exit_2() {
     for (args, needle) in cases {
         let (_, err) = one_line_error("cam-send", args);
         assert!(err.contains(needle), "cam-send {args:?}: {err}");
+    }
+}
+
+#[test]
+fn sigterm_and_sigint_end_a_cam_send_waiting_on_an_empty_stdin() {
+    let nobody = TcpListener::bind("127.0.0.1:0").unwrap();
+    for sig in ["TERM", "INT"] {
+        // A pipe that stays open and holds nothing: `sleep 20 | cam-send`.
+        let mut cmd = Command::new(bin("cam-send"));
+        cmd.args(["--to", &nobody.local_addr().unwrap().to_string(), "--source", "stdin"]).stdin(Stdio::piped());
+        let mut send = Proc::spawn(&mut cmd);
+        let _writer = send.child.stdin.take();
+        send.wait_for_signal_handlers(10);
+        send.signal(sig);
+        assert_eq!(send.wait(10).code(), Some(1), "SIG{sig}: {:?}", send.err());
+        send.wait_for("interrupted while waiting for standard input: nothing was sent", 1);
+    }
+    nobody.set_nonblocking(true).unwrap();
+    assert!(nobody.accept().is_err(), "nothing was sent, so nothing connected");
+}
+
+#[test]
+fn fps_times_secs_is_the_number_of_frames() {
+    for (fps, secs, frames) in [("10", "2", "20"), ("50", "1", "50"), ("25", "0.6", "15")] {
+        let (mut recv, port) = receiver(&["--once"]);
+        // Every frame, even when a loaded machine is slow to take one (live mode would drop it).
+        let args = ["--fps", fps, "--secs", secs, "--max-latency", "0", "--width", "160", "--height", "120"];
+        let mut send = sender(port, &args);
+        let summary = both_succeed(&mut send, &mut recv);
+        assert_eq!(field(&summary, "frames"), frames, "--fps {fps} --secs {secs}: {summary}");
+        assert_eq!(field(&sent_summary(&send), "frames"), frames, "--fps {fps} --secs {secs}");
     }
 }

@@ -245,6 +245,19 @@ impl Proc {
         }
     }
 
+    /// Waits until the process has installed its SIGINT and SIGTERM handlers
+    /// (`SigCgt` in /proc), so that a signal is heard rather than fatal;
+    /// panics after `secs`.
+    pub fn wait_for_signal_handlers(&self, secs: u64) {
+        let caught = || {
+            let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+            let mask = status.lines().find_map(|l| l.strip_prefix("SigCgt:")).map(str::trim).unwrap_or("0");
+            let mask = u64::from_str_radix(mask, 16).unwrap_or(0);
+            mask & (1 << (2 - 1)) != 0 && mask & (1 << (15 - 1)) != 0
+        };
+        wait_until("SIGINT and SIGTERM handlers", secs, caught);
+    }
+
     /// Sends signal `sig` (`TERM`, `INT`, `KILL`...) with `kill`.
     pub fn signal(&self, sig: &str) {
         let ok = Command::new("kill").args([&format!("-{sig}"), &self.pid().to_string()]).status().unwrap();

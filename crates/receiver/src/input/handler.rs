@@ -23,11 +23,18 @@ use super::{
     ReceiverState,
 };
 use crate::{
-    admission::{Metered, Ticket},
+    admission::{Metered, Progress, Ticket},
     frame::{Frame, StreamInfo},
     refuse::refuse,
     summary::StreamSummary,
+    throttle::{warn_throttled, Throttle},
 };
+
+/// Failed handshakes, logged a few a period per kind (a flood of them costs no disk).
+static NO_FRAME: Throttle = Throttle::new(5, Duration::from_secs(10));
+static NO_PICTURE: Throttle = Throttle::new(5, Duration::from_secs(10));
+static FAILED: Throttle = Throttle::new(5, Duration::from_secs(10));
+static BUSY: Throttle = Throttle::new(5, Duration::from_secs(10));
 
 /// How long a sender that has a frame ready waits for the previous stream to
 /// finish before it is refused as busy. Covers a quick stop/start of the same
@@ -101,25 +108,38 @@ impl Handler {
             _ = ticket.evicted().cancelled() => return None,
             r = timeout(config.handshake_timeout, async {
                 let link = state.gate.admit(sock).await.map_err(|e| Refusal::Wire(e.into()))?;
+                if state.gate.checks() {
+                    ticket.passed();
+                }
                 handshake(ticket.meter(link), config.max_frame, &mut held).await
             }) => r,
         };
         let secs = config.handshake_timeout.as_secs_f64();
         let (input, first) = match result {
             Err(_) if held.is_empty() => {
-                warn!("connected but sent no whole frame within {secs:.0} s (--handshake-timeout); dropped");
+                warn_throttled!(
+                    NO_FRAME,
+                    "connected but sent no whole frame within {secs:.0} s (--handshake-timeout); dropped"
+                );
                 return None;
             }
             Err(_) => {
-                warn!("sent {} frames but no picture within {secs:.0} s (--handshake-timeout); dropped", held.len());
+                let n = held.len();
+                warn_throttled!(
+                    NO_PICTURE,
+                    "sent {n} frames but no picture within {secs:.0} s (--handshake-timeout); dropped"
+                );
                 return None;
             }
             Ok(Err(Refusal::TooManyScraps)) => {
-                warn!("sent {MAX_HELD} frames and none was a picture (no readable JPEG or H.264 header); dropped");
+                warn_throttled!(
+                    NO_PICTURE,
+                    "sent {MAX_HELD} frames and none was a picture (no readable JPEG or H.264 header); dropped"
+                );
                 return None;
             }
             Ok(Err(Refusal::Wire(e))) => {
-                warn!("{e}; dropped the connection");
+                warn_throttled!(FAILED, "{e}; dropped the connection");
                 return None;
             }
             Ok(Err(Refusal::End(StreamEnd::Closed))) if held.is_empty() => {
@@ -127,7 +147,8 @@ impl Handler {
                 return None;
             }
             Ok(Err(Refusal::End(end))) => {
-                warn!("stream {end} before its first picture ({} frames that were not); dropped", held.len());
+                let n = held.len();
+                warn_throttled!(FAILED, "stream {end} before its first picture ({n} frames that were not); dropped");
                 // `--once` waits for one stream: a sender that ended its stream on
                 // purpose without a picture (cam-send with nothing on stdin) was it,
                 // and it failed. Anything else (a cut, a close) is not a stream.
@@ -141,20 +162,19 @@ impl Handler {
                 return Some(StreamCount::new(started).summary(peer, ended));
             }
             Ok(Err(Refusal::NotAnImage(data))) => {
-                warn!(
-                    "frame {} is neither JPEG nor H.264 (starts with {}); dropped the connection",
-                    held.len() + 1,
-                    hex_prefix(&data)
+                let (n, prefix) = (held.len() + 1, hex_prefix(&data));
+                warn_throttled!(
+                    FAILED,
+                    "frame {n} is neither JPEG nor H.264 (starts with {prefix}); dropped the connection"
                 );
                 return None;
             }
             Ok(Ok(pair)) => pair,
         };
-        // Past the handshake: no longer a candidate for eviction, nor charged to the budget.
-        drop(ticket);
+        ticket.advance(Progress::Picture);
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
         let stream = Stream { state: &state, peer, stop: &stop, input, queued, count: StreamCount::new(started) };
-        stream.run().await
+        stream.run(ticket).await
     }
 }
 
@@ -173,20 +193,30 @@ impl Stream<'_> {
     /// Waits to be the active sender, hands every frame to the sinks in
     /// order, and ends the stream in them; its summary, unless it was
     /// refused as busy or the receiver stopped first.
-    async fn run(mut self) -> Option<StreamSummary> {
+    /// Until then it keeps its place in the waiting room (`ticket`): it is
+    /// counted, and its frames are charged to the handshake budget.
+    async fn run(mut self, ticket: Ticket) -> Option<StreamSummary> {
         let (state, peer) = (self.state, self.peer);
         let config = &state.config;
         let mut sinks = tokio::select! {
             _ = self.stop.cancelled() => return None,
+            _ = ticket.evicted().cancelled() => return None,
             r = timeout(BUSY_WAIT, state.sinks.lock()) => match r {
                 Ok(sinks) => sinks,
                 Err(_) => {
-                    warn!("refused: another sender is streaming (one sender at a time)");
-                    refuse(self.input.into_socket(), "busy").await;
+                    warn_throttled!(BUSY, "refused: another sender is streaming (one sender at a time)");
+                    // Nothing it sent is kept while it is told so.
+                    drop(std::mem::take(&mut self.queued));
+                    tokio::select! {
+                        _ = ticket.evicted().cancelled() => {}
+                        () = refuse(self.input.into_socket(), "busy") => {}
+                    }
                     return None;
                 }
             },
         };
+        // The stream holds the slot: no longer waiting, nor charged to the budget.
+        drop(ticket);
         let camera = state.metrics.camera(state.camera_name(peer));
         camera.stream_started();
         let number = state.streams.fetch_add(1, Ordering::Relaxed) + 1;

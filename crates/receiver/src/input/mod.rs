@@ -12,7 +12,7 @@
 //! or a trickle of scraps never holds the slot, and it loses the slot when it
 //! sends no picture for a while. Connections still in that handshake are
 //! bounded in number (overall and per address) and in the bytes they may
-//! hold together ([`admission`](crate::admission)). Whatever goes wrong with
+//! hold together, until their stream holds the slot ([`admission`](crate::admission)). Whatever goes wrong with
 //! one sender (a bad length, garbage, a cut, silence) is logged in one line,
 //! ends that stream with a summary, and the next sender is served.
 
@@ -37,14 +37,18 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn, Instrument};
 
 use crate::{
-    admission::Admission,
+    admission::{Admission, Refusals},
     config::Config,
     gate::Gate,
     metrics::{Metrics, DEFAULT_CAMERA},
     refuse::refuse,
     sink::Sinks,
     summary::{Outcome, StreamSummary},
+    throttle::{warn_throttled, Throttle},
 };
+
+/// Peers refused by `--allow`, logged a few a period.
+static NOT_ALLOWED: Throttle = Throttle::new(5, Duration::from_secs(10));
 
 /// What every connection of one receiver shares.
 struct ReceiverState {
@@ -53,8 +57,10 @@ struct ReceiverState {
     sinks: Mutex<Sinks>,
     /// Streams so far, to number the next.
     streams: AtomicU64,
-    /// Connections still in their handshake.
+    /// Connections not streaming yet.
     admission: Arc<Admission>,
+    /// Peers being refused (`--allow`).
+    refusals: Refusals,
     /// TLS and the secret challenge, when configured.
     gate: Gate,
     /// Every camera's counters, for `/metrics`.
@@ -103,10 +109,12 @@ pub(crate) async fn serve(
 ) -> Result<Outcome> {
     let gate = Gate::open(&config)?;
     info!("listening on {}", listener.local_addr()?);
+    let admission = Arc::new(Admission::new(config.max_frame, config.handshake_timeout));
     let state = Arc::new(ReceiverState {
         sinks: Mutex::new(sinks),
         streams: AtomicU64::new(0),
-        admission: Arc::new(Admission::new(config.max_frame)),
+        admission: admission.clone(),
+        refusals: Refusals::new(admission.max_pending()),
         gate,
         config,
         metrics,
@@ -169,8 +177,14 @@ impl Listener {
     fn accept(&mut self, sock: tokio::net::TcpStream, peer: SocketAddr) {
         let span = connection_span(peer);
         if !self.state.allowed(peer) {
-            span.in_scope(|| warn!("refused: not in --allow"));
-            self.tasks.spawn(async move { refuse(sock, "not allowed").await });
+            span.in_scope(|| warn_throttled!(NOT_ALLOWED, "refused: not in --allow"));
+            // Past the cap it is closed at once: the refusal line waits for no one.
+            if let Some(refusing) = self.state.refusals.start() {
+                self.tasks.spawn(async move {
+                    refuse(sock, "not allowed").await;
+                    drop(refusing);
+                });
+            }
             return;
         }
         span.in_scope(|| {
@@ -180,7 +194,7 @@ impl Listener {
             }
         });
         // Outside the span: making room may drop another peer's connection.
-        let ticket = self.state.admission.admit(peer);
+        let Some(ticket) = self.state.admission.admit(peer) else { return };
         let handler = handler::Handler { state: self.state.clone(), peer, stop: self.stop.clone(), ticket };
         let done = self.summaries.0.clone();
         self.tasks.spawn(

@@ -4,6 +4,10 @@
 
 use camwire_wire::{nal_units, NalType, Sps};
 
+/// The longest SPS or PPS taken (a real one is a few dozen bytes). The
+/// containers give each a 16-bit length; anything near that is an attack.
+pub(crate) const MAX_PARAMETER_SET: usize = 1024;
+
 /// The SPS and PPS of an H.264 access unit and the picture size.
 pub(crate) struct H264Config {
     pub sps: Vec<u8>,
@@ -19,6 +23,14 @@ impl H264Config {
         let (Some(sps), Some(pps)) = (find(NalType::Sps), find(NalType::Pps)) else {
             return Err("the first H.264 keyframe has no SPS and PPS in front".into());
         };
+        for (name, set) in [("SPS", &sps), ("PPS", &pps)] {
+            if set.len() > MAX_PARAMETER_SET {
+                return Err(format!(
+                    "the H.264 {name} is {} bytes, more than the {MAX_PARAMETER_SET} a parameter set may have",
+                    set.len()
+                ));
+            }
+        }
         let size = Sps::parse(&sps).filter(|_| sps.len() >= 4).ok_or("the H.264 SPS does not parse")?;
         let fit =
             |v: u32| u16::try_from(v).map_err(|_| format!("a {}x{} picture is too large", size.width, size.height));
@@ -26,6 +38,7 @@ impl H264Config {
     }
 
     /// The `AVCDecoderConfigurationRecord` (the body of MP4's `avcC`, Matroska's CodecPrivate).
+    /// The parameter sets' 16-bit lengths hold: [`Self::from_keyframe`] refuses longer ones.
     pub(crate) fn avcc_record(&self) -> Vec<u8> {
         // Version 1, profile, compatibility, level, 4-byte lengths, one SPS, one PPS.
         let mut out = vec![1, self.sps[1], self.sps[2], self.sps[3], 0xFF, 0xE1];

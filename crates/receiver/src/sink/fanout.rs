@@ -29,6 +29,7 @@ use tracing::{error, warn};
 use super::{
     feeds::{Feeds, Latest, PictureDemand},
     live_mp4::LiveFragment,
+    queue::{self, EventReceiver, EventSender},
     SinkEvent, SinkReport,
 };
 use crate::{
@@ -65,7 +66,7 @@ enum Role {
 struct SinkHandle {
     name: &'static str,
     role: Role,
-    tx: mpsc::Sender<SinkEvent>,
+    tx: EventSender,
     delivery: Delivery,
     /// A newest-delivery sink that fell behind skips until a keyframe.
     gate: KeyframeGate,
@@ -109,13 +110,14 @@ impl Sinks {
         }
     }
 
-    /// Adds a sink: `spawn` starts it on the receiving end of a queue of `depth` events.
+    /// Adds a sink: `spawn` starts it on the receiving end of a queue of
+    /// `depth` events and a byte budget for their frames ([`EventReceiver`]).
     pub fn add(
         &mut self,
         name: &'static str,
         delivery: Delivery,
         depth: usize,
-        spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
+        spawn: impl FnOnce(EventReceiver) -> JoinHandle<()>,
     ) {
         self.add_as(Role::Output, name, delivery, depth, spawn);
     }
@@ -126,7 +128,7 @@ impl Sinks {
         name: &'static str,
         delivery: Delivery,
         depth: usize,
-        spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
+        spawn: impl FnOnce(EventReceiver) -> JoinHandle<()>,
     ) {
         self.add_as(Role::Feed, name, delivery, depth, spawn);
     }
@@ -137,10 +139,14 @@ impl Sinks {
         name: &'static str,
         delivery: Delivery,
         depth: usize,
-        spawn: impl FnOnce(mpsc::Receiver<SinkEvent>) -> JoinHandle<()>,
+        spawn: impl FnOnce(EventReceiver) -> JoinHandle<()>,
     ) {
         tracing::debug!("{name} sink started");
-        let (tx, rx) = mpsc::channel(depth);
+        let bytes = match delivery {
+            Delivery::Every => queue::EVERY_QUEUE_BYTES,
+            Delivery::Latest => queue::LATEST_QUEUE_BYTES,
+        };
+        let (tx, rx) = queue::channel(depth, bytes);
         let task = spawn(rx);
         self.sinks.push(SinkHandle {
             name,
@@ -385,7 +391,7 @@ mod tests {
     }
 
     /// A sink that takes nothing, ever (it keeps its queue open).
-    fn never_reads(rx: mpsc::Receiver<SinkEvent>) -> JoinHandle<()> {
+    fn never_reads(rx: EventReceiver) -> JoinHandle<()> {
         tokio::spawn(async move {
             let _rx = rx;
             std::future::pending::<()>().await;

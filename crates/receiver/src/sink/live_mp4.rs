@@ -11,10 +11,11 @@
 //! Every fragment names its init segment (`ftyp`+`moov`, from the stream's
 //! SPS and PPS); a new stream, or new parameter sets, start a new one, which
 //! tells the page to start a new `SourceBuffer`. The fragments go to the
-//! viewers through a [`broadcast`] channel of [`LIVE_FRAGMENTS`]: a viewer
-//! that lags is moved on to the next keyframe, never queued for.
+//! viewers through a [`broadcast`] channel of [`LIVE_FRAGMENTS`], which also
+//! holds at most [`LIVE_BYTES`] for viewers that have not read them yet: a
+//! viewer that lags is moved on to the next keyframe, never queued for.
 
-use std::sync::Arc;
+use std::{collections::VecDeque, sync::Arc};
 
 use bytes::Bytes;
 use camwire_wire::PayloadKind;
@@ -35,6 +36,10 @@ use crate::{
 /// further behind skips to the next keyframe.
 pub(crate) const LIVE_FRAGMENTS: usize = 32;
 
+/// Fragment bytes kept for viewers that are behind: past it the oldest are
+/// pushed out (those viewers skip to the next keyframe), whatever their count.
+pub(crate) const LIVE_BYTES: usize = 16 << 20;
+
 /// An init segment: `ftyp` and `moov` for one stream's parameter sets.
 #[derive(Debug)]
 pub(crate) struct Init {
@@ -46,6 +51,7 @@ pub(crate) struct Init {
 }
 
 /// One access unit as a fragment, and the init segment it needs in front.
+/// An empty `data` is a marker that only pushes older fragments out: viewers skip it.
 #[derive(Debug, Clone)]
 pub(crate) struct LiveFragment {
     pub init: Arc<Init>,
@@ -58,13 +64,13 @@ pub(crate) struct LiveFragment {
 /// The muxing sink: publishes each fragment into its channel.
 pub(super) struct LiveMp4Sink {
     muxer: Muxer,
-    out: broadcast::Sender<LiveFragment>,
+    out: Ring,
 }
 
 impl LiveMp4Sink {
     /// Publishes into `out` until the sink closes.
     pub(super) fn new(out: broadcast::Sender<LiveFragment>) -> Self {
-        Self { muxer: Muxer::default(), out }
+        Self { muxer: Muxer::default(), out: Ring { out, sizes: VecDeque::new() } }
     }
 }
 
@@ -75,10 +81,49 @@ impl Sink for LiveMp4Sink {
 
     async fn frame(&mut self, frame: Frame) -> anyhow::Result<()> {
         if let Some(fragment) = self.muxer.frame(&frame) {
-            // No viewer: nothing is kept.
-            let _ = self.out.send(fragment);
+            self.out.send(fragment);
         }
         Ok(())
+    }
+}
+
+/// The broadcast channel, with the sizes of the fragments it may still hold.
+struct Ring {
+    out: broadcast::Sender<LiveFragment>,
+    /// Sizes of the last [`LIVE_FRAGMENTS`] values sent, newest last.
+    sizes: VecDeque<usize>,
+}
+
+impl Ring {
+    /// Bytes held for viewers that have not read them: the newest `len()` values.
+    fn held(&self) -> usize {
+        self.sizes.iter().rev().take(self.out.len()).sum()
+    }
+
+    fn sent(&mut self, n: usize) {
+        if self.sizes.len() == LIVE_FRAGMENTS {
+            self.sizes.pop_front();
+        }
+        self.sizes.push_back(n);
+    }
+
+    /// Sends `fragment`, first pushing out the oldest held ones while it would not fit.
+    /// With no viewer nothing is kept.
+    fn send(&mut self, fragment: LiveFragment) {
+        let n = fragment.data.len();
+        for _ in 0..2 * LIVE_FRAGMENTS {
+            if self.out.is_empty() || self.held() + n <= LIVE_BYTES {
+                break;
+            }
+            let marker = LiveFragment { init: fragment.init.clone(), data: Bytes::new(), keyframe: false };
+            if self.out.send(marker).is_err() {
+                break;
+            }
+            self.sent(0);
+        }
+        if self.out.send(fragment).is_ok() {
+            self.sent(n);
+        }
     }
 }
 

@@ -24,6 +24,7 @@ pub(crate) mod live_mp4;
 mod open;
 mod pipe;
 mod publish;
+mod queue;
 mod record;
 mod save_dir;
 mod verify;
@@ -31,10 +32,7 @@ mod verify;
 use std::{future::Future, sync::Arc};
 
 use anyhow::Result;
-use tokio::{
-    sync::{mpsc, oneshot},
-    task::JoinHandle,
-};
+use tokio::{sync::oneshot, task::JoinHandle};
 use tracing::error;
 
 use crate::frame::{Frame, StreamInfo};
@@ -43,6 +41,7 @@ pub use fanout::{Delivery, Sinks, STUCK};
 pub use feeds::{Decoded, DecodedFrame, Latest, PictureDemand, PictureWanted};
 pub use pipe::{check_command as check_pipe_command, player_command};
 pub use publish::publish_format;
+pub use queue::EventReceiver;
 
 /// What a sink is told.
 #[derive(Debug)]
@@ -152,7 +151,7 @@ impl<S: BlockingSink> Sink for OnThread<S> {
 /// closes it. If `make` fails, the sink never starts (the error is logged,
 /// the receiver reports the sink as stopped).
 pub(crate) fn spawn_sink<S: Sink>(
-    mut rx: mpsc::Receiver<SinkEvent>,
+    mut rx: EventReceiver,
     make: impl Future<Output = Result<S>> + Send + 'static,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -171,7 +170,7 @@ pub(crate) fn spawn_sink<S: Sink>(
 /// Runs the blocking sink `make` builds (on a blocking thread, as every call
 /// to it is) as [`spawn_sink`] does.
 pub(crate) fn spawn_blocking_sink<S: BlockingSink>(
-    rx: mpsc::Receiver<SinkEvent>,
+    rx: EventReceiver,
     make: impl FnOnce() -> Result<S> + Send + 'static,
 ) -> JoinHandle<()> {
     let make = async {
@@ -182,7 +181,7 @@ pub(crate) fn spawn_blocking_sink<S: BlockingSink>(
 }
 
 /// Hands every event to `sink` until the queue closes or a frame fails.
-async fn feed(sink: &mut impl Sink, rx: &mut mpsc::Receiver<SinkEvent>) -> Result<()> {
+async fn feed(sink: &mut impl Sink, rx: &mut EventReceiver) -> Result<()> {
     while let Some(event) = rx.recv().await {
         match event {
             SinkEvent::Start(info) => sink.start(&info).await,

@@ -9,15 +9,20 @@
 //! same file one after the other, each H.264 stream from its first IDR, so
 //! the file plays straight through. A stream of the other kind than the file
 //! name says stops the recording with an error line: the sink fails.
+//!
+//! A write that fails (a full disk) loses only what cannot be written: the
+//! partial frame is cut off again, the recording skips to the next keyframe
+//! (of this stream or a later one) and goes on when there is room, and the
+//! stream's report says how many frames were lost.
 
 use std::{
     fs::{File, OpenOptions},
-    io::Write,
+    io::{Seek, SeekFrom, Write},
     os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
 };
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use camwire_wire::KeyframeGate;
 use prometheus::IntCounter;
 use tracing::{debug, info};
@@ -26,9 +31,14 @@ use super::{BlockingSink, SinkReport};
 use crate::{
     config::RecordFormat,
     frame::{Frame, StreamInfo},
+    throttle::{warn_throttled, Throttle},
 };
 
+/// Failed writes of the raw recording, logged a few lines every 10 s.
+static WRITE_FAILED: Throttle = Throttle::new(3, std::time::Duration::from_secs(10));
+
 mod files;
+mod folder;
 mod timed;
 
 pub(super) use timed::TimedRecordSink;
@@ -43,10 +53,12 @@ pub(super) struct RecordSink {
     start: KeyframeGate,
     /// Bytes in the file.
     written: u64,
-    /// A write failed: the recording ended there.
+    /// The stream is of the wrong kind: the recording ended there.
     stopped: bool,
     /// `camwire_recorded_bytes_total` of the camera, with `/metrics`.
     recorded: Option<IntCounter>,
+    /// Frames of the current stream that could not be written (the first error).
+    lost: Option<(u64, String)>,
 }
 
 impl RecordSink {
@@ -81,6 +93,7 @@ impl RecordSink {
             written: 0,
             stopped: false,
             recorded: None,
+            lost: None,
         })
     }
 
@@ -94,12 +107,30 @@ impl RecordSink {
                 if frame.kind == camwire_wire::PayloadKind::H264 { "h264" } else { "mjpeg" }
             );
         }
-        if self.start.pass(frame.keyframe) {
-            self.file.write_all(&frame.data).context("write failed")?;
-            self.written += frame.data.len() as u64;
-            self.recorded.iter().for_each(|c| c.inc_by(frame.data.len() as u64));
+        if !self.start.pass(frame.keyframe) {
+            return Ok(());
+        }
+        match self.file.write_all(&frame.data) {
+            Ok(()) => {
+                self.written += frame.data.len() as u64;
+                self.recorded.iter().for_each(|c| c.inc_by(frame.data.len() as u64));
+            }
+            Err(e) => self.skip(e),
         }
         Ok(())
+    }
+
+    /// A frame could not be written: cut off what was, then wait for the next keyframe.
+    fn skip(&mut self, e: std::io::Error) {
+        let _ = self.file.set_len(self.written).and_then(|()| self.file.seek(SeekFrom::Start(self.written)));
+        self.start.close();
+        let lost = self.lost.get_or_insert_with(|| (0, e.to_string()));
+        lost.0 += 1;
+        warn_throttled!(
+            WRITE_FAILED,
+            "--record {}: writing failed ({e}); frames are skipped until a keyframe can be written",
+            self.path.display()
+        );
     }
 }
 
@@ -126,7 +157,11 @@ impl BlockingSink for RecordSink {
     fn end(&mut self) -> SinkReport {
         let _ = self.file.sync_data();
         debug!("record: stream ended, {} bytes in the file", self.written);
-        SinkReport::default()
+        let failed = self
+            .lost
+            .take()
+            .map(|(n, e)| format!("--record {}: {n} frames not recorded (writing failed: {e})", self.path.display()));
+        SinkReport { failed, ..SinkReport::default() }
     }
 
     fn close(&mut self) {

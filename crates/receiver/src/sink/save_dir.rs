@@ -6,6 +6,10 @@
 //! taken (an earlier file, or a symbolic link someone planted in the
 //! directory) is skipped with a warning, and links are never followed. Files
 //! are created mode 0640 (less if the umask says so), not world-readable.
+//!
+//! A frame that cannot be written (a full disk) is skipped, its partial file
+//! removed, and the next frame is tried: saving goes on when there is room,
+//! and the stream's report says how many frames were lost.
 
 use std::{
     fs::OpenOptions,
@@ -18,8 +22,14 @@ use anyhow::{anyhow, Context, Result};
 use camwire_wire::PayloadKind;
 use tracing::warn;
 
-use super::BlockingSink;
-use crate::frame::Frame;
+use super::{BlockingSink, SinkReport};
+use crate::{
+    frame::Frame,
+    throttle::{warn_throttled, Throttle},
+};
+
+/// Failed writes, logged a few lines every 10 s.
+static WRITE_FAILED: Throttle = Throttle::new(3, std::time::Duration::from_secs(10));
 
 /// Names already taken in a row before saving gives up.
 const MAX_SKIPS: u32 = 1000;
@@ -30,6 +40,8 @@ pub(super) struct SaveDirSink {
     next: u64,
     /// `camwire_recorded_bytes_total` of the camera, with `/metrics`.
     recorded: Option<prometheus::IntCounter>,
+    /// Frames of the current stream that could not be written (the first error).
+    lost: Option<(u64, String)>,
 }
 
 /// The number in a `frame-<digits>.<ext>` name, however many digits.
@@ -42,6 +54,7 @@ fn frame_number(name: &str) -> Option<u64> {
 }
 
 /// Creates `path` with `data`; fails if anything (a file, a link) has that name.
+/// A file that could not be written whole is removed.
 fn create_new(path: &Path, data: &[u8]) -> io::Result<()> {
     let mut file = OpenOptions::new()
         .write(true)
@@ -49,7 +62,9 @@ fn create_new(path: &Path, data: &[u8]) -> io::Result<()> {
         .mode(0o640)
         .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(path)?;
-    file.write_all(data)
+    file.write_all(data).inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
 }
 
 impl SaveDirSink {
@@ -69,7 +84,7 @@ impl SaveDirSink {
                 )
             })?,
         };
-        Ok(Self { dir: dir.to_owned(), next, recorded: None })
+        Ok(Self { dir: dir.to_owned(), next, lost: None, recorded: None })
     }
 
     /// Counts the bytes saved into `recorded` too.
@@ -77,7 +92,7 @@ impl SaveDirSink {
         Self { recorded: Some(recorded), ..self }
     }
 
-    /// Saves one frame under the next free number.
+    /// Saves one frame under the next free number; a frame that cannot be written is skipped.
     fn save(&mut self, data: &[u8], ext: &str) -> Result<(), String> {
         for _ in 0..MAX_SKIPS {
             let path = self.dir.join(format!("frame-{:06}.{ext}", self.next));
@@ -93,7 +108,18 @@ impl SaveDirSink {
                         path.display()
                     );
                 }
-                Err(e) => return Err(format!("writing {} failed ({e})", path.display())),
+                Err(e) => {
+                    // The number is used again for the next frame.
+                    self.next -= 1;
+                    let lost = self.lost.get_or_insert_with(|| (0, e.to_string()));
+                    lost.0 += 1;
+                    warn_throttled!(
+                        WRITE_FAILED,
+                        "--save-dir: writing {} failed ({e}); skipped the frame, the next is tried",
+                        path.display()
+                    );
+                    return Ok(());
+                }
             }
         }
         Err(format!("{MAX_SKIPS} names in a row already taken in {}", self.dir.display()))
@@ -103,7 +129,13 @@ impl SaveDirSink {
 impl BlockingSink for SaveDirSink {
     fn frame(&mut self, frame: Frame) -> Result<()> {
         let ext = if frame.kind == PayloadKind::H264 { "h264" } else { "jpg" };
-        self.save(&frame.data, ext).map_err(|e| anyhow!("--save-dir: {e}; saving stopped"))
+        self.save(&frame.data, ext).map_err(|e| anyhow!("--save-dir: {e}; saving stopped"))?;
+        Ok(())
+    }
+
+    fn end(&mut self) -> SinkReport {
+        let failed = self.lost.take().map(|(n, e)| format!("--save-dir: {n} frames not saved (writing failed: {e})"));
+        SinkReport { failed, ..SinkReport::default() }
     }
 }
 

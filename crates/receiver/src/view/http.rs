@@ -29,21 +29,19 @@ mod mp4_stream;
 mod multipart;
 mod server;
 mod slow;
+mod viewers;
 mod watching;
 
 use std::{
     net::SocketAddr,
     path::PathBuf,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc, Mutex,
-    },
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
 use anyhow::{Context, Result};
 use axum::{
-    extract::State,
+    extract::{Extension, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -57,12 +55,14 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
-pub use self::access::{HttpAccess, MIN_TOKEN_LEN};
+pub use self::access::{HttpAccess, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 use self::{
     access::Gate,
     feed::{SharedStats, Stats, WebFrame},
     guard::AllowedHosts,
     limit::Connections,
+    server::Peer,
+    viewers::{Full, ViewerSlot, Viewers},
     watching::{Mode, Watching},
 };
 use crate::{
@@ -108,8 +108,7 @@ pub struct HttpOptions {
 struct AppState {
     frames: watch::Receiver<Option<WebFrame>>,
     shared: Arc<SharedStats>,
-    viewers: Arc<AtomicUsize>,
-    max_viewers: usize,
+    viewers: Arc<Viewers>,
     /// Each viewer's mode and screen; whether JPEG pictures are wanted.
     watching: Arc<Watching>,
     /// The live H.264 fragments; gone once the receiver closes its sinks.
@@ -156,8 +155,7 @@ impl WebView {
         let state = AppState {
             frames,
             shared,
-            viewers: Arc::new(AtomicUsize::new(0)),
-            max_viewers: options.max_viewers,
+            viewers: Viewers::new(options.max_viewers),
             watching,
             live_mp4,
             camera: metrics.camera(DEFAULT_CAMERA),
@@ -232,12 +230,10 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 }
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
-fn viewer_place(state: &AppState) -> Result<multipart::ViewerSlot, Box<Response>> {
-    multipart::ViewerSlot::try_new(state.viewers.clone(), state.max_viewers).ok_or_else(|| {
-        let body = format!(
-            "503: {} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n",
-            state.max_viewers
-        );
+fn viewer_place(state: &AppState, peer: Peer) -> Result<ViewerSlot, Box<Response>> {
+    state.viewers.join(peer.0.ip()).map_err(|Full(max)| {
+        let body =
+            format!("503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n");
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
         no_store(response.headers_mut());
         Box::new(response)
@@ -249,8 +245,8 @@ fn page_id(query: Option<&str>) -> Option<&str> {
     query?.split('&').find_map(|pair| pair.strip_prefix("viewer="))
 }
 
-async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
-    let guard = match viewer_place(&state) {
+async fn stream(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
+    let guard = match viewer_place(&state, peer) {
         Ok(guard) => guard,
         Err(response) => return *response,
     };
@@ -258,13 +254,13 @@ async fn stream(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     multipart::response(state.frames.clone(), guard, place)
 }
 
-async fn stream_mp4(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
+async fn stream_mp4(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
     let Some(fragments) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n").into_response();
         no_store(response.headers_mut());
         return response;
     };
-    let guard = match viewer_place(&state) {
+    let guard = match viewer_place(&state, peer) {
         Ok(guard) => guard,
         Err(response) => return *response,
     };
@@ -308,7 +304,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     if let Some((id, report)) = uri.query().and_then(watching::parse_report) {
         state.watching.report(&id, report);
     }
-    let viewers = state.viewers.load(Ordering::Relaxed);
+    let viewers = state.viewers.len();
     let (h264, mjpeg, list) = state.watching.summary();
     let mut stats = state.shared.stats.lock().expect("stats lock");
     let modes = format!(
@@ -325,7 +321,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
 
 /// Every series in Prometheus's text format, behind the same access as the rest of the view.
 async fn metrics_text(State(state): State<AppState>) -> Response {
-    state.camera.viewers.set(state.viewers.load(Ordering::Relaxed) as i64);
+    state.camera.viewers.set(state.viewers.len() as i64);
     let mut response = ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], state.metrics.render()).into_response();
     no_store(response.headers_mut());
     response

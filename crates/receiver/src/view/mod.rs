@@ -11,7 +11,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
-pub use http::{HttpAccess, HttpOptions, WebView, MIN_TOKEN_LEN};
+pub use http::{HttpAccess, HttpOptions, WebView, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 pub use window::WindowView;
 
 use crate::{config::Config, metrics::Metrics, sink::Sinks};

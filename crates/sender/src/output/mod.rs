@@ -2,6 +2,7 @@
 //! the product; it owns connecting, reconnecting, the handshake and the
 //! end-of-stream terminator.
 
+mod admission;
 mod link;
 mod secure;
 mod tcp;

@@ -38,8 +38,12 @@ use crate::config::Config;
 /// The socket frames are written to.
 pub(crate) type Secured = Either<TcpStream, TlsStream<TcpStream>>;
 
-/// How long the sender waits for each of the receiver's handshake lines.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the sender waits for the TLS handshake, and for the secret
+/// handshake. A receiver that speaks TLS or asks for a secret answers at
+/// once; a plain one says nothing and drops the connection after its
+/// `--handshake-timeout` (5 s by default). Waiting less than that lets the
+/// sender say what is wrong instead of reporting a closed connection.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Why a connection could not be set up.
 #[derive(Debug)]
@@ -73,8 +77,9 @@ pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Secured, 
             Ok(Err(HandshakeError::Closed)) => {
                 return Err(SetupError::Transient(io::Error::new(
                     io::ErrorKind::ConnectionAborted,
-                    "the receiver closed the connection during the secret handshake (does it run with --tls? \
-                     then add --tls-pin; is it busy with another sender?)",
+                    "the receiver closed the connection without a secret challenge: it does not ask for one \
+                     (start cam-recv with --secret-file, or leave --secret-file off here), or it runs with --tls \
+                     (add --tls-pin)",
                 )))
             }
             Ok(Err(e)) => {
@@ -123,9 +128,9 @@ async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream
     // The pin, not the name, identifies the receiver; its certificate names itself "camwire".
     let name = ServerName::try_from("camwire").expect("a valid DNS name");
     let connecting = TlsConnector::from(Arc::new(config)).connect(name, sock);
-    let result = timeout(HANDSHAKE_TIMEOUT, connecting)
-        .await
-        .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "no TLS answer")));
+    let result = timeout(HANDSHAKE_TIMEOUT, connecting).await.unwrap_or_else(|_| {
+        Err(io::Error::new(io::ErrorKind::TimedOut, format!("no TLS answer within {} s", HANDSHAKE_TIMEOUT.as_secs())))
+    });
     result.map_err(|e| {
         if let Some(seen) = verifier.seen.lock().expect("pin lock").take() {
             return SetupError::Fatal(format!(
@@ -137,6 +142,10 @@ async fn tls(sock: TcpStream, pin: &str, to: &str) -> Result<TlsStream<TcpStream
             io::ErrorKind::InvalidData | io::ErrorKind::TimedOut => {
                 SetupError::Fatal(format!("TLS handshake with {to} failed: {e}: is cam-recv started with --tls?"))
             }
+            io::ErrorKind::UnexpectedEof => SetupError::Transient(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the receiver closed the connection during the TLS handshake: is cam-recv started with --tls?",
+            )),
             _ => SetupError::Transient(e),
         }
     })

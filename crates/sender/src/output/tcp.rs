@@ -28,6 +28,7 @@ use camwire_app::{Backoff, StatusLine};
 use camwire_wire::KeyframeGate;
 
 use super::{
+    admission::Connection,
     link::{Link, LinkError},
     secure::SetupError,
 };
@@ -47,6 +48,10 @@ enum Stop {
     Done,
     /// Ctrl-C, SIGTERM or the deadline while waiting.
     Interrupted,
+    /// Stopped (a signal, the deadline) while not connected.
+    Unconnected,
+    /// A frame of this many bytes is over `--max-frame`: no other try can send it.
+    TooLarge(usize),
 }
 
 /// The output's running state: counts, the status line, the pipeline flags.
@@ -62,6 +67,8 @@ struct Run<'a> {
     refusals: Backoff,
     /// Whether the "link too slow" line was logged on this connection.
     told_slow: bool,
+    /// This connection: what was written on it, and whether it was admitted.
+    conn: Connection,
 }
 
 impl Run<'_> {
@@ -76,6 +83,34 @@ impl Run<'_> {
         }
     }
 
+    /// A new connection: admitted at once after the secret handshake,
+    /// otherwise once it went unrefused for a while (`admission`).
+    fn connected(&mut self, reconnect: bool) {
+        let handshake = self.config.secret.is_some();
+        self.conn = Connection::new(reconnect, handshake);
+        if handshake {
+            self.admit();
+        }
+    }
+
+    /// The receiver admitted this connection: a reconnection is announced and counted.
+    fn admit(&mut self) {
+        if self.conn.admit() {
+            self.s.reconnects += 1;
+            self.status.clear();
+            info!("reconnected to {}", self.config.to);
+        }
+    }
+
+    /// The receiver refused this connection: the frames written on it never
+    /// reached a sink, so they count as dropped, not sent.
+    fn refused_connection(&mut self) {
+        let Connection { frames, bytes, .. } = std::mem::take(&mut self.conn);
+        self.s.frames -= frames;
+        self.s.bytes -= bytes;
+        self.s.dropped += frames;
+    }
+
     fn tick(&mut self) {
         self.s.dropped += self.flags.skipped.swap(0, Ordering::Relaxed);
         let label = format!("streaming, {} dropped", self.s.dropped);
@@ -87,7 +122,11 @@ impl Run<'_> {
         let config = self.config;
         let mut backoff = Backoff::default();
         loop {
-            match Link::connect(config).await {
+            let attempt = tokio::select! {
+                r = Link::connect(config) => r,
+                _ = self.stop.cancelled() => return Ok(None),
+            };
+            match attempt {
                 Ok(link) => return Ok(Some(link)),
                 Err(SetupError::Fatal(why)) => bail!("{why}"),
                 Err(SetupError::Refused(reason)) => {
@@ -165,12 +204,16 @@ pub async fn stream(
     flags: Arc<PipelineFlags>,
     shutdown: CancellationToken,
 ) -> Result<Summary> {
-    // One token for "stop now": a signal or the --secs deadline.
+    // One token for "stop now": a signal or the --secs deadline. A paced
+    // source ends by itself after fps x secs frames from the first connection
+    // (`source::bounded`): the deadline is then only a backstop, a frame time
+    // and a second later.
     let stop = shutdown.child_token();
     if let Some(secs) = config.secs {
         let stop = stop.clone();
+        let backstop = if config.fps > 0.0 { Duration::from_secs_f64(1.0 / config.fps + 1.0) } else { Duration::ZERO };
         tokio::spawn(async move {
-            sleep(secs).await;
+            sleep(secs + backstop).await;
             stop.cancel();
         });
     }
@@ -184,21 +227,20 @@ pub async fn stream(
         keyframe_gate: KeyframeGate::open(),
         refusals: Backoff::refused(),
         told_slow: false,
+        conn: Connection::default(),
     };
     let mut first = true;
     let stop_reason = loop {
         let Some(mut link) = run.connect().await? else {
             run.status.clear();
-            if first {
-                info!("stopped before a receiver was reached");
-            }
-            break Stop::Interrupted;
+            info!("{}", if first { "stopped before a receiver was reached" } else { "stopped while reconnecting" });
+            break Stop::Unconnected;
         };
+        run.connected(!first);
+        run.flags.streaming.open();
         if first {
             info!("streaming to {}{}", config.to, if config.raw { " (raw, unframed)" } else { "" });
         } else {
-            run.s.reconnects += 1;
-            info!("reconnected to {}", config.to);
             // Frames captured while disconnected are stale: drop them. The
             // keyframe is asked for now, not at the loss: one encoded while
             // reconnecting would have been dropped as stale.
@@ -216,8 +258,15 @@ pub async fn stream(
                 // dropped; otherwise end properly.
                 run.status.clear();
                 match link.goodbye().await {
-                    Ok(terminated) => run.s.terminated = terminated,
-                    Err(LinkError::Refused(reason)) => refused(&mut run, &reason)?,
+                    Ok(terminated) => {
+                        // Ended without a refusal: the receiver took the stream.
+                        run.s.terminated = terminated;
+                        run.admit();
+                    }
+                    Err(LinkError::Refused(reason)) => {
+                        run.refused_connection();
+                        refused(&mut run, &reason)?
+                    }
                     Err(e) => warn!("could not end the stream cleanly: {e}"),
                 }
                 break why;
@@ -229,14 +278,20 @@ pub async fn stream(
         run.status.clear();
         match ended {
             LinkError::Refused(reason) => {
+                run.refused_connection();
                 refused(&mut run, &reason)?;
                 let delay = run.refusals.next_delay();
                 warn!("{} refused the stream ({reason}); asking again in {:.0} s", config.to, delay.as_secs_f64());
                 if !run.pause(delay).await {
-                    break Stop::Interrupted;
+                    info!("stopped while waiting to ask again");
+                    break Stop::Unconnected;
                 }
             }
             e if config.retry => {
+                // Lost, not refused: what the receiver read, it took.
+                if run.conn.frames > 0 {
+                    run.admit();
+                }
                 run.refusals.reset();
                 warn!("connection to {} lost ({e}); reconnecting", config.to);
             }
@@ -250,6 +305,13 @@ pub async fn stream(
     run.s.dropped += run.flags.skipped.swap(0, Ordering::Relaxed);
     run.s.seconds = started.elapsed().as_secs_f64();
     println!("{}", run.s);
+    if let Stop::TooLarge(len) = stop_reason {
+        bail!(
+            "a frame of {len} bytes is over --max-frame {}: raise --max-frame (and cam-recv's, if it is \
+             lower), or make frames smaller (--quality, --bitrate, --width/--height)",
+            config.max_frame
+        );
+    }
     Ok(run.s)
 }
 
@@ -280,6 +342,10 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
                     biased;
                     _ = run.stop.cancelled() => return Ended::Stop(Stop::Interrupted),
                     e = link.heard() => return Ended::Lost(e),
+                    _ = run.conn.until_due() => {
+                        run.admit();
+                        continue;
+                    }
                     f = rx.recv() => f,
                 };
                 let Some((frame, skipped)) = next else { return Ended::Stop(Stop::Done) };
@@ -294,6 +360,9 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
                 frame
             }
         };
+        if !config.raw && frame.data.len() > config.max_frame {
+            return Ended::Stop(Stop::TooLarge(frame.data.len()));
+        }
         if !run.keyframe_gate.admits(frame.keyframe) {
             run.drop_frames(1, false);
             continue;
@@ -356,6 +425,11 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
         }
         run.s.frames += 1;
         run.s.bytes += frame.data.len() as u64;
+        run.conn.frames += 1;
+        run.conn.bytes += frame.data.len() as u64;
+        if run.conn.due() {
+            run.admit();
+        }
         run.tick();
         if config.frames.is_some_and(|n| run.s.frames >= n) {
             return Ended::Stop(Stop::Done);

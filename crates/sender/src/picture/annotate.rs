@@ -58,6 +58,23 @@ impl Annotation {
         Ok(annotation)
     }
 
+    /// The characters of the pattern the font cannot draw (outside ISO 8859-1,
+    /// drawn as `?`), quoted for a message: `'☃', '日' and '本' are`.
+    pub fn undrawable(&self) -> Option<String> {
+        let mut missing: Vec<char> = Vec::new();
+        for c in self.pattern.chars().filter(|&c| u32::from(c) > 0xFF) {
+            if !missing.contains(&c) && missing.len() < 8 {
+                missing.push(c);
+            }
+        }
+        let quoted: Vec<String> = missing.iter().map(|c| format!("'{c}'")).collect();
+        match quoted.split_last() {
+            None => None,
+            Some((one, [])) => Some(format!("{one} is")),
+            Some((last, rest)) => Some(format!("{} and {last} are", rest.join(", "))),
+        }
+    }
+
     /// The text for frame number `frame` captured at `at`: `%frame` becomes
     /// the number, then the strftime fields become the local time.
     pub fn text(&self, frame: u64, at: SystemTime) -> Result<String> {

@@ -4,6 +4,7 @@
 //! rate. Sources know nothing of encoders: `pipeline` brings the two together.
 
 mod files;
+mod for_secs;
 #[cfg(feature = "libcamera")]
 mod libcamera;
 #[cfg(any(feature = "libcamera", test))]
@@ -64,6 +65,15 @@ pub trait Source: Send {
     /// last asked: the next picture is then encoded as a keyframe.
     fn take_restart(&mut self) -> bool {
         false
+    }
+}
+
+/// `source` as `config` bounds it: a paced source with `--secs` ends by itself
+/// after `fps x secs` frames (`for_secs.rs`), counted from `started`.
+pub fn bounded(source: Box<dyn Source>, config: &Config, started: crate::pace::Latch) -> Box<dyn Source> {
+    match config.secs {
+        Some(secs) if config.fps > 0.0 => Box::new(for_secs::ForSecs::new(source, config.fps, secs, started)),
+        _ => source,
     }
 }
 

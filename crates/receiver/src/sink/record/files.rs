@@ -1,37 +1,46 @@
 //! The files of one container recording: named from the `--record` pattern
 //! (strftime fields filled in with the local time), created without ever
 //! replacing an existing file, and pruned to `--keep` / `--max-bytes`.
+//! Everything below the pattern's fixed folder is created and deleted
+//! relative to that folder, opened at start, never through a symbolic link
+//! ([`Folder`]).
 
 use std::{
     collections::VecDeque,
-    fs::{File, OpenOptions},
+    fs::File,
     io,
-    os::unix::fs::OpenOptionsExt,
-    path::{Path, PathBuf},
+    path::{Component, Path, PathBuf},
 };
 
 use anyhow::{bail, Context, Result};
 use tracing::{info, warn};
 
+use super::folder::{Created, Folder};
 use crate::config::Segments;
 
 /// Names, creates and prunes the files of one recording.
 pub(crate) struct RecordFiles {
+    /// The folder of the pattern's fixed part, and the rest of the pattern below it.
+    folder: Folder,
     pattern: PathBuf,
     /// The pattern holds strftime fields (`%`).
     timed: bool,
     keep: Option<usize>,
     max_bytes: Option<u64>,
     /// A fixed name is created at start, so a bad path fails then; this is it until it is used.
-    reserved: Option<(PathBuf, File)>,
+    reserved: Option<(Created, File)>,
     /// The files this run wrote that still exist, oldest first.
-    written: VecDeque<PathBuf>,
+    written: VecDeque<Created>,
 }
 
-/// Creates `path` only if nothing is there (`O_EXCL`: a symlink is not
-/// followed either), readable by its group, as `--record` files are.
-fn create_new(path: &Path) -> io::Result<File> {
-    OpenOptions::new().write(true).create_new(true).mode(0o640).open(path)
+/// `pattern` split into its leading folders without strftime fields and the rest.
+fn split_fixed(pattern: &Path) -> (PathBuf, PathBuf) {
+    let parts: Vec<Component> = pattern.components().collect();
+    let fixed = parts[..parts.len().saturating_sub(1)]
+        .iter()
+        .take_while(|c| !c.as_os_str().to_string_lossy().contains('%'))
+        .count();
+    (parts[..fixed].iter().collect(), parts[fixed..].iter().collect())
 }
 
 /// `pattern` with its strftime fields filled in with the local time now.
@@ -59,21 +68,21 @@ impl RecordFiles {
     /// (the next stream, the next segment) never replace anything.
     pub(crate) fn new(pattern: &Path, segments: &Segments, overwrite: bool) -> Result<Self> {
         let timed = pattern.to_string_lossy().contains('%');
+        let shown = pattern.display();
+        let (base, rest) = split_fixed(pattern);
+        let folder = Folder::open(&base)
+            .with_context(|| format!("--record {shown}: cannot create or open the folder {}", base.display()))?;
         let mut files = Self {
-            pattern: pattern.to_owned(),
+            folder,
+            pattern: rest,
             timed,
             keep: segments.keep,
             max_bytes: segments.max_bytes,
             reserved: None,
             written: VecDeque::new(),
         };
-        let shown = pattern.display();
         if timed {
-            let first = expand(pattern).with_context(|| format!("--record {shown}"))?;
-            if let Some(dir) = first.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("--record {shown}: cannot create the folder {}", dir.display()))?;
-            }
+            expand(pattern).with_context(|| format!("--record {shown}"))?;
         } else {
             if segments.every.is_some() {
                 info!(
@@ -86,13 +95,13 @@ impl RecordFiles {
                 std::fs::remove_file(pattern)
                     .with_context(|| format!("--record {shown}: cannot replace the existing file"))?;
             }
-            let file = match create_new(pattern) {
+            let (file, created) = match files.folder.create_new(&files.pattern) {
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     bail!("--record {shown}: the file exists; choose a new name, or add --overwrite to replace it")
                 }
                 r => r.with_context(|| format!("--record {shown}: cannot create the file"))?,
             };
-            files.reserved = Some((pattern.to_owned(), file));
+            files.reserved = Some((created, file));
         }
         Ok(files)
     }
@@ -100,34 +109,33 @@ impl RecordFiles {
     /// Creates the next file: the name the pattern gives now, or with `-2`,
     /// `-3`, ... before the extension when that one exists.
     pub(crate) fn next(&mut self) -> io::Result<(PathBuf, File)> {
-        let (path, file) = match self.reserved.take() {
+        let (created, file) = match self.reserved.take() {
             Some(reserved) => reserved,
             None => self.create_unused()?,
         };
-        self.written.push_back(path.clone());
+        let path = self.folder.shown(&created.rel);
+        self.written.push_back(created);
         self.prune();
         Ok((path, file))
     }
 
-    fn create_unused(&self) -> io::Result<(PathBuf, File)> {
+    fn create_unused(&self) -> io::Result<(Created, File)> {
         let base = if self.timed { expand(&self.pattern).map_err(io::Error::other)? } else { self.pattern.clone() };
-        if let Some(dir) = base.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
         for n in 1..10_000 {
-            let path = if n == 1 { base.clone() } else { numbered(&base, n) };
-            match create_new(&path) {
+            let rel = if n == 1 { base.clone() } else { numbered(&base, n) };
+            match self.folder.create_new(&rel) {
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                r => return r.map(|f| (path, f)),
+                r => return r.map(|(file, created)| (created, file)),
             }
         }
-        Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} and 9999 numbered names exist", base.display())))
+        let shown = self.folder.shown(&base);
+        Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} and 9999 numbered names exist", shown.display())))
     }
 
     /// Deletes the file [`next`](Self::next) just created, unwritten.
     pub(crate) fn discard_newest(&mut self) {
-        if let Some(path) = self.written.pop_back() {
-            let _ = std::fs::remove_file(path);
+        if let Some(created) = self.written.pop_back() {
+            let _ = self.folder.remove(&created);
         }
     }
 
@@ -140,16 +148,17 @@ impl RecordFiles {
     fn prune(&mut self) {
         loop {
             let over_count = self.keep.is_some_and(|k| self.written.len() > k);
-            let over_bytes = self.max_bytes.is_some_and(|max| {
-                self.written.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum::<u64>() > max
-            });
+            let over_bytes = self
+                .max_bytes
+                .is_some_and(|max| self.written.iter().map(|c| self.folder.size(c).unwrap_or(0)).sum::<u64>() > max);
             if self.written.len() <= 1 || !(over_count || over_bytes) {
                 return;
             }
             let oldest = self.written.pop_front().expect("more than one");
-            match std::fs::remove_file(&oldest) {
-                Ok(()) => info!("--record: deleted {} (--keep/--max-bytes)", oldest.display()),
-                Err(e) => warn!("--record: could not delete {}: {e}", oldest.display()),
+            let shown = self.folder.shown(&oldest.rel);
+            match self.folder.remove(&oldest) {
+                Ok(()) => info!("--record: deleted {} (--keep/--max-bytes)", shown.display()),
+                Err(e) => warn!("--record: did not delete {}: {e}", shown.display()),
             }
         }
     }
@@ -163,6 +172,14 @@ mod tests {
     fn numbered_names_go_before_the_extension() {
         assert_eq!(numbered(Path::new("/r/cam.mp4"), 2), Path::new("/r/cam-2.mp4"));
         assert_eq!(numbered(Path::new("cam"), 3), Path::new("cam-3"));
+    }
+
+    #[test]
+    fn the_fixed_folders_are_split_from_the_timed_rest() {
+        let split = |p: &str| split_fixed(Path::new(p));
+        assert_eq!(split("rec/%M%S/cam.mkv"), ("rec".into(), "%M%S/cam.mkv".into()));
+        assert_eq!(split("/r/a/cam-%H.mp4"), ("/r/a".into(), "cam-%H.mp4".into()));
+        assert_eq!(split("cam.mp4"), ("".into(), "cam.mp4".into()));
     }
 
     #[test]

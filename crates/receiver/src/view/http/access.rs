@@ -8,9 +8,16 @@
 //! and `SameSite=Strict`, so the page and its requests never carry the token
 //! in their URLs. Every comparison with a secret takes the same time whatever
 //! the guess.
+//!
+//! Guessing is slowed down: an address (an IPv6 /64) may fail
+//! [`FREE_FAILURES`] times, then one more time per [`FAILURE_REFILL`]; past
+//! that a request carrying credentials is answered 429 without being
+//! checked. Failures are logged, a few lines every 10 s.
 
 use std::{
+    collections::HashMap,
     fmt,
+    net::IpAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -23,9 +30,31 @@ use axum::{
 };
 use base64::Engine;
 use subtle::ConstantTimeEq;
+use tracing::warn;
+
+use super::{
+    limit::{client_key, shown},
+    server::Peer,
+};
+use crate::throttle::Throttle;
 
 /// The shortest token accepted.
 pub const MIN_TOKEN_LEN: usize = 16;
+
+/// The shortest `--http-auth` password accepted.
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+/// Failed attempts an address may make before it is slowed down.
+pub const FREE_FAILURES: u32 = 10;
+
+/// Then one more attempt is allowed per this much time.
+pub const FAILURE_REFILL: Duration = Duration::from_secs(1);
+
+/// Addresses whose failures are remembered; the stalest is forgotten past it.
+const MAX_TRACKED: usize = 4096;
+
+/// Wrong credentials, logged a few lines every 10 s.
+static FAILED: Throttle = Throttle::new(5, Duration::from_secs(10));
 
 /// How long a session cookie is honoured.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -66,6 +95,22 @@ pub struct Gate {
     /// Served over HTTPS: the cookie is marked `Secure`.
     secure: bool,
     sessions: Arc<Mutex<Vec<Session>>>,
+    /// Failed attempts per address.
+    failures: Arc<Mutex<HashMap<IpAddr, Allowance>>>,
+}
+
+/// The attempts an address may still fail: [`FREE_FAILURES`], refilled one per [`FAILURE_REFILL`].
+#[derive(Clone, Copy)]
+struct Allowance {
+    left: f64,
+    at: Instant,
+}
+
+impl Allowance {
+    fn now(self, now: Instant) -> f64 {
+        let refilled = now.duration_since(self.at).as_secs_f64() / FAILURE_REFILL.as_secs_f64();
+        (self.left + refilled).min(f64::from(FREE_FAILURES))
+    }
 }
 
 struct Session {
@@ -90,7 +135,45 @@ fn same(given: &[u8], expected: &[u8]) -> bool {
 impl Gate {
     /// The gate for a view on `port`.
     pub fn new(access: HttpAccess, port: u16, secure: bool) -> Self {
-        Self { access, cookie: format!("camwire_session_{port}"), secure, sessions: Arc::default() }
+        Self {
+            access,
+            cookie: format!("camwire_session_{port}"),
+            secure,
+            sessions: Arc::default(),
+            failures: Arc::default(),
+        }
+    }
+
+    /// Whether `request` carries anything that could be a guess: a password, a token, our cookie.
+    fn has_credentials(&self, request: &Request) -> bool {
+        let cookie = request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains(self.cookie.as_str()));
+        let token = request.uri().query().is_some_and(|q| q.split('&').any(|kv| kv.starts_with("token=")));
+        request.headers().contains_key(header::AUTHORIZATION) || cookie || token
+    }
+
+    /// Whether the address `key` may try again now.
+    fn may_try(&self, key: IpAddr) -> bool {
+        let failures = self.failures.lock().expect("failures lock");
+        failures.get(&key).is_none_or(|a| a.now(Instant::now()) >= 1.0)
+    }
+
+    /// Counts a failed attempt from `key`.
+    fn failed(&self, key: IpAddr) {
+        let now = Instant::now();
+        let mut failures = self.failures.lock().expect("failures lock");
+        if failures.len() >= MAX_TRACKED && !failures.contains_key(&key) {
+            // Forget the address that has had the longest to recover.
+            if let Some(stalest) = failures.iter().min_by_key(|(_, a)| a.at).map(|(k, _)| *k) {
+                failures.remove(&stalest);
+            }
+        }
+        let allowance = failures.entry(key).or_insert(Allowance { left: f64::from(FREE_FAILURES), at: now });
+        *allowance = Allowance { left: (allowance.now(now) - 1.0).max(0.0), at: now };
     }
 
     fn admits(&self, request: &Request) -> Admit {
@@ -174,7 +257,24 @@ pub async fn check(State(gate): State<Gate>, request: Request, next: Next) -> Re
     if gate.access.is_open() {
         return next.run(request).await;
     }
-    match gate.admits(&request) {
+    let key = request.extensions().get::<Peer>().map(|p| client_key(p.0.ip()));
+    let guess = gate.has_credentials(&request);
+    if let Some(key) = key.filter(|&k| guess && !gate.may_try(k)) {
+        if let Some(tally) = FAILED.tick() {
+            warn!("--http: {} failed too often; answering 429 to its attempts for now{tally}", shown(key));
+        }
+        return too_many();
+    }
+    let admit = gate.admits(&request);
+    if admit == Admit::No && guess {
+        if let Some(key) = key {
+            gate.failed(key);
+            if let Some(tally) = FAILED.tick() {
+                warn!("--http: wrong credentials from {}{tally}", shown(key));
+            }
+        }
+    }
+    match admit {
         Admit::Yes => next.run(request).await,
         Admit::YesNewSession => {
             let cookie = gate.new_session();
@@ -184,6 +284,18 @@ pub async fn check(State(gate): State<Gate>, request: Request, next: Next) -> Re
         }
         Admit::No => refuse(&gate),
     }
+}
+
+/// 429: this address failed too often; it may try again in a second.
+fn too_many() -> Response {
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        "429: too many wrong passwords or tokens from this address; wait a little and try again\n",
+    )
+        .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 fn refuse(gate: &Gate) -> Response {
@@ -254,6 +366,23 @@ mod tests {
         assert_eq!(gate.sessions.lock().unwrap().len(), MAX_SESSIONS);
         let pair = first.to_str().unwrap().split(';').next().unwrap().to_string();
         assert_eq!(gate.admits(&get("/status", &[("cookie", &pair)])), Admit::No);
+    }
+
+    #[test]
+    fn an_address_that_fails_too_often_must_wait_and_others_need_not() {
+        let gate = gate();
+        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        for _ in 0..FREE_FAILURES {
+            assert!(gate.may_try(a));
+            gate.failed(a);
+        }
+        assert!(!gate.may_try(a));
+        assert!(gate.may_try(b));
+        let mut failures = gate.failures.lock().unwrap();
+        let allowance = failures.get_mut(&a).unwrap();
+        allowance.at -= FAILURE_REFILL;
+        drop(failures);
+        assert!(gate.may_try(a), "one more attempt after a refill");
     }
 
     #[test]

@@ -14,11 +14,13 @@ use std::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tracing::warn;
+
+use crate::throttle::Throttle;
 
 /// How often each kind of limit message may be logged.
 const REPORT_EVERY: Duration = Duration::from_secs(10);
@@ -30,32 +32,25 @@ pub struct Connections {
     state: Mutex<State>,
 }
 
-#[derive(Default)]
 struct State {
     next_id: u64,
     /// Oldest first.
     open: Vec<Arc<Slot>>,
-    refused: Report,
-    evicted_per_address: Report,
-    evicted_total: Report,
+    refused: Throttle,
+    evicted_per_address: Throttle,
+    evicted_total: Throttle,
 }
 
-/// Counts events and says when one may be logged.
-#[derive(Default)]
-struct Report {
-    count: u64,
-    last: Option<Instant>,
-}
-
-impl Report {
-    /// Counts one; true when it is time to log.
-    fn tick(&mut self) -> bool {
-        self.count += 1;
-        let due = self.last.is_none_or(|t| t.elapsed() > REPORT_EVERY);
-        if due {
-            self.last = Some(Instant::now());
+impl Default for State {
+    fn default() -> Self {
+        let throttle = || Throttle::new(1, REPORT_EVERY);
+        Self {
+            next_id: 0,
+            open: Vec::new(),
+            refused: throttle(),
+            evicted_per_address: throttle(),
+            evicted_total: throttle(),
         }
-        due
     }
 }
 
@@ -92,12 +87,12 @@ impl Connections {
                 return self.refuse(&mut state, ip);
             };
             state.open.remove(oldest).evict.cancel();
-            if state.evicted_per_address.tick() {
+            if let Some(tally) = state.evicted_per_address.tick() {
                 warn!(
                     "--http: {from_ip} connections open from {}, the limit per address; closing its oldest idle one \
                      ({} so far)",
                     shown(ip),
-                    state.evicted_per_address.count
+                    tally.total
                 );
             }
         } else if state.open.len() >= self.max {
@@ -119,12 +114,12 @@ impl Connections {
             };
             let slot = state.open.remove(victim);
             slot.evict.cancel();
-            if state.evicted_total.tick() {
+            if let Some(tally) = state.evicted_total.tick() {
                 warn!(
                     "--http: {} connections open, the limit; closing the oldest idle one, from {} ({} so far)",
                     self.max,
                     shown(slot.ip),
-                    state.evicted_total.count
+                    tally.total
                 );
             }
         }
@@ -135,13 +130,13 @@ impl Connections {
     }
 
     fn refuse(&self, state: &mut State, ip: IpAddr) -> Option<Admitted> {
-        if state.refused.tick() {
+        if let Some(tally) = state.refused.tick() {
             warn!(
                 "--http: {} connections open, the limit (at most {} from one address), all busy; closing new ones \
                  ({} so far, latest from {})",
                 state.open.len(),
                 self.per_address,
-                state.refused.count,
+                tally.total,
                 shown(ip)
             );
         }
@@ -157,7 +152,7 @@ impl Connections {
 
 /// What the per-address limit counts: an IPv4 address (also when mapped
 /// into IPv6), or an IPv6 address's /64 network.
-fn client_key(ip: IpAddr) -> IpAddr {
+pub(super) fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
@@ -168,7 +163,7 @@ fn client_key(ip: IpAddr) -> IpAddr {
 }
 
 /// A [`client_key`] for the log: an IPv6 network with its `/64`.
-fn shown(key: IpAddr) -> String {
+pub(super) fn shown(key: IpAddr) -> String {
     match key {
         IpAddr::V6(_) => format!("{key}/64"),
         IpAddr::V4(_) => key.to_string(),

@@ -26,12 +26,16 @@ use futures_util::{stream, StreamExt};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tracing::debug;
 
-use super::{multipart::ViewerSlot, no_store, watching::Place};
+use super::{
+    no_store,
+    viewers::{ViewerSlot, STREAM_IDLE},
+    watching::Place,
+};
 use crate::sink::live_mp4::LiveFragment;
 
 /// The streaming response for one viewer.
 pub(super) fn response(fragments: broadcast::Receiver<LiveFragment>, guard: ViewerSlot, place: Place) -> Response {
-    let viewer = Viewer { fragments, init: None, skipping: true, _guard: guard, _place: place };
+    let viewer = Viewer { fragments, init: None, skipping: true, slot: guard, _place: place };
     let body = stream::unfold(viewer, |mut viewer| async move {
         let parts = viewer.next().await?;
         Some((stream::iter(parts.into_iter().map(Ok::<_, Infallible>)), viewer))
@@ -52,16 +56,24 @@ struct Viewer {
     init: Option<u64>,
     /// Waiting for a keyframe: at the start, and after falling behind.
     skipping: bool,
-    _guard: ViewerSlot,
+    slot: ViewerSlot,
     _place: Place,
 }
 
 impl Viewer {
     /// What to send next: a fragment, with its init segment in front when it
-    /// is the first of a new one. `None` when the receiver shuts down.
+    /// is the first of a new one. `None` when the receiver shuts down, when
+    /// its place is given to another viewer, or after [`STREAM_IDLE`] with
+    /// nothing to send (a JPEG camera, or no sender).
     async fn next(&mut self) -> Option<Vec<Bytes>> {
+        let ended = self.slot.ended().clone();
+        let deadline = tokio::time::Instant::now() + STREAM_IDLE;
         loop {
-            let fragment = match self.fragments.recv().await {
+            let received = tokio::select! {
+                () = ended.cancelled() => return None,
+                r = tokio::time::timeout_at(deadline, self.fragments.recv()) => r.ok()?,
+            };
+            let fragment = match received {
                 Ok(f) => f,
                 Err(RecvError::Lagged(n)) => {
                     debug!("--http: an H.264 viewer fell {n} fragments behind; it resumes at the next keyframe");
@@ -70,6 +82,10 @@ impl Viewer {
                 }
                 Err(RecvError::Closed) => return None,
             };
+            if fragment.data.is_empty() {
+                // Only pushed older fragments out of the ring.
+                continue;
+            }
             let new_init = self.init != Some(fragment.init.serial);
             if (self.skipping || new_init) && !fragment.keyframe {
                 continue;

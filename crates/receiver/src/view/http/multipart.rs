@@ -17,10 +17,6 @@
 use std::{
     convert::Infallible,
     fmt::Write,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    },
     time::{Duration, UNIX_EPOCH},
 };
 
@@ -32,12 +28,14 @@ use axum::{
 use bytes::Bytes;
 use futures_util::{stream, StreamExt};
 use tokio::sync::watch;
-use tracing::{debug, warn};
+use tokio::time::Instant;
+use tracing::warn;
 
 use super::{
     access::random_hex,
     feed::{WebFrame, BOUNDARY_PREFIX},
     no_store,
+    viewers::{ViewerSlot, STREAM_IDLE},
     watching::Place,
 };
 
@@ -54,28 +52,6 @@ fn part_end(boundary: &str) -> Bytes {
 /// How often a viewer gets the last frame again when no new one arrives.
 const KEEPALIVE: Duration = Duration::from_secs(1);
 
-/// Counts connected viewers; one is held by each stream.
-pub(super) struct ViewerSlot {
-    count: Arc<AtomicUsize>,
-}
-
-impl ViewerSlot {
-    /// A place among at most `max` viewers; `None` when all are taken
-    /// (checked and taken in one step, so two at once cannot both slip in).
-    pub(super) fn try_new(count: Arc<AtomicUsize>, max: usize) -> Option<Self> {
-        let before = count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1)).ok()?;
-        debug!("http: a viewer connected ({} watching)", before + 1);
-        Some(Self { count })
-    }
-}
-
-impl Drop for ViewerSlot {
-    fn drop(&mut self) {
-        let now = self.count.fetch_sub(1, Ordering::SeqCst) - 1;
-        debug!("http: a viewer left ({now} watching)");
-    }
-}
-
 /// The streaming response for one viewer.
 pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerSlot, place: Place) -> Response {
     let boundary = new_boundary();
@@ -86,7 +62,8 @@ pub(super) fn response(frames: watch::Receiver<Option<WebFrame>>, guard: ViewerS
         last: 0,
         boundary: boundary.clone(),
         warned: false,
-        _guard: guard,
+        sent_at: Instant::now(),
+        slot: guard,
         _place: Some(place),
     };
     let parts = stream::unfold((viewer, end), |(mut viewer, end)| async move {
@@ -114,7 +91,9 @@ struct MultipartClient {
     boundary: String,
     /// A frame holding the boundary was logged.
     warned: bool,
-    _guard: ViewerSlot,
+    /// When it was last sent a frame.
+    sent_at: Instant,
+    slot: ViewerSlot,
     /// Its entry in `/status`, which also keeps the JPEG encoder running.
     _place: Option<Place>,
 }
@@ -122,8 +101,15 @@ struct MultipartClient {
 impl MultipartClient {
     /// The next frame to send: the newest one not sent yet, or the last one
     /// again after [`KEEPALIVE`]; never one that holds the boundary. `None`
-    /// when the receiver shuts down.
+    /// when the receiver shuts down, when its place is given to another
+    /// viewer, or after [`STREAM_IDLE`] with nothing to send.
     async fn next(&mut self) -> Option<WebFrame> {
+        let frame = self.next_frame().await?;
+        self.sent_at = Instant::now();
+        Some(frame)
+    }
+
+    async fn next_frame(&mut self) -> Option<WebFrame> {
         loop {
             let newest = self.frames.borrow_and_update().as_ref().filter(|f| f.serial != self.last).cloned();
             if let Some(frame) = newest {
@@ -132,7 +118,15 @@ impl MultipartClient {
                     return Some(frame);
                 }
             }
-            match tokio::time::timeout(KEEPALIVE, self.frames.changed()).await {
+            if self.sent_at.elapsed() >= STREAM_IDLE {
+                return None;
+            }
+            let ended = self.slot.ended().clone();
+            let changed = tokio::select! {
+                () = ended.cancelled() => return None,
+                changed = tokio::time::timeout(KEEPALIVE, self.frames.changed()) => changed,
+            };
+            match changed {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => return None,
                 Err(_) => {
@@ -198,17 +192,36 @@ mod tests {
         assert_eq!(end, boundary);
     }
 
-    #[test]
-    fn a_frame_holding_the_boundary_is_not_sendable_to_that_viewer_only() {
-        let (_tx, frames) = watch::channel(None);
-        let mut viewer = MultipartClient {
+    fn client(frames: watch::Receiver<Option<WebFrame>>) -> MultipartClient {
+        MultipartClient {
             warned: false,
             frames,
             last: 0,
             boundary: "camwire-0123".into(),
-            _guard: ViewerSlot::try_new(Arc::new(AtomicUsize::new(0)), 1).unwrap(),
+            sent_at: Instant::now(),
+            slot: super::super::viewers::Viewers::new(1).join([127, 0, 0, 1].into()).ok().unwrap(),
             _place: None,
-        };
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_with_nothing_to_send_ends_and_so_does_one_whose_place_is_given_away() {
+        let (_tx, frames) = watch::channel(None);
+        let mut viewer = client(frames.clone());
+        let started = Instant::now();
+        assert!(viewer.next().await.is_none(), "no sender: the stream ends");
+        assert!(started.elapsed() >= STREAM_IDLE && started.elapsed() < STREAM_IDLE + KEEPALIVE * 2);
+        let mut viewer = client(frames);
+        viewer.slot.ended().cancel();
+        let started = Instant::now();
+        assert!(viewer.next().await.is_none());
+        assert_eq!(started.elapsed(), Duration::ZERO, "its place was given to another viewer");
+    }
+
+    #[test]
+    fn a_frame_holding_the_boundary_is_not_sendable_to_that_viewer_only() {
+        let (_tx, frames) = watch::channel(None);
+        let mut viewer = client(frames);
         let hostile = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-0123\r\nContent-Type: text/html"), None);
         assert!(!viewer.sendable(&hostile));
         let other = frame(Bytes::from_static(b"\xFF\xD8\xFF\xFE\r\n--camwire-4567\r\n"), None);

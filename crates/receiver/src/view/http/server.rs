@@ -9,7 +9,12 @@
 //! - a head is at most [`MAX_HEAD`] bytes (past it: 431, then closed);
 //! - output must keep moving ([`slow`](super::slow));
 //! - connections are counted per address and in total ([`limit`](super::limit)),
-//!   and a connection with no request in flight is the one that makes room.
+//!   and a connection with no request in flight is the one that makes room;
+//! - each socket's send buffer is capped at [`SEND_BUFFER`], so a viewer that
+//!   stops reading meets the slow-reader guard after a few hundred KiB, not
+//!   after the several MiB the kernel would otherwise let queue;
+//! - TCP keepalive probes a quiet peer ([`KEEPALIVE`]), so a client that
+//!   vanished without a FIN gives its connection (and any place it holds) back.
 
 use std::{convert::Infallible, net::SocketAddr, pin::pin, sync::Arc, time::Duration};
 
@@ -39,6 +44,27 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest request head read (hyper's buffer); a browser's is a few KiB.
 pub const MAX_HEAD: usize = 64 * 1024;
 
+/// The send buffer asked for each connection (the kernel doubles it): a
+/// second of a 2 MB/s stream, which also fills a 100 ms path at that rate.
+pub const SEND_BUFFER: usize = 128 * 1024;
+
+/// Idle time before keepalive probes, their interval and count.
+pub const KEEPALIVE: (Duration, Duration, u32) = (Duration::from_secs(30), Duration::from_secs(10), 3);
+
+/// The address a request came from, for the limits per address.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub SocketAddr);
+
+/// Caps the send buffer and turns keepalive on; a failure only costs the protection.
+fn tune(stream: &tokio::net::TcpStream) {
+    let sock = socket2::SockRef::from(stream);
+    let (time, interval, retries) = KEEPALIVE;
+    let keepalive = socket2::TcpKeepalive::new().with_time(time).with_interval(interval).with_retries(retries);
+    if let Err(e) = sock.set_send_buffer_size(SEND_BUFFER).and_then(|()| sock.set_tcp_keepalive(&keepalive)) {
+        debug!("--http: could not set socket options: {e}");
+    }
+}
+
 /// Accepts and serves connections until `stop`, then lets the open ones
 /// finish. With `tls`, each connection is HTTPS; its TLS handshake must end
 /// within [`HEADER_TIMEOUT`].
@@ -67,7 +93,8 @@ pub async fn serve(
         };
         let Some(place) = connections.admit(peer.ip()) else { continue };
         let _ = stream.set_nodelay(true);
-        let service = Tracked { app: app.clone(), busy: place.busy_maker() };
+        tune(&stream);
+        let service = Tracked { app: app.clone(), busy: place.busy_maker(), peer: Peer(peer) };
         let (http, stop) = (http.clone(), stop.clone());
         match &tls {
             None => tasks.spawn(serve_one(http, stream, service, place, peer, stop)),
@@ -121,12 +148,14 @@ async fn serve_one<I>(
 struct Tracked {
     app: Router,
     busy: super::limit::BusyMaker,
+    peer: Peer,
 }
 
 impl Tracked {
     async fn call(mut self, request: hyper::Request<Incoming>) -> Result<hyper::Response<TrackedBody>, Infallible> {
         let busy = self.busy.busy();
-        let request: Request = request.map(Body::new);
+        let mut request: Request = request.map(Body::new);
+        request.extensions_mut().insert(self.peer);
         let response = self.app.call(request).await?;
         Ok(response.map(|body| TrackedBody { body, _busy: busy }))
     }

@@ -136,7 +136,8 @@ pub struct Args {
     pub display: bool,
 
     /// Serve the live picture over HTTP on ADDR (`:8080`, `8080`, `0.0.0.0:8080`
-    /// or `localhost:8080`): a page at /, MJPEG at /stream.mjpg, /snapshot.jpg and /status (JSON).
+    /// or `localhost:8080`): a page at /, MJPEG at /stream.mjpg, /snapshot.jpg, /status (JSON)
+    /// and /metrics (Prometheus).
     #[arg(long, value_name = "ADDR", env = "CAMWIRE_HTTP")]
     pub http: Option<String>,
 

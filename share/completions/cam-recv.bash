@@ -23,13 +23,21 @@ _cam__recv() {
 
     case "${cmd}" in
         cam__recv)
-            opts="-q -v -h -V --listen --once --verify --record --overwrite --segment --keep --max-bytes --publish --save-dir --pipe --display --http --http-auth --http-auth-file --http-token --http-token-file --http-host --max-viewers --idle-timeout --handshake-timeout --allow --secret-file --tls --tls-dir --https --max-frame --max-pixels --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --camera --max-cameras --once --verify --record --overwrite --segment --keep --max-bytes --publish --save-dir --pipe --display --http --http-auth --http-auth-file --http-token --http-token-file --http-host --max-viewers --idle-timeout --handshake-timeout --allow --secret-file --tls --tls-dir --https --max-frame --max-pixels --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --camera)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cameras)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -73,6 +73,15 @@ pub fn parse_args<P: clap::Parser>(name: &str) -> P {
     })
 }
 
+/// A clap value parser for options that take a positive number of seconds
+/// (`--secs`, `--idle-timeout`, ...), fractions allowed.
+pub fn positive_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err("use a positive number of seconds, e.g. 5 or 0.5".into()),
+    }
+}
+
 /// A clap error as one line: clap's own first line, what values are
 /// allowed, and the option it guesses was meant.
 pub fn one_line_error(e: &clap::Error) -> String {
@@ -84,8 +93,12 @@ pub fn one_line_error(e: &clap::Error) -> String {
             line = format!("{line} {}", args.join(", "));
         }
     }
-    if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
-        line += &format!(" (use one of: {})", valid.join(", "));
+    // An option that takes any value (`--pipe CMD`) lists none: nothing to add.
+    match e.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(valid)) if !valid.is_empty() => {
+            line += &format!(" (use one of: {})", valid.join(", "))
+        }
+        _ => {}
     }
     match e.get(ContextKind::SuggestedArg) {
         Some(ContextValue::String(s)) => line += &format!(" (did you mean {s}?)"),

@@ -33,7 +33,7 @@ use tokio::io::{AsyncRead, ReadBuf};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
-use crate::{gate::Link, throttle::Throttle};
+use crate::{sender_check::SenderConnection, throttle::Throttle};
 
 /// Connections that are not streaming yet: at most this many at a time, and
 /// at most a quarter of the open-file limit.
@@ -253,7 +253,7 @@ impl Ticket {
     }
 
     /// `sock`, with its reads charged to the budget until this ticket is dropped.
-    pub(crate) fn meter(&self, sock: Link) -> Metered {
+    pub(crate) fn meter(&self, sock: SenderConnection) -> Metered {
         Metered { sock, charge: self.charge.clone(), place: self.place.clone() }
     }
 }
@@ -315,14 +315,14 @@ impl Charge {
 
 /// A socket whose reads are charged to the budget and mark progress.
 pub(crate) struct Metered {
-    sock: Link,
+    sock: SenderConnection,
     charge: Arc<Charge>,
     place: Arc<Place>,
 }
 
 impl Metered {
     /// The socket, to write to it (a refusal line).
-    pub(crate) fn into_inner(self) -> Link {
+    pub(crate) fn into_inner(self) -> SenderConnection {
         self.sock
     }
 }

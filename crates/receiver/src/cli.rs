@@ -3,10 +3,16 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
+use camwire_app::positive_secs;
 use clap::Parser;
 
-use crate::config::{Config, RecordFormat, Segments};
+use camwire_wire::CameraName;
+
+use crate::{
+    config::{Config, RecordFormat, Segments},
+    decode::PixelLimit,
+};
 
 const ABOUT: &str = "Receive camera frames from cam-send (or the classic picamera recipe) and verify, record, pipe, show or serve them.";
 
@@ -14,7 +20,9 @@ const LONG_ABOUT: &str = "\
 Receive camera frames from cam-send (or the classic picamera recipe) and verify,
 record, pipe, show or serve them.
 
-Listens for one sender at a time. Each frame arrives as a little-endian u32 length
+Listens for one sender per camera, several cameras at once (--max-cameras): a
+camera is named by its sender (cam-send --name), by the --listen port it came
+to, or by its address. Each frame arrives as a little-endian u32 length
 followed by the payload (a JPEG, or an H.264 access unit); a zero length ends the
 stream. Bare MJPEG or H.264 (rpicam-vid -o tcp://..., ffmpeg) is recognised too.
 When a stream ends, for any reason, one `summary:` line is printed and the next
@@ -48,6 +56,10 @@ Examples:
   cam-recv --http 0.0.0.0:8080
   # all at once:
   cam-recv --display --http :8080 --record out.mjpeg
+  # several cameras, each recorded to its own files:
+  cam-recv --record 'rec/{camera}/%Y%m%d-%H%M%S.mp4' --segment 10m
+  # a classic sender to port 8001 is camera porch:
+  cam-recv --verify --listen :8000 --listen porch=:8001
   # only senders with the secret, over TLS:
   cam-recv --tls --secret-file /etc/camwire/secret
 
@@ -62,18 +74,36 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[command(name = "cam-recv", version = VERSION, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub struct Args {
     /// Address to listen on for senders: ADDR:PORT (a host name such as
-    /// localhost works too), :PORT or PORT for all interfaces.
-    #[arg(long, value_name = "ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
-    pub listen: String,
+    /// localhost works too), :PORT or PORT for all interfaces. Repeat it to
+    /// listen on several ports; NAME= in front names the camera whose classic
+    /// senders come to that port (`--listen garden=:8001`).
+    #[arg(long, value_name = "[NAME=]ADDR:PORT", env = "CAMWIRE_LISTEN", default_value = "0.0.0.0:8000")]
+    pub listen: Vec<String>,
 
-    /// Exit after the first stream: status 0 only if it ended with the terminator
-    /// and (with --verify) it held at least one frame and every frame was valid.
+    /// Name the camera of the classic senders that come from ADDRESS (an
+    /// address or a network, e.g. `door=192.168.1.30`); repeatable. A sender
+    /// that names itself (`cam-send --name`) keeps its own name. Otherwise a
+    /// sender is named by the --listen port it came to, else by its address.
+    #[arg(long, value_name = "NAME=ADDRESS")]
+    pub camera: Vec<String>,
+
+    /// Cameras that may stream at once; one more is refused with a line that
+    /// says so. Each camera has its own sinks: put `{camera}` in --record,
+    /// --save-dir and --publish (`--record 'rec/{camera}/%F-%H%M%S.mp4'`).
+    /// Without it those options serve one camera at a time. [default: 16]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_cameras: Option<u32>,
+
+    /// Exit after the first stream: status 0 only if it ended with the terminator,
+    /// no sink failed, (with --verify) every frame was valid, and (with --verify,
+    /// --record, --save-dir or --publish) it held at least one frame.
     #[arg(long)]
     pub once: bool,
 
     /// Fully decode every frame and print one line per frame on stdout:
-    /// `frame <n>: <w>x<h> jpeg ok latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr latency=<ms>`
-    /// or `frame <n>: invalid (<reason>)` (`latency=` only when the sender stamps frames).
+    /// `frame <n>: <w>x<h> jpeg ok camera=<name> latency=<ms>`, `frame <n>: <w>x<h> h264 ok idr
+    /// camera=<name> latency=<ms>` or `frame <n>: invalid (<reason>) camera=<name>` (`latency=`
+    /// only when the sender stamps frames).
     #[arg(long)]
     pub verify: bool,
 
@@ -84,18 +114,20 @@ pub struct Args {
     /// (`out-2.mp4`, ...), and a container name may hold strftime fields
     /// (`cam-%Y%m%d-%H%M%S.mp4`). `.mjpeg` (or `.mjpg`) and `.h264` (or `.264`)
     /// are the raw payloads, flushed per frame, every stream of this run appended,
-    /// H.264 from its first IDR. The file must not exist yet (see --overwrite).
-    /// A cut stream leaves a playable file.
+    /// H.264 from its first IDR. The file must not exist yet (see --overwrite);
+    /// it is made with the first frame. A cut stream, or a full disk, leaves a
+    /// playable file.
     #[arg(long, value_name = "FILE", env = "CAMWIRE_RECORD")]
     pub record: Option<PathBuf>,
 
-    /// With --record: replace FILE if it exists, instead of refusing to start.
+    /// With --record: replace FILE if it exists (when the first frame arrives),
+    /// instead of refusing to start.
     #[arg(long, requires = "record")]
     pub overwrite: bool,
 
     /// With a container --record: start a new file every DURATION (`10m`, `1h`,
     /// `30s`), on a keyframe. Name the files with strftime fields to tell them apart.
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = segment_duration)]
     pub segment: Option<Duration>,
 
     /// With a container --record: keep only the newest N files this run wrote,
@@ -104,8 +136,9 @@ pub struct Args {
     pub keep: Option<u64>,
 
     /// With a container --record: delete this run's oldest files while the files
-    /// together hold more than BYTES (the file being written is kept).
-    #[arg(long, value_name = "BYTES")]
+    /// together hold more than SIZE (the file being written is kept): bytes, or
+    /// with a unit, `500M`, `10G` (powers of 1000) or `10GiB` (powers of 1024).
+    #[arg(long, value_name = "SIZE", value_parser = size_in_bytes)]
     pub max_bytes: Option<u64>,
 
     /// Publish the stream to a media server, timed by the capture stamps:
@@ -117,12 +150,14 @@ pub struct Args {
     pub publish: Option<String>,
 
     /// Write one file per frame into DIR: frame-000001.jpg, frame-000002.jpg, ...
-    /// (mode 0640; existing files and links are never written through).
+    /// (mode 0640; existing files and links are never written through). DIR is
+    /// created if it is missing; the folder it is in must exist.
     #[arg(long, value_name = "DIR", env = "CAMWIRE_SAVE_DIR")]
     pub save_dir: Option<PathBuf>,
 
-    /// Write the raw stream to the stdin of CMD. A bare `mplayer`, `mpv`, `ffplay`
-    /// or `vlc` gets the arguments it needs to play it with low latency; anything
+    /// Write the raw stream to the stdin of CMD, one CMD per camera. A bare `mplayer`,
+    /// `mpv`, `ffplay` or `vlc` gets the arguments it needs to play it with low latency
+    /// (and the camera's name in its window title, but vlc's); anything
     /// else runs through the shell. A player that exits, or reads nothing for
     /// 10 s, is stopped with a warning and started again for the next stream.
     /// CAMWIRE_PIPE_EXTRA_ARGS adds arguments to a bare player's command line
@@ -214,7 +249,7 @@ pub struct Args {
     #[arg(long, requires = "http")]
     pub https: bool,
 
-    /// Largest frame accepted, in bytes; a longer length prefix drops the sender.
+    /// Largest frame accepted, in bytes (at most 1 GiB); a longer length prefix drops the sender.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME)]
     pub max_frame: usize,
 
@@ -235,18 +270,33 @@ pub struct Args {
     pub verbose: u8,
 }
 
-/// `--idle-timeout`, `--handshake-timeout`: a positive number of seconds.
-fn positive_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err("use a positive number of seconds, e.g. 10 or 0.5".into()),
+/// `--segment`: a duration with its unit; a bare number gets the units to choose from.
+fn segment_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{s} has no unit: write {s}s, {s}m or {s}h"));
     }
+    humantime::parse_duration(s).map_err(|e| format!("{e}; use e.g. 30s, 10m or 1h"))
+}
+
+/// `--max-bytes`: a number of bytes, with or without a unit (`10G`, `500MB`, `1.5GiB`).
+fn size_in_bytes(s: &str) -> Result<u64, String> {
+    parse_size::parse_size(s).map_err(|e| format!("{e}: use bytes or a size with a unit, e.g. 500M, 10G or 10GiB"))
 }
 
 impl Args {
     /// Checks the arguments and turns them into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
-        let listen = parse_listen(&self.listen)?;
+        let mut listens = self.listen.iter().map(|s| parse_named_listen(s)).collect::<Result<Vec<_>>>()?;
+        let (listen, listen_name) = listens.remove(0);
+        let by_address = self.camera.iter().map(|s| parse_camera(s)).collect::<Result<Vec<_>>>()?;
+        let cameras = crate::cameras::CameraOptions {
+            more_listens: listens,
+            listen_name,
+            by_address,
+            max: self.max_cameras.map_or(crate::cameras::DEFAULT_MAX_CAMERAS, |n| n as usize),
+            max_given: self.max_cameras.is_some(),
+        };
         let http = self.http.as_deref().map(parse_http).transpose()?;
         if !(self.idle_timeout.is_finite() && self.idle_timeout > 0.0) {
             bail!("--idle-timeout must be a positive number of seconds (got {})", self.idle_timeout);
@@ -256,8 +306,12 @@ impl Args {
         }
         let allow = self.allow.iter().map(|s| parse_cidr(s)).collect::<Result<Vec<_>>>()?;
         let (http_access, http_hosts) = self.http_guards()?;
-        if self.max_frame == 0 || self.max_frame > u32::MAX as usize {
-            bail!("--max-frame must be between 1 and {} bytes", u32::MAX);
+        if self.max_frame == 0 || self.max_frame > camwire_wire::hello::MAX_FRAME_LIMIT {
+            bail!(
+                "--max-frame must be between 1 and {} bytes (1 GiB; longer lengths spell the camwire lines of \
+                 protocol.md section 11)",
+                camwire_wire::hello::MAX_FRAME_LIMIT
+            );
         }
         let record = self.record.map(|path| RecordFormat::from_path(&path).map(|f| (path, f))).transpose()?;
         if let Some((path, _)) = &record {
@@ -267,6 +321,7 @@ impl Args {
                     path.display()
                 );
             }
+            check_record_folder(path)?;
         }
         let segments = Segments { every: self.segment, keep: self.keep.map(|n| n as usize), max_bytes: self.max_bytes };
         if segments != Segments::default() && !record.as_ref().is_some_and(|(_, f)| f.is_container()) {
@@ -279,11 +334,10 @@ impl Args {
         }
         if let Some(url) = &self.publish {
             crate::sink::publish_format(url)?;
+            check_publish_url(url)?;
         }
         if let Some(dir) = &self.save_dir {
-            if dir.exists() && !dir.is_dir() {
-                bail!("--save-dir {}: exists and is not a directory", dir.display());
-            }
+            check_save_dir(dir)?;
         }
         if let Some(cmd) = &self.pipe {
             if cmd.trim().is_empty() {
@@ -298,7 +352,8 @@ impl Args {
         let cert_dir = self.tls_dir.unwrap_or_else(crate::tls::default_dir);
         let tls_dir = self.tls.then(|| cert_dir.clone());
         let https_dir = self.https.then_some(cert_dir);
-        Ok(Config {
+        let config = Config {
+            cameras,
             secret,
             tls_dir,
             https_dir,
@@ -318,14 +373,16 @@ impl Args {
             max_viewers: self.max_viewers as usize,
             allow,
             max_frame: self.max_frame,
-            max_pixels: usize::try_from(self.max_pixels).unwrap_or(usize::MAX),
+            max_pixels: PixelLimit(usize::try_from(self.max_pixels).unwrap_or(usize::MAX)),
             // Per-frame lines on the same terminal would tear through a live status line.
             status_line: !self.quiet
                 && std::io::IsTerminal::is_terminal(&std::io::stderr())
                 && !(self.verify && std::io::IsTerminal::is_terminal(&std::io::stdout())),
             display: self.display,
             http,
-        })
+        };
+        crate::cameras::check(&config)?;
+        Ok(config)
     }
 }
 
@@ -408,10 +465,95 @@ fn secret(value: &Option<String>, flag: &str, env: &str, file: &Option<PathBuf>)
     Ok(Some((secret, from)))
 }
 
+/// `--publish URL`: a host, and the port where the scheme has no usual one
+/// (`srt://`, `udp://`), so a URL that cannot work is refused at start.
+fn check_publish_url(url: &str) -> Result<()> {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let scheme = scheme.to_ascii_lowercase();
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let authority = authority.split(['?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (host_port, None),
+    };
+    let example = match scheme.as_str() {
+        "rtmp" | "rtmps" => "rtmp://HOST/APP/KEY, e.g. rtmp://127.0.0.1/live/cam",
+        "rtsp" | "rtsps" => "rtsp://HOST:PORT/PATH, e.g. rtsp://127.0.0.1:8554/cam",
+        _ => "srt://HOST:PORT or udp://HOST:PORT, e.g. udp://127.0.0.1:1234",
+    };
+    // SRT's listener mode waits for the server to call: no host then.
+    let listener = url.contains("mode=listener");
+    if host.is_empty() && !listener {
+        bail!("--publish {url:?}: no host; use {example}");
+    }
+    match port {
+        Some(port) if port.parse::<u16>().map_or(true, |p| p == 0) => {
+            bail!("--publish {url:?}: {port:?} is not a port number (1-65535); use {example}")
+        }
+        None if matches!(scheme.as_str(), "srt" | "udp") => bail!("--publish {url:?}: no port; use {example}"),
+        _ => {}
+    }
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    if path.trim_matches('/').is_empty() && !matches!(scheme.as_str(), "srt" | "udp") {
+        bail!("--publish {url:?}: no stream name after the host; use {example}");
+    }
+    Ok(())
+}
+
+/// `--save-dir DIR`: a folder this user may write into, or one it may create
+/// (its parent exists: only DIR itself is created, so a typo in the path is
+/// not made into folders).
+fn check_save_dir(dir: &std::path::Path) -> Result<()> {
+    let shown = dir.display();
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => bail!("--save-dir {shown}: exists and is not a folder"),
+        Ok(_) => writable(dir).map_err(|why| anyhow!("--save-dir {shown}: cannot write into it: {why}")),
+        Err(_) => {
+            let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            if !parent.is_dir() {
+                bail!(
+                    "--save-dir {shown}: the folder {} does not exist; cam-recv creates only the last folder \
+                     (mkdir -p {shown} makes them all)",
+                    parent.display()
+                );
+            }
+            writable(parent)
+                .map_err(|why| anyhow!("--save-dir {shown}: cannot create it in {}: {why}", parent.display()))
+        }
+    }
+}
+
+/// Whether this user may make files in the folder `dir`; if not, why.
+fn writable(dir: &std::path::Path) -> Result<(), String> {
+    match rustix::fs::access(dir, rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK) {
+        Ok(()) => Ok(()),
+        Err(rustix::io::Errno::ROFS) => Err("the file system is read-only".to_string()),
+        Err(rustix::io::Errno::ACCESS) => Err("permission denied".to_string()),
+        Err(e) => Err(std::io::Error::from(e).to_string()),
+    }
+}
+
+/// `--record FILE`: the file is made with the first frame, so its folder is
+/// checked now (a name with strftime fields makes its folders itself).
+fn check_record_folder(path: &std::path::Path) -> Result<()> {
+    if path.to_string_lossy().contains('%') {
+        return Ok(());
+    }
+    let shown = path.display();
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        bail!("--record {shown}: the folder {} does not exist; create it first", folder.display());
+    }
+    writable(folder).map_err(|why| anyhow!("--record {shown}: cannot make files in {}: {why}", folder.display()))
+}
+
 /// `--http`: the same forms as `--listen`.
 fn parse_http(s: &str) -> Result<SocketAddr> {
-    parse_addr(s).with_context(|| {
-        format!("--http {s:?}: use ADDR:PORT, HOST:PORT, :PORT or PORT, e.g. 0.0.0.0:8080, localhost:8080 or :8080")
+    parse_addr(s).map_err(|why| {
+        anyhow!(
+            "--http {s:?}: {why}; use ADDR:PORT, HOST:PORT, :PORT or PORT, e.g. 0.0.0.0:8080, localhost:8080 or :8080"
+        )
     })
 }
 
@@ -423,19 +565,47 @@ fn parse_cidr(s: &str) -> Result<ipnet::IpNet> {
         .with_context(|| format!("--allow {s:?}: use an address or a network, e.g. 192.168.1.0/24 or 10.0.0.7"))
 }
 
+/// `--listen [NAME=]ADDR:PORT`.
+fn parse_named_listen(s: &str) -> Result<(SocketAddr, Option<CameraName>)> {
+    match s.split_once('=') {
+        Some((name, addr)) => {
+            let name = CameraName::new(name).with_context(|| format!("--listen {s:?}: the camera name"))?;
+            Ok((parse_listen(addr)?, Some(name)))
+        }
+        None => Ok((parse_listen(s)?, None)),
+    }
+}
+
+/// `--camera NAME=ADDRESS`.
+fn parse_camera(s: &str) -> Result<(ipnet::IpNet, CameraName)> {
+    let (name, addr) = s
+        .split_once('=')
+        .with_context(|| format!("--camera {s:?}: use NAME=ADDRESS, e.g. --camera door=192.168.1.30"))?;
+    let name = CameraName::new(name).with_context(|| format!("--camera {s:?}: the camera name"))?;
+    let net = addr
+        .trim()
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| addr.trim().parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .with_context(|| format!("--camera {s:?}: {addr:?} is not an address or a network, e.g. 192.168.1.30"))?;
+    Ok((net, name))
+}
+
 /// `ADDR:PORT`, `HOST:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
 fn parse_listen(s: &str) -> Result<SocketAddr> {
-    parse_addr(s).with_context(|| {
-        format!("--listen {s:?}: use ADDR:PORT or HOST:PORT, e.g. 0.0.0.0:8000, 127.0.0.1:9000 or localhost:9000")
+    parse_addr(s).map_err(|why| {
+        anyhow!(
+            "--listen {s:?}: {why}; use ADDR:PORT or HOST:PORT, e.g. 0.0.0.0:8000, 127.0.0.1:9000 or localhost:9000"
+        )
     })
 }
 
 /// An address to bind: a host name is looked up, and its first IPv4 address
 /// (else its first address) is used, so `localhost:8000` binds 127.0.0.1.
-fn parse_addr(s: &str) -> Result<SocketAddr> {
+/// The error says what is wrong with `s`.
+fn parse_addr(s: &str) -> Result<SocketAddr, String> {
     let full = if let Some(port) = s.strip_prefix(':') {
         format!("0.0.0.0:{port}")
-    } else if s.parse::<u16>().is_ok() {
+    } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         format!("0.0.0.0:{s}")
     } else {
         s.to_string()
@@ -443,10 +613,16 @@ fn parse_addr(s: &str) -> Result<SocketAddr> {
     if let Ok(addr) = full.parse() {
         return Ok(addr);
     }
-    let (host, port) = full.rsplit_once(':').context("no port")?;
-    port.parse::<u16>().ok().context("not a port number (0-65535)")?;
+    let (host, port) = full.rsplit_once(':').ok_or("no port")?;
+    if port.parse::<u16>().is_err() {
+        return Err(if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+            format!("port {port} is out of range (0-65535)")
+        } else {
+            format!("{port:?} is not a port number (0-65535)")
+        });
+    }
     let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&full)
-        .with_context(|| format!("the name {host:?} does not resolve"))?
+        .map_err(|_| format!("the name {host:?} does not resolve"))?
         .collect();
-    addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().context("the name has no address")
+    addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().ok_or_else(|| "the name has no address".into())
 }

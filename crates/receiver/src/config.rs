@@ -2,6 +2,7 @@
 //! asks for, validated before anything is opened or bound.
 
 use std::{
+    fmt,
     net::SocketAddr,
     path::{Path, PathBuf},
     time::Duration,
@@ -9,7 +10,7 @@ use std::{
 
 use anyhow::{bail, Result};
 
-use crate::view::http::HttpAccess;
+use crate::decode::PixelLimit;
 
 /// Everything `cam-recv` needs to know, validated.
 #[derive(Debug, Clone)]
@@ -59,7 +60,9 @@ pub struct Config {
     /// Serve the web view over HTTPS, with the certificate kept in this directory.
     pub https_dir: Option<PathBuf>,
     /// Pictures with more pixels are refused before decoding (`--max-pixels`).
-    pub max_pixels: usize,
+    pub max_pixels: PixelLimit,
+    /// How cameras are named, and how many stream at once.
+    pub cameras: crate::cameras::CameraOptions,
 }
 
 impl Config {
@@ -88,7 +91,8 @@ impl Config {
             secret: None,
             tls_dir: None,
             https_dir: None,
-            max_pixels: crate::decode::DEFAULT_MAX_PIXELS,
+            max_pixels: PixelLimit::default(),
+            cameras: crate::cameras::CameraOptions::default(),
         }
     }
 }
@@ -149,5 +153,29 @@ impl RecordFormat {
     /// A container with timestamps, rather than the raw payloads one after another.
     pub fn is_container(self) -> bool {
         matches!(self, Self::Mkv | Self::Mp4 | Self::Ts)
+    }
+}
+
+/// The credentials a request must carry; both `None` means open.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct HttpAccess {
+    /// `USER:PASSWORD` for HTTP basic authentication.
+    pub basic: Option<String>,
+    /// A token given as `?token=`, as a bearer token, or traded for a session cookie.
+    pub token: Option<String>,
+}
+
+/// Never prints a secret.
+impl fmt::Debug for HttpAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |s: &Option<String>| s.as_ref().map(|_| "(set)");
+        f.debug_struct("HttpAccess").field("basic", &shown(&self.basic)).field("token", &shown(&self.token)).finish()
+    }
+}
+
+impl HttpAccess {
+    /// Whether anything is required at all.
+    pub fn is_open(&self) -> bool {
+        self.basic.is_none() && self.token.is_none()
     }
 }

@@ -43,4 +43,43 @@ pub struct StreamInfo {
     pub number: u64,
     /// The sender writes bare MJPEG or H.264 bytes with no length prefixes.
     pub raw: bool,
+    /// The camera it streams (its hello's name, else its port's or address's).
+    pub camera: camwire_wire::CameraName,
+}
+
+/// Frames for the crate's own tests.
+#[cfg(test)]
+pub(crate) mod test_frames {
+    use std::time::{Duration, SystemTime};
+
+    use bytes::Bytes;
+    use camwire_wire::{is_idr_access_unit, PayloadKind};
+    use openh264::{
+        encoder::{Encoder, EncoderConfig, IntraFramePeriod},
+        formats::YUVBuffer,
+        OpenH264API,
+    };
+
+    use super::Frame;
+
+    /// `n` access units of a flat 64x48 picture, an IDR every `gop`, as frames stamped `1000 + seq` ms.
+    pub(crate) fn h264(n: u64, gop: u32) -> Vec<Frame> {
+        let config = EncoderConfig::new().skip_frames(false).intra_frame_period(IntraFramePeriod::from_num_frames(gop));
+        let mut enc = Encoder::with_api_config(OpenH264API::from_source(), config).unwrap();
+        let (w, h) = (64, 48);
+        (1..=n)
+            .map(|seq| {
+                let data =
+                    Bytes::from(enc.encode(&YUVBuffer::from_vec(vec![128; w * h * 3 / 2], w, h)).unwrap().to_vec());
+                Frame {
+                    seq,
+                    keyframe: is_idr_access_unit(&data),
+                    kind: PayloadKind::H264,
+                    data,
+                    received_at: SystemTime::now(),
+                    captured_at: Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1000 + seq)),
+                }
+            })
+            .collect()
+    }
 }

@@ -1,34 +1,44 @@
 //! `cam-recv`: frames in from TCP, out to any combination of sinks.
 //!
 //! ```text
-//! input   (listener; one active sender; framed or raw; limits and timeouts)
+//! input/   listener; who may send (sender_check); one active sender;
+//!   |      framed or raw; limits and timeouts (admission)
 //!   |  Frame, in order
-//! sink/   verify | record | save_dir | pipe     (every frame, in order)
-//!         latest frame (watch) for viewers that skip to the newest: display | http
+//! sink/    fan-out to every sink by its delivery:
+//!   |        every frame, in order:     verify | record | save_dir
+//!   |        the latest, skipping:      pipe | publish
+//!   |        the viewers' feeds:        latest frame (watch), decoded H.264
+//!   |                                   picture, live fMP4 fragments
+//! view/    the window (--display) and the web view (--http) read the feeds
+//!
+//! mux/     fMP4, MPEG-TS, Matroska, MP4 writers (record, publish, live fMP4)
+//! decode/  JPEG and H.264 decoders, within the --max-pixels budget
 //! ```
 //!
 //! [`run`] owns the listener and the sinks; `main.rs` only parses the command
 //! line and passes a shutdown token.
 
 mod admission;
+mod bind;
+pub mod cameras;
 pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod frame;
-mod gate;
 mod input;
 mod memory;
 pub mod metrics;
 mod mux;
 mod nofile;
 mod refuse;
+mod sender_check;
 pub mod sink;
 mod summary;
 mod throttle;
 pub mod tls;
 pub mod view;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -47,9 +57,7 @@ pub async fn run(
     // Many idle clients must meet a connection limit with a log line, never the
     // process's file-descriptor limit: raise the soft limit to the hard one.
     nofile::open_file_limit();
-    let listener = TcpListener::bind(config.listen).await.with_context(|| {
-        format!("cannot listen on {}: is another cam-recv running? (choose another with --listen)", config.listen)
-    })?;
+    let listener = bind::bind(config.listen, "--listen").await?;
     serve(listener, config, shutdown, on_summary).await
 }
 
@@ -60,13 +68,27 @@ pub async fn serve(
     shutdown: CancellationToken,
     mut on_summary: impl FnMut(&StreamSummary) + Send,
 ) -> Result<Outcome> {
-    decode::set_max_pixels(config.max_pixels);
+    let mut listeners = vec![(listener, config.cameras.listen_name.clone())];
+    for (addr, name) in &config.cameras.more_listens {
+        listeners.push((bind::bind(*addr, "--listen").await?, name.clone()));
+    }
+    // Every camera's series, each labelled with the camera's name, for `/metrics`.
     let metrics = metrics::Metrics::new();
-    let sinks = sink::Sinks::open(&config, metrics.camera(metrics::DEFAULT_CAMERA))?;
+    // Each camera its own sinks, or (a file option without {camera}) one set for one camera at a time.
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();
-    let viewers = view::Viewers::start(&config, &sinks, &metrics, &stop).await?;
-    let outcome = input::serve(listener, config, sinks, metrics, stop, &mut on_summary).await;
+    let (slots, viewers) = if cameras::check(&config)? {
+        let viewers = sink::Sinks::open(&cameras::viewers_only(&config), &metrics)?;
+        let (directory, listed) = cameras::directory();
+        let outputs = cameras::has_outputs(&config);
+        let started = view::Viewers::start(&config, &viewers, outputs, Some(listed), &metrics, &stop).await?;
+        (cameras::Slots::per_camera(config.cameras.max, Some(viewers), directory), started)
+    } else {
+        let sinks = sink::Sinks::open(&config, &metrics)?;
+        let started = view::Viewers::start(&config, &sinks, false, None, &metrics, &stop).await?;
+        (cameras::Slots::shared(sinks), started)
+    };
+    let outcome = input::serve(listeners, config, slots, metrics, stop, &mut on_summary).await;
     viewers.close().await;
     outcome
 }

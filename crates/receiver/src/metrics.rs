@@ -4,6 +4,11 @@
 //! series carry the label `camera="NAME"` and are reached through the
 //! [`CameraMetrics`] handles that [`Metrics::camera`] hands out, so counting
 //! a frame is an atomic add on a handle already resolved, never a lookup.
+//! The name is the stream's camera ([`StreamInfo::camera`](crate::frame::StreamInfo):
+//! `cam-send --name`, else the port's or address's name; see
+//! [`cameras`](crate::cameras)); each handle is resolved at the start of a
+//! stream, by the connection's handler, each sink and the web view's
+//! viewers, so a camera's series appear once it first streams.
 //! The process's own figures (resident memory, CPU seconds, open file
 //! descriptors) come from the `prometheus` crate's process collector.
 //!
@@ -30,11 +35,6 @@ use prometheus::{
 };
 
 use crate::frame::Frame;
-
-/// The name of the one camera a single-camera receiver serves: its series
-/// are labelled `camera="default"` whoever sends, so they stay one series
-/// across reconnects and sender addresses.
-pub const DEFAULT_CAMERA: &str = "default";
 
 /// Latency buckets, in seconds: 0.5 ms to 5 s.
 const LATENCY_BUCKETS: [f64; 13] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0];

@@ -13,6 +13,8 @@ use crate::frame::Frame;
 pub struct StreamSummary {
     /// The sender.
     pub peer: SocketAddr,
+    /// The camera it streamed: the name its hello gave, else its address made safe.
+    pub camera: camwire_wire::CameraName,
     /// Frames and payload bytes received, the time from the first byte to
     /// the end of the stream, and whether it ended with the zero-length
     /// terminator; read through `Deref` (`summary.frames`).
@@ -136,7 +138,7 @@ impl std::ops::Deref for StreamSummary {
 }
 
 impl std::fmt::Display for StreamSummary {
-    /// `summary: frames=<n> invalid=<k> bytes=<b> seconds=<s> fps=<f> kbps=<r> terminator=<yes|no>`,
+    /// `summary: frames=<n> invalid=<k> bytes=<b> seconds=<s> fps=<f> kbps=<r> camera=<name> terminator=<yes|no>`,
     /// then ` raw=yes` for an unframed stream, the latency percentiles when
     /// frames were stamped, ` sink_failed=yes` when a sink failed, and
     /// ` files=a.mp4,b.mp4` for container recordings.
@@ -144,13 +146,14 @@ impl std::fmt::Display for StreamSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "summary: frames={} invalid={} bytes={} seconds={:.2} fps={:.1} kbps={:.0} terminator={}",
+            "summary: frames={} invalid={} bytes={} seconds={:.2} fps={:.1} kbps={:.0} camera={} terminator={}",
             self.frames,
             self.invalid,
             self.bytes,
             self.seconds,
             self.fps(),
             self.kbps(),
+            self.camera,
             if self.terminated { "yes" } else { "no" }
         )?;
         if self.raw {
@@ -199,6 +202,7 @@ mod tests {
     fn summary(frames: u64) -> StreamSummary {
         StreamSummary {
             peer: "127.0.0.1:1".parse().unwrap(),
+            camera: camwire_wire::CameraName::new("cam").unwrap(),
             totals: Totals { frames, bytes: 0, seconds: 1.0, terminated: true },
             invalid: 0,
             raw: false,

@@ -16,8 +16,8 @@ fn verify_decodes_every_access_unit_and_marks_idrs() {
     both_succeed(&mut send, &mut recv);
     let out = recv.out();
     assert_eq!(count(&out, "640x480 h264 ok"), 75, "{out:?}");
-    assert!(out[0].starts_with("frame 1: 640x480 h264 ok idr latency="), "{}", out[0]);
-    assert!(out[30].starts_with("frame 31: 640x480 h264 ok idr latency="), "{}", out[30]);
+    assert!(out[0].starts_with("frame 1: 640x480 h264 ok idr camera=127-0-0-1 latency="), "{}", out[0]);
+    assert!(out[30].starts_with("frame 31: 640x480 h264 ok idr camera=127-0-0-1 latency="), "{}", out[30]);
     assert_eq!(count(&out, " idr"), 3);
 }
 
@@ -114,7 +114,7 @@ fn stream_that_does_not_start_with_an_idr_is_reported() {
     recv.wait_for("does not start with SPS/PPS and an IDR", 1);
     let out = recv.out();
     assert!(out[0].starts_with("frame 1: invalid (h264"), "{out:?}");
-    assert_eq!(out[9], "frame 10: 320x240 h264 ok idr", "{out:?}");
+    assert_eq!(out[9], "frame 10: 320x240 h264 ok idr camera=127-0-0-1", "{out:?}");
     assert_eq!(count(&out, "h264 ok"), 20);
 }
 

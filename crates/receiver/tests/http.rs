@@ -124,11 +124,12 @@ fn stream_headers_forbid_caching_and_buffering() {
     // The script picks MJPEG or, for H.264, the <video>; without script the page still shows MJPEG.
     assert!(html.contains("<img id=\"live\"") && html.contains("<video id=\"video\""), "{html}");
     assert!(html.contains("<canvas id=\"picture\""), "the script draws MJPEG here where it can time it: {html}");
-    assert!(html.contains("<noscript><img src=\"/stream.mjpg\""), "{html}");
+    // Relative, so the same page serves each camera at /cam/NAME/.
+    assert!(html.contains("<noscript><img src=\"stream.mjpg\""), "{html}");
     // The page's script picks the stream: /stream.mjpg for JPEG (and ?mjpeg), /stream.mp4 for H.264.
     let script = String::from_utf8_lossy(&http_get(http, "/page.js").body).into_owned();
-    assert!(script.contains("live.src = \"/stream.mjpg"), "{script}");
-    assert!(script.contains("fetch(\"/stream.mjpg?viewer="), "{script}");
+    assert!(script.contains("live.src = \"stream.mjpg"), "{script}");
+    assert!(script.contains("fetch(\"stream.mjpg?viewer="), "{script}");
     assert!(html.contains("name=\"viewport\""), "usable on a phone: {html}");
     assert!(page.header("cache-control").unwrap_or_default().contains("no-store"));
 }
@@ -347,7 +348,7 @@ fn http_port_in_use_is_a_one_line_error_at_start() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("cam-recv:")).collect();
     assert_eq!(errors.len(), 1, "{stderr}");
-    assert!(errors[0].contains(&format!("--http 127.0.0.1:{http}: cannot listen")), "{stderr}");
+    assert!(errors[0].contains(&format!("--http 127.0.0.1:{http}: port {http} is in use")), "{stderr}");
     assert!(!stderr.contains("listening on"), "{stderr}");
 }
 
@@ -503,6 +504,58 @@ fn chromium_runs_the_page_under_its_security_policy_on_a_token_session() {
     eprintln!("{}: {r} red pixels, {dark} page-background pixels", png.display());
     assert!(r > 60_000, "the stream is shown on the session cookie ({r} red pixels)");
     assert!(dark > 100_000, "the stylesheet applied: the page background is #111 ({dark} pixels)");
+}
+
+/// The size of the picture `/snapshot.jpg` serves now, once it serves one.
+fn snapshot_size(http: u16) -> (u16, u16) {
+    poll_until("a snapshot", 10, || {
+        let r = http_get(http, "/snapshot.jpg");
+        (r.status == 200).then(|| camwire_wire::jpeg_dimensions(&r.body).expect("a JPEG"))
+    })
+}
+
+/// `/status`'s picture size, once it has one.
+fn status_size(http: u16) -> (u64, u64) {
+    poll_until("a size in /status", 10, || {
+        let s = status_json(http);
+        Some((s["width"].as_u64()?, s["height"].as_u64()?))
+    })
+}
+
+#[test]
+fn snapshot_and_status_are_the_live_streams_after_the_sender_changes_kind_or_size() {
+    let (recv, port, http) = http_receiver(&[], &[]);
+    let small = ["--width", "320", "--height", "240"];
+    let mut jpeg = sender(port, &[&["--frames", "5", "--fps", "20"][..], &small].concat());
+    assert!(jpeg.wait(20).success(), "{:?}", jpeg.err());
+    recv.wait_for_count("summary:", 1, 10);
+    assert_eq!(snapshot_size(http), (320, 240));
+    // Then an H.264 camera at another size, and another after it: the snapshot is never the last stream's.
+    for (n, (w, h)) in [(2, (640u16, 480u16)), (3, (160, 120))] {
+        let size = [(*"--width").to_string(), w.to_string(), "--height".into(), h.to_string()];
+        let size: Vec<&str> = size.iter().map(String::as_str).collect();
+        let mut h264 = sender(port, &[&["--codec", "h264", "--fps", "10", "--secs", "60"][..], &size].concat());
+        recv.wait_for(&format!("stream {n} from"), 10);
+        wait_until("the new stream's frames in /status", 10, || status_json(http)["stream"] == n);
+        assert_eq!(status_size(http), (w.into(), h.into()), "/status of stream {n}");
+        assert_eq!(snapshot_size(http), (w, h), "/snapshot.jpg of stream {n}");
+        h264.signal("TERM");
+        assert!(h264.wait(10).success(), "{:?}", h264.err());
+        recv.wait_for_count("summary:", n, 10);
+    }
+}
+
+#[test]
+fn stream_mp4_of_a_jpeg_camera_says_to_use_stream_mjpg() {
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let _send = sender(port, &["--fps", "10", "--secs", "60", "--width", "160", "--height", "120"]);
+    wait_until("a JPEG stream in /status", 10, || status_json(http)["kind"] == "jpeg");
+    // Not a 200 that never sends a byte.
+    let (status, _, mut reader) = http_open(http, "/stream.mp4");
+    assert_eq!(status, 409);
+    let mut body = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut body).unwrap();
+    assert!(body.contains("this camera sends JPEG") && body.contains("use /stream.mjpg"), "{body}");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use camwire_receiver::{serve, Config, StreamSummary};
+use camwire_receiver::{decode::PixelLimit, serve, Config, StreamSummary};
 use camwire_testsupport::{framed, small_jpeg};
 use tokio::{io::AsyncWriteExt, net::TcpListener, net::TcpStream};
 use tokio_util::sync::CancellationToken;
@@ -73,4 +73,50 @@ async fn a_stream_cut_inside_a_frame_keeps_its_whole_frames_and_is_not_clean() {
     let [summary] = &summaries[..] else { panic!("one summary per stream: {summaries:?}") };
     assert_eq!(summary.frames, 1);
     assert!(!summary.terminated && !summary.is_clean(), "{summary}");
+}
+
+/// Sends one framed stream of `picture` with its terminator.
+async fn send_one(addr: std::net::SocketAddr, picture: &[u8]) {
+    let mut sock = TcpStream::connect(addr).await.unwrap();
+    sock.write_all(&framed(picture)).await.unwrap();
+    sock.write_all(&[0, 0, 0, 0]).await.unwrap();
+    sock.shutdown().await.unwrap();
+}
+
+/// Starts a verifying receiver with `config`'s limits; its summaries come out of the channel.
+async fn verifying(
+    mut config: Config,
+    stop: &CancellationToken,
+) -> (std::net::SocketAddr, tokio::sync::mpsc::UnboundedReceiver<StreamSummary>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    config.listen = addr;
+    config.verify = true;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(serve(listener, config, stop.clone(), move |s| {
+        let _ = tx.send(s.clone());
+    }));
+    (addr, rx)
+}
+
+#[tokio::test]
+async fn two_receivers_in_one_process_keep_their_own_max_pixels() {
+    let stop = CancellationToken::new();
+    let next = async |rx: &mut tokio::sync::mpsc::UnboundedReceiver<StreamSummary>| {
+        tokio::time::timeout(Duration::from_secs(20), rx.recv()).await.expect("a summary").unwrap()
+    };
+    // A 64x48 JPEG: 3072 pixels, over a limit of 1000.
+    let mut strict = Config::new("127.0.0.1:0".parse().unwrap());
+    strict.max_pixels = PixelLimit(1000);
+    let (strict_addr, mut strict_summaries) = verifying(strict, &stop).await;
+    send_one(strict_addr, &small_jpeg()).await;
+    assert_eq!(next(&mut strict_summaries).await.invalid, 1, "over --max-pixels: refused");
+    // A second receiver with the default limit starts in the same process.
+    let (lenient_addr, mut lenient_summaries) = verifying(Config::new("127.0.0.1:0".parse().unwrap()), &stop).await;
+    send_one(lenient_addr, &small_jpeg()).await;
+    assert_eq!(next(&mut lenient_summaries).await.invalid, 0, "within the default limit");
+    // The first keeps its own.
+    send_one(strict_addr, &small_jpeg()).await;
+    assert_eq!(next(&mut strict_summaries).await.invalid, 1, "the other receiver's limit is not this one's");
+    stop.cancel();
 }

@@ -69,20 +69,20 @@ fn prometheus_scrapes_per_camera_frame_rates_and_process_figures_behind_the_toke
         assert_eq!(r.header("content-type"), Some("text/plain; version=0.0.4; charset=utf-8"));
         let text = String::from_utf8(r.body).unwrap();
         text.lines()
-            .any(|l| l.starts_with("camwire_frames_total{camera=\"default\"} ") && !l.ends_with(" 0"))
+            .any(|l| l.starts_with("camwire_frames_total{camera=\"127-0-0-1\"} ") && !l.ends_with(" 0"))
             .then_some(text)
     });
     for series in [
         "# TYPE camwire_frames_total counter",
-        "camwire_bytes_total{camera=\"default\"}",
-        "camwire_invalid_frames_total{camera=\"default\"} 0",
-        "camwire_dropped_frames_total{camera=\"default\"}",
-        "camwire_reconnects_total{camera=\"default\"} 0",
-        "camwire_latency_seconds_bucket{camera=\"default\",le=\"0.005\"}",
-        "camwire_sender_connected{camera=\"default\"} 1",
-        "camwire_viewers{camera=\"default\"} 0",
-        "camwire_recorded_bytes_total{camera=\"default\"} 0",
-        "camwire_sink_failures_total{camera=\"default\"} 0",
+        "camwire_bytes_total{camera=\"127-0-0-1\"}",
+        "camwire_invalid_frames_total{camera=\"127-0-0-1\"} 0",
+        "camwire_dropped_frames_total{camera=\"127-0-0-1\"}",
+        "camwire_reconnects_total{camera=\"127-0-0-1\"} 0",
+        "camwire_latency_seconds_bucket{camera=\"127-0-0-1\",le=\"0.005\"}",
+        "camwire_sender_connected{camera=\"127-0-0-1\"} 1",
+        "camwire_viewers{camera=\"127-0-0-1\"} 0",
+        "camwire_recorded_bytes_total{camera=\"127-0-0-1\"} 0",
+        "camwire_sink_failures_total{camera=\"127-0-0-1\"} 0",
         "process_resident_memory_bytes ",
         "process_cpu_seconds_total ",
         "process_open_fds ",
@@ -96,10 +96,10 @@ fn prometheus_scrapes_per_camera_frame_rates_and_process_figures_behind_the_toke
         query(prom, "rate(camwire_frames_total[5s])").filter(|r| r.iter().all(|(_, v)| *v > 0.0))
     });
     assert_eq!(rates.len(), 1, "one camera, one series: {rates:?}");
-    assert_eq!(rates[0].0["camera"], "default", "{rates:?}");
+    assert_eq!(rates[0].0["camera"], "127-0-0-1", "{rates:?}");
     assert_eq!(rates[0].0["job"], "camwire", "{rates:?}");
     let latency = query(prom, "histogram_quantile(0.5, rate(camwire_latency_seconds_bucket[5s]))").unwrap();
-    assert_eq!(latency[0].0["camera"], "default", "{latency:?}");
+    assert_eq!(latency[0].0["camera"], "127-0-0-1", "{latency:?}");
     let rss = query(prom, "process_resident_memory_bytes").unwrap();
     assert!(rss[0].1 > 1e6, "{rss:?}");
 }
@@ -122,7 +122,7 @@ fn metrics_count_bytes_recorded_frames_a_stuck_player_skipped_and_each_reconnect
     }
     recv.wait_for_count("summary:", 2, 20);
     let text = String::from_utf8(http_get(http, "/metrics").body).unwrap();
-    let camera = |name: &str| sample(&text, &format!("{name}{{camera=\"default\"}}"));
+    let camera = |name: &str| sample(&text, &format!("{name}{{camera=\"127-0-0-1\"}}"));
     assert_eq!(camera("camwire_frames_total"), 200.0);
     assert_eq!((camera("camwire_streams_total"), camera("camwire_reconnects_total")), (2.0, 1.0));
     assert_eq!(camera("camwire_sender_connected"), 0.0);
@@ -134,4 +134,29 @@ fn metrics_count_bytes_recorded_frames_a_stuck_player_skipped_and_each_reconnect
     // Stopped properly, the receiver ends the player too.
     recv.signal("TERM");
     assert!(recv.wait(20).success());
+}
+
+#[test]
+fn each_named_camera_has_its_own_series_and_its_own_recorded_bytes() {
+    let dir = TempDir::new("metrics-cameras");
+    let record = dir.path("{camera}/all.mjpeg");
+    // With {camera} in --record, each camera gets its own sinks, opened at its first stream.
+    let (recv, port, http) = http_receiver(&[], &["--record", record.to_str().unwrap()]);
+    let senders: Vec<_> =
+        ["a", "b"].iter().map(|name| sender(port, &["--name", name, "--frames", "40", "--fps", "100", "-q"])).collect();
+    for mut s in senders {
+        assert!(s.wait(20).success());
+    }
+    recv.wait_for_count("summary:", 2, 20);
+    let text = String::from_utf8(http_get(http, "/metrics").body).unwrap();
+    for name in ["a", "b"] {
+        let camera = |series: &str| sample(&text, &format!("{series}{{camera=\"{name}\"}}"));
+        assert_eq!(camera("camwire_frames_total"), 40.0, "camera {name}");
+        assert_eq!((camera("camwire_streams_total"), camera("camwire_reconnects_total")), (1.0, 0.0), "camera {name}");
+        let file_len = std::fs::metadata(dir.path(&format!("{name}/all.mjpeg"))).unwrap().len() as f64;
+        assert_eq!(camera("camwire_recorded_bytes_total"), file_len, "camera {name}");
+        assert_eq!(camera("camwire_bytes_total"), file_len, "camera {name}");
+    }
+    assert!(!text.contains("camera=\"default\""), "no series for a camera that never streamed:\n{text}");
+    assert!(!text.contains("camera=\"127-0-0-1\""), "the senders named their cameras:\n{text}");
 }

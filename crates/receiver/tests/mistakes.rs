@@ -181,3 +181,132 @@ fn help_examples_are_whole_commands_that_copy_and_paste() {
     }
     assert!(!recv.contains("followed by a JPEG;"), "cam-recv --help still says every frame is a JPEG");
 }
+
+/// `cam-recv ARGS` that must stop at start: its status and its one stderr line.
+fn recv_refuses(args: &[&str]) -> (Option<i32>, String) {
+    one_line_error("cam-recv", args)
+}
+
+#[test]
+fn ports_out_of_range_and_addresses_elsewhere_name_the_cause() {
+    for flag in ["--listen", "--http"] {
+        let with = |value: &'static str| {
+            if flag == "--listen" {
+                vec![flag, value]
+            } else {
+                vec!["--listen", "127.0.0.1:0", flag, value]
+            }
+        };
+        let (code, err) = recv_refuses(&with("99999"));
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("port 99999 is out of range (0-65535)"), "{err}");
+        // 192.0.2.1 (TEST-NET-1) is nobody's address here: binding it sends nothing.
+        let (code, err) = recv_refuses(&with("192.0.2.1:8000"));
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains(&format!("{flag} 192.0.2.1:8000: 192.0.2.1 is not an address of this machine")), "{err}");
+        assert!(!err.contains("another cam-recv"), "{err}");
+    }
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (code, err) = recv_refuses(&["--listen", &format!("127.0.0.1:{port}")]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains(&format!("port {port} is in use")), "{err}");
+}
+
+#[test]
+fn a_publish_url_without_host_or_port_is_refused_at_start() {
+    let cases = [
+        ("rtmp://", "no host"),
+        ("rtmp://127.0.0.1", "no stream name"),
+        ("udp://127.0.0.1", "no port"),
+        ("srt://127.0.0.1", "no port"),
+        ("udp://127.0.0.1:99999", "\"99999\" is not a port number"),
+        ("rtsp://:8554/cam", "no host"),
+    ];
+    for (url, needle) in cases {
+        let (code, err) = recv_refuses(&["--listen", "127.0.0.1:0", "--publish", url]);
+        assert_eq!(code, Some(2), "{url}: {err}");
+        assert!(err.contains(needle), "{url}: {err}");
+    }
+    // Every form --help names starts.
+    for url in ["rtmp://127.0.0.1/live/cam", "srt://:9000?mode=listener", "udp://[::1]:1234", "rtsp://u:p@h:8554/x"] {
+        drop(receiver(&["--publish", url]));
+    }
+}
+
+#[test]
+fn a_save_dir_under_a_missing_folder_is_refused_and_nothing_is_created() {
+    let dir = TempDir::new("savedir-missing");
+    let missing = dir.path("no-such-folder");
+    let shots = missing.join("shots");
+    let (code, err) = recv_refuses(&["--listen", "127.0.0.1:0", "--save-dir", shots.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains(&format!("the folder {} does not exist", missing.display())), "{err}");
+    assert!(!missing.exists(), "a folder was made for a mistyped path");
+
+    // The last folder alone is made, as documented.
+    let (mut recv, port) = receiver(&["--once", "--save-dir", dir.path("shots").to_str().unwrap()]);
+    assert!(sender(port, &["--frames", "2", "--width", "160", "--height", "120"]).wait(20).success());
+    assert!(recv.wait(10).success(), "{:?}", recv.err());
+    assert_eq!(std::fs::read_dir(dir.path("shots")).unwrap().count(), 2);
+}
+
+#[test]
+fn a_save_dir_that_cannot_be_written_is_refused_at_start() {
+    let dir = TempDir::new("savedir-ro");
+    let folder = dir.path("ro");
+    std::fs::create_dir(&folder).unwrap();
+    // Root writes through permission bits: a read-only file system stops it, as a user's 0555 folder stops them.
+    let _mounted = if is_root() {
+        Some(Mount::tmpfs(&folder, "ro,size=64k"))
+    } else {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+        None
+    };
+    let why = if is_root() { "the file system is read-only" } else { "permission denied" };
+    for save_dir in [folder.clone(), folder.join("shots")] {
+        let (code, err) = recv_refuses(&["--listen", "127.0.0.1:0", "--save-dir", save_dir.to_str().unwrap()]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(why), "{}: {err}", save_dir.display());
+    }
+}
+
+#[test]
+fn value_mistakes_of_cam_recv_say_what_to_write() {
+    let (code, err) = recv_refuses(&["--pipe"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(!err.contains("(use one of: )"), "an empty list of choices: {err}");
+    let (code, err) = recv_refuses(&["--record", "x.mp4", "--segment", "2"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("2 has no unit: write 2s, 2m or 2h"), "{err}");
+    assert!(!err.contains("2ms"), "suggests a value that is refused: {err}");
+    let (code, err) = recv_refuses(&["--record", "x.mp4", "--max-bytes", "ten"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("e.g. 500M, 10G or 10GiB"), "{err}");
+}
+
+#[test]
+fn http_on_the_frame_port_is_named_as_http() {
+    let (recv, port) = receiver(&[]);
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    conn.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let line = recv.wait_for("dropped the connection", 10);
+    assert!(line.contains("sent an HTTP request (GET ...)"), "{line}");
+    assert!(line.contains("the web view is at the --http address"), "{line}");
+    assert!(!line.contains("--max-frame"), "{line}");
+}
+
+#[test]
+fn cam_send_to_the_web_port_is_told_it_is_the_web_view() {
+    let (_recv, _port, http) = http_receiver(&[], &[]);
+    for retry in [&[][..], &["--retry"]] {
+        let args = [&["--frames", "50", "--width", "160", "--height", "120"][..], retry].concat();
+        let mut send = sender(http, &args);
+        let status = send.wait(20);
+        let err = send.err().join("\n");
+        assert_eq!(status.code(), Some(1), "{retry:?}: {err}");
+        assert!(err.contains("a web server answered"), "{retry:?}: {err}");
+        assert!(err.contains("--http port"), "{retry:?}: {err}");
+        assert!(!err.contains("add --retry"), "retrying cannot help: {err}");
+    }
+}

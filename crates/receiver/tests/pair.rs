@@ -16,7 +16,10 @@ fn test_pattern_end_to_end_verifies_every_frame() {
     assert_eq!(count(&out, ": 640x480 jpeg ok"), 45, "{out:?}");
     for n in 1..=45 {
         let line = &out[n - 1];
-        assert!(line.starts_with(&format!("frame {n}: 640x480 jpeg ok latency=")), "frame {n}: {line}");
+        assert!(
+            line.starts_with(&format!("frame {n}: 640x480 jpeg ok camera=127-0-0-1 latency=")),
+            "frame {n}: {line}"
+        );
         let ms: f64 = line.rsplit('=').next().unwrap().parse().unwrap();
         assert!((0.0..1000.0).contains(&ms), "capture-to-arrival latency on loopback: {line}");
     }
@@ -58,9 +61,9 @@ fn once_exits_1_when_a_frame_does_not_decode() {
     drop(s);
     assert_eq!(recv.wait(20).code(), Some(1));
     let out = recv.out();
-    assert!(out[0].ends_with("jpeg ok"), "{out:?}");
+    assert!(out[0].ends_with("jpeg ok camera=127-0-0-1"), "{out:?}");
     assert!(out[1].starts_with("frame 2: invalid ("), "a half JPEG must fail a real decode: {out:?}");
-    assert!(out[2].ends_with("jpeg ok"), "{out:?}");
+    assert!(out[2].ends_with("jpeg ok camera=127-0-0-1"), "{out:?}");
     let summary = recv.wait_for("summary:", 1);
     assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("3", "1"));
 }

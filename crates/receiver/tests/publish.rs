@@ -285,14 +285,29 @@ fn a_server_that_accepts_and_never_answers_is_given_up_on_and_tried_again() {
             held.push(conn);
         }
     });
-    let (recv, port) = receiver(&["--publish", &url, "--verify"]);
+    let (recv, port) = receiver(&["--publish", &url, "--verify", "-v"]);
     // 640x480 fills ffmpeg's input pipe within a second; the stall is seen about 10 s later.
     let mut send = sender(port, &["--codec", "h264", "--fps", "30", "--secs", "20"]);
     recv.wait_for("ffmpeg took nothing for 10 s); reconnecting in 1 s", 30);
-    recv.wait_for_count("--publish: publishing to", 2, 10);
+    recv.wait_for_count("--publish: starting ffmpeg", 2, 10);
     assert!(send.wait(30).success(), "{:?}", send.err());
     let line = recv.wait_for("summary:", 30);
     // The stalled publisher held up nothing: every frame was verified.
     assert_eq!(count(&recv.out(), " h264 ok").to_string(), field(&line, "frames"), "{line}");
-    assert!(!line.contains("sink_failed"), "{line}");
+    // It never published, and never said it did.
+    assert_eq!(count(&recv.err(), "publishing to"), 0, "{:?}", recv.err());
+}
+
+#[test]
+fn a_once_run_whose_publishing_never_reached_the_server_fails() {
+    // Nothing listens there: ffmpeg is refused, again and again.
+    let url = format!("rtmp://127.0.0.1:{}/live/x", free_port());
+    let (mut recv, port) = receiver(&["--once", "--publish", &url]);
+    let mut send =
+        sender(port, &["--codec", "h264", "--fps", "20", "--frames", "40", "--width", "160", "--height", "120"]);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    assert_eq!(recv.wait(30).code(), Some(1), "{:?}", recv.err());
+    assert_eq!(field(&recv.wait_for("summary:", 1), "sink_failed"), "yes");
+    assert_eq!(count(&recv.err(), "publishing to"), 0, "said it published: {:?}", recv.err());
+    recv.wait_for("Connection refused", 1);
 }

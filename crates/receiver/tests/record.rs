@@ -217,6 +217,10 @@ fn survives_kill_9(name: &str) {
     let frames = frames_in(&file);
     assert!(frames >= 20, "{name}: {frames} frames play after kill -9");
     assert_decodes_cleanly(&file);
+    // Players learn the length from the file (for .mkv, a Duration kept up to date as clusters close).
+    let duration = value(&ffprobe(&file, "format=duration", &[]), "duration");
+    let seconds: f64 = duration.parse().unwrap_or_else(|_| panic!("{name}: duration={duration} after kill -9"));
+    assert!((seconds - frames as f64 / 10.0).abs() <= 0.2, "{name}: {seconds} s for {frames} frames at 10 fps");
 }
 
 #[test]
@@ -238,8 +242,9 @@ fn segments_of_2s_keep_the_newest_3_each_starting_on_a_keyframe() {
     let mut send = sender(port, &["--codec", "h264", "--fps", "10", "--secs", "10", "--source", "test"]);
     assert!(send.wait(30).success(), "{:?}", send.err());
     let line = summary(&recv, 1);
-    let written = field(&line, "files").split(',').count();
+    let written = count(&recv.err(), "--record: writing");
     assert!(written >= 5, "10 s in 2 s segments wrote {written} files: {line}");
+    assert_eq!(field(&line, "files").split(',').count(), 3, "files= names the files kept: {line}");
     let mut left: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path()).collect();
     left.sort();
     assert_eq!(left.len(), 3, "{left:?}");
@@ -323,13 +328,14 @@ fn max_bytes_deletes_the_oldest_segments() {
     let mut send = sender(port, &["--fps", "10", "--secs", "6", "--width", "320", "--height", "240"]);
     assert!(send.wait(30).success(), "{:?}", send.err());
     let line = summary(&recv, 1);
-    let written: Vec<&str> = field(&line, "files").split(',').collect();
-    assert!(written.len() >= 5, "{line}");
+    let written = count(&recv.err(), "--record: writing");
+    assert!(written >= 5, "{line}");
     let left: Vec<PathBuf> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path()).collect();
     let total: u64 = left.iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
-    assert!(total <= 250_000 && left.len() < written.len(), "{} files, {total} bytes left", left.len());
-    // The newest are the ones kept, numbered after the first.
-    assert!(left.contains(&PathBuf::from(written.last().unwrap())), "{left:?}");
+    assert!(total <= 250_000 && left.len() < written, "{} files, {total} bytes left", left.len());
+    // The newest are the ones kept, numbered on from the first, never a freed name again.
+    let newest = dir.path(&format!("cam-{written}.mkv"));
+    assert!(left.contains(&newest), "{left:?}");
     recv.wait_for("(--keep/--max-bytes)", 5);
 }
 
@@ -375,6 +381,132 @@ fn a_stream_that_switches_kind_keeps_what_came_before_with_one_line() {
     assert_eq!(count(&recv.err(), "the stream switched from jpeg to h264"), 1, "{:?}", recv.err());
     assert_eq!(frames_in(&file), 5);
     assert_decodes_cleanly(&file);
+}
+
+#[test]
+fn a_jpeg_stream_into_mp4_or_ts_fails_a_once_run() {
+    for name in ["jpeg.mp4", "jpeg.ts"] {
+        let dir = TempDir::new("rec-once-kind");
+        let file = dir.path(name);
+        let (mut recv, port) = receiver(&["--once", "--record", file.to_str().unwrap()]);
+        let mut send = sender(port, &["--fps", "20", "--frames", "3", "--width", "160", "--height", "120"]);
+        assert!(send.wait(30).success(), "{:?}", send.err());
+        assert_eq!(recv.wait(20).code(), Some(1), "{name}: {:?}", recv.err());
+        assert_eq!(field(&summary(&recv, 1), "sink_failed"), "yes", "{name}");
+        assert!(!file.exists(), "{name}: no empty file is left behind");
+    }
+}
+
+#[test]
+fn a_stream_of_no_frames_fails_a_once_recording_and_leaves_no_file() {
+    for name in ["none.mp4", "none.mjpeg"] {
+        let dir = TempDir::new("rec-empty");
+        let file = dir.path(name);
+        let (mut recv, port) = receiver(&["--once", "--record", file.to_str().unwrap()]);
+        // A sender that sends only the terminator.
+        let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        conn.write_all(&[0; 4]).unwrap();
+        drop(conn);
+        assert_eq!(recv.wait(10).code(), Some(1), "{name}: {:?}", recv.err());
+        recv.wait_for("the stream held no frames: nothing recorded", 1);
+        assert!(field(&summary(&recv, 1), "frames") == "0");
+        assert!(!file.exists(), "{name}: an empty file was left");
+    }
+}
+
+#[test]
+fn the_file_is_made_with_the_first_frame_so_a_run_without_a_sender_leaves_nothing() {
+    for name in ["a.mp4", "a.mjpeg"] {
+        let dir = TempDir::new("rec-lazy");
+        let file = dir.path(name);
+        let arg = file.to_str().unwrap();
+        let (mut recv, _port) = receiver(&["--record", arg]);
+        recv.signal("INT");
+        assert!(recv.wait(10).success(), "{:?}", recv.err());
+        assert!(!file.exists(), "{name}: a run that received nothing left a file");
+        // Last night's recording stays until a frame replaces it.
+        std::fs::write(&file, b"last night").unwrap();
+        let (mut recv, _port) = receiver(&["--record", arg, "--overwrite"]);
+        recv.signal("INT");
+        assert!(recv.wait(10).success(), "{:?}", recv.err());
+        assert_eq!(std::fs::read(&file).unwrap(), b"last night", "{name}: --overwrite emptied it before any frame");
+        // And the first frame does replace it.
+        let (mut recv, port) = receiver(&["--once", "--record", arg, "--overwrite"]);
+        assert!(sender(port, &["--codec", "h264", "--frames", "3", "--width", "160", "--height", "120"])
+            .wait(20)
+            .success());
+        let status = recv.wait(10);
+        if name.ends_with(".mp4") {
+            assert!(status.success(), "{:?}", recv.err());
+            assert_eq!(frames_in(&file), 3);
+        } else {
+            assert_eq!(status.code(), Some(1), "an H.264 stream cannot go into .mjpeg");
+        }
+    }
+}
+
+#[test]
+fn sizes_with_units_are_taken_for_max_bytes() {
+    let dir = TempDir::new("rec-units");
+    let pattern = dir.path("cam-%H%M%S.mkv");
+    for size in ["10M", "1.5GiB", "500 MB", "250000"] {
+        drop(receiver(&["--record", pattern.to_str().unwrap(), "--max-bytes", size]));
+    }
+}
+
+#[test]
+fn the_summary_names_only_the_files_keep_left() {
+    let dir = TempDir::new("rec-keep-files");
+    let pattern = dir.path("cam.mkv");
+    let (recv, port) = receiver(&["--record", pattern.to_str().unwrap(), "--segment", "1s", "--keep", "2"]);
+    let mut send = sender(port, &["--fps", "20", "--secs", "4", "--width", "160", "--height", "120"]);
+    assert!(send.wait(30).success(), "{:?}", send.err());
+    let line = summary(&recv, 1);
+    assert!(count(&recv.err(), "--record: writing") >= 3, "{:?}", recv.err());
+    let mut named: Vec<String> = field(&line, "files").split(',').map(String::from).collect();
+    let mut left: Vec<String> =
+        std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
+    named.sort();
+    left.sort();
+    assert_eq!(named, left, "files= names what is on disk, not what --keep deleted");
+}
+
+/// Records 5 s of H.264 (about 30 kB a second) onto a 64 KiB file system: the
+/// run fails, and what is on the disk ends on a whole fragment, access unit
+/// or cluster, and plays to its end.
+fn a_full_disk_leaves_a_file_that_ends_clean(name: &str) {
+    need_tool("ffmpeg", "ffmpeg");
+    let dir = TempDir::new("rec-full");
+    let disk = dir.path("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let _full = Mount::tmpfs(&disk, "size=64k");
+    let file = disk.join(name);
+    let (mut recv, port) = receiver(&["--once", "--record", file.to_str().unwrap()]);
+    let args = ["--codec", "h264", "--fps", "50", "--frames", "250", "--width", "640", "--height", "480"];
+    let mut send = sender(port, &args);
+    let _ = send.wait(60);
+    assert_eq!(recv.wait(20).code(), Some(1), "{name}: {:?}", recv.err());
+    assert_eq!(field(&summary(&recv, 1), "sink_failed"), "yes", "{name}");
+    recv.wait_for("No space left on device", 1);
+    let len = std::fs::metadata(&file).unwrap().len();
+    assert!(len > 16 * 1024, "{name}: only {len} bytes kept");
+    assert!(frames_in(&file) >= 25, "{name}");
+    assert_decodes_cleanly(&file);
+}
+
+#[test]
+fn a_full_disk_leaves_an_mp4_that_ends_on_a_whole_fragment() {
+    a_full_disk_leaves_a_file_that_ends_clean("full.mp4");
+}
+
+#[test]
+fn a_full_disk_leaves_a_ts_that_ends_on_a_whole_access_unit() {
+    a_full_disk_leaves_a_file_that_ends_clean("full.ts");
+}
+
+#[test]
+fn a_full_disk_leaves_an_mkv_that_ends_on_a_whole_cluster() {
+    a_full_disk_leaves_a_file_that_ends_clean("full.mkv");
 }
 
 /// Access units in the H.264 file at `path` so far.

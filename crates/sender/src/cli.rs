@@ -4,6 +4,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::{bail, Context, Result};
+use camwire_app::positive_secs;
 use camwire_codec::jpeg;
 use clap::{Parser, ValueEnum};
 
@@ -166,6 +167,17 @@ pub struct Args {
     /// fingerprint (cam-recv prints it at start: `SHA256:` and 64 hex digits).
     #[arg(long, value_name = "SHA256:HEX", env = "CAMWIRE_TLS_PIN")]
     pub tls_pin: Option<String>,
+
+    /// The camera's name: 1 to 32 of a-z, 0-9, _ and -, e.g. garden. cam-recv
+    /// files the stream under it (recordings, web page, summary). Default: this
+    /// machine's host name, made safe. Shown at start, in the status line and
+    /// in the sent: line. It goes on the wire (a `CAMWIRE HELLO` line before the
+    /// first frame, protocol.md section 11) when given here, and with
+    /// --secret-file or --tls-pin; otherwise the stream stays byte for byte the
+    /// classic one, which every picamera-recipe receiver reads, and cam-recv
+    /// names the camera by its port or address.
+    #[arg(long, value_name = "NAME", env = "CAMWIRE_NAME", value_parser = camera_name)]
+    pub name: Option<camwire_wire::CameraName>,
     /// How far behind capture a frame may fall and still be sent, in
     /// milliseconds. On a link slower than the stream (Wi-Fi at the edge of
     /// range), frames that would arrive later are dropped and the newest sent
@@ -182,7 +194,7 @@ pub struct Args {
     pub stall_timeout: f64,
 
     /// Largest frame the sender will put on the wire, in bytes: 65536 (64 KiB)
-    /// to 4294967295, as large as cam-recv's --max-frame or smaller.
+    /// to 1073741824 (1 GiB), as large as cam-recv's --max-frame or smaller.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME, value_parser = max_frame)]
     pub max_frame: usize,
 
@@ -340,12 +352,9 @@ pub struct Args {
     pub camera_timeout: Option<f64>,
 }
 
-/// `--secs`: a positive number of seconds.
-fn positive_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err("use a positive number of seconds, e.g. 5 or 0.5".into()),
-    }
+/// `--name`: a camera name as it is (not made safe: a typo should show).
+fn camera_name(s: &str) -> Result<camwire_wire::CameraName, String> {
+    camwire_wire::CameraName::new(s).map_err(|e| format!("{e}"))
 }
 
 /// A count that must be at least 1 (`--frames`, `--keyframe-interval`).
@@ -369,17 +378,19 @@ fn bits_per_sec(s: &str) -> Result<u32, String> {
 /// The smallest `--max-frame`: one picture of any useful size must fit in a frame.
 pub const MIN_MAX_FRAME: usize = 64 * 1024;
 
-/// `--max-frame`: room for at least one picture, and a length the 4-byte prefix can say.
+/// `--max-frame`: room for at least one picture, and at most 1 GiB (a longer
+/// length would spell the camwire lines of protocol.md section 11).
 fn max_frame(s: &str) -> Result<usize, String> {
+    let max = camwire_wire::hello::MAX_FRAME_LIMIT;
     match s.trim().parse::<u64>() {
-        Ok(n) if n >= MIN_MAX_FRAME as u64 && n <= u64::from(u32::MAX) => Ok(n as usize),
+        Ok(n) if n >= MIN_MAX_FRAME as u64 && n <= max as u64 => Ok(n as usize),
         Ok(n) if n < MIN_MAX_FRAME as u64 => Err(format!(
             "a frame holds one whole picture (a 640x480 JPEG is about 40 kB): use at least {MIN_MAX_FRAME} \
              (default {})",
             camwire_wire::DEFAULT_MAX_FRAME
         )),
         _ => Err(format!(
-            "use a number of bytes from {MIN_MAX_FRAME} to 4294967295 (the 4-byte length prefix), default {}",
+            "use a number of bytes from {MIN_MAX_FRAME} to {max} (1 GiB), default {}",
             camwire_wire::DEFAULT_MAX_FRAME
         )),
     }
@@ -450,6 +461,11 @@ impl Args {
         if self.raw && (secret.is_some() || tls_pin.is_some()) {
             bail!("--raw sends a bare stream for players, which know no secret or TLS: drop --raw, or the secret and --tls-pin");
         }
+        if self.raw && self.name.is_some() {
+            bail!("--raw sends a bare stream for players, which take no camera name: drop --raw or --name");
+        }
+        let say_name = !self.raw && (self.name.is_some() || secret.is_some() || tls_pin.is_some());
+        let name = self.name.clone().unwrap_or_else(crate::config::host_name);
         if !(self.stall_timeout.is_finite() && self.stall_timeout >= 1.0) {
             bail!("--stall-timeout must be at least 1 second (got {})", self.stall_timeout);
         }
@@ -504,6 +520,8 @@ impl Args {
             status_line: !self.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             secret,
             tls_pin,
+            name,
+            say_name,
             max_latency: Duration::from_millis(self.max_latency),
             stall_timeout: Duration::from_secs_f64(self.stall_timeout),
             orientation,

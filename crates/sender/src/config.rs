@@ -43,6 +43,10 @@ pub struct Config {
     pub secret: Option<camwire_wire::handshake::Secret>,
     /// Speak TLS and accept only the receiver certificate with this fingerprint (`SHA256:...`).
     pub tls_pin: Option<String>,
+    /// The camera's name (`--name`, else the host name made safe).
+    pub name: camwire_wire::CameraName,
+    /// Tell the receiver the name in a hello before the first frame (protocol.md, section 11).
+    pub say_name: bool,
     /// How far behind capture a frame may be and still be sent; zero sends
     /// every frame in order, however late.
     pub max_latency: Duration,
@@ -91,6 +95,8 @@ impl Config {
             status_line: false,
             secret: None,
             tls_pin: None,
+            name: camwire_wire::CameraName::new("test").expect("a valid name"),
+            say_name: false,
             max_latency: Duration::from_millis(500),
             stall_timeout: Duration::from_secs(5),
             orientation: Orientation::default(),
@@ -150,6 +156,16 @@ impl Config {
             }
         }
     }
+}
+
+/// This machine's host name (its first label), made safe as a camera name;
+/// `camera` if it has none.
+pub fn host_name() -> camwire_wire::CameraName {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|path| std::fs::read_to_string(path).ok())
+        .and_then(|name| camwire_wire::CameraName::made_safe(name.trim().split('.').next().unwrap_or("")))
+        .unwrap_or_else(|| camwire_wire::CameraName::new("camera").expect("a valid name"))
 }
 
 /// Which source to capture from.

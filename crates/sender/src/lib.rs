@@ -73,7 +73,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     for warning in config.warnings() {
         tracing::warn!("{warning}");
     }
-    tracing::info!("sending {} to {}", config.describe(), config.to);
+    tracing::info!("sending {} to {} as camera {}", config.describe(), config.to, config.name);
     let (tx, rx) = frames::channel(config.handover());
     let capture =
         pipeline::spawn_capture(source, encoder, config.orientation, config.annotate.clone(), tx, flags.clone());

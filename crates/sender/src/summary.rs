@@ -16,6 +16,8 @@ pub struct Summary {
     pub dropped: u64,
     /// Successful reconnections after the first connection.
     pub reconnects: u64,
+    /// The camera's name.
+    pub camera: String,
 }
 
 impl std::ops::Deref for Summary {
@@ -35,7 +37,8 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "sent: frames={} bytes={} seconds={:.2} fps={:.1} kbps={:.0} dropped={} reconnects={} terminator={}",
+            "sent: frames={} bytes={} seconds={:.2} fps={:.1} kbps={:.0} dropped={} reconnects={} camera={} \
+             terminator={}",
             self.frames,
             self.bytes,
             self.seconds,
@@ -43,6 +46,7 @@ impl std::fmt::Display for Summary {
             self.kbps(),
             self.dropped,
             self.reconnects,
+            self.camera,
             if self.terminated { "yes" } else { "no" }
         )
     }

@@ -226,7 +226,7 @@ fn busy_receiver_says_so_in_one_line_and_a_second_cam_send_exits_1_saying_why() 
     let mut raw = TcpStream::connect(("127.0.0.1", port)).unwrap();
     raw.write_all(&framed(&jpeg)).unwrap();
     raw.write_all(&[0xAB; 64 * 1024]).unwrap();
-    assert_refusal_line(raw, "busy");
+    assert_refusal_line(raw, "busy: camera 127-0-0-1 is streaming");
     // A second cam-send is told, and says so.
     assert_cam_send_refused(port, &["--frames", "1000"], "busy");
     drop(first);

@@ -340,14 +340,16 @@ pub fn stderr(out: &std::process::Output) -> String {
 }
 
 /// Runs `NAME ARGS` (cam-send or cam-recv), which must fail with exactly one
-/// line on stderr, `NAME: ...`: its exit code and that line.
+/// line on stderr, `NAME: ...`: its exit code and that line. One that does
+/// not stop (a receiver that took the mistake and listens) fails after 10 s.
 pub fn one_line_error(name: &str, args: &[&str]) -> (Option<i32>, String) {
-    let out = run(Command::new(bin(name)).args(args));
-    let err = stderr(&out);
-    assert!(!out.status.success(), "{name} {args:?} succeeded");
+    let mut p = Proc::spawn(Command::new(bin(name)).args(args));
+    let status = p.wait(10);
+    let err = p.err().join("\n");
+    assert!(!status.success(), "{name} {args:?} succeeded");
     assert_eq!(err.trim().lines().count(), 1, "{name} {args:?}: {err}");
     assert!(err.starts_with(&format!("{name}: ")), "{name} {args:?}: {err}");
-    (out.status.code(), err.trim().to_string())
+    (status.code(), err.trim().to_string())
 }
 
 /// `NAME --help`, checked to end in examples that are whole commands, each
@@ -434,4 +436,31 @@ pub fn receiver_with_fd_limit(nofile: u32, args: &[&str]) -> (Proc, u16, u16) {
 /// The port the web view of `p` serves on, from its `web view on URL` line.
 pub fn web_view_port(p: &Proc) -> u16 {
     printed_port(&p.wait_for("web view on", 10), "web view on ")
+}
+
+/// Whether these tests run as root (as CI does).
+pub fn is_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status.lines().find_map(|l| l.strip_prefix("Uid:")).and_then(|ids| ids.split_whitespace().next()) == Some("0")
+}
+
+/// A tmpfs mounted on a folder (root only): a small one is a full disk, `ro` a
+/// read-only one. Unmounted on drop.
+pub struct Mount(PathBuf);
+
+impl Mount {
+    /// `mount -t tmpfs -o OPTIONS tmpfs ON` (`size=256k`, `ro`).
+    pub fn tmpfs(on: &Path, options: &str) -> Mount {
+        assert!(is_root(), "mounting a tmpfs needs root (CI runs the tests as root)");
+        let out = run(Command::new("mount").args(["-t", "tmpfs", "-o", options, "tmpfs"]).arg(on));
+        assert!(out.status.success(), "mount: {}", String::from_utf8_lossy(&out.stderr));
+        Mount(on.to_owned())
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        // Lazily: a process that still holds a file there must not keep the mount.
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
 }

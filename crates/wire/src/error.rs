@@ -31,6 +31,14 @@ pub enum WireError {
     /// A frame of zero bytes cannot be sent: on the wire it means "end of stream".
     #[error("an empty payload cannot be framed: a zero length is the end-of-stream terminator")]
     EmptyFrame,
+    /// A `CAMWIRE` line where a frame header belongs: a camera hello after
+    /// the first frame, or a second one (protocol.md, section 11). Its first
+    /// four bytes, read as a length, are over every limit.
+    #[error(
+        "a CAMWIRE line where a frame header belongs (a camera hello comes once, before the first frame: \
+         protocol.md section 11)"
+    )]
+    LineInStream,
     /// An unframed stream (MJPEG or H.264) grew past the limit without a frame boundary.
     #[error("no frame boundary within {max} bytes of unframed input")]
     UnframedTooLarge {
@@ -64,6 +72,9 @@ pub fn frame_header(len: usize, max: usize) -> Result<[u8; crate::HEADER_LEN], W
 pub(crate) fn announced_len(header: &[u8; crate::HEADER_LEN], max: usize) -> Result<usize, WireError> {
     let len = LittleEndian::read_u32(header);
     if len as u64 > max as u64 {
+        if *header == crate::hello::LINE_HEADER {
+            return Err(WireError::LineInStream);
+        }
         return Err(WireError::FrameTooLarge { len: len.into(), max });
     }
     Ok(len as usize)

@@ -50,10 +50,10 @@ pub const MAC_CONTEXT: &[u8] = b"camwire-auth-v1:";
 pub enum HandshakeError {
     /// A classic sender (no secret) started sending frames instead of answering.
     #[error(
-        "did not answer the secret challenge (it sent {0}, as a sender without a secret does): \
+        "did not answer the secret challenge: it sent frames at once, as a sender without a secret does; \
          start cam-send with --secret-file"
     )]
-    NotAnswered(String),
+    NotAnswered,
     /// The sender answered with a MAC made from another secret.
     #[error("wrong secret: the sender's --secret-file differs from this receiver's")]
     WrongSecret,
@@ -235,7 +235,7 @@ pub async fn read_line<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Vec<u8>, 
         // A classic sender's first frame is binary: say so as soon as it shows
         // (its first byte may well be a newline, 0A).
         if line.len() <= PREFIX.len() && !PREFIX.starts_with(&line) {
-            return Err(HandshakeError::NotAnswered(preview(&line)));
+            return Err(HandshakeError::NotAnswered);
         }
         if byte[0] == b'\n' {
             return Ok(line);
@@ -264,6 +264,9 @@ async fn heard<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Line, HandshakeEr
         Heard::Notice(Notice::Other(line)) => Line::parse(line.as_bytes()),
         Heard::Closed => Err(HandshakeError::Closed),
         Heard::Noise => Err(HandshakeError::Malformed("bytes that are not a camwire line".into())),
+        Heard::Http(status) => {
+            Err(HandshakeError::Malformed(format!("{status:?}: a web server, not cam-recv's frame port")))
+        }
     }
 }
 
@@ -286,7 +289,7 @@ impl HandshakeError {
     pub fn refusal(&self) -> Option<&'static str> {
         match self {
             Self::WrongSecret => Some("wrong secret"),
-            Self::NotAnswered(_) => Some("a secret is required (cam-send --secret-file)"),
+            Self::NotAnswered => Some("a secret is required (cam-send --secret-file)"),
             Self::NotTls(_) => Some("TLS required (cam-send --tls-pin)"),
             Self::Closed | Self::Io(_) | Self::Tls(_) => None,
             Self::Malformed(_) | Self::TooLong { .. } | Self::Refused(_) => Some("malformed handshake"),
@@ -302,7 +305,12 @@ pub async fn challenge<S: AsyncRead + AsyncWrite + Unpin>(
     nonce: [u8; NONCE_LEN],
 ) -> Result<(), HandshakeError> {
     write(link, &Line::Challenge(nonce)).await?;
-    match read(link).await? {
+    let line = read_line(link).await?;
+    // A sender that names its camera but holds no secret writes its hello here.
+    if line.starts_with(crate::hello::WORD) {
+        return Err(HandshakeError::NotAnswered);
+    }
+    match Line::parse(&line)? {
         Line::Response(mac) if secret.check(&nonce, &mac) => Ok(write(link, &Line::Ok).await?),
         Line::Response(_) => Err(HandshakeError::WrongSecret),
         other => Err(HandshakeError::Malformed(format!("{other:?} where a response was expected"))),
@@ -412,7 +420,16 @@ mod tests {
         // 14 602 bytes: the header starts 0A 39.
         let mut input: &[u8] = &[0x0A, 0x39, 0, 0, 0xFF, 0xD8];
         let err = read_line(&mut input).await.unwrap_err();
-        assert!(matches!(err, HandshakeError::NotAnswered(ref s) if s == "0A"), "{err}");
+        assert!(matches!(err, HandshakeError::NotAnswered), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_hello_without_the_secret_is_told_a_secret_is_required() {
+        let (mut recv, mut send) = tokio::io::duplex(1024);
+        send.write_all(b"CAMWIRE HELLO name=garden\n").await.unwrap();
+        let err = challenge(&mut recv, &secret(), [9; 32]).await.unwrap_err();
+        assert!(matches!(err, HandshakeError::NotAnswered), "{err}");
+        assert_eq!(err.refusal(), Some("a secret is required (cam-send --secret-file)"));
     }
 
     #[tokio::test]
@@ -420,7 +437,8 @@ mod tests {
         let (mut recv, mut send) = tokio::io::duplex(1024);
         send.write_all(&[0x10, 0x27, 0, 0, 0xFF, 0xD8]).await.unwrap();
         let err = challenge(&mut recv, &secret(), [9; 32]).await.unwrap_err();
-        assert!(matches!(err, HandshakeError::NotAnswered(ref s) if s == "10"), "{err}");
+        assert!(matches!(err, HandshakeError::NotAnswered), "{err}");
+        assert!(!err.to_string().contains("it sent \""), "a length byte is no message: {err}");
         assert_eq!(err.refusal(), Some("a secret is required (cam-send --secret-file)"));
         assert!(matches!(read(&mut send).await.unwrap(), Line::Challenge(_)));
     }

@@ -20,6 +20,8 @@
 //!   [`nal_units`], [`NalType`], [`is_idr_access_unit`], [`has_parameter_sets`]
 //!   to look inside one; [`KeyframeGate`]: start an output on a keyframe.
 //! - [`notice`]: the optional lines a receiver writes back (`CAMWIRE REFUSED busy`).
+//! - [`hello`]: the optional line a sender writes first to name its camera
+//!   (`CAMWIRE HELLO name=garden`), and [`CameraName`].
 
 mod annexb;
 mod blocking;
@@ -27,6 +29,7 @@ mod codec;
 mod error;
 mod framing;
 pub mod handshake;
+pub mod hello;
 mod jpeg;
 mod keyframe;
 mod kind;
@@ -42,6 +45,7 @@ pub use codec::{Event, FrameCodec, FrameReader, FrameWriter, Message, GROW_STEP}
 pub use error::{frame_header, WireError};
 pub use framing::Framing;
 pub use handshake::HandshakeError;
+pub use hello::{CameraName, Hello, HelloError};
 pub use jpeg::jpeg_dimensions;
 pub use keyframe::KeyframeGate;
 pub use kind::{is_picture, PayloadKind};

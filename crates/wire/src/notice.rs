@@ -68,6 +68,17 @@ pub enum Heard {
     Closed,
     /// Bytes that are not a camwire line: not a camwire receiver speaking.
     Noise,
+    /// An HTTP status line (`HTTP/1.1 400 Bad Request`, kept without its line
+    /// end): a web server answered, such as cam-recv's own `--http` port.
+    Http(String),
+}
+
+/// What a line that is not a camwire line says.
+fn not_camwire(line: &[u8]) -> Heard {
+    match std::str::from_utf8(line) {
+        Ok(text) if text.starts_with("HTTP/") => Heard::Http(printable(text.trim_end_matches(['\n', '\r']))),
+        _ => Heard::Noise,
+    }
 }
 
 /// Reads the next line the receiver writes. Bytes past [`MAX_LINE`] without
@@ -81,12 +92,12 @@ pub async fn read_notice<R: AsyncRead + Unpin>(reader: &mut R) -> Heard {
             Ok(1) => {
                 line.push(byte[0]);
                 if byte[0] == b'\n' {
-                    return Notice::parse(&line).map_or(Heard::Noise, Heard::Notice);
+                    return Notice::parse(&line).map_or_else(|| not_camwire(&line), Heard::Notice);
                 }
             }
             _ if line.is_empty() => return Heard::Closed,
             // Closed inside a line: take what arrived.
-            _ => return Notice::parse(&line).map_or(Heard::Noise, Heard::Notice),
+            _ => return Notice::parse(&line).map_or_else(|| not_camwire(&line), Heard::Notice),
         }
     }
     Heard::Noise
@@ -118,5 +129,7 @@ mod tests {
         assert_eq!(read_notice(&mut input).await, Heard::Closed);
         let mut long: &[u8] = &[b'x'; 1000];
         assert_eq!(read_notice(&mut long).await, Heard::Noise);
+        let mut web: &[u8] = b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\n";
+        assert_eq!(read_notice(&mut web).await, Heard::Http("HTTP/1.1 400 Bad Request".into()));
     }
 }

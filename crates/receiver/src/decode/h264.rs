@@ -16,14 +16,14 @@ use yuvutils_rs::{yuv420_to_rgb, YuvPlanarImage, YuvRange, YuvStandardMatrix};
 
 use camwire_wire::Sps;
 
-use super::picture::Picture;
+use super::{picture::Picture, PixelLimit};
 
 /// Why a stream with this SPS cannot be decoded here at all, or `None`:
 /// pictures over the `--max-pixels` budget, or chroma other than 4:2:0
 /// (OpenH264 decodes 4:2:0 only). `what` names the stream in the line
 /// (`h264`, `this H.264 stream`). The one check `--verify` and the viewers share.
-pub fn undecodable(what: &str, sps: &Sps) -> Option<String> {
-    if let Err(why) = super::check_pixels(what, sps.width as usize, sps.height as usize) {
+pub fn undecodable(what: &str, sps: &Sps, limit: PixelLimit) -> Option<String> {
+    if let Err(why) = limit.check(what, sps.width as usize, sps.height as usize) {
         return Some(why);
     }
     if sps.chroma_format_idc == 1 {

@@ -4,8 +4,6 @@
 pub mod h264;
 pub mod picture;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 /// The default `--max-pixels`: 16 MP (4096 x 4096), above the largest
 /// Raspberry Pi camera mode (12.3 MP on the HQ camera).
 pub const DEFAULT_MAX_PIXELS: usize = 4096 * 4096;
@@ -19,29 +17,31 @@ pub const MAX_SCANS: u32 = 64;
 /// frame needs is given back, so one large picture does not pin its memory.
 pub const SHRINK_FACTOR: usize = 4;
 
-static MAX_PIXELS: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_PIXELS);
+/// The pixel budget of one picture (`--max-pixels`). It is part of a
+/// receiver's configuration and handed to each of its decoders, so two
+/// receivers in one process keep their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PixelLimit(pub usize);
 
-/// Sets the pixel budget of one picture for every decoder (`--max-pixels`).
-pub fn set_max_pixels(n: usize) {
-    MAX_PIXELS.store(n, Ordering::Relaxed);
-}
-
-/// The pixel budget of one picture.
-pub fn max_pixels() -> usize {
-    MAX_PIXELS.load(Ordering::Relaxed)
-}
-
-/// Refuses a `width` x `height` picture over the budget, from its header,
-/// before anything is decoded or allocated.
-pub fn check_pixels(what: &str, width: usize, height: usize) -> Result<(), String> {
-    let max = max_pixels();
-    if width.saturating_mul(height) > max {
-        return Err(format!(
-            "{what} of {width}x{height} pixels is over the {max}-pixel limit; not decoded \
-             (raise --max-pixels if the camera really sends pictures this large)"
-        ));
+impl Default for PixelLimit {
+    fn default() -> Self {
+        Self(DEFAULT_MAX_PIXELS)
     }
-    Ok(())
+}
+
+impl PixelLimit {
+    /// Refuses a `width` x `height` picture over the budget, from its
+    /// header, before anything is decoded or allocated.
+    pub fn check(self, what: &str, width: usize, height: usize) -> Result<(), String> {
+        let max = self.0;
+        if width.saturating_mul(height) > max {
+            return Err(format!(
+                "{what} of {width}x{height} pixels is over the {max}-pixel limit; not decoded \
+                 (raise --max-pixels if the camera really sends pictures this large)"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Resizes `buf` to `len`, first giving back a buffer grown far larger by an earlier picture.

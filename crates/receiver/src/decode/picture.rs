@@ -13,6 +13,7 @@ pub use camwire_codec::JpegEncoder;
 use camwire_wire::PayloadKind;
 use turbojpeg::{Decompressor, Image, PixelFormat};
 
+use super::PixelLimit;
 use crate::frame::Frame;
 
 /// A decoded picture: packed 8-bit RGB, row after row, no padding.
@@ -29,14 +30,15 @@ pub struct Picture {
 /// Decodes frames to [`Picture`]s, reusing its buffers.
 pub struct PictureDecoder {
     jpeg: Decompressor,
+    limit: PixelLimit,
 }
 
 impl PictureDecoder {
     /// A decoder ready for JPEG (H.264 pictures come from the stream's decoding stage).
-    pub fn new() -> Result<Self> {
+    pub fn new(limit: PixelLimit) -> Result<Self> {
         let mut jpeg = Decompressor::new().context("starting the JPEG decoder")?;
         jpeg.set_scan_limit(crate::decode::MAX_SCANS).context("setting the JPEG scan limit")?;
-        Ok(Self { jpeg })
+        Ok(Self { jpeg, limit })
     }
 
     /// Decodes `frame` into `out` (its buffer is reused).
@@ -51,7 +53,7 @@ impl PictureDecoder {
     fn decode_jpeg(&mut self, data: &[u8], out: &mut Picture) -> Result<()> {
         let header = self.jpeg.read_header(data).map_err(|e| anyhow!("jpeg header: {e}"))?;
         let (width, height) = (header.width, header.height);
-        crate::decode::check_pixels("jpeg", width, height).map_err(|e| anyhow!(e))?;
+        self.limit.check("jpeg", width, height).map_err(|e| anyhow!(e))?;
         crate::decode::fit(&mut out.rgb, width * height * 3);
         let image = Image { pixels: &mut out.rgb[..], width, pitch: width * 3, height, format: PixelFormat::RGB };
         self.jpeg.decompress(data, image).map_err(|e| anyhow!("jpeg decode: {e}"))?;
@@ -79,7 +81,7 @@ mod tests {
         let picture = Picture { width: 64, height: 48, rgb: [200u8, 40, 40].repeat(64 * 48) };
         let jpeg = picture.to_jpeg(&mut JpegEncoder::new(WEB_JPEG_QUALITY).unwrap()).unwrap();
         let mut out = Picture::default();
-        PictureDecoder::new().unwrap().decode_jpeg(&jpeg, &mut out).unwrap();
+        PictureDecoder::new(PixelLimit::default()).unwrap().decode_jpeg(&jpeg, &mut out).unwrap();
         assert_eq!((out.width, out.height), (64, 48));
         let worst = out.rgb.iter().zip(&picture.rgb).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
         assert!(worst <= 4, "a flat colour comes back within 4 levels, not {worst}");

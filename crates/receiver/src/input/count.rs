@@ -1,6 +1,7 @@
 //! Per-stream counting: frames, bytes, latencies, and the summary they make.
 
 use camwire_app::Totals;
+use camwire_wire::CameraName;
 use std::time::Instant;
 
 use crate::{
@@ -39,9 +40,10 @@ impl StreamCount {
     }
 
     /// The summary of the stream, now ended as `ending` says.
-    pub(super) fn summary(&self, peer: std::net::SocketAddr, ending: Ended) -> StreamSummary {
+    pub(super) fn summary(&self, peer: std::net::SocketAddr, camera: CameraName, ending: Ended) -> StreamSummary {
         StreamSummary {
             peer,
+            camera,
             totals: Totals {
                 frames: self.frames,
                 bytes: self.bytes,
@@ -96,7 +98,11 @@ mod tests {
             count.latency(&frame);
         }
         let peer = "127.0.0.1:1".parse().unwrap();
-        let summary = count.summary(peer, Ended { terminated: true, clean: true, ..Ended::default() });
+        let summary = count.summary(
+            peer,
+            CameraName::new("cam").unwrap(),
+            Ended { terminated: true, clean: true, ..Ended::default() },
+        );
         assert_eq!((summary.frames, summary.bytes), (3, 160));
         assert!(summary.terminated && summary.is_clean());
         let latency = summary.latency.expect("two frames were stamped");
@@ -107,6 +113,9 @@ mod tests {
     fn no_stamped_frame_means_no_latency_figures() {
         let mut count = StreamCount::new(Instant::now());
         count.add(1);
-        assert!(count.summary("127.0.0.1:1".parse().unwrap(), Ended::default()).latency.is_none());
+        assert!(count
+            .summary("127.0.0.1:1".parse().unwrap(), CameraName::new("cam").unwrap(), Ended::default())
+            .latency
+            .is_none());
     }
 }

@@ -10,10 +10,13 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use camwire_app::StatusLine;
-use camwire_wire::{is_idr_access_unit, is_picture, Event, PayloadKind, StreamEnd, WireError};
-use tokio::{net::TcpStream, time::timeout};
+use camwire_wire::{
+    hello::read_hello, is_idr_access_unit, is_picture, CameraName, Event, Hello, HelloError, PayloadKind, StreamEnd,
+    WireError,
+};
+use tokio::{net::TcpStream, sync::OwnedMutexGuard, time::timeout};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
@@ -24,6 +27,7 @@ use super::{
 };
 use crate::{
     admission::{Metered, Progress, Ticket},
+    cameras::{self, CameraSinks, Full, Held, Slot},
     frame::{Frame, StreamInfo},
     refuse::refuse,
     summary::StreamSummary,
@@ -36,9 +40,9 @@ static NO_PICTURE: Throttle = Throttle::new(5, Duration::from_secs(10));
 static FAILED: Throttle = Throttle::new(5, Duration::from_secs(10));
 static BUSY: Throttle = Throttle::new(5, Duration::from_secs(10));
 
-/// How long a sender that has a frame ready waits for the previous stream to
-/// finish before it is refused as busy. Covers a quick stop/start of the same
-/// sender, whose old connection is still being wound down.
+/// How long a sender that has a frame ready waits for its camera's previous
+/// stream to finish before it is refused as busy. Covers a quick stop/start
+/// of the same sender, whose old connection is still being wound down.
 const BUSY_WAIT: Duration = Duration::from_secs(2);
 
 /// A sender that sends no picture for this long is dropped; before its first
@@ -53,43 +57,54 @@ const MAX_HELD: usize = 8;
 pub(super) struct Handler {
     pub(super) state: Arc<ReceiverState>,
     pub(super) peer: SocketAddr,
+    /// The camera named for the port it came to (`--listen NAME=...`).
+    pub(super) port_name: Option<CameraName>,
     pub(super) stop: CancellationToken,
     /// Its place in the waiting room until its first picture.
     pub(super) ticket: Ticket,
 }
 
-/// Why a stream ended, beyond what the wire says.
+/// Why a connection ended, in its handshake or as a stream, beyond what the wire says.
 enum Ending {
     Wire(StreamEnd),
     Error(WireError),
     Idle,
     NotAnImage(Bytes),
+    /// No picture: for a while, or (in the handshake) in [`MAX_HELD`] frames.
     NoPictures,
     Interrupted,
+    /// A camera hello that does not parse, and the connection to say so on.
+    Hello(HelloError, Box<Metered>),
 }
 
-/// Why a handshake ended without a picture.
-enum Refusal {
-    Wire(WireError),
-    End(StreamEnd),
-    NotAnImage(Bytes),
-    TooManyScraps,
+/// A connection past its handshake: the camera's hello (if it sent one),
+/// its frames, and the first picture.
+struct Opened {
+    hello: Option<Hello>,
+    input: Input,
+    first: Bytes,
 }
 
-/// The handshake: frames until the first picture, which makes the
+/// The handshake: the camera hello, if the sender writes one (protocol.md,
+/// section 11), then frames until the first picture, which makes the
 /// connection a sender. Frames before it that are not pictures are kept in
 /// `held` (at most [`MAX_HELD`]).
-async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<(Input, Bytes), Refusal> {
-    let mut input = Input::open(sock, max_frame).await.map_err(Refusal::Wire)?;
+async fn handshake(mut sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Result<Opened, Ending> {
+    let mut head = BytesMut::with_capacity(8 * 1024);
+    let hello = match read_hello(&mut sock, &mut head).await {
+        Ok(hello) => hello,
+        Err(e) => return Err(Ending::Hello(e, Box::new(sock))),
+    };
+    let mut input = Input::open(sock, head, max_frame).await.map_err(Ending::Error)?;
     loop {
-        match input.next().await.map_err(Refusal::Wire)? {
-            Event::Frame(data) if is_picture(&data) => return Ok((input, data)),
+        match input.next().await.map_err(Ending::Error)? {
+            Event::Frame(data) if is_picture(&data) => return Ok(Opened { hello, input, first: data }),
             Event::Frame(data) if PayloadKind::sniff(&data) == PayloadKind::Unknown => {
-                return Err(Refusal::NotAnImage(data))
+                return Err(Ending::NotAnImage(data))
             }
-            Event::Frame(_) if held.len() == MAX_HELD => return Err(Refusal::TooManyScraps),
+            Event::Frame(_) if held.len() == MAX_HELD => return Err(Ending::NoPictures),
             Event::Frame(data) => held.push(data),
-            Event::End(end) => return Err(Refusal::End(end)),
+            Event::End(end) => return Err(Ending::Wire(end)),
         }
     }
 }
@@ -97,7 +112,7 @@ async fn handshake(sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -> Re
 impl Handler {
     /// Serves the connection; the summary of its stream, if it became one.
     pub(super) async fn run(self, sock: TcpStream) -> Option<StreamSummary> {
-        let Self { state, peer, stop, ticket } = self;
+        let Self { state, peer, port_name, stop, ticket } = self;
         let config = &state.config;
         let _ = sock.set_nodelay(true);
         let started = Instant::now();
@@ -107,15 +122,15 @@ impl Handler {
             _ = stop.cancelled() => return None,
             _ = ticket.evicted().cancelled() => return None,
             r = timeout(config.handshake_timeout, async {
-                let link = state.gate.admit(sock).await.map_err(|e| Refusal::Wire(e.into()))?;
-                if state.gate.checks() {
+                let conn = state.senders.admit(sock).await.map_err(|e| Ending::Error(e.into()))?;
+                if state.senders.checks() {
                     ticket.passed();
                 }
-                handshake(ticket.meter(link), config.max_frame, &mut held).await
+                handshake(ticket.meter(conn), config.max_frame, &mut held).await
             }) => r,
         };
         let secs = config.handshake_timeout.as_secs_f64();
-        let (input, first) = match result {
+        let result = match result {
             Err(_) if held.is_empty() => {
                 warn_throttled!(
                     NO_FRAME,
@@ -131,37 +146,58 @@ impl Handler {
                 );
                 return None;
             }
-            Ok(Err(Refusal::TooManyScraps)) => {
+            Ok(Err(Ending::NoPictures)) => {
                 warn_throttled!(
                     NO_PICTURE,
                     "sent {MAX_HELD} frames and none was a picture (no readable JPEG or H.264 header); dropped"
                 );
                 return None;
             }
-            Ok(Err(Refusal::Wire(e))) => {
-                warn_throttled!(FAILED, "{e}; dropped the connection");
+            Ok(Err(Ending::Hello(e, sock))) => {
+                warn_throttled!(FAILED, "{e}; refused the connection");
+                if !matches!(e, HelloError::Truncated { .. } | HelloError::Io(_)) {
+                    refuse(sock.into_inner(), &e.to_string()).await;
+                }
                 return None;
             }
-            Ok(Err(Refusal::End(StreamEnd::Closed))) if held.is_empty() => {
+            Ok(Err(Ending::Error(e))) => {
+                match http_request(&e) {
+                    Some(method) => warn_throttled!(
+                        FAILED,
+                        "sent an HTTP request ({method} ...), as a browser or curl does: this is the port for \
+                         cam-send; the web view is at the --http address; dropped the connection"
+                    ),
+                    None => warn_throttled!(FAILED, "{e}; dropped the connection"),
+                }
+                return None;
+            }
+            Ok(Err(Ending::Wire(StreamEnd::Closed))) if held.is_empty() => {
                 debug!("connected and closed without sending anything");
                 return None;
             }
-            Ok(Err(Refusal::End(end))) => {
-                let n = held.len();
-                warn_throttled!(FAILED, "stream {end} before its first picture ({n} frames that were not); dropped");
+            Ok(Err(Ending::Wire(end))) => {
+                match held.len() {
+                    0 => warn_throttled!(FAILED, "stream {end} and held no frames"),
+                    n => warn_throttled!(
+                        FAILED,
+                        "stream {end} before its first picture ({n} frames, none a picture); dropped"
+                    ),
+                }
                 // `--once` waits for one stream: a sender that ended its stream on
                 // purpose without a picture (cam-send with nothing on stdin) was it,
                 // and it failed. Anything else (a cut, a close) is not a stream.
                 if !(config.once && end == StreamEnd::Terminated) {
                     return None;
                 }
-                if config.verify {
-                    warn!("the stream held no frames: nothing to verify");
+                let missed = super::missed_without_frames(config);
+                if !missed.is_empty() {
+                    warn!("the stream held no frames: {}", missed.join(", "));
                 }
                 let ended = Ended { terminated: true, clean: true, ..Ended::default() };
-                return Some(StreamCount::new(started).summary(peer, ended));
+                let camera = config.cameras.name(None, port_name.as_ref(), peer);
+                return Some(StreamCount::new(started).summary(peer, camera, ended));
             }
-            Ok(Err(Refusal::NotAnImage(data))) => {
+            Ok(Err(Ending::NotAnImage(data))) => {
                 let (n, prefix) = (held.len() + 1, hex_prefix(&data));
                 warn_throttled!(
                     FAILED,
@@ -169,11 +205,18 @@ impl Handler {
                 );
                 return None;
             }
-            Ok(Ok(pair)) => pair,
+            Ok(Err(ending)) => {
+                log_ending(&ending, held.len() as u64, config.idle_timeout);
+                return None;
+            }
+            Ok(Ok(opened)) => opened,
         };
         ticket.advance(Progress::Picture);
+        let Opened { hello, input, first } = result;
+        let camera = config.cameras.name(hello.as_ref().and_then(Hello::name), port_name.as_ref(), peer);
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
-        let stream = Stream { state: &state, peer, stop: &stop, input, queued, count: StreamCount::new(started) };
+        let count = StreamCount::new(started);
+        let stream = Stream { state: &state, peer, camera, stop: &stop, input, queued, count };
         stream.run(ticket).await
     }
 }
@@ -182,6 +225,8 @@ impl Handler {
 struct Stream<'a> {
     state: &'a ReceiverState,
     peer: SocketAddr,
+    /// The camera it streams.
+    camera: CameraName,
     stop: &'a CancellationToken,
     input: Input,
     /// Frames read before it became the sender, oldest first.
@@ -198,31 +243,34 @@ impl Stream<'_> {
     async fn run(mut self, ticket: Ticket) -> Option<StreamSummary> {
         let (state, peer) = (self.state, self.peer);
         let config = &state.config;
-        let mut sinks = tokio::select! {
+        let claimed = tokio::select! {
             _ = self.stop.cancelled() => return None,
             _ = ticket.evicted().cancelled() => return None,
-            r = timeout(BUSY_WAIT, state.sinks.lock()) => match r {
-                Ok(sinks) => sinks,
-                Err(_) => {
-                    warn_throttled!(BUSY, "refused: another sender is streaming (one sender at a time)");
-                    // Nothing it sent is kept while it is told so.
-                    drop(std::mem::take(&mut self.queued));
-                    tokio::select! {
-                        _ = ticket.evicted().cancelled() => {}
-                        () = refuse(self.input.into_socket(), "busy") => {}
-                    }
-                    return None;
+            r = claim(state, &self.camera) => r,
+        };
+        let (slot, mut held) = match claimed {
+            Ok(claimed) => claimed,
+            Err(reason) => {
+                // Nothing it sent is kept while it is told so.
+                drop(std::mem::take(&mut self.queued));
+                tokio::select! {
+                    _ = ticket.evicted().cancelled() => {}
+                    () = refuse(self.input.into_socket(), &reason) => {}
                 }
-            },
+                return None;
+            }
         };
         // The stream holds the slot: no longer waiting, nor charged to the budget.
         drop(ticket);
-        let camera = state.metrics.camera(state.camera_name(peer));
-        camera.stream_started();
+        let Held::Open(sinks) = &mut *held else { unreachable!("claim returns open sinks") };
+        // This camera's series, labelled with its name, for `/metrics`.
+        let series = state.metrics.camera(self.camera.as_str());
+        series.stream_started();
         let number = state.streams.fetch_add(1, Ordering::Relaxed) + 1;
         let raw = self.input.is_raw();
-        info!("stream {number} from {peer}{}", if raw { " (raw, unframed)" } else { "" });
-        sinks.start(StreamInfo { peer, number, raw }).await;
+        let camera = self.camera.clone();
+        info!("stream {number} from {peer}, camera {camera}{}", if raw { " (raw, unframed)" } else { "" });
+        sinks.start(StreamInfo { peer, number, raw, camera }).await;
 
         let mut status = StatusLine::new(config.status_line);
         let mut last_picture = Instant::now();
@@ -257,7 +305,7 @@ impl Stream<'_> {
             let captured_at = camwire_wire::stamp::read_stamp(&data).map(|us| UNIX_EPOCH + Duration::from_micros(us));
             let frame = Frame { seq, keyframe, kind, data, received_at, captured_at };
             self.count.latency(&frame);
-            camera.frame(&frame);
+            series.frame(&frame);
             sinks.frame(frame).await;
             status.tick(format_args!("receiving from {peer}"), self.count.frames, self.count.bytes);
         };
@@ -265,6 +313,8 @@ impl Stream<'_> {
         let terminated = matches!(ending, Ending::Wire(StreamEnd::Terminated));
         let clean_raw_end = raw && matches!(ending, Ending::Wire(StreamEnd::Closed));
         let report = sinks.end().await;
+        slot.release();
+        drop(held);
         log_ending(&ending, self.count.frames, config.idle_timeout);
         let mut invalid = report.invalid;
         if matches!(ending, Ending::NotAnImage(_)) {
@@ -274,7 +324,7 @@ impl Stream<'_> {
             warn!("stream {number}: {why}");
         }
         // --verify counted its invalid frames as it found them; a frame that is no picture at all is counted here.
-        camera.stream_ended(invalid - report.invalid, report.failed.is_some());
+        series.stream_ended(invalid - report.invalid, report.failed.is_some());
         let ended = Ended {
             invalid,
             terminated,
@@ -283,7 +333,55 @@ impl Stream<'_> {
             sink_failed: report.failed.is_some(),
             files: report.files,
         };
-        Some(self.count.summary(peer, ended))
+        Some(self.count.summary(peer, self.camera, ended))
+    }
+}
+
+/// Becomes `camera`'s sender: its slot, locked, with its sinks open (opened
+/// now for a camera new to this run). Otherwise the refusal to send: the
+/// camera is streaming from another sender, or every slot is streaming.
+async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>, OwnedMutexGuard<Held>), String> {
+    let config = &state.config;
+    loop {
+        let (slot, closed) = state.slots.slot(camera).map_err(|Full { max }| {
+            warn!("refused: {max} cameras are streaming, the most at once (--max-cameras); camera {camera} must wait");
+            format!("full: this receiver takes {max} cameras at once (cam-recv --max-cameras)")
+        })?;
+        for sinks in closed {
+            debug!("closed the sinks of an idle camera to make room for camera {camera}");
+            sinks.close().await;
+        }
+        let mut held = slot.claim(camera, BUSY_WAIT).await.map_err(|streaming| {
+            let streaming = streaming.unwrap_or_else(|| camera.clone());
+            if slot.camera.is_none() && streaming != *camera {
+                warn!(
+                    "refused camera {camera}: camera {streaming} is streaming, and --record, --save-dir or --publish \
+                     without {{camera}} takes one camera at a time"
+                );
+            } else {
+                warn_throttled!(
+                    BUSY,
+                    "refused: another sender is streaming camera {streaming} (one sender per camera)"
+                );
+            }
+            format!("busy: camera {streaming} is streaming")
+        })?;
+        match &*held {
+            Held::Open(_) => return Ok((slot, held)),
+            // Closed to make room for another camera while this one waited: ask again.
+            Held::Closed => continue,
+            Held::New => {
+                let own =
+                    cameras::open_sinks(&cameras::without_viewers(config), camera, &state.metrics).map_err(|e| {
+                        warn!("camera {camera}: cannot open its sinks: {e:#}");
+                        format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
+                    })?;
+                state.slots.opened(camera, &own);
+                let viewers = state.slots.take_viewers(camera);
+                *held = Held::Open(Box::new(CameraSinks { own, viewers }));
+                return Ok((slot, held));
+            }
+        }
     }
 }
 
@@ -310,7 +408,25 @@ fn log_ending(ending: &Ending, frames: u64, idle: Duration) {
             PICTURE_TIMEOUT.as_secs()
         ),
         Ending::Interrupted => info!("receiver shutting down; stream ended"),
+        Ending::Hello(e, _) => warn!("{e}; refused the connection"),
     }
+}
+
+/// The HTTP method a first "frame length" spells, when it is an HTTP request
+/// line read as a length prefix (`GET ` is 542,393,671 bytes).
+fn http_request(e: &WireError) -> Option<&'static str> {
+    let WireError::FrameTooLarge { len, .. } = e else { return None };
+    let head = u32::try_from(*len).ok()?.to_le_bytes();
+    const METHODS: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"];
+    METHODS.into_iter().find(|m| {
+        let m = m.as_bytes();
+        // "GET " and "PUT " fill the four bytes with the space; longer methods fill them alone.
+        if m.len() < 4 {
+            head[..m.len()] == *m && head[m.len()] == b' '
+        } else {
+            head == m[..4]
+        }
+    })
 }
 
 fn hex_prefix(data: &[u8]) -> String {

@@ -1,7 +1,8 @@
-//! The listening side: accepts senders, lets one at a time stream, reads its
+//! The listening side: accepts senders on every `--listen` port, lets one
+//! sender per camera stream (see [`cameras`](crate::cameras)), reads its
 //! frames (framed, or a bare MJPEG or H.264 stream recognised from the first
-//! bytes) under the size limit and the idle timeout, and hands them to the
-//! sinks in order.
+//! bytes) under the size limit and the idle timeout, and hands them to its
+//! camera's sinks in order.
 //!
 //! As in mini-redis, the [`Listener`] accepts and admits connections, and a
 //! [`Handler`](handler::Handler) serves each one in a task of its own, inside
@@ -28,21 +29,18 @@ use std::{
 
 use anyhow::Result;
 use camwire_app::detect_dead_peer;
-use tokio::{
-    net::TcpListener,
-    sync::{mpsc, Mutex},
-    task::JoinSet,
-};
+use camwire_wire::CameraName;
+use tokio::{net::TcpListener, sync::mpsc, task::JoinSet};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn, Instrument};
 
 use crate::{
     admission::{Admission, Refusals},
+    cameras::Slots,
     config::Config,
-    gate::Gate,
-    metrics::{Metrics, DEFAULT_CAMERA},
+    metrics::Metrics,
     refuse::refuse,
-    sink::Sinks,
+    sender_check::SenderCheck,
     summary::{Outcome, StreamSummary},
     throttle::{warn_throttled, Throttle},
 };
@@ -53,8 +51,8 @@ static NOT_ALLOWED: Throttle = Throttle::new(5, Duration::from_secs(10));
 /// What every connection of one receiver shares.
 struct ReceiverState {
     config: Config,
-    /// Holding this lock is being the active sender.
-    sinks: Mutex<Sinks>,
+    /// Each camera's slot: holding its lock is being that camera's sender.
+    slots: Slots,
     /// Streams so far, to number the next.
     streams: AtomicU64,
     /// Connections not streaming yet.
@@ -62,19 +60,12 @@ struct ReceiverState {
     /// Peers being refused (`--allow`).
     refusals: Refusals,
     /// TLS and the secret challenge, when configured.
-    gate: Gate,
+    senders: SenderCheck,
     /// Every camera's counters, for `/metrics`.
     metrics: Arc<Metrics>,
 }
 
 impl ReceiverState {
-    /// The name of the camera whose stream comes from `peer`: the one place
-    /// that says it. A receiver serves one camera, [`DEFAULT_CAMERA`], until
-    /// cameras have names of their own.
-    fn camera_name(&self, _peer: SocketAddr) -> &str {
-        DEFAULT_CAMERA
-    }
-
     fn allowed(&self, peer: SocketAddr) -> bool {
         let ip = peer.ip().to_canonical();
         self.config.allow.is_empty() || self.config.allow.iter().any(|net| net.contains(&ip))
@@ -89,7 +80,8 @@ fn connection_span(peer: SocketAddr) -> tracing::Span {
 
 /// Accepts connections and collects the summaries of their streams.
 struct Listener {
-    listener: TcpListener,
+    /// Every port listened on, with the camera its classic senders stream.
+    listeners: Vec<(TcpListener, Option<CameraName>)>,
     state: Arc<ReceiverState>,
     /// Cancelled to stop accepting and end every connection.
     stop: CancellationToken,
@@ -100,33 +92,52 @@ struct Listener {
 /// Serves senders on `listener` until `shutdown` (with `--once`, until the
 /// first stream ends). Each stream's summary goes to `on_summary` as it ends.
 pub(crate) async fn serve(
-    listener: TcpListener,
+    listeners: Vec<(TcpListener, Option<CameraName>)>,
     config: Config,
-    sinks: Sinks,
+    slots: Slots,
     metrics: Arc<Metrics>,
     shutdown: CancellationToken,
     on_summary: &mut (dyn FnMut(&StreamSummary) + Send),
 ) -> Result<Outcome> {
-    let gate = Gate::open(&config)?;
-    info!("listening on {}", listener.local_addr()?);
+    let senders = SenderCheck::open(&config)?;
+    for (listener, name) in &listeners {
+        match name {
+            Some(name) => info!("listening on {} (camera {name})", listener.local_addr()?),
+            None => info!("listening on {}", listener.local_addr()?),
+        }
+    }
     let admission = Arc::new(Admission::new(config.max_frame, config.handshake_timeout));
     let state = Arc::new(ReceiverState {
-        sinks: Mutex::new(sinks),
+        slots,
         streams: AtomicU64::new(0),
         admission: admission.clone(),
         refusals: Refusals::new(admission.max_pending()),
-        gate,
+        senders,
         config,
         metrics,
     });
     let listener = Listener {
-        listener,
+        listeners,
         state,
         stop: shutdown.child_token(),
         tasks: JoinSet::new(),
         summaries: mpsc::unbounded_channel(),
     };
     Ok(listener.run(on_summary).await)
+}
+
+/// What the sinks of `config` could not do with a stream of no frames
+/// (`nothing to verify`, `nothing recorded`, ...); empty when none of them needs a frame.
+fn missed_without_frames(config: &Config) -> Vec<&'static str> {
+    [
+        (config.verify, "nothing to verify"),
+        (config.record.is_some(), "nothing recorded"),
+        (config.save_dir.is_some(), "nothing saved"),
+        (config.publish.is_some(), "nothing published"),
+    ]
+    .into_iter()
+    .filter_map(|(on, what)| on.then_some(what))
+    .collect()
 }
 
 impl Listener {
@@ -146,8 +157,8 @@ impl Listener {
                         break;
                     }
                 }
-                accepted = self.listener.accept() => match accepted {
-                    Ok((sock, peer)) => self.accept(sock, peer),
+                (accepted, port_name) = accept_any(&self.listeners) => match accepted {
+                    Ok((sock, peer)) => self.accept(sock, peer, port_name),
                     Err(e) => {
                         // Out of file descriptors and the like: keep serving.
                         warn!("accepting a connection failed: {e}");
@@ -165,16 +176,19 @@ impl Listener {
             add(summary);
         }
         let state = Arc::into_inner(self.state).expect("all connection tasks joined");
-        let verify = state.config.verify;
-        state.sinks.into_inner().close().await;
-        // With --verify a stream of no frames verified nothing: not a success.
-        let verified = |s: &StreamSummary| !verify || s.frames > 0;
-        outcome.success = if once { outcome.first.as_ref().is_some_and(|s| s.is_clean() && verified(s)) } else { true };
+        let awaits_frames = !missed_without_frames(&state.config).is_empty();
+        for sinks in state.slots.close_all().await {
+            sinks.close().await;
+        }
+        // A stream of no frames verified, recorded, saved or published nothing: not a success.
+        let delivered = |s: &StreamSummary| !awaits_frames || s.frames > 0;
+        outcome.success =
+            if once { outcome.first.as_ref().is_some_and(|s| s.is_clean() && delivered(s)) } else { true };
         outcome
     }
 
     /// Refuses a peer outside `--allow`, or starts a handler for it.
-    fn accept(&mut self, sock: tokio::net::TcpStream, peer: SocketAddr) {
+    fn accept(&mut self, sock: tokio::net::TcpStream, peer: SocketAddr, port_name: Option<CameraName>) {
         let span = connection_span(peer);
         if !self.state.allowed(peer) {
             span.in_scope(|| warn_throttled!(NOT_ALLOWED, "refused: not in --allow"));
@@ -195,7 +209,7 @@ impl Listener {
         });
         // Outside the span: making room may drop another peer's connection.
         let Some(ticket) = self.state.admission.admit(peer) else { return };
-        let handler = handler::Handler { state: self.state.clone(), peer, stop: self.stop.clone(), ticket };
+        let handler = handler::Handler { state: self.state.clone(), peer, port_name, stop: self.stop.clone(), ticket };
         let done = self.summaries.0.clone();
         self.tasks.spawn(
             async move {
@@ -206,4 +220,13 @@ impl Listener {
             .instrument(span),
         );
     }
+}
+
+/// The next connection on any of `listeners`, with the camera named for its port.
+async fn accept_any(
+    listeners: &[(TcpListener, Option<CameraName>)],
+) -> (std::io::Result<(tokio::net::TcpStream, SocketAddr)>, Option<CameraName>) {
+    let accepts = listeners.iter().map(|(listener, name)| Box::pin(async move { (listener.accept().await, name) }));
+    let ((accepted, name), _, _) = futures_util::future::select_all(accepts).await;
+    (accepted, name.clone())
 }

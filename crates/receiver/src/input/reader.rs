@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, Chain};
 use tokio_util::codec::FramedRead;
 
-use crate::{admission::Metered, gate::Link};
+use crate::{admission::Metered, sender_check::SenderConnection};
 
 /// The socket, behind the bytes already read to sniff it.
 type Sock = Chain<Cursor<BytesMut>, Metered>;
@@ -22,9 +22,9 @@ pub(super) enum Input {
 }
 
 impl Input {
-    /// Reads the first bytes to tell framed from raw input.
-    pub(super) async fn open(mut sock: Metered, max_frame: usize) -> Result<Self, WireError> {
-        let mut head = BytesMut::with_capacity(8 * 1024);
+    /// Reads the first bytes to tell framed from raw input; `head` holds
+    /// those read already (after the camera hello, if there was one).
+    pub(super) async fn open(mut sock: Metered, mut head: BytesMut, max_frame: usize) -> Result<Self, WireError> {
         while head.len() < Framing::SNIFF_LEN {
             if sock.read_buf(&mut head).await? == 0 {
                 break;
@@ -40,7 +40,7 @@ impl Input {
     }
 
     /// The connection, to turn the sender away.
-    pub(super) fn into_socket(self) -> Link {
+    pub(super) fn into_socket(self) -> SenderConnection {
         match self {
             Self::Framed(reader) => reader.into_inner().into_inner().1.into_inner(),
             Self::RawMjpeg(reader) => reader.into_inner().into_inner().1.into_inner(),

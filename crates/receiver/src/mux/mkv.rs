@@ -1,8 +1,10 @@
 //! Matroska (`.mkv`, JPEG as `V_MJPEG` or H.264 as `V_MPEG4/ISO/AVC`): the
 //! EBML header, a Segment of unknown size (so nothing before it needs
 //! rewriting), Info and Tracks, then one Cluster per second of video, each
-//! written whole. A cut file plays up to its last whole Cluster; a file that
-//! is closed also gets its Duration filled in.
+//! written whole. A cut file plays up to its last whole Cluster, and a full
+//! disk leaves no partial one; Info's Duration is brought up to date in
+//! place as each Cluster is written, so even a file cut by `kill -9` says
+//! how long it is.
 //!
 //! Written here rather than with a crate: `webm` binds libwebm and takes
 //! only VP8/VP9/AV1, and `mkv-element` (edition 2024, element trees built in
@@ -10,14 +12,15 @@
 
 use std::{
     fs::File,
-    io::{self, Seek, SeekFrom, Write},
+    io::{self, Write},
+    os::unix::fs::FileExt,
 };
 
 use camwire_wire::{jpeg_dimensions, PayloadKind};
 
 use super::{
     avc::{length_prefixed, H264Config},
-    ContainerWriter,
+    ContainerWriter, UnitWrite,
 };
 use crate::frame::Frame;
 
@@ -147,11 +150,17 @@ impl MkvWriter {
         Ok(Self { out, h264: first.kind == PayloadKind::H264, duration_at, cluster: None, last_ms: 0, last_gap_ms: 0 })
     }
 
+    /// Writes the open Cluster, then the Duration up to its end, in place:
+    /// a file cut after it (`kill -9`) still says how long it is.
     fn flush(&mut self) -> io::Result<()> {
         let Some((ms, blocks)) = self.cluster.take() else { return Ok(()) };
         let body = [uint(id::TIMESTAMP, ms), blocks].concat();
-        // One write per Cluster: a cut leaves whole Clusters and at most one partial one at the end.
-        self.out.write_all(&element(id::CLUSTER, &body))
+        // One write per Cluster: a cut leaves whole Clusters and at most one partial one at the end,
+        // and a full disk none.
+        self.out.write_unit(&element(id::CLUSTER, &body))?;
+        // The last frame lasts as long as the gap before it.
+        let duration = (self.last_ms + self.last_gap_ms.max(1)) as f64;
+        self.out.write_all_at(&duration.to_be_bytes(), self.duration_at)
     }
 }
 
@@ -176,12 +185,6 @@ impl ContainerWriter for MkvWriter {
 
     fn finish(&mut self) -> io::Result<()> {
         self.flush()?;
-        // The last frame lasts as long as the gap before it.
-        let duration = (self.last_ms + self.last_gap_ms.max(1)) as f64;
-        let end = self.out.stream_position()?;
-        self.out.seek(SeekFrom::Start(self.duration_at))?;
-        self.out.write_all(&duration.to_be_bytes())?;
-        self.out.seek(SeekFrom::Start(end))?;
         self.out.sync_data()
     }
 }

@@ -14,7 +14,7 @@ use std::{
 use super::{
     avc::{length_prefixed, H264Config},
     fmp4::{fragment, init_segment, ticks, Sample, TIMESCALE},
-    ContainerWriter,
+    ContainerWriter, UnitWrite,
 };
 
 /// A fragment is written once it holds this much video.
@@ -65,8 +65,9 @@ impl Mp4Writer {
             .map(|(s, &duration)| Sample { data: &s.data, duration, keyframe: s.keyframe })
             .collect();
         let buf = fragment(self.sequence, taken[0].dts, &samples);
-        // One write per fragment: a cut leaves whole fragments and at most one partial one at the end.
-        self.out.write_all(&buf)
+        // One write per fragment: a cut leaves whole fragments and at most one partial one at the end,
+        // and a full disk none.
+        self.out.write_unit(&buf)
     }
 }
 

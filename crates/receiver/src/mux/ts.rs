@@ -3,7 +3,7 @@
 //! Plays from any keyframe, so it is also what `--publish` hands to ffmpeg.
 //! The packets are the `mpeg2ts` crate's; this file splits PES into them.
 
-use std::io::{self, Write};
+use std::io;
 
 use mpeg2ts::{
     es::{StreamId, StreamType},
@@ -16,7 +16,7 @@ use mpeg2ts::{
     },
 };
 
-use super::ContainerWriter;
+use super::{ContainerWriter, UnitWrite};
 
 const PMT_PID: u16 = 0x1000;
 const VIDEO_PID: u16 = 0x100;
@@ -27,8 +27,10 @@ const PES_HEADER: usize = 14;
 /// An adaptation field with a PCR: length, flags, PCR.
 const AF_WITH_PCR: usize = 8;
 
-/// Writes H.264 access units as an MPEG transport stream into any byte sink.
-pub(crate) struct TsWriter<W: Write> {
+/// Writes H.264 access units as an MPEG transport stream into any byte sink,
+/// the packets of each access unit in one write: a file whose disk fills ends
+/// on the last whole access unit.
+pub(crate) struct TsWriter<W: UnitWrite> {
     out: W,
     /// The packets of the access unit being written, sent to `out` in one write.
     buf: Vec<u8>,
@@ -39,7 +41,7 @@ fn io_err(e: mpeg2ts::Error) -> io::Error {
     io::Error::other(e.to_string())
 }
 
-impl<W: Write> TsWriter<W> {
+impl<W: UnitWrite> TsWriter<W> {
     /// A writer whose first packets come with the first keyframe.
     pub(crate) fn new(out: W) -> Self {
         Self { out, buf: Vec::new(), counters: Default::default() }
@@ -121,13 +123,13 @@ impl<W: Write> TsWriter<W> {
         for chunk in au[first..].chunks(PAYLOAD) {
             self.packet(VIDEO_PID, None, TsPayload::PesContinuation(Bytes::new(chunk).map_err(io_err)?))?;
         }
-        let result = self.out.write_all(&self.buf).and_then(|()| self.out.flush());
+        let result = self.out.write_unit(&self.buf);
         self.buf.clear();
         result
     }
 }
 
-impl<W: Write + Send> ContainerWriter for TsWriter<W> {
+impl<W: UnitWrite + Send> ContainerWriter for TsWriter<W> {
     fn write(&mut self, data: &[u8], keyframe: bool, pts_us: u64) -> io::Result<()> {
         self.access_unit(data, keyframe, pts_us)
     }

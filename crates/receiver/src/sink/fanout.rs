@@ -30,11 +30,11 @@ use super::{
     feeds::{Feeds, Latest, PictureDemand},
     live_mp4::LiveFragment,
     queue::{self, EventReceiver, EventSender},
-    SinkEvent, SinkReport,
+    runner::{SinkEvent, SinkReport},
 };
 use crate::{
     frame::{Frame, StreamInfo},
-    metrics::CameraMetrics,
+    metrics::Metrics,
 };
 
 /// A sink that takes nothing for this long is dropped. Longer than a
@@ -94,19 +94,22 @@ pub struct Sinks {
     failures: Vec<String>,
     /// Cancelled when the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
-    /// The camera's series: frames a skipping sink did not get go to `dropped`.
-    camera: CameraMetrics,
+    /// Every camera's series.
+    metrics: Arc<Metrics>,
+    /// The current stream's camera's `camwire_dropped_frames_total`: frames a skipping sink did not get.
+    dropped: Option<IntCounter>,
 }
 
 impl Sinks {
     /// No sinks yet; [`Sinks::open`] opens those a config asks for.
-    pub(crate) fn new(camera: CameraMetrics) -> Self {
+    pub(crate) fn new(metrics: Arc<Metrics>) -> Self {
         Self {
             sinks: Vec::new(),
             feeds: Feeds::default(),
             failures: Vec::new(),
             closing: CancellationToken::new(),
-            camera,
+            metrics,
+            dropped: None,
         }
     }
 
@@ -192,6 +195,7 @@ impl Sinks {
     }
 
     pub(crate) async fn start(&mut self, info: StreamInfo) {
+        self.dropped = Some(self.metrics.camera(info.camera.as_str()).dropped);
         let info = Arc::new(info);
         self.failures.clear();
         self.feeds.latest.send_modify(|l| l.stream = Some(info.clone()));
@@ -224,7 +228,7 @@ impl Sinks {
         for (i, s) in self.sinks.iter_mut().enumerate() {
             let result = match s.delivery {
                 Delivery::Every => send_every(s, SinkEvent::Frame(frame.clone())).await,
-                Delivery::Latest => offer_latest(s, &frame, &self.camera.dropped),
+                Delivery::Latest => offer_latest(s, &frame, self.dropped.as_ref()),
             };
             if let Err(why) = result {
                 gone.push((i, why));
@@ -328,16 +332,16 @@ async fn send_every(s: &mut SinkHandle, event: SinkEvent) -> Result<(), Gone> {
 }
 
 /// Offers a frame to a sink that skips when behind; one it skips is counted in `dropped`.
-fn offer_latest(s: &mut SinkHandle, frame: &Frame, dropped: &IntCounter) -> Result<(), Gone> {
+fn offer_latest(s: &mut SinkHandle, frame: &Frame, dropped: Option<&IntCounter>) -> Result<(), Gone> {
     if !s.gate.admits(frame.keyframe) {
-        dropped.inc();
+        dropped.iter().for_each(|d| d.inc());
         return check_full(s);
     }
     if let Some(info) = s.pending_start.clone() {
         match s.tx.try_send(SinkEvent::Start(info)) {
             Ok(()) => s.pending_start = None,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                dropped.inc();
+                dropped.iter().for_each(|d| d.inc());
                 return check_full(s);
             }
             Err(mpsc::error::TrySendError::Closed(_)) => return Err(Gone::Stopped),
@@ -350,7 +354,7 @@ fn offer_latest(s: &mut SinkHandle, frame: &Frame, dropped: &IntCounter) -> Resu
             Ok(())
         }
         Err(mpsc::error::TrySendError::Full(_)) => {
-            dropped.inc();
+            dropped.iter().for_each(|d| d.inc());
             s.gate.close();
             check_full(s)
         }
@@ -377,7 +381,7 @@ mod tests {
     use camwire_wire::PayloadKind;
 
     use super::*;
-    use crate::sink::{spawn_blocking_sink, BlockingSink};
+    use crate::sink::runner::{spawn_blocking_sink, BlockingSink};
     use anyhow::Result;
 
     fn frame(seq: u64) -> Frame {
@@ -387,7 +391,12 @@ mod tests {
     }
 
     fn info(number: u64) -> StreamInfo {
-        StreamInfo { peer: "127.0.0.1:1".parse().unwrap(), number, raw: false }
+        StreamInfo {
+            peer: "127.0.0.1:1".parse().unwrap(),
+            number,
+            raw: false,
+            camera: camwire_wire::CameraName::new("cam").unwrap(),
+        }
     }
 
     /// A sink that takes nothing, ever (it keeps its queue open).
@@ -454,7 +463,7 @@ mod tests {
     }
 
     fn sinks() -> Sinks {
-        Sinks::new(crate::metrics::Metrics::new().camera("test"))
+        Sinks::new(crate::metrics::Metrics::new())
     }
 
     #[tokio::test]

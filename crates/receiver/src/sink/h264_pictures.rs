@@ -35,10 +35,13 @@ use tracing::{debug, warn};
 
 use super::{
     feeds::{Decoded, DecodedFrame, Latest, PictureDemand},
-    BlockingSink, SinkReport,
+    runner::{BlockingSink, SinkReport},
 };
 use crate::{
-    decode::h264::{self, H264Decoder},
+    decode::{
+        h264::{self, H264Decoder},
+        PixelLimit,
+    },
     frame::{Frame, StreamInfo},
 };
 
@@ -74,12 +77,14 @@ pub(super) struct H264PictureSink {
     skipped: u64,
     errors: u64,
     busy: Duration,
+    limit: PixelLimit,
 }
 
 impl H264PictureSink {
     /// Publishes into `latest`; a decoder is made when H.264 arrives.
-    pub(super) fn new(latest: watch::Sender<Latest>, demand: PictureDemand) -> Self {
+    pub(super) fn new(latest: watch::Sender<Latest>, demand: PictureDemand, limit: PixelLimit) -> Self {
         Self {
+            limit,
             latest,
             demand,
             kept: VecDeque::new(),
@@ -116,7 +121,7 @@ impl H264PictureSink {
             self.skipped += frame.seq - self.last_seq - 1;
         }
         self.last_seq = frame.seq;
-        if let Some(why) = undecodable(frame) {
+        if let Some(why) = undecodable(frame, self.limit) {
             warn!("--display/--http: {why}");
             self.failed = true;
             self.latest.send_modify(|l| l.decoded.failure = Some(why.into()));
@@ -233,7 +238,7 @@ impl H264PictureSink {
                 self.errors
             );
         }
-        *self = Self::new(self.latest.clone(), self.demand.clone());
+        *self = Self::new(self.latest.clone(), self.demand.clone(), self.limit);
     }
 }
 
@@ -254,42 +259,18 @@ impl BlockingSink for H264PictureSink {
 }
 
 /// Why a frame's stream cannot be decoded here at all, from its SPS.
-fn undecodable(frame: &Frame) -> Option<String> {
-    let why = h264::undecodable("this H.264 stream", &Sps::find(&frame.data)?)?;
+fn undecodable(frame: &Frame, limit: PixelLimit) -> Option<String> {
+    let why = h264::undecodable("this H.264 stream", &Sps::find(&frame.data)?, limit)?;
     Some(format!("{why}, or watch with --pipe ffplay"))
 }
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
-    use camwire_wire::is_idr_access_unit;
-    use openh264::{
-        encoder::{Encoder, EncoderConfig, IntraFramePeriod},
-        formats::YUVBuffer,
-        OpenH264API,
-    };
-
     use super::*;
 
     /// `n` access units of a flat 64x48 picture, an IDR every `gop`, as frames stamped `1000 + seq` ms.
     fn frames(n: u64, gop: u32) -> Vec<Frame> {
-        let config = EncoderConfig::new().skip_frames(false).intra_frame_period(IntraFramePeriod::from_num_frames(gop));
-        let mut enc = Encoder::with_api_config(OpenH264API::from_source(), config).unwrap();
-        let (w, h) = (64, 48);
-        (1..=n)
-            .map(|seq| {
-                let data =
-                    Bytes::from(enc.encode(&YUVBuffer::from_vec(vec![128; w * h * 3 / 2], w, h)).unwrap().to_vec());
-                Frame {
-                    seq,
-                    keyframe: is_idr_access_unit(&data),
-                    kind: PayloadKind::H264,
-                    data,
-                    received_at: SystemTime::now(),
-                    captured_at: Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1000 + seq)),
-                }
-            })
-            .collect()
+        crate::frame::test_frames::h264(n, gop)
     }
 
     #[test]
@@ -297,7 +278,7 @@ mod tests {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
         let _wanted = demand.want();
-        let mut sink = H264PictureSink::new(latest.clone(), demand);
+        let mut sink = H264PictureSink::new(latest.clone(), demand, PixelLimit::default());
         sink.start_stream(7);
         for frame in frames(5, 30) {
             sink.decode(&frame);
@@ -313,7 +294,7 @@ mod tests {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
         let _wanted = demand.want();
-        let mut sink = H264PictureSink::new(latest.clone(), demand);
+        let mut sink = H264PictureSink::new(latest.clone(), demand, PixelLimit::default());
         sink.start_stream(1);
         let units = frames(6, 3);
         assert!(units[3].keyframe && !units[1].keyframe);
@@ -330,7 +311,7 @@ mod tests {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
         let _wanted = demand.want();
-        let mut sink = H264PictureSink::new(latest.clone(), demand);
+        let mut sink = H264PictureSink::new(latest.clone(), demand, PixelLimit::default());
         sink.start_stream(1);
         sink.decode(&frames(1, 30)[0]);
         assert!(latest.borrow().decoded.picture.is_some());
@@ -342,7 +323,7 @@ mod tests {
     fn nothing_is_decoded_until_pictures_are_wanted_then_the_kept_units_catch_up() {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
-        let mut sink = H264PictureSink::new(latest.clone(), demand.clone());
+        let mut sink = H264PictureSink::new(latest.clone(), demand.clone(), PixelLimit::default());
         sink.start_stream(1);
         let units = frames(8, 3);
         assert!(units[3].keyframe && units[6].keyframe && !units[5].keyframe);
@@ -368,7 +349,7 @@ mod tests {
     fn a_run_without_keyframes_past_the_bound_is_decoded_all_along() {
         let latest = watch::Sender::new(Latest::default());
         let demand = PictureDemand::default();
-        let mut sink = H264PictureSink::new(latest.clone(), demand.clone());
+        let mut sink = H264PictureSink::new(latest.clone(), demand.clone(), PixelLimit::default());
         sink.start_stream(1);
         let mut units = frames(4, 300);
         for (i, unit) in units.iter_mut().enumerate() {

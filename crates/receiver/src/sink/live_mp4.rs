@@ -22,7 +22,7 @@ use camwire_wire::PayloadKind;
 use tokio::sync::broadcast;
 use tracing::{debug, warn};
 
-use super::Sink;
+use super::runner::Sink;
 use crate::{
     frame::{Frame, StreamInfo},
     mux::{
@@ -201,33 +201,9 @@ impl Muxer {
 mod tests {
     use super::*;
 
-    use std::time::SystemTime;
-
-    use camwire_wire::is_idr_access_unit;
-    use openh264::{
-        encoder::{Encoder, EncoderConfig, IntraFramePeriod},
-        formats::YUVBuffer,
-        OpenH264API,
-    };
-
     /// Six access units of a flat 64x48 picture, an IDR every third.
     fn units() -> Vec<Frame> {
-        let config = EncoderConfig::new().skip_frames(false).intra_frame_period(IntraFramePeriod::from_num_frames(3));
-        let mut enc = Encoder::with_api_config(OpenH264API::from_source(), config).unwrap();
-        (1..=6)
-            .map(|seq| {
-                let data =
-                    Bytes::from(enc.encode(&YUVBuffer::from_vec(vec![128; 64 * 48 * 3 / 2], 64, 48)).unwrap().to_vec());
-                Frame {
-                    seq,
-                    keyframe: is_idr_access_unit(&data),
-                    kind: PayloadKind::H264,
-                    data,
-                    received_at: SystemTime::now(),
-                    captured_at: Some(SystemTime::now()),
-                }
-            })
-            .collect()
+        crate::frame::test_frames::h264(6, 3)
     }
 
     #[test]

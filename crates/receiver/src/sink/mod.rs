@@ -2,18 +2,19 @@
 //! (start, frames in order, end) and runs on its own task, so one that is
 //! slow or stuck never holds up the others.
 //!
-//! This file is the contract and its one runner: [`Sink`], the async form
-//! every sink is run as, and [`BlockingSink`] for those that block on files
-//! and decoders (verify, record, save-dir, the H.264 picture decoder), which
-//! the runner calls on a blocking thread. [`spawn_sink`] is the only event
-//! loop; the pipe, publish and live fMP4 sinks implement [`Sink`] directly.
-//!
-//! The rest of the folder, by job:
-//! - [`fanout`]: [`Sinks`], which hands each event to every sink by its
+//! The folder, by job:
+//! - `runner`: the contract and its one runner: `Sink`, the async form
+//!   every sink is run as, and `BlockingSink` for those that block on files
+//!   and decoders (verify, record, save-dir, the H.264 picture decoder),
+//!   which the runner calls on a blocking thread; `spawn_sink` is the only
+//!   event loop (the pipe, publish and live fMP4 sinks implement `Sink`);
+//! - `fanout`: [`Sinks`], which hands each event to every sink by its
 //!   [`Delivery`], drops a stuck sink and merges the reports;
-//! - [`open`]: which sinks a [`Config`](crate::config::Config) asks for;
-//! - [`feeds`]: what the viewers (window, web view) read: the newest frame,
+//! - `open`: which sinks a [`Config`](crate::config::Config) asks for;
+//! - `feeds`: what the viewers (window, web view) read: the newest frame,
 //!   the decoded H.264 picture, the live fMP4 fragments;
+//! - `child`, `new_file`: the one way a sink feeds a child process, and
+//!   creates a file;
 //! - one file per sink.
 
 mod child;
@@ -21,175 +22,19 @@ mod fanout;
 mod feeds;
 mod h264_pictures;
 pub(crate) mod live_mp4;
+mod new_file;
 mod open;
 mod pipe;
 mod publish;
 mod queue;
 mod record;
+mod runner;
 mod save_dir;
 mod verify;
-
-use std::{future::Future, sync::Arc};
-
-use anyhow::Result;
-use tokio::{sync::oneshot, task::JoinHandle};
-use tracing::error;
-
-use crate::frame::{Frame, StreamInfo};
 
 pub use fanout::{Delivery, Sinks, STUCK};
 pub use feeds::{Decoded, DecodedFrame, Latest, PictureDemand, PictureWanted};
 pub use pipe::{check_command as check_pipe_command, player_command};
 pub use publish::publish_format;
 pub use queue::EventReceiver;
-
-/// What a sink is told.
-#[derive(Debug)]
-pub enum SinkEvent {
-    /// A stream begins.
-    Start(Arc<StreamInfo>),
-    /// The next frame of the current stream.
-    Frame(Frame),
-    /// The current stream ended; the sink answers with its report once it
-    /// has handled every earlier event.
-    End(oneshot::Sender<SinkReport>),
-}
-
-/// What a sink found in one stream.
-#[derive(Debug, Clone, Default)]
-pub struct SinkReport {
-    /// Frames the sink judged invalid.
-    pub invalid: u64,
-    /// Why the sink failed in this stream, if it did (it logged the details).
-    pub failed: Option<String>,
-    /// Files the sink wrote for this stream.
-    pub files: Vec<std::path::PathBuf>,
-}
-
-/// A place received frames go, told one stream after another: its start,
-/// its frames in order, its end (ripgrep's `Sink`: begin, matched, finish).
-/// [`spawn_sink`] runs it; the loop around it is written only there.
-pub(crate) trait Sink: Send + 'static {
-    /// A stream begins.
-    fn start(&mut self, _stream: &StreamInfo) -> impl Future<Output = ()> + Send {
-        async {}
-    }
-
-    /// The next frame of the current stream. An error stops the sink: the
-    /// runner logs it (the message says which sink and what was lost), and
-    /// the receiver reports the sink as stopped.
-    fn frame(&mut self, frame: Frame) -> impl Future<Output = Result<()>> + Send;
-
-    /// The current stream ended: what the sink found in it.
-    fn end(&mut self) -> impl Future<Output = SinkReport> + Send {
-        async { SinkReport::default() }
-    }
-
-    /// The last call, when the receiver closes or the sink stopped: flush
-    /// what is still buffered, let children finish.
-    fn close(&mut self) -> impl Future<Output = ()> + Send {
-        async {}
-    }
-}
-
-/// A [`Sink`] whose calls may block (files, decoders): the runner makes
-/// it on a blocking thread and calls it there, one call at a time.
-pub(crate) trait BlockingSink: Send + 'static {
-    /// A stream begins.
-    fn start(&mut self, _stream: &StreamInfo) {}
-
-    /// As [`Sink::frame`].
-    fn frame(&mut self, frame: Frame) -> Result<()>;
-
-    /// The current stream ended: what the sink found in it.
-    fn end(&mut self) -> SinkReport {
-        SinkReport::default()
-    }
-
-    /// The last call: flush what is still buffered.
-    fn close(&mut self) {}
-}
-
-/// A [`BlockingSink`] run as a [`Sink`]: each call on a blocking thread.
-struct OnThread<S>(Option<S>);
-
-impl<S: BlockingSink> OnThread<S> {
-    /// Runs `call` with the sink on a blocking thread (a panic there goes on here).
-    async fn call<R: Send + 'static>(&mut self, call: impl FnOnce(&mut S) -> R + Send + 'static) -> R {
-        let mut sink = self.0.take().expect("the sink is back after every call");
-        let done = tokio::task::spawn_blocking(move || {
-            let r = call(&mut sink);
-            (sink, r)
-        })
-        .await;
-        let (sink, r) = done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-        self.0 = Some(sink);
-        r
-    }
-}
-
-impl<S: BlockingSink> Sink for OnThread<S> {
-    async fn start(&mut self, stream: &StreamInfo) {
-        let stream = stream.clone();
-        self.call(move |s| s.start(&stream)).await
-    }
-
-    async fn frame(&mut self, frame: Frame) -> Result<()> {
-        self.call(move |s| s.frame(frame)).await
-    }
-
-    async fn end(&mut self) -> SinkReport {
-        self.call(BlockingSink::end).await
-    }
-
-    async fn close(&mut self) {
-        self.call(BlockingSink::close).await
-    }
-}
-
-/// Runs the sink `make` builds until its queue closes or it stops, then
-/// closes it. If `make` fails, the sink never starts (the error is logged,
-/// the receiver reports the sink as stopped).
-pub(crate) fn spawn_sink<S: Sink>(
-    mut rx: EventReceiver,
-    make: impl Future<Output = Result<S>> + Send + 'static,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut sink = match make.await {
-            Ok(sink) => sink,
-            Err(e) => return error!("{e:#}"),
-        };
-        let fed = feed(&mut sink, &mut rx).await;
-        sink.close().await;
-        if let Err(e) = fed {
-            error!("{e:#}");
-        }
-    })
-}
-
-/// Runs the blocking sink `make` builds (on a blocking thread, as every call
-/// to it is) as [`spawn_sink`] does.
-pub(crate) fn spawn_blocking_sink<S: BlockingSink>(
-    rx: EventReceiver,
-    make: impl FnOnce() -> Result<S> + Send + 'static,
-) -> JoinHandle<()> {
-    let make = async {
-        let made = tokio::task::spawn_blocking(make).await;
-        made.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())).map(|s| OnThread(Some(s)))
-    };
-    spawn_sink(rx, make)
-}
-
-/// Hands every event to `sink` until the queue closes or a frame fails.
-async fn feed(sink: &mut impl Sink, rx: &mut EventReceiver) -> Result<()> {
-    while let Some(event) = rx.recv().await {
-        match event {
-            SinkEvent::Start(info) => sink.start(&info).await,
-            SinkEvent::Frame(frame) => sink.frame(frame).await?,
-            SinkEvent::End(report) => {
-                let _ = report.send(sink.end().await);
-            }
-        }
-    }
-    Ok(())
-}
+pub use runner::{SinkEvent, SinkReport};

@@ -11,21 +11,27 @@ use super::{
     pipe::PipeSink,
     publish::PublishSink,
     record::{RecordSink, TimedRecordSink},
+    runner::{spawn_blocking_sink, spawn_sink},
     save_dir::SaveDirSink,
-    spawn_blocking_sink, spawn_sink,
     verify::VerifySink,
 };
-use crate::{config::Config, metrics::CameraMetrics};
+use std::sync::Arc;
+
+use crate::{config::Config, metrics::Metrics};
 
 impl Sinks {
     /// Opens the sinks `config` asks for, and the feeds its viewers read;
-    /// they count into `camera`'s series (frames skipped, bytes recorded, invalid frames).
-    pub fn open(config: &Config, camera: CameraMetrics) -> Result<Self> {
-        let recorded = camera.recorded.clone();
-        let invalid = camera.invalid.clone();
-        let mut sinks = Self::new(camera);
+    /// they count into the series of each stream's camera (frames skipped,
+    /// bytes recorded, invalid frames) in `metrics`.
+    pub fn open(config: &Config, metrics: &Arc<Metrics>) -> Result<Self> {
+        let recorded = metrics.clone();
+        let invalid = metrics.clone();
+        let mut sinks = Self::new(metrics.clone());
+        let limit = config.max_pixels;
         if config.verify {
-            sinks.add("verify", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || VerifySink::new(invalid)));
+            sinks.add("verify", Delivery::Every, 64, |rx| {
+                spawn_blocking_sink(rx, move || VerifySink::new(limit, invalid))
+            });
         }
         if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
             let sink =
@@ -44,7 +50,7 @@ impl Sinks {
             sinks.add("pipe", Delivery::Latest, 30, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
         if let Some(url) = &config.publish {
-            let sink = PublishSink::new(url, sinks.closing());
+            let sink = PublishSink::new(url, sinks.closing(), limit);
             sinks.add("publish", Delivery::Latest, 30, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
         if config.display || config.http.is_some() {
@@ -53,7 +59,7 @@ impl Sinks {
             let feeds = sinks.feeds_mut();
             feeds.window_wants_pictures = config.display.then(|| feeds.pictures.want());
             let (latest, pictures) = (feeds.latest.clone(), feeds.pictures.clone());
-            let make = || Ok(H264PictureSink::new(latest, pictures));
+            let make = move || Ok(H264PictureSink::new(latest, pictures, limit));
             sinks.add_feed("h264-pictures", Delivery::Latest, 30, |rx| spawn_blocking_sink(rx, make));
         }
         if config.http.is_some() {

@@ -2,9 +2,10 @@
 //!
 //! A bare `mplayer`, `mpv`, `ffplay` or `vlc` is started with the arguments
 //! that make it read this stream from stdin with low latency (no multi-second
-//! probing or caching); anything else runs through `sh -c` as given. The
-//! player keeps running across streams, so a sender that restarts shows up in
-//! the same window; it is restarted when the stream changes between JPEG and
+//! probing or caching), its window titled `camwire <camera>` (mplayer,
+//! mpv, ffplay); anything else runs through `sh -c` as given. Each camera
+//! has its own player. The player keeps running across streams, so a sender
+//! that restarts shows up in the same window; it is restarted when the stream changes between JPEG and
 //! H.264, and for the next stream after it exited or stopped reading.
 //!
 //! A player must never hold up the receiver: it is fed as a
@@ -24,7 +25,10 @@ use tokio::process::Command;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use super::{child::FedChild, Sink, SinkReport};
+use super::{
+    child::FedChild,
+    runner::{Sink, SinkReport},
+};
 use crate::frame::Frame;
 
 /// Bare players that open a window of their own.
@@ -34,7 +38,7 @@ const WINDOWED: [&str; 4] = ["mplayer", "mpv", "ffplay", "vlc"];
 /// shell command, the first word), and warns when a windowed player has no
 /// display to open a window on.
 pub fn check_command(cmd: &str) -> Result<()> {
-    let argv = player_command(cmd, PayloadKind::Jpeg);
+    let argv = player_command(cmd, PayloadKind::Jpeg, "camwire");
     let program = if argv[0] == "sh" {
         // The first word that is not a `NAME=value` assignment; anything the
         // shell expands is left to the shell.
@@ -73,8 +77,9 @@ fn is_assignment(word: &str) -> bool {
         .is_some_and(|(name, _)| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
 }
 
-/// The program and arguments `--pipe cmd` runs for a stream of `kind`.
-pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
+/// The program and arguments `--pipe cmd` runs for a stream of `kind`; a
+/// bare player's window is titled `title` (the camera's name).
+pub fn player_command(cmd: &str, kind: PayloadKind, title: &str) -> Vec<String> {
     let fmt = if kind == PayloadKind::H264 { "h264" } else { "mjpeg" };
     let extra: Vec<String> = std::env::var("CAMWIRE_PIPE_EXTRA_ARGS")
         .map(|s| s.split_whitespace().map(String::from).collect())
@@ -89,6 +94,8 @@ pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
             format!("format={fmt}:probesize=32:analyzeduration=0"),
             "-benchmark".into(),
             "-nocache".into(),
+            "-title".into(),
+            title.into(),
         ],
         "mpv" => vec![
             "--no-cache".into(),
@@ -97,6 +104,7 @@ pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
             format!("--demuxer-lavf-format={fmt}"),
             "--demuxer-lavf-probesize=32".into(),
             "--demuxer-lavf-analyzeduration=0".into(),
+            format!("--title={title}"),
         ],
         "ffplay" => vec![
             "-hide_banner".into(),
@@ -109,6 +117,8 @@ pub fn player_command(cmd: &str, kind: PayloadKind) -> Vec<String> {
             "-flags".into(),
             "low_delay".into(),
             "-framedrop".into(),
+            "-window_title".into(),
+            title.into(),
             "-f".into(),
             fmt.into(),
             "-i".into(),
@@ -136,8 +146,8 @@ struct Player {
 }
 
 impl Player {
-    fn start(cmd: &str, kind: PayloadKind) -> std::io::Result<Self> {
-        let argv = player_command(cmd, kind);
+    fn start(cmd: &str, kind: PayloadKind, title: &str) -> std::io::Result<Self> {
+        let argv = player_command(cmd, kind, title);
         let child = FedChild::spawn(Command::new(&argv[0]).args(&argv[1..]))?;
         info!("--pipe: starting {} (process group {})", argv.join(" "), child.id());
         Ok(Self { child, kind, name: argv[0].clone() })
@@ -163,17 +173,21 @@ pub(super) struct PipeSink {
     failed: bool,
     /// Cancelled once the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
+    /// The window title of a bare player: `camwire <camera>`.
+    title: String,
 }
 
 impl PipeSink {
     /// Runs `cmd` for the first stream; `closing` is cancelled once the receiver closes.
     pub(super) fn new(cmd: &str, closing: CancellationToken) -> Self {
-        Self { cmd: cmd.to_owned(), player: None, start: KeyframeGate::new(), failed: false, closing }
+        let title = "camwire".to_string();
+        Self { cmd: cmd.to_owned(), player: None, start: KeyframeGate::new(), failed: false, closing, title }
     }
 }
 
 impl Sink for PipeSink {
-    async fn start(&mut self, _stream: &crate::frame::StreamInfo) {
+    async fn start(&mut self, stream: &crate::frame::StreamInfo) {
+        self.title = format!("camwire {}", stream.camera);
         self.start.close();
         self.failed = false;
         if let Some(p) = self.player.as_mut() {
@@ -193,7 +207,7 @@ impl Sink for PipeSink {
             self.player.take().expect("checked").finish(Duration::from_secs(2)).await;
         }
         if self.player.is_none() {
-            match Player::start(&self.cmd, frame.kind) {
+            match Player::start(&self.cmd, frame.kind, &self.title) {
                 Ok(p) => self.player = Some(p),
                 Err(e) => {
                     warn!("--pipe: cannot start {:?}: {e}; trying again with the next stream", self.cmd);

@@ -8,7 +8,9 @@
 //! here, with the encoder cam-send uses (`camwire-codec`). Its timeline runs on across streams, so
 //! a sender that restarts does not end the publication. When ffmpeg exits (the
 //! server went away, or it took nothing for a while) it is started again at
-//! the next keyframe, after a growing pause, with a log line. It is fed as a
+//! the next keyframe, after a growing pause, with a log line; `publishing to
+//! URL` is logged once ffmpeg reports that the server took the stream, and a
+//! stream that never reached it fails this sink. It is fed as a
 //! [`FedChild`]: in its own process group, ended as a group. It is a Newest-delivery sink: a slow
 //! server makes this sink skip to the next keyframe, never slows the others.
 
@@ -27,19 +29,28 @@ use openh264::formats::{RgbSliceU8, YUVBuffer, YUVSource};
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
     process::Command,
+    sync::watch,
 };
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use super::{
     child::{FedChild, Unfed},
-    Sink,
+    runner::{Sink, SinkReport},
 };
 use crate::{
-    decode::picture::{Picture, PictureDecoder},
+    decode::{
+        picture::{Picture, PictureDecoder},
+        PixelLimit,
+    },
     frame::{Frame, StreamInfo},
     mux::{timeline::Timeline, ts::TsWriter},
 };
+
+/// How long the end of a stream waits for ffmpeg to report that it reached
+/// the server (its reports come every half second); within the time the
+/// receiver waits for a latest-delivery sink's report.
+const REPORT_WAIT: Duration = Duration::from_millis(700);
 
 /// The ffmpeg output format (`-f`) for a `--publish` URL.
 pub fn publish_format(url: &str) -> Result<&'static str> {
@@ -57,10 +68,21 @@ pub fn publish_format(url: &str) -> Result<&'static str> {
 /// The ffmpeg command line that publishes an MPEG-TS from stdin to `url`.
 fn ffmpeg_args(url: &str) -> Result<Vec<String>> {
     let format = publish_format(url)?;
-    let mut args: Vec<String> =
-        ["-hide_banner", "-nostats", "-loglevel", "error", "-analyzeduration", "1000000", "-f", "mpegts"]
-            .map(String::from)
-            .to_vec();
+    // `-progress pipe:1`: its reports on stdout say when the server has taken the stream.
+    let mut args: Vec<String> = [
+        "-hide_banner",
+        "-nostats",
+        "-loglevel",
+        "error",
+        "-progress",
+        "pipe:1",
+        "-analyzeduration",
+        "1000000",
+        "-f",
+        "mpegts",
+    ]
+    .map(String::from)
+    .to_vec();
     args.extend(["-i", "pipe:0", "-c", "copy", "-f", format].map(String::from));
     if format == "rtsp" {
         args.extend(["-rtsp_transport", "tcp"].map(String::from));
@@ -75,13 +97,27 @@ struct Publisher {
     ts: TsWriter<Vec<u8>>,
     /// ffmpeg's newest error line, for the log line when it ends.
     last_error: Arc<Mutex<Option<String>>>,
+    /// Becomes true once ffmpeg reports output written: the server took the stream.
+    published: watch::Receiver<bool>,
+}
+
+/// Whether one block of ffmpeg's `-progress` report says the stream reached
+/// the server: bytes written out, or (where the output has no byte count,
+/// as RTSP) packets muxed.
+fn reached_server(block: &[String]) -> bool {
+    let value = |key: &str| block.iter().find_map(|l| l.strip_prefix(key)?.strip_prefix('=')).map(str::trim);
+    match value("total_size") {
+        Some(size) if size.parse::<u64>().is_ok() => size != "0",
+        _ => value("frame").and_then(|f| f.parse::<u64>().ok()).is_some_and(|f| f > 0),
+    }
 }
 
 impl Publisher {
     fn start(url: &str) -> std::io::Result<Self> {
         let args = ffmpeg_args(url).map_err(std::io::Error::other)?;
+        debug!("--publish: starting ffmpeg for {url}");
         let mut child =
-            FedChild::spawn(Command::new("ffmpeg").args(&args).stdout(Stdio::null()).stderr(Stdio::piped()))?;
+            FedChild::spawn(Command::new("ffmpeg").args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()))?;
         let last_error = Arc::new(Mutex::new(None));
         let stderr = child.child_mut().stderr.take().expect("stderr is piped");
         let mut lines = BufReader::new(stderr).lines();
@@ -92,7 +128,24 @@ impl Publisher {
                 *keep.lock().expect("not poisoned") = Some(line);
             }
         });
-        Ok(Self { child, ts: TsWriter::new(Vec::new()), last_error })
+        let stdout = child.child_mut().stdout.take().expect("stdout is piped");
+        let (tell, published) = watch::channel(false);
+        let url = url.to_owned();
+        tokio::spawn(async move {
+            let (mut lines, mut block) = (BufReader::new(stdout).lines(), Vec::new());
+            while let Ok(Some(line)) = lines.next_line().await {
+                if !line.starts_with("progress=") {
+                    block.push(line);
+                    continue;
+                }
+                if !*tell.borrow() && reached_server(&block) {
+                    info!("--publish: publishing to {url}");
+                    tell.send_replace(true);
+                }
+                block.clear();
+            }
+        });
+        Ok(Self { child, ts: TsWriter::new(Vec::new()), last_error, published })
     }
 
     /// Sends one access unit; `Err` once ffmpeg is gone, or has taken
@@ -132,8 +185,13 @@ struct JpegToH264 {
 }
 
 impl JpegToH264 {
-    fn new() -> Result<Self> {
-        Ok(Self { decoder: PictureDecoder::new()?, picture: Picture::default(), encoder: None, last_keyframe_us: None })
+    fn new(limit: PixelLimit) -> Result<Self> {
+        Ok(Self {
+            decoder: PictureDecoder::new(limit)?,
+            picture: Picture::default(),
+            encoder: None,
+            last_keyframe_us: None,
+        })
     }
 
     /// The access unit for the JPEG `frame` presented at `pts_us`, and whether it is a keyframe.
@@ -191,13 +249,17 @@ pub(super) struct PublishSink {
     /// The newest time sent.
     last_us: u64,
     transcoder: Option<Box<JpegToH264>>,
+    /// The current stream reached the server (through this or an earlier ffmpeg).
+    published: bool,
     /// Cancelled once the receiver closes: ffmpeg is not waited for long.
     closing: CancellationToken,
+    /// The pixel budget of a JPEG to encode.
+    limit: PixelLimit,
 }
 
 impl PublishSink {
     /// Publishes to `url` from the first keyframe on.
-    pub(super) fn new(url: &str, closing: CancellationToken) -> Self {
+    pub(super) fn new(url: &str, closing: CancellationToken, limit: PixelLimit) -> Self {
         Self {
             url: url.to_owned(),
             publisher: None,
@@ -208,8 +270,15 @@ impl PublishSink {
             base_us: 0,
             last_us: 0,
             transcoder: None,
+            published: false,
             closing,
+            limit,
         }
+    }
+
+    /// Whether the running ffmpeg has reached the server.
+    fn connected(&self) -> bool {
+        self.publisher.as_ref().is_some_and(|p| *p.published.borrow())
     }
 
     /// The access unit to send for `frame` (a JPEG is encoded to H.264) and
@@ -220,9 +289,10 @@ impl PublishSink {
         }
         let mut t = match self.transcoder.take() {
             Some(t) => t,
-            None => {
-                Box::new(JpegToH264::new().map_err(|e| anyhow!("--publish {}: {e:#}; publishing stopped", self.url))?)
-            }
+            None => Box::new(
+                JpegToH264::new(self.limit)
+                    .map_err(|e| anyhow!("--publish {}: {e:#}; publishing stopped", self.url))?,
+            ),
         };
         if ready_to_connect {
             // A new connection starts on a keyframe: ask for one now.
@@ -251,6 +321,7 @@ impl Sink for PublishSink {
         self.gate.close();
         self.timeline = Timeline::default();
         self.base_us = self.last_us + 100_000;
+        self.published = self.connected();
     }
 
     async fn frame(&mut self, frame: Frame) -> Result<()> {
@@ -268,7 +339,7 @@ impl Sink for PublishSink {
             let p = Publisher::start(&self.url).map_err(|e| {
                 anyhow!("--publish {}: cannot start ffmpeg ({e}); install ffmpeg. Publishing stopped", self.url)
             })?;
-            info!("--publish: publishing to {}", self.url);
+            // "publishing to" is logged once ffmpeg says the server took the stream.
             self.publisher = Some(p);
         }
         let p = self.publisher.as_mut().expect("started");
@@ -282,12 +353,42 @@ impl Sink for PublishSink {
             // Still running: a later loss starts again from a short pause.
             self.backoff.reset();
         }
+        self.published |= self.connected();
         Ok(())
+    }
+
+    async fn end(&mut self) -> SinkReport {
+        // A short stream may end before ffmpeg's first report comes.
+        if let Some(p) = self.publisher.as_mut().filter(|_| !self.published) {
+            let reached = tokio::time::timeout(REPORT_WAIT, p.published.wait_for(|&done| done)).await;
+            self.published = reached.is_ok_and(|r| r.is_ok());
+        }
+        let failed = (!self.published)
+            .then(|| format!("--publish {}: the stream never reached the server (see the lines above)", self.url));
+        SinkReport { failed, ..SinkReport::default() }
     }
 
     async fn close(&mut self) {
         if let Some(p) = self.publisher.take() {
             p.child.finish(Duration::from_secs(5)).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reached_server;
+
+    fn block(lines: &[&str]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn the_server_is_reached_once_bytes_or_packets_went_out() {
+        assert!(!reached_server(&block(&["frame=1", "total_size=0"])), "ffmpeg's first report, before output");
+        assert!(reached_server(&block(&["frame=20", "total_size=17860"])));
+        assert!(reached_server(&block(&["frame=3", "total_size=N/A"])), "RTSP counts no bytes");
+        assert!(!reached_server(&block(&["frame=0", "total_size=N/A"])));
+        assert!(!reached_server(&[]));
     }
 }

@@ -12,9 +12,7 @@
 //! and the stream's report says how many frames were lost.
 
 use std::{
-    fs::OpenOptions,
     io::{self, Write},
-    os::unix::fs::OpenOptionsExt,
     path::{Path, PathBuf},
 };
 
@@ -22,7 +20,10 @@ use anyhow::{anyhow, Context, Result};
 use camwire_wire::PayloadKind;
 use tracing::warn;
 
-use super::{BlockingSink, SinkReport};
+use super::{
+    new_file::create_new,
+    runner::{BlockingSink, SinkReport},
+};
 use crate::{
     frame::Frame,
     throttle::{warn_throttled, Throttle},
@@ -38,7 +39,9 @@ const MAX_SKIPS: u32 = 1000;
 pub(super) struct SaveDirSink {
     dir: PathBuf,
     next: u64,
-    /// `camwire_recorded_bytes_total` of the camera, with `/metrics`.
+    /// The receiver's series: the current stream's camera gives `recorded`.
+    metrics: Option<std::sync::Arc<crate::metrics::Metrics>>,
+    /// `camwire_recorded_bytes_total` of the current stream's camera, with `/metrics`.
     recorded: Option<prometheus::IntCounter>,
     /// Frames of the current stream that could not be written (the first error).
     lost: Option<(u64, String)>,
@@ -55,14 +58,8 @@ fn frame_number(name: &str) -> Option<u64> {
 
 /// Creates `path` with `data`; fails if anything (a file, a link) has that name.
 /// A file that could not be written whole is removed.
-fn create_new(path: &Path, data: &[u8]) -> io::Result<()> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o640)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)?;
-    file.write_all(data).inspect_err(|_| {
+fn create_with(path: &Path, data: &[u8]) -> io::Result<()> {
+    create_new(path)?.write_all(data).inspect_err(|_| {
         let _ = std::fs::remove_file(path);
     })
 }
@@ -84,12 +81,13 @@ impl SaveDirSink {
                 )
             })?,
         };
-        Ok(Self { dir: dir.to_owned(), next, lost: None, recorded: None })
+        Ok(Self { dir: dir.to_owned(), next, lost: None, metrics: None, recorded: None })
     }
 
-    /// Counts the bytes saved into `recorded` too.
-    pub(super) fn counting(self, recorded: prometheus::IntCounter) -> Self {
-        Self { recorded: Some(recorded), ..self }
+    /// Counts the bytes saved into each stream's camera's
+    /// `camwire_recorded_bytes_total` too.
+    pub(super) fn counting(self, metrics: std::sync::Arc<crate::metrics::Metrics>) -> Self {
+        Self { metrics: Some(metrics), ..self }
     }
 
     /// Saves one frame under the next free number; a frame that cannot be written is skipped.
@@ -97,7 +95,7 @@ impl SaveDirSink {
         for _ in 0..MAX_SKIPS {
             let path = self.dir.join(format!("frame-{:06}.{ext}", self.next));
             self.next += 1;
-            match create_new(&path, data) {
+            match create_with(&path, data) {
                 Ok(()) => {
                     self.recorded.iter().for_each(|c| c.inc_by(data.len() as u64));
                     return Ok(());
@@ -127,6 +125,10 @@ impl SaveDirSink {
 }
 
 impl BlockingSink for SaveDirSink {
+    fn start(&mut self, stream: &crate::frame::StreamInfo) {
+        self.recorded = self.metrics.as_ref().map(|m| m.camera(stream.camera.as_str()).recorded);
+    }
+
     fn frame(&mut self, frame: Frame) -> Result<()> {
         let ext = if frame.kind == PayloadKind::H264 { "h264" } else { "jpg" };
         self.save(&frame.data, ext).map_err(|e| anyhow!("--save-dir: {e}; saving stopped"))?;

@@ -9,7 +9,7 @@
 //! that does not open with SPS/PPS and an IDR is reported, and its frames
 //! before the first IDR are invalid (nothing can decode them).
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use prometheus::IntCounter;
@@ -18,13 +18,15 @@ use turbojpeg::{Decompressor, YuvImage};
 use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
 use tracing::warn;
 
-use super::{BlockingSink, SinkReport};
+use super::runner::{BlockingSink, SinkReport};
 use crate::{
     decode::{
         self,
         h264::{self, H264Decoder},
+        PixelLimit,
     },
     frame::{Frame, StreamInfo},
+    metrics::Metrics,
 };
 
 /// Prints a line per frame; counts the invalid ones per stream.
@@ -34,38 +36,54 @@ pub(super) struct VerifySink {
     pool: JpegPool,
     /// Invalid frames in the current stream.
     invalid: u64,
-    /// And since the start, for `/metrics`.
-    counted: IntCounter,
+    /// ` camera=<name>`, the end of every line of the current stream.
+    camera: String,
+    /// The receiver's series: the current stream's camera gives `counted`.
+    metrics: Arc<Metrics>,
+    /// The current stream's camera's invalid frames since the start, for `/metrics`.
+    counted: Option<IntCounter>,
 }
 
 impl VerifySink {
-    /// A verifier and its JPEG workers; invalid frames are counted into `counted` too.
-    pub(super) fn new(counted: IntCounter) -> anyhow::Result<Self> {
-        let make = || anyhow::Ok(Self { verifier: Verifier::new()?, pool: JpegPool::new()?, invalid: 0, counted });
+    /// A verifier and its JPEG workers; invalid frames are counted into
+    /// each stream's camera's `camwire_invalid_frames_total` too.
+    pub(super) fn new(limit: PixelLimit, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+        let make = || {
+            anyhow::Ok(Self {
+                verifier: Verifier::new(limit)?,
+                pool: JpegPool::new(limit)?,
+                invalid: 0,
+                camera: String::new(),
+                metrics: metrics.clone(),
+                counted: None,
+            })
+        };
         make().context("--verify unavailable")
     }
 
     /// Prints the lines of the JPEGs still in flight, so everything else keeps its place after them.
     fn drain(&mut self) {
-        let (invalid, counted) = (&mut self.invalid, &self.counted);
-        self.pool.drain(&mut |line| print_line(line, invalid, counted));
+        let (invalid, camera, counted) = (&mut self.invalid, &self.camera, &self.counted);
+        self.pool.drain(&mut |line| print_line(line, camera, invalid, counted));
     }
 }
 
 impl BlockingSink for VerifySink {
-    fn start(&mut self, _stream: &StreamInfo) {
+    fn start(&mut self, stream: &StreamInfo) {
         self.drain();
+        self.camera = format!(" camera={}", stream.camera);
+        self.counted = Some(self.metrics.camera(stream.camera.as_str()).invalid);
         self.invalid = 0;
         self.verifier.new_stream();
     }
 
     fn frame(&mut self, frame: Frame) -> anyhow::Result<()> {
-        let (invalid, counted) = (&mut self.invalid, &self.counted);
+        let (invalid, camera, counted) = (&mut self.invalid, &self.camera, &self.counted);
         if frame.kind == PayloadKind::Jpeg {
-            self.pool.submit(frame, &mut |line| print_line(line, invalid, counted));
+            self.pool.submit(frame, &mut |line| print_line(line, camera, invalid, counted));
         } else {
-            self.pool.drain(&mut |line| print_line(line, invalid, counted));
-            print_line(self.verifier.line(&frame), invalid, counted);
+            self.pool.drain(&mut |line| print_line(line, camera, invalid, counted));
+            print_line(self.verifier.line(&frame), camera, invalid, counted);
         }
         Ok(())
     }
@@ -80,15 +98,22 @@ impl BlockingSink for VerifySink {
     }
 }
 
-/// A verify line, and whether it says the frame was valid.
-type Line = (String, bool);
+/// A verify line but its camera and latency, whether it says the frame was
+/// valid, and the frame's latency in milliseconds (when it was stamped).
+type Line = (String, bool, Option<f64>);
 
-fn print_line((line, ok): Line, invalid: &mut u64, counted: &IntCounter) {
+/// Prints a verify line: `line`, then ` camera=<name>` (`camera`), then the
+/// latency last, where scripts look for it; an invalid frame is counted in
+/// `invalid` (the stream's) and `counted` (since the start).
+fn print_line((line, ok, latency): Line, camera: &str, invalid: &mut u64, counted: &Option<IntCounter>) {
     if !ok {
         *invalid += 1;
-        counted.inc();
+        counted.iter().for_each(IntCounter::inc);
     }
-    println!("{line}");
+    match latency {
+        Some(ms) => println!("{line}{camera} latency={ms:.2}"),
+        None => println!("{line}{camera}"),
+    }
 }
 
 /// A verifier with no frame for this long gives its buffers back.
@@ -107,13 +132,13 @@ struct JpegPool {
 
 impl JpegPool {
     /// One worker per core, at most four.
-    fn new() -> anyhow::Result<Self> {
+    fn new(limit: PixelLimit) -> anyhow::Result<Self> {
         let n = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
         let (mut work, mut done) = (Vec::new(), Vec::new());
         for i in 0..n {
             let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Frame>(2);
             let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Line>(2);
-            let mut verifier = Verifier::new()?;
+            let mut verifier = Verifier::new(limit)?;
             std::thread::Builder::new().name(format!("verify-{i}")).spawn(move || loop {
                 use std::sync::mpsc::RecvTimeoutError;
                 match work_rx.recv_timeout(IDLE_RELEASE) {
@@ -171,25 +196,23 @@ pub struct Verifier {
     seen_idr: bool,
     /// Why the current stream cannot be decoded at all, once known.
     undecodable: Option<String>,
+    limit: PixelLimit,
 }
 
 impl Verifier {
     /// A verifier with its decoders ready.
-    pub fn new() -> anyhow::Result<Self> {
+    pub fn new(limit: PixelLimit) -> anyhow::Result<Self> {
         let mut jpeg = Decompressor::new()?;
         jpeg.set_scan_limit(decode::MAX_SCANS)?;
-        Ok(Self { jpeg, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None })
+        Ok(Self { jpeg, buf: Vec::new(), h264: None, sps: None, seen_idr: false, undecodable: None, limit })
     }
 
-    /// The verify line for `frame`: `frame <n>: <w>x<h> jpeg ok latency=<ms>`
-    /// or `frame <n>: invalid (<reason>)`, and whether it is valid.
+    /// The verify line for `frame`: `frame <n>: <w>x<h> jpeg ok` or
+    /// `frame <n>: invalid (<reason>)`, whether it is valid, and its latency.
     pub fn line(&mut self, frame: &Frame) -> Line {
         match self.check(frame) {
-            Ok(ok) => match frame.latency_ms() {
-                Some(ms) => (format!("frame {}: {ok} latency={ms:.2}", frame.seq), true),
-                None => (format!("frame {}: {ok}", frame.seq), true),
-            },
-            Err(reason) => (format!("frame {}: invalid ({reason})", frame.seq), false),
+            Ok(ok) => (format!("frame {}: {ok}", frame.seq), true, frame.latency_ms()),
+            Err(reason) => (format!("frame {}: invalid ({reason})", frame.seq), false, None),
         }
     }
 
@@ -225,7 +248,7 @@ impl Verifier {
             return Err(reason.clone());
         }
         if let Some(sps) = Sps::find(&frame.data) {
-            if let Some(why) = h264::undecodable("h264", &sps) {
+            if let Some(why) = h264::undecodable("h264", &sps, self.limit) {
                 return Err(self.undecodable.insert(why).clone());
             }
             self.sps = Some(sps);
@@ -256,7 +279,7 @@ impl Verifier {
     pub fn decode_jpeg(&mut self, data: &[u8]) -> Result<(usize, usize), String> {
         let header = self.jpeg.read_header(data).map_err(|e| format!("jpeg header: {e}"))?;
         let (w, h) = (header.width, header.height);
-        decode::check_pixels("jpeg", w, h)?;
+        self.limit.check("jpeg", w, h)?;
         let len = turbojpeg::yuv_pixels_len(w, 1, h, header.subsamp).map_err(|e| format!("jpeg: {e}"))?;
         decode::fit(&mut self.buf, len);
         let out = YuvImage { pixels: &mut self.buf[..], width: w, align: 1, height: h, subsamp: header.subsamp };

@@ -3,9 +3,9 @@
 //! | route            | what                                                   |
 //! |------------------|--------------------------------------------------------|
 //! | `/`              | a page with the live picture and the stream's figures  |
-//! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]) |
+//! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]); 409 for a JPEG camera |
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
-//! | `/snapshot.jpg`  | the newest frame; 503 before the first one             |
+//! | `/snapshot.jpg`  | the current stream's newest picture; 503 until it has one |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
 //! | `/metrics`       | every camera's counters and the process's figures for Prometheus ([`metrics`](crate::metrics)) |
 //! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
@@ -33,22 +33,23 @@ mod viewers;
 mod watching;
 
 use std::{
+    collections::HashMap,
     net::SocketAddr,
     path::PathBuf,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use axum::{
-    extract::{Extension, State},
+    extract::{Extension, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     routing::get,
     Router,
 };
+use camwire_wire::CameraName;
 use tokio::{
-    net::TcpListener,
     sync::{broadcast, watch},
     task::JoinHandle,
 };
@@ -57,7 +58,7 @@ use tracing::info;
 
 pub use self::access::{HttpAccess, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 use self::{
-    access::Gate,
+    access::ViewerCheck,
     feed::{SharedStats, Stats, WebFrame},
     guard::AllowedHosts,
     limit::Connections,
@@ -66,7 +67,8 @@ use self::{
     watching::{Mode, Watching},
 };
 use crate::{
-    metrics::{CameraMetrics, Metrics, DEFAULT_CAMERA},
+    cameras::Directory,
+    metrics::Metrics,
     sink::{live_mp4::LiveFragment, Latest, PictureDemand},
 };
 
@@ -85,6 +87,8 @@ pub struct WebView {
     stop: CancellationToken,
     server: JoinHandle<()>,
     feed: JoinHandle<()>,
+    /// The cameras at `/cam/NAME/`, when each camera has its own sinks.
+    views: Option<Arc<CameraViews>>,
 }
 
 /// How the web view is guarded.
@@ -113,9 +117,155 @@ struct AppState {
     watching: Arc<Watching>,
     /// The live H.264 fragments; gone once the receiver closes its sinks.
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
-    /// What `/metrics` reports; the viewer count goes to the one camera's series.
+    /// Every camera, for `/status` to list.
+    cameras: Option<Directory>,
+    /// What `/metrics` reports; each viewer counts under the camera it watches.
     metrics: Arc<Metrics>,
-    camera: CameraMetrics,
+}
+
+impl AppState {
+    /// The state that serves one camera's feeds, and the task that turns its
+    /// newest frames into the web view's.
+    fn serve(
+        latest: watch::Receiver<Latest>,
+        live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+        pictures: PictureDemand,
+        viewers: Arc<Viewers>,
+        cameras: Option<Directory>,
+        metrics: Arc<Metrics>,
+    ) -> (Self, JoinHandle<()>) {
+        let (web_tx, frames) = watch::channel(None);
+        let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
+        let watching = Arc::new(Watching::new(pictures));
+        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
+        (Self { frames, shared, viewers, watching, live_mp4, cameras, metrics }, feed)
+    }
+}
+
+/// The cameras served at `/cam/NAME/`: each one's state, made at its first
+/// request and remade when the camera's sinks were opened anew.
+struct CameraViews {
+    directory: Directory,
+    open: Mutex<HashMap<CameraName, (AppState, JoinHandle<()>)>>,
+    /// Viewers of every camera together, within `--max-viewers`.
+    viewers: Arc<Viewers>,
+    metrics: Arc<Metrics>,
+}
+
+impl CameraViews {
+    /// The state serving camera `name`, if it is there; one made now has
+    /// seen its camera's next frame (at most [`FIRST_FRAME_WAIT`] later), so
+    /// its first snapshot or status knows what the stream is.
+    async fn state(&self, name: &str) -> Option<AppState> {
+        let (state, fresh) = self.lookup(name)?;
+        if fresh {
+            let deadline = tokio::time::Instant::now() + FIRST_FRAME_WAIT;
+            while state.shared.stats.lock().expect("stats lock").kind.is_none()
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        Some(state)
+    }
+
+    /// The state serving camera `name`, and whether it was made now.
+    fn lookup(&self, name: &str) -> Option<(AppState, bool)> {
+        let name = CameraName::new(name).ok()?;
+        let feeds = self.directory.borrow().get(&name).cloned();
+        let mut open = self.open.lock().expect("camera views lock");
+        let Some(feeds) = feeds else {
+            if let Some((_, feed)) = open.remove(&name) {
+                feed.abort();
+            }
+            return None;
+        };
+        if let Some((state, feed)) = open.get(&name) {
+            if !feed.is_finished() {
+                return Some((state.clone(), false));
+            }
+        }
+        let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
+        let metrics = self.metrics.clone();
+        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras, metrics);
+        open.insert(name, (state.clone(), feed));
+        Some((state, true))
+    }
+
+    fn close(&self) {
+        for (_, (_, feed)) in self.open.lock().expect("camera views lock").drain() {
+            feed.abort();
+        }
+    }
+}
+
+/// How long a camera's view, made at its first request, waits for the camera's next frame.
+const FIRST_FRAME_WAIT: Duration = Duration::from_secs(1);
+
+/// 404 for a camera that is not there, saying which are.
+fn no_camera(views: &CameraViews, name: &str) -> Response {
+    let names: Vec<String> = views.directory.borrow().keys().map(|n| n.to_string()).collect();
+    let body = if names.is_empty() {
+        format!("404: no camera {name:?}: no camera has streamed yet\n")
+    } else {
+        format!("404: no camera {name:?}; the cameras are: {}\n", names.join(", "))
+    };
+    let mut response = (StatusCode::NOT_FOUND, body).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+type Views = State<Arc<CameraViews>>;
+
+async fn cam_redirect(Path(name): Path<String>) -> Response {
+    let mut response = (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, format!("/cam/{name}/"))]).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+async fn cam_page(State(views): Views, Path(name): Path<String>) -> Response {
+    match views.state(&name).await {
+        Some(_) => page().await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_stream(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    uri: axum::http::Uri,
+) -> Response {
+    match views.state(&name).await {
+        Some(state) => stream(State(state), peer, uri).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_stream_mp4(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    uri: axum::http::Uri,
+) -> Response {
+    match views.state(&name).await {
+        Some(state) => stream_mp4(State(state), peer, uri).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_snapshot(State(views): Views, Path(name): Path<String>) -> Response {
+    match views.state(&name).await {
+        Some(state) => snapshot(State(state)).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_status(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
+    match views.state(&name).await {
+        Some(state) => status(State(state), uri).await,
+        None => no_camera(&views, &name),
+    }
 }
 
 impl WebView {
@@ -125,12 +275,11 @@ impl WebView {
         latest: watch::Receiver<Latest>,
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
         pictures: PictureDemand,
+        cameras: Option<Directory>,
         metrics: Arc<Metrics>,
         options: HttpOptions,
     ) -> Result<Self> {
-        let listener = TcpListener::bind(addr).await.with_context(|| {
-            format!("--http {addr}: cannot listen (is the port in use? choose another with --http)")
-        })?;
+        let listener = crate::bind::bind(addr, "--http").await?;
         let addr = listener.local_addr()?;
         let tls = match &options.https_dir {
             Some(dir) => {
@@ -148,18 +297,22 @@ impl WebView {
             None => None,
         };
         let secure = tls.is_some();
-        let (web_tx, frames) = watch::channel(None);
-        let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
-        let watching = Arc::new(Watching::new(pictures));
-        let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        let state = AppState {
-            frames,
-            shared,
-            viewers: Viewers::new(options.max_viewers),
-            watching,
-            live_mp4,
-            camera: metrics.camera(DEFAULT_CAMERA),
-            metrics,
+        let viewers = Viewers::new(options.max_viewers);
+        let (state, feed) =
+            AppState::serve(latest, live_mp4, pictures, viewers.clone(), cameras.clone(), metrics.clone());
+        let views = cameras
+            .map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers, metrics }));
+        let per_camera = Router::new()
+            .route("/cam/{name}", get(cam_redirect))
+            .route("/cam/{name}/", get(cam_page))
+            .route("/cam/{name}/index.html", get(cam_page))
+            .route("/cam/{name}/stream.mjpg", get(cam_stream))
+            .route("/cam/{name}/stream.mp4", get(cam_stream_mp4))
+            .route("/cam/{name}/snapshot.jpg", get(cam_snapshot))
+            .route("/cam/{name}/status", get(cam_status));
+        let per_camera = match &views {
+            Some(views) => per_camera.with_state(views.clone()),
+            None => Router::new(),
         };
         // Layers run outermost last-added: headers on everything, then the Host check, then access.
         let app = Router::new()
@@ -173,14 +326,18 @@ impl WebView {
             .route("/status", get(status))
             .route("/metrics", get(metrics_text))
             .with_state(state)
-            .layer(axum::middleware::from_fn_with_state(Gate::new(options.access, addr.port(), secure), access::check))
+            .merge(per_camera)
+            .layer(axum::middleware::from_fn_with_state(
+                ViewerCheck::new(options.access, addr.port(), secure),
+                access::check,
+            ))
             .layer(axum::middleware::from_fn_with_state(AllowedHosts::new(&options.hosts), guard::check_host))
             .layer(axum::middleware::from_fn(guard::security_headers));
         let connections = Connections::new(options.max_connections, options.max_per_address);
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, tls, app, connections, stop.clone()));
         info!("web view on {}", shown_url(addr, secure));
-        Ok(Self { addr, stop, server, feed })
+        Ok(Self { addr, stop, server, feed, views })
     }
 
     /// The address it serves on.
@@ -191,6 +348,9 @@ impl WebView {
     /// Stops serving, once the receiver has closed its sinks (which ends every stream).
     pub async fn close(self) {
         let _ = self.feed.await;
+        if let Some(views) = &self.views {
+            views.close();
+        }
         self.stop.cancel();
         let mut server = self.server;
         if tokio::time::timeout(Duration::from_secs(3), &mut server).await.is_err() {
@@ -231,7 +391,10 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
 fn viewer_place(state: &AppState, peer: Peer) -> Result<ViewerSlot, Box<Response>> {
-    state.viewers.join(peer.0.ip()).map_err(|Full(max)| {
+    // The viewer counts under the camera it watches (the current stream's), once one has streamed.
+    let camera = state.shared.stats.lock().expect("stats lock").camera.clone();
+    let gauge = camera.map(|name| state.metrics.camera(name.as_str()).viewers);
+    state.viewers.join(peer.0.ip(), gauge).map_err(|Full(max)| {
         let body =
             format!("503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n");
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
@@ -255,6 +418,15 @@ async fn stream(State(state): State<AppState>, Extension(peer): Extension<Peer>,
 }
 
 async fn stream_mp4(State(state): State<AppState>, Extension(peer): Extension<Peer>, uri: axum::http::Uri) -> Response {
+    if state.shared.stats.lock().expect("stats lock").kind == Some(camwire_wire::PayloadKind::Jpeg) {
+        // There is no H.264 to send; a player would wait for it forever.
+        let body = "409: this camera sends JPEG, which /stream.mp4 cannot carry: use /stream.mjpg \
+                    (or /snapshot.jpg); /stream.mp4 is for cam-send --codec h264\n";
+        let mut response =
+            (StatusCode::CONFLICT, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response();
+        no_store(response.headers_mut());
+        return response;
+    }
     let Some(fragments) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n").into_response();
         no_store(response.headers_mut());
@@ -312,6 +484,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
         stats.jpeg_encoded,
         state.watching.pictures_decoded()
     );
+    let modes = modes + &cameras_json(state.cameras.as_ref());
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
@@ -321,7 +494,6 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
 
 /// Every series in Prometheus's text format, behind the same access as the rest of the view.
 async fn metrics_text(State(state): State<AppState>) -> Response {
-    state.camera.viewers.set(state.viewers.len() as i64);
     let mut response = ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], state.metrics.render()).into_response();
     no_store(response.headers_mut());
     response
@@ -357,6 +529,21 @@ fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
         string(stats.note.as_deref().map(String::from)),
         more,
     )
+}
+
+/// `,"cameras":[{"name":"garden","streaming":true,"url":"/cam/garden/"},...]`: every
+/// camera with its sinks open (nothing when one set of sinks serves every camera).
+fn cameras_json(cameras: Option<&Directory>) -> String {
+    let Some(cameras) = cameras else { return String::new() };
+    let list: Vec<String> = cameras
+        .borrow()
+        .iter()
+        .map(|(name, feeds)| {
+            let streaming = feeds.latest.borrow().stream.is_some();
+            format!("{{\"name\":{},\"streaming\":{streaming},\"url\":\"/cam/{name}/\"}}", json_string(name.as_str()))
+        })
+        .collect();
+    format!(",\"cameras\":[{}]", list.join(","))
 }
 
 /// A JSON string literal.

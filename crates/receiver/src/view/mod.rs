@@ -26,10 +26,15 @@ impl Viewers {
     /// Checks for an X display and binds the web view's port now, so either
     /// problem is an error at start. `stop` ends the receiver: the window
     /// cancels it when it is closed and nothing else was open (no web view,
-    /// no sink in [`Sinks::outputs`]).
+    /// no sink in [`Sinks::outputs`], and `cameras_have_outputs` false: each
+    /// camera opens no outputs of its own). The web view serves each camera
+    /// of `cameras` at `/cam/NAME/`, `sinks`' camera at `/`, and every
+    /// camera's series in `metrics` at `/metrics`.
     pub async fn start(
         config: &Config,
         sinks: &Sinks,
+        cameras_have_outputs: bool,
+        cameras: Option<crate::cameras::Directory>,
         metrics: &Arc<Metrics>,
         stop: &CancellationToken,
     ) -> Result<Self> {
@@ -43,6 +48,7 @@ impl Viewers {
                     sinks.latest(),
                     sinks.live_mp4(),
                     sinks.pictures(),
+                    cameras,
                     metrics.clone(),
                     http_options(config),
                 )
@@ -52,8 +58,8 @@ impl Viewers {
         };
         let display = if config.display {
             // Closing the window ends the receiver only when nothing else comes of it.
-            let only_output = http.is_none() && sinks.outputs().next().is_none();
-            Some(WindowView::open(sinks.latest(), only_output.then(|| stop.clone())).await?)
+            let only_output = http.is_none() && sinks.outputs().next().is_none() && !cameras_have_outputs;
+            Some(WindowView::open(sinks.latest(), only_output.then(|| stop.clone()), config.max_pixels).await?)
         } else {
             None
         };

@@ -27,7 +27,10 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use crate::{
-    decode::picture::{Picture, PictureDecoder},
+    decode::{
+        picture::{Picture, PictureDecoder},
+        PixelLimit,
+    },
     frame::{Frame, StreamInfo},
     sink::Latest,
     summary::RecentLatency,
@@ -55,8 +58,12 @@ pub struct WindowView {
 
 impl WindowView {
     /// Opens the window (an error if it cannot be opened) and starts showing `latest` in it.
-    /// Closing the window cancels `end_receiver`, when given.
-    pub async fn open(latest: watch::Receiver<Latest>, end_receiver: Option<CancellationToken>) -> Result<Self> {
+    /// Closing the window cancels `end_receiver`, when given. JPEGs over `limit` are not shown.
+    pub async fn open(
+        latest: watch::Receiver<Latest>,
+        end_receiver: Option<CancellationToken>,
+        limit: PixelLimit,
+    ) -> Result<Self> {
         check_environment()?;
         let runtime = Handle::current();
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
@@ -73,7 +80,7 @@ impl WindowView {
                         return;
                     }
                 };
-                let closed_by_user = WindowState::new(window, latest, runtime).run();
+                let closed_by_user = WindowState::new(window, latest, runtime, limit).run();
                 if closed_by_user {
                     match end_receiver {
                         Some(token) => {
@@ -130,8 +137,8 @@ struct WindowState {
 }
 
 impl WindowState {
-    fn new(window: Window, latest: watch::Receiver<Latest>, runtime: Handle) -> Self {
-        let decoder = PictureDecoder::new().map_err(|e| warn!("--display: {e:#}")).ok();
+    fn new(window: Window, latest: watch::Receiver<Latest>, runtime: Handle, limit: PixelLimit) -> Self {
+        let decoder = PictureDecoder::new(limit).map_err(|e| warn!("--display: {e:#}")).ok();
         let (w, h) = INITIAL_SIZE;
         Self {
             window,

@@ -52,6 +52,8 @@ pub enum LinkError {
     Io(io::Error),
     /// The frame cannot be put on the wire (too large).
     Wire(WireError),
+    /// A web server answered with this status line: the address is an HTTP port.
+    WebServer(String),
 }
 
 impl std::fmt::Display for LinkError {
@@ -66,6 +68,11 @@ impl std::fmt::Display for LinkError {
             Self::Closed => f.write_str("the receiver closed the connection"),
             Self::Io(e) => write!(f, "{e}"),
             Self::Wire(e) => write!(f, "{e}"),
+            Self::WebServer(status) => write!(
+                f,
+                "a web server answered ({status}), not cam-recv's frame port: this is likely its --http port; \
+                 send to its --listen port (8000 unless set)"
+            ),
         }
     }
 }
@@ -125,7 +132,7 @@ impl Link {
                 match &h {
                     Heard::Notice(Notice::Other(line)) => debug!("the receiver said {line:?}"),
                     Heard::Noise => debug!("the receiver wrote bytes that are not a camwire line"),
-                    Heard::Notice(Notice::Refused(_)) | Heard::Closed => {
+                    Heard::Notice(Notice::Refused(_)) | Heard::Closed | Heard::Http(_) => {
                         let _ = tx.send(h).await;
                         return;
                     }
@@ -229,6 +236,7 @@ impl Link {
 async fn next_word(heard: &mut mpsc::Receiver<Heard>) -> LinkError {
     match heard.recv().await {
         Some(Heard::Notice(Notice::Refused(reason))) => LinkError::Refused(reason),
+        Some(Heard::Http(status)) => LinkError::WebServer(status),
         Some(_) => LinkError::Closed,
         None => std::future::pending().await,
     }

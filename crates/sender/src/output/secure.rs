@@ -1,7 +1,8 @@
 //! The connection beneath the frames: plain TCP, or TLS to a receiver whose
 //! certificate is pinned by fingerprint (`--tls-pin`), then the secret
-//! challenge (`--secret-file`), both as protocol.md ("Who may send") says. Without
-//! those options the socket is used as it is and the classic stream is untouched.
+//! challenge (`--secret-file`), both as protocol.md ("Who may send") says, then
+//! the camera's hello (`--name`, section 11). Without those options the socket
+//! is used as it is and the classic stream is untouched.
 
 use std::{
     io,
@@ -14,7 +15,7 @@ use std::{
 
 use camwire_wire::{
     handshake::{self, fingerprint},
-    HandshakeError,
+    HandshakeError, Hello,
 };
 use rustls::{
     client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier},
@@ -97,6 +98,11 @@ pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Secured, 
                 )))
             }
         }
+    }
+    if config.say_name {
+        // Before the first frame, and nothing to wait for: frames may follow at once.
+        link.write_all(&Hello::named(config.name.clone()).encode()).await?;
+        link.flush().await?;
     }
     Ok(link)
 }

@@ -113,7 +113,7 @@ impl Run<'_> {
 
     fn tick(&mut self) {
         self.s.dropped += self.flags.skipped.swap(0, Ordering::Relaxed);
-        let label = format!("streaming, {} dropped", self.s.dropped);
+        let label = format!("camera {}, streaming, {} dropped", self.config.name, self.s.dropped);
         self.status.tick(label, self.s.frames, self.s.bytes);
     }
 
@@ -223,7 +223,7 @@ pub async fn stream(
         flags,
         stop: stop.clone(),
         status: StatusLine::new(config.status_line),
-        s: Summary::default(),
+        s: Summary { camera: config.name.to_string(), ..Summary::default() },
         keyframe_gate: KeyframeGate::open(),
         refusals: Backoff::refused(),
         told_slow: false,
@@ -287,6 +287,8 @@ pub async fn stream(
                     break Stop::Unconnected;
                 }
             }
+            // No retry makes a web server take frames.
+            e @ LinkError::WebServer(_) => bail!("{}: {e}", config.to),
             e if config.retry => {
                 // Lost, not refused: what the receiver read, it took.
                 if run.conn.frames > 0 {
@@ -321,8 +323,10 @@ fn refused(run: &mut Run<'_>, reason: &str) -> Result<()> {
         return Ok(());
     }
     let hint = match reason {
-        "busy" => " (another sender is streaming to it; add --retry to wait for its turn)",
+        r if r.starts_with("busy") => " (another sender is streaming this camera; add --retry to wait for its turn)",
+        r if r.starts_with("full") => " (add --retry to wait for a place)",
         "not allowed" => " (this address is not in its --allow list)",
+        r if r.starts_with("camera name") => " (choose another --name)",
         _ => super::secure::hint(reason),
     };
     bail!("refused by the receiver: {reason}{hint}")

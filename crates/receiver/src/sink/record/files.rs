@@ -27,8 +27,10 @@ pub(crate) struct RecordFiles {
     timed: bool,
     keep: Option<usize>,
     max_bytes: Option<u64>,
-    /// A fixed name is created at start, so a bad path fails then; this is it until it is used.
-    reserved: Option<(Created, File)>,
+    /// `--overwrite`: the first file replaces this one, a fixed name (made with the first frame, not at start).
+    replace_first: Option<PathBuf>,
+    /// The number the next file of a fixed name starts looking from (1: the name itself).
+    next_number: u32,
     /// The files this run wrote that still exist, oldest first.
     written: VecDeque<Created>,
 }
@@ -63,22 +65,24 @@ fn numbered(path: &Path, n: u32) -> PathBuf {
 }
 
 impl RecordFiles {
-    /// Checks the pattern now; a fixed name is created now and must not exist,
-    /// unless `overwrite` (`--overwrite`) says to replace it. Later files
-    /// (the next stream, the next segment) never replace anything.
+    /// Checks the pattern now; a fixed name must not exist, unless `overwrite`
+    /// (`--overwrite`) says to replace it. No file is made until the first
+    /// frame: a run that receives nothing leaves the old file (or none).
+    /// Later files (the next stream, the next segment) never replace anything.
     pub(crate) fn new(pattern: &Path, segments: &Segments, overwrite: bool) -> Result<Self> {
         let timed = pattern.to_string_lossy().contains('%');
         let shown = pattern.display();
         let (base, rest) = split_fixed(pattern);
         let folder = Folder::open(&base)
             .with_context(|| format!("--record {shown}: cannot create or open the folder {}", base.display()))?;
-        let mut files = Self {
+        let files = Self {
             folder,
             pattern: rest,
             timed,
             keep: segments.keep,
             max_bytes: segments.max_bytes,
-            reserved: None,
+            replace_first: (overwrite && !timed).then(|| pattern.to_owned()),
+            next_number: 1,
             written: VecDeque::new(),
         };
         if timed {
@@ -90,42 +94,45 @@ impl RecordFiles {
                     numbered(pattern, 2).display()
                 );
             }
-            if overwrite && std::fs::symlink_metadata(pattern).is_ok_and(|m| !m.is_dir()) {
-                // The name itself goes (a symbolic link is removed, never followed); then a new file.
-                std::fs::remove_file(pattern)
-                    .with_context(|| format!("--record {shown}: cannot replace the existing file"))?;
-            }
-            let (file, created) = match files.folder.create_new(&files.pattern) {
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            match std::fs::symlink_metadata(pattern) {
+                Ok(m) if m.is_dir() => bail!("--record {shown}: is a folder; give a file name"),
+                Ok(_) if !overwrite => {
                     bail!("--record {shown}: the file exists; choose a new name, or add --overwrite to replace it")
                 }
-                r => r.with_context(|| format!("--record {shown}: cannot create the file"))?,
-            };
-            files.reserved = Some((created, file));
+                _ => {}
+            }
         }
         Ok(files)
     }
 
     /// Creates the next file: the name the pattern gives now, or with `-2`,
-    /// `-3`, ... before the extension when that one exists.
+    /// `-3`, ... before the extension when that one exists. With
+    /// `--overwrite` the first replaces the file of that name.
     pub(crate) fn next(&mut self) -> io::Result<(PathBuf, File)> {
-        let (created, file) = match self.reserved.take() {
-            Some(reserved) => reserved,
-            None => self.create_unused()?,
-        };
+        if let Some(old) = self.replace_first.take().filter(|p| std::fs::symlink_metadata(p).is_ok()) {
+            // The name itself goes (a symbolic link is removed, never followed); then a new file.
+            std::fs::remove_file(&old)
+                .map_err(|e| io::Error::new(e.kind(), format!("cannot replace {} ({e})", old.display())))?;
+        }
+        let (created, file) = self.create_unused()?;
         let path = self.folder.shown(&created.rel);
         self.written.push_back(created);
         self.prune();
         Ok((path, file))
     }
 
-    fn create_unused(&self) -> io::Result<(Created, File)> {
+    fn create_unused(&mut self) -> io::Result<(Created, File)> {
         let base = if self.timed { expand(&self.pattern).map_err(io::Error::other)? } else { self.pattern.clone() };
-        for n in 1..10_000 {
+        // A fixed name counts on from the last file: a name --keep freed is not used again.
+        let from = if self.timed { 1 } else { self.next_number };
+        for n in from..from + 10_000 {
             let rel = if n == 1 { base.clone() } else { numbered(&base, n) };
             match self.folder.create_new(&rel) {
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                r => return r.map(|(file, created)| (created, file)),
+                r => {
+                    self.next_number = n + 1;
+                    return r.map(|(file, created)| (created, file));
+                }
             }
         }
         let shown = self.folder.shown(&base);
@@ -137,6 +144,11 @@ impl RecordFiles {
         if let Some(created) = self.written.pop_back() {
             let _ = self.folder.remove(&created);
         }
+    }
+
+    /// Whether `path`, a file of this run, is still there (not deleted for `--keep` or `--max-bytes`).
+    pub(crate) fn kept(&self, path: &Path) -> bool {
+        self.written.iter().any(|c| self.folder.shown(&c.rel) == path)
     }
 
     /// After a file is closed: its size now counts for `--max-bytes`.

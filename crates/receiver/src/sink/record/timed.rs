@@ -14,7 +14,7 @@ use crate::{
     config::{RecordFormat, Segments},
     frame::{Frame, StreamInfo},
     mux::{mkv::MkvWriter, mp4::Mp4Writer, timeline::Timeline, ts::TsWriter, ContainerWriter},
-    sink::{BlockingSink, SinkReport},
+    sink::runner::{BlockingSink, SinkReport},
 };
 
 /// The file being written.
@@ -48,11 +48,14 @@ pub(crate) struct TimedRecordSink {
     open: Option<Open>,
     /// Each stream starts on a keyframe.
     start: KeyframeGate,
-    /// The stream cannot go into this container: skip it until the next one.
-    refused: bool,
+    /// Why the stream (or the rest of it) cannot go into this container:
+    /// skipped until the next one, and the stream's report says so.
+    refused: Option<String>,
     /// Files of the current stream, for its summary line.
     stream_files: Vec<PathBuf>,
-    /// `camwire_recorded_bytes_total` of the camera, with `/metrics`.
+    /// The receiver's series: the current stream's camera gives `recorded`.
+    metrics: Option<std::sync::Arc<crate::metrics::Metrics>>,
+    /// `camwire_recorded_bytes_total` of the current stream's camera, with `/metrics`.
     recorded: Option<prometheus::IntCounter>,
 }
 
@@ -73,20 +76,27 @@ impl TimedRecordSink {
             segment: segments.every,
             open: None,
             start: KeyframeGate::new(),
-            refused: false,
+            refused: None,
             stream_files: Vec::new(),
+            metrics: None,
             recorded: None,
         })
     }
 
-    /// Counts the payload bytes written into `recorded` too.
-    pub(crate) fn counting(self, recorded: prometheus::IntCounter) -> Self {
-        Self { recorded: Some(recorded), ..self }
+    /// Counts the payload bytes written into each stream's camera's
+    /// `camwire_recorded_bytes_total` too.
+    pub(crate) fn counting(self, metrics: std::sync::Arc<crate::metrics::Metrics>) -> Self {
+        Self { metrics: Some(metrics), ..self }
     }
 
     /// Writes `frame`, starting a file first when none is open or the
-    /// segment is full; `Ok(false)` when the stream cannot be recorded here.
-    fn record(&mut self, open: &mut Option<Open>, frame: &Frame, written: &mut Vec<PathBuf>) -> std::io::Result<bool> {
+    /// segment is full; `Ok(Some(why))` when the stream cannot be recorded here.
+    fn record(
+        &mut self,
+        open: &mut Option<Open>,
+        frame: &Frame,
+        written: &mut Vec<PathBuf>,
+    ) -> std::io::Result<Option<String>> {
         if let Some(o) = open.as_ref().filter(|o| o.kind != frame.kind) {
             error!(
                 "--record {}: the stream switched from {} to {}; the rest of it is not recorded",
@@ -94,7 +104,7 @@ impl TimedRecordSink {
                 o.kind,
                 frame.kind
             );
-            return Ok(false);
+            return Ok(Some("the rest of the stream was not recorded (see above)".into()));
         }
         let mut pts = open.as_mut().map(|o| o.timeline.pts_us(frame));
         // Full at the keyframe nearest the boundary: capture jitter must not push a cut a whole GOP later.
@@ -120,7 +130,7 @@ impl TimedRecordSink {
                              .mp4 and .ts take H.264)",
                             path.display()
                         );
-                        return Ok(false);
+                        return Ok(Some("the stream was not recorded (see above)".into()));
                     }
                 };
                 info!("--record: writing {}", path.display());
@@ -136,42 +146,47 @@ impl TimedRecordSink {
             .write(&frame.data, frame.keyframe, pts)
             .map_err(|e| std::io::Error::new(e.kind(), format!("write failed ({e})")))?;
         self.recorded.iter().for_each(|c| c.inc_by(frame.data.len() as u64));
-        Ok(true)
+        Ok(None)
     }
 }
 
 impl BlockingSink for TimedRecordSink {
-    fn start(&mut self, _stream: &StreamInfo) {
+    fn start(&mut self, stream: &StreamInfo) {
         self.start.close();
-        self.refused = false;
+        self.refused = None;
+        self.recorded = self.metrics.as_ref().map(|m| m.camera(stream.camera.as_str()).recorded);
     }
 
     fn frame(&mut self, frame: Frame) -> Result<()> {
-        if self.refused || !self.start.pass(frame.keyframe) {
+        if self.refused.is_some() || !self.start.pass(frame.keyframe) {
             return Ok(());
         }
         let mut open = self.open.take();
         let mut stream_files = std::mem::take(&mut self.stream_files);
         let recorded = self.record(&mut open, &frame, &mut stream_files);
         self.stream_files = stream_files;
-        match recorded {
-            Ok(true) => {}
-            Ok(false) => self.refused = true,
-            Err(e) => {
-                // The file is left as it is, unfinished: the stop is logged, nothing more is written.
-                let path = open.as_ref().map_or(&self.pattern, |o| &o.path);
-                bail!("--record {}: {e}; recording stopped", path.display());
-            }
-        }
+        let path = open.as_ref().map_or(&self.pattern, |o| &o.path).clone();
+        // Kept even after a failed write: closing it writes what still fits (each writer
+        // cuts a write that does not fit back to the last whole unit).
         self.open = open;
-        Ok(())
+        match recorded {
+            Ok(None) => Ok(()),
+            Ok(why) => {
+                self.refused = why;
+                Ok(())
+            }
+            Err(e) => bail!("--record {}: {e}; recording stopped", path.display()),
+        }
     }
 
     fn end(&mut self) -> SinkReport {
         if let Some(o) = self.open.take() {
             o.close(&mut self.files);
         }
-        SinkReport { files: std::mem::take(&mut self.stream_files), ..SinkReport::default() }
+        let mut files = std::mem::take(&mut self.stream_files);
+        // Only what is still there: --keep and --max-bytes may have deleted the first ones already.
+        files.retain(|f| self.files.kept(f));
+        SinkReport { files, failed: self.refused.take().map(|why| format!("--record: {why}")), ..SinkReport::default() }
     }
 
     fn close(&mut self) {

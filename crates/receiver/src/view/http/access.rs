@@ -16,7 +16,6 @@
 
 use std::{
     collections::HashMap,
-    fmt,
     net::IpAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -37,6 +36,8 @@ use super::{
     server::Peer,
 };
 use crate::throttle::Throttle;
+
+pub use crate::config::HttpAccess;
 
 /// The shortest token accepted.
 pub const MIN_TOKEN_LEN: usize = 16;
@@ -62,33 +63,9 @@ pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 /// Sessions kept at once; the oldest is forgotten past it.
 const MAX_SESSIONS: usize = 256;
 
-/// The credentials a request must carry; both `None` means open.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct HttpAccess {
-    /// `USER:PASSWORD` for HTTP basic authentication.
-    pub basic: Option<String>,
-    /// A token given as `?token=`, as a bearer token, or traded for a session cookie.
-    pub token: Option<String>,
-}
-
-/// Never prints a secret.
-impl fmt::Debug for HttpAccess {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = |s: &Option<String>| s.as_ref().map(|_| "(set)");
-        f.debug_struct("HttpAccess").field("basic", &shown(&self.basic)).field("token", &shown(&self.token)).finish()
-    }
-}
-
-impl HttpAccess {
-    /// Whether anything is required at all.
-    pub fn is_open(&self) -> bool {
-        self.basic.is_none() && self.token.is_none()
-    }
-}
-
-/// The access rules plus the sessions handed out.
+/// Who may watch: the access rules plus the sessions handed out.
 #[derive(Clone)]
-pub struct Gate {
+pub struct ViewerCheck {
     access: HttpAccess,
     /// The session cookie's name: per port, as browsers share cookies across ports.
     cookie: String,
@@ -132,8 +109,8 @@ fn same(given: &[u8], expected: &[u8]) -> bool {
     given.ct_eq(expected).into()
 }
 
-impl Gate {
-    /// The gate for a view on `port`.
+impl ViewerCheck {
+    /// Who may watch the view on `port`.
     pub fn new(access: HttpAccess, port: u16, secure: bool) -> Self {
         Self {
             access,
@@ -253,22 +230,22 @@ pub fn random_hex(n: usize) -> String {
 }
 
 /// Middleware: passes admitted requests on, answers the rest with 401.
-pub async fn check(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    if gate.access.is_open() {
+pub async fn check(State(viewers): State<ViewerCheck>, request: Request, next: Next) -> Response {
+    if viewers.access.is_open() {
         return next.run(request).await;
     }
     let key = request.extensions().get::<Peer>().map(|p| client_key(p.0.ip()));
-    let guess = gate.has_credentials(&request);
-    if let Some(key) = key.filter(|&k| guess && !gate.may_try(k)) {
+    let guess = viewers.has_credentials(&request);
+    if let Some(key) = key.filter(|&k| guess && !viewers.may_try(k)) {
         if let Some(tally) = FAILED.tick() {
             warn!("--http: {} failed too often; answering 429 to its attempts for now{tally}", shown(key));
         }
         return too_many();
     }
-    let admit = gate.admits(&request);
+    let admit = viewers.admits(&request);
     if admit == Admit::No && guess {
         if let Some(key) = key {
-            gate.failed(key);
+            viewers.failed(key);
             if let Some(tally) = FAILED.tick() {
                 warn!("--http: wrong credentials from {}{tally}", shown(key));
             }
@@ -277,12 +254,12 @@ pub async fn check(State(gate): State<Gate>, request: Request, next: Next) -> Re
     match admit {
         Admit::Yes => next.run(request).await,
         Admit::YesNewSession => {
-            let cookie = gate.new_session();
+            let cookie = viewers.new_session();
             let mut response = next.run(request).await;
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
         }
-        Admit::No => refuse(&gate),
+        Admit::No => refuse(&viewers),
     }
 }
 
@@ -298,8 +275,8 @@ fn too_many() -> Response {
     response
 }
 
-fn refuse(gate: &Gate) -> Response {
-    let mut response = if gate.access.basic.is_some() {
+fn refuse(viewers: &ViewerCheck) -> Response {
+    let mut response = if viewers.access.basic.is_some() {
         let mut r =
             (StatusCode::UNAUTHORIZED, "401: this camwire view needs a user name and password\n").into_response();
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"camwire\""));
@@ -322,8 +299,8 @@ mod tests {
 
     const TOKEN: &str = "0123456789abcdef-token";
 
-    fn gate() -> Gate {
-        Gate::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080, false)
+    fn viewer_check() -> ViewerCheck {
+        ViewerCheck::new(HttpAccess { basic: None, token: Some(TOKEN.into()) }, 8080, false)
     }
 
     fn get(uri: &str, headers: &[(&str, &str)]) -> Request {
@@ -336,53 +313,53 @@ mod tests {
 
     #[test]
     fn query_token_earns_a_session_and_the_cookie_then_suffices() {
-        let gate = gate();
-        assert_eq!(gate.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession);
-        let set_cookie = gate.new_session();
+        let check = viewer_check();
+        assert_eq!(check.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession);
+        let set_cookie = check.new_session();
         let pair = set_cookie.to_str().unwrap().split(';').next().unwrap().to_string();
         assert!(pair.starts_with("camwire_session_8080="));
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes);
         let wrong = format!("camwire_session_8080={}", random_hex(32));
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
-        assert_eq!(gate.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
     }
 
     #[test]
     fn only_the_page_starts_a_session() {
-        let gate = gate();
+        let check = viewer_check();
         for path in ["/status", "/snapshot.jpg", "/stream.mjpg"] {
-            assert_eq!(gate.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
+            assert_eq!(check.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
         }
-        assert_eq!(gate.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
+        assert_eq!(check.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
     }
 
     #[test]
     fn sessions_are_bounded_and_the_oldest_is_forgotten() {
-        let gate = gate();
-        let first = gate.new_session();
+        let check = viewer_check();
+        let first = check.new_session();
         for _ in 0..MAX_SESSIONS {
-            gate.new_session();
+            check.new_session();
         }
-        assert_eq!(gate.sessions.lock().unwrap().len(), MAX_SESSIONS);
+        assert_eq!(check.sessions.lock().unwrap().len(), MAX_SESSIONS);
         let pair = first.to_str().unwrap().split(';').next().unwrap().to_string();
-        assert_eq!(gate.admits(&get("/status", &[("cookie", &pair)])), Admit::No);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &pair)])), Admit::No);
     }
 
     #[test]
     fn an_address_that_fails_too_often_must_wait_and_others_need_not() {
-        let gate = gate();
+        let check = viewer_check();
         let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
         for _ in 0..FREE_FAILURES {
-            assert!(gate.may_try(a));
-            gate.failed(a);
+            assert!(check.may_try(a));
+            check.failed(a);
         }
-        assert!(!gate.may_try(a));
-        assert!(gate.may_try(b));
-        let mut failures = gate.failures.lock().unwrap();
+        assert!(!check.may_try(a));
+        assert!(check.may_try(b));
+        let mut failures = check.failures.lock().unwrap();
         let allowance = failures.get_mut(&a).unwrap();
         allowance.at -= FAILURE_REFILL;
         drop(failures);
-        assert!(gate.may_try(a), "one more attempt after a refill");
+        assert!(check.may_try(a), "one more attempt after a refill");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::{
 
 use bytes::Bytes;
 use camwire_app::RateCounter;
-use camwire_wire::{jpeg_dimensions, PayloadKind};
+use camwire_wire::{jpeg_dimensions, PayloadKind, Sps};
 use tokio::sync::watch;
 use tracing::{debug, warn};
 
@@ -58,6 +58,8 @@ const STATUS_LATENCY_FRAMES: usize = 300;
 pub(super) struct Stats {
     /// The connected sender, if any.
     pub peer: Option<SocketAddr>,
+    /// The current (or last) stream's camera.
+    pub camera: Option<camwire_wire::CameraName>,
     /// The current (or last) stream's number and payload kind.
     pub stream: Option<u64>,
     pub kind: Option<PayloadKind>,
@@ -79,6 +81,7 @@ impl Default for Stats {
     fn default() -> Self {
         Self {
             peer: None,
+            camera: None,
             stream: None,
             kind: None,
             frames: 0,
@@ -125,7 +128,8 @@ pub(super) async fn run(
         let publish = feed.follow(&now, &mut shared.stats.lock().expect("stats lock"));
         let frame = match publish {
             Publish::Nothing => continue,
-            Publish::Clear => {
+            Publish::Stale if watching.wants_jpeg() => continue,
+            Publish::Clear | Publish::Stale => {
                 // Not an old picture under a new stream's name: no picture until one can be shown.
                 web.send_if_modified(|w| w.take().is_some());
                 continue;
@@ -153,7 +157,11 @@ pub(super) async fn run(
 /// What a change of the latest frame gives the viewers.
 enum Publish {
     Nothing,
+    /// No picture can be shown: take the last one away.
     Clear,
+    /// A new H.264 frame whose picture is not out yet: the last picture stays
+    /// while someone is having pictures made, and goes otherwise.
+    Stale,
     Jpeg(Bytes, Option<SystemTime>),
     Encode(Arc<DecodedFrame>),
 }
@@ -168,6 +176,8 @@ struct Feed {
     /// The H.264 picture encoded last.
     encoded: Option<Arc<DecodedFrame>>,
     stream_number: u64,
+    /// The stream changed and the last stream's picture has not been replaced or cleared yet.
+    new_stream: bool,
     serial: u64,
     /// Pictures encoded and the time spent, for the debug log.
     encodes: u64,
@@ -177,11 +187,27 @@ struct Feed {
 impl Feed {
     /// Counts a new frame into `stats` and says what the viewers get.
     fn follow(&mut self, now: &Latest, stats: &mut Stats) -> Publish {
+        let publish = self.follow_frame(now, stats);
+        match publish {
+            // A new stream: the last one's picture is gone until it gives its own.
+            Publish::Nothing | Publish::Stale if std::mem::take(&mut self.new_stream) => Publish::Clear,
+            publish => {
+                self.new_stream = false;
+                publish
+            }
+        }
+    }
+
+    /// [`Self::follow`] before it knows whether the stream is new.
+    fn follow_frame(&mut self, now: &Latest, stats: &mut Stats) -> Publish {
         stats.peer = now.stream.as_ref().map(|s| s.peer);
+        stats.camera = now.stream.as_ref().map(|s| s.camera.clone());
         if let Some(stream) = &now.stream {
             if stream.number != self.stream_number {
                 self.stream_number = stream.number;
+                self.new_stream = true;
                 stats.latency.clear();
+                stats.size = None;
             }
         }
         // A frame counts even when its stream has already ended (a one-frame stream).
@@ -212,10 +238,18 @@ impl Feed {
                 if stats.note.is_some() {
                     return Publish::Clear;
                 }
-                let Some(decoded) = &now.decoded.picture else { return Publish::Nothing };
+                if new_frame && frame.keyframe {
+                    // The size from the parameter sets, whether or not anyone has the pictures decoded.
+                    if let Some(sps) = Sps::find(&frame.data) {
+                        stats.size = Some((sps.width as usize, sps.height as usize));
+                    }
+                }
+                // A newer frame than the last picture: that picture is no longer the live one.
+                let behind = if new_frame { Publish::Stale } else { Publish::Nothing };
+                let Some(decoded) = &now.decoded.picture else { return behind };
                 let stale = now.stream.as_ref().is_some_and(|s| s.number != decoded.stream);
                 if stale || self.encoded.as_ref().is_some_and(|e| Arc::ptr_eq(e, decoded)) {
-                    return Publish::Nothing;
+                    return behind;
                 }
                 stats.size = Some((decoded.picture.width, decoded.picture.height));
                 self.encoded = Some(decoded.clone());

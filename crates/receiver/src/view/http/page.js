@@ -31,7 +31,7 @@ function showMjpeg() {
     player = new MjpegPlayer();
   } else {
     live.hidden = false;
-    live.src = "/stream.mjpg?t=" + Date.now();
+    live.src = "stream.mjpg?t=" + Date.now();
   }
 }
 
@@ -55,7 +55,7 @@ function stopPlayer() {
 // (cam-recv restarted) needs a new request, never served from a cache.
 live.addEventListener("error", () => {
   if (mode === "mjpeg" && !player) {
-    setTimeout(() => { if (mode === "mjpeg" && !player) live.src = "/stream.mjpg?t=" + Date.now(); }, 1000);
+    setTimeout(() => { if (mode === "mjpeg" && !player) live.src = "stream.mjpg?t=" + Date.now(); }, 1000);
   }
 });
 
@@ -124,7 +124,7 @@ class Player extends TimedPlayer {
 
   async open() {
     try {
-      const r = await fetch("/stream.mp4?viewer=" + this.id, { cache: "no-store", signal: this.ctl.signal });
+      const r = await fetch("stream.mp4?viewer=" + this.id, { cache: "no-store", signal: this.ctl.signal });
       const reader = r.body.getReader();
       let buf = new Uint8Array(0);
       let moof = null;
@@ -229,7 +229,7 @@ class MjpegPlayer extends TimedPlayer {
 
   async open() {
     try {
-      const r = await fetch("/stream.mjpg?viewer=" + this.id + "&t=" + Date.now(),
+      const r = await fetch("stream.mjpg?viewer=" + this.id + "&t=" + Date.now(),
         { cache: "no-store", signal: this.ctl.signal });
       const type = r.headers.get("Content-Type") || "";
       const b = /boundary="?([^";]+)"?/i.exec(type);
@@ -335,7 +335,7 @@ function findBox(bytes, type) {
 
 async function poll() {
   try {
-    let url = "/status";
+    let url = "status";
     if (player) {
       const lat = player.latencyMs();
       url += "?viewer=" + player.id + player.report()

@@ -23,19 +23,19 @@ use tokio_util::either::Either;
 use crate::{config::Config, refuse::refuse};
 
 /// A sender's connection: plain TCP, or TLS over it.
-pub(crate) type Link = Either<TcpStream, CloseIsEof<TlsStream<TcpStream>>>;
+pub(crate) type SenderConnection = Either<TcpStream, CloseIsEof<TlsStream<TcpStream>>>;
 
 /// The first byte of a TLS handshake record.
 const TLS_HANDSHAKE: u8 = 0x16;
 
 /// What a connection must pass before its first frame.
-pub(crate) struct Gate {
+pub(crate) struct SenderCheck {
     secret: Option<Secret>,
     /// The TLS acceptor and the certificate's fingerprint.
     tls: Option<(TlsAcceptor, String)>,
 }
 
-impl Gate {
+impl SenderCheck {
     /// Sets up what `config` asks for; with `--tls`, loads or makes the
     /// certificate and logs its fingerprint.
     pub fn open(config: &Config) -> Result<Self> {
@@ -66,7 +66,7 @@ impl Gate {
 
     /// Takes a new connection through TLS and the secret challenge, as
     /// configured. A refused sender is told why in a `CAMWIRE REFUSED` line.
-    pub async fn admit(&self, sock: TcpStream) -> Result<Link, HandshakeError> {
+    pub async fn admit(&self, sock: TcpStream) -> Result<SenderConnection, HandshakeError> {
         let mut link = match &self.tls {
             None => Either::Left(sock),
             Some((acceptor, fingerprint)) => {

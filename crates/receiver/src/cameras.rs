@@ -29,6 +29,7 @@ use anyhow::{bail, Context, Result};
 use camwire_wire::CameraName;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub use crate::config::{CameraOptions, DEFAULT_MAX_CAMERAS};
 use crate::{
     config::Config,
     frame::{Frame, StreamInfo},
@@ -38,36 +39,6 @@ use crate::{
 
 /// The field that file, folder and URL options take the camera's name in.
 pub const FIELD: &str = "{camera}";
-
-/// The default of `--max-cameras`.
-pub const DEFAULT_MAX_CAMERAS: usize = 16;
-
-/// How cameras are named and how many may stream at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CameraOptions {
-    /// Ports beyond `Config::listen`, each with the camera its classic senders stream.
-    pub more_listens: Vec<(SocketAddr, Option<CameraName>)>,
-    /// The camera classic senders to `Config::listen` stream.
-    pub listen_name: Option<CameraName>,
-    /// Names by sender address (`--camera NAME=ADDRESS`), first match wins.
-    pub by_address: Vec<(ipnet::IpNet, CameraName)>,
-    /// Cameras that may stream at once (`--max-cameras`).
-    pub max: usize,
-    /// `--max-cameras` was given, rather than defaulted.
-    pub max_given: bool,
-}
-
-impl Default for CameraOptions {
-    fn default() -> Self {
-        Self {
-            more_listens: Vec::new(),
-            listen_name: None,
-            by_address: Vec::new(),
-            max: DEFAULT_MAX_CAMERAS,
-            max_given: false,
-        }
-    }
-}
 
 impl CameraOptions {
     /// The name of the camera a sender streams: its own (`hello`), else the

@@ -10,6 +10,8 @@ use std::{
 
 use anyhow::{bail, Result};
 
+use camwire_wire::CameraName;
+
 use crate::decode::PixelLimit;
 
 /// Everything `cam-recv` needs to know, validated.
@@ -62,7 +64,7 @@ pub struct Config {
     /// Pictures with more pixels are refused before decoding (`--max-pixels`).
     pub max_pixels: PixelLimit,
     /// How cameras are named, and how many stream at once.
-    pub cameras: crate::cameras::CameraOptions,
+    pub cameras: CameraOptions,
 }
 
 impl Config {
@@ -92,7 +94,7 @@ impl Config {
             tls_dir: None,
             https_dir: None,
             max_pixels: PixelLimit::default(),
-            cameras: crate::cameras::CameraOptions::default(),
+            cameras: CameraOptions::default(),
         }
     }
 }
@@ -177,5 +179,35 @@ impl HttpAccess {
     /// Whether anything is required at all.
     pub fn is_open(&self) -> bool {
         self.basic.is_none() && self.token.is_none()
+    }
+}
+
+/// The default of `--max-cameras`.
+pub const DEFAULT_MAX_CAMERAS: usize = 16;
+
+/// How cameras are named and how many may stream at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CameraOptions {
+    /// Ports beyond `Config::listen`, each with the camera its classic senders stream.
+    pub more_listens: Vec<(SocketAddr, Option<CameraName>)>,
+    /// The camera classic senders to `Config::listen` stream.
+    pub listen_name: Option<CameraName>,
+    /// Names by sender address (`--camera NAME=ADDRESS`), first match wins.
+    pub by_address: Vec<(ipnet::IpNet, CameraName)>,
+    /// Cameras that may stream at once (`--max-cameras`).
+    pub max: usize,
+    /// `--max-cameras` was given, rather than defaulted.
+    pub max_given: bool,
+}
+
+impl Default for CameraOptions {
+    fn default() -> Self {
+        Self {
+            more_listens: Vec::new(),
+            listen_name: None,
+            by_address: Vec::new(),
+            max: DEFAULT_MAX_CAMERAS,
+            max_given: false,
+        }
     }
 }

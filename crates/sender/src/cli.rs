@@ -33,6 +33,8 @@ const EXAMPLES: &str = "\
 Examples:
   # moving test pattern, no camera needed:
   cam-send --to 127.0.0.1:8000 --source test --secs 5
+  # a picture that costs what a camera's does (detail, motion, noise), for link tests:
+  cam-send --to 127.0.0.1:8000 --source test:noise --width 1280 --height 720 --codec h264
   # the camera; reconnect whenever the PC comes back:
   cam-send --to pc:8000 --retry
   # every frame in order, however slow the link (recording):
@@ -78,7 +80,9 @@ pub struct Args {
     #[arg(long)]
     pub list_cameras: bool,
 
-    /// Where frames come from: `test` (built-in moving pattern), `files:GLOB`
+    /// Where frames come from: `test` (built-in moving pattern), `test:noise`
+    /// (built-in moving picture with a camera's detail and noise, which costs an
+    /// encoder what a camera picture does: for link tests and benchmarks), `files:GLOB`
     /// (JPEG files in name order), `stdin` (an MJPEG or, with `--codec h264`, an Annex-B byte stream), or
     /// `libcamera[:INDEX|:ID]` (a camera; needs the `libcamera` build feature).
     #[arg(long, value_name = "SOURCE", env = "CAMWIRE_SOURCE", default_value_t = default_source())]

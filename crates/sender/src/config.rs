@@ -144,6 +144,7 @@ impl Config {
         let framing = if self.raw { ", raw (unframed)" } else { "" };
         match &self.source {
             SourceSpec::Test => format!("test pattern, {w}x{h} {codec} {pace}{framing}"),
+            SourceSpec::TestNoise => format!("noisy test picture, {w}x{h} {codec} {pace}{framing}"),
             SourceSpec::Libcamera(cam) => {
                 let cam = cam.as_deref().map_or("the first camera".to_string(), |c| format!("camera {c}"));
                 format!("{cam}, {w}x{h} {codec} {pace}{framing}")
@@ -173,6 +174,8 @@ pub fn host_name() -> camwire_wire::CameraName {
 pub enum SourceSpec {
     /// The built-in moving test pattern.
     Test,
+    /// The built-in picture with a camera's detail, motion and noise (`test:noise`).
+    TestNoise,
     /// JPEG files matching a glob, in name order.
     Files(String),
     /// A byte stream on standard input: MJPEG, or Annex-B H.264 with `--codec h264`.
@@ -182,16 +185,17 @@ pub enum SourceSpec {
 }
 
 impl SourceSpec {
-    /// Parses `test`, `files:GLOB`, `stdin`, `libcamera`, `libcamera:N` or `libcamera:ID`.
+    /// Parses `test`, `test:noise`, `files:GLOB`, `stdin`, `libcamera`, `libcamera:N` or `libcamera:ID`.
     pub fn parse(s: &str) -> Result<Self> {
         Ok(match s.split_once(':') {
             None if s == "test" => Self::Test,
             None if s == "stdin" => Self::Stdin,
+            Some(("test", "noise")) => Self::TestNoise,
             None if s == "libcamera" => Self::Libcamera(None),
             Some(("files", glob)) if !glob.is_empty() => Self::Files(glob.to_string()),
             Some(("libcamera", cam)) if !cam.is_empty() => Self::Libcamera(Some(cam.to_string())),
             _ => bail!(
-                "--source {s:?} is not a source: use test, files:GLOB (e.g. 'files:shots/*.jpg'), stdin, libcamera or libcamera:N"
+                "--source {s:?} is not a source: use test, test:noise, files:GLOB (e.g. 'files:shots/*.jpg'), stdin, libcamera or libcamera:N"
             ),
         })
     }

@@ -1,6 +1,6 @@
 //! `cam-send` against the real `cam-recv` and a Python receiver written the
-//! classic recipe's way, on loopback: its sources (the test pattern, stdin,
-//! files), connecting and retrying, and ending a stream on a signal.
+//! classic recipe's way, on loopback: its sources (the test pattern, the noisy
+//! test picture, stdin, files), connecting and retrying, and ending a stream on a signal.
 
 use std::{
     net::TcpListener,
@@ -27,6 +27,25 @@ fn test_pattern_pictures_move() {
         let area = 320 * (240 - 60);
         assert!(moved * 50 > area, "only {moved} of {area} pixels below the counter changed between frames");
     }
+}
+
+#[test]
+fn noise_source_streams_valid_h264_that_costs_far_more_than_the_test_pattern() {
+    // A bit rate the test pattern cannot use up, so what each source costs shows.
+    let bytes_per_frame = |source: &str| {
+        let (mut recv, port) = receiver(&["--verify", "--once"]);
+        let args = ["--source", source, "--codec", "h264", "--bitrate", "1000000", "--width", "320", "--height", "240"];
+        let mut send = sender(port, &[&args[..], &["--frames", "30", "--max-latency", "0"]].concat());
+        let summary = both_succeed(&mut send, &mut recv);
+        assert_eq!(count(&recv.out(), "320x240 h264 ok"), 30, "{source}: {:?}", recv.out());
+        assert_eq!(field(&summary, "invalid"), "0", "{source}: {summary}");
+        field(&summary, "bytes").parse::<f64>().unwrap() / 30.0
+    };
+    let (noise, pattern) = (bytes_per_frame("test:noise"), bytes_per_frame("test"));
+    assert!(
+        noise > 3.0 * pattern,
+        "test:noise {noise:.0} bytes a frame, test {pattern:.0}: noise should cost far more"
+    );
 }
 
 /// Pixels at row `from_row` and below that differ by more than 40 levels in some channel.
@@ -133,6 +152,7 @@ fn bad_arguments_are_one_line_errors_with_exit_2() {
     let cases: &[(&[&str], &str)] = &[
         (&["--to", "nowhere"], "HOST:PORT"),
         (&["--to", "h:1", "--source", "camera9"], "not a source"),
+        (&["--to", "h:1", "--source", "test:nois"], "test, test:noise, files:GLOB"),
         (&["--to", "h:1", "--width", "641"], "even"),
         (&["--to", "h:1", "--source", "files:/nonexistent/*.jpg"], "no files match"),
     ];

@@ -25,6 +25,7 @@ use sha2::Sha256;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::notice::{read_notice, Heard, Notice};
+pub use crate::preview::preview;
 
 /// Bytes of the receiver's random challenge.
 pub const NONCE_LEN: usize = 32;
@@ -142,16 +143,6 @@ fn from_hex<const N: usize>(digits: &[u8]) -> Option<[u8; N]> {
     let mut out = [0; N];
     hex::decode_to_slice(digits, &mut out).ok()?;
     Some(out)
-}
-
-/// The first bytes of `data` for a log line: text when printable, hex otherwise.
-pub fn preview(data: &[u8]) -> String {
-    let head = &data[..data.len().min(24)];
-    if head.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
-        format!("{:?}", String::from_utf8_lossy(head))
-    } else {
-        head.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
-    }
 }
 
 /// A shared secret: the bytes of a secret file (one trailing newline removed).

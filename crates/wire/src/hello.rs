@@ -27,7 +27,7 @@ use std::{fmt, str::FromStr};
 use bytes::{Buf, BufMut, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::handshake::preview;
+use crate::preview::preview;
 
 /// The longest hello line, newline included.
 pub const MAX_LINE: usize = 256;

@@ -36,6 +36,7 @@ mod kind;
 mod mjpeg;
 pub mod notice;
 mod parameter_sets;
+mod preview;
 mod sps;
 pub mod stamp;
 

@@ -7,6 +7,7 @@ mod files;
 mod for_secs;
 #[cfg(feature = "libcamera")]
 mod libcamera;
+mod noise;
 #[cfg(any(feature = "libcamera", test))]
 mod sensor_hdr;
 mod split;
@@ -23,6 +24,7 @@ use bytes::Bytes;
 #[cfg(feature = "libcamera")]
 pub use self::libcamera::{list_cameras, LibcameraSource};
 pub use files::FilesSource;
+pub use noise::NoiseSource;
 pub use stdin_h264::H264StdinSource;
 pub use stdin_mjpeg::MjpegStdinSource;
 pub use test_pattern::TestPatternSource;
@@ -81,6 +83,9 @@ pub fn bounded(source: Box<dyn Source>, config: &Config, started: crate::pace::L
 pub fn open(config: &Config) -> Result<Box<dyn Source>> {
     Ok(match &config.source {
         SourceSpec::Test => Box::new(TestPatternSource::new(config.width, config.height, config.fps)),
+        SourceSpec::TestNoise => {
+            Box::new(NoiseSource::new(config.width, config.height, config.fps, NoiseSource::DEFAULT_SEED))
+        }
         SourceSpec::Files(glob) => Box::new(FilesSource::new(glob, config.fps, config.loop_files)?),
         SourceSpec::Stdin => {
             let h264 = matches!(config.codec, Codec::H264 { .. });

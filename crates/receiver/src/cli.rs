@@ -535,9 +535,11 @@ fn writable(dir: &std::path::Path) -> Result<(), String> {
 }
 
 /// `--record FILE`: the file is made with the first frame, so its folder is
-/// checked now (a name with strftime fields makes its folders itself).
+/// checked now (a name with strftime fields makes its folders itself, and
+/// one with `{camera}` has each camera's folder made at its first stream).
 fn check_record_folder(path: &std::path::Path) -> Result<()> {
-    if path.to_string_lossy().contains('%') {
+    let text = path.to_string_lossy();
+    if text.contains('%') || text.contains(crate::cameras::FIELD) {
         return Ok(());
     }
     let shown = path.display();

@@ -33,6 +33,7 @@ pub use crate::config::{CameraOptions, DEFAULT_MAX_CAMERAS};
 use crate::{
     config::Config,
     frame::{Frame, StreamInfo},
+    metrics::Metrics,
     sink::{SinkReport, Sinks},
 };
 
@@ -155,14 +156,15 @@ pub fn for_camera(config: &Config, name: &CameraName) -> Config {
 
 /// Opens `camera`'s own sinks, as `config` (with `{camera}` in it) asks:
 /// the folder its `--record` file goes in is made first, as `--save-dir`'s is.
-pub(crate) fn open_sinks(config: &Config, camera: &CameraName) -> Result<Sinks> {
+/// They count into `metrics`, under each stream's camera (this one).
+pub(crate) fn open_sinks(config: &Config, camera: &CameraName, metrics: &Arc<Metrics>) -> Result<Sinks> {
     let config = for_camera(config, camera);
     if let Some(dir) = config.record.as_ref().and_then(|(path, _)| path.parent()).filter(|d| !d.as_os_str().is_empty())
     {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("--record: cannot create the folder {} for camera {camera}", dir.display()))?;
     }
-    Sinks::open(&config)
+    Sinks::open(&config, metrics)
 }
 
 /// `config` for what each camera opens for itself: all but the window (one
@@ -259,7 +261,7 @@ pub(crate) enum Held {
     /// Made, not yet streamed into: the sinks are opened by the first sender.
     New,
     /// The camera's sinks.
-    Open(CameraSinks),
+    Open(Box<CameraSinks>),
     /// Closed to make room for another camera: the sender asks for a new slot.
     Closed,
 }
@@ -321,7 +323,7 @@ impl Slots {
 
     /// One slot for every camera, holding `sinks` (opened at start).
     pub(crate) fn shared(sinks: Sinks) -> Self {
-        let held = Held::Open(CameraSinks { own: sinks, viewers: None });
+        let held = Held::Open(Box::new(CameraSinks { own: sinks, viewers: None }));
         let slot = Slot { camera: None, streaming: StdMutex::new(None), held: Arc::new(Mutex::new(held)) };
         Self {
             shared: Some(Arc::new(slot)),
@@ -366,7 +368,7 @@ impl Slots {
                 d.remove(&name);
             });
             if let Held::Open(sinks) = std::mem::replace(&mut *guard, Held::Closed) {
-                closed.push(sinks);
+                closed.push(*sinks);
             }
         }
         let slot = Arc::new(Slot {
@@ -388,7 +390,7 @@ impl Slots {
         let mut out = Vec::new();
         for slot in all {
             if let Held::Open(sinks) = std::mem::replace(&mut *slot.held.lock().await, Held::Closed) {
-                out.push(sinks);
+                out.push(*sinks);
             }
         }
         if let Some(viewers) = self.viewers.lock().expect("viewers lock").take() {

@@ -171,7 +171,8 @@ pub struct Args {
     pub display: bool,
 
     /// Serve the live picture over HTTP on ADDR (`:8080`, `8080`, `0.0.0.0:8080`
-    /// or `localhost:8080`): a page at /, MJPEG at /stream.mjpg, /snapshot.jpg and /status (JSON).
+    /// or `localhost:8080`): a page at /, MJPEG at /stream.mjpg, /snapshot.jpg, /status (JSON)
+    /// and /metrics (Prometheus).
     #[arg(long, value_name = "ADDR", env = "CAMWIRE_HTTP")]
     pub http: Option<String>,
 
@@ -534,10 +535,11 @@ fn writable(dir: &std::path::Path) -> Result<(), String> {
 }
 
 /// `--record FILE`: the file is made with the first frame, so its folder is
-/// checked now (a name with strftime or `{camera}` fields makes its folders itself).
+/// checked now (a name with strftime fields makes its folders itself, and
+/// one with `{camera}` has each camera's folder made at its first stream).
 fn check_record_folder(path: &std::path::Path) -> Result<()> {
-    let name = path.to_string_lossy();
-    if name.contains('%') || name.contains(crate::cameras::FIELD) {
+    let text = path.to_string_lossy();
+    if text.contains('%') || text.contains(crate::cameras::FIELD) {
         return Ok(());
     }
     let shown = path.display();

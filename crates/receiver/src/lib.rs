@@ -27,6 +27,7 @@ pub mod decode;
 pub mod frame;
 mod input;
 mod memory;
+pub mod metrics;
 mod mux;
 mod nofile;
 mod refuse;
@@ -71,21 +72,23 @@ pub async fn serve(
     for (addr, name) in &config.cameras.more_listens {
         listeners.push((bind::bind(*addr, "--listen").await?, name.clone()));
     }
+    // Every camera's series, each labelled with the camera's name, for `/metrics`.
+    let metrics = metrics::Metrics::new();
     // Each camera its own sinks, or (a file option without {camera}) one set for one camera at a time.
     // The window may end the receiver; a child token leaves the caller's own untouched.
     let stop = shutdown.child_token();
     let (slots, viewers) = if cameras::check(&config)? {
-        let viewers = sink::Sinks::open(&cameras::viewers_only(&config))?;
+        let viewers = sink::Sinks::open(&cameras::viewers_only(&config), &metrics)?;
         let (directory, listed) = cameras::directory();
         let outputs = cameras::has_outputs(&config);
-        let started = view::Viewers::start(&config, &viewers, outputs, Some(listed), &stop).await?;
+        let started = view::Viewers::start(&config, &viewers, outputs, Some(listed), &metrics, &stop).await?;
         (cameras::Slots::per_camera(config.cameras.max, Some(viewers), directory), started)
     } else {
-        let sinks = sink::Sinks::open(&config)?;
-        let started = view::Viewers::start(&config, &sinks, false, None, &stop).await?;
+        let sinks = sink::Sinks::open(&config, &metrics)?;
+        let started = view::Viewers::start(&config, &sinks, false, None, &metrics, &stop).await?;
         (cameras::Slots::shared(sinks), started)
     };
-    let outcome = input::serve(listeners, config, slots, stop, &mut on_summary).await;
+    let outcome = input::serve(listeners, config, slots, metrics, stop, &mut on_summary).await;
     viewers.close().await;
     outcome
 }

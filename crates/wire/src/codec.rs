@@ -19,6 +19,9 @@
 //! An announced length is only a claim: the buffer grows with the bytes that
 //! actually arrive (a small multiple of what has arrived, see [`FrameCodec`]),
 //! never to the announced length at once, so five bytes cannot reserve 16 MiB.
+//! A frame no larger than twice the largest one the connection has already
+//! delivered whole is the exception: that much has arrived, so its room is
+//! reserved at once, which spares a camera's stream the copies of a growing buffer.
 
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::StreamExt;
@@ -45,13 +48,22 @@ pub enum Message {
 /// bytes received so far plus two [`GROW_STEP`]s (each step at most doubles
 /// what arrived; the allocator may double again): tokio-util's `LengthDelimitedCodec`
 /// (which cuts the frames here) would reserve the whole announced length as
-/// soon as the header is in, so it is only handed complete frames. The
-/// decode state is the inner codec's alone: this one reads the header still
-/// in the buffer on each call and keeps nothing beside it.
+/// soon as the header is in, so it is only handed complete frames.
+///
+/// A frame no larger than twice the largest frame already decoded whole
+/// gets its whole room at once instead: the connection has sent that many
+/// bytes already, so the bound above still holds with "received" counting
+/// its earlier frames, and a camera's stream (frames of similar size) costs
+/// one allocation per frame and no copy, where growing in steps copied about
+/// the frame's size again and cut every socket read short at the step.
+/// Apart from that largest size, the decode state is the inner codec's: this
+/// one reads the header still in the buffer on each call.
 #[derive(Debug)]
 pub struct FrameCodec {
     inner: LengthDelimitedCodec,
     max: usize,
+    /// The largest payload decoded whole so far.
+    largest: usize,
 }
 
 /// The smallest step the buffer of an unfinished payload grows by.
@@ -73,7 +85,7 @@ impl FrameCodec {
             .num_skip(HEADER_LEN)
             .max_frame_length(max)
             .new_codec();
-        Self { inner, max }
+        Self { inner, max, largest: 0 }
     }
 
     /// The largest payload this codec accepts.
@@ -95,8 +107,10 @@ impl Decoder for FrameCodec {
         let have = src.len() - HEADER_LEN;
         if have < len {
             // Room for the next step only: at least GROW_STEP, at most what has
-            // arrived already (so the buffer at most doubles), never past the frame.
-            let step = (len - have).min(have.max(GROW_STEP));
+            // arrived already (so the buffer at most doubles), never past the frame;
+            // or the whole frame, when earlier frames have brought half its size.
+            let step =
+                if len <= self.largest.saturating_mul(2) { len - have } else { (len - have).min(have.max(GROW_STEP)) };
             if src.capacity() - src.len() < step {
                 src.reserve(step);
             }
@@ -104,7 +118,10 @@ impl Decoder for FrameCodec {
         }
         // The whole frame is here, so the inner codec reserves nothing for it.
         match self.inner.decode(src)? {
-            Some(frame) => Ok(Some(Message::Frame(frame.freeze()))),
+            Some(frame) => {
+                self.largest = self.largest.max(len);
+                Ok(Some(Message::Frame(frame.freeze())))
+            }
             None => unreachable!("a complete frame is buffered"),
         }
     }

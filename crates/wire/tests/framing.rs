@@ -126,6 +126,31 @@ fn buffer_grows_with_the_bytes_that_arrive_not_the_announced_length() {
     assert_eq!(frames, vec![Message::Frame(Bytes::from(payload))]);
 }
 
+/// One frame of `len` bytes with its header, as it goes on the wire.
+fn framed(len: usize) -> Vec<u8> {
+    let mut wire = (len as u32).to_le_bytes().to_vec();
+    wire.extend((0..len).map(|i| i as u8));
+    wire
+}
+
+#[test]
+fn a_frame_within_twice_the_largest_delivered_gets_its_whole_room_at_once() {
+    // A camera's 250 kB JPEGs: once one has arrived whole, the next one's room is
+    // reserved when its header is in, so its bytes are never copied to a larger buffer.
+    let len = 250_000;
+    let mut codec = FrameCodec::default();
+    let mut buf = BytesMut::from(&framed(len)[..]);
+    assert!(matches!(codec.decode(&mut buf).unwrap(), Some(Message::Frame(f)) if f.len() == len));
+    let next = framed(len + 1000);
+    buf.extend_from_slice(&next[..5]);
+    assert!(codec.decode(&mut buf).unwrap().is_none());
+    assert!(buf.capacity() >= next.len(), "{} bytes of room for a {}-byte frame", buf.capacity(), next.len());
+    // Past twice the largest frame delivered, the claim is not trusted: the buffer grows in steps.
+    let mut buf = BytesMut::from(&framed(2 * len + 1)[..5]);
+    assert!(codec.decode(&mut buf).unwrap().is_none());
+    assert!(buf.capacity() <= GROW_STEP + 64, "{} bytes reserved for 5 received", buf.capacity());
+}
+
 #[test]
 fn terminator_alone_is_a_message() {
     let (msgs, _) = decode_chunks(&[&[0, 0, 0, 0]]).unwrap();

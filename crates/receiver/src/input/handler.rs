@@ -263,6 +263,9 @@ impl Stream<'_> {
         // The stream holds the slot: no longer waiting, nor charged to the budget.
         drop(ticket);
         let Held::Open(sinks) = &mut *held else { unreachable!("claim returns open sinks") };
+        // This camera's series, labelled with its name, for `/metrics`.
+        let series = state.metrics.camera(self.camera.as_str());
+        series.stream_started();
         let number = state.streams.fetch_add(1, Ordering::Relaxed) + 1;
         let raw = self.input.is_raw();
         let camera = self.camera.clone();
@@ -302,6 +305,7 @@ impl Stream<'_> {
             let captured_at = camwire_wire::stamp::read_stamp(&data).map(|us| UNIX_EPOCH + Duration::from_micros(us));
             let frame = Frame { seq, keyframe, kind, data, received_at, captured_at };
             self.count.latency(&frame);
+            series.frame(&frame);
             sinks.frame(frame).await;
             status.tick(format_args!("receiving from {peer}"), self.count.frames, self.count.bytes);
         };
@@ -319,6 +323,8 @@ impl Stream<'_> {
         if let Some(why) = &report.failed {
             warn!("stream {number}: {why}");
         }
+        // --verify counted its invalid frames as it found them; a frame that is no picture at all is counted here.
+        series.stream_ended(invalid - report.invalid, report.failed.is_some());
         let ended = Ended {
             invalid,
             terminated,
@@ -365,13 +371,14 @@ async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>,
             // Closed to make room for another camera while this one waited: ask again.
             Held::Closed => continue,
             Held::New => {
-                let own = cameras::open_sinks(&cameras::without_viewers(config), camera).map_err(|e| {
-                    warn!("camera {camera}: cannot open its sinks: {e:#}");
-                    format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
-                })?;
+                let own =
+                    cameras::open_sinks(&cameras::without_viewers(config), camera, &state.metrics).map_err(|e| {
+                        warn!("camera {camera}: cannot open its sinks: {e:#}");
+                        format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
+                    })?;
                 state.slots.opened(camera, &own);
                 let viewers = state.slots.take_viewers(camera);
-                *held = Held::Open(CameraSinks { own, viewers });
+                *held = Held::Open(Box::new(CameraSinks { own, viewers }));
                 return Ok((slot, held));
             }
         }

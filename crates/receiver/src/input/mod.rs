@@ -38,6 +38,7 @@ use crate::{
     admission::{Admission, Refusals},
     cameras::Slots,
     config::Config,
+    metrics::Metrics,
     refuse::refuse,
     sender_check::SenderCheck,
     summary::{Outcome, StreamSummary},
@@ -60,6 +61,8 @@ struct ReceiverState {
     refusals: Refusals,
     /// TLS and the secret challenge, when configured.
     senders: SenderCheck,
+    /// Every camera's counters, for `/metrics`.
+    metrics: Arc<Metrics>,
 }
 
 impl ReceiverState {
@@ -92,6 +95,7 @@ pub(crate) async fn serve(
     listeners: Vec<(TcpListener, Option<CameraName>)>,
     config: Config,
     slots: Slots,
+    metrics: Arc<Metrics>,
     shutdown: CancellationToken,
     on_summary: &mut (dyn FnMut(&StreamSummary) + Send),
 ) -> Result<Outcome> {
@@ -110,6 +114,7 @@ pub(crate) async fn serve(
         refusals: Refusals::new(admission.max_pending()),
         senders,
         config,
+        metrics,
     });
     let listener = Listener {
         listeners,

@@ -17,6 +17,7 @@
 use std::{sync::Arc, time::Duration};
 
 use camwire_wire::KeyframeGate;
+use prometheus::IntCounter;
 use tokio::{
     sync::{broadcast, mpsc, oneshot, watch},
     task::JoinHandle,
@@ -31,7 +32,10 @@ use super::{
     queue::{self, EventReceiver, EventSender},
     runner::{SinkEvent, SinkReport},
 };
-use crate::frame::{Frame, StreamInfo};
+use crate::{
+    frame::{Frame, StreamInfo},
+    metrics::Metrics,
+};
 
 /// A sink that takes nothing for this long is dropped. Longer than a
 /// player's own stall limit (10 s, `--pipe`), so the pipe sink recovers by
@@ -90,12 +94,23 @@ pub struct Sinks {
     failures: Vec<String>,
     /// Cancelled when the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
+    /// Every camera's series.
+    metrics: Arc<Metrics>,
+    /// The current stream's camera's `camwire_dropped_frames_total`: frames a skipping sink did not get.
+    dropped: Option<IntCounter>,
 }
 
 impl Sinks {
     /// No sinks yet; [`Sinks::open`] opens those a config asks for.
-    pub(crate) fn new() -> Self {
-        Self { sinks: Vec::new(), feeds: Feeds::default(), failures: Vec::new(), closing: CancellationToken::new() }
+    pub(crate) fn new(metrics: Arc<Metrics>) -> Self {
+        Self {
+            sinks: Vec::new(),
+            feeds: Feeds::default(),
+            failures: Vec::new(),
+            closing: CancellationToken::new(),
+            metrics,
+            dropped: None,
+        }
     }
 
     /// Adds a sink: `spawn` starts it on the receiving end of a queue of
@@ -180,6 +195,7 @@ impl Sinks {
     }
 
     pub(crate) async fn start(&mut self, info: StreamInfo) {
+        self.dropped = Some(self.metrics.camera(info.camera.as_str()).dropped);
         let info = Arc::new(info);
         self.failures.clear();
         self.feeds.latest.send_modify(|l| l.stream = Some(info.clone()));
@@ -212,7 +228,7 @@ impl Sinks {
         for (i, s) in self.sinks.iter_mut().enumerate() {
             let result = match s.delivery {
                 Delivery::Every => send_every(s, SinkEvent::Frame(frame.clone())).await,
-                Delivery::Latest => offer_latest(s, &frame),
+                Delivery::Latest => offer_latest(s, &frame, self.dropped.as_ref()),
             };
             if let Err(why) = result {
                 gone.push((i, why));
@@ -315,15 +331,19 @@ async fn send_every(s: &mut SinkHandle, event: SinkEvent) -> Result<(), Gone> {
     }
 }
 
-/// Offers a frame to a sink that skips when behind.
-fn offer_latest(s: &mut SinkHandle, frame: &Frame) -> Result<(), Gone> {
+/// Offers a frame to a sink that skips when behind; one it skips is counted in `dropped`.
+fn offer_latest(s: &mut SinkHandle, frame: &Frame, dropped: Option<&IntCounter>) -> Result<(), Gone> {
     if !s.gate.admits(frame.keyframe) {
+        dropped.iter().for_each(|d| d.inc());
         return check_full(s);
     }
     if let Some(info) = s.pending_start.clone() {
         match s.tx.try_send(SinkEvent::Start(info)) {
             Ok(()) => s.pending_start = None,
-            Err(mpsc::error::TrySendError::Full(_)) => return check_full(s),
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                dropped.iter().for_each(|d| d.inc());
+                return check_full(s);
+            }
             Err(mpsc::error::TrySendError::Closed(_)) => return Err(Gone::Stopped),
         }
     }
@@ -334,6 +354,7 @@ fn offer_latest(s: &mut SinkHandle, frame: &Frame) -> Result<(), Gone> {
             Ok(())
         }
         Err(mpsc::error::TrySendError::Full(_)) => {
+            dropped.iter().for_each(|d| d.inc());
             s.gate.close();
             check_full(s)
         }
@@ -442,7 +463,7 @@ mod tests {
     }
 
     fn sinks() -> Sinks {
-        Sinks::new()
+        Sinks::new(crate::metrics::Metrics::new())
     }
 
     #[tokio::test]

@@ -15,25 +15,34 @@ use super::{
     save_dir::SaveDirSink,
     verify::VerifySink,
 };
-use crate::config::Config;
+use std::sync::Arc;
+
+use crate::{config::Config, metrics::Metrics};
 
 impl Sinks {
-    /// Opens the sinks `config` asks for, and the feeds its viewers read.
-    pub fn open(config: &Config) -> Result<Self> {
-        let mut sinks = Self::new();
+    /// Opens the sinks `config` asks for, and the feeds its viewers read;
+    /// they count into the series of each stream's camera (frames skipped,
+    /// bytes recorded, invalid frames) in `metrics`.
+    pub fn open(config: &Config, metrics: &Arc<Metrics>) -> Result<Self> {
+        let recorded = metrics.clone();
+        let invalid = metrics.clone();
+        let mut sinks = Self::new(metrics.clone());
         let limit = config.max_pixels;
         if config.verify {
-            sinks.add("verify", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, move || VerifySink::new(limit)));
+            sinks.add("verify", Delivery::Every, 64, |rx| {
+                spawn_blocking_sink(rx, move || VerifySink::new(limit, invalid))
+            });
         }
         if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
-            let sink = TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?;
+            let sink =
+                TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?.counting(recorded.clone());
             sinks.add("record", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || Ok(sink)));
         } else if let Some((path, format)) = &config.record {
-            let sink = RecordSink::create(path, *format, config.overwrite)?;
+            let sink = RecordSink::create(path, *format, config.overwrite)?.counting(recorded.clone());
             sinks.add("record", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || Ok(sink)));
         }
         if let Some(dir) = &config.save_dir {
-            let sink = SaveDirSink::create(dir)?;
+            let sink = SaveDirSink::create(dir)?.counting(recorded.clone());
             sinks.add("save-dir", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || Ok(sink)));
         }
         if let Some(cmd) = &config.pipe {

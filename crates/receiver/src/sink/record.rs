@@ -20,10 +20,12 @@ use std::{
     fs::File,
     io::{Seek, SeekFrom, Write},
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
 use anyhow::{anyhow, bail, Context, Result};
 use camwire_wire::KeyframeGate;
+use prometheus::IntCounter;
 use tracing::{debug, info};
 
 use super::{
@@ -33,6 +35,7 @@ use super::{
 use crate::{
     config::RecordFormat,
     frame::{Frame, StreamInfo},
+    metrics::Metrics,
     throttle::{warn_throttled, Throttle},
 };
 
@@ -59,6 +62,10 @@ pub(super) struct RecordSink {
     written: u64,
     /// The stream is of the wrong kind: the recording ended there.
     stopped: bool,
+    /// The receiver's series: the current stream's camera gives `recorded`.
+    metrics: Option<Arc<Metrics>>,
+    /// `camwire_recorded_bytes_total` of the current stream's camera, with `/metrics`.
+    recorded: Option<IntCounter>,
     /// Frames of the current stream that could not be written (the first error).
     lost: Option<(u64, String)>,
 }
@@ -87,6 +94,8 @@ impl RecordSink {
             start: KeyframeGate::new(),
             written: 0,
             stopped: false,
+            metrics: None,
+            recorded: None,
             lost: None,
         })
     }
@@ -123,7 +132,10 @@ impl RecordSink {
         }
         let result = self.file()?.write_all(&frame.data);
         match result {
-            Ok(()) => self.written += frame.data.len() as u64,
+            Ok(()) => {
+                self.written += frame.data.len() as u64;
+                self.recorded.iter().for_each(|c| c.inc_by(frame.data.len() as u64));
+            }
             Err(e) => self.skip(e),
         }
         Ok(())
@@ -145,9 +157,18 @@ impl RecordSink {
     }
 }
 
+impl RecordSink {
+    /// Counts the payload bytes written into each stream's camera's
+    /// `camwire_recorded_bytes_total` too.
+    pub(super) fn counting(self, metrics: Arc<Metrics>) -> Self {
+        Self { metrics: Some(metrics), ..self }
+    }
+}
+
 impl BlockingSink for RecordSink {
     fn start(&mut self, stream: &StreamInfo) {
         debug!("record: stream {} from {} goes on at byte {}", stream.number, stream.peer, self.written);
+        self.recorded = self.metrics.as_ref().map(|m| m.camera(stream.camera.as_str()).recorded);
         self.start.close();
     }
 

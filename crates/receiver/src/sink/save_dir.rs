@@ -39,6 +39,10 @@ const MAX_SKIPS: u32 = 1000;
 pub(super) struct SaveDirSink {
     dir: PathBuf,
     next: u64,
+    /// The receiver's series: the current stream's camera gives `recorded`.
+    metrics: Option<std::sync::Arc<crate::metrics::Metrics>>,
+    /// `camwire_recorded_bytes_total` of the current stream's camera, with `/metrics`.
+    recorded: Option<prometheus::IntCounter>,
     /// Frames of the current stream that could not be written (the first error).
     lost: Option<(u64, String)>,
 }
@@ -77,7 +81,13 @@ impl SaveDirSink {
                 )
             })?,
         };
-        Ok(Self { dir: dir.to_owned(), next, lost: None })
+        Ok(Self { dir: dir.to_owned(), next, lost: None, metrics: None, recorded: None })
+    }
+
+    /// Counts the bytes saved into each stream's camera's
+    /// `camwire_recorded_bytes_total` too.
+    pub(super) fn counting(self, metrics: std::sync::Arc<crate::metrics::Metrics>) -> Self {
+        Self { metrics: Some(metrics), ..self }
     }
 
     /// Saves one frame under the next free number; a frame that cannot be written is skipped.
@@ -86,7 +96,10 @@ impl SaveDirSink {
             let path = self.dir.join(format!("frame-{:06}.{ext}", self.next));
             self.next += 1;
             match create_with(&path, data) {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    self.recorded.iter().for_each(|c| c.inc_by(data.len() as u64));
+                    return Ok(());
+                }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     warn!(
                         "--save-dir: {} already exists (not written by this run); left it, saved under the next number",
@@ -112,6 +125,10 @@ impl SaveDirSink {
 }
 
 impl BlockingSink for SaveDirSink {
+    fn start(&mut self, stream: &crate::frame::StreamInfo) {
+        self.recorded = self.metrics.as_ref().map(|m| m.camera(stream.camera.as_str()).recorded);
+    }
+
     fn frame(&mut self, frame: Frame) -> Result<()> {
         let ext = if frame.kind == PayloadKind::H264 { "h264" } else { "jpg" };
         self.save(&frame.data, ext).map_err(|e| anyhow!("--save-dir: {e}; saving stopped"))?;

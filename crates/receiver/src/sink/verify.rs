@@ -9,9 +9,10 @@
 //! that does not open with SPS/PPS and an IDR is reported, and its frames
 //! before the first IDR are invalid (nothing can decode them).
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
+use prometheus::IntCounter;
 use turbojpeg::{Decompressor, YuvImage};
 
 use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
@@ -25,6 +26,7 @@ use crate::{
         PixelLimit,
     },
     frame::{Frame, StreamInfo},
+    metrics::Metrics,
 };
 
 /// Prints a line per frame; counts the invalid ones per stream.
@@ -36,17 +38,24 @@ pub(super) struct VerifySink {
     invalid: u64,
     /// ` camera=<name>`, the end of every line of the current stream.
     camera: String,
+    /// The receiver's series: the current stream's camera gives `counted`.
+    metrics: Arc<Metrics>,
+    /// The current stream's camera's invalid frames since the start, for `/metrics`.
+    counted: Option<IntCounter>,
 }
 
 impl VerifySink {
-    /// A verifier and its JPEG workers.
-    pub(super) fn new(limit: PixelLimit) -> anyhow::Result<Self> {
+    /// A verifier and its JPEG workers; invalid frames are counted into
+    /// each stream's camera's `camwire_invalid_frames_total` too.
+    pub(super) fn new(limit: PixelLimit, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
         let make = || {
             anyhow::Ok(Self {
                 verifier: Verifier::new(limit)?,
                 pool: JpegPool::new(limit)?,
                 invalid: 0,
                 camera: String::new(),
+                metrics: metrics.clone(),
+                counted: None,
             })
         };
         make().context("--verify unavailable")
@@ -54,8 +63,8 @@ impl VerifySink {
 
     /// Prints the lines of the JPEGs still in flight, so everything else keeps its place after them.
     fn drain(&mut self) {
-        let (invalid, camera) = (&mut self.invalid, &self.camera);
-        self.pool.drain(&mut |line| print_line(line, camera, invalid));
+        let (invalid, camera, counted) = (&mut self.invalid, &self.camera, &self.counted);
+        self.pool.drain(&mut |line| print_line(line, camera, invalid, counted));
     }
 }
 
@@ -63,17 +72,18 @@ impl BlockingSink for VerifySink {
     fn start(&mut self, stream: &StreamInfo) {
         self.drain();
         self.camera = format!(" camera={}", stream.camera);
+        self.counted = Some(self.metrics.camera(stream.camera.as_str()).invalid);
         self.invalid = 0;
         self.verifier.new_stream();
     }
 
     fn frame(&mut self, frame: Frame) -> anyhow::Result<()> {
-        let (invalid, camera) = (&mut self.invalid, &self.camera);
+        let (invalid, camera, counted) = (&mut self.invalid, &self.camera, &self.counted);
         if frame.kind == PayloadKind::Jpeg {
-            self.pool.submit(frame, &mut |line| print_line(line, camera, invalid));
+            self.pool.submit(frame, &mut |line| print_line(line, camera, invalid, counted));
         } else {
-            self.pool.drain(&mut |line| print_line(line, camera, invalid));
-            print_line(self.verifier.line(&frame), camera, invalid);
+            self.pool.drain(&mut |line| print_line(line, camera, invalid, counted));
+            print_line(self.verifier.line(&frame), camera, invalid, counted);
         }
         Ok(())
     }
@@ -93,10 +103,12 @@ impl BlockingSink for VerifySink {
 type Line = (String, bool, Option<f64>);
 
 /// Prints a verify line: `line`, then ` camera=<name>` (`camera`), then the
-/// latency last, where scripts look for it.
-fn print_line((line, ok, latency): Line, camera: &str, invalid: &mut u64) {
+/// latency last, where scripts look for it; an invalid frame is counted in
+/// `invalid` (the stream's) and `counted` (since the start).
+fn print_line((line, ok, latency): Line, camera: &str, invalid: &mut u64, counted: &Option<IntCounter>) {
     if !ok {
         *invalid += 1;
+        counted.iter().for_each(IntCounter::inc);
     }
     match latency {
         Some(ms) => println!("{line}{camera} latency={ms:.2}"),

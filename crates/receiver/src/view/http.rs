@@ -7,6 +7,7 @@
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
 //! | `/snapshot.jpg`  | the current stream's newest picture; 503 until it has one |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
+//! | `/metrics`       | every camera's counters and the process's figures for Prometheus ([`metrics`](crate::metrics)) |
 //! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
 //!
 //! Every viewer reads the one shared newest frame ([`feed`]) or the one
@@ -67,6 +68,7 @@ use self::{
 };
 use crate::{
     cameras::Directory,
+    metrics::Metrics,
     sink::{live_mp4::LiveFragment, Latest, PictureDemand},
 };
 
@@ -117,6 +119,8 @@ struct AppState {
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
     /// Every camera, for `/status` to list.
     cameras: Option<Directory>,
+    /// What `/metrics` reports; each viewer counts under the camera it watches.
+    metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -128,12 +132,13 @@ impl AppState {
         pictures: PictureDemand,
         viewers: Arc<Viewers>,
         cameras: Option<Directory>,
+        metrics: Arc<Metrics>,
     ) -> (Self, JoinHandle<()>) {
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        (Self { frames, shared, viewers, watching, live_mp4, cameras }, feed)
+        (Self { frames, shared, viewers, watching, live_mp4, cameras, metrics }, feed)
     }
 }
 
@@ -144,6 +149,7 @@ struct CameraViews {
     open: Mutex<HashMap<CameraName, (AppState, JoinHandle<()>)>>,
     /// Viewers of every camera together, within `--max-viewers`.
     viewers: Arc<Viewers>,
+    metrics: Arc<Metrics>,
 }
 
 impl CameraViews {
@@ -180,7 +186,8 @@ impl CameraViews {
             }
         }
         let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
-        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras);
+        let metrics = self.metrics.clone();
+        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras, metrics);
         open.insert(name, (state.clone(), feed));
         Some((state, true))
     }
@@ -269,6 +276,7 @@ impl WebView {
         live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
         pictures: PictureDemand,
         cameras: Option<Directory>,
+        metrics: Arc<Metrics>,
         options: HttpOptions,
     ) -> Result<Self> {
         let listener = crate::bind::bind(addr, "--http").await?;
@@ -290,9 +298,10 @@ impl WebView {
         };
         let secure = tls.is_some();
         let viewers = Viewers::new(options.max_viewers);
-        let (state, feed) = AppState::serve(latest, live_mp4, pictures, viewers.clone(), cameras.clone());
-        let views =
-            cameras.map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers }));
+        let (state, feed) =
+            AppState::serve(latest, live_mp4, pictures, viewers.clone(), cameras.clone(), metrics.clone());
+        let views = cameras
+            .map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers, metrics }));
         let per_camera = Router::new()
             .route("/cam/{name}", get(cam_redirect))
             .route("/cam/{name}/", get(cam_page))
@@ -315,6 +324,7 @@ impl WebView {
             .route("/stream.mp4", get(stream_mp4))
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
+            .route("/metrics", get(metrics_text))
             .with_state(state)
             .merge(per_camera)
             .layer(axum::middleware::from_fn_with_state(
@@ -381,7 +391,10 @@ async fn asset(text: &'static str, content_type: &'static str) -> Response {
 
 /// A place among `--max-viewers`, or the 503 that says they are taken.
 fn viewer_place(state: &AppState, peer: Peer) -> Result<ViewerSlot, Box<Response>> {
-    state.viewers.join(peer.0.ip()).map_err(|Full(max)| {
+    // The viewer counts under the camera it watches (the current stream's), once one has streamed.
+    let camera = state.shared.stats.lock().expect("stats lock").camera.clone();
+    let gauge = camera.map(|name| state.metrics.camera(name.as_str()).viewers);
+    state.viewers.join(peer.0.ip(), gauge).map_err(|Full(max)| {
         let body =
             format!("503: {max} viewers are watching, the limit; try again later (cam-recv --max-viewers raises it)\n");
         let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
@@ -475,6 +488,13 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    no_store(response.headers_mut());
+    response
+}
+
+/// Every series in Prometheus's text format, behind the same access as the rest of the view.
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], state.metrics.render()).into_response();
     no_store(response.headers_mut());
     response
 }

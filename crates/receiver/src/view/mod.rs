@@ -6,13 +6,15 @@
 pub(crate) mod http;
 mod window;
 
+use std::sync::Arc;
+
 use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
 pub use http::{HttpAccess, HttpOptions, WebView, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 pub use window::WindowView;
 
-use crate::{config::Config, sink::Sinks};
+use crate::{config::Config, metrics::Metrics, sink::Sinks};
 
 /// The running window and web view, whichever `config` asks for.
 pub struct Viewers {
@@ -26,12 +28,14 @@ impl Viewers {
     /// cancels it when it is closed and nothing else was open (no web view,
     /// no sink in [`Sinks::outputs`], and `cameras_have_outputs` false: each
     /// camera opens no outputs of its own). The web view serves each camera
-    /// of `cameras` at `/cam/NAME/`, and `sinks`' camera at `/`.
+    /// of `cameras` at `/cam/NAME/`, `sinks`' camera at `/`, and every
+    /// camera's series in `metrics` at `/metrics`.
     pub async fn start(
         config: &Config,
         sinks: &Sinks,
         cameras_have_outputs: bool,
         cameras: Option<crate::cameras::Directory>,
+        metrics: &Arc<Metrics>,
         stop: &CancellationToken,
     ) -> Result<Self> {
         if config.display {
@@ -39,8 +43,16 @@ impl Viewers {
         }
         let http = match config.http {
             Some(addr) => Some(
-                WebView::start(addr, sinks.latest(), sinks.live_mp4(), sinks.pictures(), cameras, http_options(config))
-                    .await?,
+                WebView::start(
+                    addr,
+                    sinks.latest(),
+                    sinks.live_mp4(),
+                    sinks.pictures(),
+                    cameras,
+                    metrics.clone(),
+                    http_options(config),
+                )
+                .await?,
             ),
             None => None,
         };

@@ -53,6 +53,10 @@ pub(crate) struct TimedRecordSink {
     refused: Option<String>,
     /// Files of the current stream, for its summary line.
     stream_files: Vec<PathBuf>,
+    /// The receiver's series: the current stream's camera gives `recorded`.
+    metrics: Option<std::sync::Arc<crate::metrics::Metrics>>,
+    /// `camwire_recorded_bytes_total` of the current stream's camera, with `/metrics`.
+    recorded: Option<prometheus::IntCounter>,
 }
 
 impl TimedRecordSink {
@@ -74,7 +78,15 @@ impl TimedRecordSink {
             start: KeyframeGate::new(),
             refused: None,
             stream_files: Vec::new(),
+            metrics: None,
+            recorded: None,
         })
+    }
+
+    /// Counts the payload bytes written into each stream's camera's
+    /// `camwire_recorded_bytes_total` too.
+    pub(crate) fn counting(self, metrics: std::sync::Arc<crate::metrics::Metrics>) -> Self {
+        Self { metrics: Some(metrics), ..self }
     }
 
     /// Writes `frame`, starting a file first when none is open or the
@@ -133,14 +145,16 @@ impl TimedRecordSink {
         o.writer
             .write(&frame.data, frame.keyframe, pts)
             .map_err(|e| std::io::Error::new(e.kind(), format!("write failed ({e})")))?;
+        self.recorded.iter().for_each(|c| c.inc_by(frame.data.len() as u64));
         Ok(None)
     }
 }
 
 impl BlockingSink for TimedRecordSink {
-    fn start(&mut self, _stream: &StreamInfo) {
+    fn start(&mut self, stream: &StreamInfo) {
         self.start.close();
         self.refused = None;
+        self.recorded = self.metrics.as_ref().map(|m| m.camera(stream.camera.as_str()).recorded);
     }
 
     fn frame(&mut self, frame: Frame) -> Result<()> {

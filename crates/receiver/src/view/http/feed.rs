@@ -58,6 +58,8 @@ const STATUS_LATENCY_FRAMES: usize = 300;
 pub(super) struct Stats {
     /// The connected sender, if any.
     pub peer: Option<SocketAddr>,
+    /// The current (or last) stream's camera.
+    pub camera: Option<camwire_wire::CameraName>,
     /// The current (or last) stream's number and payload kind.
     pub stream: Option<u64>,
     pub kind: Option<PayloadKind>,
@@ -79,6 +81,7 @@ impl Default for Stats {
     fn default() -> Self {
         Self {
             peer: None,
+            camera: None,
             stream: None,
             kind: None,
             frames: 0,
@@ -198,6 +201,7 @@ impl Feed {
     /// [`Self::follow`] before it knows whether the stream is new.
     fn follow_frame(&mut self, now: &Latest, stats: &mut Stats) -> Publish {
         stats.peer = now.stream.as_ref().map(|s| s.peer);
+        stats.camera = now.stream.as_ref().map(|s| s.camera.clone());
         if let Some(stream) = &now.stream {
             if stream.number != self.stream_number {
                 self.stream_number = stream.number;

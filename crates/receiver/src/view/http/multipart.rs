@@ -199,7 +199,7 @@ mod tests {
             last: 0,
             boundary: "camwire-0123".into(),
             sent_at: Instant::now(),
-            slot: super::super::viewers::Viewers::new(1).join([127, 0, 0, 1].into()).ok().unwrap(),
+            slot: super::super::viewers::Viewers::new(1).join([127, 0, 0, 1].into(), None).ok().unwrap(),
             _place: None,
         }
     }

@@ -14,6 +14,7 @@ use std::{
     time::Duration,
 };
 
+use prometheus::IntGauge;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
@@ -61,7 +62,8 @@ impl Viewers {
     }
 
     /// A place for a viewer from `ip`, ending another address's oldest stream if it must.
-    pub(super) fn join(self: &Arc<Self>, ip: IpAddr) -> Result<ViewerSlot, Full> {
+    /// The place counts in `gauge` (its camera's `camwire_viewers`) while it is held.
+    pub(super) fn join(self: &Arc<Self>, ip: IpAddr, gauge: Option<IntGauge>) -> Result<ViewerSlot, Full> {
         let key = client_key(ip);
         let mut held = self.held.lock().expect("viewers lock");
         if held.open.len() >= self.max {
@@ -93,7 +95,8 @@ impl Viewers {
         let ended = CancellationToken::new();
         held.open.insert(id, (key, ended.clone()));
         debug!("http: a viewer connected ({} watching)", held.open.len());
-        Ok(ViewerSlot { viewers: self.clone(), id, ended })
+        gauge.iter().for_each(IntGauge::inc);
+        Ok(ViewerSlot { viewers: self.clone(), id, ended, gauge })
     }
 }
 
@@ -102,6 +105,8 @@ pub(super) struct ViewerSlot {
     viewers: Arc<Viewers>,
     id: u64,
     ended: CancellationToken,
+    /// The camera's `camwire_viewers`, one lower when the place is given back.
+    gauge: Option<IntGauge>,
 }
 
 impl ViewerSlot {
@@ -115,6 +120,7 @@ impl Drop for ViewerSlot {
     fn drop(&mut self) {
         let mut held = self.viewers.held.lock().expect("viewers lock");
         held.open.remove(&self.id);
+        self.gauge.iter().for_each(IntGauge::dec);
         debug!("http: a viewer left ({} watching)", held.open.len());
     }
 }
@@ -130,14 +136,14 @@ mod tests {
     #[test]
     fn when_full_the_fullest_address_gives_up_its_oldest_for_another_address() {
         let viewers = Viewers::new(4);
-        let flood: Vec<_> = (0..4).map(|_| viewers.join(ip(1)).ok().unwrap()).collect();
-        assert!(viewers.join(ip(1)).is_err(), "the address holding every place waits");
-        let newcomer = viewers.join(ip(2)).ok().expect("room is made");
+        let flood: Vec<_> = (0..4).map(|_| viewers.join(ip(1), None).ok().unwrap()).collect();
+        assert!(viewers.join(ip(1), None).is_err(), "the address holding every place waits");
+        let newcomer = viewers.join(ip(2), None).ok().expect("room is made");
         assert!(flood[0].ended().is_cancelled() && !flood[1].ended().is_cancelled());
         assert!(!newcomer.ended().is_cancelled());
         assert_eq!(viewers.len(), 4);
-        let _second = viewers.join(ip(2)).ok().expect("ip 1 still holds more");
-        assert!(viewers.join(ip(2)).is_err(), "two and two: nobody is ended");
+        let _second = viewers.join(ip(2), None).ok().expect("ip 1 still holds more");
+        assert!(viewers.join(ip(2), None).is_err(), "two and two: nobody is ended");
         drop(flood);
         assert_eq!(viewers.len(), 2);
     }

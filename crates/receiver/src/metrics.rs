@@ -1,0 +1,196 @@
+//! The receiver's figures for Prometheus: `/metrics` on the web view.
+//!
+//! One [`Metrics`] registry per receiver holds every series; each camera's
+//! series carry the label `camera="NAME"` and are reached through the
+//! [`CameraMetrics`] handles that [`Metrics::camera`] hands out, so counting
+//! a frame is an atomic add on a handle already resolved, never a lookup.
+//! The name is the stream's camera ([`StreamInfo::camera`](crate::frame::StreamInfo):
+//! `cam-send --name`, else the port's or address's name; see
+//! [`cameras`](crate::cameras)); each handle is resolved at the start of a
+//! stream, by the connection's handler, each sink and the web view's
+//! viewers, so a camera's series appear once it first streams.
+//! The process's own figures (resident memory, CPU seconds, open file
+//! descriptors) come from the `prometheus` crate's process collector.
+//!
+//! | series | type | what |
+//! |--------|------|------|
+//! | `camwire_frames_total` | counter | frames received |
+//! | `camwire_bytes_total` | counter | payload bytes received |
+//! | `camwire_invalid_frames_total` | counter | frames found invalid (`--verify`, or not a picture at all) |
+//! | `camwire_dropped_frames_total` | counter | frames a sink that skips (a player, a publisher, the viewers' feeds) did not get, one count per sink and frame |
+//! | `camwire_streams_total` | counter | streams received |
+//! | `camwire_reconnects_total` | counter | streams after the camera's first |
+//! | `camwire_latency_seconds` | histogram | capture-to-arrival latency of stamped frames |
+//! | `camwire_sender_connected` | gauge | 1 while the camera's sender is streaming |
+//! | `camwire_viewers` | gauge | web viewers watching the camera |
+//! | `camwire_recorded_bytes_total` | counter | payload bytes written by `--record` and `--save-dir` |
+//! | `camwire_sink_failures_total` | counter | streams in which a sink failed or was stuck |
+//! | `process_*` | | resident memory, CPU seconds, open and maximum file descriptors, threads |
+
+use std::sync::Arc;
+
+use prometheus::{
+    core::Collector, Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
+};
+
+use crate::frame::Frame;
+
+/// Latency buckets, in seconds: 0.5 ms to 5 s.
+const LATENCY_BUCKETS: [f64; 13] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0];
+
+/// The content type of [`Metrics::render`]: Prometheus's text format.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Every series of one receiver.
+pub struct Metrics {
+    registry: Registry,
+    frames: IntCounterVec,
+    bytes: IntCounterVec,
+    invalid: IntCounterVec,
+    dropped: IntCounterVec,
+    streams: IntCounterVec,
+    reconnects: IntCounterVec,
+    latency: HistogramVec,
+    connected: IntGaugeVec,
+    viewers: IntGaugeVec,
+    recorded: IntCounterVec,
+    sink_failures: IntCounterVec,
+}
+
+/// One camera's series, resolved once: each method is an atomic add.
+#[derive(Clone)]
+pub struct CameraMetrics {
+    /// Frames received.
+    pub frames: IntCounter,
+    /// Payload bytes received.
+    pub bytes: IntCounter,
+    /// Frames found invalid.
+    pub invalid: IntCounter,
+    /// Frames a skipping sink did not get.
+    pub dropped: IntCounter,
+    /// Streams received.
+    pub streams: IntCounter,
+    /// Streams after the camera's first.
+    pub reconnects: IntCounter,
+    /// Capture-to-arrival latency, in seconds.
+    pub latency: prometheus::Histogram,
+    /// 1 while a sender streams.
+    pub connected: IntGauge,
+    /// Web viewers watching.
+    pub viewers: IntGauge,
+    /// Payload bytes written by recordings (`--record`, `--save-dir`).
+    pub recorded: IntCounter,
+    /// Streams in which a sink failed or was stuck.
+    pub sink_failures: IntCounter,
+}
+
+impl Metrics {
+    /// A registry with every camwire series (none labelled yet) and the process collector.
+    pub fn new() -> Arc<Self> {
+        let counter = |name: &str, help: &str| IntCounterVec::new(Opts::new(name, help), &["camera"]).expect("valid");
+        let gauge = |name: &str, help: &str| IntGaugeVec::new(Opts::new(name, help), &["camera"]).expect("valid");
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "camwire_latency_seconds",
+                "Capture-to-arrival latency of the frames that carry a capture stamp.",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
+            &["camera"],
+        )
+        .expect("valid");
+        let metrics = Self {
+            registry: Registry::new(),
+            frames: counter("camwire_frames_total", "Frames received."),
+            bytes: counter("camwire_bytes_total", "Payload bytes received."),
+            invalid: counter("camwire_invalid_frames_total", "Frames found invalid (--verify), or not a picture."),
+            dropped: counter(
+                "camwire_dropped_frames_total",
+                "Frames a sink that skips when behind (player, publisher, viewers' feeds) did not get, per sink.",
+            ),
+            streams: counter("camwire_streams_total", "Streams received."),
+            reconnects: counter("camwire_reconnects_total", "Streams after the camera's first."),
+            latency,
+            connected: gauge("camwire_sender_connected", "1 while the camera's sender is streaming."),
+            viewers: gauge("camwire_viewers", "Web viewers watching the camera."),
+            recorded: counter("camwire_recorded_bytes_total", "Payload bytes written by --record and --save-dir."),
+            sink_failures: counter("camwire_sink_failures_total", "Streams in which a sink failed or was stuck."),
+        };
+        let collectors: [Box<dyn Collector>; 11] = [
+            Box::new(metrics.frames.clone()),
+            Box::new(metrics.bytes.clone()),
+            Box::new(metrics.invalid.clone()),
+            Box::new(metrics.dropped.clone()),
+            Box::new(metrics.streams.clone()),
+            Box::new(metrics.reconnects.clone()),
+            Box::new(metrics.latency.clone()),
+            Box::new(metrics.connected.clone()),
+            Box::new(metrics.viewers.clone()),
+            Box::new(metrics.recorded.clone()),
+            Box::new(metrics.sink_failures.clone()),
+        ];
+        for c in collectors {
+            metrics.registry.register(c).expect("distinct names");
+        }
+        #[cfg(target_os = "linux")]
+        metrics.registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self())).expect("once");
+        Arc::new(metrics)
+    }
+
+    /// The series of camera `name`, made (at zero) on first use.
+    pub fn camera(&self, name: &str) -> CameraMetrics {
+        let l = &[name];
+        CameraMetrics {
+            frames: self.frames.with_label_values(l),
+            bytes: self.bytes.with_label_values(l),
+            invalid: self.invalid.with_label_values(l),
+            dropped: self.dropped.with_label_values(l),
+            streams: self.streams.with_label_values(l),
+            reconnects: self.reconnects.with_label_values(l),
+            latency: self.latency.with_label_values(l),
+            connected: self.connected.with_label_values(l),
+            viewers: self.viewers.with_label_values(l),
+            recorded: self.recorded.with_label_values(l),
+            sink_failures: self.sink_failures.with_label_values(l),
+        }
+    }
+
+    /// Every series in Prometheus's text format ([`CONTENT_TYPE`]).
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut out).expect("text encoding into memory");
+        String::from_utf8(out).expect("the text format is UTF-8")
+    }
+}
+
+impl CameraMetrics {
+    /// A stream of this camera begins: its sender is connected, and any
+    /// stream after the first is a reconnect.
+    pub fn stream_started(&self) {
+        if self.streams.get() > 0 {
+            self.reconnects.inc();
+        }
+        self.streams.inc();
+        self.connected.set(1);
+    }
+
+    /// Counts a received frame, and its latency when it is stamped (a
+    /// negative one, from clocks apart, as zero).
+    pub fn frame(&self, frame: &Frame) {
+        self.frames.inc();
+        self.bytes.inc_by(frame.data.len() as u64);
+        if let Some(ms) = frame.latency_ms() {
+            self.latency.observe(ms.max(0.0) / 1000.0);
+        }
+    }
+
+    /// The stream ended with `invalid` more frames found invalid (besides
+    /// those `--verify` counted as it went), and a sink failed in it or not.
+    pub fn stream_ended(&self, invalid: u64, sink_failed: bool) {
+        self.connected.set(0);
+        self.invalid.inc_by(invalid);
+        if sink_failed {
+            self.sink_failures.inc();
+        }
+    }
+}

@@ -32,7 +32,8 @@ fn read_to_close(sock: &mut TcpStream) -> Vec<u8> {
 
 #[test]
 fn frames_held_while_waiting_for_a_busy_slot_stay_within_the_budget_and_memory_is_given_back() {
-    let (mut recv, port) = receiver(&["--handshake-timeout", "20"]);
+    // Every address is one camera, so each attacker waits for the sender's slot.
+    let (mut recv, port) = receiver(&["--handshake-timeout", "20", "--camera", "one=127.0.0.0/8"]);
     let mut send = sender(port, &["--fps", "5", "--width", "64", "--height", "48"]);
     recv.wait_for("stream 1 from", 10);
     let before_kib = proc_status_kib(recv.pid(), "VmRSS");
@@ -67,7 +68,8 @@ fn frames_held_while_waiting_for_a_busy_slot_stay_within_the_budget_and_memory_i
 #[test]
 fn pictures_waiting_for_a_busy_slot_are_counted_under_a_low_open_file_limit() {
     let _ = rlimit::increase_nofile_limit(u64::MAX);
-    let (recv, port, http) = receiver_with_fd_limit(256, &["--handshake-timeout", "20"]);
+    // Every address is one camera, so each attacker waits for the sender's slot.
+    let (recv, port, http) = receiver_with_fd_limit(256, &["--handshake-timeout", "20", "--camera", "one=127.0.0.0/8"]);
     let mut send = sender(port, &["--fps", "5", "--width", "64", "--height", "48"]);
     recv.wait_for("stream 1 from", 10);
     // 300 addresses, each one header-only picture: each waits for the busy

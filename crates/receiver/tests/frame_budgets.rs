@@ -3,7 +3,7 @@
 //! frames, so memory stays bounded on a 1 GB Pi. Each test runs the real
 //! cam-recv and failed before its fix.
 
-use std::{io::Write, net::TcpStream, process::Command, thread};
+use std::{io::Write, net::TcpStream, thread};
 
 use camwire_testsupport::*;
 
@@ -34,43 +34,9 @@ fn large_frames_faster_than_verify_decodes_them_are_queued_within_a_byte_budget(
     assert!(peak_mib < 150, "RSS peaked {peak_mib} MiB above its start for {sent_mib} MiB sent");
 }
 
-/// Access units of a small H.264 stream, each an IDR with its parameter sets in front.
-fn idr_access_units() -> Vec<Vec<u8>> {
-    need_tool("ffmpeg", "ffmpeg");
-    let out = run(Command::new("ffmpeg").args([
-        "-v",
-        "error",
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc=size=64x48:rate=30",
-        "-frames:v",
-        "4",
-        "-c:v",
-        "libx264",
-        "-x264-params",
-        "keyint=1:repeat-headers=1",
-        "-f",
-        "h264",
-        "-",
-    ]));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let units = camwire_wire::AnnexBSplitter::split_all(&out.stdout).unwrap();
-    units.into_iter().map(|u| u.to_vec()).collect()
-}
-
-/// `au` with a filler-data NAL unit of `n` bytes after it: a large frame any decoder accepts.
-fn with_filler(au: &[u8], n: usize) -> Vec<u8> {
-    let mut out = au.to_vec();
-    out.extend_from_slice(&[0, 0, 0, 1, 0x0C]);
-    out.extend(std::iter::repeat_n(0xFF, n));
-    out.push(0x80);
-    out
-}
-
 #[test]
 fn large_h264_frames_with_a_viewer_that_never_reads_are_held_within_a_byte_budget() {
-    let units = idr_access_units();
+    let units = idr_access_units(4);
     let (recv, port, http) = http_receiver(&[], &[]);
     let mut viewer = TcpStream::connect(("127.0.0.1", http)).unwrap();
     viewer.write_all(b"GET /stream.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();

@@ -62,31 +62,6 @@ fn raw_recording_and_save_dir_go_on_after_the_disk_was_full() {
     assert!(frames_in_file >= 10, "{frames_in_file} whole JPEGs in the recording");
 }
 
-/// Access units of a small H.264 stream, each an IDR with its parameter sets in front.
-fn idr_access_units() -> Vec<Vec<u8>> {
-    need_tool("ffmpeg", "ffmpeg");
-    let out = run(Command::new("ffmpeg").args([
-        "-v",
-        "error",
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc=size=64x48:rate=30",
-        "-frames:v",
-        "10",
-        "-c:v",
-        "libx264",
-        "-x264-params",
-        "keyint=1:repeat-headers=1",
-        "-f",
-        "h264",
-        "-",
-    ]));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let units = camwire_wire::AnnexBSplitter::split_all(&out.stdout).unwrap();
-    units.into_iter().map(|u| u.to_vec()).collect()
-}
-
 /// `au` (which starts with its SPS) with `n` bytes of 0xFF appended to the SPS.
 fn with_long_sps(au: &[u8], n: usize) -> Vec<u8> {
     assert_eq!(au[..5], [0, 0, 0, 1, 0x67], "the access unit starts with its SPS");
@@ -102,7 +77,7 @@ fn a_parameter_set_too_long_for_a_container_is_refused_with_a_line() {
     let dir = TempDir::new("long-sps");
     let record = dir.path("x.mkv");
     let (recv, port) = receiver(&["--record", record.to_str().unwrap()]);
-    let units = idr_access_units();
+    let units = idr_access_units(10);
     let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     // A 70 KB SPS would be recorded with its length cut to 16 bits: a file nothing decodes.
     std::io::Write::write_all(&mut sock, &with_long_sps(&units[0], 70_000)).unwrap();

@@ -113,40 +113,6 @@ fn passwords_are_long_and_guesses_are_slowed_down_and_logged() {
     assert!((1..=12).contains(&lines), "{lines} log lines for 41 failures:\n{}", recv.err().join("\n"));
 }
 
-/// Access units of a small H.264 stream, each an IDR with its parameter sets in front.
-fn idr_access_units() -> Vec<Vec<u8>> {
-    need_tool("ffmpeg", "ffmpeg");
-    let out = run(Command::new("ffmpeg").args([
-        "-v",
-        "error",
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc=size=64x48:rate=30",
-        "-frames:v",
-        "4",
-        "-c:v",
-        "libx264",
-        "-x264-params",
-        "keyint=1:repeat-headers=1",
-        "-f",
-        "h264",
-        "-",
-    ]));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let units = camwire_wire::AnnexBSplitter::split_all(&out.stdout).unwrap();
-    units.into_iter().map(|u| u.to_vec()).collect()
-}
-
-/// `au` with a filler-data NAL unit of `n` bytes after it: a large frame any decoder accepts.
-fn with_filler(au: &[u8], n: usize) -> Vec<u8> {
-    let mut out = au.to_vec();
-    out.extend_from_slice(&[0, 0, 0, 1, 0x0C]);
-    out.extend(std::iter::repeat_n(0xFF, n));
-    out.push(0x80);
-    out
-}
-
 /// The send queue of the web view's connection to `client` (`ss`), in bytes.
 fn send_queue(http: u16, client: u16) -> Option<u64> {
     let out = run(Command::new("ss").args(["-Htn", "state", "established", &format!("( sport = :{http} )")]));
@@ -159,7 +125,7 @@ fn send_queue(http: u16, client: u16) -> Option<u64> {
 #[test]
 fn a_viewer_that_never_reads_has_little_queued_in_the_kernel() {
     need_tool("ss", "iproute2");
-    let units = idr_access_units();
+    let units = idr_access_units(4);
     let (recv, port, http) = http_receiver(&[], &[]);
     let viewer = open_and_never_read(http, None, "/stream.mp4");
     let client = viewer.local_addr().unwrap().port();

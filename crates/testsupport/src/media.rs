@@ -3,7 +3,7 @@
 
 use std::{path::Path, process::Command};
 
-use crate::{field, receiver, run, sender, Proc, TempDir};
+use crate::{field, need_tool, receiver, run, sender, Proc, TempDir};
 
 /// Frames ffprobe decodes from `file`, read as `format` (`mjpeg`, `h264`).
 pub fn ffprobe_frames(file: &Path, format: &str) -> u64 {
@@ -62,4 +62,26 @@ pub fn pipe_into_mplayer(args: &[&str]) -> (usize, Proc) {
     assert!(recv.wait(30).success(), "{:?}", recv.err());
     let decoded = std::fs::read_to_string(&md5).unwrap_or_else(|e| panic!("{}: {e}", md5.display())).lines().count();
     (decoded, recv)
+}
+
+/// `frames` access units of a small H.264 stream (64x48, by ffmpeg's libx264),
+/// each an IDR with its parameter sets in front.
+pub fn idr_access_units(frames: usize) -> Vec<Vec<u8>> {
+    need_tool("ffmpeg", "ffmpeg");
+    let out = run(Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=30", "-frames:v"])
+        .arg(frames.to_string())
+        .args(["-c:v", "libx264", "-x264-params", "keyint=1:repeat-headers=1", "-f", "h264", "-"]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let units = camwire_wire::AnnexBSplitter::split_all(&out.stdout).unwrap();
+    units.into_iter().map(|u| u.to_vec()).collect()
+}
+
+/// `au` with a filler-data NAL unit of `n` bytes after it: a large frame any decoder accepts.
+pub fn with_filler(au: &[u8], n: usize) -> Vec<u8> {
+    let mut out = au.to_vec();
+    out.extend_from_slice(&[0, 0, 0, 1, 0x0C]);
+    out.extend(std::iter::repeat_n(0xFF, n));
+    out.push(0x80);
+    out
 }

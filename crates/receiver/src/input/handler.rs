@@ -198,11 +198,7 @@ impl Handler {
                 return Some(StreamCount::new(started).summary(peer, camera, ended));
             }
             Ok(Err(Ending::NotAnImage(data))) => {
-                let (n, prefix) = (held.len() + 1, hex_prefix(&data));
-                warn_throttled!(
-                    FAILED,
-                    "frame {n} is neither JPEG nor H.264 (starts with {prefix}); dropped the connection"
-                );
+                warn_throttled!(FAILED, "{}", not_an_image(held.len() as u64 + 1, &data));
                 return None;
             }
             Ok(Err(ending)) => {
@@ -337,6 +333,11 @@ impl Stream<'_> {
     }
 }
 
+/// The line for frame number `frame`, which is neither JPEG nor H.264.
+fn not_an_image(frame: u64, data: &[u8]) -> String {
+    format!("frame {frame} is neither JPEG nor H.264 (starts with {}); dropped the connection", hex_prefix(data))
+}
+
 /// Becomes `camera`'s sender: its slot, locked, with its sinks open (opened
 /// now for a camera new to this run). Otherwise the refusal to send: the
 /// camera is streaming from another sender, or every slot is streaming.
@@ -398,11 +399,7 @@ fn log_ending(ending: &Ending, frames: u64, idle: Duration) {
             "nothing received for {:.0} s (--idle-timeout); dropped it, kept the {frames} whole frames",
             idle.as_secs_f64()
         ),
-        Ending::NotAnImage(data) => warn!(
-            "frame {} is neither JPEG nor H.264 (starts with {}); dropped the connection",
-            frames + 1,
-            hex_prefix(data)
-        ),
+        Ending::NotAnImage(data) => warn!("{}", not_an_image(frames + 1, data)),
         Ending::NoPictures => warn!(
             "sent no picture (no readable JPEG or H.264 header) for {} s; dropped it, kept the {frames} frames",
             PICTURE_TIMEOUT.as_secs()

@@ -71,6 +71,10 @@ impl H264Settings {
 pub struct H264Encoder {
     encoder: OpenH264Encoder,
     parameter_sets: ParameterSets,
+    /// The bit rate and frame rate asked for at run time ([`Self::set_rate`]),
+    /// and the picture size they were last given to the encoder at.
+    rate: Option<(u32, f32)>,
+    applied: Option<(u32, f32, (usize, usize))>,
 }
 
 impl std::fmt::Debug for H264Encoder {
@@ -102,7 +106,7 @@ impl H264Encoder {
             .map_err(plain)
             .context("initialising the OpenH264 encoder")?;
         quiet_warnings(&mut encoder)?;
-        Ok(Self { encoder, parameter_sets: ParameterSets::default() })
+        Ok(Self { encoder, parameter_sets: ParameterSets::default(), rate: None, applied: None })
     }
 }
 
@@ -133,6 +137,39 @@ fn quiet_warnings(encoder: &mut OpenH264Encoder) -> Result<()> {
     Ok(())
 }
 
+impl H264Encoder {
+    /// Changes the target bit rate (bits per second, at most the one the
+    /// encoder was made with) and the frame rate its rate control plans for,
+    /// from the next picture on; no new keyframe is needed.
+    pub fn set_rate(&mut self, bitrate: u32, fps: f64) {
+        self.rate = Some((bitrate.max(1), fps.max(1.0) as f32));
+    }
+}
+
+/// Sets OpenH264's target bit rate and frame rate while it runs.
+#[allow(unsafe_code)]
+fn apply_rate(encoder: &mut OpenH264Encoder, bitrate: u32, fps: f32) -> Result<()> {
+    let mut fps = fps;
+    let mut info = openh264_sys2::SBitrateInfo {
+        iLayer: openh264_sys2::SPATIAL_LAYER_ALL,
+        iBitrate: i32::try_from(bitrate).unwrap_or(i32::MAX),
+    };
+    // SAFETY: both options are ones OpenH264 takes while it runs (it has
+    // encoded a picture, so it is initialised); each reads one value of the
+    // documented type (a float, an SBitrateInfo) through the pointer, which
+    // points at a local alive for the call.
+    let rc = unsafe {
+        let api = encoder.raw_api();
+        let a = api.set_option(openh264_sys2::ENCODER_OPTION_FRAME_RATE, std::ptr::addr_of_mut!(fps).cast());
+        let b = api.set_option(openh264_sys2::ENCODER_OPTION_BITRATE, std::ptr::addr_of_mut!(info).cast());
+        a | b
+    };
+    if rc != 0 {
+        bail!("OpenH264 refused a bit rate of {bitrate} at {fps} fps (code {rc})");
+    }
+    Ok(())
+}
+
 /// An OpenH264 error as one plain line: its code's meaning or its message,
 /// without the wrapper's "Native:... Backtraces enabled." dump.
 fn plain(e: openh264::Error) -> anyhow::Error {
@@ -159,6 +196,15 @@ impl H264Encoder {
             self.encoder.force_intra_frame();
         }
         let au = self.encoder.encode(&yuv).map_err(plain).context("H.264 encoding")?.to_vec();
+        // OpenH264 starts on the first picture (and starts again on a new
+        // size, with the settings it was made with): a rate asked for is
+        // applied once it runs at this size, from the next picture on.
+        if let Some((bps, fps)) = self.rate {
+            if self.applied != Some((bps, fps, (w, h))) {
+                apply_rate(&mut self.encoder, bps, fps)?;
+                self.applied = Some((bps, fps, (w, h)));
+            }
+        }
         if au.is_empty() {
             bail!("the H.264 encoder produced no data for a {w}x{h} picture");
         }

@@ -27,6 +27,11 @@ impl JpegEncoder {
         Ok(Self { compressor })
     }
 
+    /// Changes the quality (1-100) from the next picture on.
+    pub fn set_quality(&mut self, quality: u8) -> Result<()> {
+        self.compressor.set_quality(quality.clamp(1, 100).into()).context("setting the JPEG quality")
+    }
+
     /// The JPEG of an I420 picture.
     pub fn encode_i420(&mut self, p: &YuvFrame) -> Result<Vec<u8>> {
         let (w, h) = (p.width as usize, p.height as usize);

@@ -22,12 +22,15 @@
 //! | `camwire_reconnects_total` | counter | streams after the camera's first |
 //! | `camwire_latency_seconds` | histogram | capture-to-arrival latency of stamped frames |
 //! | `camwire_sender_connected` | gauge | 1 while the camera's sender is streaming |
+//! | `camwire_bitrate_bits_per_second` | gauge | payload bits a second received over the last second, as frames arrive (0 between streams): what an adapting sender fits to its link |
 //! | `camwire_viewers` | gauge | web viewers watching the camera |
 //! | `camwire_recorded_bytes_total` | counter | payload bytes written by `--record` and `--save-dir` |
 //! | `camwire_sink_failures_total` | counter | streams in which a sink failed or was stuck |
 //! | `process_*` | | resident memory, CPU seconds, open and maximum file descriptors, threads |
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use camwire_app::RateCounter;
 
 use prometheus::{
     core::Collector, Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
@@ -53,6 +56,7 @@ pub struct Metrics {
     reconnects: IntCounterVec,
     latency: HistogramVec,
     connected: IntGaugeVec,
+    bitrate: IntGaugeVec,
     viewers: IntGaugeVec,
     recorded: IntCounterVec,
     sink_failures: IntCounterVec,
@@ -77,6 +81,10 @@ pub struct CameraMetrics {
     pub latency: prometheus::Histogram,
     /// 1 while a sender streams.
     pub connected: IntGauge,
+    /// Payload bits a second over the last second.
+    pub bitrate: IntGauge,
+    /// The arrivals `bitrate` is counted from.
+    rate: Arc<Mutex<RateCounter>>,
     /// Web viewers watching.
     pub viewers: IntGauge,
     /// Payload bytes written by recordings (`--record`, `--save-dir`).
@@ -112,11 +120,15 @@ impl Metrics {
             reconnects: counter("camwire_reconnects_total", "Streams after the camera's first."),
             latency,
             connected: gauge("camwire_sender_connected", "1 while the camera's sender is streaming."),
+            bitrate: gauge(
+                "camwire_bitrate_bits_per_second",
+                "Payload bits a second received from the camera over the last second.",
+            ),
             viewers: gauge("camwire_viewers", "Web viewers watching the camera."),
             recorded: counter("camwire_recorded_bytes_total", "Payload bytes written by --record and --save-dir."),
             sink_failures: counter("camwire_sink_failures_total", "Streams in which a sink failed or was stuck."),
         };
-        let collectors: [Box<dyn Collector>; 11] = [
+        let collectors: [Box<dyn Collector>; 12] = [
             Box::new(metrics.frames.clone()),
             Box::new(metrics.bytes.clone()),
             Box::new(metrics.invalid.clone()),
@@ -125,6 +137,7 @@ impl Metrics {
             Box::new(metrics.reconnects.clone()),
             Box::new(metrics.latency.clone()),
             Box::new(metrics.connected.clone()),
+            Box::new(metrics.bitrate.clone()),
             Box::new(metrics.viewers.clone()),
             Box::new(metrics.recorded.clone()),
             Box::new(metrics.sink_failures.clone()),
@@ -149,6 +162,8 @@ impl Metrics {
             reconnects: self.reconnects.with_label_values(l),
             latency: self.latency.with_label_values(l),
             connected: self.connected.with_label_values(l),
+            bitrate: self.bitrate.with_label_values(l),
+            rate: Arc::new(Mutex::new(RateCounter::new(std::time::Duration::from_secs(1)))),
             viewers: self.viewers.with_label_values(l),
             recorded: self.recorded.with_label_values(l),
             sink_failures: self.sink_failures.with_label_values(l),
@@ -179,6 +194,10 @@ impl CameraMetrics {
     pub fn frame(&self, frame: &Frame) {
         self.frames.inc();
         self.bytes.inc_by(frame.data.len() as u64);
+        if let Ok(mut rate) = self.rate.lock() {
+            rate.add(1, frame.data.len() as u64);
+            self.bitrate.set((rate.rates().1 * 1000.0) as i64);
+        }
         if let Some(ms) = frame.latency_ms() {
             self.latency.observe(ms.max(0.0) / 1000.0);
         }
@@ -188,6 +207,10 @@ impl CameraMetrics {
     /// those `--verify` counted as it went), and a sink failed in it or not.
     pub fn stream_ended(&self, invalid: u64, sink_failed: bool) {
         self.connected.set(0);
+        self.bitrate.set(0);
+        if let Ok(mut rate) = self.rate.lock() {
+            rate.clear();
+        }
         self.invalid.inc_by(invalid);
         if sink_failed {
             self.sink_failures.inc();

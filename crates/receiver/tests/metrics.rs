@@ -89,6 +89,9 @@ fn prometheus_scrapes_per_camera_frame_rates_and_process_figures_behind_the_toke
     ] {
         assert!(text.contains(series), "no {series:?} in /metrics:\n{text}");
     }
+    // The bit rate the camera's stream arrives at now, in bits a second.
+    let bitrate = sample(&text, "camwire_bitrate_bits_per_second{camera=\"127-0-0-1\"}");
+    assert!(bitrate > 0.0, "a streaming camera has a bit rate:\n{text}");
 
     // A real Prometheus, scraping every second with the token, answers a rate per camera.
     let (_prometheus, prom) = prometheus(&dir, http, &token_file);
@@ -126,6 +129,7 @@ fn metrics_count_bytes_recorded_frames_a_stuck_player_skipped_and_each_reconnect
     assert_eq!(camera("camwire_frames_total"), 200.0);
     assert_eq!((camera("camwire_streams_total"), camera("camwire_reconnects_total")), (2.0, 1.0));
     assert_eq!(camera("camwire_sender_connected"), 0.0);
+    assert_eq!(camera("camwire_bitrate_bits_per_second"), 0.0, "no stream, no bit rate");
     assert_eq!(camera("camwire_latency_seconds_count"), 200.0, "every frame was stamped");
     let file_len = std::fs::metadata(&recording).unwrap().len() as f64;
     assert_eq!(camera("camwire_recorded_bytes_total"), file_len);

@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use camwire_sender::{
-    encoder::{Encoder, H264Encoder, H264Settings, JpegEncoder},
+    encoder::{AdaptiveH264, AdaptiveJpeg, Encoder, H264Settings},
     picture::YuvFrame,
 };
 
@@ -73,8 +73,8 @@ fn main() -> Result<()> {
     let fps = 30.0;
     let new_encoder = || -> Result<Box<dyn Encoder>> {
         Ok(match codec.as_str() {
-            "jpeg" => Box::new(JpegEncoder::new(quality)?),
-            "h264" => Box::new(H264Encoder::new(H264Settings {
+            "jpeg" => Box::new(AdaptiveJpeg::new(quality)?),
+            "h264" => Box::new(AdaptiveH264::new(H264Settings {
                 bitrate: H264Settings::default_bitrate(w, h, fps),
                 keyframe_interval: H264Settings::default_keyframe_interval(fps),
                 fps,

@@ -197,6 +197,16 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub stall_timeout: f64,
 
+    /// Fit the stream to the link (live, cam-send's own encoder: test
+    /// pattern and camera): when the link carries less than the stream, lower
+    /// the H.264 bit rate or the JPEG quality to a little under what it
+    /// carries, then the frame rate; back up to --bitrate or --quality within
+    /// seconds when the link recovers. A link that keeps up is never touched.
+    /// off: keep the configured rate and only drop frames.
+    #[arg(long, value_name = "on|off", env = "CAMWIRE_ADAPT", default_value = "on", action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub adapt: bool,
+
     /// Largest frame the sender will put on the wire, in bytes: 65536 (64 KiB)
     /// to 1073741824 (1 GiB), as large as cam-recv's --max-frame or smaller.
     #[arg(long, value_name = "BYTES", default_value_t = camwire_wire::DEFAULT_MAX_FRAME, value_parser = max_frame)]
@@ -527,6 +537,7 @@ impl Args {
             name,
             say_name,
             max_latency: Duration::from_millis(self.max_latency),
+            adapt: self.adapt,
             stall_timeout: Duration::from_secs_f64(self.stall_timeout),
             orientation,
             annotate,

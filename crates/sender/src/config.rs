@@ -58,6 +58,8 @@ pub struct Config {
     pub annotate: Option<crate::picture::Annotation>,
     /// Camera controls, tuning file and buffer count (libcamera sources only).
     pub camera: controls::CameraOptions,
+    /// `--adapt`: fit the encoder's bit rate to what the link carries.
+    pub adapt: bool,
 }
 
 impl Config {
@@ -65,6 +67,14 @@ impl Config {
     /// queued. Unpaced sources (`--fps 0`) have no live rate: every frame goes.
     pub fn live(&self) -> bool {
         !self.max_latency.is_zero() && self.fps > 0.0
+    }
+
+    /// The bit rate follows the link: asked for, live, and encoded here
+    /// (files and standard input are sent as they are).
+    pub fn adapts(&self) -> bool {
+        self.adapt
+            && self.live()
+            && matches!(self.source, SourceSpec::Test | SourceSpec::TestNoise | SourceSpec::Libcamera(_))
     }
 
     /// How the capture hands frames to the output.
@@ -102,6 +112,7 @@ impl Config {
             orientation: Orientation::default(),
             annotate: None,
             camera: controls::CameraOptions::default(),
+            adapt: true,
         }
     }
 }

@@ -20,8 +20,9 @@
 //! run (this file), cli        the top: parse, then connect capture and output
 //! pipeline, output/           the capture thread; the connection task
 //! source/, encoder/           where frames come from; how pictures are encoded
-//! config, frames, pace        the typed configuration; the hand-over and the
-//!                             encoded frame; pacing to --fps
+//! config, frames, pace,       the typed configuration; the hand-over and the
+//! adapt                       encoded frame; pacing to --fps; the bit rate
+//!                             that follows the link
 //! picture, controls, status   the I420 picture and its orientation; camera
 //!                             controls; the summary of a run
 //! ```
@@ -31,6 +32,7 @@
 //! (`YuvFrame`, `ParameterSets`) come from `picture`, `camwire-codec` and
 //! `camwire-wire`.
 
+pub mod adapt;
 pub mod cli;
 mod config;
 pub mod controls;
@@ -75,8 +77,15 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     }
     tracing::info!("sending {} to {} as camera {}", config.describe(), config.to, config.name);
     let (tx, rx) = frames::channel(config.handover());
-    let capture =
-        pipeline::spawn_capture(source, encoder, config.orientation, config.annotate.clone(), tx, flags.clone());
+    let capture = pipeline::spawn_capture(
+        source,
+        encoder,
+        config.orientation,
+        config.annotate.clone(),
+        tx,
+        flags.clone(),
+        config.fps,
+    );
     let result = output::stream(&config, rx, flags.clone(), shutdown).await;
     flags.stop.store(true, Ordering::Relaxed);
     flags.streaming.open();

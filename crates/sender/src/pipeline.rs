@@ -34,6 +34,8 @@ pub struct PipelineFlags {
     /// Opened by the output when the stream starts (its first connection),
     /// and by `run` when the output has ended.
     pub streaming: crate::pace::Latch,
+    /// The bit rate the output measured the link for (`--adapt`).
+    pub adapt: crate::adapt::Adaptation,
 }
 
 /// Runs `source` and `encoder` on their own thread, sending frames to `tx`
@@ -53,6 +55,7 @@ pub fn spawn_capture(
     annotation: Option<Annotation>,
     mut tx: FrameTx,
     flags: Arc<PipelineFlags>,
+    fps: f64,
 ) -> std::sync::mpsc::Receiver<Result<()>> {
     let orientation = orientation.after(source.orientation_done());
     if !orientation.is_identity() {
@@ -62,7 +65,9 @@ pub fn spawn_capture(
     std::thread::Builder::new()
         .name("capture".into())
         .spawn(move || {
-            let result = capture_loop(source.as_mut(), encoder.as_mut(), orientation, annotation, &mut tx, &flags);
+            let mut follow = Follow::new(fps);
+            let result =
+                capture_loop(source.as_mut(), encoder.as_mut(), orientation, annotation, &mut tx, &flags, &mut follow);
             // The source goes first: a camera is stopped and released before
             // `run` hears the result, so the process never exits under it.
             drop(source);
@@ -81,6 +86,7 @@ fn capture_loop(
     annotation: Option<Annotation>,
     tx: &mut FrameTx,
     flags: &PipelineFlags,
+    follow: &mut Follow,
 ) -> Result<()> {
     let stamped = !flags.no_stamp.load(Ordering::Relaxed);
     // Frames handed to the output so far (in live H.264 every encoded frame is sent).
@@ -90,6 +96,7 @@ fn capture_loop(
             return Ok(());
         };
         let frame = match captured {
+            Captured::Picture(ref p) if follow.leaves_out(p, encoder, &flags.adapt) => continue,
             Captured::Picture(_) if encoder.predictive() && tx.waiting() => {
                 flags.skipped.fetch_add(1, Ordering::Relaxed);
                 continue;
@@ -103,6 +110,9 @@ fn capture_loop(
                 }
                 let force = flags.want_keyframe.swap(false, Ordering::Relaxed) || restarted;
                 let (data, keyframe) = encoder.encode(&picture, force)?;
+                if let Some(q) = encoder.quality() {
+                    flags.adapt.quality.store(q.into(), Ordering::Relaxed);
+                }
                 EncodedFrame { data, captured_at, keyframe }
             }
             Captured::Encoded(data) => EncodedFrame { data, captured_at, keyframe: true },
@@ -115,4 +125,48 @@ fn capture_loop(
         n += 1;
     }
     Ok(())
+}
+
+/// The capture thread's side of `--adapt`: gives the encoder the output's
+/// target, and leaves pictures out when the target is under what a picture
+/// needs at the encoder's lowest setting (a lower frame rate).
+#[derive(Debug)]
+struct Follow {
+    fps: f64,
+    target: Option<u64>,
+    divisor: u64,
+    pictures: u64,
+}
+
+/// The lowest frame rate adaptation goes to: one picture in this many.
+const MAX_DIVISOR: u64 = 6;
+
+impl Follow {
+    fn new(fps: f64) -> Self {
+        Self { fps, target: None, divisor: 1, pictures: 0 }
+    }
+
+    /// Whether this picture is left out; sets the encoder's rate when the target changed.
+    fn leaves_out(
+        &mut self,
+        p: &crate::picture::YuvFrame,
+        encoder: &mut dyn Encoder,
+        adapt: &crate::adapt::Adaptation,
+    ) -> bool {
+        let target = adapt.target();
+        if target != self.target && self.fps > 0.0 {
+            self.target = target;
+            self.divisor = match target {
+                None => 1,
+                Some(t) => {
+                    let floor = encoder.floor_bits_per_picture(u64::from(p.width) * u64::from(p.height));
+                    ((floor * self.fps / t as f64).ceil() as u64).clamp(1, MAX_DIVISOR)
+                }
+            };
+            adapt.divisor.store(self.divisor as u32, Ordering::Relaxed);
+            encoder.set_rate(target.map(|t| t.min(u64::from(u32::MAX)) as u32), self.fps / self.divisor as f64);
+        }
+        self.pictures += 1;
+        self.divisor > 1 && self.pictures % self.divisor != 0
+    }
 }

@@ -18,6 +18,8 @@ pub struct Summary {
     pub reconnects: u64,
     /// The camera's name.
     pub camera: String,
+    /// What `--adapt` set the stream to, if it adapted: `bitrate=640k (adapted from 2M, lowest 420k)`.
+    pub adapted: Option<String>,
 }
 
 impl std::ops::Deref for Summary {
@@ -48,6 +50,10 @@ impl std::fmt::Display for Summary {
             self.reconnects,
             self.camera,
             if self.terminated { "yes" } else { "no" }
-        )
+        )?;
+        match &self.adapted {
+            Some(adapted) => write!(f, " {adapted}"),
+            None => Ok(()),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! `cam-send` live over real links: the real binaries through a proxy that
-//! plays a slow link (half the stream's rate), a receiver that stops reading,
-//! and a receiver that refuses the sender.
+//! plays a slow link (half of what the stream really sends, measured first,
+//! with the noisy test picture so the encoders spend what a camera's picture
+//! costs), a receiver that stops reading, and a receiver that refuses the sender.
 
 use std::{
     io::{Read, Write},
@@ -28,21 +29,39 @@ fn percentile(xs: &[f64], p: f64) -> f64 {
     xs[((xs.len() - 1) as f64 * p).round() as usize]
 }
 
-/// Streams `args` through a link at `rate` bytes/s for 10 s, then lifts the
-/// limit; checks that latency stayed bounded, frames kept coming, all of
-/// them decode, the sender counted its drops, and latency came back down.
-fn slow_link_then_recovery(rate: u64, queue: u32, args: &[&str], extra_recv: &[&str]) -> (Proc, Proc) {
+/// The noisy test picture (`--source test:noise`) at 640x480: it costs an
+/// encoder what a camera picture does, so a link sized from it binds.
+const NOISE: [&str; 6] = ["--source", "test:noise", "--width", "640", "--height", "480"];
+
+/// A proxy to `port` that carries `share` of what `send_args` really sends:
+/// the sender (started here, through the proxy) is measured on the open link
+/// for two seconds first, after `recv` shows its first frames. The queue is
+/// small (4 kB), as a link's with little buffering.
+fn link_at_share_of_the_stream(recv: &Proc, port: u16, share: f64, send_args: &[&str]) -> (Proxy, Proc, u64) {
+    let proxy = Proxy::start(port, 0, 4096);
+    let send = sender(proxy.port, send_args);
+    recv.wait_for_count(" ok", 15, 20);
+    let sent = proxy.measure_rate(2.0);
+    let rate = (sent as f64 * share) as u64;
+    eprintln!("the stream sends {sent} B/s on an open link; the link now carries {rate} B/s");
+    proxy.set_rate(rate);
+    (proxy, send, rate)
+}
+
+/// Streams `args` (the noisy picture, `--adapt off`) through a link at half
+/// what it really sends for 10 s, then lifts the limit; checks that latency
+/// stayed bounded, frames kept coming, all of them decode, the sender
+/// counted its drops, and latency came back down.
+fn slow_link_then_recovery(args: &[&str], extra_recv: &[&str]) -> (Proc, Proc) {
     let mut recv_args = vec!["--verify", "--once"];
     recv_args.extend_from_slice(extra_recv);
     let (mut recv, port) = receiver(&recv_args);
-    let proxy = Proxy::start(port, rate, queue);
-    let mut send_args = vec!["--secs", "15"];
-    send_args.extend_from_slice(args);
-    let mut send = sender(proxy.port, &send_args);
-    recv.wait_for(" ok", 10);
+    let send_args = [&NOISE[..], &["--secs", "18", "--adapt", "off"], args].concat();
+    let (proxy, mut send, _) = link_at_share_of_the_stream(&recv, port, 0.5, &send_args);
+    let before = latencies(&recv).len();
     // The link is the thing under test: ten seconds of it, throttled.
     thread::sleep(Duration::from_secs(10));
-    let throttled = latencies(&recv);
+    let throttled = latencies(&recv)[before..].to_vec();
     proxy.set_rate(0);
     let n = throttled.len();
     assert!(n >= 30, "frames kept arriving over the slow link: only {n} in 10 s");
@@ -50,6 +69,7 @@ fn slow_link_then_recovery(rate: u64, queue: u32, args: &[&str], extra_recv: &[&
     assert!(p99 < 800.0, "latency over the slow link must stay bounded: p99 {p99:.0} ms over {n} frames");
     eprintln!("slow link: {n} frames in 10 s, latency p50 {:.0} ms, p99 {p99:.0} ms", percentile(&throttled, 0.5));
     // A second after the link recovers (30 frames at 30 fps), latency is back near loopback's.
+    let n = before + n;
     recv.wait_for_count(" ok", n + 60, 20);
     let after = latencies(&recv)[n + 30..n + 60].to_vec();
     let median = percentile(&after, 0.5);
@@ -60,13 +80,13 @@ fn slow_link_then_recovery(rate: u64, queue: u32, args: &[&str], extra_recv: &[&
     let sent = sent_summary(&send);
     assert_eq!(field(&sent, "frames"), field(&summary, "frames"), "{sent}");
     assert!(field(&sent, "dropped").parse::<u64>().unwrap() > 0, "the sender reports its drops: {sent}");
+    assert!(!sent.contains("adapted"), "--adapt off: {sent}");
     (send, recv)
 }
 
 #[test]
 fn jpeg_over_a_link_at_half_its_rate_stays_live_and_recovers_when_the_link_does() {
-    // The 640x480 test pattern is about 340 kB/s; the link carries 150.
-    let (send, _) = slow_link_then_recovery(150_000, 16 * 1024, &[], &[]);
+    let (send, _) = slow_link_then_recovery(&[], &[]);
     assert!(send.err().iter().any(|l| l.contains("the link is slower than the stream")), "{:?}", send.err());
 }
 
@@ -74,13 +94,66 @@ fn jpeg_over_a_link_at_half_its_rate_stays_live_and_recovers_when_the_link_does(
 fn h264_over_a_link_at_half_its_rate_never_refers_to_a_dropped_frame() {
     let dir = TempDir::new("slow264");
     let file = dir.path("slow.h264");
-    // The 1280x720 test pattern in H.264 is about 33 kB/s; the link carries 15.
-    let args = ["--codec", "h264", "--width", "1280", "--height", "720"];
-    slow_link_then_recovery(15_000, 2 * 1024, &args, &["--record", file.to_str().unwrap()]);
+    let args = ["--codec", "h264", "--bitrate", "1000000"];
+    slow_link_then_recovery(&args, &["--record", file.to_str().unwrap()]);
     let stream = std::fs::read(&file).unwrap();
     let units = AnnexBSplitter::split_all(&stream).unwrap();
     assert!(units.len() > 100, "{} access units", units.len());
     assert_frame_nums_continuous(&units);
+}
+
+/// Streams the noisy picture with `args` through a link at half what it
+/// really sends, then lifts the limit. With `--adapt` (the default) the
+/// sender must fit the stream under the link (it says what the link
+/// carries, and its lowest setting is under it), every frame must decode,
+/// and it must say it is back at its configured setting once the link is
+/// open again. Returns the sender's `sent:` line and the link's rate (bytes/s).
+fn adapts_to_half_the_link_and_back(args: &[&str], extra_recv: &[&str]) -> (String, u64) {
+    let mut recv_args = vec!["--verify", "--once"];
+    recv_args.extend_from_slice(extra_recv);
+    let (mut recv, port) = receiver(&recv_args);
+    let send_args = [&NOISE[..], &["--secs", "30"], args].concat();
+    let (proxy, mut send, rate) = link_at_share_of_the_stream(&recv, port, 0.5, &send_args);
+    assert_eq!(count(&send.err(), "the link carries"), 0, "an open link is never adapted to: {:?}", send.err());
+    let line = send.wait_for("the link carries about", 20);
+    eprintln!("{line}");
+    // Some seconds of the slow link after the sender fitted the stream to it.
+    let fitted = recv.out().len();
+    recv.wait_for_count(" ok", fitted + 90, 30);
+    proxy.set_rate(0);
+    send.wait_for("the link keeps up again: back to", 25);
+    let summary = both_succeed(&mut send, &mut recv);
+    assert_eq!(field(&summary, "invalid"), "0", "every frame decodes: {summary}");
+    let sent = sent_summary(&send);
+    assert!(sent.contains("(adapted"), "the sender says it adapted: {sent}");
+    (sent, rate)
+}
+
+#[test]
+fn h264_from_its_own_encoder_fits_a_link_at_half_its_rate_and_comes_back_when_the_link_does() {
+    let dir = TempDir::new("adapt264");
+    let file = dir.path("adapt.h264");
+    let (sent, rate) = adapts_to_half_the_link_and_back(
+        &["--codec", "h264", "--bitrate", "1000000"],
+        &["--record", file.to_str().unwrap()],
+    );
+    // bitrate=1M (adapted, lowest 420k, back up)
+    let lowest = sent.split("lowest ").nth(1).and_then(|l| l.split(['k', 'M']).next()).unwrap();
+    let lowest_bits =
+        lowest.parse::<f64>().unwrap() * if sent.contains(&format!("lowest {lowest}M")) { 1e6 } else { 1e3 };
+    assert!(lowest_bits < rate as f64 * 8.0, "the bit rate went under the link's {} bit/s: {sent}", rate * 8);
+    assert!(sent.starts_with("sent:") && sent.contains("bitrate="), "{sent}");
+    let units = AnnexBSplitter::split_all(&std::fs::read(&file).unwrap()).unwrap();
+    assert_frame_nums_continuous(&units);
+}
+
+#[test]
+fn jpeg_quality_fits_a_link_at_half_its_rate_and_comes_back_when_the_link_does() {
+    let (sent, _) = adapts_to_half_the_link_and_back(&["--quality", "80"], &[]);
+    let lowest: u32 =
+        sent.split("lowest ").nth(1).and_then(|l| l.split([',', ' ', ')']).next()).unwrap().parse().unwrap();
+    assert!(lowest < 80, "the quality went down: {sent}");
+    assert!(sent.contains("quality="), "{sent}");
 }
 
 #[test]
@@ -88,16 +161,14 @@ fn h264_frame_too_late_for_max_latency_is_dropped_and_the_stream_resumes_on_a_fr
     let dir = TempDir::new("hiccup264");
     let file = dir.path("hiccup.h264");
     let (mut recv, port) = receiver(&["--verify", "--once", "--record", file.to_str().unwrap()]);
-    let proxy = Proxy::start(port, 15_000, 2 * 1024);
     // No periodic keyframe: every IDR after the first is one the sender asked for.
-    let args = ["--codec", "h264", "--width", "1280", "--height", "720", "--keyframe-interval", "1000", "--secs", "8"];
-    let mut send = sender(proxy.port, &args);
-    recv.wait_for_count(" ok", 10, 10);
+    let args = [&NOISE[..], &["--codec", "h264", "--keyframe-interval", "1000", "--secs", "8"]].concat();
+    let (proxy, mut send, rate) = link_at_share_of_the_stream(&recv, port, 2.0, &args);
     // The link nearly stops for a moment: the frame on its way falls past
     // --max-latency. The stall's length is the scenario (past the 500 ms default).
     proxy.set_rate(200);
     thread::sleep(Duration::from_millis(1500));
-    proxy.set_rate(15_000);
+    proxy.set_rate(rate);
     assert!(send.wait(20).success(), "{:?}", send.err());
     assert!(recv.wait(20).success(), "the stream ends with the terminator: {:?}", recv.err());
     let summary = recv.wait_for("summary:", 1);
@@ -154,17 +225,17 @@ fn assert_frame_nums_continuous(units: &[bytes::Bytes]) {
 #[test]
 fn max_latency_0_over_the_slow_link_loses_no_frame() {
     let (mut recv, port) = receiver(&["--verify", "--once"]);
-    let proxy = Proxy::start(port, 150_000, 16 * 1024);
-    let mut send = sender(proxy.port, &["--max-latency", "0", "--frames", "90"]);
+    let args = [&NOISE[..], &["--max-latency", "0", "--frames", "150"]].concat();
+    let (_proxy, mut send, _) = link_at_share_of_the_stream(&recv, port, 0.5, &args);
     assert!(send.wait(60).success(), "{:?}", send.err());
     assert!(recv.wait(20).success(), "{:?}", recv.err());
     let summary = recv.wait_for("summary:", 1);
-    assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("90", "0"), "{summary}");
+    assert_eq!((field(&summary, "frames"), field(&summary, "invalid")), ("150", "0"), "{summary}");
     let sent = sent_summary(&send);
-    assert_eq!((field(&sent, "frames"), field(&sent, "dropped")), ("90", "0"), "{sent}");
+    assert_eq!((field(&sent, "frames"), field(&sent, "dropped")), ("150", "0"), "{sent}");
     let seq: Vec<usize> =
         recv.out().iter().filter_map(|l| l.strip_prefix("frame ")?.split(':').next()?.parse().ok()).collect();
-    assert_eq!(seq, (1..=90).collect::<Vec<_>>(), "every frame, in order");
+    assert_eq!(seq, (1..=150).collect::<Vec<_>>(), "every frame, in order");
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! cam-recv: a fixed rate towards the receiver with a small queue (the
 //! proxy's receive buffer), a switch to lift the rate, connections it takes
 //! and never reads (a receiver whose host is gone), and a freeze after a
-//! given number of bytes (the link dies mid-frame: no FIN, no RST, nothing).
+//! given number of bytes (the link dies mid-frame: no FIN, no RST, nothing),
+//! and a count of the bytes forwarded, to size a link from what is really sent.
 
 use std::{
     sync::{
@@ -29,6 +30,8 @@ struct Ctl {
     freeze_at: AtomicU64,
     /// Connections accepted so far.
     accepted: AtomicU64,
+    /// Bytes forwarded towards the receiver, all connections.
+    forwarded: AtomicU64,
 }
 
 /// A running proxy; stops when dropped.
@@ -90,6 +93,20 @@ impl Proxy {
     pub fn accepted(&self) -> u64 {
         self.ctl.accepted.load(Ordering::SeqCst)
     }
+
+    /// Bytes forwarded towards the receiver so far.
+    pub fn forwarded(&self) -> u64 {
+        self.ctl.forwarded.load(Ordering::SeqCst)
+    }
+
+    /// What the sender sends, in bytes per second, measured over `secs`
+    /// seconds of the link as it is: size a slow link from this, not from
+    /// what the sender was asked for (an encoder may send far less).
+    pub fn measure_rate(&self, secs: f64) -> u64 {
+        let (before, started) = (self.forwarded(), std::time::Instant::now());
+        std::thread::sleep(Duration::from_secs_f64(secs));
+        ((self.forwarded() - before) as f64 / started.elapsed().as_secs_f64()) as u64
+    }
 }
 
 async fn forward(client: TcpStream, upstream: u16, ctl: Arc<Ctl>) {
@@ -140,6 +157,7 @@ async fn forward(client: TcpStream, upstream: u16, ctl: Arc<Ctl>) {
             return;
         }
         total += n as u64;
+        ctl.forwarded.fetch_add(n as u64, Ordering::SeqCst);
         let rate = ctl.rate.load(Ordering::SeqCst);
         if rate > 0 {
             next = next.max(Instant::now()) + Duration::from_secs_f64(n as f64 / rate as f64);

@@ -90,6 +90,13 @@ pub struct Link {
     rest: Option<bytes::buf::Chain<Bytes, Bytes>>,
     /// When the socket last took a byte, or a frame started waiting.
     progress: Instant,
+    /// Bytes the socket took, and the time spent waiting for it to take
+    /// more, since [`Self::take_meter`] last asked (`--adapt`).
+    written: u64,
+    blocked: Duration,
+    /// The socket, for the kernel's count of bytes the other end acknowledged.
+    fd: std::os::fd::RawFd,
+    acked: Option<u64>,
 }
 
 impl Drop for Link {
@@ -124,6 +131,7 @@ impl Link {
         if config.live() {
             socket2::SockRef::from(&stream).set_tcp_notsent_lowat(LIVE_NOTSENT_LOWAT)?;
         }
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&stream);
         let (mut read, write) = secure::split(secure::secure(stream, config).await?);
         let (tx, heard) = mpsc::channel(4);
         let reader = tokio::spawn(async move {
@@ -139,7 +147,20 @@ impl Link {
                 }
             }
         });
-        Ok(Self { write, heard, reader, framed, max_frame, stall, rest: None, progress: Instant::now() })
+        Ok(Self {
+            write,
+            heard,
+            reader,
+            framed,
+            max_frame,
+            stall,
+            rest: None,
+            progress: Instant::now(),
+            written: 0,
+            blocked: Duration::ZERO,
+            acked: bytes_acked(fd),
+            fd,
+        })
     }
 
     /// Starts the stall clock for a frame that is about to wait for the socket.
@@ -173,6 +194,7 @@ impl Link {
         let n = buf.chunks_vectored(&mut slices);
         let written = self.write.try_write_vectored(&slices[..n])?;
         buf.advance(written);
+        self.written += written as u64;
         if written > 0 {
             self.progress = Instant::now();
         }
@@ -183,11 +205,29 @@ impl Link {
     /// for the stall timeout, or the receiver refused or closed.
     pub async fn writable(&mut self) -> Result<(), LinkError> {
         let deadline = self.progress + self.stall;
+        // Counted even when the wait is given up for a newer frame (dropped).
+        let _waiting = Waiting(&mut self.blocked, Instant::now());
         tokio::select! {
             r = self.write.writable() => r.map_err(LinkError::Io),
             _ = sleep_until(deadline) => Err(LinkError::Stalled(self.stall)),
             e = next_word(&mut self.heard) => Err(e),
         }
+    }
+
+    /// The bytes the link carried and the time spent waiting for the
+    /// socket since the last call: what the link carried, and whether it was
+    /// the limit. Carried is what the other end acknowledged where the
+    /// kernel says (Linux), else what the socket took.
+    pub fn take_meter(&mut self) -> (u64, Duration) {
+        let written = std::mem::take(&mut self.written);
+        let carried = match (self.acked, bytes_acked(self.fd)) {
+            (Some(before), Some(now)) => {
+                self.acked = Some(now);
+                now.saturating_sub(before)
+            }
+            _ => written,
+        };
+        (carried, std::mem::take(&mut self.blocked))
     }
 
     /// The receiver refused or closed the connection (never returns otherwise).
@@ -228,6 +268,36 @@ impl Link {
             Ok(LinkError::Refused(reason)) => Err(LinkError::Refused(reason)),
             _ => Ok(self.framed),
         }
+    }
+}
+
+/// Bytes of `fd`'s stream the other end has acknowledged (`TCP_INFO`).
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn bytes_acked(fd: std::os::fd::RawFd) -> Option<u64> {
+    // SAFETY: `tcp_info` is plain integers, valid zeroed; getsockopt writes
+    // at most `len` bytes into it and says how many. `fd` is the link's
+    // socket, open for as long as the link holds its write half.
+    let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+    let rc = unsafe {
+        libc::getsockopt(fd, libc::IPPROTO_TCP, libc::TCP_INFO, std::ptr::addr_of_mut!(info).cast(), &mut len)
+    };
+    let has_it = len as usize >= std::mem::offset_of!(libc::tcp_info, tcpi_bytes_received);
+    (rc == 0 && has_it).then_some(info.tcpi_bytes_acked)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn bytes_acked(_fd: std::os::fd::RawFd) -> Option<u64> {
+    None
+}
+
+/// Adds the time since it was made to the waiting time when dropped.
+struct Waiting<'a>(&'a mut Duration, Instant);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        *self.0 += self.1.elapsed();
     }
 }
 

@@ -1,0 +1,268 @@
+//! A bit rate that follows the link (`--adapt`, on by default for cam-send's
+//! own encoder): the output measures what the link carries from its own
+//! socket, and the capture thread encodes to fit.
+//!
+//! The output's socket keeps almost nothing unsent in live mode
+//! (`TCP_NOTSENT_LOWAT`, see `output/link.rs`), so a link slower than the
+//! stream shows as time the output spends waiting for the socket to take
+//! the next frame. Every half second the output hands the [`Controller`] a
+//! [`Window`]: the bytes the socket took, the time it spent waiting, the
+//! frames dropped. A window spent mostly waiting is a congested link, and
+//! the bytes it took are what the link carries: the target becomes a
+//! little under that (the encoder overshoots at times, and the queue must
+//! drain). A window without waiting lets the target climb back: fast while
+//! far below the rate where the link last choked, slowly near it, until it
+//! is the configured rate again and adaptation is off. A fast link never
+//! waits, so it never adapts.
+//!
+//! The capture thread reads the target from [`Adaptation`]: H.264 gets it
+//! as OpenH264's bit rate; JPEG turns it into a quality; below what a
+//! picture needs at the lowest quality or bits per pixel, pictures are
+//! left out (a lower frame rate) instead.
+
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How long the output measures before it asks the controller.
+pub const WINDOW: Duration = Duration::from_millis(500);
+
+/// What the output saw of the link over one window.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Window {
+    /// How long the window lasted.
+    pub elapsed: Duration,
+    /// Bytes the socket took.
+    pub bytes: u64,
+    /// Time the output waited for the socket with a frame in hand.
+    pub blocked: Duration,
+    /// Frames dropped or not encoded because the link was busy.
+    pub dropped: u64,
+}
+
+/// A window that waited this much of its time for the socket is congested.
+const CONGESTED: f64 = 0.25;
+/// ... or this much, with frames dropped.
+const CONGESTED_DROPPING: f64 = 0.05;
+/// The target after congestion, as a share of what the link carried.
+const HEADROOM: f64 = 0.8;
+/// The lowest target, bits per second.
+const MIN_BITRATE: f64 = 16_000.0;
+/// Windows after a cut before the target climbs again.
+const HOLD: u32 = 4;
+/// Windows after a cut that may still be congested by what went before it.
+const DRAINING: u32 = 2;
+/// Climb per window far below the last congested rate, and near it.
+const CLIMB_FAST: f64 = 1.25;
+const CLIMB_SLOW: f64 = 1.05;
+
+/// Decides the target bit rate from what the link carried.
+#[derive(Debug, Clone)]
+pub struct Controller {
+    /// The configured rate (H.264's `--bitrate`); `None` for JPEG, whose
+    /// rate follows its quality: adaptation ends when the encoder is back at
+    /// its configured quality.
+    nominal: Option<f64>,
+    target: Option<f64>,
+    /// What the link carried the last time it was congested.
+    choked_at: Option<f64>,
+    hold: u32,
+    /// Windows after a cut in which the queue built before it still drains:
+    /// congestion then cuts only to what the link carried, not below the target.
+    draining: u32,
+    lowest: Option<f64>,
+}
+
+/// What a window changed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Change {
+    /// The link is slower than the stream.
+    Down {
+        /// The new target, bits per second.
+        target: f64,
+        /// What the link carried over the window, bits per second.
+        carried: f64,
+    },
+    /// The target climbs to this.
+    Up(f64),
+    /// Back at the configured rate: adaptation is off.
+    Restored,
+}
+
+impl Controller {
+    /// A controller for a stream configured at `nominal` bits per second
+    /// (`None`: JPEG, no configured rate).
+    pub fn new(nominal: Option<u32>) -> Self {
+        Self { nominal: nominal.map(f64::from), target: None, choked_at: None, hold: 0, draining: 0, lowest: None }
+    }
+
+    /// The target in bits per second, `None` while not adapted.
+    pub fn target(&self) -> Option<f64> {
+        self.target
+    }
+
+    /// The lowest target so far.
+    pub fn lowest(&self) -> Option<f64> {
+        self.lowest
+    }
+
+    /// Takes one window; `at_full` says the encoder is at its configured
+    /// setting even with the target (JPEG at its quality).
+    pub fn window(&mut self, w: Window, at_full: bool) -> Option<Change> {
+        let secs = w.elapsed.as_secs_f64();
+        if secs <= 0.0 {
+            return None;
+        }
+        let waited = w.blocked.as_secs_f64() / secs;
+        let carried = w.bytes as f64 * 8.0 / secs;
+        let congested = waited >= CONGESTED || (w.dropped > 0 && waited >= CONGESTED_DROPPING);
+        if congested {
+            let mut target = carried * HEADROOM;
+            if let Some(t) = self.target {
+                if target >= t && self.draining > 0 {
+                    // The frames sent before the cut are still on their way.
+                    self.draining -= 1;
+                    return None;
+                }
+                // Still congested at the target: the encoder overshoots it.
+                if target >= t {
+                    target = t * HEADROOM;
+                }
+            }
+            if self.nominal.is_some_and(|n| target >= n) {
+                return None;
+            }
+            self.draining = DRAINING;
+            let target = target.max(MIN_BITRATE);
+            self.target = Some(target);
+            self.choked_at = Some(carried);
+            self.hold = HOLD;
+            self.lowest = Some(self.lowest.map_or(target, |l| l.min(target)));
+            return Some(Change::Down { target, carried });
+        }
+        self.draining = 0;
+        if self.hold > 0 {
+            self.hold -= 1;
+            return None;
+        }
+        let t = self.target?;
+        let step = if self.choked_at.is_some_and(|c| t * CLIMB_FAST > c) { CLIMB_SLOW } else { CLIMB_FAST };
+        let up = t * step;
+        if self.choked_at.is_some_and(|c| up > c * 1.1) {
+            self.choked_at = None;
+        }
+        if self.nominal.is_some_and(|n| up >= n) || (self.nominal.is_none() && at_full) {
+            self.target = None;
+            self.choked_at = None;
+            return Some(Change::Restored);
+        }
+        self.target = Some(up);
+        Some(Change::Up(up))
+    }
+}
+
+/// The target the output sets and the capture thread follows, and what the
+/// capture thread made of it, for the status line.
+#[derive(Debug, Default)]
+pub struct Adaptation {
+    /// Bits per second to encode at; 0: as configured.
+    target: AtomicU64,
+    /// Only every this many pictures is encoded (0 or 1: every one).
+    pub divisor: AtomicU32,
+    /// The JPEG quality in use (0: not JPEG, or not known yet).
+    pub quality: AtomicU32,
+}
+
+impl Adaptation {
+    /// Sets the target; `None` is the configured rate.
+    pub fn set_target(&self, bits_per_sec: Option<f64>) {
+        self.target.store(bits_per_sec.map_or(0, |b| b.max(1.0) as u64), Ordering::Relaxed);
+    }
+
+    /// The target, `None` while not adapted.
+    pub fn target(&self) -> Option<u64> {
+        Some(self.target.load(Ordering::Relaxed)).filter(|&t| t > 0)
+    }
+}
+
+/// A bit rate for people: `640k`, `2M`, `1.5M`.
+pub fn human_bits(bits: f64) -> String {
+    if bits >= 1e6 {
+        let m = bits / 1e6;
+        if (m - m.round()).abs() < 0.05 {
+            format!("{:.0}M", m)
+        } else {
+            format!("{m:.1}M")
+        }
+    } else {
+        format!("{:.0}k", bits / 1e3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A half-second window that carried `kbits` kbit/s, waiting `waited` of its time.
+    fn window(kbits: f64, waited: f64, dropped: u64) -> Window {
+        Window {
+            elapsed: WINDOW,
+            bytes: (kbits * 1000.0 / 8.0 * WINDOW.as_secs_f64()) as u64,
+            blocked: WINDOW.mul_f64(waited),
+            dropped,
+        }
+    }
+
+    #[test]
+    fn a_link_that_never_waits_never_adapts() {
+        let mut c = Controller::new(Some(2_000_000));
+        for _ in 0..100 {
+            assert_eq!(c.window(window(2000.0, 0.0, 0), false), None);
+            assert_eq!(c.window(window(2000.0, 0.01, 1), false), None, "a stray drop is not congestion");
+        }
+        assert_eq!(c.target(), None);
+    }
+
+    #[test]
+    fn a_congested_link_sets_the_target_under_what_it_carried_then_climbs_back_to_the_configured_rate() {
+        let mut c = Controller::new(Some(2_000_000));
+        let Some(Change::Down { target, carried }) = c.window(window(1000.0, 0.9, 3), false) else { panic!() };
+        assert!((carried - 1_000_000.0).abs() < 1000.0, "{carried}");
+        assert!(target < carried, "{target}");
+        // Congested while the queue from before the cut drains: no deeper cut.
+        assert_eq!(c.window(window(1000.0, 0.9, 3), false), None);
+        assert_eq!(c.window(window(1000.0, 0.9, 3), false), None);
+        // Still congested at that target after that: it goes lower.
+        let Some(Change::Down { target: lower, .. }) = c.window(window(1000.0, 0.9, 3), false) else { panic!() };
+        assert!(lower < target);
+        // The link recovers: after the hold, up and up, then restored.
+        let mut windows = 0;
+        loop {
+            windows += 1;
+            assert!(windows < 40, "restored within 20 s");
+            if c.window(window(lower / 1000.0, 0.0, 0), false) == Some(Change::Restored) {
+                break;
+            }
+        }
+        assert_eq!(c.target(), None);
+        assert!(windows <= 20, "back at the configured rate within 10 s of windows: {windows}");
+        assert_eq!(c.lowest(), Some(lower));
+    }
+
+    #[test]
+    fn jpeg_is_restored_when_its_encoder_is_back_at_its_quality() {
+        let mut c = Controller::new(None);
+        assert!(matches!(c.window(window(3000.0, 0.5, 0), false), Some(Change::Down { .. })));
+        for _ in 0..HOLD {
+            assert_eq!(c.window(window(2000.0, 0.0, 0), false), None);
+        }
+        assert!(matches!(c.window(window(2000.0, 0.0, 0), false), Some(Change::Up(_))));
+        assert_eq!(c.window(window(2000.0, 0.0, 0), true), Some(Change::Restored));
+    }
+
+    #[test]
+    fn bits_for_people() {
+        assert_eq!(human_bits(2_000_000.0), "2M");
+        assert_eq!(human_bits(1_500_000.0), "1.5M");
+        assert_eq!(human_bits(640_400.0), "640k");
+    }
+}

@@ -269,6 +269,37 @@ mod tests {
         }
     }
 
+    /// The moving picture with a little fresh noise each time, as a
+    /// sensor's, which costs an encoder what it is given.
+    fn noisy(i: u64) -> YuvFrame {
+        let mut p = picture(i);
+        let mut x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        for y in p.y.iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *y = y.saturating_add((x % 8) as u8);
+        }
+        p
+    }
+
+    #[test]
+    fn the_bit_rate_changes_while_encoding() {
+        let mut enc =
+            H264Encoder::new(H264Settings { bitrate: 2_000_000, keyframe_interval: 1000, fps: 30.0 }).unwrap();
+        let mut sizes = Vec::new();
+        for i in 1..=120 {
+            if i == 61 {
+                enc.set_rate(40_000, 15.0);
+            }
+            let (au, _) = enc.encode(&noisy(i), false).unwrap();
+            sizes.push(au.len());
+        }
+        let before: usize = sizes[30..60].iter().sum();
+        let after: usize = sizes[90..120].iter().sum();
+        assert!(after * 3 < before, "30 frames took {before} bytes at 2 Mbit/s, then {after} at 40 kbit/s");
+    }
+
     #[test]
     fn forced_keyframe_is_an_idr() {
         let out = encode(5, 1000, |i| i == 3);

@@ -4,6 +4,7 @@
 
 mod admission;
 mod link;
+mod meter;
 mod secure;
 mod tcp;
 

@@ -10,6 +10,10 @@
 //! decoder never sees a frame whose reference is missing. `--max-latency 0`
 //! sends every frame in order.
 //!
+//! With `--adapt` (the default for cam-send's own encoder) what the link
+//! carried is measured as frames go (`meter`), and the encoder fits the
+//! stream to it (`crate::adapt`), so frames rarely need dropping at all.
+//!
 //! After a reconnect nothing is sent until a keyframe, for the same reason.
 //! A receiver that refuses the sender (`CAMWIRE REFUSED busy`) ends the run,
 //! or with `--retry` is asked again after a backoff of seconds.
@@ -22,7 +26,7 @@ use std::{
 use anyhow::{bail, Result};
 use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
 use camwire_app::{Backoff, StatusLine};
 use camwire_wire::KeyframeGate;
@@ -30,10 +34,10 @@ use camwire_wire::KeyframeGate;
 use super::{
     admission::Connection,
     link::{Link, LinkError},
+    meter::{self, Meter},
     secure::SetupError,
 };
 use crate::{
-    adapt::{human_bits, Change, Controller, Window, WINDOW},
     config::{Codec, Config},
     frames::{EncodedFrame, FrameRx},
     pipeline::PipelineFlags,
@@ -72,38 +76,6 @@ struct Run<'a> {
     conn: Connection,
     /// `--adapt`: the link measured, and the target set from it.
     adapt: Option<Meter>,
-}
-
-/// `--adapt`: windows of what the link carried, and the controller they feed.
-struct Meter {
-    controller: Controller,
-    since: Instant,
-    /// `dropped` when the window began.
-    dropped: u64,
-    /// The lowest JPEG quality, and the fewest frames a second (the largest divisor), so far.
-    lowest_quality: Option<u32>,
-    divisor: u32,
-    /// The run adapted at some point; it is adapted now.
-    adapted: bool,
-    now: bool,
-}
-
-impl Meter {
-    fn new(codec: Codec) -> Self {
-        let nominal = match codec {
-            Codec::H264 { bitrate, .. } => Some(bitrate),
-            Codec::Jpeg { .. } => None,
-        };
-        Meter {
-            controller: Controller::new(nominal),
-            since: Instant::now(),
-            dropped: 0,
-            lowest_quality: None,
-            divisor: 1,
-            adapted: false,
-            now: false,
-        }
-    }
 }
 
 impl Run<'_> {
@@ -148,117 +120,9 @@ impl Run<'_> {
 
     fn tick(&mut self) {
         self.s.dropped += self.flags.skipped.swap(0, Ordering::Relaxed);
-        let label = format!("camera {}, streaming, {} dropped{}", self.config.name, self.s.dropped, self.adapted_now());
+        let adapted = self.adapt.as_ref().map_or(String::new(), |_| meter::adapted_now(self.config, &self.flags.adapt));
+        let label = format!("camera {}, streaming, {} dropped{adapted}", self.config.name, self.s.dropped);
         self.status.tick(label, self.s.frames, self.s.bytes);
-    }
-
-    /// What the stream is adapted to now, for the status line: `, bitrate
-    /// 640k (adapted from 2M) at 15 fps`; empty when it is not.
-    fn adapted_now(&self) -> String {
-        let adapt = &self.flags.adapt;
-        let (Some(target), Some(_)) = (adapt.target(), &self.adapt) else { return String::new() };
-        let setting = match self.config.codec {
-            Codec::H264 { bitrate, .. } => {
-                format!(", bitrate {} (adapted from {})", human_bits(target as f64), human_bits(f64::from(bitrate)))
-            }
-            Codec::Jpeg { quality } => match adapt.quality.load(Ordering::Relaxed) {
-                0 => format!(", {} (adapted)", human_bits(target as f64)),
-                q => format!(", quality {q} (adapted from {quality})"),
-            },
-        };
-        match adapt.divisor.load(Ordering::Relaxed) {
-            d if d > 1 => format!("{setting} at {:.0} fps", self.config.fps / f64::from(d)),
-            _ => setting,
-        }
-    }
-
-    /// `--adapt`: every [`WINDOW`], what the link carried sets the target.
-    fn measure(&mut self, link: &mut Link) {
-        let Some(m) = self.adapt.as_mut() else { return };
-        let elapsed = m.since.elapsed();
-        if elapsed < WINDOW {
-            return;
-        }
-        let (bytes, blocked) = link.take_meter();
-        let adapt = &self.flags.adapt;
-        let window = Window { elapsed, bytes, blocked, dropped: self.s.dropped - m.dropped };
-        m.since = Instant::now();
-        m.dropped = self.s.dropped;
-        let quality = adapt.quality.load(Ordering::Relaxed);
-        let at_full = matches!(self.config.codec, Codec::Jpeg { quality: q } if quality >= u32::from(q));
-        if m.now {
-            m.divisor = m.divisor.max(adapt.divisor.load(Ordering::Relaxed));
-            if matches!(self.config.codec, Codec::Jpeg { .. }) && quality > 0 {
-                m.lowest_quality = Some(m.lowest_quality.map_or(quality, |l| l.min(quality)));
-            }
-        }
-        let configured = match self.config.codec {
-            Codec::H264 { bitrate, .. } => format!("{} (--bitrate)", human_bits(f64::from(bitrate))),
-            Codec::Jpeg { quality } => format!("quality {quality}"),
-        };
-        match m.controller.window(window, at_full) {
-            Some(Change::Down { target, carried }) => {
-                adapt.set_target(Some(target));
-                if !m.now {
-                    self.status.clear();
-                    info!(
-                        "the link carries about {}bit/s, less than the stream: encoding to {}bit/s, back up to {configured} when it recovers (--adapt off: drop frames instead)",
-                        human_bits(carried),
-                        human_bits(target)
-                    );
-                } else {
-                    debug!("the link carries about {}bit/s: target {}bit/s", human_bits(carried), human_bits(target));
-                }
-                m.adapted = true;
-                m.now = true;
-            }
-            Some(Change::Up(target)) => {
-                adapt.set_target(Some(target));
-                debug!("the link keeps up: target {}bit/s", human_bits(target));
-            }
-            Some(Change::Restored) => {
-                adapt.set_target(None);
-                m.now = false;
-                self.status.clear();
-                info!("the link keeps up again: back to {configured}");
-            }
-            None => {}
-        }
-    }
-
-    /// What the run adapted to, for the `sent:` line, if it did.
-    fn adapted_summary(&self) -> Option<String> {
-        let m = self.adapt.as_ref().filter(|m| m.adapted)?;
-        let fps = match m.divisor {
-            d if d > 1 => format!(" at {:.0} fps", self.config.fps / f64::from(d)),
-            _ => String::new(),
-        };
-        let now = self.flags.adapt.target();
-        Some(match self.config.codec {
-            Codec::H264 { bitrate, .. } => {
-                let lowest = human_bits(m.controller.lowest().unwrap_or(0.0));
-                match now {
-                    Some(t) => format!(
-                        "bitrate={} (adapted from {}, lowest {lowest}{fps})",
-                        human_bits(t as f64),
-                        human_bits(f64::from(bitrate))
-                    ),
-                    None => {
-                        format!("bitrate={} (adapted, lowest {lowest}{fps}, back up)", human_bits(f64::from(bitrate)))
-                    }
-                }
-            }
-            Codec::Jpeg { quality } => {
-                let lowest = m.lowest_quality.unwrap_or(u32::from(quality));
-                match now {
-                    Some(_) => format!(
-                        "quality={} (adapted from {quality}, lowest {lowest}{fps})",
-                        self.flags.adapt.quality.load(Ordering::Relaxed)
-                    ),
-                    None => format!("quality={quality} (adapted, lowest {lowest}{fps}, back up)"),
-                }
-            }
-        })
     }
 
     /// Connects, or with `retry` keeps trying until connected or stopped.
@@ -398,8 +262,7 @@ pub async fn stream(
         first = false;
         run.told_slow = false;
         if let Some(m) = run.adapt.as_mut() {
-            m.since = Instant::now();
-            m.dropped = run.s.dropped;
+            m.restart(run.s.dropped);
         }
         let ended = match stream_on(&mut run, &mut link, &mut rx).await {
             Ended::Stop(why) => {
@@ -455,7 +318,7 @@ pub async fn stream(
     }
     run.s.dropped += run.flags.skipped.swap(0, Ordering::Relaxed);
     run.s.seconds = started.elapsed().as_secs_f64();
-    run.s.adapted = run.adapted_summary();
+    run.s.adapted = run.adapt.as_ref().and_then(|m| m.summary(config, &run.flags.adapt));
     println!("{}", run.s);
     if let Stop::TooLarge(len) = stop_reason {
         bail!(
@@ -585,7 +448,9 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
             run.admit();
         }
         run.tick();
-        run.measure(link);
+        if let Some(m) = run.adapt.as_mut() {
+            m.measure(link, config, &run.flags.adapt, run.s.dropped, &mut run.status);
+        }
         if config.frames.is_some_and(|n| run.s.frames >= n) {
             return Ended::Stop(Stop::Done);
         }

@@ -32,6 +32,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub use crate::config::{CameraOptions, DEFAULT_MAX_CAMERAS};
 use crate::{
     config::Config,
+    config_file::FileConfig,
     frame::{Frame, StreamInfo},
     metrics::Metrics,
     sink::{SinkReport, Sinks},
@@ -52,12 +53,30 @@ impl CameraOptions {
             .unwrap_or_else(|| address_name(ip))
     }
 
+    /// [`name`](Self::name), with the `--config` file's `from` addresses
+    /// after the command line's `--camera`.
+    pub fn name_with(
+        &self,
+        file: Option<&FileConfig>,
+        hello: Option<&CameraName>,
+        port_name: Option<&CameraName>,
+        peer: SocketAddr,
+    ) -> CameraName {
+        let ip = peer.ip().to_canonical();
+        let by_file = || file.and_then(|f| f.by_address(ip));
+        match hello.or(port_name).or_else(|| self.by_address.iter().find(|(net, _)| net.contains(&ip)).map(|(_, n)| n)) {
+            Some(name) => name.clone(),
+            None => by_file().cloned().unwrap_or_else(|| address_name(ip)),
+        }
+    }
+
     /// Every name the configuration gives, with the option that gives it.
-    fn configured(&self) -> Vec<(String, &CameraName)> {
+    fn configured<'a>(&'a self, file: Option<&'a FileConfig>) -> Vec<(String, &'a CameraName)> {
         let listens = self.listen_name.iter().map(|n| ("--listen".to_string(), n));
         let more = self.more_listens.iter().filter_map(|(_, n)| n.as_ref().map(|n| ("--listen".to_string(), n)));
         let cameras = self.by_address.iter().map(|(net, n)| (format!("--camera {n}={net}"), n));
-        listens.chain(more).chain(cameras).collect()
+        let in_file = file.into_iter().flat_map(|f| f.cameras.keys()).map(|n| ("--config".to_string(), n));
+        listens.chain(more).chain(cameras).chain(in_file).collect()
     }
 }
 
@@ -87,16 +106,9 @@ fn templates(config: &Config) -> Vec<(&'static str, String)> {
 /// the same file are errors.
 pub fn check(config: &Config) -> Result<bool> {
     for (option, value) in templates(config) {
-        let mut rest = value.as_str();
-        while let Some(at) = rest.find('{') {
-            let field = rest[at..].find('}').map_or(&rest[at..], |end| &rest[at..=at + end]);
-            if field != FIELD {
-                bail!("{option} {value}: {field} is not a field; the one field is {FIELD}, the camera's name");
-            }
-            rest = &rest[at + FIELD.len()..];
-        }
+        check_fields(option, &value)?;
     }
-    let named = config.cameras.configured();
+    let named = config.cameras.configured(config.file.as_deref());
     for (i, (option, name)) in named.iter().enumerate() {
         if let Some((other, _)) = named[..i].iter().find(|(_, n)| n == name) {
             bail!("{option}: the camera name {name} is given twice (also by {other}); give each camera its own name");
@@ -106,6 +118,8 @@ pub fn check(config: &Config) -> Result<bool> {
     let Some((option, value)) = shared.first() else { return Ok(true) };
     let several = if config.cameras.max_given && config.cameras.max > 1 {
         Some(format!("--max-cameras {}", config.cameras.max))
+    } else if config.file.as_ref().is_some_and(|f| !f.cameras.is_empty()) {
+        Some("the cameras of --config".to_string())
     } else if named.len() > 1 {
         Some(format!("{} cameras named by --listen and --camera", named.len()))
     } else {
@@ -119,6 +133,19 @@ pub fn check(config: &Config) -> Result<bool> {
         );
     }
     Ok(false)
+}
+
+/// The fields in `value` (of `option`) are all `{camera}`.
+pub fn check_fields(option: &str, value: &str) -> Result<()> {
+    let mut rest = value;
+    while let Some(at) = rest.find('{') {
+        let field = rest[at..].find('}').map_or(&rest[at..], |end| &rest[at..=at + end]);
+        if field != FIELD {
+            bail!("{option} {value}: {field} is not a field; the one field is {FIELD}, the camera's name");
+        }
+        rest = &rest[at + FIELD.len()..];
+    }
+    Ok(())
 }
 
 /// `value` with `{camera}` put where it is most useful.
@@ -176,7 +203,8 @@ pub fn without_viewers(config: &Config) -> Config {
 /// Whether each camera opens outputs of its own (the options
 /// [`viewers_only`] leaves out), so the window is not the only thing running.
 pub fn has_outputs(config: &Config) -> bool {
-    config.verify
+    config.file.as_ref().is_some_and(|f| f.cameras.values().any(|c| c.sinks.has_outputs()))
+        || config.verify
         || config.record.is_some()
         || config.save_dir.is_some()
         || config.pipe.is_some()
@@ -194,6 +222,8 @@ pub fn viewers_only(config: &Config) -> Config {
 pub(crate) struct CameraSinks {
     pub(crate) own: Sinks,
     pub(crate) viewers: Option<Sinks>,
+    /// The camera's `--config` table its own sinks were opened with.
+    pub(crate) opened_with: Option<crate::config_file::SinkOverrides>,
 }
 
 impl CameraSinks {
@@ -323,7 +353,7 @@ impl Slots {
 
     /// One slot for every camera, holding `sinks` (opened at start).
     pub(crate) fn shared(sinks: Sinks) -> Self {
-        let held = Held::Open(Box::new(CameraSinks { own: sinks, viewers: None }));
+        let held = Held::Open(Box::new(CameraSinks { own: sinks, viewers: None, opened_with: None }));
         let slot = Slot { camera: None, streaming: StdMutex::new(None), held: Arc::new(Mutex::new(held)) };
         Self {
             shared: Some(Arc::new(slot)),
@@ -380,6 +410,32 @@ impl Slots {
         Ok((slot, closed))
     }
 
+    /// The `--config` file changed to `file`: the sinks of each idle camera
+    /// whose table changed are taken out (to be closed by the caller), so its
+    /// next stream opens them anew. A streaming camera sees to its own.
+    pub(crate) fn reload_idle(&self, file: &FileConfig) -> Vec<CameraSinks> {
+        let slots = self.per_camera.lock().expect("slots lock");
+        let mut out = Vec::new();
+        for (name, slot) in slots.iter() {
+            let Ok(mut held) = slot.held.clone().try_lock_owned() else { continue };
+            let Held::Open(sinks) = &*held else { continue };
+            let now = file.cameras.get(name).map(|c| &c.sinks);
+            if sinks.opened_with.as_ref() == now {
+                continue;
+            }
+            self.directory.send_modify(|d| {
+                d.remove(name);
+            });
+            let Held::Open(mut sinks) = std::mem::replace(&mut *held, Held::New) else { unreachable!() };
+            // The viewers (window, web view) stay with this camera's slot for its next stream.
+            if let Some(viewers) = sinks.viewers.take() {
+                *self.viewers.lock().expect("viewers lock") = Some(viewers);
+            }
+            out.push(*sinks);
+        }
+        out
+    }
+
     /// Every slot's sinks, taken out to be closed as the receiver stops.
     pub(crate) async fn close_all(&self) -> Vec<CameraSinks> {
         let all: Vec<Arc<Slot>> = match &self.shared {
@@ -394,7 +450,7 @@ impl Slots {
             }
         }
         if let Some(viewers) = self.viewers.lock().expect("viewers lock").take() {
-            out.push(CameraSinks { own: viewers, viewers: None });
+            out.push(CameraSinks { own: viewers, viewers: None, opened_with: None });
         }
         out
     }

@@ -79,7 +79,7 @@ fn two_cameras_with_their_own_secrets_and_sinks() {
     assert!(send(port, "b", &dir.path("b.secret"), 7, &[]).wait(20).success());
     recv.wait_for_count("summary:", 2, 20);
     assert_eq!(field(&summaries(&recv, "b")[0], "frames"), "7");
-    assert_eq!(count(&recv.out(), "camera=b"), 0, "camera b does not verify");
+    assert_eq!(count(&recv.out(), "ok camera=b"), 0, "camera b does not verify");
     wait_until("camera b's recording", 20, || dir.path("rec/b.mkv").exists());
 
     // Camera b with camera a's secret: refused, in words, and nothing recorded.

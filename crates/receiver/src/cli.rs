@@ -60,6 +60,8 @@ Examples:
   cam-recv --record 'rec/{camera}/%Y%m%d-%H%M%S.mp4' --segment 10m
   # a classic sender to port 8001 is camera porch:
   cam-recv --verify --listen :8000 --listen porch=:8001
+  # cameras with their own secrets and sinks, and viewers, from a file (SIGHUP reloads it):
+  cam-recv --config /etc/camwire/cam-recv.toml --http :8080
   # only senders with the secret, over TLS:
   cam-recv --tls --secret-file /etc/camwire/secret
 

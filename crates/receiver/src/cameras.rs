@@ -64,7 +64,8 @@ impl CameraOptions {
     ) -> CameraName {
         let ip = peer.ip().to_canonical();
         let by_file = || file.and_then(|f| f.by_address(ip));
-        match hello.or(port_name).or_else(|| self.by_address.iter().find(|(net, _)| net.contains(&ip)).map(|(_, n)| n)) {
+        match hello.or(port_name).or_else(|| self.by_address.iter().find(|(net, _)| net.contains(&ip)).map(|(_, n)| n))
+        {
             Some(name) => name.clone(),
             None => by_file().cloned().unwrap_or_else(|| address_name(ip)),
         }

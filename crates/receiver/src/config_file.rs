@@ -275,7 +275,8 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig> {
     let mut out = FileConfig { path: path.to_path_buf(), ..FileConfig::default() };
     for (name, raw) in raw.camera {
         let where_ = at(name.span());
-        let camera = CameraName::new(name.get_ref()).map_err(|e| anyhow!("{where_}: camera {:?}: {e}", name.get_ref()))?;
+        let camera =
+            CameraName::new(name.get_ref()).map_err(|e| anyhow!("{where_}: camera {:?}: {e}", name.get_ref()))?;
         let entry = camera_entry(raw, &camera, &at).map_err(|e| anyhow!("{e:#}"))?;
         out.cameras.insert(camera, entry);
     }
@@ -336,9 +337,7 @@ fn camera_entry(raw: RawCamera, name: &CameraName, at: &dyn Fn(Range<usize>) -> 
         from.push(net);
     }
     let listen = match &raw.listen {
-        Some(listen) => {
-            Some(crate::cli::parse_listen(listen.get_ref()).map_err(|e| fail(listen.span(), "listen", e))?)
-        }
+        Some(listen) => Some(crate::cli::parse_listen(listen.get_ref()).map_err(|e| fail(listen.span(), "listen", e))?),
         None => None,
     };
     let record = match &raw.record {
@@ -418,8 +417,9 @@ fn camera_entry(raw: RawCamera, name: &CameraName, at: &dyn Fn(Range<usize>) -> 
 /// One `[viewer.NAME]`, checked as `--http-auth` and `--http-token` are.
 fn viewer(name: &str, raw: RawViewer, where_: &str, at: &dyn Fn(Range<usize>) -> String) -> Result<Viewer> {
     let first_line = |file: &Spanned<PathBuf>, key: &str| -> Result<String> {
-        let text = std::fs::read_to_string(file.get_ref())
-            .map_err(|e| anyhow!("{}: viewer {name}, {key}: cannot read {}: {e}", at(file.span()), file.get_ref().display()))?;
+        let text = std::fs::read_to_string(file.get_ref()).map_err(|e| {
+            anyhow!("{}: viewer {name}, {key}: cannot read {}: {e}", at(file.span()), file.get_ref().display())
+        })?;
         Ok(text.lines().next().unwrap_or("").trim().to_string())
     };
     let token = match (&raw.token, &raw.token_file) {
@@ -444,27 +444,25 @@ fn viewer(name: &str, raw: RawViewer, where_: &str, at: &dyn Fn(Range<usize>) ->
         crate::cli::check_basic(basic, &format!("{place}: viewer {name}, {key} (USER:PASSWORD)"))?;
     }
     let list = raw.cameras.get_ref();
-    let cameras = if list.iter().any(|c| c.get_ref() == "*") {
-        None
-    } else {
-        if list.is_empty() {
-            bail!("{}: viewer {name}: cameras is empty; list the cameras it may watch, or \"*\" for all", at(raw.cameras.span()));
-        }
-        let mut names = Vec::new();
-        for camera in list {
-            names.push(
-                CameraName::new(camera.get_ref())
-                    .map_err(|e| anyhow!("{}: viewer {name}, cameras: {:?}: {e}", at(camera.span()), camera.get_ref()))?,
-            );
-        }
-        Some(names)
-    };
-    Ok(Viewer {
-        name: name.to_string(),
-        basic: basic.map(|(b, _, _)| b),
-        token: token.map(|(t, _, _)| t),
-        cameras,
-    })
+    let cameras =
+        if list.iter().any(|c| c.get_ref() == "*") {
+            None
+        } else {
+            if list.is_empty() {
+                bail!(
+                    "{}: viewer {name}: cameras is empty; list the cameras it may watch, or \"*\" for all",
+                    at(raw.cameras.span())
+                );
+            }
+            let mut names = Vec::new();
+            for camera in list {
+                names.push(CameraName::new(camera.get_ref()).map_err(|e| {
+                    anyhow!("{}: viewer {name}, cameras: {:?}: {e}", at(camera.span()), camera.get_ref())
+                })?);
+            }
+            Some(names)
+        };
+    Ok(Viewer { name: name.to_string(), basic: basic.map(|(b, _, _)| b), token: token.map(|(t, _, _)| t), cameras })
 }
 
 /// The file's cameras and viewers as they are now: SIGHUP replaces them.
@@ -505,7 +503,10 @@ mod tests {
         .unwrap();
         let door = CameraName::new("door").unwrap();
         assert_eq!(file.by_address("192.0.2.7".parse().unwrap()), Some(&door));
-        assert_eq!(file.cameras[&CameraName::new("garden").unwrap()].admission.listen, Some("127.0.0.1:9001".parse().unwrap()));
+        assert_eq!(
+            file.cameras[&CameraName::new("garden").unwrap()].admission.listen,
+            Some("127.0.0.1:9001".parse().unwrap())
+        );
         assert!(file.viewers[0].sees("garden") && !file.viewers[0].sees("door"));
         let mut config = Config::new("127.0.0.1:0".parse().unwrap());
         file.apply(&door, &mut config);
@@ -516,9 +517,11 @@ mod tests {
     fn a_short_token_and_two_cameras_writing_one_file_are_refused() {
         let err = parse_str("[viewer.kid]\ntoken = \"short\"\ncameras = [\"*\"]\n").unwrap_err().to_string();
         assert!(err.contains("line 2: viewer kid, token: the token has 5 characters"), "{err}");
-        let err = parse_str("[camera.a]\npublish = \"udp://127.0.0.1:1234\"\n[camera.b]\npublish = \"udp://127.0.0.1:1234\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = parse_str(
+            "[camera.a]\npublish = \"udp://127.0.0.1:1234\"\n[camera.b]\npublish = \"udp://127.0.0.1:1234\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("cameras a and b both write udp://127.0.0.1:1234"), "{err}");
     }
 }

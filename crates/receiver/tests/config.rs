@@ -175,7 +175,12 @@ fn a_broken_file_at_start_is_exit_status_2_and_one_line() {
     std::fs::write(&file, "[camera.garden]\nfrom = [\"192.168.1.300\"]\n").unwrap();
     let (code, line) = one_line_error("cam-recv", &["--listen", "127.0.0.1:0", "--config", s(&file)]);
     assert_eq!(code, Some(2));
-    assert!(line.ends_with("line 2: camera garden, from: \"192.168.1.300\" is not an address or a network, e.g. 192.168.1.30"), "{line}");
+    assert!(
+        line.ends_with(
+            "line 2: camera garden, from: \"192.168.1.300\" is not an address or a network, e.g. 192.168.1.30"
+        ),
+        "{line}"
+    );
     let status = run(Command::new(bin("cam-recv")).args(["--config", "/nonexistent/cam.toml"])).status;
     assert_eq!(status.code(), Some(2));
 }

@@ -38,9 +38,9 @@ use camwire_wire::handshake::Secret;
 
 use crate::{
     admission::{Admission, Refusals},
-    config_file::{CameraSecret, FileConfig, Live},
     cameras::Slots,
     config::Config,
+    config_file::{CameraSecret, FileConfig, Live},
     metrics::Metrics,
     refuse::refuse,
     sender_check::SenderCheck,
@@ -94,14 +94,12 @@ impl ReceiverState {
         let by_cli = || self.config.cameras.by_address.iter().find(|(net, _)| net.contains(&ip)).map(|(_, n)| n);
         let known = port_name.or_else(by_cli).or_else(|| file.by_address(ip));
         let chosen: Vec<CameraSecret> = match known {
-            Some(name) => file
-                .cameras
-                .get(name)
-                .and_then(|c| c.admission.secret.clone())
-                .or(global)
-                .into_iter()
-                .collect(),
-            None => global.into_iter().chain(file.cameras.values().filter_map(|c| c.admission.secret.clone())).collect(),
+            Some(name) => {
+                file.cameras.get(name).and_then(|c| c.admission.secret.clone()).or(global).into_iter().collect()
+            }
+            None => {
+                global.into_iter().chain(file.cameras.values().filter_map(|c| c.admission.secret.clone())).collect()
+            }
         };
         (chosen.iter().map(|c| c.secret.clone()).collect(), chosen.iter().map(CameraSecret::key).collect())
     }

@@ -201,14 +201,17 @@ impl ViewerCheck {
         let mut found = None;
         let mut offer = |scope: Scope, expected_basic: Option<&String>, expected_token: Option<&String>| {
             let by_basic = matches!((&basic, expected_basic), (Some(given), Some(e)) if same(given, e.as_bytes()));
-            let by_bearer = matches!((bearer, expected_token), (Some(given), Some(e)) if same(given.as_bytes(), e.as_bytes()));
-            let by_query = matches!((query, expected_token), (Some(given), Some(e)) if same(given.as_bytes(), e.as_bytes()));
+            let by_bearer =
+                matches!((bearer, expected_token), (Some(given), Some(e)) if same(given.as_bytes(), e.as_bytes()));
+            let by_query =
+                matches!((query, expected_token), (Some(given), Some(e)) if same(given.as_bytes(), e.as_bytes()));
             if found.is_none() && (by_basic || by_bearer) {
                 found = Some(Admit::Yes(scope));
             } else if found.is_none() && by_query {
                 // Only a page starts a session: players polling `/snapshot.jpg?token=`
                 // would otherwise push browsers' sessions out of the bounded list.
-                found = Some(if is_page(request.uri().path()) { Admit::YesNewSession(scope) } else { Admit::Yes(scope) });
+                found =
+                    Some(if is_page(request.uri().path()) { Admit::YesNewSession(scope) } else { Admit::Yes(scope) });
             }
         };
         offer(Scope::All, self.access.basic.as_ref(), self.access.token.as_ref());
@@ -350,11 +353,9 @@ fn within(scope: &Scope, path: &str) -> Result<(), Response> {
         _ => {}
     }
     let list = cameras.iter().map(|c| format!("/cam/{c}/")).collect::<Vec<_>>().join(" ");
-    let mut response = (
-        StatusCode::FORBIDDEN,
-        format!("403: viewer {} may watch only these cameras: {list}\n", viewer.name),
-    )
-        .into_response();
+    let mut response =
+        (StatusCode::FORBIDDEN, format!("403: viewer {} may watch only these cameras: {list}\n", viewer.name))
+            .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Err(response)
 }

@@ -306,15 +306,15 @@ pub async fn check(State(viewers): State<ViewerCheck>, request: Request, next: N
         }
     }
     match admit {
-        Admit::Yes(scope) => match within(&scope, request.uri().path()) {
-            Ok(()) => next.run(request).await,
-            Err(response) => response,
+        Admit::Yes(scope) => match refused(&scope, request.uri().path()) {
+            None => next.run(request).await,
+            Some(response) => response,
         },
         Admit::YesNewSession(scope) => {
             let cookie = viewers.new_session(scope.clone());
-            let mut response = match within(&scope, request.uri().path()) {
-                Ok(()) => next.run(request).await,
-                Err(response) => response,
+            let mut response = match refused(&scope, request.uri().path()) {
+                None => next.run(request).await,
+                Some(response) => response,
             };
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
@@ -335,20 +335,20 @@ fn camera_of(path: &str) -> Option<(&str, &str)> {
     Some(rest.split_at(rest.find('/').unwrap_or(rest.len())))
 }
 
-/// Whether `scope` may see `path`: a viewer limited to some cameras sees
-/// only theirs (`/` sends it to the first one's page), and the page's own
-/// script and style.
-fn within(scope: &Scope, path: &str) -> Result<(), Response> {
-    let Scope::Viewer(viewer) = scope else { return Ok(()) };
-    let Some(cameras) = &viewer.cameras else { return Ok(()) };
+/// Whether `scope` may see `path` (`None`), or the answer instead: a viewer
+/// limited to some cameras sees only theirs (`/` sends it to the first one's
+/// page), and the page's own script and style.
+fn refused(scope: &Scope, path: &str) -> Option<Response> {
+    let Scope::Viewer(viewer) = scope else { return None };
+    let Some(cameras) = &viewer.cameras else { return None };
     match camera_of(path) {
-        Some((camera, _)) if viewer.sees(camera) => return Ok(()),
-        None if matches!(path, "/page.js" | "/page.css") => return Ok(()),
+        Some((camera, _)) if viewer.sees(camera) => return None,
+        None if matches!(path, "/page.js" | "/page.css") => return None,
         None if matches!(path, "/" | "/index.html") => {
             let first = format!("/cam/{}/", cameras[0]);
             let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, first)]).into_response();
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            return Err(response);
+            return Some(response);
         }
         _ => {}
     }
@@ -357,7 +357,7 @@ fn within(scope: &Scope, path: &str) -> Result<(), Response> {
         (StatusCode::FORBIDDEN, format!("403: viewer {} may watch only these cameras: {list}\n", viewer.name))
             .into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Err(response)
+    Some(response)
 }
 
 /// 429: this address failed too often; it may try again in a second.

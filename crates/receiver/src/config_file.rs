@@ -23,7 +23,7 @@
 //! command line (`--camera`, `--listen NAME=`) or in the file, never both.
 //!
 //! Unknown keys and bad values are one line naming the file, the line and the
-//! key. SIGHUP reads the file again ([`reload`](crate::reload)); a broken file
+//! key. SIGHUP reads the file again (`reload.rs`); a broken file
 //! then leaves the running configuration as it was.
 
 use std::{

@@ -184,3 +184,31 @@ fn a_broken_file_at_start_is_exit_status_2_and_one_line() {
     let status = run(Command::new(bin("cam-recv")).args(["--config", "/nonexistent/cam.toml"])).status;
     assert_eq!(status.code(), Some(2));
 }
+
+#[test]
+fn sighup_disconnects_a_camera_whose_secret_changed_and_keeps_the_other() {
+    let dir = secrets("config-readmit");
+    let file = dir.path("cam.toml");
+    std::fs::write(&file, two_cameras(&dir, "b")).unwrap();
+    let (recv, port) = receiver(&["--config", s(&file)]);
+    let frames = 240;
+    let _a = send(port, "a", &dir.path("a.secret"), frames, &["--fps", "30"]);
+    let mut b = send(port, "b", &dir.path("b.secret"), frames, &["--fps", "30"]);
+    wait_until("both cameras saving", 20, || files_in(&dir.path("a")) > 10 && files_in(&dir.path("b")) > 10);
+
+    // Camera a now needs camera b's secret: its sender holds a's, so it must go.
+    let text = two_cameras(&dir, "b").replacen(s(&dir.path("a.secret")), s(&dir.path("b.secret")), 1);
+    std::fs::write(&file, text).unwrap();
+    recv.signal("HUP");
+    assert!(recv.wait_for("reloaded --config", 10).contains("camera a changed who may send"));
+    recv.wait_for("changed who may send as this camera; dropped the connection", 10);
+    let sa = poll_until("camera a's summary", 10, || summaries(&recv, "a").into_iter().next());
+    let kept: usize = field(&sa, "frames").parse().unwrap();
+    assert!(kept < frames as usize, "{sa}");
+    assert_eq!(files_in(&dir.path("a")), kept, "every frame it received was saved");
+
+    assert!(b.wait(30).success(), "{:?}", b.err());
+    let sb = poll_until("camera b's summary", 20, || summaries(&recv, "b").into_iter().next());
+    assert_eq!(field(&sb, "frames"), frames.to_string(), "camera b streamed on untouched");
+    assert_eq!(files_in(&dir.path("b")), frames as usize);
+}

@@ -127,9 +127,14 @@ pub fn check(config: &Config) -> Result<bool> {
         None
     };
     if let Some(several) = several {
+        let or = if config.file.as_ref().is_some_and(|f| !f.cameras.is_empty()) {
+            "or set it in each camera's table of the file instead"
+        } else {
+            "or take one camera at a time (--max-cameras 1)"
+        };
         bail!(
             "{option} {value} has no {FIELD} field, so with {several} two cameras would write the same file: \
-             put the camera's name in it (e.g. {option} '{}'), or take one camera at a time (--max-cameras 1)",
+             put the camera's name in it (e.g. {option} '{}'), {or}",
             example(option, value)
         );
     }

@@ -9,8 +9,11 @@
 const tileList = new Map(); // camera name -> { item, link, media, player, kind, figures }
 const onRoot = !/\/cam\/[^/]+\/(index\.html)?$/.test(location.pathname);
 
+let tilesHeard = 0; // when /status last answered (performance.now())
+
 // Called by page.js with every /status: shows the tiles and says whether they are shown.
 function showTiles(s) {
+  tilesHeard = performance.now();
   const cameras = onRoot && Array.isArray(s.cameras) ? s.cameras : [];
   const on = cameras.length >= 2;
   const single = document.querySelector("main:not(#tiles)");
@@ -32,6 +35,7 @@ function showTiles(s) {
     }
     updateTile(tile, c);
   }
+  $("tiles-count").className = "";
   $("tiles-count").textContent = live.length === 0 ? "no camera is streaming (waiting)"
     : live.length === 1 ? "1 camera streaming" : live.length + " cameras streaming";
   return true;
@@ -123,3 +127,11 @@ function removeTile(name) {
   tile.item.remove();
   tileList.delete(name);
 }
+
+// Tiles whose /status stopped answering say so, rather than look live.
+setInterval(() => {
+  if (!$("tiles").hidden && performance.now() - tilesHeard > 3000) {
+    $("tiles-count").textContent = "cam-recv is not answering";
+    $("tiles-count").className = "off";
+  }
+}, 1000);

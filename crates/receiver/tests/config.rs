@@ -108,6 +108,9 @@ fn a_viewer_token_sees_its_camera_and_not_the_other() {
     assert_eq!(status(&format!("/cam/b/snapshot.jpg?token={TOKEN}")), 403);
     assert_eq!(status(&format!("/status?token={TOKEN}")), 403, "the list of every camera");
     assert_eq!(status(&format!("/metrics?token={TOKEN}")), 403);
+    for asset in ["/page.js", "/tiles.js", "/page.css", "/cam/a/", "/cam/a/status"] {
+        assert_eq!(status(&format!("{asset}?token={TOKEN}")), 200, "{asset}: what camera a's page loads");
+    }
     assert_eq!(status("/cam/a/snapshot.jpg"), 401, "no token");
     assert_eq!(status("/cam/a/snapshot.jpg?token=not-the-token-0123456789"), 401);
     let (code, head) = raw_get(web, &format!("/?token={TOKEN}"), "localhost", "");

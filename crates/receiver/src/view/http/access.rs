@@ -343,7 +343,7 @@ fn refused(scope: &Scope, path: &str) -> Option<Response> {
     let Some(cameras) = &viewer.cameras else { return None };
     match camera_of(path) {
         Some((camera, _)) if viewer.sees(camera) => return None,
-        None if matches!(path, "/page.js" | "/page.css") => return None,
+        None if matches!(path, "/page.js" | "/tiles.js" | "/page.css") => return None,
         None if matches!(path, "/" | "/index.html") => {
             let first = format!("/cam/{}/", cameras[0]);
             let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, first)]).into_response();

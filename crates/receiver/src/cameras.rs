@@ -461,7 +461,13 @@ impl Slots {
                 let (full, room) = if from(ip) >= MAX_STRANGERS_PER_ADDRESS {
                     (Full::FromAddress(MAX_STRANGERS_PER_ADDRESS, ip), self.close_idle(&mut slots, |s| s.stranger == Some(ip)))
                 } else if strangers >= self.max_strangers {
-                    (Full::Strangers(self.max_strangers), self.close_idle(&mut slots, |s| s.stranger.is_some()))
+                    // When strangers may have every place, that is the limit they met.
+                    let full = if self.max_strangers >= self.max {
+                        Full::Cameras(self.max)
+                    } else {
+                        Full::Strangers(self.max_strangers)
+                    };
+                    (full, self.close_idle(&mut slots, |s| s.stranger.is_some()))
                 } else {
                     break;
                 };

@@ -120,7 +120,22 @@ fn strangers_take_a_few_cameras_and_never_a_named_cameras_place() {
     // The named cameras still have their places.
     for (i, name) in [(0, "door"), (1, "garden")] {
         assert_eq!(classic_from(i, port, 5), "", "{name} was refused");
-        let line = recv.wait_for(&format!("camera={name}"), 20);
+        let line = summary_of(&recv, name, 1);
         assert_eq!(field(&line, "frames"), "5", "{line}");
     }
+}
+
+#[test]
+fn the_first_cameras_h264_is_decoded_and_muxed_once_for_its_page_and_todays_urls() {
+    let (recv, port, http) = http_receiver(&[], &["-v"]);
+    let args = ["--name", "garden", "--codec", "h264", "--width", "320", "--height", "240", "--fps", "30"];
+    let _garden = sender(port, &[&args[..], &["--secs", "60"]].concat());
+    recv.wait_for("camera garden", 20);
+    // Today's URL and the camera's own page read the same feeds.
+    for path in ["/snapshot.jpg", "/cam/garden/snapshot.jpg"] {
+        let got = poll_until(path, 20, || Some(http_get(http, path)).filter(|r| r.status == 200));
+        assert_eq!(got.header("content-type"), Some("image/jpeg"), "{path}");
+    }
+    assert_eq!(count(&recv.err(), "live-mp4 sink started"), 1, "one fMP4 muxer: {:?}", recv.err());
+    assert_eq!(count(&recv.err(), "h264-pictures sink started"), 1, "one decoder: {:?}", recv.err());
 }

@@ -486,7 +486,8 @@ mod tests {
         let peer = |i: u8| SocketAddr::from(([192, 0, 2, i], 1000));
         let other = admission.admit(peer(100)).unwrap();
         other.waits_for(&camera("door")).unwrap();
-        let garden: Vec<Ticket> = (0..MAX_WAITING_PER_CAMERA as u8).map(|i| admission.admit(peer(i)).unwrap()).collect();
+        let garden: Vec<Ticket> =
+            (0..MAX_WAITING_PER_CAMERA as u8).map(|i| admission.admit(peer(i)).unwrap()).collect();
         for t in &garden {
             t.advance(Progress::Picture);
             t.waits_for(&camera("garden")).unwrap();

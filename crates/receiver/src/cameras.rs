@@ -459,7 +459,10 @@ impl Slots {
                 let from = |ip: IpAddr| slots.values().filter(|s| s.stranger == Some(ip)).count();
                 let strangers = slots.values().filter(|s| s.stranger.is_some()).count();
                 let (full, room) = if from(ip) >= MAX_STRANGERS_PER_ADDRESS {
-                    (Full::FromAddress(MAX_STRANGERS_PER_ADDRESS, ip), self.close_idle(&mut slots, |s| s.stranger == Some(ip)))
+                    (
+                        Full::FromAddress(MAX_STRANGERS_PER_ADDRESS, ip),
+                        self.close_idle(&mut slots, |s| s.stranger == Some(ip)),
+                    )
                 } else if strangers >= self.max_strangers {
                     // When strangers may have every place, that is the limit they met.
                     let full = if self.max_strangers >= self.max {
@@ -495,10 +498,11 @@ impl Slots {
         matching: impl Fn(&Slot) -> bool,
     ) -> Option<Option<CameraSinks>> {
         let shown = self.shown.lock().expect("shown lock").clone();
-        let idle = slots.iter().filter(|(name, s)| Some(*name) != shown.as_ref() && matching(s)).find_map(|(name, s)| {
-            let guard = s.held.clone().try_lock_owned().ok()?;
-            Some((name.clone(), guard))
-        });
+        let idle =
+            slots.iter().filter(|(name, s)| Some(*name) != shown.as_ref() && matching(s)).find_map(|(name, s)| {
+                let guard = s.held.clone().try_lock_owned().ok()?;
+                Some((name.clone(), guard))
+            });
         let (name, mut guard) = idle?;
         slots.remove(&name);
         self.directory.send_modify(|d| {

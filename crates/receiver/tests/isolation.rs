@@ -17,8 +17,12 @@ fn jpegs_in(file: &Path) -> usize {
 fn summary_of(recv: &Proc, camera: &str, n: usize) -> String {
     let needle = format!("camera={camera}");
     poll_until(&format!("summary {n} of camera {camera}"), 60, || {
-        let lines: Vec<String> =
-            recv.out().into_iter().chain(recv.err()).filter(|l| l.contains("summary:") && l.contains(&needle)).collect();
+        let lines: Vec<String> = recv
+            .out()
+            .into_iter()
+            .chain(recv.err())
+            .filter(|l| l.contains("summary:") && l.contains(&needle))
+            .collect();
         lines.get(n - 1).cloned()
     })
 }
@@ -43,7 +47,8 @@ fn a_stuck_player_a_full_disk_and_a_slow_link_cost_the_other_camera_nothing() {
     let stuck = sender(port, &["--name", "stuck", "--fps", "30", "--secs", "120"]);
     // Camera `slow`: through a link of 3 kB/s, so each of its frames trickles in over a second or more.
     let link = Proxy::start(port, 3_000, 4096);
-    let slow = sender(link.port, &["--name", "slow", "--width", "160", "--height", "120", "--fps", "10", "--secs", "120"]);
+    let slow =
+        sender(link.port, &["--name", "slow", "--width", "160", "--height", "120", "--fps", "10", "--secs", "120"]);
     recv.wait_for("camera slow", 30);
     recv.wait_for("No space left on device", 30);
 
@@ -94,15 +99,8 @@ fn classic_from(i: usize, port: u16, frames: usize) -> String {
 fn strangers_take_a_few_cameras_and_never_a_named_cameras_place() {
     // Two addresses are named (127.10.0.1 and .2, see connect_from); every other sender is a
     // stranger: no secret, no --allow. Of 4 places, the strangers may have the 2 left.
-    let (recv, port) = receiver(&[
-        "--verify",
-        "--max-cameras",
-        "4",
-        "--camera",
-        "door=127.10.0.1",
-        "--camera",
-        "garden=127.10.0.2",
-    ]);
+    let (recv, port) =
+        receiver(&["--verify", "--max-cameras", "4", "--camera", "door=127.10.0.1", "--camera", "garden=127.10.0.2"]);
     let small = ["--fps", "10", "--width", "160", "--height", "120"];
     // Strangers from 127.0.0.1 with hellos of their own: two at most from one address.
     let _a = sender(port, &[&small[..], &["--name", "a"]].concat());

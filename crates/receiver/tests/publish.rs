@@ -286,8 +286,9 @@ fn a_server_that_accepts_and_never_answers_is_given_up_on_and_tried_again() {
         }
     });
     let (recv, port) = receiver(&["--publish", &url, "--verify", "-v"]);
-    // 640x480 fills ffmpeg's input pipe within a second: from then on the publish sink is behind.
-    let mut send = sender(port, &["--codec", "h264", "--fps", "30", "--secs", "14"]);
+    // A noisy 640x480 picture fills ffmpeg's input pipe within a second: from then on the
+    // publish sink is behind, too far to report on the stream's end itself.
+    let mut send = sender(port, &["--source", "test:noise", "--codec", "h264", "--fps", "30", "--secs", "14"]);
     let given_up = recv.wait_for("did not take the stream within 10 s", 30);
     assert!(given_up.contains(&url) && given_up.contains("trying again in 1 s"), "{given_up}");
     recv.wait_for_count("--publish: starting ffmpeg", 2, 10);

@@ -154,7 +154,9 @@ pub fn for_camera(config: &Config, name: &CameraName) -> Config {
     config
 }
 
-/// Opens `camera`'s own sinks, as `config` (with `{camera}` in it) asks:
+/// Opens `camera`'s own sinks, as `config` (with `{camera}` in it) asks,
+/// with the feeds its cell in the window (`--display`, one window for all
+/// cameras) and its own web page (`/cam/NAME/`) read:
 /// the folder its `--record` file goes in is made first, as `--save-dir`'s is.
 /// They count into `metrics`, under each stream's camera (this one).
 pub(crate) fn open_sinks(config: &Config, camera: &CameraName, metrics: &Arc<Metrics>) -> Result<Sinks> {
@@ -167,12 +169,6 @@ pub(crate) fn open_sinks(config: &Config, camera: &CameraName, metrics: &Arc<Met
     Sinks::open(&config, metrics)
 }
 
-/// `config` for what each camera opens for itself: all but the window (one
-/// for all cameras), with the feeds its own web page reads (`/cam/NAME/`).
-pub fn without_viewers(config: &Config) -> Config {
-    Config { display: false, ..config.clone() }
-}
-
 /// Whether each camera opens outputs of its own (the options
 /// [`viewers_only`] leaves out), so the window is not the only thing running.
 pub fn has_outputs(config: &Config) -> bool {
@@ -183,13 +179,14 @@ pub fn has_outputs(config: &Config) -> bool {
         || config.publish.is_some()
 }
 
-/// `config` with only the sinks the window and the web view read: opened
-/// once at start, for the first camera that streams.
+/// `config` with only the sinks the web view's `/` reads: opened once at
+/// start, for the first camera that streams. The window reads every
+/// camera's own feeds instead, so these decode no H.264 for it.
 pub fn viewers_only(config: &Config) -> Config {
-    Config { verify: false, record: None, save_dir: None, pipe: None, publish: None, ..config.clone() }
+    Config { verify: false, record: None, save_dir: None, pipe: None, publish: None, display: false, ..config.clone() }
 }
 
-/// One camera's sinks, and the viewers' (window, web view) when this camera
+/// One camera's sinks, and the viewers' (the web view's `/`) when this camera
 /// is the one they show.
 pub(crate) struct CameraSinks {
     pub(crate) own: Sinks,

@@ -373,7 +373,7 @@ async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>,
             Held::Closed => continue,
             Held::New => {
                 let own =
-                    cameras::open_sinks(&cameras::without_viewers(config), camera, &state.metrics).map_err(|e| {
+                    cameras::open_sinks(config, camera, &state.metrics).map_err(|e| {
                         warn!("camera {camera}: cannot open its sinks: {e:#}");
                         format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
                     })?;

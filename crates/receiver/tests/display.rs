@@ -271,19 +271,24 @@ fn is_white(p: [u8; 3]) -> bool {
 
 type Box = (usize, usize, usize, usize);
 
-/// Two pictures side by side with a gap between them, and each one's label
-/// (its white text) above it: ((left picture, left label), (right picture, right label)).
+/// Two pictures with a gap between them, side by side or one above the
+/// other, and each one's label (its white text) above it, in reading order:
+/// ((first picture, its label), (second picture, its label)).
 fn two_cells(shot: &Rgb) -> Option<((Box, Box), (Box, Box))> {
     let all = shot.find_box((0, 0, shot.width, shot.height), is_picture)?;
-    let mid = (all.0 + all.2) / 2;
-    let left = shot.find_box((all.0, 0, mid, shot.height), is_picture)?;
-    let right = shot.find_box((mid, 0, all.2, shot.height), is_picture)?;
-    if left.2 >= right.0 {
-        return None; // one picture across the middle
-    }
-    let left_label = shot.find_box((left.0, 0, left.2, shot.height), is_white)?;
-    let right_label = shot.find_box((right.0, 0, right.2, shot.height), is_white)?;
-    Some(((left, left_label), (right, right_label)))
+    let (mid_x, mid_y) = ((all.0 + all.2) / 2, (all.1 + all.3) / 2);
+    let split = |first: Box, second: Box| {
+        let a = shot.find_box(first, is_picture)?;
+        let b = shot.find_box(second, is_picture)?;
+        // Not one picture across the middle: a gap between the two.
+        (a.2 < b.0 || a.3 < b.1).then_some((a, b))
+    };
+    let (a, b) = split((all.0, all.1, mid_x, all.3), (mid_x, all.1, all.2, all.3))
+        .or_else(|| split((all.0, all.1, all.2, mid_y), (all.0, mid_y, all.2, all.3)))?;
+    // Each label: white on the rows above its picture, within its columns.
+    let label = |p: Box, top: usize| shot.find_box((p.0, top, p.2, p.1), is_white);
+    let top_of_b = if b.1 > a.3 { a.3 } else { 0 };
+    Some(((a, label(a, 0)?), (b, label(b, top_of_b)?)))
 }
 
 /// The pixels of `text` in the font cam-recv writes camera names in, from the top left of their box.
@@ -311,7 +316,11 @@ fn rendered(text: &str) -> BTreeSet<(usize, usize)> {
 
 /// The white pixels of `label` on screen, from its top left.
 fn on_screen(shot: &Rgb, (x0, y0, x1, y1): Box) -> BTreeSet<(usize, usize)> {
-    (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| is_white(shot.pixel(x, y))).map(|(x, y)| (x - x0, y - y0)).collect()
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| is_white(shot.pixel(x, y)))
+        .map(|(x, y)| (x - x0, y - y0))
+        .collect()
 }
 
 /// Checks a cell: its picture shows `original`, and above it is `name`, written as cam-recv writes names.
@@ -341,7 +350,7 @@ fn two_cameras_share_the_window_in_labelled_cells_that_come_and_go_with_them() {
     recv.wait_for("first picture of camera door", 10);
     let mut garden_send = send_loop_as(port, &dir, "garden.jpg", &garden_jpeg, &["--name", "garden"]);
     recv.wait_for("first picture of camera garden", 10);
-    // Cells in name order: door on the left, garden on the right.
+    // Cells in name order: door first (left or above), garden second.
     let (shot, (left, right)) = poll_until("two labelled cells on the screen", 10, || {
         let shot = x.screenshot();
         two_cells(&shot).map(|cells| (shot, cells))
@@ -361,8 +370,8 @@ fn two_cameras_share_the_window_in_labelled_cells_that_come_and_go_with_them() {
         (white.is_none() && two_cells(&shot).is_none()).then_some((shot, picture))
     });
     assert_shows_quadrants(&shot, alone, &door);
-    let grid_width = right.0 .2 - left.0 .0;
-    assert!(alone.2 - alone.0 + 10 > grid_width, "door fills the window's width ({grid_width}): {alone:?}");
+    let grid = (left.0 .0.min(right.0 .0), right.0 .2.max(left.0 .2));
+    assert!(alone.2 - alone.0 + 10 > grid.1 - grid.0, "door fills the window's width ({grid:?}): {alone:?}");
     wait_for_title(&x, "^cam-recv: 320x240 jpeg .* camera door from ", 10);
 
     // garden comes back: its cell with it.

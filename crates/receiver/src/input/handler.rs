@@ -372,11 +372,10 @@ async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>,
             // Closed to make room for another camera while this one waited: ask again.
             Held::Closed => continue,
             Held::New => {
-                let own =
-                    cameras::open_sinks(config, camera, &state.metrics).map_err(|e| {
-                        warn!("camera {camera}: cannot open its sinks: {e:#}");
-                        format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
-                    })?;
+                let own = cameras::open_sinks(config, camera, &state.metrics).map_err(|e| {
+                    warn!("camera {camera}: cannot open its sinks: {e:#}");
+                    format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
+                })?;
                 state.slots.opened(camera, &own);
                 let viewers = state.slots.take_viewers(camera);
                 *held = Held::Open(Box::new(CameraSinks { own, viewers }));

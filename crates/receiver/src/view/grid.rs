@@ -1,6 +1,6 @@
 //! The window's labelled grid: where each camera's cell goes, its picture
 //! scaled to fit the cell with its aspect ratio kept, and its name drawn on
-//! a strip above the picture (never over it).
+//! a strip right above the picture (never over it).
 //!
 //! Pixels are minifb's: one `u32` a pixel, 0RGB, rows top to bottom.
 
@@ -39,7 +39,8 @@ pub(super) struct Rect {
     pub(super) h: usize,
 }
 
-/// Where one camera goes: its whole cell, the strip with its name, and its picture.
+/// Where one camera goes: its whole cell, its picture, and the strip with
+/// its name right above the picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Cell {
     pub(super) cell: Rect,
@@ -65,9 +66,12 @@ pub(super) fn layout(canvas: (usize, usize), sizes: &[(usize, usize)]) -> Vec<Ce
             .map(|(i, &size)| {
                 let (column, row) = (i % columns, i / columns);
                 let cell = Rect { x: column * (w + GAP), y: row * (h + GAP), w, h };
-                let strip = Rect { h: STRIP_HEIGHT.min(h), ..cell };
-                let below = Rect { y: cell.y + strip.h, h: h - strip.h, ..cell };
-                Cell { cell, strip, picture: fit(if size.0 == 0 { (4, 3) } else { size }, below) }
+                let strip_h = STRIP_HEIGHT.min(h);
+                let below = Rect { y: cell.y + strip_h, h: h - strip_h, ..cell };
+                let picture = fit(if size.0 == 0 { (4, 3) } else { size }, below);
+                // The name right above its picture, as wide as it.
+                let strip = Rect { x: picture.x, y: picture.y - strip_h, w: picture.w, h: strip_h };
+                Cell { cell, strip, picture }
             })
             .collect::<Vec<_>>()
     };
@@ -172,10 +176,9 @@ mod tests {
         assert_eq!(cells[0].cell, Rect { x: 0, y: 0, w: 319, h: 480 });
         assert_eq!(cells[1].cell, Rect { x: 321, y: 0, w: 319, h: 480 });
         for c in &cells {
-            assert_eq!(c.strip, Rect { h: STRIP_HEIGHT, ..c.cell });
-            assert!(c.picture.y >= c.strip.y + c.strip.h, "the name never covers the picture");
-            assert_eq!(c.picture.w, 319);
-            assert_eq!(c.picture.h, 239);
+            assert_eq!((c.picture.w, c.picture.h), (319, 239));
+            assert_eq!(c.strip, Rect { y: c.picture.y - STRIP_HEIGHT, h: STRIP_HEIGHT, ..c.picture }, "right above");
+            assert!(c.strip.y >= c.cell.y, "inside the cell");
         }
     }
 

@@ -149,8 +149,8 @@ enum Screen {
     Empty,
     /// One camera's picture, as it is (minifb scales it to the window).
     One(usize),
-    /// The grid of these cameras, on a canvas the window's size.
-    Grid { cameras: Vec<usize>, size: (usize, usize) },
+    /// The grid of these cameras, with the sizes of their pictures, on a canvas the window's size.
+    Grid { cameras: Vec<usize>, sizes: Vec<(usize, usize)>, size: (usize, usize) },
 }
 
 /// The window's state between frames.
@@ -215,10 +215,12 @@ impl WindowState {
             }
             if matches!(self.screen, Screen::Grid { .. }) {
                 let next = self.drawn_at + GRID_FRAME;
-                self.runtime.block_on(tokio::time::sleep_until(next.into()));
+                self.runtime.block_on(async { tokio::time::sleep_until(next.into()).await });
             }
-            let (end, directory, cameras) = (&mut self.end, self.directory.as_mut(), &mut self.cameras);
-            let _ = self.runtime.block_on(tokio::time::timeout(EVENT_POLL, any_change(end, directory, cameras)));
+            // Timers are made inside the runtime, whose thread this is not.
+            let changes = any_change(&self.end, self.directory.as_ref(), &self.cameras);
+            let wait = async { tokio::time::timeout(EVENT_POLL, changes).await };
+            let _ = self.runtime.block_on(wait);
             if self.end.has_changed().is_err() {
                 return false;
             }
@@ -286,12 +288,15 @@ impl WindowState {
             [] => Screen::Empty,
             [one] if self.cameras[one].size.0 > 0 => Screen::One(one),
             [_] => Screen::Empty,
-            _ => Screen::Grid { cameras: shown, size: self.window.get_size() },
+            _ => {
+                let sizes = shown.iter().map(|&i| self.cameras[i].size).collect();
+                Screen::Grid { cameras: shown, sizes, size: self.window.get_size() }
+            }
         };
         let redraw = screen != self.screen;
-        if let Screen::Grid { cameras, size } = &screen {
+        if let Screen::Grid { cameras, sizes, size } = &screen {
             if redraw {
-                self.lay_out(cameras, *size);
+                self.lay_out(sizes, *size);
             }
             for (cell, &i) in self.cells.iter().zip(cameras) {
                 if redraw || fresh.get(i).copied().unwrap_or(false) {
@@ -320,12 +325,11 @@ impl WindowState {
         }
     }
 
-    /// A new grid: the background, and a cell for each of `cameras`.
-    fn lay_out(&mut self, cameras: &[usize], (w, h): (usize, usize)) {
+    /// A new grid: the background, and a cell for each picture of `sizes`.
+    fn lay_out(&mut self, sizes: &[(usize, usize)], (w, h): (usize, usize)) {
         self.canvas.clear();
         self.canvas.resize(w * h, BACKGROUND);
-        let sizes: Vec<_> = cameras.iter().map(|&i| self.cameras[i].size).collect();
-        self.cells = grid::layout((w, h), &sizes);
+        self.cells = grid::layout((w, h), sizes);
     }
 
     fn update_title(&mut self) {
@@ -347,14 +351,15 @@ impl WindowState {
     }
 }
 
-/// Waits until the receiver closes its sinks, the directory changes or a camera has a new frame.
-async fn any_change(
-    end: &mut watch::Receiver<Latest>,
-    directory: Option<&mut Directory>,
-    cameras: &mut [CameraView],
-) {
+/// Waits until the receiver closes its sinks, the directory changes or a
+/// camera has a new frame. It waits on copies of the watches, so what
+/// changed is still unseen in the originals afterwards.
+async fn any_change(end: &watch::Receiver<Latest>, directory: Option<&Directory>, cameras: &[CameraView]) {
+    let mut end = end.clone();
+    let mut directory = directory.cloned();
+    let mut feeds: Vec<_> = cameras.iter().map(|c| c.latest.clone()).collect();
     let listed = async {
-        match directory {
+        match &mut directory {
             Some(directory) => {
                 let _ = directory.changed().await;
             }
@@ -362,10 +367,10 @@ async fn any_change(
         }
     };
     let frames = async {
-        if cameras.is_empty() {
+        if feeds.is_empty() {
             std::future::pending::<()>().await;
         }
-        let _ = select_all(cameras.iter_mut().map(|c| Box::pin(c.latest.changed()))).await;
+        let _ = select_all(feeds.iter_mut().map(|f| Box::pin(f.changed()))).await;
     };
     tokio::select! {
         _ = end.changed() => {}
@@ -467,7 +472,8 @@ impl CameraView {
         self.first_drawn = true;
         let ms = SystemTime::now().duration_since(arrived).unwrap_or_default().as_secs_f64() * 1e3;
         let (w, h) = self.size;
-        let camera = self.name.as_ref().or(self.camera.as_ref()).map_or_else(String::new, |n| format!("of camera {n} "));
+        let camera =
+            self.name.as_ref().or(self.camera.as_ref()).map_or_else(String::new, |n| format!("of camera {n} "));
         info!("--display: first picture {camera}({w}x{h}) drawn {ms:.1} ms after the newest frame arrived");
     }
 

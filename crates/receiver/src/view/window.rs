@@ -165,6 +165,8 @@ struct WindowState {
     /// The cameras, in name order.
     cameras: Vec<CameraView>,
     screen: Screen,
+    /// How many cameras there were when the screen was laid out.
+    screen_cameras: usize,
     /// The grid as drawn (with [`Screen::Grid`]), and where each of its cameras is.
     canvas: Vec<u32>,
     cells: Vec<Cell>,
@@ -189,6 +191,7 @@ impl WindowState {
             directory,
             cameras,
             screen: Screen::Empty,
+            screen_cameras: 0,
             canvas: Vec::new(),
             cells: Vec::new(),
             blank: vec![BACKGROUND; w * h],
@@ -240,6 +243,11 @@ impl WindowState {
                 // Its sinks closed (its slot made room for another camera): it is gone.
                 Err(_) => false,
             });
+            if fresh.len() != self.screen_cameras {
+                // The screen's indices are stale: lay it out again.
+                self.screen = Screen::Empty;
+            }
+            self.screen_cameras = fresh.len();
             if let Err(e) = self.draw(&fresh) {
                 warn!("--display: drawing failed: {e}; window closed");
                 return true;

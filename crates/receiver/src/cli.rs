@@ -50,7 +50,7 @@ Examples:
   cam-recv --pipe 'ffmpeg -y -f h264 -framerate 30 -i - -c copy out.mp4'
   # one file per frame, exit after one stream:
   cam-recv --save-dir shots/ --once
-  # a window with the live picture (Esc closes it):
+  # a window with the live picture, every camera in it (Esc closes it):
   cam-recv --display
   # watch in any browser: http://THIS-PC:8080/
   cam-recv --http 0.0.0.0:8080
@@ -176,8 +176,10 @@ pub struct Args {
     #[arg(long, value_name = "CMD", env = "CAMWIRE_PIPE")]
     pub pipe: Option<String>,
 
-    /// Show the live picture in a window (needs an X display). Closing the
-    /// window or pressing Esc ends this sink, and the receiver when it was the only one.
+    /// Show the live picture in a window (needs an X display). Several cameras
+    /// share the one window as a grid, each picture fitted to its cell with the
+    /// camera's name above it; a cell comes and goes with its camera's stream.
+    /// Closing the window or pressing Esc ends this sink, and the receiver when it was the only one.
     #[arg(long)]
     pub display: bool,
 

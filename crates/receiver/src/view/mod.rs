@@ -4,6 +4,7 @@
 //! receiver closes its sinks.
 
 pub(crate) mod http;
+pub(crate) mod webrtc;
 mod window;
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
 pub use http::{HttpAccess, HttpOptions, WebView, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
+pub use webrtc::WebRtcOptions;
 pub use window::WindowView;
 
 use crate::{config::Config, metrics::Metrics, sink::Sinks};
@@ -90,5 +92,6 @@ fn http_options(config: &Config) -> HttpOptions {
         max_per_address: max_connections / 4,
         hosts: config.http_hosts.clone(),
         https_dir: config.https_dir.clone(),
+        webrtc: config.webrtc.clone(),
     }
 }

@@ -215,7 +215,8 @@ impl WebRtc {
         config.codec_config().add_h264(96.into(), None, true, profile_level_id);
         let mut rtc = config.build(Instant::now());
         let base = SocketAddr::new(local, self.port);
-        let host = Candidate::host(base, "udp").map_err(|e| Refused::BadOffer(format!("host candidate {base}: {e}")))?;
+        let host =
+            Candidate::host(base, "udp").map_err(|e| Refused::BadOffer(format!("host candidate {base}: {e}")))?;
         rtc.add_local_candidate(host);
         if let Some(public) = self.public_ip.filter(|ip| *ip != local) {
             match Candidate::server_reflexive(SocketAddr::new(public, self.port), base, "udp") {

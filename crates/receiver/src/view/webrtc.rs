@@ -64,7 +64,7 @@ const MAX_ADDRESSES_PER_SESSION: usize = 8;
 /// How WebRTC is offered (`--webrtc-port`, `--webrtc-public-ip`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WebRtcOptions {
-    /// The UDP port for every session; `None`: [`DEFAULT_PORT`], or any free one if it is taken.
+    /// The UDP port for every session; `None`: 8189, or any free one if that is taken.
     pub port: Option<u16>,
     /// This address is offered too, for viewers reaching the receiver through NAT.
     pub public_ip: Option<IpAddr>,

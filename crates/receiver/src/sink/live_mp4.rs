@@ -116,7 +116,8 @@ impl Ring {
     /// Sends `fragment`, first pushing out the oldest held ones while it would not fit.
     /// With no viewer nothing is kept.
     fn send(&mut self, fragment: LiveFragment) {
-        let n = fragment.data.len();
+        // The access unit rides along for the WebRTC viewers: it counts too.
+        let n = fragment.data.len() + fragment.access_unit.len();
         for _ in 0..2 * LIVE_FRAGMENTS {
             if self.out.is_empty() || self.held() + n <= LIVE_BYTES {
                 break;

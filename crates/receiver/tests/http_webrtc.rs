@@ -190,3 +190,19 @@ fn a_flood_of_offers_from_one_address_is_bounded_and_the_viewer_still_plays() {
     assert_eq!(post_offer(http, "/whep", &offer()).status, 201, "room again once they are gone");
     eprintln!("receiver resident memory after the flood: {rss_flooded} KiB");
 }
+
+#[test]
+fn a_viewer_that_vanishes_is_dropped_once_its_consent_checks_stop() {
+    let profile = TempDir::new("chromium-webrtc-vanish");
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let chromium = chromium(http, &profile, "/?via=webrtc");
+    wait_until("Chromium presenting frames over WebRTC", 60, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(10))
+    });
+    // Gone without a word (no DELETE, no DTLS close): only the missing consent checks tell.
+    chromium.signal("KILL");
+    // ICE notices first (str0m's agent hears no checks), the 30 s consent timer is the backstop.
+    wait_until("the vanished viewer's session ended", 60, || webrtc_viewers(http) == 0 && status(http)["viewers"] == 0);
+}

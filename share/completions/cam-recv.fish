@@ -16,6 +16,8 @@ complete -c cam-recv -l http-token -d 'Ask web viewers for this token: open http
 complete -c cam-recv -l http-token-file -d 'Like --http-token, read from the first line of FILE' -r -F
 complete -c cam-recv -l http-host -d 'Host names the web view answers to, besides IP addresses, `localhost` and this machine\'s name (also as NAME.local). Any other name in a request\'s Host gets 421, which stops pages elsewhere from pointing their own name at this machine (DNS rebinding)' -r
 complete -c cam-recv -l max-viewers -d 'Web viewers served at once; one more gets a 503 saying so. When all are taken, a viewer from an address that holds fewer ends the oldest stream of the address that holds the most' -r
+complete -c cam-recv -l webrtc-port -d 'The UDP port every WebRTC (WHEP) viewer of the web view uses, so a firewall needs one rule; `off` serves no WebRTC. Default: 8189, or any free port if that one is taken' -r
+complete -c cam-recv -l webrtc-public-ip -d 'The address viewers outside the LAN reach this machine at (the router\'s public address, forwarding the --webrtc-port UDP port here): offered to WebRTC viewers besides the address they opened the page on' -r
 complete -c cam-recv -l idle-timeout -d 'Drop a sender that sends nothing for this many seconds' -r
 complete -c cam-recv -l handshake-timeout -d 'Drop a new connection that has not delivered its first picture (a frame whose JPEG or H.264 header reads) within this many seconds; it never holds the sender slot meanwhile' -r
 complete -c cam-recv -l allow -d 'Accept senders only from these addresses or networks, e.g. `192.168.1.0/24,10.0.0.7`. Anything else is refused with a log line. Default: anyone who can reach the port' -r

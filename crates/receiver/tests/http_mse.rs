@@ -214,7 +214,7 @@ fn chromium_plays_h264_at_the_sent_size_with_the_latency_to_the_screen_and_after
     let (_recv, port, http) = http_receiver(&[], &[]);
     let mut first = sender(port, &["--codec", "h264", "--fps", "30", "--width", "640", "--height", "480"]);
     wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
-    let _chromium = chromium(http, &profile, "/");
+    let _chromium = chromium(http, &profile, "/?via=mse");
     wait_until("Chromium presenting frames at 640x480", 30, || {
         screen(http).is_some_and(|v| v["presented"].as_u64() > Some(30) && v["width"] == 640 && v["height"] == 480)
     });

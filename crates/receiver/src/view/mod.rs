@@ -5,6 +5,7 @@
 
 mod grid;
 pub(crate) mod http;
+pub(crate) mod webrtc;
 mod window;
 
 use std::sync::Arc;
@@ -14,6 +15,8 @@ use tokio_util::sync::CancellationToken;
 
 pub use http::{HttpAccess, HttpOptions, WebView, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 pub use window::{Shown, WindowView};
+pub use webrtc::WebRtcOptions;
+
 
 use crate::{config::Config, metrics::Metrics, sink::Sinks};
 
@@ -98,5 +101,6 @@ fn http_options(config: &Config) -> HttpOptions {
         hosts: config.http_hosts.clone(),
         https_dir: config.https_dir.clone(),
         file: config.live.clone(),
+        webrtc: config.webrtc.clone(),
     }
 }

@@ -14,6 +14,16 @@
 //! refused. A slot keeps its sinks between its camera's streams, as the
 //! single-camera receiver always did.
 //!
+//! A camera streamed by a sender that nothing vouches for is a stranger's:
+//! no secret (`--secret-file`), no `--allow`, and neither its port
+//! (`--listen NAME=...`) nor its address (`--camera NAME=...`) is named by
+//! the configuration. On such an open port any peer can make a camera per
+//! address, or one per hello name. Strangers become cameras only with a
+//! first picture, as every sender does, and then only [`MAX_STRANGERS`] at
+//! once (fewer when the cameras the configuration names need the room), at
+//! most [`MAX_STRANGERS_PER_ADDRESS`] from one address: a peer cannot open
+//! sixteen recording files and players, nor keep a named camera out.
+//!
 //! When a file, folder or URL option has no `{camera}` field, every camera
 //! would write the same file: then one shared slot serves one camera at a
 //! time (as before this module), and asking for several is an error at start.
@@ -32,6 +42,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub use crate::config::{CameraOptions, DEFAULT_MAX_CAMERAS};
 use crate::{
     config::Config,
+    config_file::FileConfig,
     frame::{Frame, StreamInfo},
     metrics::Metrics,
     sink::{SinkReport, Sinks},
@@ -39,6 +50,12 @@ use crate::{
 
 /// The field that file, folder and URL options take the camera's name in.
 pub const FIELD: &str = "{camera}";
+
+/// Cameras nothing vouches for (see the module's docs) that may have a slot at once.
+pub const MAX_STRANGERS: usize = 4;
+
+/// Cameras nothing vouches for that one address may stream at once.
+pub const MAX_STRANGERS_PER_ADDRESS: usize = 2;
 
 impl CameraOptions {
     /// The name of the camera a sender streams: its own (`hello`), else the
@@ -52,12 +69,45 @@ impl CameraOptions {
             .unwrap_or_else(|| address_name(ip))
     }
 
+    /// [`name`](Self::name), with the `--config` file's `from` addresses
+    /// after the command line's `--camera`.
+    pub fn name_with(
+        &self,
+        file: Option<&FileConfig>,
+        hello: Option<&CameraName>,
+        port_name: Option<&CameraName>,
+        peer: SocketAddr,
+    ) -> CameraName {
+        let ip = peer.ip().to_canonical();
+        let by_file = || file.and_then(|f| f.by_address(ip));
+        match hello.or(port_name).or_else(|| self.by_address.iter().find(|(net, _)| net.contains(&ip)).map(|(_, n)| n))
+        {
+            Some(name) => name.clone(),
+            None => by_file().cloned().unwrap_or_else(|| address_name(ip)),
+        }
+    }
+
+    /// Whether the configuration names the port a connection came to
+    /// (`port_name`) or its address (`--camera NAME=ADDRESS`): it is the
+    /// user's own camera, not a stranger's.
+    pub fn vouches_for(&self, port_name: Option<&CameraName>, peer: SocketAddr) -> bool {
+        let ip = peer.ip().to_canonical();
+        port_name.is_some() || self.by_address.iter().any(|(net, _)| net.contains(&ip))
+    }
+
+    /// How many cameras nothing vouches for may have a slot at once: the
+    /// room the named cameras leave, at most [`MAX_STRANGERS`].
+    pub fn max_strangers(&self) -> usize {
+        MAX_STRANGERS.min(self.max.saturating_sub(self.configured(None).len()))
+    }
+
     /// Every name the configuration gives, with the option that gives it.
-    fn configured(&self) -> Vec<(String, &CameraName)> {
+    fn configured<'a>(&'a self, file: Option<&'a FileConfig>) -> Vec<(String, &'a CameraName)> {
         let listens = self.listen_name.iter().map(|n| ("--listen".to_string(), n));
         let more = self.more_listens.iter().filter_map(|(_, n)| n.as_ref().map(|n| ("--listen".to_string(), n)));
         let cameras = self.by_address.iter().map(|(net, n)| (format!("--camera {n}={net}"), n));
-        listens.chain(more).chain(cameras).collect()
+        let in_file = file.into_iter().flat_map(|f| f.cameras.keys()).map(|n| ("--config".to_string(), n));
+        listens.chain(more).chain(cameras).chain(in_file).collect()
     }
 }
 
@@ -87,16 +137,9 @@ fn templates(config: &Config) -> Vec<(&'static str, String)> {
 /// the same file are errors.
 pub fn check(config: &Config) -> Result<bool> {
     for (option, value) in templates(config) {
-        let mut rest = value.as_str();
-        while let Some(at) = rest.find('{') {
-            let field = rest[at..].find('}').map_or(&rest[at..], |end| &rest[at..=at + end]);
-            if field != FIELD {
-                bail!("{option} {value}: {field} is not a field; the one field is {FIELD}, the camera's name");
-            }
-            rest = &rest[at + FIELD.len()..];
-        }
+        check_fields(option, &value)?;
     }
-    let named = config.cameras.configured();
+    let named = config.cameras.configured(config.file.as_deref());
     for (i, (option, name)) in named.iter().enumerate() {
         if let Some((other, _)) = named[..i].iter().find(|(_, n)| n == name) {
             bail!("{option}: the camera name {name} is given twice (also by {other}); give each camera its own name");
@@ -106,19 +149,39 @@ pub fn check(config: &Config) -> Result<bool> {
     let Some((option, value)) = shared.first() else { return Ok(true) };
     let several = if config.cameras.max_given && config.cameras.max > 1 {
         Some(format!("--max-cameras {}", config.cameras.max))
+    } else if config.file.as_ref().is_some_and(|f| !f.cameras.is_empty()) {
+        Some("the cameras of --config".to_string())
     } else if named.len() > 1 {
         Some(format!("{} cameras named by --listen and --camera", named.len()))
     } else {
         None
     };
     if let Some(several) = several {
+        let or = if config.file.as_ref().is_some_and(|f| !f.cameras.is_empty()) {
+            "or set it in each camera's table of the file instead"
+        } else {
+            "or take one camera at a time (--max-cameras 1)"
+        };
         bail!(
             "{option} {value} has no {FIELD} field, so with {several} two cameras would write the same file: \
-             put the camera's name in it (e.g. {option} '{}'), or take one camera at a time (--max-cameras 1)",
+             put the camera's name in it (e.g. {option} '{}'), {or}",
             example(option, value)
         );
     }
     Ok(false)
+}
+
+/// The fields in `value` (of `option`) are all `{camera}`.
+pub fn check_fields(option: &str, value: &str) -> Result<()> {
+    let mut rest = value;
+    while let Some(at) = rest.find('{') {
+        let field = rest[at..].find('}').map_or(&rest[at..], |end| &rest[at..=at + end]);
+        if field != FIELD {
+            bail!("{option} {value}: {field} is not a field; the one field is {FIELD}, the camera's name");
+        }
+        rest = &rest[at + FIELD.len()..];
+    }
+    Ok(())
 }
 
 /// `value` with `{camera}` put where it is most useful.
@@ -167,16 +230,21 @@ pub(crate) fn open_sinks(config: &Config, camera: &CameraName, metrics: &Arc<Met
     Sinks::open(&config, metrics)
 }
 
-/// `config` for what each camera opens for itself: all but the window (one
-/// for all cameras), with the feeds its own web page reads (`/cam/NAME/`).
-pub fn without_viewers(config: &Config) -> Config {
-    Config { display: false, ..config.clone() }
+/// `config` for what each camera opens for itself: all but the feeds of the
+/// first camera that streams (`has_viewers`), whose feeds are the viewers'
+/// (opened at start). Any other camera opens the feeds its own web page reads
+/// (`/cam/NAME/`) and its cell in the window (`--display`, one window for all
+/// cameras).
+pub fn without_viewers(config: &Config, has_viewers: bool) -> Config {
+    let (http, display) = if has_viewers { (None, false) } else { (config.http, config.display) };
+    Config { display, http, ..config.clone() }
 }
 
 /// Whether each camera opens outputs of its own (the options
 /// [`viewers_only`] leaves out), so the window is not the only thing running.
 pub fn has_outputs(config: &Config) -> bool {
-    config.verify
+    config.file.as_ref().is_some_and(|f| f.cameras.values().any(|c| c.sinks.has_outputs()))
+        || config.verify
         || config.record.is_some()
         || config.save_dir.is_some()
         || config.pipe.is_some()
@@ -194,6 +262,8 @@ pub fn viewers_only(config: &Config) -> Config {
 pub(crate) struct CameraSinks {
     pub(crate) own: Sinks,
     pub(crate) viewers: Option<Sinks>,
+    /// The camera's `--config` table its own sinks were opened with.
+    pub(crate) opened_with: Option<crate::config_file::SinkOverrides>,
 }
 
 impl CameraSinks {
@@ -270,6 +340,8 @@ pub(crate) enum Held {
 pub(crate) struct Slot {
     /// The camera, or `None` for the shared slot (one camera at a time).
     pub(crate) camera: Option<CameraName>,
+    /// For a camera nothing vouches for, the address of the sender that made it.
+    stranger: Option<IpAddr>,
     /// The camera streaming into it now, for a busy refusal.
     pub(crate) streaming: StdMutex<Option<CameraName>>,
     pub(crate) held: Arc<Mutex<Held>>,
@@ -277,9 +349,49 @@ pub(crate) struct Slot {
 
 /// Why a camera has no slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Full {
-    /// The limit.
-    pub(crate) max: usize,
+pub(crate) enum Full {
+    /// Every one of this many slots is streaming (`--max-cameras`).
+    Cameras(usize),
+    /// This many cameras nothing vouches for are streaming.
+    Strangers(usize),
+    /// This many cameras nothing vouches for are streaming from this address.
+    FromAddress(usize, IpAddr),
+}
+
+impl Full {
+    /// The refusal the sender is told.
+    pub(crate) fn refusal(&self) -> String {
+        match self {
+            Full::Cameras(max) => format!("full: this receiver takes {max} cameras at once (cam-recv --max-cameras)"),
+            Full::Strangers(max) => format!(
+                "full: this receiver takes {max} cameras at once that its --camera and --listen options do not name \
+                 (cam-recv --camera NAME=ADDRESS, or --secret-file or --allow)"
+            ),
+            Full::FromAddress(max, _) => format!(
+                "full: this receiver takes {max} cameras at once from one address that its --camera and --listen \
+                 options do not name (cam-recv --camera NAME=ADDRESS, or --secret-file or --allow)"
+            ),
+        }
+    }
+
+    /// The receiver's log line about refusing `camera`.
+    pub(crate) fn log_line(&self, camera: &CameraName) -> String {
+        match self {
+            Full::Cameras(max) => {
+                format!("refused: {max} cameras are streaming, the most at once (--max-cameras); camera {camera} must wait")
+            }
+            Full::Strangers(max) => format!(
+                "refused camera {camera}: {max} cameras that no --camera, --listen, --allow or secret vouches for are \
+                 streaming, the most at once; name its address (--camera {camera}=ADDRESS), or vouch for senders with \
+                 --secret-file or --allow"
+            ),
+            Full::FromAddress(max, ip) => format!(
+                "refused camera {camera}: {ip} streams {max} cameras that no --camera, --listen, --allow or secret \
+                 vouches for, the most from one address; name the address (--camera NAME={ip}), or vouch for senders with \
+                 --secret-file or --allow"
+            ),
+        }
+    }
 }
 
 /// Every camera's slot.
@@ -288,6 +400,8 @@ pub(crate) struct Slots {
     shared: Option<Arc<Slot>>,
     per_camera: StdMutex<BTreeMap<CameraName, Arc<Slot>>>,
     max: usize,
+    /// Slots cameras that nothing vouches for may have at once.
+    max_strangers: usize,
     /// The viewers' sinks, until the first camera takes them; its slot is then never closed.
     viewers: StdMutex<Option<Sinks>>,
     /// The camera the viewers show.
@@ -308,6 +422,7 @@ impl Slots {
             shared: None,
             per_camera: StdMutex::new(BTreeMap::new()),
             max,
+            max_strangers: max.min(MAX_STRANGERS),
             viewers: StdMutex::new(viewers),
             shown: StdMutex::new(None),
             directory,
@@ -323,16 +438,32 @@ impl Slots {
 
     /// One slot for every camera, holding `sinks` (opened at start).
     pub(crate) fn shared(sinks: Sinks) -> Self {
-        let held = Held::Open(Box::new(CameraSinks { own: sinks, viewers: None }));
-        let slot = Slot { camera: None, streaming: StdMutex::new(None), held: Arc::new(Mutex::new(held)) };
+        let held = Held::Open(Box::new(CameraSinks { own: sinks, viewers: None, opened_with: None }));
+        let slot =
+            Slot { camera: None, stranger: None, streaming: StdMutex::new(None), held: Arc::new(Mutex::new(held)) };
         Self {
             shared: Some(Arc::new(slot)),
             per_camera: StdMutex::new(BTreeMap::new()),
             max: 1,
+            max_strangers: 1,
             viewers: StdMutex::new(None),
             shown: StdMutex::new(None),
             directory: directory().0,
         }
+    }
+
+    /// Puts back the viewers' sinks taken for a camera whose own sinks could not be opened.
+    pub(crate) fn give_back_viewers(&self, viewers: Option<Sinks>) {
+        if let Some(viewers) = viewers {
+            *self.viewers.lock().expect("viewers lock") = Some(viewers);
+            *self.shown.lock().expect("shown lock") = None;
+        }
+    }
+
+    /// At most `max` slots for cameras nothing vouches for (see [`CameraOptions::max_strangers`]).
+    pub(crate) fn with_max_strangers(mut self, max: usize) -> Self {
+        self.max_strangers = max;
+        self
     }
 
     /// The viewers' sinks for `camera`, if no camera has taken them yet.
@@ -343,10 +474,16 @@ impl Slots {
     }
 
     /// The slot `camera` streams into: its own (made now if new, closing an
-    /// idle one when all are taken), or the shared one. `Full` when every
-    /// slot is streaming. The idle slots closed to make room are returned:
-    /// the caller closes their sinks.
-    pub(crate) fn slot(&self, camera: &CameraName) -> Result<(Arc<Slot>, Vec<CameraSinks>), Full> {
+    /// idle one when all are taken), or the shared one. `stranger` is the
+    /// sender's address when nothing vouches for the camera. `Full` when
+    /// every slot (or every slot strangers may have, from anywhere or from
+    /// this address) is streaming. The idle slots closed to make room are
+    /// returned: the caller closes their sinks.
+    pub(crate) fn slot(
+        &self,
+        camera: &CameraName,
+        stranger: Option<IpAddr>,
+    ) -> Result<(Arc<Slot>, Vec<CameraSinks>), Full> {
         if let Some(shared) = &self.shared {
             return Ok((shared.clone(), Vec::new()));
         }
@@ -355,29 +492,88 @@ impl Slots {
             return Ok((slot.clone(), Vec::new()));
         }
         let mut closed = Vec::new();
-        while slots.len() >= self.max {
-            // An idle slot: nobody holds (or waits for) its lock; not the viewers' camera.
-            let shown = self.shown.lock().expect("shown lock").clone();
-            let idle = slots.iter().filter(|(name, _)| Some(*name) != shown.as_ref()).find_map(|(name, slot)| {
-                let guard = slot.held.clone().try_lock_owned().ok()?;
-                Some((name.clone(), guard))
-            });
-            let Some((name, mut guard)) = idle else { return Err(Full { max: self.max }) };
-            slots.remove(&name);
-            self.directory.send_modify(|d| {
-                d.remove(&name);
-            });
-            if let Held::Open(sinks) = std::mem::replace(&mut *guard, Held::Closed) {
-                closed.push(*sinks);
+        if let Some(ip) = stranger {
+            loop {
+                let from = |ip: IpAddr| slots.values().filter(|s| s.stranger == Some(ip)).count();
+                let strangers = slots.values().filter(|s| s.stranger.is_some()).count();
+                let (full, room) = if from(ip) >= MAX_STRANGERS_PER_ADDRESS {
+                    (
+                        Full::FromAddress(MAX_STRANGERS_PER_ADDRESS, ip),
+                        self.close_idle(&mut slots, |s| s.stranger == Some(ip)),
+                    )
+                } else if strangers >= self.max_strangers {
+                    // When strangers may have every place, that is the limit they met.
+                    let full = if self.max_strangers >= self.max {
+                        Full::Cameras(self.max)
+                    } else {
+                        Full::Strangers(self.max_strangers)
+                    };
+                    (full, self.close_idle(&mut slots, |s| s.stranger.is_some()))
+                } else {
+                    break;
+                };
+                closed.extend(room.ok_or(full)?);
             }
+        }
+        while slots.len() >= self.max {
+            closed.extend(self.close_idle(&mut slots, |_| true).ok_or(Full::Cameras(self.max))?);
         }
         let slot = Arc::new(Slot {
             camera: Some(camera.clone()),
+            stranger,
             streaming: StdMutex::new(None),
             held: Arc::new(Mutex::new(Held::New)),
         });
         slots.insert(camera.clone(), slot.clone());
         Ok((slot, closed))
+    }
+
+    /// The `--config` file changed to `file`: the sinks of each idle camera
+    /// whose table changed are taken out (to be closed by the caller), so its
+    /// next stream opens them anew. A streaming camera sees to its own.
+    pub(crate) fn reload_idle(&self, file: &FileConfig) -> Vec<CameraSinks> {
+        let slots = self.per_camera.lock().expect("slots lock");
+        let mut out = Vec::new();
+        for (name, slot) in slots.iter() {
+            let Ok(mut held) = slot.held.clone().try_lock_owned() else { continue };
+            let Held::Open(sinks) = &*held else { continue };
+            let now = file.cameras.get(name).map(|c| &c.sinks);
+            if sinks.opened_with.as_ref() == now {
+                continue;
+            }
+            self.directory.send_modify(|d| {
+                d.remove(name);
+            });
+            let Held::Open(mut sinks) = std::mem::replace(&mut *held, Held::New) else { unreachable!() };
+            // The viewers (window, web view) go to the next camera that streams.
+            self.give_back_viewers(sinks.viewers.take());
+            out.push(*sinks);
+        }
+        out
+    }
+
+    /// Closes an idle slot among those `matching` (nobody holds or waits for
+    /// its lock; not the viewers' camera): its sinks, if it had any open.
+    fn close_idle(
+        &self,
+        slots: &mut BTreeMap<CameraName, Arc<Slot>>,
+        matching: impl Fn(&Slot) -> bool,
+    ) -> Option<Option<CameraSinks>> {
+        let shown = self.shown.lock().expect("shown lock").clone();
+        let idle =
+            slots.iter().filter(|(name, s)| Some(*name) != shown.as_ref() && matching(s)).find_map(|(name, s)| {
+                let guard = s.held.clone().try_lock_owned().ok()?;
+                Some((name.clone(), guard))
+            });
+        let (name, mut guard) = idle?;
+        slots.remove(&name);
+        self.directory.send_modify(|d| {
+            d.remove(&name);
+        });
+        match std::mem::replace(&mut *guard, Held::Closed) {
+            Held::Open(sinks) => Some(Some(*sinks)),
+            _ => Some(None),
+        }
     }
 
     /// Every slot's sinks, taken out to be closed as the receiver stops.
@@ -394,7 +590,7 @@ impl Slots {
             }
         }
         if let Some(viewers) = self.viewers.lock().expect("viewers lock").take() {
-            out.push(CameraSinks { own: viewers, viewers: None });
+            out.push(CameraSinks { own: viewers, viewers: None, opened_with: None });
         }
         out
     }
@@ -494,19 +690,51 @@ mod tests {
     #[tokio::test]
     async fn a_new_camera_closes_an_idle_slot_and_is_refused_when_all_stream() {
         let slots = Slots::per_camera(2, None, directory().0);
-        let (a, _) = slots.slot(&name("a")).unwrap();
-        let (b, _) = slots.slot(&name("b")).unwrap();
-        assert!(Arc::ptr_eq(&a, &slots.slot(&name("a")).unwrap().0), "the same camera, the same slot");
+        let (a, _) = slots.slot(&name("a"), None).unwrap();
+        let (b, _) = slots.slot(&name("b"), None).unwrap();
+        assert!(Arc::ptr_eq(&a, &slots.slot(&name("a"), None).unwrap().0), "the same camera, the same slot");
         let wait = std::time::Duration::from_millis(10);
         let _a = a.claim(&name("a"), wait).await.unwrap();
         let _b = b.claim(&name("b"), wait).await.unwrap();
-        assert_eq!(slots.slot(&name("c")).err(), Some(Full { max: 2 }));
+        assert_eq!(slots.slot(&name("c"), None).err(), Some(Full::Cameras(2)));
         assert_eq!(a.claim(&name("a"), wait).await.err(), Some(Some(name("a"))), "busy, naming the camera");
         drop(_b);
         b.release();
-        let (c, closed) = slots.slot(&name("c")).unwrap();
+        let (c, closed) = slots.slot(&name("c"), None).unwrap();
         assert!(closed.is_empty(), "b had no sinks open yet");
         assert!(matches!(*b.held.lock().await, Held::Closed), "b's slot made room");
         assert!(c.claim(&name("c"), wait).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn strangers_have_a_few_slots_and_one_address_fewer_and_named_cameras_keep_theirs() {
+        let slots = Slots::per_camera(16, None, directory().0).with_max_strangers(3);
+        let wait = std::time::Duration::from_millis(10);
+        let (one, two): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
+        let mut held = Vec::new();
+        for (camera, ip) in [("x1", one), ("x2", one), ("y1", two)] {
+            let (slot, _) = slots.slot(&name(camera), Some(ip)).unwrap();
+            held.push(slot.claim(&name(camera), wait).await.unwrap());
+        }
+        assert_eq!(slots.slot(&name("x3"), Some(one)).err(), Some(Full::FromAddress(MAX_STRANGERS_PER_ADDRESS, one)));
+        assert_eq!(slots.slot(&name("y2"), Some(two)).err(), Some(Full::Strangers(3)));
+        assert!(slots.slot(&name("garden"), None).is_ok(), "a named camera is not held up by strangers");
+        assert!(slots.slot(&name("x1"), Some(one)).is_ok(), "a stranger's own slot is its own");
+        // A stranger that stopped streaming makes room for another.
+        held.pop();
+        let (y2, _) = slots.slot(&name("y2"), Some(two)).unwrap();
+        assert!(y2.claim(&name("y2"), wait).await.is_ok());
+    }
+
+    #[test]
+    fn the_configuration_vouches_for_the_cameras_it_names_and_leaves_them_room() {
+        let mut options = CameraOptions::default();
+        options.by_address.push(("192.0.2.0/24".parse().unwrap(), name("door")));
+        assert!(options.vouches_for(Some(&name("garden")), "198.51.100.1:1".parse().unwrap()));
+        assert!(options.vouches_for(None, "192.0.2.9:1".parse().unwrap()));
+        assert!(!options.vouches_for(None, "198.51.100.1:1".parse().unwrap()));
+        assert_eq!(options.max_strangers(), MAX_STRANGERS);
+        options.max = 3;
+        assert_eq!(options.max_strangers(), 2, "one slot stays for door");
     }
 }

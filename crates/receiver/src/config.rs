@@ -55,6 +55,8 @@ pub struct Config {
     pub http_hosts: Vec<String>,
     /// Streams the web view serves at once.
     pub max_viewers: usize,
+    /// How the web view offers WebRTC (WHEP).
+    pub webrtc: crate::view::WebRtcOptions,
     /// Senders must answer a challenge with this secret (protocol.md, "Who may send").
     pub secret: Option<camwire_wire::handshake::Secret>,
     /// Speak TLS on the frame port, with the certificate kept in this directory.
@@ -65,6 +67,10 @@ pub struct Config {
     pub max_pixels: PixelLimit,
     /// How cameras are named, and how many stream at once.
     pub cameras: CameraOptions,
+    /// The `--config` file's cameras and viewers, as read at start.
+    pub file: Option<std::sync::Arc<crate::config_file::FileConfig>>,
+    /// The file as it is now, once the receiver runs (SIGHUP reads it again).
+    pub live: Option<crate::config_file::Live>,
 }
 
 impl Config {
@@ -90,11 +96,14 @@ impl Config {
             http_access: HttpAccess::default(),
             http_hosts: Vec::new(),
             max_viewers: 100,
+            webrtc: crate::view::WebRtcOptions::default(),
             secret: None,
             tls_dir: None,
             https_dir: None,
             max_pixels: PixelLimit::default(),
             cameras: CameraOptions::default(),
+            file: None,
+            live: None,
         }
     }
 }

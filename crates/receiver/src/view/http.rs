@@ -2,13 +2,24 @@
 //!
 //! | route            | what                                                   |
 //! |------------------|--------------------------------------------------------|
-//! | `/`              | a page with the live picture and the stream's figures  |
+//! | `/`              | a page with the live picture and the stream's figures; once two cameras have streamed, a tile for every live camera |
 //! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]); 409 for a JPEG camera |
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
 //! | `/snapshot.jpg`  | the current stream's newest picture; 503 until it has one |
-//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
+//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note; every camera with its figures |
+//! | `/whep`          | WebRTC (WHEP, RFC 9725): `POST` an SDP offer, `DELETE` the session it made ([`whep`], [`webrtc`](crate::view::webrtc)) |
 //! | `/metrics`       | every camera's counters and the process's figures for Prometheus ([`metrics`](crate::metrics)) |
-//! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
+//! | `/page.js`, `/tiles.js`, `/page.css` | the page's scripts and style (no inline code: see [`guard`]) |
+//!
+//! The same page serves each camera at `/cam/NAME/` (its URLs are relative).
+//! At `/` it follows `/status` once a second: with one camera it is that
+//! camera's page, as it always was; once the receiver has had two cameras
+//! (`cameras` lists two) it shows a tile for each live camera instead, each
+//! playing `/cam/NAME/stream.mp4` or `/cam/NAME/stream.mjpg` and opening
+//! `/cam/NAME/`, and tiles come and go with their cameras (`tiles.js`).
+//! Polling rather than a server-sent event stream: the page polls `/status`
+//! for its figures anyway, a poll holds no connection against the view's
+//! limits, and a second's delay is fine for a camera appearing.
 //!
 //! Every viewer reads the one shared newest frame ([`feed`]) or the one
 //! shared fragment stream ([`live_mp4`]); nothing is queued or encoded per
@@ -31,6 +42,7 @@ mod server;
 mod slow;
 mod viewers;
 mod watching;
+mod whep;
 
 use std::{
     collections::HashMap,
@@ -45,7 +57,7 @@ use axum::{
     extract::{Extension, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use camwire_wire::CameraName;
@@ -70,6 +82,7 @@ use crate::{
     cameras::Directory,
     metrics::Metrics,
     sink::{live_mp4::LiveFragment, Latest, PictureDemand},
+    view::webrtc::{WebRtc, WebRtcOptions},
 };
 
 /// The page at `/`.
@@ -77,6 +90,9 @@ const PAGE: &str = include_str!("http/page.html");
 
 /// The page's script.
 const PAGE_JS: &str = include_str!("http/page.js");
+
+/// The tiles `/` shows for several cameras.
+const TILES_JS: &str = include_str!("http/tiles.js");
 
 /// The page's style.
 const PAGE_CSS: &str = include_str!("http/page.css");
@@ -89,6 +105,7 @@ pub struct WebView {
     feed: JoinHandle<()>,
     /// The cameras at `/cam/NAME/`, when each camera has its own sinks.
     views: Option<Arc<CameraViews>>,
+    webrtc: Option<Arc<WebRtc>>,
 }
 
 /// How the web view is guarded.
@@ -106,6 +123,10 @@ pub struct HttpOptions {
     pub hosts: Vec<String>,
     /// Serve HTTPS with the certificate kept in this directory (`--https`).
     pub https_dir: Option<PathBuf>,
+    /// The `--config` file, whose viewers may watch some cameras.
+    pub file: Option<crate::config_file::Live>,
+    /// WebRTC (WHEP) viewers' UDP port and public address.
+    pub webrtc: WebRtcOptions,
 }
 
 #[derive(Clone)]
@@ -119,8 +140,12 @@ struct AppState {
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
     /// Every camera, for `/status` to list.
     cameras: Option<Directory>,
+    /// Every camera's own view, for `/` (not `/cam/NAME/`) to list with its figures.
+    views: Option<Arc<CameraViews>>,
     /// What `/metrics` reports; each viewer counts under the camera it watches.
     metrics: Arc<Metrics>,
+    /// The WebRTC sessions, unless `--webrtc-port off`.
+    webrtc: Option<Arc<WebRtc>>,
 }
 
 impl AppState {
@@ -133,12 +158,13 @@ impl AppState {
         viewers: Arc<Viewers>,
         cameras: Option<Directory>,
         metrics: Arc<Metrics>,
+        webrtc: Option<Arc<WebRtc>>,
     ) -> (Self, JoinHandle<()>) {
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        (Self { frames, shared, viewers, watching, live_mp4, cameras, metrics }, feed)
+        (Self { frames, shared, viewers, watching, live_mp4, cameras, views: None, metrics, webrtc }, feed)
     }
 }
 
@@ -150,6 +176,7 @@ struct CameraViews {
     /// Viewers of every camera together, within `--max-viewers`.
     viewers: Arc<Viewers>,
     metrics: Arc<Metrics>,
+    webrtc: Option<Arc<WebRtc>>,
 }
 
 impl CameraViews {
@@ -186,8 +213,9 @@ impl CameraViews {
             }
         }
         let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
-        let metrics = self.metrics.clone();
-        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras, metrics);
+        let (metrics, webrtc) = (self.metrics.clone(), self.webrtc.clone());
+        let (state, feed) =
+            AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras, metrics, webrtc);
         open.insert(name, (state.clone(), feed));
         Some((state, true))
     }
@@ -261,6 +289,28 @@ async fn cam_snapshot(State(views): Views, Path(name): Path<String>) -> Response
     }
 }
 
+async fn cam_whep(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    local: Extension<server::Local>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    match views.state(&name).await {
+        Some(state) => whep::offer(State(state), peer, local, uri, headers, body).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_whep_end(State(views): Views, Path((name, _)): Path<(String, String)>, uri: axum::http::Uri) -> Response {
+    match views.state(&name).await {
+        Some(state) => whep::end(State(state), uri).await,
+        None => no_camera(&views, &name),
+    }
+}
+
 async fn cam_status(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
     match views.state(&name).await {
         Some(state) => status(State(state), uri).await,
@@ -297,11 +347,25 @@ impl WebView {
             None => None,
         };
         let secure = tls.is_some();
+        let webrtc = match options.webrtc.off {
+            true => None,
+            false => Some(WebRtc::bind(addr.ip(), &options.webrtc, options.max_viewers).await?),
+        };
         let viewers = Viewers::new(options.max_viewers);
-        let (state, feed) =
-            AppState::serve(latest, live_mp4, pictures, viewers.clone(), cameras.clone(), metrics.clone());
-        let views = cameras
-            .map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers, metrics }));
+        let (mut state, feed) = AppState::serve(
+            latest,
+            live_mp4,
+            pictures,
+            viewers.clone(),
+            cameras.clone(),
+            metrics.clone(),
+            webrtc.clone(),
+        );
+        let views = cameras.map(|directory| {
+            let open = Mutex::new(HashMap::new());
+            Arc::new(CameraViews { directory, open, viewers, metrics, webrtc: webrtc.clone() })
+        });
+        state.views = views.clone();
         let per_camera = Router::new()
             .route("/cam/{name}", get(cam_redirect))
             .route("/cam/{name}/", get(cam_page))
@@ -309,7 +373,12 @@ impl WebView {
             .route("/cam/{name}/stream.mjpg", get(cam_stream))
             .route("/cam/{name}/stream.mp4", get(cam_stream_mp4))
             .route("/cam/{name}/snapshot.jpg", get(cam_snapshot))
-            .route("/cam/{name}/status", get(cam_status));
+            .route("/cam/{name}/status", get(cam_status))
+            .route("/cam/{name}/whep", post(cam_whep).options(whep::options))
+            .route(
+                "/cam/{name}/whep/{id}",
+                axum::routing::delete(cam_whep_end).patch(whep::patch).options(whep::session_options),
+            );
         let per_camera = match &views {
             Some(views) => per_camera.with_state(views.clone()),
             None => Router::new(),
@@ -319,16 +388,19 @@ impl WebView {
             .route("/", get(page))
             .route("/index.html", get(page))
             .route("/page.js", get(|| asset(PAGE_JS, "text/javascript; charset=utf-8")))
+            .route("/tiles.js", get(|| asset(TILES_JS, "text/javascript; charset=utf-8")))
             .route("/page.css", get(|| asset(PAGE_CSS, "text/css; charset=utf-8")))
             .route("/stream.mjpg", get(stream))
             .route("/stream.mp4", get(stream_mp4))
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
             .route("/metrics", get(metrics_text))
+            .route("/whep", post(whep::offer).options(whep::options))
+            .route("/whep/{id}", axum::routing::delete(whep::end).patch(whep::patch).options(whep::session_options))
             .with_state(state)
             .merge(per_camera)
             .layer(axum::middleware::from_fn_with_state(
-                ViewerCheck::new(options.access, addr.port(), secure),
+                ViewerCheck::new(options.access, addr.port(), secure).with_file(options.file.clone()),
                 access::check,
             ))
             .layer(axum::middleware::from_fn_with_state(AllowedHosts::new(&options.hosts), guard::check_host))
@@ -337,7 +409,7 @@ impl WebView {
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, tls, app, connections, stop.clone()));
         info!("web view on {}", shown_url(addr, secure));
-        Ok(Self { addr, stop, server, feed, views })
+        Ok(Self { addr, stop, server, feed, views, webrtc })
     }
 
     /// The address it serves on.
@@ -350,6 +422,9 @@ impl WebView {
         let _ = self.feed.await;
         if let Some(views) = &self.views {
             views.close();
+        }
+        if let Some(webrtc) = &self.webrtc {
+            webrtc.close();
         }
         self.stop.cancel();
         let mut server = self.server;
@@ -477,6 +552,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
         state.watching.report(&id, report);
     }
     let viewers = state.viewers.len();
+    let cameras = cameras_json(state.cameras.as_ref(), state.views.as_deref());
     let (h264, mjpeg, list) = state.watching.summary();
     let mut stats = state.shared.stats.lock().expect("stats lock");
     let modes = format!(
@@ -484,7 +560,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
         stats.jpeg_encoded,
         state.watching.pictures_decoded()
     );
-    let modes = modes + &cameras_json(state.cameras.as_ref());
+    let modes = modes + &cameras;
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
@@ -533,17 +609,40 @@ fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
 
 /// `,"cameras":[{"name":"garden","streaming":true,"url":"/cam/garden/"},...]`: every
 /// camera with its sinks open (nothing when one set of sinks serves every camera).
-fn cameras_json(cameras: Option<&Directory>) -> String {
+/// With `views` (the page at `/` shows them as tiles), each also has its
+/// stream's figures: `kind`, `width`, `height`, `fps`, `kbps` and `latency_ms`.
+fn cameras_json(cameras: Option<&Directory>, views: Option<&CameraViews>) -> String {
     let Some(cameras) = cameras else { return String::new() };
-    let list: Vec<String> = cameras
-        .borrow()
-        .iter()
-        .map(|(name, feeds)| {
-            let streaming = feeds.latest.borrow().stream.is_some();
-            format!("{{\"name\":{},\"streaming\":{streaming},\"url\":\"/cam/{name}/\"}}", json_string(name.as_str()))
+    // Read first: a view made below reads the directory itself.
+    let listed: Vec<(CameraName, bool)> =
+        cameras.borrow().iter().map(|(name, feeds)| (name.clone(), feeds.latest.borrow().stream.is_some())).collect();
+    let list: Vec<String> = listed
+        .into_iter()
+        .map(|(name, streaming)| {
+            let figures = views.and_then(|views| views.lookup(name.as_str())).map_or_else(String::new, |(state, _)| {
+                figures_json(&mut state.shared.stats.lock().expect("stats lock"))
+            });
+            format!(
+                "{{\"name\":{},\"streaming\":{streaming},\"url\":\"/cam/{name}/\"{figures}}}",
+                json_string(name.as_str())
+            )
         })
         .collect();
     format!(",\"cameras\":[{}]", list.join(","))
+}
+
+/// A camera's figures for its tile, as `,"name":value` fields.
+fn figures_json(stats: &mut Stats) -> String {
+    let (fps, kbps) = if stats.peer.is_some() { stats.rates() } else { (0.0, 0.0) };
+    let kind = stats.kind.map_or_else(|| "null".to_string(), |k| json_string(&k.to_string()));
+    let (width, height) = stats.size.map_or(("null".into(), "null".into()), |(w, h)| (w.to_string(), h.to_string()));
+    let latency = stats
+        .latency
+        .p50_p99()
+        .map_or_else(|| "null".to_string(), |(p50, p99)| format!("{{\"p50\":{p50:.3},\"p99\":{p99:.3}}}"));
+    format!(
+        ",\"kind\":{kind},\"width\":{width},\"height\":{height},\"fps\":{fps:.1},\"kbps\":{kbps:.0},\"latency_ms\":{latency}"
+    )
 }
 
 /// A JSON string literal.

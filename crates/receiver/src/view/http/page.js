@@ -7,11 +7,14 @@ const video = $("video");
 // below carries; the token leaves the address bar (and the history).
 const params = new URLSearchParams(location.search);
 if (params.has("token")) {
-  history.replaceState(null, "", location.pathname + (params.has("mjpeg") ? "?mjpeg" : ""));
+  const kept = new URLSearchParams(params);
+  kept.delete("token");
+  history.replaceState(null, "", location.pathname + (kept.size ? "?" + kept : ""));
 }
 // H.264 plays in the browser's own decoder (/stream.mp4 through Media Source Extensions);
-// JPEG streams, old browsers and ?mjpeg get /stream.mjpg.
-const canMse = !params.has("mjpeg") && "MediaSource" in window
+// JPEG streams, old browsers and ?mjpeg get /stream.mjpg. WebRTC comes first where the browser
+// has it (see the WebRTC part below); ?via=webrtc, ?via=mse and ?via=mjpeg force each.
+const canMse = !params.has("mjpeg") && !["mjpeg", "webrtc"].includes(params.get("via")) && "MediaSource" in window
   && "requestVideoFrameCallback" in HTMLVideoElement.prototype;
 // /stream.mjpg read by the page itself and drawn on the <canvas>, so each picture's time to the
 // screen can be measured; browsers without streaming fetch or createImageBitmap get the <img>.
@@ -75,9 +78,11 @@ const NTP_UNIX = 2208988800;
 const TIMESCALE = 90000;
 
 // What both players share: the viewer id /status knows them by, the connection to abort,
-// and the frames presented with their latency to the screen.
+// and the frames presented with their latency to the screen. `base` is where the camera's
+// streams are ("" for this page's own, "/cam/NAME/" for a tile's).
 class TimedPlayer {
-  constructor() {
+  constructor(base = "") {
+    this.base = base;
     this.id = newId();
     this.ctl = new AbortController();
     this.stopped = false;
@@ -99,8 +104,9 @@ class TimedPlayer {
 // appends each fragment, keeps the playback position at the live edge, and times every
 // presented frame against the capture time its fragment's prft carried.
 class Player extends TimedPlayer {
-  constructor() {
-    super();
+  constructor(element = video, base = "") {
+    super(base);
+    this.video = element;
     this.captures = new Map(); // media time (ticks) -> capture time (ms since 1970)
     this.open();
     const onFrame = (now, meta) => {
@@ -111,20 +117,21 @@ class Player extends TimedPlayer {
         this.latencies.push(performance.timeOrigin + meta.presentationTime - captured);
         if (this.latencies.length > 120) this.latencies.shift();
       }
-      video.requestVideoFrameCallback(onFrame);
+      this.video.requestVideoFrameCallback(onFrame);
     };
-    video.requestVideoFrameCallback(onFrame);
+    this.video.requestVideoFrameCallback(onFrame);
   }
 
   // What /status is told: frames presented, the video's size and position.
   report() {
+    const video = this.video;
     return "&presented=" + this.presented + "&width=" + video.videoWidth + "&height=" + video.videoHeight
       + "&time=" + video.currentTime.toFixed(3);
   }
 
   async open() {
     try {
-      const r = await fetch("stream.mp4?viewer=" + this.id, { cache: "no-store", signal: this.ctl.signal });
+      const r = await fetch(this.base + "stream.mp4?viewer=" + this.id, { cache: "no-store", signal: this.ctl.signal });
       const reader = r.body.getReader();
       let buf = new Uint8Array(0);
       let moof = null;
@@ -168,6 +175,7 @@ class Player extends TimedPlayer {
     this.queue = [init];
     this.sb = null;
     this.ms = ms;
+    const video = this.video;
     if (video.src) URL.revokeObjectURL(video.src);
     video.src = URL.createObjectURL(ms);
     ms.addEventListener("sourceopen", () => {
@@ -189,6 +197,7 @@ class Player extends TimedPlayer {
 
   pump() {
     const sb = this.sb;
+    const video = this.video;
     if (!sb || sb.updating || this.ms.readyState !== "open") return;
     const b = sb.buffered;
     if (b.length) {
@@ -213,23 +222,24 @@ const CRLF2 = new Uint8Array([13, 10, 13, 10]);
 // next boundary), decodes the newest JPEG (older ones not yet decoded are skipped), draws it on
 // the <canvas>, and at the next animation frame times it against the part's X-Timestamp.
 class MjpegPlayer extends TimedPlayer {
-  constructor() {
-    super();
+  constructor(canvas = picture, base = "") {
+    super(base);
+    this.canvas = canvas;
     this.newest = null; // the newest part not decoded yet: { jpeg, captured }
     this.lastCaptured = null;
     this.decoding = false;
     this.drawn = undefined; // the capture time (ms since 1970, or null) of the picture drawn last, until timed
-    this.ctx = picture.getContext("2d");
+    this.ctx = canvas.getContext("2d");
     this.open();
   }
 
   report() {
-    return "&presented=" + this.presented + "&width=" + picture.width + "&height=" + picture.height;
+    return "&presented=" + this.presented + "&width=" + this.canvas.width + "&height=" + this.canvas.height;
   }
 
   async open() {
     try {
-      const r = await fetch("stream.mjpg?viewer=" + this.id + "&t=" + Date.now(),
+      const r = await fetch(this.base + "stream.mjpg?viewer=" + this.id + "&t=" + Date.now(),
         { cache: "no-store", signal: this.ctl.signal });
       const type = r.headers.get("Content-Type") || "";
       const b = /boundary="?([^";]+)"?/i.exec(type);
@@ -285,6 +295,7 @@ class MjpegPlayer extends TimedPlayer {
         continue; // not a picture this browser decodes; the next one may be
       }
       if (this.stopped) { bitmap.close(); break; }
+      const picture = this.canvas;
       if (picture.width !== bitmap.width || picture.height !== bitmap.height) {
         picture.width = bitmap.width;
         picture.height = bitmap.height;
@@ -343,7 +354,15 @@ async function poll() {
     }
     const r = await fetch(url, { cache: "no-store" });
     const s = await r.json();
-    if (s.kind === "h264" && canMse) showH264();
+    // Several cameras: / shows their tiles (tiles.js) instead of one camera's picture.
+    if (typeof showTiles === "function" && showTiles(s)) {
+      stopPlayer();
+      mode = null;
+      live.removeAttribute("src");
+      return;
+    }
+    if (s.kind === "h264" && useWebRtc()) showWebRtc();
+    else if (s.kind === "h264" && canMse) showH264();
     else if (s.kind || mode === null) showMjpeg();
     $("sender").textContent = s.sender_connected ? "sender " + s.peer : "no sender connected (waiting)";
     $("sender").className = s.sender_connected ? "" : "off";
@@ -365,3 +384,143 @@ async function poll() {
 }
 poll();
 setInterval(poll, 1000);
+
+// ---- WebRTC (WHEP, issue 26) ----------------------------------------------------------------
+// The H.264 as sent, over WebRTC: an RTCPeerConnection posts its offer to `whep` (RFC 9725) and
+// plays what comes. The RTP timestamp is the capture time in 90 kHz ticks, so each presented
+// frame's latency to the screen is this clock minus that one. A browser without WebRTC, or one
+// that gets no frame over it within WEBRTC_GIVE_UP (UDP blocked, say), falls back to MSE, then
+// MJPEG, unless ?via=webrtc forces it (then it keeps trying). ?probe adds the picture's mean
+// colour to the page's reports (for tests).
+
+const via = params.get("via");
+const canWebRtc = !params.has("mjpeg") && (via === null || via === "webrtc") && "RTCPeerConnection" in window
+  && "requestVideoFrameCallback" in HTMLVideoElement.prototype;
+const WEBRTC_GIVE_UP = 10000;
+let webrtcFailed = false;
+
+function useWebRtc() {
+  return canWebRtc && (via === "webrtc" || !webrtcFailed);
+}
+
+function showWebRtc() {
+  if (mode === "webrtc") return;
+  stopPlayer();
+  mode = "webrtc";
+  live.removeAttribute("src");
+  live.hidden = true;
+  picture.hidden = true;
+  video.hidden = false;
+  player = new WebRtcPlayer();
+}
+
+class WebRtcPlayer extends TimedPlayer {
+  constructor() {
+    super();
+    this.pc = null;
+    this.session = null;
+    this.progress = { presented: 0, at: performance.now() };
+    this.probeCanvas = params.has("probe") ? document.createElement("canvas") : null;
+    this.watchdog = setInterval(() => this.check(), 1000);
+    this.open();
+    const onFrame = (now, meta) => {
+      if (this.stopped) return;
+      this.presented++;
+      if (meta.rtpTimestamp !== undefined) {
+        const shown = performance.timeOrigin + (meta.expectedDisplayTime || now);
+        const ticks = Math.floor(shown * 90) % 4294967296;
+        const ms = (((ticks - meta.rtpTimestamp) % 4294967296) + 4294967296) % 4294967296 / 90;
+        if (ms < 60000) {
+          this.latencies.push(ms);
+          if (this.latencies.length > 120) this.latencies.shift();
+        }
+      }
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }
+
+  report() {
+    let probe = "";
+    if (this.probeCanvas && video.videoWidth) {
+      const c = this.probeCanvas;
+      c.width = 32;
+      c.height = 24;
+      const ctx = c.getContext("2d", { willReadFrequently: true });
+      ctx.drawImage(video, 0, 0, c.width, c.height);
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      const sum = [0, 0, 0];
+      for (let i = 0; i < px.length; i += 4) for (let k = 0; k < 3; k++) sum[k] += px[i + k];
+      probe = "&probe=" + sum.map((v) => Math.round(v / (px.length / 4))).join(",");
+    }
+    return "&presented=" + this.presented + "&width=" + video.videoWidth + "&height=" + video.videoHeight
+      + "&time=" + video.currentTime.toFixed(3) + probe;
+  }
+
+  async open() {
+    try {
+      const pc = new RTCPeerConnection();
+      this.pc = pc;
+      pc.addTransceiver("video", { direction: "recvonly" });
+      pc.ontrack = (e) => {
+        if (this.pc !== pc) return;
+        video.srcObject = e.streams.length ? e.streams[0] : new MediaStream([e.track]);
+        video.play().catch(() => {});
+      };
+      // cam-recv is ICE-lite and needs none of this browser's candidates: the offer goes at once.
+      await pc.setLocalDescription(await pc.createOffer());
+      const r = await fetch("whep?viewer=" + this.id, {
+        method: "POST", headers: { "Content-Type": "application/sdp" }, body: pc.localDescription.sdp,
+        cache: "no-store", signal: this.ctl.signal,
+      });
+      const answer = await r.text();
+      if (r.status !== 201) throw new Error("WHEP " + r.status + ": " + answer.trim());
+      this.session = new URL(r.headers.get("Location"), location.href).href;
+      if (this.stopped) { this.close(); return; }
+      await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    } catch (e) {
+      if (this.stopped) return;
+      console.warn("WebRTC:", e.message || e);
+      this.giveUp();
+    }
+  }
+
+  // No new frame for WEBRTC_GIVE_UP: a new session if it played before (or WebRTC is forced),
+  // else give WebRTC up for this page.
+  check() {
+    if (this.stopped) return;
+    const now = performance.now();
+    if (this.presented !== this.progress.presented) this.progress = { presented: this.presented, at: now };
+    else if (now - this.progress.at > WEBRTC_GIVE_UP) this.giveUp();
+  }
+
+  giveUp() {
+    this.close();
+    this.progress = { presented: this.presented, at: performance.now() };
+    if (via === "webrtc" || this.presented > 0) {
+      setTimeout(() => { if (!this.stopped) this.open(); }, 1000);
+    } else {
+      webrtcFailed = true;
+      stopPlayer();
+      mode = null;
+      poll();
+    }
+  }
+
+  // Ends the session on cam-recv (DELETE) and closes the connection.
+  close() {
+    if (this.session) fetch(this.session, { method: "DELETE", keepalive: true }).catch(() => {});
+    this.session = null;
+    if (this.pc) this.pc.close();
+    this.pc = null;
+  }
+
+  stop() {
+    super.stop();
+    clearInterval(this.watchdog);
+    this.close();
+    video.srcObject = null;
+  }
+}
+
+addEventListener("pagehide", () => { if (player instanceof WebRtcPlayer) player.stop(); });

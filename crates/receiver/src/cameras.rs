@@ -96,9 +96,10 @@ impl CameraOptions {
     }
 
     /// How many cameras nothing vouches for may have a slot at once: the
-    /// room the named cameras leave, at most [`MAX_STRANGERS`].
-    pub fn max_strangers(&self) -> usize {
-        MAX_STRANGERS.min(self.max.saturating_sub(self.configured(None).len()))
+    /// room the named cameras (on the command line and in `file`) leave, at
+    /// most [`MAX_STRANGERS`].
+    pub fn max_strangers(&self, file: Option<&FileConfig>) -> usize {
+        MAX_STRANGERS.min(self.max.saturating_sub(self.configured(file).len()))
     }
 
     /// Every name the configuration gives, with the option that gives it.
@@ -733,8 +734,10 @@ mod tests {
         assert!(options.vouches_for(Some(&name("garden")), "198.51.100.1:1".parse().unwrap()));
         assert!(options.vouches_for(None, "192.0.2.9:1".parse().unwrap()));
         assert!(!options.vouches_for(None, "198.51.100.1:1".parse().unwrap()));
-        assert_eq!(options.max_strangers(), MAX_STRANGERS);
+        assert_eq!(options.max_strangers(None), MAX_STRANGERS);
         options.max = 3;
-        assert_eq!(options.max_strangers(), 2, "one slot stays for door");
+        assert_eq!(options.max_strangers(None), 2, "one slot stays for door");
+        let file = crate::config_file::parse("[camera.porch]\n", std::path::Path::new("f.toml")).unwrap();
+        assert_eq!(options.max_strangers(Some(&file)), 1, "and one for the file's porch");
     }
 }

@@ -99,7 +99,7 @@ pub async fn serve(
         let outputs = cameras::has_outputs(&config);
         let started = view::Viewers::start(&config, &viewers, outputs, Some(listed), &metrics, &stop).await?;
         let slots = cameras::Slots::per_camera(config.cameras.max, Some(viewers), directory);
-        (slots.with_max_strangers(config.cameras.max_strangers()), started)
+        (slots.with_max_strangers(config.cameras.max_strangers(config.file.as_deref())), started)
     } else {
         let sinks = sink::Sinks::open(&config, &metrics)?;
         let started = view::Viewers::start(&config, &sinks, false, None, &metrics, &stop).await?;

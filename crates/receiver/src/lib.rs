@@ -19,6 +19,7 @@
 //! line and passes a shutdown token.
 
 mod admission;
+pub mod backchannel;
 mod bind;
 pub mod cameras;
 pub mod cli;

@@ -13,8 +13,8 @@ use std::{
 use bytes::{Bytes, BytesMut};
 use camwire_app::StatusLine;
 use camwire_wire::{
-    hello::read_hello, is_idr_access_unit, is_picture, CameraName, Event, Hello, HelloError, PayloadKind, StreamEnd,
-    WireError,
+    channel, hello::read_hello, is_idr_access_unit, is_picture, CameraName, Event, Hello, HelloError, PayloadKind,
+    StreamEnd, WireError,
 };
 use tokio::{net::TcpStream, sync::OwnedMutexGuard, time::timeout};
 use tokio_util::sync::CancellationToken;
@@ -26,7 +26,8 @@ use super::{
     ReceiverState,
 };
 use crate::{
-    admission::{Metered, Progress, Ticket},
+    admission::{Metered, Progress, SharedWriter, Ticket},
+    backchannel::BackChannel,
     cameras::{self, CameraSinks, Full, Held, Slot},
     frame::{Frame, StreamInfo},
     refuse::refuse,
@@ -83,6 +84,8 @@ struct Opened {
     hello: Option<Hello>,
     input: Input,
     first: Bytes,
+    /// The connection's write half, for the back channel.
+    writer: SharedWriter,
 }
 
 /// The handshake: the camera hello, if the sender writes one (protocol.md,
@@ -95,10 +98,11 @@ async fn handshake(mut sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -
         Ok(hello) => hello,
         Err(e) => return Err(Ending::Hello(e, Box::new(sock))),
     };
+    let writer = sock.writer();
     let mut input = Input::open(sock, head, max_frame).await.map_err(Ending::Error)?;
     loop {
         match input.next().await.map_err(Ending::Error)? {
-            Event::Frame(data) if is_picture(&data) => return Ok(Opened { hello, input, first: data }),
+            Event::Frame(data) if is_picture(&data) => return Ok(Opened { hello, input, first: data, writer }),
             Event::Frame(data) if PayloadKind::sniff(&data) == PayloadKind::Unknown => {
                 return Err(Ending::NotAnImage(data))
             }
@@ -208,11 +212,12 @@ impl Handler {
             Ok(Ok(opened)) => opened,
         };
         ticket.advance(Progress::Picture);
-        let Opened { hello, input, first } = result;
+        let Opened { hello, input, first, writer } = result;
         let camera = config.cameras.name(hello.as_ref().and_then(Hello::name), port_name.as_ref(), peer);
+        let channel = channel::offered(hello.as_ref().and_then(|h| h.field(channel::OFFER_KEY))).map(|v| (v, writer));
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
         let count = StreamCount::new(started);
-        let stream = Stream { state: &state, peer, camera, stop: &stop, input, queued, count };
+        let stream = Stream { state: &state, peer, camera, stop: &stop, input, queued, count, channel };
         stream.run(ticket).await
     }
 }
@@ -228,6 +233,8 @@ struct Stream<'a> {
     /// Frames read before it became the sender, oldest first.
     queued: VecDeque<Event>,
     count: StreamCount,
+    /// The back channel's version and the write half, when the sender offered it.
+    channel: Option<(u32, SharedWriter)>,
 }
 
 impl Stream<'_> {
@@ -259,6 +266,13 @@ impl Stream<'_> {
         // The stream holds the slot: no longer waiting, nor charged to the budget.
         drop(ticket);
         let Held::Open(sinks) = &mut *held else { unreachable!("claim returns open sinks") };
+        // Nothing is refused from here on: the back channel may take the write half.
+        let back = self.channel.take().and_then(|(version, writer)| {
+            let writer = writer.lock().expect("writer lock").take()?;
+            let serves = [Some(sinks.own.keyframes()), sinks.viewers.as_ref().map(|v| v.keyframes())];
+            debug!("the sender offered the back channel; answering with v{version}");
+            Some(BackChannel::open(writer, version, serves.into_iter().flatten().collect()))
+        });
         // This camera's series, labelled with its name, for `/metrics`.
         let series = state.metrics.camera(self.camera.as_str());
         series.stream_started();
@@ -306,6 +320,7 @@ impl Stream<'_> {
             status.tick(format_args!("receiving from {peer}"), self.count.frames, self.count.bytes);
         };
         status.clear();
+        drop(back);
         let terminated = matches!(ending, Ending::Wire(StreamEnd::Terminated));
         let clean_raw_end = raw && matches!(ending, Ending::Wire(StreamEnd::Closed));
         let report = sinks.end().await;

@@ -50,7 +50,7 @@ impl Sinks {
             sinks.add("pipe", Delivery::Latest, 30, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
         if let Some(url) = &config.publish {
-            let sink = PublishSink::new(url, sinks.closing(), limit);
+            let sink = PublishSink::new(url, sinks.closing(), limit, sinks.keyframes());
             sinks.add("publish", Delivery::Latest, 30, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
         if config.display || config.http.is_some() {

@@ -67,9 +67,10 @@ use self::{
     watching::{Mode, Watching},
 };
 use crate::{
-    cameras::Directory,
+    backchannel::KeyframeRequests,
+    cameras::{CameraFeeds, Directory},
     metrics::Metrics,
-    sink::{live_mp4::LiveFragment, Latest, PictureDemand},
+    sink::live_mp4::LiveFragment,
 };
 
 /// The page at `/`.
@@ -117,6 +118,8 @@ struct AppState {
     watching: Arc<Watching>,
     /// The live H.264 fragments; gone once the receiver closes its sinks.
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+    /// Asks the camera's sender for a keyframe (a new `/stream.mp4` viewer).
+    keyframes: KeyframeRequests,
     /// Every camera, for `/status` to list.
     cameras: Option<Directory>,
     /// What `/metrics` reports; each viewer counts under the camera it watches.
@@ -127,18 +130,17 @@ impl AppState {
     /// The state that serves one camera's feeds, and the task that turns its
     /// newest frames into the web view's.
     fn serve(
-        latest: watch::Receiver<Latest>,
-        live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
-        pictures: PictureDemand,
+        feeds: CameraFeeds,
         viewers: Arc<Viewers>,
         cameras: Option<Directory>,
         metrics: Arc<Metrics>,
     ) -> (Self, JoinHandle<()>) {
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
+        let CameraFeeds { latest, live_mp4, pictures, keyframes } = feeds;
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        (Self { frames, shared, viewers, watching, live_mp4, cameras, metrics }, feed)
+        (Self { frames, shared, viewers, watching, live_mp4, keyframes, cameras, metrics }, feed)
     }
 }
 
@@ -187,7 +189,7 @@ impl CameraViews {
         }
         let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
         let metrics = self.metrics.clone();
-        let (state, feed) = AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras, metrics);
+        let (state, feed) = AppState::serve(feeds, viewers, cameras, metrics);
         open.insert(name, (state.clone(), feed));
         Some((state, true))
     }
@@ -272,9 +274,7 @@ impl WebView {
     /// Binds `addr` now (a busy port is an error at start) and serves `latest` there.
     pub(crate) async fn start(
         addr: SocketAddr,
-        latest: watch::Receiver<Latest>,
-        live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
-        pictures: PictureDemand,
+        feeds: CameraFeeds,
         cameras: Option<Directory>,
         metrics: Arc<Metrics>,
         options: HttpOptions,
@@ -298,8 +298,7 @@ impl WebView {
         };
         let secure = tls.is_some();
         let viewers = Viewers::new(options.max_viewers);
-        let (state, feed) =
-            AppState::serve(latest, live_mp4, pictures, viewers.clone(), cameras.clone(), metrics.clone());
+        let (state, feed) = AppState::serve(feeds, viewers.clone(), cameras.clone(), metrics.clone());
         let views = cameras
             .map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers, metrics }));
         let per_camera = Router::new()
@@ -437,7 +436,8 @@ async fn stream_mp4(State(state): State<AppState>, Extension(peer): Extension<Pe
         Err(response) => return *response,
     };
     let place = state.watching.join(Mode::H264, page_id(uri.query()));
-    mp4_stream::response(fragments, guard, place)
+    // Its picture starts at a keyframe: it asks for one rather than wait for the next.
+    mp4_stream::response(fragments, guard, place, state.keyframes.clone())
 }
 
 /// How long `/snapshot.jpg` waits for an H.264 picture to be encoded when none is at hand.

@@ -123,7 +123,7 @@ impl Run<'_> {
         let mut backoff = Backoff::default();
         loop {
             let attempt = tokio::select! {
-                r = Link::connect(config) => r,
+                r = Link::connect(config, &self.flags) => r,
                 _ = self.stop.cancelled() => return Ok(None),
             };
             match attempt {

@@ -126,7 +126,7 @@ impl Message {
             },
             "KEYFRAME" => {
                 let why =
-                    field("why").filter(|w| !w.is_empty() && w.len() <= MAX_WHY && w.bytes().all(|b| is_word_byte(b)));
+                    field("why").filter(|w| !w.is_empty() && w.len() <= MAX_WHY && w.bytes().all(is_word_byte));
                 Self::Keyframe { why: why.map(str::to_string) }
             }
             _ => Self::Other(format!("CAMWIRE {rest}")),

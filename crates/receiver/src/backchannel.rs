@@ -1,7 +1,8 @@
 //! The receiver's end of the back channel (protocol.md, section 12): a
 //! sender that offered it in its hello (`channel=1`) is answered with
 //! `CAMWIRE CHANNEL v=1`, and then asked for a keyframe whenever one of its
-//! camera's viewers or sinks needs one.
+//! camera's viewers or sinks needs one, and pinged for its clock
+//! ([`crate::clock`]): [`FIRST_PINGS`] at the start, then every [`PING_EVERY`].
 //!
 //! Anything that serves a camera holds its [`KeyframeRequests`] and calls
 //! [`KeyframeRequests::request`]: a new browser viewer of `/stream.mp4`
@@ -28,6 +29,15 @@ use tokio::{
     time::{sleep_until, Instant},
 };
 use tracing::debug;
+
+/// Clock pings at the start of a stream, [`FIRST_PING_SPACING`] apart; then one every [`PING_EVERY`].
+pub const FIRST_PINGS: u32 = 4;
+
+/// The time between the first clock pings.
+pub const FIRST_PING_SPACING: Duration = Duration::from_millis(250);
+
+/// The time between clock pings once the first are done.
+pub const PING_EVERY: Duration = Duration::from_secs(5);
 
 /// The least time between two keyframe requests to one camera's sender.
 pub const KEYFRAME_SPACING: Duration = Duration::from_secs(1);
@@ -94,21 +104,35 @@ impl BackChannel {
                 return;
             }
             let mut last: Option<Instant> = None;
+            let (mut pings, mut next_ping) = (0u32, Instant::now());
             loop {
-                shared.wake.notified().await;
-                if let Some(last) = last {
-                    sleep_until(last + KEYFRAME_SPACING).await;
+                tokio::select! {
+                    () = shared.wake.notified() => {
+                        if let Some(last) = last {
+                            sleep_until(last + KEYFRAME_SPACING).await;
+                        }
+                        // Requests made while waiting are answered by this one line.
+                        if !shared.wanted.swap(false, Ordering::Relaxed) {
+                            continue;
+                        }
+                        let why = *shared.why.lock().expect("keyframe reason lock");
+                        if send(&mut writer, Message::keyframe(why)).await.is_err() {
+                            return;
+                        }
+                        debug!("asked the sender for a keyframe ({why})");
+                        last = Some(Instant::now());
+                    }
+                    () = sleep_until(next_ping) => {
+                        let t1 = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_micros() as u64);
+                        if send(&mut writer, Message::Ping { t1 }).await.is_err() {
+                            return;
+                        }
+                        pings += 1;
+                        next_ping = Instant::now() + if pings < FIRST_PINGS { FIRST_PING_SPACING } else { PING_EVERY };
+                    }
                 }
-                // Requests made while waiting are answered by this one line.
-                if !shared.wanted.swap(false, Ordering::Relaxed) {
-                    continue;
-                }
-                let why = *shared.why.lock().expect("keyframe reason lock");
-                if send(&mut writer, Message::keyframe(why)).await.is_err() {
-                    return;
-                }
-                debug!("asked the sender for a keyframe ({why})");
-                last = Some(Instant::now());
             }
         });
         Self { task, pending, serves }
@@ -138,13 +162,46 @@ mod tests {
 
     use super::*;
 
+    /// The channel's lines but its clock pings.
+    struct Lines(tokio::io::Lines<BufReader<tokio::io::DuplexStream>>);
+
+    impl Lines {
+        async fn next_line(&mut self) -> std::io::Result<Option<String>> {
+            loop {
+                match self.0.next_line().await? {
+                    Some(line) if line.starts_with("CAMWIRE PING t1=") => continue,
+                    other => return Ok(other),
+                }
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pings_come_four_at_the_start_then_every_five_seconds() {
+        let (ours, theirs) = tokio::io::duplex(4096);
+        let _channel = BackChannel::open(ours, 1, vec![]);
+        let mut lines = BufReader::new(theirs).lines();
+        assert_eq!(lines.next_line().await.unwrap().unwrap(), "CAMWIRE CHANNEL v=1");
+        let started = Instant::now();
+        let mut at = Vec::new();
+        for _ in 0..6 {
+            let line = lines.next_line().await.unwrap().unwrap();
+            assert!(
+                camwire_wire::channel::Message::parse(line.as_bytes()).is_ok_and(|m| matches!(m, Message::Ping { .. })),
+                "{line}"
+            );
+            at.push(started.elapsed().as_millis());
+        }
+        assert_eq!(at, [0, 250, 500, 750, 5750, 10750]);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_flood_of_requests_is_one_keyframe_a_second() {
         let (ours, theirs) = tokio::io::duplex(4096);
         let requests = KeyframeRequests::default();
         assert!(!requests.request("viewer"), "no sender yet");
         let channel = BackChannel::open(ours, 1, vec![requests.clone()]);
-        let mut lines = BufReader::new(theirs).lines();
+        let mut lines = Lines(BufReader::new(theirs).lines());
         assert_eq!(lines.next_line().await.unwrap().unwrap(), "CAMWIRE CHANNEL v=1");
         let started = Instant::now();
         assert!(requests.request("viewer"));

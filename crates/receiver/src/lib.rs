@@ -23,6 +23,7 @@ pub mod backchannel;
 mod bind;
 pub mod cameras;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod decode;
 pub mod frame;

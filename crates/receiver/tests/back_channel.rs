@@ -159,3 +159,50 @@ fn a_sender_that_does_not_offer_the_channel_hears_nothing() {
     sock.read_to_end(&mut back).unwrap();
     assert!(back.is_empty(), "the receiver wrote {:?}", String::from_utf8_lossy(&back));
 }
+
+/// `cam-send --name pi` with its clock shifted by `shift` seconds into
+/// `cam-recv --once --verify`: the receiver's summary and its verify lines' latencies.
+fn shifted_sender(shift: &str, codec: &str, name: bool) -> (String, Vec<f64>, Vec<String>) {
+    let (mut recv, port) = receiver(&["--once", "--verify"]);
+    let mut cmd = Command::new(bin("cam-send"));
+    cmd.env("CAMWIRE_TEST_CLOCK_SHIFT", shift).arg("--to").arg(format!("127.0.0.1:{port}"));
+    cmd.args(["--codec", codec, "--frames", "45", "--fps", "30", "--width", "160", "--height", "120"]);
+    if name {
+        cmd.args(["--name", "pi"]);
+    }
+    let mut send = Proc::spawn(&mut cmd);
+    let summary = both_succeed(&mut send, &mut recv);
+    let latencies =
+        recv.out().iter().filter_map(|l| l.split_once(" latency=").map(|(_, ms)| ms.parse::<f64>().unwrap())).collect();
+    (summary, latencies, recv.err())
+}
+
+#[test]
+fn latency_is_corrected_for_a_sender_clock_off_by_seconds_or_years() {
+    for (shift, codec, told) in [("3.7", "jpeg", "3.700 s ahead of"), ("-63072000", "h264", "2.0 years behind")] {
+        let (summary, latencies, log) = shifted_sender(shift, codec, true);
+        assert_eq!(field(&summary, "clock"), "corrected", "{summary}");
+        let offset: f64 = field(&summary, "clock_offset_ms").parse().unwrap();
+        let uncertainty: f64 = field(&summary, "clock_uncertainty_ms").parse().unwrap();
+        let truth = shift.parse::<f64>().unwrap() * 1000.0;
+        // Every latency is off the loopback truth by exactly the offset's error.
+        assert!(
+            (offset - truth).abs() <= uncertainty + 2.0,
+            "offset {offset} ms, truth {truth} ms, uncertainty {uncertainty} ms: {summary}"
+        );
+        assert!(latencies.len() >= 40, "{shift}: {} frames with a latency", latencies.len());
+        assert!(latencies.iter().all(|ms| (0.0..1000.0).contains(ms)), "{shift}: {latencies:?}");
+        let p99: f64 = field(&summary, "latency_p99_ms").parse().unwrap();
+        assert!((0.0..1000.0).contains(&p99), "{summary}");
+        assert_eq!(count(&log, "the sender's clock is"), 1, "{log:?}");
+        assert_eq!(count(&log, told), 1, "{log:?}");
+    }
+}
+
+#[test]
+fn a_sender_without_the_channel_has_its_latency_marked_uncorrected() {
+    let (summary, latencies, log) = shifted_sender("0", "jpeg", false);
+    assert_eq!(field(&summary, "clock"), "uncorrected", "{summary}");
+    assert!(latencies.len() >= 44, "{summary}");
+    assert_eq!(count(&log, "the sender's clock is"), 0, "{log:?}");
+}

@@ -51,6 +51,14 @@ pub enum Message {
         /// Who needs it: 1 to [`MAX_WHY`] of `a-z`, `0-9`, `_`, `-`.
         why: Option<String>,
     },
+    /// `CAMWIRE PING t1=<us>`: the receiver's clock, in microseconds since
+    /// the Unix epoch, as it wrote the line. The sender answers in the next
+    /// frame it sends, with a clock reply beside the capture stamp
+    /// ([`crate::stamp::ClockReply`]).
+    Ping {
+        /// The receiver's time.
+        t1: u64,
+    },
     /// A `CAMWIRE` line this side does not know; kept (printable, without `\n`).
     Other(String),
 }
@@ -97,6 +105,7 @@ impl Message {
             Self::Channel { version } => format!("CAMWIRE CHANNEL v={version}\n"),
             Self::Keyframe { why: Some(why) } => format!("CAMWIRE KEYFRAME why={why}\n"),
             Self::Keyframe { why: None } => "CAMWIRE KEYFRAME\n".to_string(),
+            Self::Ping { t1 } => format!("CAMWIRE PING t1={t1}\n"),
             Self::Other(line) => format!("{line}\n"),
         }
     }
@@ -125,9 +134,14 @@ impl Message {
                 _ => Self::Other(format!("CAMWIRE {rest}")),
             },
             "KEYFRAME" => {
-                let why =
-                    field("why").filter(|w| !w.is_empty() && w.len() <= MAX_WHY && w.bytes().all(is_word_byte));
+                let why = field("why").filter(|w| !w.is_empty() && w.len() <= MAX_WHY && w.bytes().all(is_word_byte));
                 Self::Keyframe { why: why.map(str::to_string) }
+            }
+            "PING" => {
+                match field("t1").filter(|v| v.bytes().all(|b| b.is_ascii_digit())).and_then(|v| v.parse().ok()) {
+                    Some(t1) => Self::Ping { t1 },
+                    None => Self::Other(format!("CAMWIRE {rest}")),
+                }
             }
             _ => Self::Other(format!("CAMWIRE {rest}")),
         })
@@ -181,6 +195,7 @@ mod tests {
             (Message::Channel { version: 1 }, "CAMWIRE CHANNEL v=1\n"),
             (Message::keyframe("viewer"), "CAMWIRE KEYFRAME why=viewer\n"),
             (Message::Keyframe { why: None }, "CAMWIRE KEYFRAME\n"),
+            (Message::Ping { t1: 1_732_270_000_123_456 }, "CAMWIRE PING t1=1732270000123456\n"),
         ] {
             assert_eq!(message.encode(), line);
             assert_eq!(Message::parse(line.as_bytes()).unwrap(), message);

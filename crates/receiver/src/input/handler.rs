@@ -29,6 +29,7 @@ use crate::{
     admission::{Metered, Progress, SharedWriter, Ticket},
     backchannel::BackChannel,
     cameras::{self, CameraSinks, Full, Held, Slot},
+    clock::{describe, ClockState, SenderClock, FIRST_ESTIMATE_WAIT},
     frame::{Frame, StreamInfo},
     refuse::refuse,
     summary::StreamSummary,
@@ -284,6 +285,7 @@ impl Stream<'_> {
 
         let mut status = StatusLine::new(config.status_line);
         let mut last_picture = Instant::now();
+        let mut clock = StreamClock::new(back.is_some());
         let ending = loop {
             let event = match self.queued.pop_front() {
                 Some(event) => Ok(event),
@@ -312,7 +314,7 @@ impl Stream<'_> {
             let seq = self.count.add(data.len());
             let keyframe = kind == PayloadKind::Jpeg || is_idr_access_unit(&data);
             let received_at = SystemTime::now();
-            let captured_at = camwire_wire::stamp::read_stamp(&data).map(|us| UNIX_EPOCH + Duration::from_micros(us));
+            let captured_at = clock.captured_at(&data, received_at, &self.camera);
             let frame = Frame { seq, keyframe, kind, data, received_at, captured_at };
             self.count.latency(&frame);
             series.frame(&frame);
@@ -344,7 +346,55 @@ impl Stream<'_> {
             sink_failed: report.failed.is_some(),
             files: report.files,
         };
-        Some(self.count.summary(peer, self.camera, ended))
+        Some(self.count.summary(peer, self.camera, ended).with_clock(clock.state()))
+    }
+}
+
+/// A stream's capture times on this receiver's clock: corrected by the
+/// estimate of the sender's clock when it answers the back channel's pings
+/// (`crate::clock`), else as the sender stamps them.
+struct StreamClock {
+    /// The sender takes pings: its capture times wait for a first estimate.
+    sync: Option<SenderClock>,
+    started: Instant,
+    /// The sender's clock was said to be off, once per stream.
+    told: bool,
+}
+
+impl StreamClock {
+    fn new(pinged: bool) -> Self {
+        Self { sync: pinged.then(SenderClock::default), started: Instant::now(), told: false }
+    }
+
+    /// The frame's capture time on our clock; `None` when it has no stamp,
+    /// or while a sender that takes pings has not answered one yet (its
+    /// stamps could be years off).
+    fn captured_at(&mut self, data: &[u8], received_at: SystemTime, camera: &CameraName) -> Option<SystemTime> {
+        let stamp = camwire_wire::stamp::read_stamp(data);
+        let Some(sync) = &mut self.sync else { return stamp.map(|us| UNIX_EPOCH + Duration::from_micros(us)) };
+        if let Some(reply) = camwire_wire::stamp::read_clock_reply(data) {
+            if sync.sample(reply, received_at) && !self.told {
+                let e = sync.estimate().expect("a sample was taken");
+                if e.offset_us.unsigned_abs() > u128::from(e.uncertainty_us) {
+                    self.told = true;
+                    info!(
+                        "camera {camera}: the sender's clock is {} this receiver's (within {:.1} ms); \
+                         latency figures are corrected for it",
+                        describe(e.offset_us),
+                        e.uncertainty_us as f64 / 1000.0
+                    );
+                }
+            }
+        }
+        match sync.estimate() {
+            Some(_) => stamp.and_then(|us| sync.correct(us)),
+            None if self.started.elapsed() < FIRST_ESTIMATE_WAIT => None,
+            None => stamp.map(|us| UNIX_EPOCH + Duration::from_micros(us)),
+        }
+    }
+
+    fn state(&self) -> ClockState {
+        self.sync.as_ref().and_then(SenderClock::estimate).map_or(ClockState::Uncorrected, ClockState::Corrected)
     }
 }
 

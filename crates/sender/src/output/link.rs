@@ -148,6 +148,10 @@ impl Link {
                             flags.want_keyframe.store(true, Ordering::Relaxed);
                         }
                         Ok(Message::Channel { version }) => debug!("the receiver took the back channel (v{version})"),
+                        Ok(Message::Ping { t1 }) => {
+                            let t2 = crate::frames::clock_us(std::time::SystemTime::now());
+                            *flags.clock_ping.lock().expect("clock ping lock") = Some((t1, t2));
+                        }
                         _ => debug!("the receiver said {line:?}"),
                     },
                     Heard::Noise => debug!("the receiver wrote bytes that are not a camwire line"),

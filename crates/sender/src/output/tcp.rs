@@ -390,9 +390,9 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
             None => frame.data.clone(),
         };
         let started = link.try_start(&data);
-        if !matches!(started, Ok(true)) && ping.is_some() {
+        if let (false, Some(ping)) = (matches!(started, Ok(true)), ping) {
             // Not sent: the next frame carries it, with its own send time.
-            run.flags.clock_ping.lock().expect("clock ping lock").get_or_insert(ping.expect("checked"));
+            run.flags.clock_ping.lock().expect("clock ping lock").get_or_insert(ping);
         }
         match started {
             Ok(true) => {}

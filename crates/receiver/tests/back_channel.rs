@@ -206,3 +206,26 @@ fn a_sender_without_the_channel_has_its_latency_marked_uncorrected() {
     assert!(latencies.len() >= 44, "{summary}");
     assert_eq!(count(&log, "the sender's clock is"), 0, "{log:?}");
 }
+
+#[test]
+fn a_python_sender_written_from_the_protocol_answers_clock_pings() {
+    need_tool("python3", "python3");
+    let (mut recv, port) = receiver(&["--once", "--verify"]);
+    let shift = "-63072000";
+    let mut peer = Proc::spawn(Command::new("python3").arg(peer("channel_client.py")).args([
+        &port.to_string(),
+        "garden",
+        "jpeg",
+        "60",
+        shift,
+    ]));
+    let summary = both_succeed(&mut peer, &mut recv);
+    assert_eq!(field(&summary, "clock"), "corrected", "{summary}");
+    let offset: f64 = field(&summary, "clock_offset_ms").parse().unwrap();
+    let uncertainty: f64 = field(&summary, "clock_uncertainty_ms").parse().unwrap();
+    let truth = shift.parse::<f64>().unwrap() * 1000.0;
+    assert!((offset - truth).abs() <= uncertainty + 2.0, "offset {offset} ms, truth {truth} ms: {summary}");
+    let p99: f64 = field(&summary, "latency_p99_ms").parse().unwrap();
+    assert!((0.0..1000.0).contains(&p99), "{summary}");
+    assert_eq!(count(&recv.err(), "2.0 years behind"), 1, "{:?}", recv.err());
+}

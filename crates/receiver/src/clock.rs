@@ -19,7 +19,7 @@ use std::{
 use camwire_wire::stamp::ClockReply;
 
 /// Samples the estimate is chosen from: the newest this many.
-pub(crate) const SAMPLES: usize = 8;
+pub const SAMPLES: usize = 8;
 
 /// A ping whose reply takes longer than this is not used.
 const MAX_ROUND_TRIP_US: i128 = 10_000_000;
@@ -27,7 +27,7 @@ const MAX_ROUND_TRIP_US: i128 = 10_000_000;
 /// How long a stream's capture times wait for a first estimate before they
 /// are taken as the sender gives them (a sender that offered the channel but
 /// does not answer pings).
-pub(crate) const FIRST_ESTIMATE_WAIT: Duration = Duration::from_secs(3);
+pub const FIRST_ESTIMATE_WAIT: Duration = Duration::from_secs(3);
 
 /// The sender's clock minus ours, within `uncertainty`.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -14,6 +14,12 @@
 //! [`Budget`], so many connections that each announce a large frame cannot
 //! add up to gigabytes, whether they trickle it or wait for the slot.
 //!
+//! Once a connection has sent its first picture it waits for its camera's
+//! slot, and is counted under that camera too: at most
+//! [`MAX_WAITING_PER_CAMERA`] wait for one camera (the oldest is dropped for
+//! a newer one), and together they hold at most a quarter of the budget, so
+//! a flood aimed at one camera leaves room for the others' senders.
+//!
 //! Peers refused outright (`--allow`) are counted too ([`Refusals`]): past a
 //! cap they are closed at once instead of being given the refusal line.
 
@@ -23,12 +29,13 @@ use std::{
     pin::Pin,
     sync::{
         atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering},
-        Arc, Mutex,
+        Arc, Mutex, OnceLock,
     },
     task::{Context, Poll},
     time::{Duration, Instant},
 };
 
+use camwire_wire::CameraName;
 use tokio::io::{AsyncRead, ReadBuf, ReadHalf};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
@@ -50,6 +57,9 @@ pub(crate) const MAX_PENDING_PER_NETWORK: usize = 64;
 /// this, or two of the largest frames if that is more. A connection whose
 /// read would pass it is dropped.
 pub(crate) const HANDSHAKE_BUDGET: usize = 64 << 20;
+
+/// Connections with a first picture that may wait for one camera's slot at once.
+pub(crate) const MAX_WAITING_PER_CAMERA: usize = 4;
 
 /// How a dropped connection or a refused one is logged: one line per kind every 10 s.
 static EVICTED: Throttle = Throttle::new(1, Duration::from_secs(10));
@@ -78,6 +88,8 @@ pub(crate) struct Admission {
     max_pending: usize,
     grace: Duration,
     budget: Arc<Budget>,
+    /// The bytes the connections waiting for one camera may hold together.
+    camera_budget: usize,
 }
 
 /// The waiting connections, oldest first, and how many per address.
@@ -86,6 +98,8 @@ struct Room {
     next_id: u64,
     waiting: BTreeMap<u64, Arc<Place>>,
     per_key: HashMap<IpAddr, usize>,
+    /// How many wait for each camera's slot, and the bytes they hold.
+    per_camera: HashMap<CameraName, (usize, Arc<Budget>)>,
 }
 
 /// One waiting connection.
@@ -97,6 +111,8 @@ struct Place {
     progress: AtomicU8,
     /// Passed the secret or TLS: never dropped to make room.
     passed: AtomicBool,
+    /// The camera whose slot it waits for, once it has sent its first picture.
+    camera: OnceLock<CameraName>,
     evicted: CancellationToken,
 }
 
@@ -127,6 +143,14 @@ impl Room {
                 }
             }
         }
+        if let Some(camera) = place.camera.get() {
+            if let Some((n, _)) = self.per_camera.get_mut(camera) {
+                *n -= 1;
+                if *n == 0 {
+                    self.per_camera.remove(camera);
+                }
+            }
+        }
         place.evicted.cancel();
         true
     }
@@ -154,11 +178,14 @@ impl Admission {
     /// A waiting room for a receiver whose largest frame is `max_frame` and
     /// whose handshakes may take `handshake_timeout`.
     pub(crate) fn new(max_frame: usize, handshake_timeout: Duration) -> Self {
+        let budget = HANDSHAKE_BUDGET.max(max_frame.saturating_mul(2));
         Self {
             room: Mutex::new(Room::default()),
             max_pending: max_pending(),
             grace: handshake_timeout / 4,
-            budget: Arc::new(Budget::new(HANDSHAKE_BUDGET.max(max_frame.saturating_mul(2)))),
+            budget: Arc::new(Budget::new(budget)),
+            // A quarter, and at least room for one largest frame and what is read with it.
+            camera_budget: (budget / 4).max(max_frame.saturating_add(1 << 20)),
         }
     }
 
@@ -215,6 +242,7 @@ impl Admission {
             since: Instant::now(),
             progress: AtomicU8::new(Progress::Connected as u8),
             passed: AtomicBool::new(false),
+            camera: OnceLock::new(),
             evicted: CancellationToken::new(),
         });
         for key in place.keys() {
@@ -252,6 +280,47 @@ impl Ticket {
         self.place.passed.store(true, Ordering::Relaxed);
     }
 
+    /// The connection sent its first picture and waits for `camera`'s slot:
+    /// counted under that camera too, dropping the oldest that waits for it
+    /// when [`MAX_WAITING_PER_CAMERA`] already do. `Err` says why it must
+    /// close instead: none may be dropped for it, or the bytes that
+    /// connections waiting for this camera hold would pass the camera's share.
+    pub(crate) fn waits_for(&self, camera: &CameraName) -> Result<(), String> {
+        let admission = &self.admission;
+        let mut room = admission.room.lock().expect("admission lock");
+        if room.per_camera.get(camera).is_some_and(|(n, _)| *n >= MAX_WAITING_PER_CAMERA) {
+            let victim = room.victim(|p| p.camera.get() == Some(camera), None);
+            let Some(id) = victim else {
+                return Err(format!(
+                    "{MAX_WAITING_PER_CAMERA} connections that passed the secret are waiting for camera {camera}'s slot"
+                ));
+            };
+            room.remove(id);
+            if let Some(tally) = EVICTED.tick() {
+                warn!(
+                    "{MAX_WAITING_PER_CAMERA} connections are waiting for camera {camera}'s slot; dropping the oldest \
+                     ({} dropped so far)",
+                    tally.total
+                );
+            }
+        }
+        if !room.waiting.contains_key(&self.id) || self.place.camera.set(camera.clone()).is_err() {
+            // Dropped already, or counted already.
+            return Ok(());
+        }
+        let limit = admission.camera_budget;
+        let (n, budget) = room.per_camera.entry(camera.clone()).or_insert_with(|| (0, Arc::new(Budget::new(limit))));
+        *n += 1;
+        if !self.charge.attach(budget.clone()) {
+            return Err(format!(
+                "connections waiting for camera {camera}'s slot hold more than {} MiB together (its share of the \
+                 handshake budget)",
+                limit >> 20
+            ));
+        }
+        Ok(())
+    }
+
     /// `sock`, with its reads charged to the budget until this ticket is dropped.
     pub(crate) fn meter(&self, sock: SenderConnection) -> Metered {
         let (sock, write) = tokio::io::split(sock);
@@ -283,25 +352,46 @@ impl Budget {
     }
 }
 
-/// One connection's share of the [`Budget`], until it streams.
+/// One connection's share of the [`Budget`], and once it waits for a
+/// camera's slot of that camera's too, until it streams.
 struct Charge {
     budget: Arc<Budget>,
+    camera: OnceLock<Arc<Budget>>,
     held: AtomicUsize,
     done: AtomicBool,
 }
 
+impl Budget {
+    /// Counts `n` more bytes; false if that passes the limit.
+    fn charge(&self, n: usize) -> bool {
+        self.used.fetch_add(n, Ordering::Relaxed) + n <= self.limit
+    }
+}
+
 impl Charge {
     fn new(budget: Arc<Budget>) -> Self {
-        Self { budget, held: AtomicUsize::new(0), done: AtomicBool::new(false) }
+        Self { budget, camera: OnceLock::new(), held: AtomicUsize::new(0), done: AtomicBool::new(false) }
     }
 
-    /// Counts `n` more bytes; false if that passes the budget.
+    /// Counts `n` more bytes; false if that passes a budget.
     fn add(&self, n: usize) -> bool {
         if self.done.load(Ordering::Relaxed) {
             return true;
         }
         self.held.fetch_add(n, Ordering::Relaxed);
-        self.budget.used.fetch_add(n, Ordering::Relaxed) + n <= self.budget.limit
+        let camera = self.camera.get().is_none_or(|c| c.charge(n));
+        self.budget.charge(n) && camera
+    }
+
+    /// Charges the bytes held, and those read from now on, to `camera`'s
+    /// budget as well; false if they pass it.
+    fn attach(&self, camera: Arc<Budget>) -> bool {
+        if self.done.load(Ordering::Relaxed) {
+            return true;
+        }
+        let fits = camera.charge(self.held.load(Ordering::Relaxed));
+        let _ = self.camera.set(camera);
+        fits
     }
 
     /// Gives the bytes back; how many it held.
@@ -311,6 +401,9 @@ impl Charge {
         }
         let held = self.held.load(Ordering::Relaxed);
         self.budget.used.fetch_sub(held, Ordering::Relaxed);
+        if let Some(camera) = self.camera.get() {
+            camera.used.fetch_sub(held, Ordering::Relaxed);
+        }
         held
     }
 }
@@ -397,6 +490,56 @@ mod tests {
 
     fn room() -> Arc<Admission> {
         Arc::new(Admission::new(1 << 20, Duration::ZERO))
+    }
+
+    fn camera(name: &str) -> CameraName {
+        CameraName::new(name).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_camera_past_its_share_of_waiting_connections_loses_its_own_oldest() {
+        let admission = room();
+        let peer = |i: u8| SocketAddr::from(([192, 0, 2, i], 1000));
+        let other = admission.admit(peer(100)).unwrap();
+        other.waits_for(&camera("door")).unwrap();
+        let garden: Vec<Ticket> =
+            (0..MAX_WAITING_PER_CAMERA as u8).map(|i| admission.admit(peer(i)).unwrap()).collect();
+        for t in &garden {
+            t.advance(Progress::Picture);
+            t.waits_for(&camera("garden")).unwrap();
+        }
+        let newest = admission.admit(peer(50)).unwrap();
+        newest.waits_for(&camera("garden")).unwrap();
+        assert!(garden[0].evicted().is_cancelled(), "garden's oldest waiting connection made room");
+        assert!(garden[1..].iter().all(|t| !t.evicted().is_cancelled()) && !newest.evicted().is_cancelled());
+        assert!(!other.evicted().is_cancelled(), "the door's sender is untouched");
+        // Those that passed the secret are never dropped: past the share, the new one closes.
+        for t in &garden[1..] {
+            t.passed();
+        }
+        newest.passed();
+        let late = admission.admit(peer(51)).unwrap();
+        assert!(late.waits_for(&camera("garden")).is_err());
+    }
+
+    #[tokio::test]
+    async fn the_bytes_waiting_for_one_camera_are_bounded_and_given_back() {
+        let admission = room();
+        let share = admission.camera_budget;
+        let peer = |i: u8| SocketAddr::from(([192, 0, 2, i], 1000));
+        let big = admission.admit(peer(1)).unwrap();
+        assert!(big.charge.add(share - 10));
+        big.waits_for(&camera("garden")).unwrap();
+        let next = admission.admit(peer(2)).unwrap();
+        assert!(next.charge.add(20));
+        assert!(next.waits_for(&camera("garden")).unwrap_err().contains("its share of the handshake budget"));
+        let door = admission.admit(peer(3)).unwrap();
+        assert!(door.charge.add(20));
+        door.waits_for(&camera("door")).expect("another camera has its own share");
+        drop((big, next));
+        let again = admission.admit(peer(4)).unwrap();
+        assert!(again.charge.add(share - 10));
+        again.waits_for(&camera("garden")).expect("the bytes were given back");
     }
 
     #[test]

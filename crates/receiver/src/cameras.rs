@@ -14,6 +14,16 @@
 //! refused. A slot keeps its sinks between its camera's streams, as the
 //! single-camera receiver always did.
 //!
+//! A camera streamed by a sender that nothing vouches for is a stranger's:
+//! no secret (`--secret-file`), no `--allow`, and neither its port
+//! (`--listen NAME=...`) nor its address (`--camera NAME=...`) is named by
+//! the configuration. On such an open port any peer can make a camera per
+//! address, or one per hello name. Strangers become cameras only with a
+//! first picture, as every sender does, and then only [`MAX_STRANGERS`] at
+//! once (fewer when the cameras the configuration names need the room), at
+//! most [`MAX_STRANGERS_PER_ADDRESS`] from one address: a peer cannot open
+//! sixteen recording files and players, nor keep a named camera out.
+//!
 //! When a file, folder or URL option has no `{camera}` field, every camera
 //! would write the same file: then one shared slot serves one camera at a
 //! time (as before this module), and asking for several is an error at start.
@@ -40,6 +50,12 @@ use crate::{
 /// The field that file, folder and URL options take the camera's name in.
 pub const FIELD: &str = "{camera}";
 
+/// Cameras nothing vouches for (see the module's docs) that may have a slot at once.
+pub const MAX_STRANGERS: usize = 4;
+
+/// Cameras nothing vouches for that one address may stream at once.
+pub const MAX_STRANGERS_PER_ADDRESS: usize = 2;
+
 impl CameraOptions {
     /// The name of the camera a sender streams: its own (`hello`), else the
     /// listening port's, else its address's, else its address made safe.
@@ -50,6 +66,20 @@ impl CameraOptions {
             .or_else(|| self.by_address.iter().find(|(net, _)| net.contains(&ip)).map(|(_, name)| name))
             .cloned()
             .unwrap_or_else(|| address_name(ip))
+    }
+
+    /// Whether the configuration names the port a connection came to
+    /// (`port_name`) or its address (`--camera NAME=ADDRESS`): it is the
+    /// user's own camera, not a stranger's.
+    pub fn vouches_for(&self, port_name: Option<&CameraName>, peer: SocketAddr) -> bool {
+        let ip = peer.ip().to_canonical();
+        port_name.is_some() || self.by_address.iter().any(|(net, _)| net.contains(&ip))
+    }
+
+    /// How many cameras nothing vouches for may have a slot at once: the
+    /// room the named cameras leave, at most [`MAX_STRANGERS`].
+    pub fn max_strangers(&self) -> usize {
+        MAX_STRANGERS.min(self.max.saturating_sub(self.configured().len()))
     }
 
     /// Every name the configuration gives, with the option that gives it.
@@ -168,9 +198,11 @@ pub(crate) fn open_sinks(config: &Config, camera: &CameraName, metrics: &Arc<Met
 }
 
 /// `config` for what each camera opens for itself: all but the window (one
-/// for all cameras), with the feeds its own web page reads (`/cam/NAME/`).
-pub fn without_viewers(config: &Config) -> Config {
-    Config { display: false, ..config.clone() }
+/// for all cameras), with the feeds its own web page reads (`/cam/NAME/`),
+/// unless it has the viewers' (`has_viewers`), which feed that page too.
+pub fn without_viewers(config: &Config, has_viewers: bool) -> Config {
+    let http = if has_viewers { None } else { config.http };
+    Config { display: false, http, ..config.clone() }
 }
 
 /// Whether each camera opens outputs of its own (the options
@@ -278,6 +310,8 @@ pub(crate) enum Held {
 pub(crate) struct Slot {
     /// The camera, or `None` for the shared slot (one camera at a time).
     pub(crate) camera: Option<CameraName>,
+    /// For a camera nothing vouches for, the address of the sender that made it.
+    stranger: Option<IpAddr>,
     /// The camera streaming into it now, for a busy refusal.
     pub(crate) streaming: StdMutex<Option<CameraName>>,
     pub(crate) held: Arc<Mutex<Held>>,
@@ -285,9 +319,49 @@ pub(crate) struct Slot {
 
 /// Why a camera has no slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Full {
-    /// The limit.
-    pub(crate) max: usize,
+pub(crate) enum Full {
+    /// Every one of this many slots is streaming (`--max-cameras`).
+    Cameras(usize),
+    /// This many cameras nothing vouches for are streaming.
+    Strangers(usize),
+    /// This many cameras nothing vouches for are streaming from this address.
+    FromAddress(usize, IpAddr),
+}
+
+impl Full {
+    /// The refusal the sender is told.
+    pub(crate) fn refusal(&self) -> String {
+        match self {
+            Full::Cameras(max) => format!("full: this receiver takes {max} cameras at once (cam-recv --max-cameras)"),
+            Full::Strangers(max) => format!(
+                "full: this receiver takes {max} cameras at once that its --camera and --listen options do not name \
+                 (cam-recv --camera NAME=ADDRESS, or --secret-file or --allow)"
+            ),
+            Full::FromAddress(max, _) => format!(
+                "full: this receiver takes {max} cameras at once from one address that its --camera and --listen \
+                 options do not name (cam-recv --camera NAME=ADDRESS, or --secret-file or --allow)"
+            ),
+        }
+    }
+
+    /// The receiver's log line about refusing `camera`.
+    pub(crate) fn log_line(&self, camera: &CameraName) -> String {
+        match self {
+            Full::Cameras(max) => {
+                format!("refused: {max} cameras are streaming, the most at once (--max-cameras); camera {camera} must wait")
+            }
+            Full::Strangers(max) => format!(
+                "refused camera {camera}: {max} cameras that no --camera, --listen, --allow or secret vouches for are \
+                 streaming, the most at once; name its address (--camera {camera}=ADDRESS), or vouch for senders with \
+                 --secret-file or --allow"
+            ),
+            Full::FromAddress(max, ip) => format!(
+                "refused camera {camera}: {ip} streams {max} cameras that no --camera, --listen, --allow or secret \
+                 vouches for, the most from one address; name the address (--camera NAME={ip}), or vouch for senders with \
+                 --secret-file or --allow"
+            ),
+        }
+    }
 }
 
 /// Every camera's slot.
@@ -296,6 +370,8 @@ pub(crate) struct Slots {
     shared: Option<Arc<Slot>>,
     per_camera: StdMutex<BTreeMap<CameraName, Arc<Slot>>>,
     max: usize,
+    /// Slots cameras that nothing vouches for may have at once.
+    max_strangers: usize,
     /// The viewers' sinks, until the first camera takes them; its slot is then never closed.
     viewers: StdMutex<Option<Sinks>>,
     /// The camera the viewers show.
@@ -316,6 +392,7 @@ impl Slots {
             shared: None,
             per_camera: StdMutex::new(BTreeMap::new()),
             max,
+            max_strangers: max.min(MAX_STRANGERS),
             viewers: StdMutex::new(viewers),
             shown: StdMutex::new(None),
             directory,
@@ -332,15 +409,31 @@ impl Slots {
     /// One slot for every camera, holding `sinks` (opened at start).
     pub(crate) fn shared(sinks: Sinks) -> Self {
         let held = Held::Open(Box::new(CameraSinks { own: sinks, viewers: None }));
-        let slot = Slot { camera: None, streaming: StdMutex::new(None), held: Arc::new(Mutex::new(held)) };
+        let slot =
+            Slot { camera: None, stranger: None, streaming: StdMutex::new(None), held: Arc::new(Mutex::new(held)) };
         Self {
             shared: Some(Arc::new(slot)),
             per_camera: StdMutex::new(BTreeMap::new()),
             max: 1,
+            max_strangers: 1,
             viewers: StdMutex::new(None),
             shown: StdMutex::new(None),
             directory: directory().0,
         }
+    }
+
+    /// Puts back the viewers' sinks taken for a camera whose own sinks could not be opened.
+    pub(crate) fn give_back_viewers(&self, viewers: Option<Sinks>) {
+        if let Some(viewers) = viewers {
+            *self.viewers.lock().expect("viewers lock") = Some(viewers);
+            *self.shown.lock().expect("shown lock") = None;
+        }
+    }
+
+    /// At most `max` slots for cameras nothing vouches for (see [`CameraOptions::max_strangers`]).
+    pub(crate) fn with_max_strangers(mut self, max: usize) -> Self {
+        self.max_strangers = max;
+        self
     }
 
     /// The viewers' sinks for `camera`, if no camera has taken them yet.
@@ -351,10 +444,16 @@ impl Slots {
     }
 
     /// The slot `camera` streams into: its own (made now if new, closing an
-    /// idle one when all are taken), or the shared one. `Full` when every
-    /// slot is streaming. The idle slots closed to make room are returned:
-    /// the caller closes their sinks.
-    pub(crate) fn slot(&self, camera: &CameraName) -> Result<(Arc<Slot>, Vec<CameraSinks>), Full> {
+    /// idle one when all are taken), or the shared one. `stranger` is the
+    /// sender's address when nothing vouches for the camera. `Full` when
+    /// every slot (or every slot strangers may have, from anywhere or from
+    /// this address) is streaming. The idle slots closed to make room are
+    /// returned: the caller closes their sinks.
+    pub(crate) fn slot(
+        &self,
+        camera: &CameraName,
+        stranger: Option<IpAddr>,
+    ) -> Result<(Arc<Slot>, Vec<CameraSinks>), Full> {
         if let Some(shared) = &self.shared {
             return Ok((shared.clone(), Vec::new()));
         }
@@ -363,29 +462,64 @@ impl Slots {
             return Ok((slot.clone(), Vec::new()));
         }
         let mut closed = Vec::new();
-        while slots.len() >= self.max {
-            // An idle slot: nobody holds (or waits for) its lock; not the viewers' camera.
-            let shown = self.shown.lock().expect("shown lock").clone();
-            let idle = slots.iter().filter(|(name, _)| Some(*name) != shown.as_ref()).find_map(|(name, slot)| {
-                let guard = slot.held.clone().try_lock_owned().ok()?;
-                Some((name.clone(), guard))
-            });
-            let Some((name, mut guard)) = idle else { return Err(Full { max: self.max }) };
-            slots.remove(&name);
-            self.directory.send_modify(|d| {
-                d.remove(&name);
-            });
-            if let Held::Open(sinks) = std::mem::replace(&mut *guard, Held::Closed) {
-                closed.push(*sinks);
+        if let Some(ip) = stranger {
+            loop {
+                let from = |ip: IpAddr| slots.values().filter(|s| s.stranger == Some(ip)).count();
+                let strangers = slots.values().filter(|s| s.stranger.is_some()).count();
+                let (full, room) = if from(ip) >= MAX_STRANGERS_PER_ADDRESS {
+                    (
+                        Full::FromAddress(MAX_STRANGERS_PER_ADDRESS, ip),
+                        self.close_idle(&mut slots, |s| s.stranger == Some(ip)),
+                    )
+                } else if strangers >= self.max_strangers {
+                    // When strangers may have every place, that is the limit they met.
+                    let full = if self.max_strangers >= self.max {
+                        Full::Cameras(self.max)
+                    } else {
+                        Full::Strangers(self.max_strangers)
+                    };
+                    (full, self.close_idle(&mut slots, |s| s.stranger.is_some()))
+                } else {
+                    break;
+                };
+                closed.extend(room.ok_or(full)?);
             }
+        }
+        while slots.len() >= self.max {
+            closed.extend(self.close_idle(&mut slots, |_| true).ok_or(Full::Cameras(self.max))?);
         }
         let slot = Arc::new(Slot {
             camera: Some(camera.clone()),
+            stranger,
             streaming: StdMutex::new(None),
             held: Arc::new(Mutex::new(Held::New)),
         });
         slots.insert(camera.clone(), slot.clone());
         Ok((slot, closed))
+    }
+
+    /// Closes an idle slot among those `matching` (nobody holds or waits for
+    /// its lock; not the viewers' camera): its sinks, if it had any open.
+    fn close_idle(
+        &self,
+        slots: &mut BTreeMap<CameraName, Arc<Slot>>,
+        matching: impl Fn(&Slot) -> bool,
+    ) -> Option<Option<CameraSinks>> {
+        let shown = self.shown.lock().expect("shown lock").clone();
+        let idle =
+            slots.iter().filter(|(name, s)| Some(*name) != shown.as_ref() && matching(s)).find_map(|(name, s)| {
+                let guard = s.held.clone().try_lock_owned().ok()?;
+                Some((name.clone(), guard))
+            });
+        let (name, mut guard) = idle?;
+        slots.remove(&name);
+        self.directory.send_modify(|d| {
+            d.remove(&name);
+        });
+        match std::mem::replace(&mut *guard, Held::Closed) {
+            Held::Open(sinks) => Some(Some(*sinks)),
+            _ => Some(None),
+        }
     }
 
     /// Every slot's sinks, taken out to be closed as the receiver stops.
@@ -502,19 +636,51 @@ mod tests {
     #[tokio::test]
     async fn a_new_camera_closes_an_idle_slot_and_is_refused_when_all_stream() {
         let slots = Slots::per_camera(2, None, directory().0);
-        let (a, _) = slots.slot(&name("a")).unwrap();
-        let (b, _) = slots.slot(&name("b")).unwrap();
-        assert!(Arc::ptr_eq(&a, &slots.slot(&name("a")).unwrap().0), "the same camera, the same slot");
+        let (a, _) = slots.slot(&name("a"), None).unwrap();
+        let (b, _) = slots.slot(&name("b"), None).unwrap();
+        assert!(Arc::ptr_eq(&a, &slots.slot(&name("a"), None).unwrap().0), "the same camera, the same slot");
         let wait = std::time::Duration::from_millis(10);
         let _a = a.claim(&name("a"), wait).await.unwrap();
         let _b = b.claim(&name("b"), wait).await.unwrap();
-        assert_eq!(slots.slot(&name("c")).err(), Some(Full { max: 2 }));
+        assert_eq!(slots.slot(&name("c"), None).err(), Some(Full::Cameras(2)));
         assert_eq!(a.claim(&name("a"), wait).await.err(), Some(Some(name("a"))), "busy, naming the camera");
         drop(_b);
         b.release();
-        let (c, closed) = slots.slot(&name("c")).unwrap();
+        let (c, closed) = slots.slot(&name("c"), None).unwrap();
         assert!(closed.is_empty(), "b had no sinks open yet");
         assert!(matches!(*b.held.lock().await, Held::Closed), "b's slot made room");
         assert!(c.claim(&name("c"), wait).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn strangers_have_a_few_slots_and_one_address_fewer_and_named_cameras_keep_theirs() {
+        let slots = Slots::per_camera(16, None, directory().0).with_max_strangers(3);
+        let wait = std::time::Duration::from_millis(10);
+        let (one, two): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
+        let mut held = Vec::new();
+        for (camera, ip) in [("x1", one), ("x2", one), ("y1", two)] {
+            let (slot, _) = slots.slot(&name(camera), Some(ip)).unwrap();
+            held.push(slot.claim(&name(camera), wait).await.unwrap());
+        }
+        assert_eq!(slots.slot(&name("x3"), Some(one)).err(), Some(Full::FromAddress(MAX_STRANGERS_PER_ADDRESS, one)));
+        assert_eq!(slots.slot(&name("y2"), Some(two)).err(), Some(Full::Strangers(3)));
+        assert!(slots.slot(&name("garden"), None).is_ok(), "a named camera is not held up by strangers");
+        assert!(slots.slot(&name("x1"), Some(one)).is_ok(), "a stranger's own slot is its own");
+        // A stranger that stopped streaming makes room for another.
+        held.pop();
+        let (y2, _) = slots.slot(&name("y2"), Some(two)).unwrap();
+        assert!(y2.claim(&name("y2"), wait).await.is_ok());
+    }
+
+    #[test]
+    fn the_configuration_vouches_for_the_cameras_it_names_and_leaves_them_room() {
+        let mut options = CameraOptions::default();
+        options.by_address.push(("192.0.2.0/24".parse().unwrap(), name("door")));
+        assert!(options.vouches_for(Some(&name("garden")), "198.51.100.1:1".parse().unwrap()));
+        assert!(options.vouches_for(None, "192.0.2.9:1".parse().unwrap()));
+        assert!(!options.vouches_for(None, "198.51.100.1:1".parse().unwrap()));
+        assert_eq!(options.max_strangers(), MAX_STRANGERS);
+        options.max = 3;
+        assert_eq!(options.max_strangers(), 2, "one slot stays for door");
     }
 }

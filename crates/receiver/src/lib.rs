@@ -84,7 +84,8 @@ pub async fn serve(
         let (directory, listed) = cameras::directory();
         let outputs = cameras::has_outputs(&config);
         let started = view::Viewers::start(&config, &viewers, outputs, Some(listed), &metrics, &stop).await?;
-        (cameras::Slots::per_camera(config.cameras.max, Some(viewers), directory), started)
+        let slots = cameras::Slots::per_camera(config.cameras.max, Some(viewers), directory);
+        (slots.with_max_strangers(config.cameras.max_strangers()), started)
     } else {
         let sinks = sink::Sinks::open(&config, &metrics)?;
         let started = view::Viewers::start(&config, &sinks, false, None, &metrics, &stop).await?;

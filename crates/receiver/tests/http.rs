@@ -129,7 +129,7 @@ fn stream_headers_forbid_caching_and_buffering() {
     // The page's script picks the stream: /stream.mjpg for JPEG (and ?mjpeg), /stream.mp4 for H.264.
     let script = String::from_utf8_lossy(&http_get(http, "/page.js").body).into_owned();
     assert!(script.contains("live.src = \"stream.mjpg"), "{script}");
-    assert!(script.contains("fetch(\"stream.mjpg?viewer="), "{script}");
+    assert!(script.contains("\"stream.mjpg?viewer="), "{script}");
     assert!(html.contains("name=\"viewport\""), "usable on a phone: {html}");
     assert!(page.header("cache-control").unwrap_or_default().contains("no-store"));
 }

@@ -276,7 +276,7 @@ fn without_ffmpeg_publishing_stops_with_one_line_and_the_receiver_goes_on() {
 
 #[test]
 fn a_server_that_accepts_and_never_answers_is_given_up_on_and_tried_again() {
-    // Accepts RTMP connections and never says a word: ffmpeg hangs in the handshake.
+    // Accepts RTMP connections and never reads or says a word: ffmpeg hangs in the handshake.
     let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("rtmp://127.0.0.1:{}/live/x", server.local_addr().unwrap().port());
     thread::spawn(move || {
@@ -286,16 +286,20 @@ fn a_server_that_accepts_and_never_answers_is_given_up_on_and_tried_again() {
         }
     });
     let (recv, port) = receiver(&["--publish", &url, "--verify", "-v"]);
-    // 640x480 fills ffmpeg's input pipe within a second; the stall is seen about 10 s later.
-    let mut send = sender(port, &["--codec", "h264", "--fps", "30", "--secs", "20"]);
-    recv.wait_for("ffmpeg took nothing for 10 s); reconnecting in 1 s", 30);
+    // A noisy 640x480 picture fills ffmpeg's input pipe within a second: from then on the
+    // publish sink is behind, too far to report on the stream's end itself.
+    let mut send = sender(port, &["--source", "test:noise", "--codec", "h264", "--fps", "30", "--secs", "14"]);
+    let given_up = recv.wait_for("did not take the stream within 10 s", 30);
+    assert!(given_up.contains(&url) && given_up.contains("trying again in 1 s"), "{given_up}");
     recv.wait_for_count("--publish: starting ffmpeg", 2, 10);
     assert!(send.wait(30).success(), "{:?}", send.err());
     let line = recv.wait_for("summary:", 30);
     // The stalled publisher held up nothing: every frame was verified.
     assert_eq!(count(&recv.out(), " h264 ok").to_string(), field(&line, "frames"), "{line}");
-    // It never published, and never said it did.
+    // It never published, never said it did, and the stream says it failed, though the sink was behind.
+    assert_eq!(field(&line, "sink_failed"), "yes", "{line}");
     assert_eq!(count(&recv.err(), "publishing to"), 0, "{:?}", recv.err());
+    assert_eq!(count(&recv.err(), "did not take the stream"), 1, "one line for one give-up: {:?}", recv.err());
 }
 
 #[test]

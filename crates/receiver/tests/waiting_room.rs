@@ -52,7 +52,8 @@ fn frames_held_while_waiting_for_a_busy_slot_stay_within_the_budget_and_memory_i
     let peak_mib = recv.peak_rss_kib().saturating_sub(before_kib) / 1024;
     eprintln!("12 x 24 MiB waiting for a busy slot: peak RSS {peak_mib} MiB over the {} MiB before", before_kib / 1024);
     assert!(peak_mib < 150, "RSS peaked {peak_mib} MiB above its start: the 64 MiB budget was bypassed");
-    recv.wait_for("hold more than 64 MiB together (the handshake budget)", 10);
+    // Past the camera's share (a quarter), or past the whole budget.
+    recv.wait_for("the handshake budget)", 10);
     drop(attackers);
     let took = wait_until("RSS back within 48 MiB of its start", 20, || {
         proc_status_kib(recv.pid(), "VmRSS") < before_kib + 48 * 1024

@@ -4,13 +4,15 @@
 //! still running when a test ends.
 //!
 //! Split by job: [`process`] (binaries, peers, waiting), [`screen`] (Xvfb
-//! and pictures), [`http`] (the HTTP client), [`media`] (what players,
-//! probes and cam-send report), [`proxy`] (a link that can slow down, stop
-//! reading or freeze), [`stream`] (frames written by hand), [`generated`]
+//! and pictures), [`browser`] (headless Chromium, asked and photographed),
+//! [`http`] (the HTTP client), [`media`] (what players, probes and cam-send
+//! report), [`proxy`] (a link that can slow down, stop reading or freeze),
+//! [`stream`] (frames written by hand), [`generated`]
 //! (the shell completions and man pages). All but the last two are
 //! re-exported here, so a test names them
 //! `camwire_testsupport::NAME`. A dev-dependency only: never published.
 
+pub mod browser;
 pub mod generated;
 pub mod http;
 pub mod media;
@@ -19,6 +21,7 @@ pub mod proxy;
 pub mod screen;
 pub mod stream;
 
+pub use browser::*;
 pub use http::*;
 pub use media::*;
 pub use process::*;

@@ -5,7 +5,7 @@
 
 use std::{
     collections::VecDeque,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     sync::{atomic::Ordering, Arc},
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -28,7 +28,7 @@ use super::{
 use crate::{
     admission::{Metered, Progress, SharedWriter, Ticket},
     backchannel::BackChannel,
-    cameras::{self, CameraSinks, Full, Held, Slot},
+    cameras::{self, CameraSinks, Held, Slot},
     clock::{describe, ClockState, SenderClock, FIRST_ESTIMATE_WAIT},
     frame::{Frame, StreamInfo},
     refuse::refuse,
@@ -41,6 +41,7 @@ static NO_FRAME: Throttle = Throttle::new(5, Duration::from_secs(10));
 static NO_PICTURE: Throttle = Throttle::new(5, Duration::from_secs(10));
 static FAILED: Throttle = Throttle::new(5, Duration::from_secs(10));
 static BUSY: Throttle = Throttle::new(5, Duration::from_secs(10));
+static FULL: Throttle = Throttle::new(5, Duration::from_secs(10));
 
 /// How long a sender that has a frame ready waits for its camera's previous
 /// stream to finish before it is refused as busy. Covers a quick stop/start
@@ -216,9 +217,13 @@ impl Handler {
         let Opened { hello, input, first, writer } = result;
         let camera = config.cameras.name(hello.as_ref().and_then(Hello::name), port_name.as_ref(), peer);
         let channel = channel::offered(hello.as_ref().and_then(|h| h.field(channel::OFFER_KEY))).map(|v| (v, writer));
+        // The secret, --allow, or the configuration naming its port or address vouches for the sender.
+        let vouched =
+            config.secret.is_some() || !config.allow.is_empty() || config.cameras.vouches_for(port_name.as_ref(), peer);
+        let stranger = (!vouched).then(|| peer.ip().to_canonical());
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
         let count = StreamCount::new(started);
-        let stream = Stream { state: &state, peer, camera, stop: &stop, input, queued, count, channel };
+        let stream = Stream { state: &state, peer, camera, stranger, stop: &stop, input, queued, count, channel };
         stream.run(ticket).await
     }
 }
@@ -229,6 +234,8 @@ struct Stream<'a> {
     peer: SocketAddr,
     /// The camera it streams.
     camera: CameraName,
+    /// Its address, when nothing vouches for its camera.
+    stranger: Option<IpAddr>,
     stop: &'a CancellationToken,
     input: Input,
     /// Frames read before it became the sender, oldest first.
@@ -247,10 +254,14 @@ impl Stream<'_> {
     async fn run(mut self, ticket: Ticket) -> Option<StreamSummary> {
         let (state, peer) = (self.state, self.peer);
         let config = &state.config;
+        if let Err(why) = ticket.waits_for(&self.camera) {
+            warn_throttled!(FAILED, "{why}; dropped the connection");
+            return None;
+        }
         let claimed = tokio::select! {
             _ = self.stop.cancelled() => return None,
             _ = ticket.evicted().cancelled() => return None,
-            r = claim(state, &self.camera) => r,
+            r = claim(state, &self.camera, self.stranger) => r,
         };
         let (slot, mut held) = match claimed {
             Ok(claimed) => claimed,
@@ -406,12 +417,17 @@ fn not_an_image(frame: u64, data: &[u8]) -> String {
 /// Becomes `camera`'s sender: its slot, locked, with its sinks open (opened
 /// now for a camera new to this run). Otherwise the refusal to send: the
 /// camera is streaming from another sender, or every slot is streaming.
-async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>, OwnedMutexGuard<Held>), String> {
+/// `stranger` is the sender's address when nothing vouches for the camera.
+async fn claim(
+    state: &ReceiverState,
+    camera: &CameraName,
+    stranger: Option<IpAddr>,
+) -> Result<(Arc<Slot>, OwnedMutexGuard<Held>), String> {
     let config = &state.config;
     loop {
-        let (slot, closed) = state.slots.slot(camera).map_err(|Full { max }| {
-            warn!("refused: {max} cameras are streaming, the most at once (--max-cameras); camera {camera} must wait");
-            format!("full: this receiver takes {max} cameras at once (cam-recv --max-cameras)")
+        let (slot, closed) = state.slots.slot(camera, stranger).map_err(|full| {
+            warn_throttled!(FULL, "{}", full.log_line(camera));
+            full.refusal()
         })?;
         for sinks in closed {
             debug!("closed the sinks of an idle camera to make room for camera {camera}");
@@ -437,13 +453,19 @@ async fn claim(state: &ReceiverState, camera: &CameraName) -> Result<(Arc<Slot>,
             // Closed to make room for another camera while this one waited: ask again.
             Held::Closed => continue,
             Held::New => {
-                let own =
-                    cameras::open_sinks(&cameras::without_viewers(config), camera, &state.metrics).map_err(|e| {
-                        warn!("camera {camera}: cannot open its sinks: {e:#}");
-                        format!("cannot open the sinks of camera {camera} (see cam-recv's log)")
-                    })?;
-                state.slots.opened(camera, &own);
+                // The first camera's feeds are the viewers' (opened at start for the window and
+                // today's URLs): its own sinks open none, so its H.264 is decoded and muxed once.
                 let viewers = state.slots.take_viewers(camera);
+                let own_config = cameras::without_viewers(config, viewers.is_some());
+                let own = match cameras::open_sinks(&own_config, camera, &state.metrics) {
+                    Ok(own) => own,
+                    Err(e) => {
+                        state.slots.give_back_viewers(viewers);
+                        warn!("camera {camera}: cannot open its sinks: {e:#}");
+                        return Err(format!("cannot open the sinks of camera {camera} (see cam-recv's log)"));
+                    }
+                };
+                state.slots.opened(camera, viewers.as_ref().unwrap_or(&own));
                 *held = Held::Open(Box::new(CameraSinks { own, viewers }));
                 return Ok((slot, held));
             }

@@ -12,7 +12,9 @@
 //!
 //! A sink that takes nothing for [`STUCK`] is dropped with a log line, and a
 //! sink that fails (stops, or reports a failure) makes the stream's report
-//! say so, which is what `--once` exits 1 for.
+//! say so, which is what `--once` exits 1 for. A skipping sink that is too
+//! far behind to report on a stream's end in time is judged by its
+//! [`Verdict`], if it has one (`--publish`: not publishing is a failure).
 
 use std::{sync::Arc, time::Duration};
 
@@ -63,8 +65,14 @@ enum Role {
     Feed,
 }
 
+/// What a skipping sink that cannot report on a stream's end in time says
+/// instead: a failure, or `None`.
+pub type Verdict = Arc<dyn Fn() -> Option<String> + Send + Sync>;
+
 struct SinkHandle {
     name: &'static str,
+    /// Its failure when it cannot report in time.
+    verdict: Option<Verdict>,
     role: Role,
     tx: EventSender,
     delivery: Delivery,
@@ -125,6 +133,21 @@ impl Sinks {
         self.add_as(Role::Output, name, delivery, depth, spawn);
     }
 
+    /// Adds a skipping sink that is judged by `verdict` when it cannot
+    /// report on a stream's end in time, as [`Sinks::add`] does.
+    pub(super) fn add_judged(
+        &mut self,
+        name: &'static str,
+        depth: usize,
+        verdict: Verdict,
+        spawn: impl FnOnce(EventReceiver) -> JoinHandle<()>,
+    ) {
+        self.add_as(Role::Output, name, Delivery::Latest, depth, spawn);
+        if let Some(s) = self.sinks.last_mut() {
+            s.verdict = Some(verdict);
+        }
+    }
+
     /// Adds a sink that feeds the viewers, as [`Sinks::add`] does.
     pub(super) fn add_feed(
         &mut self,
@@ -153,6 +176,7 @@ impl Sinks {
         let task = spawn(rx);
         self.sinks.push(SinkHandle {
             name,
+            verdict: None,
             role,
             tx,
             delivery,
@@ -258,11 +282,17 @@ impl Sinks {
                         continue;
                     }
                 },
-                // A sink that never saw this stream start has nothing to say about it.
-                Delivery::Latest if s.pending_start.is_some() => continue,
+                // A sink that never saw this stream start has nothing to say about it but its verdict.
+                Delivery::Latest if s.pending_start.is_some() => {
+                    self.failures.extend(s.verdict.as_ref().and_then(|v| v()));
+                    continue;
+                }
                 Delivery::Latest => match s.tx.try_send(SinkEvent::End(tx)) {
                     Ok(()) => LATEST_REPORT_WAIT,
-                    Err(mpsc::error::TrySendError::Full(_)) => continue,
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        self.failures.extend(s.verdict.as_ref().and_then(|v| v()));
+                        continue;
+                    }
                     Err(mpsc::error::TrySendError::Closed(_)) => {
                         gone.push((i, Gone::Stopped));
                         continue;
@@ -279,7 +309,7 @@ impl Sinks {
                 Err(_) if s.delivery == Delivery::Every => {
                     warn!("{} sink did not finish the stream within {} s", s.name, wait.as_secs())
                 }
-                Err(_) => {}
+                Err(_) => self.failures.extend(s.verdict.as_ref().and_then(|v| v())),
             }
         }
         self.remove(gone);
@@ -442,6 +472,19 @@ mod tests {
         let report = sinks.end().await;
         assert_eq!(report.failed.as_deref(), Some("the player sink was stuck"));
         assert!(sinks.sinks.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_skipping_sink_too_far_behind_to_report_is_judged_by_its_verdict() {
+        let mut sinks = sinks();
+        sinks.add_judged("publish", 2, Arc::new(|| Some("not publishing".into())), never_reads);
+        sinks.add("player", Delivery::Latest, 2, never_reads);
+        sinks.start(info(1)).await;
+        for seq in 1..=10 {
+            sinks.frame(frame(seq)).await;
+        }
+        let report = sinks.end().await;
+        assert_eq!(report.failed.as_deref(), Some("not publishing"), "a player behind is not failed; publish is");
     }
 
     /// A sink that writes down what it is told, and fails on frame `fail_at`.

@@ -51,7 +51,8 @@ impl Sinks {
         }
         if let Some(url) = &config.publish {
             let sink = PublishSink::new(url, sinks.closing(), limit, sinks.keyframes());
-            sinks.add("publish", Delivery::Latest, 30, |rx| spawn_sink(rx, async { Ok(sink) }));
+            let verdict = sink.verdict();
+            sinks.add_judged("publish", 30, verdict, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
         if config.display || config.http.is_some() {
             // H.264 viewers need every frame decoded in order; the decoder is made when H.264 arrives.

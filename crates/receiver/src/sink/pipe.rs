@@ -4,7 +4,7 @@
 //! that make it read this stream from stdin with low latency (no multi-second
 //! probing or caching), its window titled `camwire <camera>` (mplayer,
 //! mpv, ffplay); anything else runs through `sh -c` as given. Each camera
-//! has its own player. The player keeps running across streams, so a sender
+//! has its own player, which finds the camera's name in `CAMWIRE_CAMERA`. The player keeps running across streams, so a sender
 //! that restarts shows up in the same window; it is restarted when the stream changes between JPEG and
 //! H.264, and for the next stream after it exited or stopped reading.
 //!
@@ -146,9 +146,9 @@ struct Player {
 }
 
 impl Player {
-    fn start(cmd: &str, kind: PayloadKind, title: &str) -> std::io::Result<Self> {
-        let argv = player_command(cmd, kind, title);
-        let child = FedChild::spawn(Command::new(&argv[0]).args(&argv[1..]))?;
+    fn start(cmd: &str, kind: PayloadKind, camera: &str) -> std::io::Result<Self> {
+        let argv = player_command(cmd, kind, &format!("camwire {camera}"));
+        let child = FedChild::spawn(Command::new(&argv[0]).args(&argv[1..]).env("CAMWIRE_CAMERA", camera))?;
         info!("--pipe: starting {} (process group {})", argv.join(" "), child.id());
         Ok(Self { child, kind, name: argv[0].clone() })
     }
@@ -173,21 +173,21 @@ pub(super) struct PipeSink {
     failed: bool,
     /// Cancelled once the receiver closes: a player that is not reading is not waited for.
     closing: CancellationToken,
-    /// The window title of a bare player: `camwire <camera>`.
-    title: String,
+    /// The camera's name: in a bare player's window title (`camwire <camera>`), and in `CAMWIRE_CAMERA`.
+    camera: String,
 }
 
 impl PipeSink {
     /// Runs `cmd` for the first stream; `closing` is cancelled once the receiver closes.
     pub(super) fn new(cmd: &str, closing: CancellationToken) -> Self {
-        let title = "camwire".to_string();
-        Self { cmd: cmd.to_owned(), player: None, start: KeyframeGate::new(), failed: false, closing, title }
+        let camera = String::new();
+        Self { cmd: cmd.to_owned(), player: None, start: KeyframeGate::new(), failed: false, closing, camera }
     }
 }
 
 impl Sink for PipeSink {
     async fn start(&mut self, stream: &crate::frame::StreamInfo) {
-        self.title = format!("camwire {}", stream.camera);
+        self.camera = stream.camera.to_string();
         self.start.close();
         self.failed = false;
         if let Some(p) = self.player.as_mut() {
@@ -207,7 +207,7 @@ impl Sink for PipeSink {
             self.player.take().expect("checked").finish(Duration::from_secs(2)).await;
         }
         if self.player.is_none() {
-            match Player::start(&self.cmd, frame.kind, &self.title) {
+            match Player::start(&self.cmd, frame.kind, &self.camera) {
                 Ok(p) => self.player = Some(p),
                 Err(e) => {
                     warn!("--pipe: cannot start {:?}: {e}; trying again with the next stream", self.cmd);

@@ -10,13 +10,19 @@
 //! server went away, or it took nothing for a while) it is started again at
 //! the next keyframe, after a growing pause, with a log line; `publishing to
 //! URL` is logged once ffmpeg reports that the server took the stream, and a
-//! stream that never reached it fails this sink. It is fed as a
+//! stream that never reached it fails this sink. A server that takes the
+//! connection and never answers (ffmpeg waits in its handshake, reading
+//! nothing) is given up on after [`CONNECT_TIMEOUT`] with one line, and
+//! tried again. It is fed as a
 //! [`FedChild`]: in its own process group, ended as a group. It is a Newest-delivery sink: a slow
 //! server makes this sink skip to the next keyframe, never slows the others.
 
 use std::{
     process::Stdio,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
     time::{Duration, Instant},
 };
 
@@ -36,6 +42,7 @@ use tracing::{debug, info, warn};
 
 use super::{
     child::{FedChild, Unfed},
+    fanout::Verdict,
     runner::{Sink, SinkReport},
 };
 use crate::{
@@ -52,6 +59,9 @@ use crate::{
 /// the server (its reports come every half second); within the time the
 /// receiver waits for a latest-delivery sink's report.
 const REPORT_WAIT: Duration = Duration::from_millis(700);
+
+/// How long a new ffmpeg has to reach the server before it is given up on.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The ffmpeg output format (`-f`) for a `--publish` URL.
 pub fn publish_format(url: &str) -> Result<&'static str> {
@@ -100,6 +110,8 @@ struct Publisher {
     last_error: Arc<Mutex<Option<String>>>,
     /// Becomes true once ffmpeg reports output written: the server took the stream.
     published: watch::Receiver<bool>,
+    /// When it was started: it has [`CONNECT_TIMEOUT`] to reach the server.
+    started: Instant,
 }
 
 /// Whether one block of ffmpeg's `-progress` report says the stream reached
@@ -114,7 +126,8 @@ fn reached_server(block: &[String]) -> bool {
 }
 
 impl Publisher {
-    fn start(url: &str) -> std::io::Result<Self> {
+    /// Starts ffmpeg for `url`; `live` is set once it reaches the server.
+    fn start(url: &str, live: Arc<AtomicBool>) -> std::io::Result<Self> {
         let args = ffmpeg_args(url).map_err(std::io::Error::other)?;
         debug!("--publish: starting ffmpeg for {url}");
         let mut child =
@@ -141,22 +154,39 @@ impl Publisher {
                 }
                 if !*tell.borrow() && reached_server(&block) {
                     info!("--publish: publishing to {url}");
+                    live.store(true, Ordering::Relaxed);
                     tell.send_replace(true);
                 }
                 block.clear();
             }
         });
-        Ok(Self { child, ts: TsWriter::new(Vec::new()), last_error, published })
+        Ok(Self { child, ts: TsWriter::new(Vec::new()), last_error, published, started: Instant::now() })
     }
 
-    /// Sends one access unit; `Err` once ffmpeg is gone, or has taken
-    /// nothing in time (a server or uplink that stopped moving).
-    async fn send(&mut self, au: &[u8], keyframe: bool, pts_us: u64, closing: &CancellationToken) -> Result<(), Unfed> {
+    /// Sends one access unit; `Err` once ffmpeg is gone, has taken
+    /// nothing in time (a server or uplink that stopped moving), or has not
+    /// reached the server within [`CONNECT_TIMEOUT`] of its start (`None`).
+    async fn send(
+        &mut self,
+        au: &[u8],
+        keyframe: bool,
+        pts_us: u64,
+        closing: &CancellationToken,
+    ) -> Result<(), Option<Unfed>> {
         if let Err(e) = self.ts.access_unit(au, keyframe, pts_us) {
-            return Err(Unfed::StoppedReading(e.to_string()));
+            return Err(Some(Unfed::StoppedReading(e.to_string())));
         }
         let bytes = std::mem::take(self.ts.out_mut());
-        self.child.write(&bytes, closing).await
+        if *self.published.borrow() {
+            return self.child.write(&bytes, closing).await.map_err(Some);
+        }
+        // Not there yet: a write that waits for a handshake that never ends is bounded too.
+        let left = CONNECT_TIMEOUT.saturating_sub(self.started.elapsed());
+        match tokio::time::timeout(left, self.child.write(&bytes, closing)).await {
+            Ok(written) => written.map_err(Some),
+            Err(_) if *self.published.borrow() => Ok(()),
+            Err(_) => Err(None),
+        }
     }
 
     /// How ffmpeg ended, for the log.
@@ -258,6 +288,8 @@ pub(super) struct PublishSink {
     limit: PixelLimit,
     /// Asks the sender for the keyframe a new connection starts on.
     keyframes: KeyframeRequests,
+    /// Whether the running ffmpeg reached the server, for the [`Verdict`] read when this sink is behind.
+    live: Arc<AtomicBool>,
 }
 
 impl PublishSink {
@@ -278,7 +310,18 @@ impl PublishSink {
             closing,
             limit,
             keyframes,
+            live: Arc::default(),
         }
+    }
+
+    /// What the stream's end says of this sink when it is too far behind to
+    /// report: not publishing (no ffmpeg that reached the server) is a failure.
+    pub(super) fn verdict(&self) -> Verdict {
+        let (live, url) = (self.live.clone(), self.url.clone());
+        Arc::new(move || {
+            (!live.load(Ordering::Relaxed))
+                .then(|| format!("--publish {url}: the stream did not reach the server (see the lines above)"))
+        })
     }
 
     /// Whether the running ffmpeg has reached the server.
@@ -345,18 +388,39 @@ impl Sink for PublishSink {
             if !keyframe || Instant::now() < self.next_try {
                 return Ok(());
             }
-            let p = Publisher::start(&self.url).map_err(|e| {
+            let p = Publisher::start(&self.url, self.live.clone()).map_err(|e| {
                 anyhow!("--publish {}: cannot start ffmpeg ({e}); install ffmpeg. Publishing stopped", self.url)
             })?;
             // "publishing to" is logged once ffmpeg says the server took the stream.
             self.publisher = Some(p);
         }
         let p = self.publisher.as_mut().expect("started");
-        if let Err(unfed) = p.send(&au, keyframe, pts, &self.closing).await {
-            let why = self.publisher.take().expect("started").ended(unfed).await;
+        let sent = match p.send(&au, keyframe, pts, &self.closing).await {
+            // Written, but a server that is slow to answer gets no longer than one that reads nothing.
+            Ok(()) if !*p.published.borrow() && p.started.elapsed() >= CONNECT_TIMEOUT => Err(None),
+            sent => sent,
+        };
+        if let Err(unfed) = sent {
+            self.live.store(false, Ordering::Relaxed);
+            let p = self.publisher.take().expect("started");
             let pause = self.backoff.next_delay();
             self.next_try = Instant::now() + pause;
-            warn!("--publish {}: connection lost ({why}); reconnecting in {} s", self.url, pause.as_secs());
+            match unfed {
+                Some(unfed) => {
+                    let why = p.ended(unfed).await;
+                    warn!("--publish {}: connection lost ({why}); reconnecting in {} s", self.url, pause.as_secs());
+                }
+                None => {
+                    p.child.finish(Duration::ZERO).await;
+                    warn!(
+                        "--publish {}: the server did not take the stream within {} s (it took the connection, or \
+                         is still being reached, and did not answer); trying again in {} s",
+                        self.url,
+                        CONNECT_TIMEOUT.as_secs(),
+                        pause.as_secs()
+                    );
+                }
+            }
             self.gate.close();
         } else if p.child.exited().is_none() {
             // Still running: a later loss starts again from a short pause.
@@ -378,6 +442,7 @@ impl Sink for PublishSink {
     }
 
     async fn close(&mut self) {
+        self.live.store(false, Ordering::Relaxed);
         if let Some(p) = self.publisher.take() {
             p.child.finish(Duration::from_secs(5)).await;
         }

@@ -2,13 +2,23 @@
 //!
 //! | route            | what                                                   |
 //! |------------------|--------------------------------------------------------|
-//! | `/`              | a page with the live picture and the stream's figures  |
+//! | `/`              | a page with the live picture and the stream's figures; once two cameras have streamed, a tile for every live camera |
 //! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]); 409 for a JPEG camera |
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
 //! | `/snapshot.jpg`  | the current stream's newest picture; 503 until it has one |
-//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note |
+//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note; every camera with its figures |
 //! | `/metrics`       | every camera's counters and the process's figures for Prometheus ([`metrics`](crate::metrics)) |
-//! | `/page.js`, `/page.css` | the page's script and style (no inline code: see [`guard`]) |
+//! | `/page.js`, `/tiles.js`, `/page.css` | the page's scripts and style (no inline code: see [`guard`]) |
+//!
+//! The same page serves each camera at `/cam/NAME/` (its URLs are relative).
+//! At `/` it follows `/status` once a second: with one camera it is that
+//! camera's page, as it always was; once the receiver has had two cameras
+//! (`cameras` lists two) it shows a tile for each live camera instead, each
+//! playing `/cam/NAME/stream.mp4` or `/cam/NAME/stream.mjpg` and opening
+//! `/cam/NAME/`, and tiles come and go with their cameras (`tiles.js`).
+//! Polling rather than a server-sent event stream: the page polls `/status`
+//! for its figures anyway, a poll holds no connection against the view's
+//! limits, and a second's delay is fine for a camera appearing.
 //!
 //! Every viewer reads the one shared newest frame ([`feed`]) or the one
 //! shared fragment stream ([`live_mp4`]); nothing is queued or encoded per
@@ -79,6 +89,9 @@ const PAGE: &str = include_str!("http/page.html");
 /// The page's script.
 const PAGE_JS: &str = include_str!("http/page.js");
 
+/// The tiles `/` shows for several cameras.
+const TILES_JS: &str = include_str!("http/tiles.js");
+
 /// The page's style.
 const PAGE_CSS: &str = include_str!("http/page.css");
 
@@ -122,6 +135,8 @@ struct AppState {
     keyframes: KeyframeRequests,
     /// Every camera, for `/status` to list.
     cameras: Option<Directory>,
+    /// Every camera's own view, for `/` (not `/cam/NAME/`) to list with its figures.
+    views: Option<Arc<CameraViews>>,
     /// What `/metrics` reports; each viewer counts under the camera it watches.
     metrics: Arc<Metrics>,
 }
@@ -140,7 +155,7 @@ impl AppState {
         let CameraFeeds { latest, live_mp4, pictures, keyframes } = feeds;
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        (Self { frames, shared, viewers, watching, live_mp4, keyframes, cameras, metrics }, feed)
+        (Self { frames, shared, viewers, watching, live_mp4, keyframes, cameras, views: None, metrics }, feed)
     }
 }
 
@@ -298,9 +313,10 @@ impl WebView {
         };
         let secure = tls.is_some();
         let viewers = Viewers::new(options.max_viewers);
-        let (state, feed) = AppState::serve(feeds, viewers.clone(), cameras.clone(), metrics.clone());
+        let (mut state, feed) = AppState::serve(feeds, viewers.clone(), cameras.clone(), metrics.clone());
         let views = cameras
             .map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers, metrics }));
+        state.views = views.clone();
         let per_camera = Router::new()
             .route("/cam/{name}", get(cam_redirect))
             .route("/cam/{name}/", get(cam_page))
@@ -318,6 +334,7 @@ impl WebView {
             .route("/", get(page))
             .route("/index.html", get(page))
             .route("/page.js", get(|| asset(PAGE_JS, "text/javascript; charset=utf-8")))
+            .route("/tiles.js", get(|| asset(TILES_JS, "text/javascript; charset=utf-8")))
             .route("/page.css", get(|| asset(PAGE_CSS, "text/css; charset=utf-8")))
             .route("/stream.mjpg", get(stream))
             .route("/stream.mp4", get(stream_mp4))
@@ -477,6 +494,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
         state.watching.report(&id, report);
     }
     let viewers = state.viewers.len();
+    let cameras = cameras_json(state.cameras.as_ref(), state.views.as_deref());
     let (h264, mjpeg, list) = state.watching.summary();
     let mut stats = state.shared.stats.lock().expect("stats lock");
     let modes = format!(
@@ -484,7 +502,7 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
         stats.jpeg_encoded,
         state.watching.pictures_decoded()
     );
-    let modes = modes + &cameras_json(state.cameras.as_ref());
+    let modes = modes + &cameras;
     let body = status_json(&mut stats, viewers, &modes);
     drop(stats);
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
@@ -533,17 +551,40 @@ fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
 
 /// `,"cameras":[{"name":"garden","streaming":true,"url":"/cam/garden/"},...]`: every
 /// camera with its sinks open (nothing when one set of sinks serves every camera).
-fn cameras_json(cameras: Option<&Directory>) -> String {
+/// With `views` (the page at `/` shows them as tiles), each also has its
+/// stream's figures: `kind`, `width`, `height`, `fps`, `kbps` and `latency_ms`.
+fn cameras_json(cameras: Option<&Directory>, views: Option<&CameraViews>) -> String {
     let Some(cameras) = cameras else { return String::new() };
-    let list: Vec<String> = cameras
-        .borrow()
-        .iter()
-        .map(|(name, feeds)| {
-            let streaming = feeds.latest.borrow().stream.is_some();
-            format!("{{\"name\":{},\"streaming\":{streaming},\"url\":\"/cam/{name}/\"}}", json_string(name.as_str()))
+    // Read first: a view made below reads the directory itself.
+    let listed: Vec<(CameraName, bool)> =
+        cameras.borrow().iter().map(|(name, feeds)| (name.clone(), feeds.latest.borrow().stream.is_some())).collect();
+    let list: Vec<String> = listed
+        .into_iter()
+        .map(|(name, streaming)| {
+            let figures = views.and_then(|views| views.lookup(name.as_str())).map_or_else(String::new, |(state, _)| {
+                figures_json(&mut state.shared.stats.lock().expect("stats lock"))
+            });
+            format!(
+                "{{\"name\":{},\"streaming\":{streaming},\"url\":\"/cam/{name}/\"{figures}}}",
+                json_string(name.as_str())
+            )
         })
         .collect();
     format!(",\"cameras\":[{}]", list.join(","))
+}
+
+/// A camera's figures for its tile, as `,"name":value` fields.
+fn figures_json(stats: &mut Stats) -> String {
+    let (fps, kbps) = if stats.peer.is_some() { stats.rates() } else { (0.0, 0.0) };
+    let kind = stats.kind.map_or_else(|| "null".to_string(), |k| json_string(&k.to_string()));
+    let (width, height) = stats.size.map_or(("null".into(), "null".into()), |(w, h)| (w.to_string(), h.to_string()));
+    let latency = stats
+        .latency
+        .p50_p99()
+        .map_or_else(|| "null".to_string(), |(p50, p99)| format!("{{\"p50\":{p50:.3},\"p99\":{p99:.3}}}"));
+    format!(
+        ",\"kind\":{kind},\"width\":{width},\"height\":{height},\"fps\":{fps:.1},\"kbps\":{kbps:.0},\"latency_ms\":{latency}"
+    )
 }
 
 /// A JSON string literal.

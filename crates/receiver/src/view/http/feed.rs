@@ -216,7 +216,11 @@ impl Feed {
         if new_frame {
             let gap = match self.last {
                 Some((_, seq)) if frame.seq > seq => frame.seq - seq,
-                _ => frame.seq,
+                // A new stream: counted from its start.
+                Some(_) => frame.seq,
+                // The first frame a feed sees, maybe mid-stream (a camera's view made at a
+                // page's first request): one frame, not the stream's frames so far at once.
+                None => 1,
             };
             self.last = Some((frame.received_at, frame.seq));
             stats.count(gap, frame.data.len() as u64 * gap);
@@ -290,5 +294,34 @@ impl Feed {
                 self.encode_time.as_secs_f64() * 1e3 / self.encodes as f64
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::Frame;
+
+    fn jpeg_frame(seq: u64) -> Latest {
+        let frame = Frame {
+            seq,
+            data: Bytes::from_static(&[0xff, 0xd8, 0xff, 0xd9]),
+            kind: PayloadKind::Jpeg,
+            keyframe: true,
+            received_at: SystemTime::now() + Duration::from_micros(seq),
+            captured_at: None,
+        };
+        Latest { frame: Some(frame), ..Latest::default() }
+    }
+
+    #[test]
+    fn a_feed_started_mid_stream_counts_the_frames_it_sees() {
+        let (mut feed, mut stats) = (Feed::default(), Stats::default());
+        for seq in [500, 501, 502, 503] {
+            feed.follow(&jpeg_frame(seq), &mut stats);
+        }
+        // Four frames in the two-second window: 2 fps, not the 503 frames the stream had sent.
+        assert_eq!(stats.rates().0, 4.0 / RATE_WINDOW.as_secs_f64());
+        assert_eq!(stats.frames, 503);
     }
 }

@@ -75,9 +75,11 @@ const NTP_UNIX = 2208988800;
 const TIMESCALE = 90000;
 
 // What both players share: the viewer id /status knows them by, the connection to abort,
-// and the frames presented with their latency to the screen.
+// and the frames presented with their latency to the screen. `base` is where the camera's
+// streams are ("" for this page's own, "/cam/NAME/" for a tile's).
 class TimedPlayer {
-  constructor() {
+  constructor(base = "") {
+    this.base = base;
     this.id = newId();
     this.ctl = new AbortController();
     this.stopped = false;
@@ -99,8 +101,9 @@ class TimedPlayer {
 // appends each fragment, keeps the playback position at the live edge, and times every
 // presented frame against the capture time its fragment's prft carried.
 class Player extends TimedPlayer {
-  constructor() {
-    super();
+  constructor(element = video, base = "") {
+    super(base);
+    this.video = element;
     this.captures = new Map(); // media time (ticks) -> capture time (ms since 1970)
     this.open();
     const onFrame = (now, meta) => {
@@ -111,20 +114,21 @@ class Player extends TimedPlayer {
         this.latencies.push(performance.timeOrigin + meta.presentationTime - captured);
         if (this.latencies.length > 120) this.latencies.shift();
       }
-      video.requestVideoFrameCallback(onFrame);
+      this.video.requestVideoFrameCallback(onFrame);
     };
-    video.requestVideoFrameCallback(onFrame);
+    this.video.requestVideoFrameCallback(onFrame);
   }
 
   // What /status is told: frames presented, the video's size and position.
   report() {
+    const video = this.video;
     return "&presented=" + this.presented + "&width=" + video.videoWidth + "&height=" + video.videoHeight
       + "&time=" + video.currentTime.toFixed(3);
   }
 
   async open() {
     try {
-      const r = await fetch("stream.mp4?viewer=" + this.id, { cache: "no-store", signal: this.ctl.signal });
+      const r = await fetch(this.base + "stream.mp4?viewer=" + this.id, { cache: "no-store", signal: this.ctl.signal });
       const reader = r.body.getReader();
       let buf = new Uint8Array(0);
       let moof = null;
@@ -168,6 +172,7 @@ class Player extends TimedPlayer {
     this.queue = [init];
     this.sb = null;
     this.ms = ms;
+    const video = this.video;
     if (video.src) URL.revokeObjectURL(video.src);
     video.src = URL.createObjectURL(ms);
     ms.addEventListener("sourceopen", () => {
@@ -189,6 +194,7 @@ class Player extends TimedPlayer {
 
   pump() {
     const sb = this.sb;
+    const video = this.video;
     if (!sb || sb.updating || this.ms.readyState !== "open") return;
     const b = sb.buffered;
     if (b.length) {
@@ -213,23 +219,24 @@ const CRLF2 = new Uint8Array([13, 10, 13, 10]);
 // next boundary), decodes the newest JPEG (older ones not yet decoded are skipped), draws it on
 // the <canvas>, and at the next animation frame times it against the part's X-Timestamp.
 class MjpegPlayer extends TimedPlayer {
-  constructor() {
-    super();
+  constructor(canvas = picture, base = "") {
+    super(base);
+    this.canvas = canvas;
     this.newest = null; // the newest part not decoded yet: { jpeg, captured }
     this.lastCaptured = null;
     this.decoding = false;
     this.drawn = undefined; // the capture time (ms since 1970, or null) of the picture drawn last, until timed
-    this.ctx = picture.getContext("2d");
+    this.ctx = canvas.getContext("2d");
     this.open();
   }
 
   report() {
-    return "&presented=" + this.presented + "&width=" + picture.width + "&height=" + picture.height;
+    return "&presented=" + this.presented + "&width=" + this.canvas.width + "&height=" + this.canvas.height;
   }
 
   async open() {
     try {
-      const r = await fetch("stream.mjpg?viewer=" + this.id + "&t=" + Date.now(),
+      const r = await fetch(this.base + "stream.mjpg?viewer=" + this.id + "&t=" + Date.now(),
         { cache: "no-store", signal: this.ctl.signal });
       const type = r.headers.get("Content-Type") || "";
       const b = /boundary="?([^";]+)"?/i.exec(type);
@@ -285,6 +292,7 @@ class MjpegPlayer extends TimedPlayer {
         continue; // not a picture this browser decodes; the next one may be
       }
       if (this.stopped) { bitmap.close(); break; }
+      const picture = this.canvas;
       if (picture.width !== bitmap.width || picture.height !== bitmap.height) {
         picture.width = bitmap.width;
         picture.height = bitmap.height;
@@ -343,6 +351,13 @@ async function poll() {
     }
     const r = await fetch(url, { cache: "no-store" });
     const s = await r.json();
+    // Several cameras: / shows their tiles (tiles.js) instead of one camera's picture.
+    if (typeof showTiles === "function" && showTiles(s)) {
+      stopPlayer();
+      mode = null;
+      live.removeAttribute("src");
+      return;
+    }
     if (s.kind === "h264" && canMse) showH264();
     else if (s.kind || mode === null) showMjpeg();
     $("sender").textContent = s.sender_connected ? "sender " + s.peer : "no sender connected (waiting)";

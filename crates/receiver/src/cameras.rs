@@ -42,6 +42,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub use crate::config::{CameraOptions, DEFAULT_MAX_CAMERAS};
 use crate::{
     config::Config,
+    config_file::FileConfig,
     frame::{Frame, StreamInfo},
     metrics::Metrics,
     sink::{SinkReport, Sinks},
@@ -68,6 +69,24 @@ impl CameraOptions {
             .unwrap_or_else(|| address_name(ip))
     }
 
+    /// [`name`](Self::name), with the `--config` file's `from` addresses
+    /// after the command line's `--camera`.
+    pub fn name_with(
+        &self,
+        file: Option<&FileConfig>,
+        hello: Option<&CameraName>,
+        port_name: Option<&CameraName>,
+        peer: SocketAddr,
+    ) -> CameraName {
+        let ip = peer.ip().to_canonical();
+        let by_file = || file.and_then(|f| f.by_address(ip));
+        match hello.or(port_name).or_else(|| self.by_address.iter().find(|(net, _)| net.contains(&ip)).map(|(_, n)| n))
+        {
+            Some(name) => name.clone(),
+            None => by_file().cloned().unwrap_or_else(|| address_name(ip)),
+        }
+    }
+
     /// Whether the configuration names the port a connection came to
     /// (`port_name`) or its address (`--camera NAME=ADDRESS`): it is the
     /// user's own camera, not a stranger's.
@@ -79,15 +98,16 @@ impl CameraOptions {
     /// How many cameras nothing vouches for may have a slot at once: the
     /// room the named cameras leave, at most [`MAX_STRANGERS`].
     pub fn max_strangers(&self) -> usize {
-        MAX_STRANGERS.min(self.max.saturating_sub(self.configured().len()))
+        MAX_STRANGERS.min(self.max.saturating_sub(self.configured(None).len()))
     }
 
     /// Every name the configuration gives, with the option that gives it.
-    fn configured(&self) -> Vec<(String, &CameraName)> {
+    fn configured<'a>(&'a self, file: Option<&'a FileConfig>) -> Vec<(String, &'a CameraName)> {
         let listens = self.listen_name.iter().map(|n| ("--listen".to_string(), n));
         let more = self.more_listens.iter().filter_map(|(_, n)| n.as_ref().map(|n| ("--listen".to_string(), n)));
         let cameras = self.by_address.iter().map(|(net, n)| (format!("--camera {n}={net}"), n));
-        listens.chain(more).chain(cameras).collect()
+        let in_file = file.into_iter().flat_map(|f| f.cameras.keys()).map(|n| ("--config".to_string(), n));
+        listens.chain(more).chain(cameras).chain(in_file).collect()
     }
 }
 
@@ -117,16 +137,9 @@ fn templates(config: &Config) -> Vec<(&'static str, String)> {
 /// the same file are errors.
 pub fn check(config: &Config) -> Result<bool> {
     for (option, value) in templates(config) {
-        let mut rest = value.as_str();
-        while let Some(at) = rest.find('{') {
-            let field = rest[at..].find('}').map_or(&rest[at..], |end| &rest[at..=at + end]);
-            if field != FIELD {
-                bail!("{option} {value}: {field} is not a field; the one field is {FIELD}, the camera's name");
-            }
-            rest = &rest[at + FIELD.len()..];
-        }
+        check_fields(option, &value)?;
     }
-    let named = config.cameras.configured();
+    let named = config.cameras.configured(config.file.as_deref());
     for (i, (option, name)) in named.iter().enumerate() {
         if let Some((other, _)) = named[..i].iter().find(|(_, n)| n == name) {
             bail!("{option}: the camera name {name} is given twice (also by {other}); give each camera its own name");
@@ -136,19 +149,39 @@ pub fn check(config: &Config) -> Result<bool> {
     let Some((option, value)) = shared.first() else { return Ok(true) };
     let several = if config.cameras.max_given && config.cameras.max > 1 {
         Some(format!("--max-cameras {}", config.cameras.max))
+    } else if config.file.as_ref().is_some_and(|f| !f.cameras.is_empty()) {
+        Some("the cameras of --config".to_string())
     } else if named.len() > 1 {
         Some(format!("{} cameras named by --listen and --camera", named.len()))
     } else {
         None
     };
     if let Some(several) = several {
+        let or = if config.file.as_ref().is_some_and(|f| !f.cameras.is_empty()) {
+            "or set it in each camera's table of the file instead"
+        } else {
+            "or take one camera at a time (--max-cameras 1)"
+        };
         bail!(
             "{option} {value} has no {FIELD} field, so with {several} two cameras would write the same file: \
-             put the camera's name in it (e.g. {option} '{}'), or take one camera at a time (--max-cameras 1)",
+             put the camera's name in it (e.g. {option} '{}'), {or}",
             example(option, value)
         );
     }
     Ok(false)
+}
+
+/// The fields in `value` (of `option`) are all `{camera}`.
+pub fn check_fields(option: &str, value: &str) -> Result<()> {
+    let mut rest = value;
+    while let Some(at) = rest.find('{') {
+        let field = rest[at..].find('}').map_or(&rest[at..], |end| &rest[at..=at + end]);
+        if field != FIELD {
+            bail!("{option} {value}: {field} is not a field; the one field is {FIELD}, the camera's name");
+        }
+        rest = &rest[at + FIELD.len()..];
+    }
+    Ok(())
 }
 
 /// `value` with `{camera}` put where it is most useful.
@@ -208,7 +241,8 @@ pub fn without_viewers(config: &Config, has_viewers: bool) -> Config {
 /// Whether each camera opens outputs of its own (the options
 /// [`viewers_only`] leaves out), so the window is not the only thing running.
 pub fn has_outputs(config: &Config) -> bool {
-    config.verify
+    config.file.as_ref().is_some_and(|f| f.cameras.values().any(|c| c.sinks.has_outputs()))
+        || config.verify
         || config.record.is_some()
         || config.save_dir.is_some()
         || config.pipe.is_some()
@@ -226,6 +260,8 @@ pub fn viewers_only(config: &Config) -> Config {
 pub(crate) struct CameraSinks {
     pub(crate) own: Sinks,
     pub(crate) viewers: Option<Sinks>,
+    /// The camera's `--config` table its own sinks were opened with.
+    pub(crate) opened_with: Option<crate::config_file::SinkOverrides>,
 }
 
 impl CameraSinks {
@@ -408,7 +444,7 @@ impl Slots {
 
     /// One slot for every camera, holding `sinks` (opened at start).
     pub(crate) fn shared(sinks: Sinks) -> Self {
-        let held = Held::Open(Box::new(CameraSinks { own: sinks, viewers: None }));
+        let held = Held::Open(Box::new(CameraSinks { own: sinks, viewers: None, opened_with: None }));
         let slot =
             Slot { camera: None, stranger: None, streaming: StdMutex::new(None), held: Arc::new(Mutex::new(held)) };
         Self {
@@ -498,6 +534,30 @@ impl Slots {
         Ok((slot, closed))
     }
 
+    /// The `--config` file changed to `file`: the sinks of each idle camera
+    /// whose table changed are taken out (to be closed by the caller), so its
+    /// next stream opens them anew. A streaming camera sees to its own.
+    pub(crate) fn reload_idle(&self, file: &FileConfig) -> Vec<CameraSinks> {
+        let slots = self.per_camera.lock().expect("slots lock");
+        let mut out = Vec::new();
+        for (name, slot) in slots.iter() {
+            let Ok(mut held) = slot.held.clone().try_lock_owned() else { continue };
+            let Held::Open(sinks) = &*held else { continue };
+            let now = file.cameras.get(name).map(|c| &c.sinks);
+            if sinks.opened_with.as_ref() == now {
+                continue;
+            }
+            self.directory.send_modify(|d| {
+                d.remove(name);
+            });
+            let Held::Open(mut sinks) = std::mem::replace(&mut *held, Held::New) else { unreachable!() };
+            // The viewers (window, web view) go to the next camera that streams.
+            self.give_back_viewers(sinks.viewers.take());
+            out.push(*sinks);
+        }
+        out
+    }
+
     /// Closes an idle slot among those `matching` (nobody holds or waits for
     /// its lock; not the viewers' camera): its sinks, if it had any open.
     fn close_idle(
@@ -536,7 +596,7 @@ impl Slots {
             }
         }
         if let Some(viewers) = self.viewers.lock().expect("viewers lock").take() {
-            out.push(CameraSinks { own: viewers, viewers: None });
+            out.push(CameraSinks { own: viewers, viewers: None, opened_with: None });
         }
         out
     }

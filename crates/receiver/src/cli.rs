@@ -60,6 +60,8 @@ Examples:
   cam-recv --record 'rec/{camera}/%Y%m%d-%H%M%S.mp4' --segment 10m
   # a classic sender to port 8001 is camera porch:
   cam-recv --verify --listen :8000 --listen porch=:8001
+  # cameras with their own secrets and sinks, and viewers, from a file (SIGHUP reloads it):
+  cam-recv --config /etc/camwire/cam-recv.toml --http :8080
   # only senders with the secret, over TLS:
   cam-recv --tls --secret-file /etc/camwire/secret
 
@@ -93,6 +95,15 @@ pub struct Args {
     /// Without it those options serve one camera at a time. [default: 16]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_cameras: Option<u32>,
+
+    /// Read cameras (their secrets, the addresses they send from, their own
+    /// listen ports and sinks) and viewers (tokens or passwords that see some
+    /// cameras) from this TOML file; see docs/many-cameras.md. Its sink options
+    /// override the command line's for its cameras. SIGHUP reads it again:
+    /// changed cameras restart, the others keep streaming; a broken file is
+    /// reported and the running configuration kept.
+    #[arg(long, value_name = "FILE", env = "CAMWIRE_CONFIG")]
+    pub config: Option<PathBuf>,
 
     /// Exit after the first stream: status 0 only if it ended with the terminator,
     /// no sink failed, (with --verify) every frame was valid, and (with --verify,
@@ -271,7 +282,7 @@ pub struct Args {
 }
 
 /// `--segment`: a duration with its unit; a bare number gets the units to choose from.
-fn segment_duration(s: &str) -> Result<Duration, String> {
+pub(crate) fn segment_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("{s} has no unit: write {s}s, {s}m or {s}h"));
@@ -280,7 +291,7 @@ fn segment_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// `--max-bytes`: a number of bytes, with or without a unit (`10G`, `500MB`, `1.5GiB`).
-fn size_in_bytes(s: &str) -> Result<u64, String> {
+pub(crate) fn size_in_bytes(s: &str) -> Result<u64, String> {
     parse_size::parse_size(s).map_err(|e| format!("{e}: use bytes or a size with a unit, e.g. 500M, 10G or 10GiB"))
 }
 
@@ -298,6 +309,10 @@ impl Args {
             max_given: self.max_cameras.is_some(),
         };
         let http = self.http.as_deref().map(parse_http).transpose()?;
+        let file = self.config.as_deref().map(crate::config_file::load).transpose()?;
+        if file.as_ref().is_some_and(|f| !f.viewers.is_empty()) && http.is_none() {
+            bail!("--config: the file's viewers watch the web view: add --http ADDR");
+        }
         if !(self.idle_timeout.is_finite() && self.idle_timeout > 0.0) {
             bail!("--idle-timeout must be a positive number of seconds (got {})", self.idle_timeout);
         }
@@ -353,6 +368,8 @@ impl Args {
         let tls_dir = self.tls.then(|| cert_dir.clone());
         let https_dir = self.https.then_some(cert_dir);
         let config = Config {
+            file: file.map(std::sync::Arc::new),
+            live: None,
             cameras,
             secret,
             tls_dir,
@@ -406,30 +423,10 @@ impl Args {
         let basic = secret(&self.http_auth, "--http-auth", "CAMWIRE_HTTP_AUTH", &self.http_auth_file)?;
         let token = secret(&self.http_token, "--http-token", "CAMWIRE_HTTP_TOKEN", &self.http_token_file)?;
         if let Some((auth, from)) = &basic {
-            let Some((_, password)) = auth.split_once(':').filter(|(user, _)| !user.is_empty()) else {
-                bail!("{from} needs USER:PASSWORD, e.g. viewer:correct-horse");
-            };
-            if password.chars().count() < crate::view::MIN_PASSWORD_LEN {
-                bail!(
-                    "{from}: the password has {} characters, too few to resist guessing; use at least {} \
-                     (`openssl rand -base64 12` makes one)",
-                    password.chars().count(),
-                    crate::view::MIN_PASSWORD_LEN
-                );
-            }
+            check_basic(auth, from)?;
         }
         if let Some((token, from)) = &token {
-            if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
-                bail!("{from}: the token may hold only letters, digits and -._~ (it goes into URLs as ?token=...)");
-            }
-            if token.len() < crate::view::MIN_TOKEN_LEN {
-                bail!(
-                    "{from}: the token has {} characters, too few to resist guessing; use at least {} \
-                     (`openssl rand -hex 16` makes one)",
-                    token.len(),
-                    crate::view::MIN_TOKEN_LEN
-                );
-            }
+            check_token(token, from)?;
         }
         for name in &self.http_host {
             let name = name.trim();
@@ -442,6 +439,38 @@ impl Args {
         let access = crate::view::HttpAccess { basic: basic.map(|(s, _)| s), token: token.map(|(s, _)| s) };
         Ok((access, self.http_host.iter().map(|n| n.trim().to_string()).collect()))
     }
+}
+
+/// `USER:PASSWORD` with a password long enough; `from` says where it was given.
+pub(crate) fn check_basic(auth: &str, from: &str) -> Result<()> {
+    let Some((_, password)) = auth.split_once(':').filter(|(user, _)| !user.is_empty()) else {
+        bail!("{from} needs USER:PASSWORD, e.g. viewer:correct-horse");
+    };
+    if password.chars().count() < crate::view::MIN_PASSWORD_LEN {
+        bail!(
+            "{from}: the password has {} characters, too few to resist guessing; use at least {} \
+             (`openssl rand -base64 12` makes one)",
+            password.chars().count(),
+            crate::view::MIN_PASSWORD_LEN
+        );
+    }
+    Ok(())
+}
+
+/// A token that fits in a URL and is long enough; `from` says where it was given.
+pub(crate) fn check_token(token: &str, from: &str) -> Result<()> {
+    if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+        bail!("{from}: the token may hold only letters, digits and -._~ (it goes into URLs as ?token=...)");
+    }
+    if token.len() < crate::view::MIN_TOKEN_LEN {
+        bail!(
+            "{from}: the token has {} characters, too few to resist guessing; use at least {} \
+             (`openssl rand -hex 16` makes one)",
+            token.len(),
+            crate::view::MIN_TOKEN_LEN
+        );
+    }
+    Ok(())
 }
 
 /// A secret from the first line of `--flag-file FILE`, else `--flag VALUE`
@@ -467,7 +496,7 @@ fn secret(value: &Option<String>, flag: &str, env: &str, file: &Option<PathBuf>)
 
 /// `--publish URL`: a host, and the port where the scheme has no usual one
 /// (`srt://`, `udp://`), so a URL that cannot work is refused at start.
-fn check_publish_url(url: &str) -> Result<()> {
+pub(crate) fn check_publish_url(url: &str) -> Result<()> {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let scheme = scheme.to_ascii_lowercase();
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
@@ -504,7 +533,7 @@ fn check_publish_url(url: &str) -> Result<()> {
 /// `--save-dir DIR`: a folder this user may write into, or one it may create
 /// (its parent exists: only DIR itself is created, so a typo in the path is
 /// not made into folders).
-fn check_save_dir(dir: &std::path::Path) -> Result<()> {
+pub(crate) fn check_save_dir(dir: &std::path::Path) -> Result<()> {
     let shown = dir.display();
     match std::fs::metadata(dir) {
         Ok(m) if !m.is_dir() => bail!("--save-dir {shown}: exists and is not a folder"),
@@ -537,7 +566,7 @@ fn writable(dir: &std::path::Path) -> Result<(), String> {
 /// `--record FILE`: the file is made with the first frame, so its folder is
 /// checked now (a name with strftime fields makes its folders itself, and
 /// one with `{camera}` has each camera's folder made at its first stream).
-fn check_record_folder(path: &std::path::Path) -> Result<()> {
+pub(crate) fn check_record_folder(path: &std::path::Path) -> Result<()> {
     let text = path.to_string_lossy();
     if text.contains('%') || text.contains(crate::cameras::FIELD) {
         return Ok(());
@@ -593,7 +622,7 @@ fn parse_camera(s: &str) -> Result<(ipnet::IpNet, CameraName)> {
 }
 
 /// `ADDR:PORT`, `HOST:PORT`, `:PORT` (all interfaces) or a bare `PORT`.
-fn parse_listen(s: &str) -> Result<SocketAddr> {
+pub(crate) fn parse_listen(s: &str) -> Result<SocketAddr> {
     parse_addr(s).map_err(|why| {
         anyhow!(
             "--listen {s:?}: {why}; use ADDR:PORT or HOST:PORT, e.g. 0.0.0.0:8000, 127.0.0.1:9000 or localhost:9000"

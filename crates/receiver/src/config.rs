@@ -65,6 +65,10 @@ pub struct Config {
     pub max_pixels: PixelLimit,
     /// How cameras are named, and how many stream at once.
     pub cameras: CameraOptions,
+    /// The `--config` file's cameras and viewers, as read at start.
+    pub file: Option<std::sync::Arc<crate::config_file::FileConfig>>,
+    /// The file as it is now, once the receiver runs (SIGHUP reads it again).
+    pub live: Option<crate::config_file::Live>,
 }
 
 impl Config {
@@ -95,6 +99,8 @@ impl Config {
             https_dir: None,
             max_pixels: PixelLimit::default(),
             cameras: CameraOptions::default(),
+            file: None,
+            live: None,
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod cameras;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod config_file;
 pub mod decode;
 pub mod frame;
 mod input;
@@ -33,6 +34,7 @@ pub mod metrics;
 mod mux;
 mod nofile;
 mod refuse;
+mod reload;
 mod sender_check;
 pub mod sink;
 mod summary;
@@ -70,10 +72,24 @@ pub async fn serve(
     shutdown: CancellationToken,
     mut on_summary: impl FnMut(&StreamSummary) + Send,
 ) -> Result<Outcome> {
+    let mut config = config;
     let mut listeners = vec![(listener, config.cameras.listen_name.clone())];
     for (addr, name) in &config.cameras.more_listens {
         listeners.push((bind::bind(*addr, "--listen").await?, name.clone()));
     }
+    let file_listens = config.file.iter().flat_map(|f| f.cameras.iter());
+    for (name, addr) in file_listens.filter_map(|(name, c)| Some((name, c.admission.listen?))) {
+        listeners.push((bind::bind(addr, "--config listen").await?, Some(name.clone())));
+    }
+    // The --config file as it is now: SIGHUP reads it again.
+    let live = match reload::live(&config) {
+        Some((sender, live)) => {
+            reload::on_sighup(config.clone(), sender, shutdown.clone())?;
+            Some(live)
+        }
+        None => None,
+    };
+    config.live = live.clone();
     // Every camera's series, each labelled with the camera's name, for `/metrics`.
     let metrics = metrics::Metrics::new();
     // Each camera its own sinks, or (a file option without {camera}) one set for one camera at a time.
@@ -91,7 +107,7 @@ pub async fn serve(
         let started = view::Viewers::start(&config, &sinks, false, None, &metrics, &stop).await?;
         (cameras::Slots::shared(sinks), started)
     };
-    let outcome = input::serve(listeners, config, slots, metrics, stop, &mut on_summary).await;
+    let outcome = input::serve(listeners, config, slots, metrics, live, stop, &mut on_summary).await;
     viewers.close().await;
     outcome
 }

@@ -64,9 +64,19 @@ impl SenderCheck {
         self.secret.is_some() || self.tls.is_some()
     }
 
-    /// Takes a new connection through TLS and the secret challenge, as
-    /// configured. A refused sender is told why in a `CAMWIRE REFUSED` line.
-    pub async fn admit(&self, sock: TcpStream) -> Result<SenderConnection, HandshakeError> {
+    /// The command line's secret (`--secret-file`), which every camera without its own takes.
+    pub fn secret(&self) -> Option<&Secret> {
+        self.secret.as_ref()
+    }
+
+    /// Takes a new connection through TLS and the secret challenge with
+    /// `secrets` (none: no challenge), as configured; which of them the sender
+    /// proved it holds. A refused sender is told why in a `CAMWIRE REFUSED` line.
+    pub async fn admit(
+        &self,
+        sock: TcpStream,
+        secrets: &[Secret],
+    ) -> Result<(SenderConnection, Vec<usize>), HandshakeError> {
         let mut link = match &self.tls {
             None => Either::Left(sock),
             Some((acceptor, fingerprint)) => {
@@ -81,17 +91,21 @@ impl SenderCheck {
                 Either::Right(CloseIsEof(accepted.map_err(|e| HandshakeError::Tls(explain(e, fingerprint)))?))
             }
         };
-        if let Some(secret) = &self.secret {
+        let mut proved = Vec::new();
+        if !secrets.is_empty() {
             let mut nonce = [0; NONCE_LEN];
             getrandom::fill(&mut nonce).map_err(|e| io::Error::other(e.to_string()))?;
-            if let Err(e) = handshake::challenge(&mut link, secret, nonce).await {
-                if let Some(reason) = e.refusal() {
-                    refuse(link, reason).await;
+            match handshake::challenge_any(&mut link, secrets, nonce).await {
+                Ok(which) => proved = which,
+                Err(e) => {
+                    if let Some(reason) = e.refusal() {
+                        refuse(link, reason).await;
+                    }
+                    return Err(e);
                 }
-                return Err(e);
             }
         }
-        Ok(link)
+        Ok((link, proved))
     }
 }
 

@@ -301,6 +301,17 @@ pub async fn challenge<S: AsyncRead + AsyncWrite + Unpin>(
     secret: &Secret,
     nonce: [u8; NONCE_LEN],
 ) -> Result<(), HandshakeError> {
+    challenge_any(link, std::slice::from_ref(secret), nonce).await.map(|_| ())
+}
+
+/// [`challenge`] with several secrets a sender may hold (a receiver of many
+/// cameras, each with its own): which of `secrets` the answer proves (every
+/// one equal to it), or [`HandshakeError::WrongSecret`] for none.
+pub async fn challenge_any<S: AsyncRead + AsyncWrite + Unpin>(
+    link: &mut S,
+    secrets: &[Secret],
+    nonce: [u8; NONCE_LEN],
+) -> Result<Vec<usize>, HandshakeError> {
     write(link, &Line::Challenge(nonce)).await?;
     let line = read_line(link).await?;
     // A sender that names its camera but holds no secret writes its hello here.
@@ -308,8 +319,15 @@ pub async fn challenge<S: AsyncRead + AsyncWrite + Unpin>(
         return Err(HandshakeError::HelloWithoutSecret);
     }
     match Line::parse(&line)? {
-        Line::Response(mac) if secret.check(&nonce, &mac) => Ok(write(link, &Line::Ok).await?),
-        Line::Response(_) => Err(HandshakeError::WrongSecret),
+        Line::Response(mac) => {
+            // Every secret is checked, so the time taken says nothing about which one matched.
+            let proved: Vec<usize> = (0..secrets.len()).filter(|&i| secrets[i].check(&nonce, &mac)).collect();
+            if proved.is_empty() {
+                return Err(HandshakeError::WrongSecret);
+            }
+            write(link, &Line::Ok).await?;
+            Ok(proved)
+        }
         other => Err(HandshakeError::Malformed(format!("{other:?} where a response was expected"))),
     }
 }

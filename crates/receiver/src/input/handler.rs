@@ -78,6 +78,8 @@ enum Ending {
     Interrupted,
     /// A camera hello that does not parse, and the connection to say so on.
     Hello(HelloError, Box<Metered>),
+    /// The `--config` file's rules for who may send as this camera changed.
+    Readmit,
 }
 
 /// A connection past its handshake: the camera's hello (if it sent one),
@@ -124,12 +126,16 @@ impl Handler {
         let started = Instant::now();
         // The handshake: the first picture within the handshake timeout.
         let mut held = Vec::new();
+        // The secrets the sender proved it holds, by key.
+        let mut proved: Vec<[u8; 32]> = Vec::new();
         let result = tokio::select! {
             _ = stop.cancelled() => return None,
             _ = ticket.evicted().cancelled() => return None,
             r = timeout(config.handshake_timeout, async {
-                let conn = state.senders.admit(sock).await.map_err(|e| Ending::Error(e.into()))?;
-                if state.senders.checks() {
+                let (secrets, keys) = state.secrets_for(port_name.as_ref(), peer);
+                let (conn, which) = state.senders.admit(sock, &secrets).await.map_err(|e| Ending::Error(e.into()))?;
+                proved = which.into_iter().map(|i| keys[i]).collect();
+                if state.senders.checks() || !secrets.is_empty() {
                     ticket.passed();
                 }
                 handshake(ticket.meter(conn), config.max_frame, &mut held).await
@@ -200,7 +206,7 @@ impl Handler {
                     warn!("the stream held no frames: {}", missed.join(", "));
                 }
                 let ended = Ended { terminated: true, clean: true, ..Ended::default() };
-                let camera = config.cameras.name(None, port_name.as_ref(), peer);
+                let camera = state.name(None, port_name.as_ref(), peer);
                 return Some(StreamCount::new(started).summary(peer, camera, ended));
             }
             Ok(Err(Ending::NotAnImage(data))) => {
@@ -215,15 +221,26 @@ impl Handler {
         };
         ticket.advance(Progress::Picture);
         let Opened { hello, input, first, writer } = result;
-        let camera = config.cameras.name(hello.as_ref().and_then(Hello::name), port_name.as_ref(), peer);
+        let camera = state.name(hello.as_ref().and_then(Hello::name), port_name.as_ref(), peer);
+        if let Err(reason) = state.may_send(&camera, peer, &proved) {
+            warn_throttled!(FAILED, "refused camera {camera}: {reason}");
+            refuse(input.into_socket(), &reason).await;
+            return None;
+        }
         let channel = channel::offered(hello.as_ref().and_then(|h| h.field(channel::OFFER_KEY))).map(|v| (v, writer));
-        // The secret, --allow, or the configuration naming its port or address vouches for the sender.
-        let vouched =
-            config.secret.is_some() || !config.allow.is_empty() || config.cameras.vouches_for(port_name.as_ref(), peer);
+        let file = state.file();
+        // A secret, --allow, or the configuration naming its port or address vouches for the sender.
+        let vouched = config.secret.is_some()
+            || !proved.is_empty()
+            || !config.allow.is_empty()
+            || config.cameras.vouches_for(port_name.as_ref(), peer)
+            || file.as_ref().is_some_and(|f| f.by_address(peer.ip().to_canonical()).is_some());
         let stranger = (!vouched).then(|| peer.ip().to_canonical());
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
         let count = StreamCount::new(started);
-        let stream = Stream { state: &state, peer, camera, stranger, stop: &stop, input, queued, count, channel };
+        let admitted = file.as_ref().and_then(|f| f.cameras.get(&camera).map(|c| c.admission.clone()));
+        let stream =
+            Stream { state: &state, peer, camera, stranger, stop: &stop, input, queued, count, admitted, channel };
         stream.run(ticket).await
     }
 }
@@ -241,6 +258,8 @@ struct Stream<'a> {
     /// Frames read before it became the sender, oldest first.
     queued: VecDeque<Event>,
     count: StreamCount,
+    /// Who may send as this camera by the `--config` file, when it was admitted.
+    admitted: Option<crate::config_file::CameraAdmission>,
     /// The back channel's version and the write half, when the sender offered it.
     channel: Option<(u32, SharedWriter)>,
 }
@@ -292,7 +311,11 @@ impl Stream<'_> {
         let raw = self.input.is_raw();
         let camera = self.camera.clone();
         info!("stream {number} from {peer}, camera {camera}{}", if raw { " (raw, unframed)" } else { "" });
-        sinks.start(StreamInfo { peer, number, raw, camera }).await;
+        let info = StreamInfo { peer, number, raw, camera };
+        sinks.start(info.clone()).await;
+        // What the sinks replaced by a reload of the --config file found.
+        let mut earlier = crate::sink::SinkReport::default();
+        let mut live = state.live.clone();
 
         let mut status = StatusLine::new(config.status_line);
         let mut last_picture = Instant::now();
@@ -302,6 +325,37 @@ impl Stream<'_> {
                 Some(event) => Ok(event),
                 None => tokio::select! {
                     _ = self.stop.cancelled() => break Ending::Interrupted,
+                    Some(()) = reloaded(&mut live) => {
+                        let file = state.file();
+                        let entry = file.as_ref().and_then(|f| f.cameras.get(&self.camera));
+                        if entry.map(|c| &c.admission) != self.admitted.as_ref() {
+                            break Ending::Readmit;
+                        }
+                        let table = entry.map(|c| c.sinks.clone());
+                        if table != sinks.opened_with {
+                            match open_own(state, &self.camera, sinks.viewers.is_some()) {
+                                Ok((own, opened_with)) => {
+                                    info!("camera {}: its sinks changed in the --config file; reopened them", self.camera);
+                                    let old = std::mem::replace(&mut sinks.own, own);
+                                    sinks.opened_with = opened_with;
+                                    // The camera's web page reads the viewers' feeds when it has them.
+                                    state.slots.opened(&self.camera, sinks.viewers.as_ref().unwrap_or(&sinks.own));
+                                    let mut old = old;
+                                    let report = old.end().await;
+                                    old.close().await;
+                                    earlier.invalid += report.invalid;
+                                    earlier.failed = earlier.failed.or(report.failed);
+                                    earlier.files.extend(report.files);
+                                    sinks.own.start(info.clone()).await;
+                                }
+                                Err(e) => warn!(
+                                    "camera {}: cannot open its new sinks: {e:#}; it keeps the old ones",
+                                    self.camera
+                                ),
+                            }
+                        }
+                        continue;
+                    }
                     r = timeout(config.idle_timeout, self.input.next()) => match r {
                         Err(_) => break Ending::Idle,
                         Ok(r) => r,
@@ -336,7 +390,11 @@ impl Stream<'_> {
         drop(back);
         let terminated = matches!(ending, Ending::Wire(StreamEnd::Terminated));
         let clean_raw_end = raw && matches!(ending, Ending::Wire(StreamEnd::Closed));
-        let report = sinks.end().await;
+        let mut report = sinks.end().await;
+        report.invalid += earlier.invalid;
+        report.failed = earlier.failed.or(report.failed);
+        earlier.files.append(&mut report.files);
+        report.files = earlier.files;
         slot.release();
         drop(held);
         log_ending(&ending, self.count.frames, config.idle_timeout);
@@ -409,6 +467,14 @@ impl StreamClock {
     }
 }
 
+/// Resolves when the `--config` file was read again (never without one).
+pub(super) async fn reloaded(live: &mut Option<crate::config_file::Live>) -> Option<()> {
+    match live {
+        Some(live) => live.changed().await.ok(),
+        None => std::future::pending().await,
+    }
+}
+
 /// The line for frame number `frame`, which is neither JPEG nor H.264.
 fn not_an_image(frame: u64, data: &[u8]) -> String {
     format!("frame {frame} is neither JPEG nor H.264 (starts with {}); dropped the connection", hex_prefix(data))
@@ -423,7 +489,6 @@ async fn claim(
     camera: &CameraName,
     stranger: Option<IpAddr>,
 ) -> Result<(Arc<Slot>, OwnedMutexGuard<Held>), String> {
-    let config = &state.config;
     loop {
         let (slot, closed) = state.slots.slot(camera, stranger).map_err(|full| {
             warn_throttled!(FULL, "{}", full.log_line(camera));
@@ -456,9 +521,8 @@ async fn claim(
                 // The first camera's feeds are the viewers' (opened at start for the window and
                 // today's URLs): its own sinks open none, so its H.264 is decoded and muxed once.
                 let viewers = state.slots.take_viewers(camera);
-                let own_config = cameras::without_viewers(config, viewers.is_some());
-                let own = match cameras::open_sinks(&own_config, camera, &state.metrics) {
-                    Ok(own) => own,
+                let (own, opened_with) = match open_own(state, camera, viewers.is_some()) {
+                    Ok(opened) => opened,
                     Err(e) => {
                         state.slots.give_back_viewers(viewers);
                         warn!("camera {camera}: cannot open its sinks: {e:#}");
@@ -466,11 +530,27 @@ async fn claim(
                     }
                 };
                 state.slots.opened(camera, viewers.as_ref().unwrap_or(&own));
-                *held = Held::Open(Box::new(CameraSinks { own, viewers }));
+                *held = Held::Open(Box::new(CameraSinks { own, viewers, opened_with }));
                 return Ok((slot, held));
             }
         }
     }
+}
+
+/// Opens `camera`'s own sinks: the command line's, with its `--config`
+/// table over them; and that table's sink options.
+fn open_own(
+    state: &ReceiverState,
+    camera: &CameraName,
+    has_viewers: bool,
+) -> anyhow::Result<(crate::sink::Sinks, Option<crate::config_file::SinkOverrides>)> {
+    let mut config = cameras::without_viewers(&state.config, has_viewers);
+    let file = state.file();
+    let table = file.as_ref().and_then(|f| f.cameras.get(camera)).map(|c| c.sinks.clone());
+    if let Some(file) = &file {
+        file.apply(camera, &mut config);
+    }
+    Ok((cameras::open_sinks(&config, camera, &state.metrics)?, table))
 }
 
 fn log_ending(ending: &Ending, frames: u64, idle: Duration) {
@@ -493,6 +573,10 @@ fn log_ending(ending: &Ending, frames: u64, idle: Duration) {
         ),
         Ending::Interrupted => info!("receiver shutting down; stream ended"),
         Ending::Hello(e, _) => warn!("{e}; refused the connection"),
+        Ending::Readmit => warn!(
+            "the --config file changed who may send as this camera; dropped the connection, kept the {frames} \
+             whole frames (the sender is admitted again by the new rules when it reconnects)"
+        ),
     }
 }
 

@@ -34,10 +34,13 @@ use tokio::{net::TcpListener, sync::mpsc, task::JoinSet};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn, Instrument};
 
+use camwire_wire::handshake::Secret;
+
 use crate::{
     admission::{Admission, Refusals},
     cameras::Slots,
     config::Config,
+    config_file::{CameraSecret, FileConfig, Live},
     metrics::Metrics,
     refuse::refuse,
     sender_check::SenderCheck,
@@ -63,9 +66,67 @@ struct ReceiverState {
     senders: SenderCheck,
     /// Every camera's counters, for `/metrics`.
     metrics: Arc<Metrics>,
+    /// The `--config` file as it is now (SIGHUP replaces it).
+    live: Option<Live>,
 }
 
 impl ReceiverState {
+    /// The `--config` file as it is now.
+    fn file(&self) -> Option<Arc<FileConfig>> {
+        self.live.as_ref().map(|live| live.borrow().clone())
+    }
+
+    /// The camera a sender streams (see [`CameraOptions::name_with`](crate::cameras::CameraOptions::name_with)).
+    fn name(&self, hello: Option<&CameraName>, port_name: Option<&CameraName>, peer: SocketAddr) -> CameraName {
+        self.config.cameras.name_with(self.file().as_deref(), hello, port_name, peer)
+    }
+
+    /// The secrets a new connection is challenged with, and their keys: its
+    /// camera's own (else `--secret-file`) when its port or address names it;
+    /// otherwise every secret there is, since its hello may name any camera.
+    fn secrets_for(&self, port_name: Option<&CameraName>, peer: SocketAddr) -> (Vec<Secret>, Vec<[u8; 32]>) {
+        let global = self.senders.secret().cloned().map(CameraSecret::new);
+        let Some(file) = self.file().filter(|f| f.has_secrets()) else {
+            let keys = global.iter().map(CameraSecret::key).collect();
+            return (global.map(|g| g.secret).into_iter().collect(), keys);
+        };
+        let ip = peer.ip().to_canonical();
+        let by_cli = || self.config.cameras.by_address.iter().find(|(net, _)| net.contains(&ip)).map(|(_, n)| n);
+        let known = port_name.or_else(by_cli).or_else(|| file.by_address(ip));
+        let chosen: Vec<CameraSecret> = match known {
+            Some(name) => {
+                file.cameras.get(name).and_then(|c| c.admission.secret.clone()).or(global).into_iter().collect()
+            }
+            None => {
+                global.into_iter().chain(file.cameras.values().filter_map(|c| c.admission.secret.clone())).collect()
+            }
+        };
+        (chosen.iter().map(|c| c.secret.clone()).collect(), chosen.iter().map(CameraSecret::key).collect())
+    }
+
+    /// Whether a sender from `peer` that proved the secrets `proved` may
+    /// stream `camera`: its own secret (else `--secret-file`), from its `from`
+    /// addresses. The refusal otherwise.
+    fn may_send(&self, camera: &CameraName, peer: SocketAddr, proved: &[[u8; 32]]) -> Result<(), String> {
+        let file = self.file();
+        let entry = file.as_ref().and_then(|f| f.cameras.get(camera));
+        let ip = peer.ip().to_canonical();
+        if let Some(entry) = entry.filter(|e| !e.admission.from.is_empty()) {
+            if !entry.admission.from.iter().any(|net| net.contains(&ip)) {
+                return Err(format!("not allowed: camera {camera} may send only from its addresses (--config from)"));
+            }
+        }
+        let needed = entry
+            .and_then(|e| e.admission.secret.as_ref().map(CameraSecret::key))
+            .or_else(|| self.senders.secret().cloned().map(|s| CameraSecret::new(s).key()));
+        match needed {
+            Some(key) if !proved.contains(&key) => {
+                Err(format!("wrong secret: camera {camera} needs its own secret (--config secret-file)"))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn allowed(&self, peer: SocketAddr) -> bool {
         let ip = peer.ip().to_canonical();
         self.config.allow.is_empty() || self.config.allow.iter().any(|net| net.contains(&ip))
@@ -96,6 +157,7 @@ pub(crate) async fn serve(
     config: Config,
     slots: Slots,
     metrics: Arc<Metrics>,
+    live: Option<Live>,
     shutdown: CancellationToken,
     on_summary: &mut (dyn FnMut(&StreamSummary) + Send),
 ) -> Result<Outcome> {
@@ -115,6 +177,7 @@ pub(crate) async fn serve(
         senders,
         config,
         metrics,
+        live,
     });
     let listener = Listener {
         listeners,
@@ -143,6 +206,7 @@ fn missed_without_frames(config: &Config) -> Vec<&'static str> {
 impl Listener {
     async fn run(mut self, on_summary: &mut (dyn FnMut(&StreamSummary) + Send)) -> Outcome {
         let once = self.state.config.once;
+        let mut live = self.state.live.clone();
         let mut outcome = Outcome::default();
         let mut add = |summary: StreamSummary| {
             on_summary(&summary);
@@ -166,6 +230,17 @@ impl Listener {
                     }
                 },
                 Some(_) = self.tasks.join_next() => {}
+                Some(()) = handler::reloaded(&mut live) => {
+                    // Idle cameras whose table changed open new sinks with their next stream.
+                    if let Some(file) = self.state.file() {
+                        let closed = self.state.slots.reload_idle(&file);
+                        self.tasks.spawn(async move {
+                            for sinks in closed {
+                                sinks.close().await;
+                            }
+                        });
+                    }
+                }
             }
         }
         self.stop.cancel();

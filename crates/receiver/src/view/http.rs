@@ -120,6 +120,8 @@ pub struct HttpOptions {
     pub hosts: Vec<String>,
     /// Serve HTTPS with the certificate kept in this directory (`--https`).
     pub https_dir: Option<PathBuf>,
+    /// The `--config` file, whose viewers may watch some cameras.
+    pub file: Option<crate::config_file::Live>,
 }
 
 #[derive(Clone)]
@@ -344,7 +346,7 @@ impl WebView {
             .with_state(state)
             .merge(per_camera)
             .layer(axum::middleware::from_fn_with_state(
-                ViewerCheck::new(options.access, addr.port(), secure),
+                ViewerCheck::new(options.access, addr.port(), secure).with_file(options.file.clone()),
                 access::check,
             ))
             .layer(axum::middleware::from_fn_with_state(AllowedHosts::new(&options.hosts), guard::check_host))

@@ -88,5 +88,6 @@ fn http_options(config: &Config) -> HttpOptions {
         max_per_address: max_connections / 4,
         hosts: config.http_hosts.clone(),
         https_dir: config.https_dir.clone(),
+        file: config.live.clone(),
     }
 }

@@ -9,6 +9,14 @@
 //! in their URLs. Every comparison with a secret takes the same time whatever
 //! the guess.
 //!
+//! The `--config` file's viewers (`[viewer.NAME]`) carry a token or a
+//! password too, each good for the cameras it lists: they may open those
+//! cameras' pages and streams (`/cam/NAME/...`), and get 403 on the others
+//! and on what shows every camera (`/status`, `/metrics`, the old
+//! single-camera URLs); `/` sends them to their first camera's page. The
+//! file is read at each request, so a reload (SIGHUP) takes effect at once,
+//! sessions of a viewer it removed or changed included.
+//!
 //! Guessing is slowed down: an address (an IPv6 /64) may fail
 //! [`FREE_FAILURES`] times, then one more time per [`FAILURE_REFILL`]; past
 //! that a request carrying credentials is answered 429 without being
@@ -67,6 +75,8 @@ const MAX_SESSIONS: usize = 256;
 #[derive(Clone)]
 pub struct ViewerCheck {
     access: HttpAccess,
+    /// The `--config` file's viewers, as the file is now.
+    file: Option<crate::config_file::Live>,
     /// The session cookie's name: per port, as browsers share cookies across ports.
     cookie: String,
     /// Served over HTTPS: the cookie is marked `Secure`.
@@ -93,14 +103,24 @@ impl Allowance {
 struct Session {
     id: String,
     expires: Instant,
+    scope: Scope,
+}
+
+/// Whose credentials a request carries.
+#[derive(Debug, Clone, PartialEq)]
+enum Scope {
+    /// The command line's (`--http-auth`, `--http-token`): every camera.
+    All,
+    /// A `--config` viewer's, as it was when admitted.
+    Viewer(crate::config_file::Viewer),
 }
 
 /// What a request's credentials earn it.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 enum Admit {
-    Yes,
+    Yes(Scope),
     /// Admitted by `?token=`: hand out a session cookie.
-    YesNewSession,
+    YesNewSession(Scope),
     No,
 }
 
@@ -114,11 +134,28 @@ impl ViewerCheck {
     pub fn new(access: HttpAccess, port: u16, secure: bool) -> Self {
         Self {
             access,
+            file: None,
             cookie: format!("camwire_session_{port}"),
             secure,
             sessions: Arc::default(),
             failures: Arc::default(),
         }
+    }
+
+    /// Also admits the viewers of the `--config` file, as it is at each request.
+    pub fn with_file(mut self, file: Option<crate::config_file::Live>) -> Self {
+        self.file = file;
+        self
+    }
+
+    /// The file's viewers now.
+    fn viewers(&self) -> Vec<crate::config_file::Viewer> {
+        self.file.as_ref().map(|f| f.borrow().viewers.clone()).unwrap_or_default()
+    }
+
+    /// Whether anything is required at all.
+    fn is_open(&self) -> bool {
+        self.access.is_open() && self.viewers().is_empty()
     }
 
     /// Whether `request` carries anything that could be a guess: a password, a token, our cookie.
@@ -155,34 +192,46 @@ impl ViewerCheck {
 
     fn admits(&self, request: &Request) -> Admit {
         let authorization = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        if let Some(expected) = &self.access.basic {
-            let given = authorization
-                .and_then(|v| v.strip_prefix("Basic "))
-                .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok());
-            if given.is_some_and(|given| same(&given, expected.as_bytes())) {
-                return Admit::Yes;
-            }
-        }
-        let Some(expected) = &self.access.token else { return Admit::No };
+        let basic = authorization
+            .and_then(|v| v.strip_prefix("Basic "))
+            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok());
         let bearer = authorization.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-        if bearer.is_some_and(|given| same(given.as_bytes(), expected.as_bytes())) {
-            return Admit::Yes;
-        }
-        if self.has_session(request) {
-            return Admit::Yes;
-        }
         let query = request.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
-        if query.is_some_and(|given| same(given.as_bytes(), expected.as_bytes())) {
-            // Only the page starts a session: players polling `/snapshot.jpg?token=`
-            // would otherwise push browsers' sessions out of the bounded list.
-            let page = matches!(request.uri().path(), "/" | "/index.html");
-            return if page { Admit::YesNewSession } else { Admit::Yes };
+        // Every credential is compared, whichever matches, so the time taken tells nothing.
+        let mut found = None;
+        let mut offer = |scope: Scope, expected_basic: Option<&String>, expected_token: Option<&String>| {
+            let by_basic = matches!((&basic, expected_basic), (Some(given), Some(e)) if same(given, e.as_bytes()));
+            let by_bearer =
+                matches!((bearer, expected_token), (Some(given), Some(e)) if same(given.as_bytes(), e.as_bytes()));
+            let by_query =
+                matches!((query, expected_token), (Some(given), Some(e)) if same(given.as_bytes(), e.as_bytes()));
+            if found.is_none() && (by_basic || by_bearer) {
+                found = Some(Admit::Yes(scope));
+            } else if found.is_none() && by_query {
+                // Only a page starts a session: players polling `/snapshot.jpg?token=`
+                // would otherwise push browsers' sessions out of the bounded list.
+                found =
+                    Some(if is_page(request.uri().path()) { Admit::YesNewSession(scope) } else { Admit::Yes(scope) });
+            }
+        };
+        offer(Scope::All, self.access.basic.as_ref(), self.access.token.as_ref());
+        for viewer in self.viewers() {
+            let (b, t) = (viewer.basic.clone(), viewer.token.clone());
+            offer(Scope::Viewer(viewer), b.as_ref(), t.as_ref());
         }
-        Admit::No
+        if let Some(Admit::Yes(scope)) = &found {
+            return Admit::Yes(scope.clone());
+        }
+        if let Some(scope) = self.session(request) {
+            return Admit::Yes(scope);
+        }
+        found.unwrap_or(Admit::No)
     }
 
-    /// Whether the request carries a live session cookie; every live session is compared.
-    fn has_session(&self, request: &Request) -> bool {
+    /// The scope of the request's live session cookie, if it has one; every
+    /// live session is compared. A viewer's session ends when a reload
+    /// removes or changes that viewer.
+    fn session(&self, request: &Request) -> Option<Scope> {
         let given = request
             .headers()
             .get_all(header::COOKIE)
@@ -190,19 +239,24 @@ impl ViewerCheck {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|kv| kv.trim().split_once('='))
-            .find_map(|(name, value)| (name == self.cookie).then_some(value));
-        let Some(given) = given else { return false };
+            .find_map(|(name, value)| (name == self.cookie).then_some(value))?;
         let now = Instant::now();
         let sessions = self.sessions.lock().expect("sessions lock");
-        let mut found = subtle::Choice::from(0);
+        let mut found = None;
         for session in sessions.iter().filter(|s| s.expires > now) {
-            found |= given.as_bytes().ct_eq(session.id.as_bytes());
+            if bool::from(given.as_bytes().ct_eq(session.id.as_bytes())) {
+                found = Some(session.scope.clone());
+            }
         }
-        found.into()
+        drop(sessions);
+        match found? {
+            Scope::All => Some(Scope::All),
+            Scope::Viewer(viewer) => self.viewers().contains(&viewer).then_some(Scope::Viewer(viewer)),
+        }
     }
 
     /// A new session; its `Set-Cookie` value.
-    fn new_session(&self) -> HeaderValue {
+    fn new_session(&self, scope: Scope) -> HeaderValue {
         let id = random_hex(32);
         let now = Instant::now();
         let mut sessions = self.sessions.lock().expect("sessions lock");
@@ -210,7 +264,7 @@ impl ViewerCheck {
         if sessions.len() >= MAX_SESSIONS {
             sessions.remove(0);
         }
-        sessions.push(Session { id: id.clone(), expires: now + SESSION_LIFETIME });
+        sessions.push(Session { id: id.clone(), expires: now + SESSION_LIFETIME, scope });
         drop(sessions);
         let secure = if self.secure { "; Secure" } else { "" };
         let cookie = format!(
@@ -231,7 +285,7 @@ pub fn random_hex(n: usize) -> String {
 
 /// Middleware: passes admitted requests on, answers the rest with 401.
 pub async fn check(State(viewers): State<ViewerCheck>, request: Request, next: Next) -> Response {
-    if viewers.access.is_open() {
+    if viewers.is_open() {
         return next.run(request).await;
     }
     let key = request.extensions().get::<Peer>().map(|p| client_key(p.0.ip()));
@@ -252,15 +306,58 @@ pub async fn check(State(viewers): State<ViewerCheck>, request: Request, next: N
         }
     }
     match admit {
-        Admit::Yes => next.run(request).await,
-        Admit::YesNewSession => {
-            let cookie = viewers.new_session();
-            let mut response = next.run(request).await;
+        Admit::Yes(scope) => match refused(&scope, request.uri().path()) {
+            None => next.run(request).await,
+            Some(response) => response,
+        },
+        Admit::YesNewSession(scope) => {
+            let cookie = viewers.new_session(scope.clone());
+            let mut response = match refused(&scope, request.uri().path()) {
+                None => next.run(request).await,
+                Some(response) => response,
+            };
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
         }
         Admit::No => refuse(&viewers),
     }
+}
+
+/// A page a token may start a session on: `/`, or a camera's page.
+fn is_page(path: &str) -> bool {
+    matches!(path, "/" | "/index.html")
+        || camera_of(path).is_some_and(|(_, rest)| matches!(rest, "" | "/" | "/index.html"))
+}
+
+/// `/cam/NAME/REST`: the camera's name, and the rest of the path.
+fn camera_of(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("/cam/")?;
+    Some(rest.split_at(rest.find('/').unwrap_or(rest.len())))
+}
+
+/// Whether `scope` may see `path` (`None`), or the answer instead: a viewer
+/// limited to some cameras sees only theirs (`/` sends it to the first one's
+/// page), and the page's own script and style.
+fn refused(scope: &Scope, path: &str) -> Option<Response> {
+    let Scope::Viewer(viewer) = scope else { return None };
+    let Some(cameras) = &viewer.cameras else { return None };
+    match camera_of(path) {
+        Some((camera, _)) if viewer.sees(camera) => return None,
+        None if matches!(path, "/page.js" | "/tiles.js" | "/page.css") => return None,
+        None if matches!(path, "/" | "/index.html") => {
+            let first = format!("/cam/{}/", cameras[0]);
+            let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, first)]).into_response();
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return Some(response);
+        }
+        _ => {}
+    }
+    let list = cameras.iter().map(|c| format!("/cam/{c}/")).collect::<Vec<_>>().join(" ");
+    let mut response =
+        (StatusCode::FORBIDDEN, format!("403: viewer {} may watch only these cameras: {list}\n", viewer.name))
+            .into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Some(response)
 }
 
 /// 429: this address failed too often; it may try again in a second.
@@ -276,7 +373,8 @@ fn too_many() -> Response {
 }
 
 fn refuse(viewers: &ViewerCheck) -> Response {
-    let mut response = if viewers.access.basic.is_some() {
+    let basic = viewers.access.basic.is_some() || viewers.viewers().iter().any(|v| v.basic.is_some());
+    let mut response = if basic {
         let mut r =
             (StatusCode::UNAUTHORIZED, "401: this camwire view needs a user name and password\n").into_response();
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"camwire\""));
@@ -314,11 +412,11 @@ mod tests {
     #[test]
     fn query_token_earns_a_session_and_the_cookie_then_suffices() {
         let check = viewer_check();
-        assert_eq!(check.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession);
-        let set_cookie = check.new_session();
+        assert_eq!(check.admits(&get(&format!("/?token={TOKEN}"), &[])), Admit::YesNewSession(Scope::All));
+        let set_cookie = check.new_session(Scope::All);
         let pair = set_cookie.to_str().unwrap().split(';').next().unwrap().to_string();
         assert!(pair.starts_with("camwire_session_8080="));
-        assert_eq!(check.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes);
+        assert_eq!(check.admits(&get("/status", &[("cookie", &format!("other=1; {pair}"))])), Admit::Yes(Scope::All));
         let wrong = format!("camwire_session_8080={}", random_hex(32));
         assert_eq!(check.admits(&get("/status", &[("cookie", &wrong)])), Admit::No);
         assert_eq!(check.admits(&get("/status", &[("cookie", "camwire_session_8080=")])), Admit::No);
@@ -328,17 +426,17 @@ mod tests {
     fn only_the_page_starts_a_session() {
         let check = viewer_check();
         for path in ["/status", "/snapshot.jpg", "/stream.mjpg"] {
-            assert_eq!(check.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes, "{path}");
+            assert_eq!(check.admits(&get(&format!("{path}?token={TOKEN}"), &[])), Admit::Yes(Scope::All), "{path}");
         }
-        assert_eq!(check.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession);
+        assert_eq!(check.admits(&get(&format!("/index.html?token={TOKEN}"), &[])), Admit::YesNewSession(Scope::All));
     }
 
     #[test]
     fn sessions_are_bounded_and_the_oldest_is_forgotten() {
         let check = viewer_check();
-        let first = check.new_session();
+        let first = check.new_session(Scope::All);
         for _ in 0..MAX_SESSIONS {
-            check.new_session();
+            check.new_session(Scope::All);
         }
         assert_eq!(check.sessions.lock().unwrap().len(), MAX_SESSIONS);
         let pair = first.to_str().unwrap().split(';').next().unwrap().to_string();

@@ -34,8 +34,8 @@ TARGET=/var/tmp/camwire-target
 SHIM=/usr/local/lib/fakeudmabuf.so
 # libcamera-dev (0.7 from backports); the rest is what the sender's crates need to build:
 # bindgen (libclang), turbojpeg's bundled libjpeg-turbo and openh264 (C/C++,
-# cmake, nasm).
-PACKAGES="libcamera-dev g++ make cmake nasm pkgconf libclang1-19 libclang-common-19-dev"
+# cmake, nasm), OpenSSL for cam-recv's WebRTC (str0m's DTLS and SRTP).
+PACKAGES="libcamera-dev g++ make cmake nasm pkgconf libclang1-19 libclang-common-19-dev libssl-dev"
 
 # The Raspberry Pi layer. Debian trixie's own rustc and cargo (1.85, which is
 # Raspberry Pi OS trixie's) with libstd-rust-dev:arm64 of the same version: how
@@ -44,7 +44,7 @@ PACKAGES="libcamera-dev g++ make cmake nasm pkgconf libclang1-19 libclang-common
 # two must be the same version; see want_dev), qemu-user to run arm64 binaries, dpkg-dev
 # (cargo-deb's dpkg-shlibdeps) and systemd (systemd-analyze verify).
 PI_PACKAGES="rustc cargo libstd-rust-dev:arm64 libc6-dev:arm64 gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
-	qemu-user dpkg-dev systemd"
+	libssl-dev:arm64 qemu-user dpkg-dev systemd"
 PI_BACKPORTS="libcamera-dev:arm64"
 PI_TRIPLE=aarch64-unknown-linux-gnu
 PI_TARGET=/var/tmp/camwire-pi-target

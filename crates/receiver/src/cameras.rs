@@ -230,12 +230,14 @@ pub(crate) fn open_sinks(config: &Config, camera: &CameraName, metrics: &Arc<Met
     Sinks::open(&config, metrics)
 }
 
-/// `config` for what each camera opens for itself: all but the window (one
-/// for all cameras), with the feeds its own web page reads (`/cam/NAME/`),
-/// unless it has the viewers' (`has_viewers`), which feed that page too.
+/// `config` for what each camera opens for itself: all but the feeds of the
+/// first camera that streams (`has_viewers`), whose feeds are the viewers'
+/// (opened at start). Any other camera opens the feeds its own web page reads
+/// (`/cam/NAME/`) and its cell in the window (`--display`, one window for all
+/// cameras).
 pub fn without_viewers(config: &Config, has_viewers: bool) -> Config {
-    let http = if has_viewers { None } else { config.http };
-    Config { display: false, http, ..config.clone() }
+    let (http, display) = if has_viewers { (None, false) } else { (config.http, config.display) };
+    Config { display, http, ..config.clone() }
 }
 
 /// Whether each camera opens outputs of its own (the options

@@ -50,7 +50,7 @@ Examples:
   cam-recv --pipe 'ffmpeg -y -f h264 -framerate 30 -i - -c copy out.mp4'
   # one file per frame, exit after one stream:
   cam-recv --save-dir shots/ --once
-  # a window with the live picture (Esc closes it):
+  # a window with the live picture, every camera in it (Esc closes it):
   cam-recv --display
   # watch in any browser: http://THIS-PC:8080/
   cam-recv --http 0.0.0.0:8080
@@ -176,8 +176,10 @@ pub struct Args {
     #[arg(long, value_name = "CMD", env = "CAMWIRE_PIPE")]
     pub pipe: Option<String>,
 
-    /// Show the live picture in a window (needs an X display). Closing the
-    /// window or pressing Esc ends this sink, and the receiver when it was the only one.
+    /// Show the live picture in a window (needs an X display). Several cameras
+    /// share the one window as a grid, each picture fitted to its cell with the
+    /// camera's name above it; a cell comes and goes with its camera's stream.
+    /// Closing the window or pressing Esc ends this sink, and the receiver when it was the only one.
     #[arg(long)]
     pub display: bool,
 
@@ -219,6 +221,17 @@ pub struct Args {
     /// holds the most.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_viewers: u32,
+
+    /// The UDP port every WebRTC (WHEP) viewer of the web view uses, so a firewall needs one
+    /// rule; `off` serves no WebRTC. Default: 8189, or any free port if that one is taken.
+    #[arg(long, value_name = "PORT|off", value_parser = parse_webrtc_port)]
+    pub webrtc_port: Option<WebRtcPort>,
+
+    /// The address viewers outside the LAN reach this machine at (the router's public
+    /// address, forwarding the --webrtc-port UDP port here): offered to WebRTC viewers
+    /// besides the address they opened the page on.
+    #[arg(long, value_name = "IP")]
+    pub webrtc_public_ip: Option<std::net::IpAddr>,
 
     /// Drop a sender that sends nothing for this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0, allow_negative_numbers = true, value_parser = positive_secs)]
@@ -388,6 +401,14 @@ impl Args {
             http_access,
             http_hosts,
             max_viewers: self.max_viewers as usize,
+            webrtc: crate::view::WebRtcOptions {
+                port: match self.webrtc_port {
+                    Some(WebRtcPort::Port(port)) => Some(port),
+                    _ => None,
+                },
+                public_ip: self.webrtc_public_ip,
+                off: self.webrtc_port == Some(WebRtcPort::Off),
+            },
             allow,
             max_frame: self.max_frame,
             max_pixels: PixelLimit(usize::try_from(self.max_pixels).unwrap_or(usize::MAX)),
@@ -656,4 +677,20 @@ fn parse_addr(s: &str) -> Result<SocketAddr, String> {
         .map_err(|_| format!("the name {host:?} does not resolve"))?
         .collect();
     addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().ok_or_else(|| "the name has no address".into())
+}
+
+/// `--webrtc-port`: a UDP port, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebRtcPort {
+    /// This port (0: any free one).
+    Port(u16),
+    /// No WebRTC.
+    Off,
+}
+
+fn parse_webrtc_port(s: &str) -> Result<WebRtcPort, String> {
+    if s == "off" {
+        return Ok(WebRtcPort::Off);
+    }
+    s.parse().map(WebRtcPort::Port).map_err(|_| format!("{s:?} is not a UDP port (0-65535) or `off`"))
 }

@@ -55,6 +55,8 @@ pub struct Config {
     pub http_hosts: Vec<String>,
     /// Streams the web view serves at once.
     pub max_viewers: usize,
+    /// How the web view offers WebRTC (WHEP).
+    pub webrtc: crate::view::WebRtcOptions,
     /// Senders must answer a challenge with this secret (protocol.md, "Who may send").
     pub secret: Option<camwire_wire::handshake::Secret>,
     /// Speak TLS on the frame port, with the certificate kept in this directory.
@@ -94,6 +96,7 @@ impl Config {
             http_access: HttpAccess::default(),
             http_hosts: Vec::new(),
             max_viewers: 100,
+            webrtc: crate::view::WebRtcOptions::default(),
             secret: None,
             tls_dir: None,
             https_dir: None,

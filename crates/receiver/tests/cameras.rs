@@ -105,6 +105,41 @@ fn without_a_name_cam_send_stays_classic_and_is_named_by_its_address() {
     assert_eq!(count(&py.out(), "JPEG ok"), 3);
 }
 
+/// The name in cam-send's `sent:` line, if it gives one.
+fn sent_camera(send: &Proc) -> Option<String> {
+    sent_summary(send).split_whitespace().find_map(|kv| kv.strip_prefix("camera=")).map(String::from)
+}
+
+#[test]
+fn cam_send_claims_only_the_name_cam_recv_files_the_stream_under() {
+    let (_dir, secret) = secret("cameras-claimed");
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let host = camwire_wire::CameraName::made_safe(host.trim().split('.').next().unwrap()).unwrap();
+    let secret = ["--secret-file", secret.as_str()];
+    // (receiver's options, sender's options, the name cam-send sends if any)
+    let cases: [(&[&str], &[&str], Option<&str>); 3] =
+        [(&[], &[], None), (&[], &["--name", "garden"], Some("garden")), (&secret, &secret, Some(host.as_str()))];
+    for (recv_args, send_args, named) in cases {
+        let (mut recv, port) = receiver(&[&["--verify", "--once"], recv_args].concat());
+        let mut cam = send(port, 3, send_args);
+        let filed_as = field(&both_succeed(&mut cam, &mut recv), "camera").to_string();
+        let start = cam.wait_for("sending test pattern", 1);
+        assert_eq!(sent_camera(&cam).as_deref(), named, "{send_args:?}: {:?}", cam.out());
+        match named {
+            Some(name) => {
+                assert_eq!(filed_as, name, "{send_args:?}");
+                assert!(start.ends_with(&format!(" as camera {name}")), "{start}");
+            }
+            // A classic stream: the receiver names it by its address, and cam-send claims no name.
+            None => {
+                assert_eq!(filed_as, "127-0-0-1");
+                assert!(!start.contains("as camera"), "{start}");
+                assert!(start.contains("without a camera name (the receiver names the stream"), "{start}");
+            }
+        }
+    }
+}
+
 #[test]
 fn a_bad_name_is_refused_in_words_and_the_next_sender_is_served() {
     let (recv, port) = receiver(&["--verify"]);

@@ -1,15 +1,28 @@
 //! `cam-recv --display`: the window, on a virtual X server (`xvfb-run`),
 //! looked at with a screenshot of the whole screen.
 
-use std::{process::Command, time::Instant};
+use std::{collections::BTreeSet, convert::Infallible, process::Command, time::Instant};
 
 use camwire_testsupport::*;
+use embedded_graphics::{
+    mono_font::{ascii::FONT_10X20, MonoTextStyle},
+    pixelcolor::BinaryColor,
+    prelude::{DrawTarget, OriginDimensions, Pixel, Point, Size},
+    text::{Baseline, Text},
+    Drawable,
+};
 
 /// Sends `jpeg` in a loop at 5 fps.
 fn send_loop(port: u16, dir: &TempDir, name: &str, jpeg: &[u8]) -> Proc {
+    send_loop_as(port, dir, name, jpeg, &[])
+}
+
+/// Sends `jpeg` in a loop at 5 fps, with `args` too.
+fn send_loop_as(port: u16, dir: &TempDir, name: &str, jpeg: &[u8], args: &[&str]) -> Proc {
     let path = dir.path(name);
     std::fs::write(&path, jpeg).unwrap();
-    sender(port, &["--source", &format!("files:{}", path.display()), "--fps", "5", "--loop", "--quiet"])
+    let source = format!("files:{}", path.display());
+    sender(port, &[&["--source", source.as_str(), "--fps", "5", "--loop", "--quiet"], args].concat())
 }
 
 /// Waits until the screen shows something other than the black background.
@@ -231,8 +244,11 @@ fn h264_window_title_gives_size_kind_fps_and_latency() {
     let x = Xvfb::start(800, 600);
     let (_recv, port) = Proc::spawn_env_receiver(&x.env(), &["--display"]);
     let _send = sender(port, &["--source", "test", "--codec", "h264", "--fps", "10", "--quiet"]);
-    let title =
-        wait_for_title(&x, "^cam-recv: 640x480 h264  [0-9.]+ fps  latency [0-9.]+ ms  [0-9]+ skipped  from ", 10);
+    let title = wait_for_title(
+        &x,
+        "^cam-recv: 640x480 h264  [0-9.]+ fps  latency [0-9.]+ ms  [0-9]+ skipped  camera [a-z0-9_-]+ from ",
+        10,
+    );
     eprintln!("window title: {title}");
     let ms: f64 = title.split("latency ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
     assert!((0.0..1000.0).contains(&ms), "capture-to-arrival latency on one host: {ms} ms");
@@ -242,4 +258,128 @@ fn h264_window_title_gives_size_kind_fps_and_latency() {
     assert!((aspect - 4.0 / 3.0).abs() < 0.03, "picture on screen is {}x{}", x1 - x0, y1 - y0);
     let mean = shot.mean(x0, y0, x1, y1);
     assert!(mean.iter().all(|c| *c > 40.0), "the bars are on screen: mean colour {mean:.1?}");
+}
+
+/// A picture pixel: bright, and not the white of a camera's name.
+fn is_picture(p: [u8; 3]) -> bool {
+    is_bright(p) && p != [255; 3]
+}
+
+fn is_white(p: [u8; 3]) -> bool {
+    p == [255; 3]
+}
+
+type Box = (usize, usize, usize, usize);
+
+/// Two pictures with a gap between them, side by side or one above the
+/// other, and each one's label (its white text) above it, in reading order:
+/// ((first picture, its label), (second picture, its label)).
+fn two_cells(shot: &Rgb) -> Option<((Box, Box), (Box, Box))> {
+    let all = shot.find_box((0, 0, shot.width, shot.height), is_picture)?;
+    let (mid_x, mid_y) = ((all.0 + all.2) / 2, (all.1 + all.3) / 2);
+    let split = |first: Box, second: Box| {
+        let a = shot.find_box(first, is_picture)?;
+        let b = shot.find_box(second, is_picture)?;
+        // Not one picture across the middle: a gap between the two.
+        (a.2 < b.0 || a.3 < b.1).then_some((a, b))
+    };
+    let (a, b) = split((all.0, all.1, mid_x, all.3), (mid_x, all.1, all.2, all.3))
+        .or_else(|| split((all.0, all.1, all.2, mid_y), (all.0, mid_y, all.2, all.3)))?;
+    // Each label: white on the rows above its picture, within its columns.
+    let label = |p: Box, top: usize| shot.find_box((p.0, top, p.2, p.1), is_white);
+    let top_of_b = if b.1 > a.3 { a.3 } else { 0 };
+    Some(((a, label(a, 0)?), (b, label(b, top_of_b)?)))
+}
+
+/// The pixels of `text` in the font cam-recv writes camera names in, from the top left of their box.
+fn rendered(text: &str) -> BTreeSet<(usize, usize)> {
+    struct Collect(BTreeSet<(i32, i32)>);
+    impl OriginDimensions for Collect {
+        fn size(&self) -> Size {
+            Size::new(1000, 100)
+        }
+    }
+    impl DrawTarget for Collect {
+        type Color = BinaryColor;
+        type Error = Infallible;
+        fn draw_iter<I: IntoIterator<Item = Pixel<BinaryColor>>>(&mut self, pixels: I) -> Result<(), Infallible> {
+            self.0.extend(pixels.into_iter().filter(|Pixel(_, c)| c.is_on()).map(|Pixel(p, _)| (p.x, p.y)));
+            Ok(())
+        }
+    }
+    let mut out = Collect(BTreeSet::new());
+    let style = MonoTextStyle::new(&FONT_10X20, BinaryColor::On);
+    let Ok(_) = Text::with_baseline(text, Point::zero(), style, Baseline::Top).draw(&mut out);
+    let (x0, y0) = (out.0.iter().map(|p| p.0).min().unwrap(), out.0.iter().map(|p| p.1).min().unwrap());
+    out.0.iter().map(|&(x, y)| ((x - x0) as usize, (y - y0) as usize)).collect()
+}
+
+/// The white pixels of `label` on screen, from its top left.
+fn on_screen(shot: &Rgb, (x0, y0, x1, y1): Box) -> BTreeSet<(usize, usize)> {
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| is_white(shot.pixel(x, y)))
+        .map(|(x, y)| (x - x0, y - y0))
+        .collect()
+}
+
+/// Checks a cell: its picture shows `original`, and above it is `name`, written as cam-recv writes names.
+fn assert_cell(shot: &Rgb, (picture, label): (Box, Box), original: &Rgb, name: &str) {
+    eprintln!("camera {name}: picture at {picture:?}, label at {label:?}");
+    assert_shows_quadrants(shot, picture, original);
+    assert!(label.3 <= picture.1, "the name {name} is above its picture, never over it");
+    assert!(on_screen(shot, label) == rendered(name), "the label of the cell at {picture:?} does not read {name}");
+}
+
+/// Four flat quadrants of other colours than [`quadrants`]': cyan, magenta / orange, lilac.
+fn other_quadrants(width: usize, height: usize) -> Rgb {
+    const COLOURS: [[u8; 3]; 4] = [[40, 200, 200], [200, 40, 200], [230, 140, 40], [120, 120, 220]];
+    Rgb::from_fn(width, height, |x, y| COLOURS[usize::from(x >= width / 2) + 2 * usize::from(y >= height / 2)])
+}
+
+#[test]
+fn two_cameras_share_the_window_in_labelled_cells_that_come_and_go_with_them() {
+    let x = Xvfb::start(1024, 768);
+    let dir = TempDir::new("display-grid");
+    // door 4:3, garden 16:9: each keeps its own shape in its cell.
+    let (door, garden) = (quadrants(320, 240), other_quadrants(320, 180));
+    let (door_jpeg, garden_jpeg) = (door.to_jpeg(90), garden.to_jpeg(90));
+    let (door, garden) = (Rgb::from_jpeg(&door_jpeg), Rgb::from_jpeg(&garden_jpeg));
+    let (recv, port) = Proc::spawn_env_receiver(&x.env(), &["--display"]);
+    let _door = send_loop_as(port, &dir, "door.jpg", &door_jpeg, &["--name", "door"]);
+    recv.wait_for("first picture of camera door", 10);
+    let mut garden_send = send_loop_as(port, &dir, "garden.jpg", &garden_jpeg, &["--name", "garden"]);
+    recv.wait_for("first picture of camera garden", 10);
+    // Cells in name order: door first (left or above), garden second.
+    let (shot, (left, right)) = poll_until("two labelled cells on the screen", 10, || {
+        let shot = x.screenshot();
+        two_cells(&shot).map(|cells| (shot, cells))
+    });
+    assert_cell(&shot, left, &door, "door");
+    assert_cell(&shot, right, &garden, "garden");
+    let title = wait_for_title(&x, "^cam-recv: 2 cameras  door [0-9.]+ fps  garden [0-9.]+ fps$", 10);
+    eprintln!("window title: {title}");
+
+    // garden stops: door alone fills the window again, with no label.
+    garden_send.signal("TERM");
+    assert!(garden_send.wait(20).success());
+    let (shot, alone) = poll_until("one picture, unlabelled, on the screen", 10, || {
+        let shot = x.screenshot();
+        let white = shot.find_box((0, 0, shot.width, shot.height), is_white);
+        let picture = shot.find_box((0, 0, shot.width, shot.height), is_picture)?;
+        (white.is_none() && two_cells(&shot).is_none()).then_some((shot, picture))
+    });
+    assert_shows_quadrants(&shot, alone, &door);
+    let grid = (left.0 .0.min(right.0 .0), right.0 .2.max(left.0 .2));
+    assert!(alone.2 - alone.0 + 10 > grid.1 - grid.0, "door fills the window's width ({grid:?}): {alone:?}");
+    wait_for_title(&x, "^cam-recv: 320x240 jpeg .* camera door from ", 10);
+
+    // garden comes back: its cell with it.
+    let _garden = send_loop_as(port, &dir, "garden.jpg", &garden_jpeg, &["--name", "garden"]);
+    let (shot, (left, right)) = poll_until("two labelled cells again", 10, || {
+        let shot = x.screenshot();
+        two_cells(&shot).map(|cells| (shot, cells))
+    });
+    assert_cell(&shot, left, &door, "door");
+    assert_cell(&shot, right, &garden, "garden");
 }

@@ -173,13 +173,14 @@ pub struct Args {
     pub tls_pin: Option<String>,
 
     /// The camera's name: 1 to 32 of a-z, 0-9, _ and -, e.g. garden. cam-recv
-    /// files the stream under it (recordings, web page, summary). Default: this
-    /// machine's host name, made safe. Shown at start, in the status line and
-    /// in the sent: line. It goes on the wire (a `CAMWIRE HELLO` line before the
-    /// first frame, protocol.md section 11) when given here, and with
-    /// --secret-file or --tls-pin; otherwise the stream stays byte for byte the
-    /// classic one, which every picamera-recipe receiver reads, and cam-recv
-    /// names the camera by its port or address.
+    /// files the stream under it (recordings, web page, summary). It goes on
+    /// the wire (a `CAMWIRE HELLO` line before the first frame, protocol.md
+    /// section 11) when given here, and with --secret-file or --tls-pin, which
+    /// send this machine's host name, made safe, by default; then it is shown at
+    /// start, in the status line and in the sent: line (camera=). Otherwise the
+    /// stream stays byte for byte the classic one, which every picamera-recipe
+    /// receiver reads, no name is shown, and cam-recv names the camera by its
+    /// port or address.
     #[arg(long, value_name = "NAME", env = "CAMWIRE_NAME", value_parser = camera_name)]
     pub name: Option<camwire_wire::CameraName>,
     /// How far behind capture a frame may fall and still be sent, in

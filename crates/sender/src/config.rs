@@ -67,6 +67,13 @@ impl Config {
         !self.max_latency.is_zero() && self.fps > 0.0
     }
 
+    /// The camera's name when it goes on the wire (the hello, protocol.md
+    /// section 11), the only name the receiver can file the stream under;
+    /// `None` for a classic stream, which the receiver names by its port or address.
+    pub fn sent_name(&self) -> Option<&camwire_wire::CameraName> {
+        self.say_name.then_some(&self.name)
+    }
+
     /// How the capture hands frames to the output.
     pub fn handover(&self) -> frames::Handover {
         match (&self.source, self.codec) {

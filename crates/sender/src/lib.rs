@@ -73,7 +73,16 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<Summary>
     for warning in config.warnings() {
         tracing::warn!("{warning}");
     }
-    tracing::info!("sending {} to {} as camera {}", config.describe(), config.to, config.name);
+    match config.sent_name() {
+        Some(name) => tracing::info!("sending {} to {} as camera {name}", config.describe(), config.to),
+        // A classic stream says no name: claiming one the receiver never hears would mislead.
+        None => tracing::info!(
+            "sending {} to {} without a camera name (the receiver names the stream by its port or address; \
+             --name NAME sends one)",
+            config.describe(),
+            config.to
+        ),
+    }
     let (tx, rx) = frames::channel(config.handover());
     let capture =
         pipeline::spawn_capture(source, encoder, config.orientation, config.annotate.clone(), tx, flags.clone());

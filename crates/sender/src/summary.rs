@@ -16,8 +16,8 @@ pub struct Summary {
     pub dropped: u64,
     /// Successful reconnections after the first connection.
     pub reconnects: u64,
-    /// The camera's name.
-    pub camera: String,
+    /// The camera's name, when it went on the wire (the receiver files the stream under it).
+    pub camera: Option<String>,
 }
 
 impl std::ops::Deref for Summary {
@@ -37,8 +37,7 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "sent: frames={} bytes={} seconds={:.2} fps={:.1} kbps={:.0} dropped={} reconnects={} camera={} \
-             terminator={}",
+            "sent: frames={} bytes={} seconds={:.2} fps={:.1} kbps={:.0} dropped={} reconnects={}{} terminator={}",
             self.frames,
             self.bytes,
             self.seconds,
@@ -46,7 +45,7 @@ impl std::fmt::Display for Summary {
             self.kbps(),
             self.dropped,
             self.reconnects,
-            self.camera,
+            self.camera.as_ref().map_or_else(String::new, |name| format!(" camera={name}")),
             if self.terminated { "yes" } else { "no" }
         )
     }

@@ -249,3 +249,32 @@ pub fn status_json(port: u16) -> serde_json::Value {
     serde_json::from_slice(&r.body)
         .unwrap_or_else(|e| panic!("/status is not JSON ({e}): {}", String::from_utf8_lossy(&r.body)))
 }
+
+/// `METHOD path` with `body` sent as `content_type` (no body when empty), read whole
+/// (Content-Length, else to the end of the connection).
+pub fn http_send(port: u16, method: &str, path: &str, content_type: &str, body: &[u8]) -> HttpResponse {
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    if !body.is_empty() || !content_type.is_empty() {
+        request += &format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len());
+    }
+    let mut request = (request + "\r\n").into_bytes();
+    request.extend_from_slice(body);
+    let mut sock = TcpStream::connect(("127.0.0.1", port)).expect("connect to the web view");
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    sock.write_all(&request).unwrap();
+    let mut all = Vec::new();
+    let _ = sock.read_to_end(&mut all);
+    let split = memchr_crlf2(&all).unwrap_or_else(|| panic!("{method} {path}: no whole answer: {all:?}"));
+    let head = String::from_utf8_lossy(&all[..split]).into_owned();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status line");
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string())))
+        .collect();
+    HttpResponse { status, headers, body: all[split + 4..].to_vec() }
+}
+
+fn memchr_crlf2(bytes: &[u8]) -> Option<usize> {
+    bytes.windows(4).position(|w| w == b"\r\n\r\n")
+}

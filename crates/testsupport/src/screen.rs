@@ -159,11 +159,20 @@ impl Rgb {
 
     /// The smallest rectangle holding every pixel brighter than dark grey: (x0, y0, x1, y1).
     pub fn bright_box(&self) -> Option<(usize, usize, usize, usize)> {
+        self.find_box((0, 0, self.width, self.height), is_bright)
+    }
+
+    /// The smallest rectangle inside `within` (x0, y0, x1, y1) holding every
+    /// pixel of it that `keep` takes: (x0, y0, x1, y1).
+    pub fn find_box(
+        &self,
+        (wx0, wy0, wx1, wy1): (usize, usize, usize, usize),
+        keep: impl Fn([u8; 3]) -> bool,
+    ) -> Option<(usize, usize, usize, usize)> {
         let mut b: Option<(usize, usize, usize, usize)> = None;
-        for y in 0..self.height {
-            for x in 0..self.width {
-                let p = self.pixel(x, y);
-                if u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]) > 150 {
+        for y in wy0..wy1.min(self.height) {
+            for x in wx0..wx1.min(self.width) {
+                if keep(self.pixel(x, y)) {
                     b = Some(b.map_or((x, y, x + 1, y + 1), |(x0, y0, x1, y1)| {
                         (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1))
                     }));
@@ -177,6 +186,11 @@ impl Rgb {
     pub fn count_near(&self, colour: [u8; 3], tolerance: u8) -> usize {
         self.data.chunks_exact(3).filter(|p| (0..3).all(|c| p[c].abs_diff(colour[c]) <= tolerance)).count()
     }
+}
+
+/// Brighter than dark grey (what [`Rgb::bright_box`] looks for).
+pub fn is_bright(p: [u8; 3]) -> bool {
+    u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]) > 150
 }
 
 /// A small real JPEG (64x48): its headers parse, so it counts as a picture.

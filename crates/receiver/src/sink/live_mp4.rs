@@ -15,7 +15,7 @@
 //! holds at most [`LIVE_BYTES`] for viewers that have not read them yet: a
 //! viewer that lags is moved on to the next keyframe, never queued for.
 
-use std::{collections::VecDeque, sync::Arc};
+use std::{collections::VecDeque, sync::Arc, time::SystemTime};
 
 use bytes::Bytes;
 use camwire_wire::PayloadKind;
@@ -59,6 +59,12 @@ pub(crate) struct LiveFragment {
     pub data: Bytes,
     /// A decoder can start here (an IDR).
     pub keyframe: bool,
+    /// The access unit as it arrived (Annex B), for the WebRTC viewers; empty in a marker.
+    pub access_unit: Bytes,
+    /// Its decode time on the stream's timeline, 90 kHz ticks.
+    pub dts: u64,
+    /// When the camera captured it, if the frame was stamped.
+    pub captured_at: Option<SystemTime>,
 }
 
 /// The muxing sink: publishes each fragment into its channel.
@@ -110,12 +116,20 @@ impl Ring {
     /// Sends `fragment`, first pushing out the oldest held ones while it would not fit.
     /// With no viewer nothing is kept.
     fn send(&mut self, fragment: LiveFragment) {
-        let n = fragment.data.len();
+        // The access unit rides along for the WebRTC viewers: it counts too.
+        let n = fragment.data.len() + fragment.access_unit.len();
         for _ in 0..2 * LIVE_FRAGMENTS {
             if self.out.is_empty() || self.held() + n <= LIVE_BYTES {
                 break;
             }
-            let marker = LiveFragment { init: fragment.init.clone(), data: Bytes::new(), keyframe: false };
+            let marker = LiveFragment {
+                init: fragment.init.clone(),
+                data: Bytes::new(),
+                keyframe: false,
+                access_unit: Bytes::new(),
+                dts: fragment.dts,
+                captured_at: None,
+            };
             if self.out.send(marker).is_err() {
                 break;
             }
@@ -193,7 +207,14 @@ impl Muxer {
             Some(at) => [fmp4::prft(at, dts), fragment].concat(),
             None => fragment,
         };
-        Some(LiveFragment { init, data: Bytes::from(data), keyframe: frame.keyframe })
+        Some(LiveFragment {
+            init,
+            data: Bytes::from(data),
+            keyframe: frame.keyframe,
+            access_unit: frame.data.clone(),
+            dts,
+            captured_at: frame.captured_at,
+        })
     }
 }
 

@@ -7,6 +7,7 @@
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
 //! | `/snapshot.jpg`  | the current stream's newest picture; 503 until it has one |
 //! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note; every camera with its figures |
+//! | `/whep`          | WebRTC (WHEP, RFC 9725): `POST` an SDP offer, `DELETE` the session it made ([`whep`], [`webrtc`](crate::view::webrtc)) |
 //! | `/metrics`       | every camera's counters and the process's figures for Prometheus ([`metrics`](crate::metrics)) |
 //! | `/page.js`, `/tiles.js`, `/page.css` | the page's scripts and style (no inline code: see [`guard`]) |
 //!
@@ -41,6 +42,7 @@ mod server;
 mod slow;
 mod viewers;
 mod watching;
+mod whep;
 
 use std::{
     collections::HashMap,
@@ -55,7 +57,7 @@ use axum::{
     extract::{Extension, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use camwire_wire::CameraName;
@@ -81,6 +83,7 @@ use crate::{
     cameras::{CameraFeeds, Directory},
     metrics::Metrics,
     sink::live_mp4::LiveFragment,
+    view::webrtc::{WebRtc, WebRtcOptions},
 };
 
 /// The page at `/`.
@@ -103,6 +106,7 @@ pub struct WebView {
     feed: JoinHandle<()>,
     /// The cameras at `/cam/NAME/`, when each camera has its own sinks.
     views: Option<Arc<CameraViews>>,
+    webrtc: Option<Arc<WebRtc>>,
 }
 
 /// How the web view is guarded.
@@ -122,6 +126,8 @@ pub struct HttpOptions {
     pub https_dir: Option<PathBuf>,
     /// The `--config` file, whose viewers may watch some cameras.
     pub file: Option<crate::config_file::Live>,
+    /// WebRTC (WHEP) viewers' UDP port and public address.
+    pub webrtc: WebRtcOptions,
 }
 
 #[derive(Clone)]
@@ -141,6 +147,8 @@ struct AppState {
     views: Option<Arc<CameraViews>>,
     /// What `/metrics` reports; each viewer counts under the camera it watches.
     metrics: Arc<Metrics>,
+    /// The WebRTC sessions, unless `--webrtc-port off`.
+    webrtc: Option<Arc<WebRtc>>,
 }
 
 impl AppState {
@@ -151,13 +159,14 @@ impl AppState {
         viewers: Arc<Viewers>,
         cameras: Option<Directory>,
         metrics: Arc<Metrics>,
+        webrtc: Option<Arc<WebRtc>>,
     ) -> (Self, JoinHandle<()>) {
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
         let CameraFeeds { latest, live_mp4, pictures, keyframes } = feeds;
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        (Self { frames, shared, viewers, watching, live_mp4, keyframes, cameras, views: None, metrics }, feed)
+        (Self { frames, shared, viewers, watching, live_mp4, keyframes, cameras, views: None, metrics, webrtc }, feed)
     }
 }
 
@@ -169,6 +178,7 @@ struct CameraViews {
     /// Viewers of every camera together, within `--max-viewers`.
     viewers: Arc<Viewers>,
     metrics: Arc<Metrics>,
+    webrtc: Option<Arc<WebRtc>>,
 }
 
 impl CameraViews {
@@ -205,8 +215,8 @@ impl CameraViews {
             }
         }
         let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
-        let metrics = self.metrics.clone();
-        let (state, feed) = AppState::serve(feeds, viewers, cameras, metrics);
+        let (metrics, webrtc) = (self.metrics.clone(), self.webrtc.clone());
+        let (state, feed) = AppState::serve(feeds, viewers, cameras, metrics, webrtc);
         open.insert(name, (state.clone(), feed));
         Some((state, true))
     }
@@ -280,6 +290,28 @@ async fn cam_snapshot(State(views): Views, Path(name): Path<String>) -> Response
     }
 }
 
+async fn cam_whep(
+    State(views): Views,
+    Path(name): Path<String>,
+    peer: Extension<Peer>,
+    local: Extension<server::Local>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    match views.state(&name).await {
+        Some(state) => whep::offer(State(state), peer, local, uri, headers, body).await,
+        None => no_camera(&views, &name),
+    }
+}
+
+async fn cam_whep_end(State(views): Views, Path((name, _)): Path<(String, String)>, uri: axum::http::Uri) -> Response {
+    match views.state(&name).await {
+        Some(state) => whep::end(State(state), uri).await,
+        None => no_camera(&views, &name),
+    }
+}
+
 async fn cam_status(State(views): Views, Path(name): Path<String>, uri: axum::http::Uri) -> Response {
     match views.state(&name).await {
         Some(state) => status(State(state), uri).await,
@@ -314,10 +346,17 @@ impl WebView {
             None => None,
         };
         let secure = tls.is_some();
+        let webrtc = match options.webrtc.off {
+            true => None,
+            false => Some(WebRtc::bind(addr.ip(), &options.webrtc, options.max_viewers).await?),
+        };
         let viewers = Viewers::new(options.max_viewers);
-        let (mut state, feed) = AppState::serve(feeds, viewers.clone(), cameras.clone(), metrics.clone());
-        let views = cameras
-            .map(|directory| Arc::new(CameraViews { directory, open: Mutex::new(HashMap::new()), viewers, metrics }));
+        let (mut state, feed) =
+            AppState::serve(feeds, viewers.clone(), cameras.clone(), metrics.clone(), webrtc.clone());
+        let views = cameras.map(|directory| {
+            let open = Mutex::new(HashMap::new());
+            Arc::new(CameraViews { directory, open, viewers, metrics, webrtc: webrtc.clone() })
+        });
         state.views = views.clone();
         let per_camera = Router::new()
             .route("/cam/{name}", get(cam_redirect))
@@ -326,7 +365,12 @@ impl WebView {
             .route("/cam/{name}/stream.mjpg", get(cam_stream))
             .route("/cam/{name}/stream.mp4", get(cam_stream_mp4))
             .route("/cam/{name}/snapshot.jpg", get(cam_snapshot))
-            .route("/cam/{name}/status", get(cam_status));
+            .route("/cam/{name}/status", get(cam_status))
+            .route("/cam/{name}/whep", post(cam_whep).options(whep::options))
+            .route(
+                "/cam/{name}/whep/{id}",
+                axum::routing::delete(cam_whep_end).patch(whep::patch).options(whep::session_options),
+            );
         let per_camera = match &views {
             Some(views) => per_camera.with_state(views.clone()),
             None => Router::new(),
@@ -343,6 +387,8 @@ impl WebView {
             .route("/snapshot.jpg", get(snapshot))
             .route("/status", get(status))
             .route("/metrics", get(metrics_text))
+            .route("/whep", post(whep::offer).options(whep::options))
+            .route("/whep/{id}", axum::routing::delete(whep::end).patch(whep::patch).options(whep::session_options))
             .with_state(state)
             .merge(per_camera)
             .layer(axum::middleware::from_fn_with_state(
@@ -355,7 +401,7 @@ impl WebView {
         let stop = CancellationToken::new();
         let server = tokio::spawn(server::serve(listener, tls, app, connections, stop.clone()));
         info!("web view on {}", shown_url(addr, secure));
-        Ok(Self { addr, stop, server, feed, views })
+        Ok(Self { addr, stop, server, feed, views, webrtc })
     }
 
     /// The address it serves on.
@@ -368,6 +414,9 @@ impl WebView {
         let _ = self.feed.await;
         if let Some(views) = &self.views {
             views.close();
+        }
+        if let Some(webrtc) = &self.webrtc {
+            webrtc.close();
         }
         self.stop.cancel();
         let mut server = self.server;

@@ -3,7 +3,9 @@
 //! sinks; they read [`Sinks::latest`] and end by themselves once the
 //! receiver closes its sinks.
 
+mod grid;
 pub(crate) mod http;
+pub(crate) mod webrtc;
 mod window;
 
 use std::sync::Arc;
@@ -12,7 +14,8 @@ use anyhow::Result;
 use tokio_util::sync::CancellationToken;
 
 pub use http::{HttpAccess, HttpOptions, WebView, MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
-pub use window::WindowView;
+pub use webrtc::WebRtcOptions;
+pub use window::{Shown, WindowView};
 
 use crate::{config::Config, metrics::Metrics, sink::Sinks};
 
@@ -24,7 +27,8 @@ pub struct Viewers {
 
 impl Viewers {
     /// Checks for an X display and binds the web view's port now, so either
-    /// problem is an error at start. `stop` ends the receiver: the window
+    /// problem is an error at start. The window shows every camera of
+    /// `cameras` (a grid), else `sinks`' one camera. `stop` ends the receiver: the window
     /// cancels it when it is closed and nothing else was open (no web view,
     /// no sink in [`Sinks::outputs`], and `cameras_have_outputs` false: each
     /// camera opens no outputs of its own). The web view serves each camera
@@ -41,6 +45,11 @@ impl Viewers {
         if config.display {
             window::check_environment()?;
         }
+        // The window shows every camera of `cameras`, else the one of `sinks`.
+        let shown = match &cameras {
+            Some(cameras) => Shown::Every { cameras: cameras.clone(), end: sinks.latest() },
+            None => Shown::One(sinks.latest()),
+        };
         let http = match config.http {
             Some(addr) => Some(
                 WebView::start(
@@ -57,7 +66,7 @@ impl Viewers {
         let display = if config.display {
             // Closing the window ends the receiver only when nothing else comes of it.
             let only_output = http.is_none() && sinks.outputs().next().is_none() && !cameras_have_outputs;
-            Some(WindowView::open(sinks.latest(), only_output.then(|| stop.clone()), config.max_pixels).await?)
+            Some(WindowView::open(shown, only_output.then(|| stop.clone()), config.max_pixels).await?)
         } else {
             None
         };
@@ -89,5 +98,6 @@ fn http_options(config: &Config) -> HttpOptions {
         hosts: config.http_hosts.clone(),
         https_dir: config.https_dir.clone(),
         file: config.live.clone(),
+        webrtc: config.webrtc.clone(),
     }
 }

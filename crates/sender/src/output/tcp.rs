@@ -117,7 +117,8 @@ impl Run<'_> {
 
     fn tick(&mut self) {
         self.s.dropped += self.flags.skipped.swap(0, Ordering::Relaxed);
-        let label = format!("camera {}, streaming, {} dropped", self.config.name, self.s.dropped);
+        let camera = self.config.sent_name().map_or_else(String::new, |name| format!("camera {name}, "));
+        let label = format!("{camera}streaming, {} dropped", self.s.dropped);
         self.status.tick(label, self.s.frames, self.s.bytes);
     }
 
@@ -227,7 +228,7 @@ pub async fn stream(
         flags,
         stop: stop.clone(),
         status: StatusLine::new(config.status_line),
-        s: Summary { camera: config.name.to_string(), ..Summary::default() },
+        s: Summary { camera: config.sent_name().map(ToString::to_string), ..Summary::default() },
         keyframe_gate: KeyframeGate::open(),
         refusals: Backoff::refused(),
         told_slow: false,

@@ -7,11 +7,14 @@ const video = $("video");
 // below carries; the token leaves the address bar (and the history).
 const params = new URLSearchParams(location.search);
 if (params.has("token")) {
-  history.replaceState(null, "", location.pathname + (params.has("mjpeg") ? "?mjpeg" : ""));
+  const kept = new URLSearchParams(params);
+  kept.delete("token");
+  history.replaceState(null, "", location.pathname + (kept.size ? "?" + kept : ""));
 }
 // H.264 plays in the browser's own decoder (/stream.mp4 through Media Source Extensions);
-// JPEG streams, old browsers and ?mjpeg get /stream.mjpg.
-const canMse = !params.has("mjpeg") && "MediaSource" in window
+// JPEG streams, old browsers and ?mjpeg get /stream.mjpg. WebRTC comes first where the browser
+// has it (see the WebRTC part below); ?via=webrtc, ?via=mse and ?via=mjpeg force each.
+const canMse = !params.has("mjpeg") && !["mjpeg", "webrtc"].includes(params.get("via")) && "MediaSource" in window
   && "requestVideoFrameCallback" in HTMLVideoElement.prototype;
 // /stream.mjpg read by the page itself and drawn on the <canvas>, so each picture's time to the
 // screen can be measured; browsers without streaming fetch or createImageBitmap get the <img>.
@@ -358,7 +361,8 @@ async function poll() {
       live.removeAttribute("src");
       return;
     }
-    if (s.kind === "h264" && canMse) showH264();
+    if (s.kind === "h264" && useWebRtc()) showWebRtc();
+    else if (s.kind === "h264" && canMse) showH264();
     else if (s.kind || mode === null) showMjpeg();
     $("sender").textContent = s.sender_connected ? "sender " + s.peer : "no sender connected (waiting)";
     $("sender").className = s.sender_connected ? "" : "off";
@@ -380,3 +384,143 @@ async function poll() {
 }
 poll();
 setInterval(poll, 1000);
+
+// ---- WebRTC (WHEP, issue 26) ----------------------------------------------------------------
+// The H.264 as sent, over WebRTC: an RTCPeerConnection posts its offer to `whep` (RFC 9725) and
+// plays what comes. The RTP timestamp is the capture time in 90 kHz ticks, so each presented
+// frame's latency to the screen is this clock minus that one. A browser without WebRTC, or one
+// that gets no frame over it within WEBRTC_GIVE_UP (UDP blocked, say), falls back to MSE, then
+// MJPEG, unless ?via=webrtc forces it (then it keeps trying). ?probe adds the picture's mean
+// colour to the page's reports (for tests).
+
+const via = params.get("via");
+const canWebRtc = !params.has("mjpeg") && (via === null || via === "webrtc") && "RTCPeerConnection" in window
+  && "requestVideoFrameCallback" in HTMLVideoElement.prototype;
+const WEBRTC_GIVE_UP = 10000;
+let webrtcFailed = false;
+
+function useWebRtc() {
+  return canWebRtc && (via === "webrtc" || !webrtcFailed);
+}
+
+function showWebRtc() {
+  if (mode === "webrtc") return;
+  stopPlayer();
+  mode = "webrtc";
+  live.removeAttribute("src");
+  live.hidden = true;
+  picture.hidden = true;
+  video.hidden = false;
+  player = new WebRtcPlayer();
+}
+
+class WebRtcPlayer extends TimedPlayer {
+  constructor() {
+    super();
+    this.pc = null;
+    this.session = null;
+    this.progress = { presented: 0, at: performance.now() };
+    this.probeCanvas = params.has("probe") ? document.createElement("canvas") : null;
+    this.watchdog = setInterval(() => this.check(), 1000);
+    this.open();
+    const onFrame = (now, meta) => {
+      if (this.stopped) return;
+      this.presented++;
+      if (meta.rtpTimestamp !== undefined) {
+        const shown = performance.timeOrigin + (meta.expectedDisplayTime || now);
+        const ticks = Math.floor(shown * 90) % 4294967296;
+        const ms = (((ticks - meta.rtpTimestamp) % 4294967296) + 4294967296) % 4294967296 / 90;
+        if (ms < 60000) {
+          this.latencies.push(ms);
+          if (this.latencies.length > 120) this.latencies.shift();
+        }
+      }
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }
+
+  report() {
+    let probe = "";
+    if (this.probeCanvas && video.videoWidth) {
+      const c = this.probeCanvas;
+      c.width = 32;
+      c.height = 24;
+      const ctx = c.getContext("2d", { willReadFrequently: true });
+      ctx.drawImage(video, 0, 0, c.width, c.height);
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      const sum = [0, 0, 0];
+      for (let i = 0; i < px.length; i += 4) for (let k = 0; k < 3; k++) sum[k] += px[i + k];
+      probe = "&probe=" + sum.map((v) => Math.round(v / (px.length / 4))).join(",");
+    }
+    return "&presented=" + this.presented + "&width=" + video.videoWidth + "&height=" + video.videoHeight
+      + "&time=" + video.currentTime.toFixed(3) + probe;
+  }
+
+  async open() {
+    try {
+      const pc = new RTCPeerConnection();
+      this.pc = pc;
+      pc.addTransceiver("video", { direction: "recvonly" });
+      pc.ontrack = (e) => {
+        if (this.pc !== pc) return;
+        video.srcObject = e.streams.length ? e.streams[0] : new MediaStream([e.track]);
+        video.play().catch(() => {});
+      };
+      // cam-recv is ICE-lite and needs none of this browser's candidates: the offer goes at once.
+      await pc.setLocalDescription(await pc.createOffer());
+      const r = await fetch("whep?viewer=" + this.id, {
+        method: "POST", headers: { "Content-Type": "application/sdp" }, body: pc.localDescription.sdp,
+        cache: "no-store", signal: this.ctl.signal,
+      });
+      const answer = await r.text();
+      if (r.status !== 201) throw new Error("WHEP " + r.status + ": " + answer.trim());
+      this.session = new URL(r.headers.get("Location"), location.href).href;
+      if (this.stopped) { this.close(); return; }
+      await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    } catch (e) {
+      if (this.stopped) return;
+      console.warn("WebRTC:", e.message || e);
+      this.giveUp();
+    }
+  }
+
+  // No new frame for WEBRTC_GIVE_UP: a new session if it played before (or WebRTC is forced),
+  // else give WebRTC up for this page.
+  check() {
+    if (this.stopped) return;
+    const now = performance.now();
+    if (this.presented !== this.progress.presented) this.progress = { presented: this.presented, at: now };
+    else if (now - this.progress.at > WEBRTC_GIVE_UP) this.giveUp();
+  }
+
+  giveUp() {
+    this.close();
+    this.progress = { presented: this.presented, at: performance.now() };
+    if (via === "webrtc" || this.presented > 0) {
+      setTimeout(() => { if (!this.stopped) this.open(); }, 1000);
+    } else {
+      webrtcFailed = true;
+      stopPlayer();
+      mode = null;
+      poll();
+    }
+  }
+
+  // Ends the session on cam-recv (DELETE) and closes the connection.
+  close() {
+    if (this.session) fetch(this.session, { method: "DELETE", keepalive: true }).catch(() => {});
+    this.session = null;
+    if (this.pc) this.pc.close();
+    this.pc = null;
+  }
+
+  stop() {
+    super.stop();
+    clearInterval(this.watchdog);
+    this.close();
+    video.srcObject = null;
+  }
+}
+
+addEventListener("pagehide", () => { if (player instanceof WebRtcPlayer) player.stop(); });

@@ -55,6 +55,10 @@ pub const KEEPALIVE: (Duration, Duration, u32) = (Duration::from_secs(30), Durat
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub SocketAddr);
 
+/// The address a request reached: one this client can reach (WebRTC offers it as a candidate).
+#[derive(Debug, Clone, Copy)]
+pub struct Local(pub SocketAddr);
+
 /// Caps the send buffer and turns keepalive on; a failure only costs the protection.
 fn tune(stream: &tokio::net::TcpStream) {
     let sock = socket2::SockRef::from(stream);
@@ -94,7 +98,8 @@ pub async fn serve(
         let Some(place) = connections.admit(peer.ip()) else { continue };
         let _ = stream.set_nodelay(true);
         tune(&stream);
-        let service = Tracked { app: app.clone(), busy: place.busy_maker(), peer: Peer(peer) };
+        let local = Local(stream.local_addr().unwrap_or_else(|_| listener.local_addr().expect("a bound listener")));
+        let service = Tracked { app: app.clone(), busy: place.busy_maker(), peer: Peer(peer), local };
         let (http, stop) = (http.clone(), stop.clone());
         match &tls {
             None => tasks.spawn(serve_one(http, stream, service, place, peer, stop)),
@@ -149,6 +154,7 @@ struct Tracked {
     app: Router,
     busy: super::limit::BusyMaker,
     peer: Peer,
+    local: Local,
 }
 
 impl Tracked {
@@ -156,6 +162,7 @@ impl Tracked {
         let busy = self.busy.busy();
         let mut request: Request = request.map(Body::new);
         request.extensions_mut().insert(self.peer);
+        request.extensions_mut().insert(self.local);
         let response = self.app.call(request).await?;
         Ok(response.map(|body| TrackedBody { body, _busy: busy }))
     }

@@ -24,6 +24,8 @@ pub(super) enum Mode {
     H264,
     /// JPEG pictures (`/stream.mjpg`).
     Mjpeg,
+    /// The H.264 access units as sent, over WebRTC (`whep`).
+    WebRtc,
 }
 
 impl Mode {
@@ -31,6 +33,7 @@ impl Mode {
         match self {
             Mode::H264 => "h264",
             Mode::Mjpeg => "mjpeg",
+            Mode::WebRtc => "webrtc",
         }
     }
 }
@@ -52,6 +55,8 @@ pub(super) struct ScreenReport {
     pub latency_ms: Option<f64>,
     /// The same, 99th percentile.
     pub latency_p99_ms: Option<f64>,
+    /// The picture's mean colour as the page sees it (`&probe=R,G,B`, pages opened with `?probe`).
+    pub probe: Option<[u8; 3]>,
 }
 
 struct Entry {
@@ -162,6 +167,9 @@ impl Watching {
                     ms(r.latency_ms),
                     ms(r.latency_p99_ms)
                 );
+                if let Some([red, green, blue]) = r.probe {
+                    let _ = write!(list, ",\"probe\":[{red},{green},{blue}]");
+                }
             }
             list.push('}');
         }
@@ -192,6 +200,12 @@ pub(super) fn parse_report(query: &str) -> Option<(String, ScreenReport)> {
             "time" => report.current_time = value.parse::<f64>().ok().filter(|t| t.is_finite())?,
             "latency" => report.latency_ms = value.parse::<f64>().ok().filter(|ms| ms.is_finite()),
             "latency99" => report.latency_p99_ms = value.parse::<f64>().ok().filter(|ms| ms.is_finite()),
+            "probe" => {
+                let mut rgb = value.split(',').map(|c| c.parse::<u8>().ok());
+                if let (Some(Some(r)), Some(Some(g)), Some(Some(b))) = (rgb.next(), rgb.next(), rgb.next()) {
+                    report.probe = Some([r, g, b]);
+                }
+            }
             _ => {}
         }
     }
@@ -219,6 +233,7 @@ mod tests {
                 current_time: 1.5,
                 latency_ms: Some(40.0),
                 latency_p99_ms: Some(55.0),
+                probe: None,
             }
         ));
         assert!(!watching.report("nobody", ScreenReport::default()));

@@ -1,0 +1,208 @@
+//! `cam-recv --http` over WebRTC (WHEP, RFC 9725): headless Chromium plays
+//! the H.264 as sent, and the endpoint holds up against offers that are
+//! absurd or never finish ICE.
+
+use std::process::Command;
+
+use camwire_testsupport::*;
+
+fn status(http: u16) -> serde_json::Value {
+    status_json(http)
+}
+
+/// The first WebRTC viewer in `/status`'s list, once its page reports a screen.
+fn screen(http: u16) -> Option<serde_json::Value> {
+    let s = status(http);
+    s["viewer_list"].as_array()?.iter().find(|v| v["mode"] == "webrtc" && v["presented"].is_u64()).cloned()
+}
+
+/// WebRTC viewers in `/status`'s list.
+fn webrtc_viewers(http: u16) -> usize {
+    let s = status(http);
+    s["viewer_list"].as_array().map_or(0, |l| l.iter().filter(|v| v["mode"] == "webrtc").count())
+}
+
+/// Headless Chromium showing `path` of the web view on `http`.
+fn chromium(http: u16, profile: &TempDir, path: &str) -> Proc {
+    need_tool("chromium", "chromium");
+    Proc::spawn(
+        Command::new("chromium")
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            .args(["--autoplay-policy=no-user-gesture-required", "--window-size=800,600"])
+            // The receiver's candidate is the address the page came from: loopback here.
+            .arg("--allow-loopback-in-peer-connection")
+            .arg(format!("--user-data-dir={}", profile.0.display()))
+            .arg(format!("http://127.0.0.1:{http}{path}")),
+    )
+}
+
+/// An SDP offer as a browser makes it: one video to receive, H.264 in the usual profiles.
+fn offer() -> String {
+    let fingerprint = (0..32).map(|i| format!("{:02X}", i * 7 % 256)).collect::<Vec<_>>().join(":");
+    let mut sdp = String::from(
+        "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n\
+         a=msid-semantic: WMS\r\nm=video 9 UDP/TLS/RTP/SAVPF 102 106 127 112\r\nc=IN IP4 0.0.0.0\r\n\
+         a=rtcp:9 IN IP4 0.0.0.0\r\na=ice-ufrag:t3st\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n",
+    );
+    sdp += &format!("a=fingerprint:sha-256 {fingerprint}\r\n");
+    sdp += "a=setup:actpass\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\na=rtcp-rsize\r\n";
+    for (pt, plid) in [(102, "42001f"), (106, "42e01f"), (127, "4d001f"), (112, "64001f")] {
+        sdp += &format!(
+            "a=rtpmap:{pt} H264/90000\r\na=rtcp-fb:{pt} nack\r\na=rtcp-fb:{pt} nack pli\r\n\
+             a=fmtp:{pt} level-asymmetry-allowed=1;packetization-mode=1;profile-level-id={plid}\r\n"
+        );
+    }
+    sdp
+}
+
+fn post_offer(http: u16, path: &str, sdp: &str) -> HttpResponse {
+    http_send(http, "POST", path, "application/sdp", sdp.as_bytes())
+}
+
+#[test]
+fn chromium_plays_h264_over_whep_at_the_sent_size_with_the_test_pattern_and_latency() {
+    let profile = TempDir::new("chromium-webrtc-profile");
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "640", "--height", "480"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let _chromium = chromium(http, &profile, "/?via=webrtc&probe");
+    wait_until("Chromium presenting frames over WebRTC at 640x480", 60, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(30) && v["width"] == 640 && v["height"] == 480)
+    });
+    let s = status(http);
+    assert_eq!((s["viewers_h264"].as_u64(), s["viewers_mjpeg"].as_u64()), (Some(0), Some(0)), "{s}");
+    assert_eq!(s["jpeg_encoded"], 0, "WebRTC sends the H.264 as it came: no JPEG made ({s})");
+
+    // Frames keep coming, at the sender's pace (loosely: at least half of them).
+    let before = screen(http).unwrap();
+    let (frames_before, decoded_before) =
+        (status(http)["frames"].as_u64().unwrap(), status(http)["h264_decoded"].clone());
+    wait_until("60 more frames sent", 20, || status(http)["frames"].as_u64().unwrap() >= frames_before + 60);
+    wait_until("the page's next report", 5, || screen(http).unwrap()["presented"] != before["presented"]);
+    let after = screen(http).unwrap();
+    assert_eq!(status(http)["h264_decoded"], decoded_before, "nothing is decoded here for a WebRTC viewer");
+    let frames = status(http)["frames"].as_u64().unwrap() - frames_before;
+    let presented = after["presented"].as_u64().unwrap() - before["presented"].as_u64().unwrap();
+    eprintln!("{presented} frames presented while {frames} were sent; screen {after}");
+    assert!(presented * 2 >= frames, "{presented} frames presented while {frames} were sent");
+    let latency = after["screen_latency_ms"].as_f64().expect("the page measures the latency to the screen");
+    assert!(latency > 0.0 && latency < 2000.0, "capture to screen {latency} ms");
+
+    // The picture is the test pattern: its mean colour as Chromium decoded it is the receiver's own
+    // decode of the stream (the bars scroll, so only roughly).
+    let probe: Vec<f64> =
+        after["probe"].as_array().expect("the page's probe").iter().map(|c| c.as_f64().unwrap()).collect();
+    let snapshot = http_get(http, "/snapshot.jpg");
+    assert_eq!(snapshot.status, 200);
+    let snapshot = Rgb::from_jpeg(&snapshot.body);
+    let mean = snapshot.mean(0, 0, snapshot.width, snapshot.height);
+    let distance = colour_distance([probe[0], probe[1], probe[2]], mean);
+    eprintln!("mean colour: Chromium {probe:?}, receiver {mean:.1?}");
+    assert!(probe.iter().all(|c| *c > 40.0), "the bars are on screen: mean colour {probe:?}");
+    assert!(distance < 30.0, "Chromium shows {probe:?}, the stream is {mean:.1?}");
+}
+
+#[test]
+fn whep_answers_deletes_and_refuses_as_rfc_9725_says() {
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+
+    let options = http_send(http, "OPTIONS", "/whep", "", b"");
+    assert_eq!(options.status, 204);
+    assert!(options.header("allow").is_some_and(|a| a.contains("POST")), "{:?}", options.headers);
+    assert_eq!(options.header("accept-post"), Some("application/sdp"));
+
+    let answer = post_offer(http, "/whep", &offer());
+    assert_eq!(answer.status, 201, "{}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(answer.header("content-type"), Some("application/sdp"));
+    let sdp = String::from_utf8(answer.body.clone()).unwrap();
+    assert!(sdp.contains("a=ice-lite"), "{sdp}");
+    assert!(sdp.contains("a=sendonly"), "{sdp}");
+    assert!(sdp.contains("typ host"), "the receiver's host candidate is in the answer: {sdp}");
+    assert!(sdp.contains("packetization-mode=1"), "{sdp}");
+    let location = answer.header("location").expect("the session's URL").to_string();
+    assert!(location.starts_with("/whep/"), "{location}");
+    assert_eq!(webrtc_viewers(http), 1, "{}", status(http));
+
+    assert_eq!(http_send(http, "PATCH", &location, "application/trickle-ice-sdpfrag", b"a=x\r\n").status, 405);
+    assert_eq!(http_send(http, "DELETE", &location, "", b"").status, 200);
+    wait_until("the session freed", 10, || webrtc_viewers(http) == 0 && status(http)["viewers"] == 0);
+    assert_eq!(http_send(http, "DELETE", &location, "", b"").status, 404, "a session ends once");
+
+    // Bad offers: each one clear line, nothing kept.
+    let wrong_type = http_send(http, "POST", "/whep", "text/plain", offer().as_bytes());
+    assert_eq!(wrong_type.status, 415);
+    let absurd = post_offer(http, "/whep", "v=0\r\nm=nonsense\r\n");
+    assert_eq!(absurd.status, 400, "{}", String::from_utf8_lossy(&absurd.body));
+    assert!(String::from_utf8_lossy(&absurd.body).starts_with("400: not a usable SDP offer"));
+    let vp8_only = offer().replace("H264/90000", "VP8/90000");
+    let refused = post_offer(http, "/whep", &vp8_only);
+    assert_eq!(refused.status, 406, "{}", String::from_utf8_lossy(&refused.body));
+    let huge = post_offer(http, "/whep", &"a=x\r\n".repeat(20_000));
+    assert_eq!(huge.status, 413);
+    assert_eq!(webrtc_viewers(http), 0, "{}", status(http));
+}
+
+#[test]
+fn a_jpeg_camera_is_refused_with_a_clear_message() {
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the JPEG stream", 20, || status(http)["kind"] == "jpeg");
+    let r = post_offer(http, "/whep", &offer());
+    assert_eq!(r.status, 409, "{}", String::from_utf8_lossy(&r.body));
+    assert!(String::from_utf8_lossy(&r.body).contains("/stream.mjpg"));
+}
+
+#[test]
+fn a_flood_of_offers_from_one_address_is_bounded_and_the_viewer_still_plays() {
+    let profile = TempDir::new("chromium-webrtc-flood");
+    let (recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    // The page as a user opens it: WebRTC is its first choice.
+    let _chromium = chromium(http, &profile, "/");
+    wait_until("Chromium presenting frames over WebRTC", 60, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(30))
+    });
+
+    // Absurd offers: refused, nothing kept.
+    for junk in ["", "v=0", "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n", &"\u{0}".repeat(1000)] {
+        assert_eq!(post_offer(http, "/whep", junk).status, 400);
+    }
+    // Offers that never go on to ICE: a few are answered, then the address is at its limit.
+    let codes: Vec<u16> = (0..20).map(|_| post_offer(http, "/whep", &offer()).status).collect();
+    let answered = codes.iter().filter(|c| **c == 201).count();
+    eprintln!("20 offers from one address: {codes:?}");
+    // Eight sessions per address, Chromium's among them.
+    assert_eq!(answered, 7, "{codes:?}");
+    assert!(codes[7..].iter().all(|c| *c == 429), "{codes:?}");
+    let rss_flooded = proc_status_kib(recv.pid(), "VmRSS");
+
+    // The viewer still plays through it.
+    let before = screen(http).unwrap()["presented"].as_u64().unwrap();
+    wait_until("frames presented during the flood", 20, || {
+        screen(http).unwrap()["presented"].as_u64().unwrap() > before + 30
+    });
+    // The sessions that never connected are dropped; the viewer stays.
+    wait_until("the sessions that never connected dropped", 40, || webrtc_viewers(http) == 1);
+    assert_eq!(post_offer(http, "/whep", &offer()).status, 201, "room again once they are gone");
+    eprintln!("receiver resident memory after the flood: {rss_flooded} KiB");
+}
+
+#[test]
+fn a_viewer_that_vanishes_is_dropped_once_its_consent_checks_stop() {
+    let profile = TempDir::new("chromium-webrtc-vanish");
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let chromium = chromium(http, &profile, "/?via=webrtc");
+    wait_until("Chromium presenting frames over WebRTC", 60, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(10))
+    });
+    // Gone without a word (no DELETE, no DTLS close): only the missing consent checks tell.
+    chromium.signal("KILL");
+    // ICE notices first (str0m's agent hears no checks), the 30 s consent timer is the backstop.
+    wait_until("the vanished viewer's session ended", 60, || webrtc_viewers(http) == 0 && status(http)["viewers"] == 0);
+}

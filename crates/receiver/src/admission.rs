@@ -36,7 +36,7 @@ use std::{
 };
 
 use camwire_wire::CameraName;
-use tokio::io::{AsyncRead, ReadBuf};
+use tokio::io::{AsyncRead, ReadBuf, ReadHalf};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
@@ -323,7 +323,9 @@ impl Ticket {
 
     /// `sock`, with its reads charged to the budget until this ticket is dropped.
     pub(crate) fn meter(&self, sock: SenderConnection) -> Metered {
-        Metered { sock, charge: self.charge.clone(), place: self.place.clone() }
+        let (sock, write) = tokio::io::split(sock);
+        let write = Arc::new(Mutex::new(Some(write)));
+        Metered { sock, write, charge: self.charge.clone(), place: self.place.clone() }
     }
 }
 
@@ -407,16 +409,30 @@ impl Charge {
 }
 
 /// A socket whose reads are charged to the budget and mark progress.
+/// Its write half stays apart, for the back channel once the stream holds
+/// its slot ([`Metered::writer`]).
 pub(crate) struct Metered {
-    sock: SenderConnection,
+    sock: ReadHalf<SenderConnection>,
+    write: SharedWriter,
     charge: Arc<Charge>,
     place: Arc<Place>,
 }
 
+/// A connection's write half, until the back channel takes it.
+pub(crate) type SharedWriter = Arc<Mutex<Option<tokio::io::WriteHalf<SenderConnection>>>>;
+
 impl Metered {
-    /// The socket, to write to it (a refusal line).
+    /// The socket, to write to it (a refusal line). Only before the back
+    /// channel took the write half, which it does once the stream holds its
+    /// slot, when nothing is refused any more.
     pub(crate) fn into_inner(self) -> SenderConnection {
-        self.sock
+        let write = self.write.lock().expect("writer lock").take();
+        self.sock.unsplit(write.expect("a refusal comes before the back channel takes the write half"))
+    }
+
+    /// The write half, for the back channel to take once the stream holds its slot.
+    pub(crate) fn writer(&self) -> SharedWriter {
+        self.write.clone()
     }
 }
 

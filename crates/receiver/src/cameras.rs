@@ -311,11 +311,19 @@ pub struct CameraFeeds {
     pub(crate) live_mp4: Option<tokio::sync::broadcast::WeakSender<crate::sink::live_mp4::LiveFragment>>,
     /// Who wants its H.264 decoded.
     pub(crate) pictures: crate::sink::PictureDemand,
+    /// Keyframe requests to its sender.
+    pub(crate) keyframes: crate::backchannel::KeyframeRequests,
 }
 
 impl CameraFeeds {
-    fn of(sinks: &Sinks) -> Self {
-        Self { latest: sinks.latest(), live_mp4: sinks.live_mp4(), pictures: sinks.pictures() }
+    /// What the web view reads of `sinks`.
+    pub(crate) fn of(sinks: &Sinks) -> Self {
+        Self {
+            latest: sinks.latest(),
+            live_mp4: sinks.live_mp4(),
+            pictures: sinks.pictures(),
+            keyframes: sinks.keyframes(),
+        }
     }
 }
 

@@ -19,9 +19,11 @@
 //! line and passes a shutdown token.
 
 mod admission;
+pub mod backchannel;
 mod bind;
 pub mod cameras;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod config_file;
 pub mod decode;

@@ -32,6 +32,15 @@ pub struct StreamSummary {
     pub sink_failed: bool,
     /// Files recorded from this stream (container recordings).
     pub files: Vec<std::path::PathBuf>,
+    /// Whether the latency figures are corrected for the sender's clock.
+    pub clock: crate::clock::ClockState,
+}
+
+impl StreamSummary {
+    /// This summary, its latency corrected as `clock` says.
+    pub(crate) fn with_clock(self, clock: crate::clock::ClockState) -> Self {
+        Self { clock, ..self }
+    }
 }
 
 /// Percentiles of capture-to-arrival latency over one stream, in milliseconds.
@@ -140,7 +149,8 @@ impl std::ops::Deref for StreamSummary {
 impl std::fmt::Display for StreamSummary {
     /// `summary: frames=<n> invalid=<k> bytes=<b> seconds=<s> fps=<f> kbps=<r> camera=<name> terminator=<yes|no>`,
     /// then ` raw=yes` for an unframed stream, the latency percentiles when
-    /// frames were stamped, ` sink_failed=yes` when a sink failed, and
+    /// frames were stamped (with ` clock=uncorrected`, or ` clock=corrected
+    /// clock_offset_ms=<sender minus receiver> clock_uncertainty_ms=<half the round trip>`), ` sink_failed=yes` when a sink failed, and
     /// ` files=a.mp4,b.mp4` for container recordings.
     /// Scripts parse this: keep the format.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -161,6 +171,15 @@ impl std::fmt::Display for StreamSummary {
         }
         if let Some(l) = self.latency {
             write!(f, " latency_p50_ms={:.2} latency_p99_ms={:.2} latency_max_ms={:.2}", l.p50, l.p99, l.max)?;
+            match self.clock {
+                crate::clock::ClockState::Uncorrected => f.write_str(" clock=uncorrected")?,
+                crate::clock::ClockState::Corrected(c) => write!(
+                    f,
+                    " clock=corrected clock_offset_ms={:.3} clock_uncertainty_ms={:.3}",
+                    c.offset_us as f64 / 1000.0,
+                    c.uncertainty_us as f64 / 1000.0
+                )?,
+            }
         }
         if self.sink_failed {
             f.write_str(" sink_failed=yes")?;
@@ -210,6 +229,7 @@ mod tests {
             latency: None,
             sink_failed: false,
             files: vec![format!("/rec/{frames}.mkv").into()],
+            clock: Default::default(),
         }
     }
 

@@ -36,12 +36,28 @@ impl EncodedFrame {
     /// (`camwire_wire::stamp`): a JPEG COM segment or an H.264 SEI, invisible
     /// to decoders, read by `cam-recv` for latency figures.
     pub fn stamped(self) -> Self {
-        let us = self.captured_at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64);
+        let us = clock_us(self.captured_at);
         match camwire_wire::stamp::stamp(&self.data, us) {
             Some(data) => Self { data: Bytes::from(data), ..self },
             None => self,
         }
     }
+}
+
+/// The environment variable that shifts this sender's clock, in seconds
+/// (`3.7`, `-63072000`): for tests of a sender whose clock is wrong. Every
+/// time the sender puts on the wire (capture stamps, clock replies) moves by it.
+pub const TEST_CLOCK_SHIFT: &str = "CAMWIRE_TEST_CLOCK_SHIFT";
+
+/// `at` on the sender's clock as it goes on the wire: microseconds since the
+/// Unix epoch, shifted by [`TEST_CLOCK_SHIFT`] when that is set.
+pub fn clock_us(at: SystemTime) -> u64 {
+    static SHIFT_US: std::sync::OnceLock<i128> = std::sync::OnceLock::new();
+    let shift = *SHIFT_US.get_or_init(|| {
+        std::env::var(TEST_CLOCK_SHIFT).ok().and_then(|s| s.trim().parse::<f64>().ok()).map_or(0, |s| (s * 1e6) as i128)
+    });
+    let us = at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as i128);
+    (us + shift).clamp(0, i128::from(u64::MAX)) as u64
 }
 
 /// Frames a backlog may hold: seconds of a live stream.

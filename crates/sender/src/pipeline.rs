@@ -26,6 +26,9 @@ pub struct PipelineFlags {
     pub want_keyframe: AtomicBool,
     /// The capture thread should stop.
     pub stop: AtomicBool,
+    /// The receiver's latest clock ping not answered yet: its `t1`, and this
+    /// sender's clock (`frames::clock_us`) when it was read. The next frame sent carries the reply.
+    pub clock_ping: std::sync::Mutex<Option<(u64, u64)>>,
     /// Send payloads exactly as captured, without the capture-time stamp.
     pub no_stamp: AtomicBool,
     /// Pictures the capture did not encode because the output had not taken

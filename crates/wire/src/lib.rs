@@ -22,9 +22,12 @@
 //! - [`notice`]: the optional lines a receiver writes back (`CAMWIRE REFUSED busy`).
 //! - [`hello`]: the optional line a sender writes first to name its camera
 //!   (`CAMWIRE HELLO name=garden`), and [`CameraName`].
+//! - [`channel`]: the optional back channel a sender offers in its hello
+//!   (`channel=1`), and the receiver's requests on it (`CAMWIRE KEYFRAME`).
 
 mod annexb;
 mod blocking;
+pub mod channel;
 mod codec;
 mod error;
 mod framing;

@@ -25,6 +25,64 @@ pub const STAMP_UUID: [u8; 16] = *b"camwire-stamp-v1";
 /// The text in front of the decimal time in a JPEG COM stamp.
 pub const JPEG_STAMP_PREFIX: &[u8] = b"camwire capture_us=";
 
+/// The UUID of a camwire SEI clock reply: the ASCII bytes `camwire-clock-v1`.
+pub const CLOCK_UUID: [u8; 16] = *b"camwire-clock-v1";
+
+/// The text in front of a JPEG COM clock reply.
+pub const JPEG_CLOCK_PREFIX: &[u8] = b"camwire clock ";
+
+/// A sender's answer to the back channel's `CAMWIRE PING t1=<t1>`
+/// (protocol.md, section 12): three times in microseconds since the Unix epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockReply {
+    /// The receiver's time in the ping, echoed.
+    pub t1: u64,
+    /// The sender's clock when it read the ping.
+    pub t2: u64,
+    /// The sender's clock when it began to write the frame carrying the reply.
+    pub t3: u64,
+}
+
+/// `payload` with a clock reply added (beside any capture stamp), or `None`
+/// if it is neither a JPEG nor an H.264 access unit with a slice.
+pub fn add_clock_reply(payload: &[u8], reply: ClockReply) -> Option<Vec<u8>> {
+    match PayloadKind::sniff(payload) {
+        PayloadKind::Jpeg => {
+            let text = format!("t1={} t2={} t3={}", reply.t1, reply.t2, reply.t3);
+            jpeg_with_comment(payload, JPEG_CLOCK_PREFIX, &text)
+        }
+        PayloadKind::H264 => {
+            let body = [reply.t1.to_be_bytes(), reply.t2.to_be_bytes(), reply.t3.to_be_bytes()].concat();
+            insert_before_slice(payload, &sei_nal(&CLOCK_UUID, &body))
+        }
+        PayloadKind::Unknown => None,
+    }
+}
+
+/// The clock reply a JPEG or H.264 payload carries, if any.
+pub fn read_clock_reply(payload: &[u8]) -> Option<ClockReply> {
+    match PayloadKind::sniff(payload) {
+        PayloadKind::Jpeg => {
+            let text = crate::jpeg::segments(payload)
+                .filter(|&(_, marker, _)| marker == 0xFE)
+                .find_map(|(_, _, body)| std::str::from_utf8(body.strip_prefix(JPEG_CLOCK_PREFIX)?).ok())?;
+            let mut t = [None; 3];
+            for field in text.split(' ') {
+                let (key, value) = field.split_once('=')?;
+                let i = ["t1", "t2", "t3"].iter().position(|k| *k == key)?;
+                t[i] = Some(value.parse().ok()?);
+            }
+            Some(ClockReply { t1: t[0]?, t2: t[1]?, t3: t[2]? })
+        }
+        PayloadKind::H264 => {
+            let body = read_h264_sei(payload, &CLOCK_UUID)?;
+            let t = |i: usize| Some(u64::from_be_bytes(body.get(i * 8..i * 8 + 8)?.try_into().ok()?));
+            Some(ClockReply { t1: t(0)?, t2: t(1)?, t3: t(2)? })
+        }
+        PayloadKind::Unknown => None,
+    }
+}
+
 /// `payload` with a capture stamp added, or `None` if it is neither a JPEG
 /// nor an H.264 access unit with a slice.
 pub fn stamp(payload: &[u8], capture_us: u64) -> Option<Vec<u8>> {
@@ -45,6 +103,12 @@ pub fn read_stamp(payload: &[u8]) -> Option<u64> {
 }
 
 fn stamp_jpeg(jpeg: &[u8], capture_us: u64) -> Option<Vec<u8>> {
+    jpeg_with_comment(jpeg, JPEG_STAMP_PREFIX, &capture_us.to_string())
+}
+
+/// `jpeg` with a COM segment holding `prefix` and `text`, after SOI and any
+/// leading APP0/APP1.
+fn jpeg_with_comment(jpeg: &[u8], prefix: &[u8], text: &str) -> Option<Vec<u8>> {
     if !jpeg.starts_with(&[0xFF, 0xD8]) {
         return None;
     }
@@ -56,12 +120,12 @@ fn stamp_jpeg(jpeg: &[u8], capture_us: u64) -> Option<Vec<u8>> {
         }
         at = off + 4 + body.len();
     }
-    let text = format!("{}{capture_us}", std::str::from_utf8(JPEG_STAMP_PREFIX).expect("ascii"));
+    let text = [prefix, text.as_bytes()].concat();
     let mut out = Vec::with_capacity(jpeg.len() + 4 + text.len());
     out.extend_from_slice(&jpeg[..at]);
     out.extend_from_slice(&[0xFF, 0xFE]);
     out.extend_from_slice(&(2 + text.len() as u16).to_be_bytes());
-    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(&text);
     out.extend_from_slice(&jpeg[at..]);
     Some(out)
 }
@@ -74,9 +138,15 @@ fn read_jpeg_stamp(jpeg: &[u8]) -> Option<u64> {
 
 /// The SEI NAL unit, with its 4-byte start code, that carries `capture_us`.
 pub(crate) fn h264_stamp_nal(capture_us: u64) -> Vec<u8> {
-    let mut rbsp = vec![5u8, 24];
-    rbsp.extend_from_slice(&STAMP_UUID);
-    rbsp.extend_from_slice(&capture_us.to_be_bytes());
+    sei_nal(&STAMP_UUID, &capture_us.to_be_bytes())
+}
+
+/// An SEI NAL unit, with its 4-byte start code, holding one
+/// `user_data_unregistered` message: `uuid` then `body` (at most 239 bytes).
+fn sei_nal(uuid: &[u8; 16], body: &[u8]) -> Vec<u8> {
+    let mut rbsp = vec![5u8, (16 + body.len()) as u8];
+    rbsp.extend_from_slice(uuid);
+    rbsp.extend_from_slice(body);
     rbsp.push(0x80);
     let mut nal = vec![0, 0, 0, 1, 6];
     let mut zeros = 0;
@@ -92,29 +162,39 @@ pub(crate) fn h264_stamp_nal(capture_us: u64) -> Vec<u8> {
 }
 
 fn stamp_h264(au: &[u8], capture_us: u64) -> Option<Vec<u8>> {
+    insert_before_slice(au, &h264_stamp_nal(capture_us))
+}
+
+/// `au` with the NAL unit `sei` (start code included) in front of its first slice.
+fn insert_before_slice(au: &[u8], sei: &[u8]) -> Option<Vec<u8>> {
     let slice = nal_units(au).find(|nal| nal.first().is_some_and(|h| matches!(h & 0x1F, 1 | 5)))?;
     // Back up from the slice over its start code (3 bytes, or 4 with a leading zero).
     let mut at = slice.as_ptr() as usize - au.as_ptr() as usize - 3;
     if at > 0 && au[at - 1] == 0 {
         at -= 1;
     }
-    let sei = h264_stamp_nal(capture_us);
     let mut out = Vec::with_capacity(au.len() + sei.len());
     out.extend_from_slice(&au[..at]);
-    out.extend_from_slice(&sei);
+    out.extend_from_slice(sei);
     out.extend_from_slice(&au[at..]);
     Some(out)
 }
 
 fn read_h264_stamp(au: &[u8]) -> Option<u64> {
-    nal_units(au)
-        .filter(|nal| nal.first().is_some_and(|h| h & 0x1F == 6))
-        .find_map(|nal| sei_stamp(RbspBits::new(&nal[1..])))
+    let body = read_h264_sei(au, &STAMP_UUID)?;
+    Some(u64::from_be_bytes(body.get(..8)?.try_into().ok()?))
 }
 
-/// The camwire stamp among the messages of an SEI, read past its
-/// emulation-prevention bytes.
-fn sei_stamp(mut rbsp: RbspBits<'_>) -> Option<u64> {
+/// The body after `uuid` of the first camwire SEI message with that UUID.
+fn read_h264_sei(au: &[u8], uuid: &[u8; 16]) -> Option<Vec<u8>> {
+    nal_units(au)
+        .filter(|nal| nal.first().is_some_and(|h| h & 0x1F == 6))
+        .find_map(|nal| sei_message(RbspBits::new(&nal[1..]), uuid))
+}
+
+/// The body of the `user_data_unregistered` message with `uuid` among the
+/// messages of an SEI, read past its emulation-prevention bytes.
+fn sei_message(mut rbsp: RbspBits<'_>, uuid: &[u8; 16]) -> Option<Vec<u8>> {
     loop {
         // Until only the trailing bits (0x80) are left.
         let first = rbsp.byte()?;
@@ -125,8 +205,8 @@ fn sei_stamp(mut rbsp: RbspBits<'_>) -> Option<u64> {
         let first = rbsp.byte()?;
         let size = sei_value(first, &mut rbsp)?;
         let body: Vec<u8> = (0..size).map(|_| rbsp.byte()).collect::<Option<_>>()?;
-        if let Some(rest) = body.strip_prefix(&STAMP_UUID[..]).filter(|_| kind == 5) {
-            return Some(u64::from_be_bytes(rest.get(..8)?.try_into().ok()?));
+        if let Some(rest) = body.strip_prefix(&uuid[..]).filter(|_| kind == 5) {
+            return Some(rest.to_vec());
         }
     }
 }
@@ -186,6 +266,22 @@ mod tests {
         let mut com = vec![0xFF, 0xFE, 0x00, 0x25];
         com.extend_from_slice(b"camwire capture_us=1732270000123456");
         assert_eq!(&stamped[8..8 + com.len()], &com[..]);
+    }
+
+    #[test]
+    fn clock_replies_round_trip_beside_the_stamp() {
+        let reply = ClockReply { t1: 1_732_270_000_123_456, t2: 0, t3: u64::MAX };
+        let au = [&[0u8, 0, 0, 1, 0x67, 1, 2][..], &[0, 0, 0, 1, 0x68, 3], &[0, 0, 1, 0x65, 0x88, 4]].concat();
+        for payload in [JPEG.to_vec(), au] {
+            let stamped = stamp(&payload, 77).unwrap();
+            assert_eq!(read_clock_reply(&stamped), None);
+            let replied = add_clock_reply(&stamped, reply).unwrap();
+            assert_eq!(read_clock_reply(&replied), Some(reply));
+            assert_eq!(read_stamp(&replied), Some(77), "the stamp is still read");
+        }
+        let jpeg = add_clock_reply(JPEG, ClockReply { t1: 1, t2: 2, t3: 3 }).unwrap();
+        let com = b"\xFF\xFE\x00\x1Ecamwire clock t1=1 t2=2 t3=3";
+        assert_eq!(&jpeg[8..8 + com.len()], com);
     }
 
     #[test]

@@ -56,6 +56,7 @@ impl StreamCount {
             latency: self.latencies.figures(),
             sink_failed: ending.sink_failed,
             files: ending.files,
+            clock: Default::default(),
         }
     }
 }

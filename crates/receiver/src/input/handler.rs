@@ -13,8 +13,8 @@ use std::{
 use bytes::{Bytes, BytesMut};
 use camwire_app::StatusLine;
 use camwire_wire::{
-    hello::read_hello, is_idr_access_unit, is_picture, CameraName, Event, Hello, HelloError, PayloadKind, StreamEnd,
-    WireError,
+    channel, hello::read_hello, is_idr_access_unit, is_picture, CameraName, Event, Hello, HelloError, PayloadKind,
+    StreamEnd, WireError,
 };
 use tokio::{net::TcpStream, sync::OwnedMutexGuard, time::timeout};
 use tokio_util::sync::CancellationToken;
@@ -26,8 +26,10 @@ use super::{
     ReceiverState,
 };
 use crate::{
-    admission::{Metered, Progress, Ticket},
+    admission::{Metered, Progress, SharedWriter, Ticket},
+    backchannel::BackChannel,
     cameras::{self, CameraSinks, Held, Slot},
+    clock::{describe, ClockState, SenderClock, FIRST_ESTIMATE_WAIT},
     frame::{Frame, StreamInfo},
     refuse::refuse,
     summary::StreamSummary,
@@ -86,6 +88,8 @@ struct Opened {
     hello: Option<Hello>,
     input: Input,
     first: Bytes,
+    /// The connection's write half, for the back channel.
+    writer: SharedWriter,
 }
 
 /// The handshake: the camera hello, if the sender writes one (protocol.md,
@@ -98,10 +102,11 @@ async fn handshake(mut sock: Metered, max_frame: usize, held: &mut Vec<Bytes>) -
         Ok(hello) => hello,
         Err(e) => return Err(Ending::Hello(e, Box::new(sock))),
     };
+    let writer = sock.writer();
     let mut input = Input::open(sock, head, max_frame).await.map_err(Ending::Error)?;
     loop {
         match input.next().await.map_err(Ending::Error)? {
-            Event::Frame(data) if is_picture(&data) => return Ok(Opened { hello, input, first: data }),
+            Event::Frame(data) if is_picture(&data) => return Ok(Opened { hello, input, first: data, writer }),
             Event::Frame(data) if PayloadKind::sniff(&data) == PayloadKind::Unknown => {
                 return Err(Ending::NotAnImage(data))
             }
@@ -215,13 +220,14 @@ impl Handler {
             Ok(Ok(opened)) => opened,
         };
         ticket.advance(Progress::Picture);
-        let Opened { hello, input, first } = result;
+        let Opened { hello, input, first, writer } = result;
         let camera = state.name(hello.as_ref().and_then(Hello::name), port_name.as_ref(), peer);
         if let Err(reason) = state.may_send(&camera, peer, &proved) {
             warn_throttled!(FAILED, "refused camera {camera}: {reason}");
             refuse(input.into_socket(), &reason).await;
             return None;
         }
+        let channel = channel::offered(hello.as_ref().and_then(|h| h.field(channel::OFFER_KEY))).map(|v| (v, writer));
         let file = state.file();
         // A secret, --allow, or the configuration naming its port or address vouches for the sender.
         let vouched = config.secret.is_some()
@@ -233,7 +239,8 @@ impl Handler {
         let queued = held.into_iter().chain([first]).map(Event::Frame).collect();
         let count = StreamCount::new(started);
         let admitted = file.as_ref().and_then(|f| f.cameras.get(&camera).map(|c| c.admission.clone()));
-        let stream = Stream { state: &state, peer, camera, stranger, stop: &stop, input, queued, count, admitted };
+        let stream =
+            Stream { state: &state, peer, camera, stranger, stop: &stop, input, queued, count, admitted, channel };
         stream.run(ticket).await
     }
 }
@@ -253,6 +260,8 @@ struct Stream<'a> {
     count: StreamCount,
     /// Who may send as this camera by the `--config` file, when it was admitted.
     admitted: Option<crate::config_file::CameraAdmission>,
+    /// The back channel's version and the write half, when the sender offered it.
+    channel: Option<(u32, SharedWriter)>,
 }
 
 impl Stream<'_> {
@@ -288,6 +297,13 @@ impl Stream<'_> {
         // The stream holds the slot: no longer waiting, nor charged to the budget.
         drop(ticket);
         let Held::Open(sinks) = &mut *held else { unreachable!("claim returns open sinks") };
+        // Nothing is refused from here on: the back channel may take the write half.
+        let back = self.channel.take().and_then(|(version, writer)| {
+            let writer = writer.lock().expect("writer lock").take()?;
+            let serves = [Some(sinks.own.keyframes()), sinks.viewers.as_ref().map(|v| v.keyframes())];
+            debug!("the sender offered the back channel; answering with v{version}");
+            Some(BackChannel::open(writer, version, serves.into_iter().flatten().collect()))
+        });
         // This camera's series, labelled with its name, for `/metrics`.
         let series = state.metrics.camera(self.camera.as_str());
         series.stream_started();
@@ -303,6 +319,7 @@ impl Stream<'_> {
 
         let mut status = StatusLine::new(config.status_line);
         let mut last_picture = Instant::now();
+        let mut clock = StreamClock::new(back.is_some());
         let ending = loop {
             let event = match self.queued.pop_front() {
                 Some(event) => Ok(event),
@@ -362,7 +379,7 @@ impl Stream<'_> {
             let seq = self.count.add(data.len());
             let keyframe = kind == PayloadKind::Jpeg || is_idr_access_unit(&data);
             let received_at = SystemTime::now();
-            let captured_at = camwire_wire::stamp::read_stamp(&data).map(|us| UNIX_EPOCH + Duration::from_micros(us));
+            let captured_at = clock.captured_at(&data, received_at, &self.camera);
             let frame = Frame { seq, keyframe, kind, data, received_at, captured_at };
             self.count.latency(&frame);
             series.frame(&frame);
@@ -370,6 +387,7 @@ impl Stream<'_> {
             status.tick(format_args!("receiving from {peer}"), self.count.frames, self.count.bytes);
         };
         status.clear();
+        drop(back);
         let terminated = matches!(ending, Ending::Wire(StreamEnd::Terminated));
         let clean_raw_end = raw && matches!(ending, Ending::Wire(StreamEnd::Closed));
         let mut report = sinks.end().await;
@@ -397,7 +415,55 @@ impl Stream<'_> {
             sink_failed: report.failed.is_some(),
             files: report.files,
         };
-        Some(self.count.summary(peer, self.camera, ended))
+        Some(self.count.summary(peer, self.camera, ended).with_clock(clock.state()))
+    }
+}
+
+/// A stream's capture times on this receiver's clock: corrected by the
+/// estimate of the sender's clock when it answers the back channel's pings
+/// (`crate::clock`), else as the sender stamps them.
+struct StreamClock {
+    /// The sender takes pings: its capture times wait for a first estimate.
+    sync: Option<SenderClock>,
+    started: Instant,
+    /// The sender's clock was said to be off, once per stream.
+    told: bool,
+}
+
+impl StreamClock {
+    fn new(pinged: bool) -> Self {
+        Self { sync: pinged.then(SenderClock::default), started: Instant::now(), told: false }
+    }
+
+    /// The frame's capture time on our clock; `None` when it has no stamp,
+    /// or while a sender that takes pings has not answered one yet (its
+    /// stamps could be years off).
+    fn captured_at(&mut self, data: &[u8], received_at: SystemTime, camera: &CameraName) -> Option<SystemTime> {
+        let stamp = camwire_wire::stamp::read_stamp(data);
+        let Some(sync) = &mut self.sync else { return stamp.map(|us| UNIX_EPOCH + Duration::from_micros(us)) };
+        if let Some(reply) = camwire_wire::stamp::read_clock_reply(data) {
+            if sync.sample(reply, received_at) && !self.told {
+                let e = sync.estimate().expect("a sample was taken");
+                if e.offset_us.unsigned_abs() > u128::from(e.uncertainty_us) {
+                    self.told = true;
+                    info!(
+                        "camera {camera}: the sender's clock is {} this receiver's (within {:.1} ms); \
+                         latency figures are corrected for it",
+                        describe(e.offset_us),
+                        e.uncertainty_us as f64 / 1000.0
+                    );
+                }
+            }
+        }
+        match sync.estimate() {
+            Some(_) => stamp.and_then(|us| sync.correct(us)),
+            None if self.started.elapsed() < FIRST_ESTIMATE_WAIT => None,
+            None => stamp.map(|us| UNIX_EPOCH + Duration::from_micros(us)),
+        }
+    }
+
+    fn state(&self) -> ClockState {
+        self.sync.as_ref().and_then(SenderClock::estimate).map_or(ClockState::Uncorrected, ClockState::Corrected)
     }
 }
 

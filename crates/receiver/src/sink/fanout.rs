@@ -18,7 +18,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use camwire_wire::KeyframeGate;
+use camwire_wire::{KeyframeGate, PayloadKind};
 use prometheus::IntCounter;
 use tokio::{
     sync::{broadcast, mpsc, oneshot, watch},
@@ -213,6 +213,11 @@ impl Sinks {
         self.feeds.pictures.clone()
     }
 
+    /// Keyframe requests to the camera's sender (the back channel).
+    pub fn keyframes(&self) -> crate::backchannel::KeyframeRequests {
+        self.feeds.keyframes.clone()
+    }
+
     /// The web view's live H.264 fragments, with `--http`.
     pub(crate) fn live_mp4(&self) -> Option<broadcast::WeakSender<LiveFragment>> {
         self.feeds.live_mp4.clone()
@@ -252,7 +257,7 @@ impl Sinks {
         for (i, s) in self.sinks.iter_mut().enumerate() {
             let result = match s.delivery {
                 Delivery::Every => send_every(s, SinkEvent::Frame(frame.clone())).await,
-                Delivery::Latest => offer_latest(s, &frame, self.dropped.as_ref()),
+                Delivery::Latest => offer_latest(s, &frame, self.dropped.as_ref(), &self.feeds.keyframes),
             };
             if let Err(why) = result {
                 gone.push((i, why));
@@ -361,8 +366,15 @@ async fn send_every(s: &mut SinkHandle, event: SinkEvent) -> Result<(), Gone> {
     }
 }
 
-/// Offers a frame to a sink that skips when behind; one it skips is counted in `dropped`.
-fn offer_latest(s: &mut SinkHandle, frame: &Frame, dropped: Option<&IntCounter>) -> Result<(), Gone> {
+/// Offers a frame to a sink that skips when behind; one it skips is counted
+/// in `dropped`. One that falls behind on H.264 asks the sender for the
+/// keyframe it must now wait for (`keyframes`, the back channel).
+fn offer_latest(
+    s: &mut SinkHandle,
+    frame: &Frame,
+    dropped: Option<&IntCounter>,
+    keyframes: &crate::backchannel::KeyframeRequests,
+) -> Result<(), Gone> {
     if !s.gate.admits(frame.keyframe) {
         dropped.iter().for_each(|d| d.inc());
         return check_full(s);
@@ -385,6 +397,9 @@ fn offer_latest(s: &mut SinkHandle, frame: &Frame, dropped: Option<&IntCounter>)
         }
         Err(mpsc::error::TrySendError::Full(_)) => {
             dropped.iter().for_each(|d| d.inc());
+            if !s.gate.is_closed() && frame.kind == PayloadKind::H264 {
+                keyframes.request(s.name);
+            }
             s.gate.close();
             check_full(s)
         }
@@ -408,7 +423,6 @@ fn check_full(s: &mut SinkHandle) -> Result<(), Gone> {
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
-    use camwire_wire::PayloadKind;
 
     use super::*;
     use crate::sink::runner::{spawn_blocking_sink, BlockingSink};

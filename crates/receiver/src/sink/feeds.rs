@@ -104,6 +104,8 @@ pub(super) struct Feeds {
     pub(super) live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
     /// The window's lasting want of pictures (with `--display`).
     pub(super) window_wants_pictures: Option<PictureWanted>,
+    /// Keyframe requests to the camera's sender, over the back channel.
+    pub(super) keyframes: crate::backchannel::KeyframeRequests,
 }
 
 impl Default for Feeds {
@@ -113,6 +115,7 @@ impl Default for Feeds {
             pictures: PictureDemand::default(),
             live_mp4: None,
             window_wants_pictures: None,
+            keyframes: Default::default(),
         }
     }
 }

@@ -78,6 +78,8 @@ pub(super) struct H264PictureSink {
     errors: u64,
     busy: Duration,
     limit: PixelLimit,
+    /// Asks the sender for the keyframe a decode error must wait for.
+    keyframes: crate::backchannel::KeyframeRequests,
 }
 
 impl H264PictureSink {
@@ -100,7 +102,14 @@ impl H264PictureSink {
             skipped: 0,
             errors: 0,
             busy: Duration::ZERO,
+            keyframes: Default::default(),
         }
+    }
+
+    /// This sink, asking the camera's sender (the back channel) for a
+    /// keyframe when a frame does not decode, rather than wait for the next.
+    pub(super) fn asking(self, keyframes: crate::backchannel::KeyframeRequests) -> Self {
+        Self { keyframes, ..self }
     }
 
     fn start_stream(&mut self, stream: u64) {
@@ -221,6 +230,7 @@ impl H264PictureSink {
                 }
                 self.gate.close();
                 self.pending.clear();
+                self.keyframes.request("decoder");
             }
         }
     }

@@ -50,7 +50,7 @@ impl Sinks {
             sinks.add("pipe", Delivery::Latest, 30, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
         if let Some(url) = &config.publish {
-            let sink = PublishSink::new(url, sinks.closing(), limit);
+            let sink = PublishSink::new(url, sinks.closing(), limit, sinks.keyframes());
             let verdict = sink.verdict();
             sinks.add_judged("publish", 30, verdict, |rx| spawn_sink(rx, async { Ok(sink) }));
         }
@@ -59,8 +59,8 @@ impl Sinks {
             // Decoded only while someone wants pictures: the window always does.
             let feeds = sinks.feeds_mut();
             feeds.window_wants_pictures = config.display.then(|| feeds.pictures.want());
-            let (latest, pictures) = (feeds.latest.clone(), feeds.pictures.clone());
-            let make = move || Ok(H264PictureSink::new(latest, pictures, limit));
+            let (latest, pictures, keyframes) = (feeds.latest.clone(), feeds.pictures.clone(), feeds.keyframes.clone());
+            let make = move || Ok(H264PictureSink::new(latest, pictures, limit).asking(keyframes));
             sinks.add_feed("h264-pictures", Delivery::Latest, 30, |rx| spawn_blocking_sink(rx, make));
         }
         if config.http.is_some() {

@@ -46,6 +46,7 @@ use super::{
     runner::{Sink, SinkReport},
 };
 use crate::{
+    backchannel::KeyframeRequests,
     decode::{
         picture::{Picture, PictureDecoder},
         PixelLimit,
@@ -285,13 +286,16 @@ pub(super) struct PublishSink {
     closing: CancellationToken,
     /// The pixel budget of a JPEG to encode.
     limit: PixelLimit,
+    /// Asks the sender for the keyframe a new connection starts on.
+    keyframes: KeyframeRequests,
     /// Whether the running ffmpeg reached the server, for the [`Verdict`] read when this sink is behind.
     live: Arc<AtomicBool>,
 }
 
 impl PublishSink {
-    /// Publishes to `url` from the first keyframe on.
-    pub(super) fn new(url: &str, closing: CancellationToken, limit: PixelLimit) -> Self {
+    /// Publishes to `url` from the first keyframe on; a new connection to
+    /// the server asks the sender for one through `keyframes`.
+    pub(super) fn new(url: &str, closing: CancellationToken, limit: PixelLimit, keyframes: KeyframeRequests) -> Self {
         Self {
             url: url.to_owned(),
             publisher: None,
@@ -305,6 +309,7 @@ impl PublishSink {
             published: false,
             closing,
             limit,
+            keyframes,
             live: Arc::default(),
         }
     }
@@ -374,6 +379,10 @@ impl Sink for PublishSink {
         let pts = self.base_us + self.timeline.pts_us(&frame);
         self.last_us = pts;
         let ready_to_connect = self.publisher.is_none() && Instant::now() >= self.next_try;
+        if ready_to_connect && !frame.keyframe {
+            // The sender's H.264: the connection waits for its next keyframe.
+            self.keyframes.request("publish");
+        }
         let Some((au, keyframe)) = self.access_unit(frame, pts, ready_to_connect).await? else { return Ok(()) };
         if self.publisher.is_none() {
             if !keyframe || Instant::now() < self.next_try {

@@ -79,9 +79,10 @@ use self::{
     watching::{Mode, Watching},
 };
 use crate::{
-    cameras::Directory,
+    backchannel::KeyframeRequests,
+    cameras::{CameraFeeds, Directory},
     metrics::Metrics,
-    sink::{live_mp4::LiveFragment, Latest, PictureDemand},
+    sink::live_mp4::LiveFragment,
     view::webrtc::{WebRtc, WebRtcOptions},
 };
 
@@ -138,6 +139,8 @@ struct AppState {
     watching: Arc<Watching>,
     /// The live H.264 fragments; gone once the receiver closes its sinks.
     live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
+    /// Asks the camera's sender for a keyframe (a new `/stream.mp4` viewer).
+    keyframes: KeyframeRequests,
     /// Every camera, for `/status` to list.
     cameras: Option<Directory>,
     /// Every camera's own view, for `/` (not `/cam/NAME/`) to list with its figures.
@@ -152,9 +155,7 @@ impl AppState {
     /// The state that serves one camera's feeds, and the task that turns its
     /// newest frames into the web view's.
     fn serve(
-        latest: watch::Receiver<Latest>,
-        live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
-        pictures: PictureDemand,
+        feeds: CameraFeeds,
         viewers: Arc<Viewers>,
         cameras: Option<Directory>,
         metrics: Arc<Metrics>,
@@ -162,9 +163,10 @@ impl AppState {
     ) -> (Self, JoinHandle<()>) {
         let (web_tx, frames) = watch::channel(None);
         let shared = Arc::new(SharedStats { stats: Mutex::new(Stats::default()) });
+        let CameraFeeds { latest, live_mp4, pictures, keyframes } = feeds;
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        (Self { frames, shared, viewers, watching, live_mp4, cameras, views: None, metrics, webrtc }, feed)
+        (Self { frames, shared, viewers, watching, live_mp4, keyframes, cameras, views: None, metrics, webrtc }, feed)
     }
 }
 
@@ -214,8 +216,7 @@ impl CameraViews {
         }
         let (viewers, cameras) = (self.viewers.clone(), Some(self.directory.clone()));
         let (metrics, webrtc) = (self.metrics.clone(), self.webrtc.clone());
-        let (state, feed) =
-            AppState::serve(feeds.latest, feeds.live_mp4, feeds.pictures, viewers, cameras, metrics, webrtc);
+        let (state, feed) = AppState::serve(feeds, viewers, cameras, metrics, webrtc);
         open.insert(name, (state.clone(), feed));
         Some((state, true))
     }
@@ -322,9 +323,7 @@ impl WebView {
     /// Binds `addr` now (a busy port is an error at start) and serves `latest` there.
     pub(crate) async fn start(
         addr: SocketAddr,
-        latest: watch::Receiver<Latest>,
-        live_mp4: Option<broadcast::WeakSender<LiveFragment>>,
-        pictures: PictureDemand,
+        feeds: CameraFeeds,
         cameras: Option<Directory>,
         metrics: Arc<Metrics>,
         options: HttpOptions,
@@ -352,15 +351,8 @@ impl WebView {
             false => Some(WebRtc::bind(addr.ip(), &options.webrtc, options.max_viewers).await?),
         };
         let viewers = Viewers::new(options.max_viewers);
-        let (mut state, feed) = AppState::serve(
-            latest,
-            live_mp4,
-            pictures,
-            viewers.clone(),
-            cameras.clone(),
-            metrics.clone(),
-            webrtc.clone(),
-        );
+        let (mut state, feed) =
+            AppState::serve(feeds, viewers.clone(), cameras.clone(), metrics.clone(), webrtc.clone());
         let views = cameras.map(|directory| {
             let open = Mutex::new(HashMap::new());
             Arc::new(CameraViews { directory, open, viewers, metrics, webrtc: webrtc.clone() })
@@ -512,7 +504,8 @@ async fn stream_mp4(State(state): State<AppState>, Extension(peer): Extension<Pe
         Err(response) => return *response,
     };
     let place = state.watching.join(Mode::H264, page_id(uri.query()));
-    mp4_stream::response(fragments, guard, place)
+    // Its picture starts at a keyframe: it asks for one rather than wait for the next.
+    mp4_stream::response(fragments, guard, place, state.keyframes.clone())
 }
 
 /// How long `/snapshot.jpg` waits for an H.264 picture to be encoded when none is at hand.

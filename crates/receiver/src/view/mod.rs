@@ -54,9 +54,7 @@ impl Viewers {
             Some(addr) => Some(
                 WebView::start(
                     addr,
-                    sinks.latest(),
-                    sinks.live_mp4(),
-                    sinks.pictures(),
+                    crate::cameras::CameraFeeds::of(sinks),
                     cameras,
                     metrics.clone(),
                     http_options(config),

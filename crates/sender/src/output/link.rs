@@ -11,10 +11,16 @@
 //! earlier frames unsent (`TCP_NOTSENT_LOWAT`), so a slow link cannot build
 //! a queue of old frames in the kernel either.
 
-use std::{io, io::IoSlice, time::Duration};
+use std::{
+    io,
+    io::IoSlice,
+    sync::{atomic::Ordering, Arc},
+    time::Duration,
+};
 
 use bytes::{Buf, Bytes};
 use camwire_wire::{
+    channel::Message,
     frame_header,
     notice::{read_notice, Heard, Notice},
     WireError, HEADER_LEN,
@@ -28,7 +34,7 @@ use tokio::{
 use tracing::debug;
 
 use super::secure::{self, SetupError, Writer};
-use crate::config::Config;
+use crate::{config::Config, pipeline::PipelineFlags};
 
 /// Unsent bytes the kernel may hold before the socket stops taking more, in
 /// live mode. Small, because on a slow link every queued byte is delay (1 kB
@@ -109,7 +115,9 @@ impl Link {
     /// Connects to the receiver, then through TLS and the secret challenge as
     /// configured (`secure`). Live mode keeps the kernel's unsent queue short;
     /// the kernel is asked to give up on a silent peer after the stall timeout.
-    pub async fn connect(config: &Config) -> Result<Self, SetupError> {
+    /// A keyframe the receiver asks for on the back channel (protocol.md,
+    /// section 12) is asked of the encoder through `flags`.
+    pub async fn connect(config: &Config, flags: &Arc<PipelineFlags>) -> Result<Self, SetupError> {
         let (framed, max_frame, stall) = (!config.raw, config.max_frame, config.stall_timeout);
         let to = config.to.as_str();
         // A name that does not resolve is a `NotFound` error that says so.
@@ -134,11 +142,26 @@ impl Link {
         let fd = std::os::fd::AsRawFd::as_raw_fd(&stream);
         let (mut read, write) = secure::split(secure::secure(stream, config).await?);
         let (tx, heard) = mpsc::channel(4);
+        let flags = flags.clone();
         let reader = tokio::spawn(async move {
             loop {
                 let h = read_notice(&mut read).await;
                 match &h {
-                    Heard::Notice(Notice::Other(line)) => debug!("the receiver said {line:?}"),
+                    Heard::Notice(Notice::Other(line)) => match Message::parse(line.as_bytes()) {
+                        Ok(Message::Keyframe { why }) => {
+                            debug!(
+                                "the receiver asked for a keyframe ({})",
+                                why.as_deref().unwrap_or("no reason given")
+                            );
+                            flags.want_keyframe.store(true, Ordering::Relaxed);
+                        }
+                        Ok(Message::Channel { version }) => debug!("the receiver took the back channel (v{version})"),
+                        Ok(Message::Ping { t1 }) => {
+                            let t2 = crate::frames::clock_us(std::time::SystemTime::now());
+                            *flags.clock_ping.lock().expect("clock ping lock") = Some((t1, t2));
+                        }
+                        _ => debug!("the receiver said {line:?}"),
+                    },
                     Heard::Noise => debug!("the receiver wrote bytes that are not a camwire line"),
                     Heard::Notice(Notice::Refused(_)) | Heard::Closed | Heard::Http(_) => {
                         let _ = tx.send(h).await;
@@ -326,7 +349,7 @@ mod tests {
         if !live {
             config.max_latency = Duration::ZERO;
         }
-        Link::connect(&config).await.unwrap()
+        Link::connect(&config, &Arc::default()).await.unwrap()
     }
 
     #[tokio::test]

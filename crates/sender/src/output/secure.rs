@@ -14,6 +14,7 @@ use std::{
 };
 
 use camwire_wire::{
+    channel,
     handshake::{self, fingerprint},
     HandshakeError, Hello,
 };
@@ -101,7 +102,12 @@ pub(crate) async fn secure(sock: TcpStream, config: &Config) -> Result<Secured, 
     }
     if config.say_name {
         // Before the first frame, and nothing to wait for: frames may follow at once.
-        link.write_all(&Hello::named(config.name.clone()).encode()).await?;
+        // It offers the back channel (protocol.md, section 12): a receiver
+        // that knows it may ask for keyframes; one that does not ignores the key.
+        let hello = Hello::named(config.name.clone())
+            .with_field(channel::OFFER_KEY, &channel::VERSION.to_string())
+            .expect("a camera name and the channel offer fit in a hello line");
+        link.write_all(&hello.encode()).await?;
         link.flush().await?;
     }
     Ok(link)

@@ -28,8 +28,12 @@ use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
+use bytes::Bytes;
 use camwire_app::{Backoff, StatusLine};
-use camwire_wire::KeyframeGate;
+use camwire_wire::{
+    stamp::{add_clock_reply, ClockReply},
+    KeyframeGate,
+};
 
 use super::{
     admission::Connection,
@@ -132,7 +136,7 @@ impl Run<'_> {
         let mut backoff = Backoff::default();
         loop {
             let attempt = tokio::select! {
-                r = Link::connect(config) => r,
+                r = Link::connect(config, &self.flags) => r,
                 _ = self.stop.cancelled() => return Ok(None),
             };
             match attempt {
@@ -390,7 +394,21 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
             run.drop_frames(1, true);
             continue;
         }
-        match link.try_start(&frame.data) {
+        // A clock ping waiting for its answer rides on this frame (protocol.md, section 12).
+        let ping = run.flags.clock_ping.lock().expect("clock ping lock").take();
+        let data = match ping.filter(|_| !config.raw && !run.flags.no_stamp.load(Ordering::Relaxed)) {
+            Some((t1, t2)) => {
+                let reply = ClockReply { t1, t2, t3: crate::frames::clock_us(SystemTime::now()) };
+                add_clock_reply(&frame.data, reply).map_or_else(|| frame.data.clone(), Bytes::from)
+            }
+            None => frame.data.clone(),
+        };
+        let started = link.try_start(&data);
+        if let (false, Some(ping)) = (matches!(started, Ok(true)), ping) {
+            // Not sent: the next frame carries it, with its own send time.
+            run.flags.clock_ping.lock().expect("clock ping lock").get_or_insert(ping);
+        }
+        match started {
             Ok(true) => {}
             Ok(false) => {
                 // The socket is still busy with earlier bytes: wait for it, or

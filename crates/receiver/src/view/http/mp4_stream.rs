@@ -31,11 +31,19 @@ use super::{
     viewers::{ViewerSlot, STREAM_IDLE},
     watching::Place,
 };
-use crate::sink::live_mp4::LiveFragment;
+use crate::{backchannel::KeyframeRequests, sink::live_mp4::LiveFragment};
 
 /// The streaming response for one viewer.
-pub(super) fn response(fragments: broadcast::Receiver<LiveFragment>, guard: ViewerSlot, place: Place) -> Response {
-    let viewer = Viewer { fragments, init: None, skipping: true, slot: guard, _place: place };
+/// A viewer that starts, or falls behind, waits for a keyframe: it asks the
+/// camera's sender for one through `keyframes` (the back channel).
+pub(super) fn response(
+    fragments: broadcast::Receiver<LiveFragment>,
+    guard: ViewerSlot,
+    place: Place,
+    keyframes: KeyframeRequests,
+) -> Response {
+    keyframes.request("viewer");
+    let viewer = Viewer { fragments, init: None, skipping: true, slot: guard, _place: place, keyframes };
     let body = stream::unfold(viewer, |mut viewer| async move {
         let parts = viewer.next().await?;
         Some((stream::iter(parts.into_iter().map(Ok::<_, Infallible>)), viewer))
@@ -58,6 +66,7 @@ struct Viewer {
     skipping: bool,
     slot: ViewerSlot,
     _place: Place,
+    keyframes: KeyframeRequests,
 }
 
 impl Viewer {
@@ -78,6 +87,7 @@ impl Viewer {
                 Err(RecvError::Lagged(n)) => {
                     debug!("--http: an H.264 viewer fell {n} fragments behind; it resumes at the next keyframe");
                     self.skipping = true;
+                    self.keyframes.request("viewer");
                     continue;
                 }
                 Err(RecvError::Closed) => return None,

@@ -41,7 +41,7 @@ use tokio::{net::UdpSocket, sync::mpsc};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use crate::sink::live_mp4::LiveFragment;
+use crate::{backchannel::KeyframeRequests, sink::live_mp4::LiveFragment};
 
 /// The UDP port every WebRTC session shares unless `--webrtc-port` says otherwise (MediaMTX's).
 pub const DEFAULT_PORT: u16 = 8189;
@@ -185,7 +185,7 @@ impl WebRtc {
     }
 
     /// Answers `offer` from `peer`, who reached the web view on `local`: a new
-    /// session sending the H.264 of `feed` at `profile_level_id`. Returns the
+    /// session sending the H.264 of `camera` at `profile_level_id`. Returns the
     /// session's id and the SDP answer. `hold` is kept until the session ends.
     pub fn open(
         self: &Arc<Self>,
@@ -193,9 +193,10 @@ impl WebRtc {
         peer: IpAddr,
         local: IpAddr,
         profile_level_id: u32,
-        feed: tokio::sync::broadcast::Receiver<LiveFragment>,
+        camera: Camera,
         hold: Hold,
     ) -> Result<(String, String), Refused> {
+        let Camera { feed, keyframes } = camera;
         {
             let table = self.table.lock().expect("webrtc table");
             if table.sessions.len() >= self.max_sessions {
@@ -264,6 +265,7 @@ impl WebRtc {
             cancel,
             peer,
             id: id.clone(),
+            keyframes,
         };
         let this = self.clone();
         tokio::spawn(async move {
@@ -368,18 +370,20 @@ fn hex_string(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The camera a session watches: its access units, and the way to ask its
+/// sender for an IDR.
+pub struct Camera {
+    /// The camera's H.264, access unit by access unit.
+    pub feed: tokio::sync::broadcast::Receiver<LiveFragment>,
+    /// Asks the camera's sender for a keyframe (protocol.md section 12).
+    pub keyframes: KeyframeRequests,
+}
+
 /// The `profile-level-id` (profile_idc, constraint flags, level_idc) of the
 /// stream whose fMP4 codec string (`avc1.PPCCLL`) is `codec`.
 pub fn profile_level_id(codec: &str) -> Option<u32> {
     let hex = codec.strip_prefix("avc1.")?;
     (hex.len() == 6).then(|| u32::from_str_radix(hex, 16).ok()).flatten()
-}
-
-/// Asks the camera's sender for a keyframe now, for a new viewer or a
-/// browser's PLI/FIR. Until the receiver-to-sender channel carries such a
-/// request (issue "channel"), a viewer waits for the stream's next IDR.
-pub(crate) fn request_keyframe_from_sender(_camera: Option<&str>) {
-    // The back channel's keyframe request goes here.
 }
 
 #[cfg(test)]

@@ -107,7 +107,8 @@ pub(super) async fn offer(
     let place = state.watching.join(Mode::WebRtc, page_id(uri.query()));
     let hold: crate::view::webrtc::Hold = Box::new((slot, place));
     let local_ip = local.0.ip().to_canonical();
-    match webrtc.open(offer, peer.0.ip().to_canonical(), local_ip, profile, feed, hold) {
+    let camera = crate::view::webrtc::Camera { feed, keyframes: state.keyframes.clone() };
+    match webrtc.open(offer, peer.0.ip().to_canonical(), local_ip, profile, camera, hold) {
         Ok((id, answer)) => {
             let location = format!("{}/{id}", uri.path().trim_end_matches('/'));
             let mut response = (

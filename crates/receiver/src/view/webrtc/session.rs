@@ -19,8 +19,8 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use tracing::debug;
 
-use super::{request_keyframe_from_sender, Packet, CONNECT_TIMEOUT, CONSENT_TIMEOUT};
-use crate::sink::live_mp4::LiveFragment;
+use super::{Packet, CONNECT_TIMEOUT, CONSENT_TIMEOUT};
+use crate::{backchannel::KeyframeRequests, sink::live_mp4::LiveFragment};
 
 /// A session's state, moved into its task.
 pub(super) struct Session {
@@ -34,6 +34,9 @@ pub(super) struct Session {
     pub feed: broadcast::Receiver<LiveFragment>,
     pub inbox: mpsc::Receiver<Packet>,
     pub cancel: CancellationToken,
+    /// Asks the camera's sender for an IDR (protocol.md section 12), for a
+    /// new viewer and for the browser's PLI/FIR.
+    pub keyframes: KeyframeRequests,
     pub peer: IpAddr,
     pub id: String,
 }
@@ -85,7 +88,10 @@ impl Session {
                 }
                 fragment = self.feed.recv() => match fragment {
                     Ok(fragment) => self.send(&fragment, connected, &mut need_keyframe),
-                    Err(broadcast::error::RecvError::Lagged(_)) => need_keyframe = true,
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        need_keyframe = true;
+                        self.keyframes.request("webrtc");
+                    }
                     Err(broadcast::error::RecvError::Closed) => return "the camera's stream closed",
                 },
                 () = tokio::time::sleep_until(wake) => {
@@ -116,12 +122,16 @@ impl Session {
                 Ok(Output::Event(event)) => match event {
                     Event::Connected => {
                         *connected = true;
+                        // The viewer plays from the next IDR: ask for it now rather than wait.
+                        self.keyframes.request("webrtc");
                         debug!("WebRTC: session {} with {} connected", &self.id[..8], self.peer);
                     }
                     Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
                         return Err("ICE disconnected");
                     }
-                    Event::KeyframeRequest(_) => request_keyframe_from_sender(None),
+                    Event::KeyframeRequest(_) => {
+                        self.keyframes.request("webrtc");
+                    }
                     _ => {}
                 },
                 Err(e) => {

@@ -365,7 +365,7 @@ impl Args {
             check_publish_url(url)?;
         }
         if let Some(dir) = &self.save_dir {
-            check_save_dir(dir)?;
+            check_save_dir(dir, dir.to_string_lossy().contains(crate::cameras::FIELD))?;
         }
         if let Some(cmd) = &self.pipe {
             if cmd.trim().is_empty() {
@@ -553,14 +553,21 @@ pub(crate) fn check_publish_url(url: &str) -> Result<()> {
 
 /// `--save-dir DIR`: a folder this user may write into, or one it may create
 /// (its parent exists: only DIR itself is created, so a typo in the path is
-/// not made into folders).
-pub(crate) fn check_save_dir(dir: &std::path::Path) -> Result<()> {
+/// not made into folders). With `{camera}` in it (`per_camera`), cam-recv
+/// makes every camera's folders, as `--record` does for a `{camera}` or
+/// strftime name: the nearest folder that exists must be writable.
+pub(crate) fn check_save_dir(dir: &std::path::Path, per_camera: bool) -> Result<()> {
     let shown = dir.display();
     match std::fs::metadata(dir) {
         Ok(m) if !m.is_dir() => bail!("--save-dir {shown}: exists and is not a folder"),
         Ok(_) => writable(dir).map_err(|why| anyhow!("--save-dir {shown}: cannot write into it: {why}")),
         Err(_) => {
             let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let parent = match per_camera {
+                true => parent.ancestors().find(|p| p.as_os_str().is_empty() || p.exists()).unwrap_or(parent),
+                false => parent,
+            };
+            let parent = if parent.as_os_str().is_empty() { std::path::Path::new(".") } else { parent };
             if !parent.is_dir() {
                 bail!(
                     "--save-dir {shown}: the folder {} does not exist; cam-recv creates only the last folder \

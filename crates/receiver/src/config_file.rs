@@ -231,9 +231,14 @@ impl Viewer {
 }
 
 impl FileConfig {
-    /// The camera a classic sender from `ip` is, by its `from` addresses.
+    /// The camera a classic sender from `ip` is, by its `from` addresses. A
+    /// camera with its own `listen` port is named by that port: its `from`
+    /// only says where it may send from, so another camera's sender on the
+    /// same host (or every sender, on one test machine) is not taken for it.
     pub fn by_address(&self, ip: std::net::IpAddr) -> Option<&CameraName> {
-        self.cameras.iter().find(|(_, c)| c.admission.from.iter().any(|net| net.contains(&ip))).map(|(n, _)| n)
+        let named =
+            |c: &CameraEntry| c.admission.listen.is_none() && c.admission.from.iter().any(|net| net.contains(&ip));
+        self.cameras.iter().find(|(_, c)| named(c)).map(|(n, _)| n)
     }
 
     /// `config` for camera `name`: its own sink options over the command line's.
@@ -375,7 +380,8 @@ fn camera_entry(raw: RawCamera, name: &CameraName, at: &dyn Fn(Range<usize>) -> 
             crate::cameras::check_fields("save-dir", &dir.get_ref().display().to_string())
                 .map_err(|e| fail(dir.span(), "save-dir", e))?;
             let filled = dir.get_ref().to_string_lossy().replace(crate::cameras::FIELD, name.as_str());
-            crate::cli::check_save_dir(Path::new(&filled)).map_err(|e| fail(dir.span(), "save-dir", e))?;
+            crate::cli::check_save_dir(Path::new(&filled), filled != dir.get_ref().to_string_lossy())
+                .map_err(|e| fail(dir.span(), "save-dir", e))?;
             Some(dir.get_ref().clone())
         }
         None => None,
@@ -498,11 +504,13 @@ mod tests {
     fn cameras_and_viewers_are_read() {
         let file = parse_str(
             "[camera.door]\nfrom = [\"192.0.2.0/24\"]\nverify = true\n[camera.garden]\nlisten = \"127.0.0.1:9001\"\n\
+             from = [\"198.51.100.0/24\"]\n\
              [viewer.kid]\ntoken = \"0123456789abcdef0123\"\ncameras = [\"garden\"]\n",
         )
         .unwrap();
         let door = CameraName::new("door").unwrap();
         assert_eq!(file.by_address("192.0.2.7".parse().unwrap()), Some(&door));
+        assert_eq!(file.by_address("198.51.100.7".parse().unwrap()), None, "garden is named by its port");
         assert_eq!(
             file.cameras[&CameraName::new("garden").unwrap()].admission.listen,
             Some("127.0.0.1:9001".parse().unwrap())

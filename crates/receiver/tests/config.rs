@@ -215,3 +215,27 @@ fn sighup_disconnects_a_camera_whose_secret_changed_and_keeps_the_other() {
     assert_eq!(field(&sb, "frames"), frames.to_string(), "camera b streamed on untouched");
     assert_eq!(files_in(&dir.path("b")), frames as usize);
 }
+
+/// docs/many-cameras.md's `save-dir = "shots/{camera}"` under a state folder
+/// that has no `shots/` yet: a `{camera}` folder is the receiver's to make
+/// (as `--record`'s is), in the file and on the command line alike.
+#[test]
+fn a_camera_save_dir_makes_its_own_folders_as_record_does() {
+    let dir = secrets("config-shots");
+    let file = dir.path("cam.toml");
+    let shots = dir.path("state/shots/{camera}");
+    let text = format!("[camera.a]\nsecret-file = \"{}\"\nsave-dir = \"{}\"\n", s(&dir.path("a.secret")), s(&shots));
+    std::fs::write(&file, text).unwrap();
+    let (recv, port) = receiver(&["--config", s(&file)]);
+    assert!(send(port, "a", &dir.path("a.secret"), 3, &[]).wait(20).success());
+    recv.wait_for_count("summary:", 1, 20);
+    assert_eq!(files_in(&dir.path("state/shots/a")), 3, "{:?}", recv.err());
+
+    // Without {camera} a typo's folders are still not made.
+    let plain = Command::new(env!("CARGO_BIN_EXE_cam-recv"))
+        .args(["--save-dir", s(&dir.path("nowhere/shots")), "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(plain.status.code(), Some(2), "{plain:?}");
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("creates only the last folder"), "{plain:?}");
+}

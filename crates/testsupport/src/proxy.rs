@@ -158,7 +158,9 @@ async fn forward(client: TcpStream, upstream: u16, ctl: Arc<Ctl>) {
         }
         total += n as u64;
         ctl.forwarded.fetch_add(n as u64, Ordering::SeqCst);
-        let rate = ctl.rate.load(Ordering::SeqCst);
+        // Paid at the rate the chunk was sized for: a chunk of a fast link
+        // paid at a new, near-stopped rate would hold the link for many
+        // seconds (2,445 bytes at 200 B/s is 12 s), long after it recovered.
         if rate > 0 {
             next = next.max(Instant::now()) + Duration::from_secs_f64(n as f64 / rate as f64);
             sleep_until(next).await;

@@ -44,19 +44,7 @@ fn mdat_has_idr(mdat: &[u8]) -> bool {
 fn watch(http: u16, path: &str) -> Arc<Mutex<Vec<u8>>> {
     let (code, _, reader) = http_open(http, path);
     assert_eq!(code, 200, "{path}");
-    let got = Arc::new(Mutex::new(Vec::new()));
-    let into = got.clone();
-    thread::spawn(move || {
-        let mut body = Dechunk::new(reader);
-        let mut buf = [0u8; 65536];
-        while let Ok(n) = body.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            into.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    got
+    collect_chunked(reader)
 }
 
 fn frames(http: u16) -> u64 {

@@ -3,7 +3,6 @@
 //! byte by byte against a recording, and in headless Chromium.
 
 use std::{
-    io::Read,
     process::Command,
     thread,
     time::{Duration, Instant},
@@ -57,19 +56,7 @@ fn read_stream_mp4(http: u16) -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
     let (code, headers, reader) = http_open(http, "/stream.mp4");
     assert_eq!(code, 200);
     assert!(headers.iter().any(|(n, v)| n == "content-type" && v == "video/mp4"), "{headers:?}");
-    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let into = got.clone();
-    thread::spawn(move || {
-        let mut body = Dechunk::new(reader);
-        let mut buf = [0u8; 65536];
-        while let Ok(n) = body.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            into.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    got
+    collect_chunked(reader)
 }
 
 #[test]

@@ -278,3 +278,21 @@ pub fn http_send(port: u16, method: &str, path: &str, content_type: &str, body: 
 fn memchr_crlf2(bytes: &[u8]) -> Option<usize> {
     bytes.windows(4).position(|w| w == b"\r\n\r\n")
 }
+
+/// Reads the chunked body of `reader` on a thread until it ends; the bytes
+/// so far are in the returned buffer (a viewer that keeps watching).
+pub fn collect_chunked(reader: BufReader<TcpStream>) -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let into = got.clone();
+    std::thread::spawn(move || {
+        let mut body = Dechunk::new(reader);
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = body.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            into.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    got
+}

@@ -570,13 +570,8 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 
 /// `/status` as one JSON object; `more` is further `,"name":value` fields.
 fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
-    let (fps, kbps) = if stats.peer.is_some() { stats.rates() } else { (0.0, 0.0) };
+    let Figures { fps, kbps, width, height, latency } = Figures::of(stats);
     let string = |s: Option<String>| s.map_or_else(|| "null".to_string(), |s| json_string(&s));
-    let (width, height) = stats.size.map_or(("null".into(), "null".into()), |(w, h)| (w.to_string(), h.to_string()));
-    let latency = stats
-        .latency
-        .p50_p99()
-        .map_or_else(|| "null".to_string(), |(p50, p99)| format!("{{\"p50\":{p50:.3},\"p99\":{p99:.3}}}"));
     format!(
         concat!(
             "{{\"sender_connected\":{},\"peer\":{},\"stream\":{},\"kind\":{},\"frames\":{},",
@@ -624,15 +619,33 @@ fn cameras_json(cameras: Option<&Directory>, views: Option<&CameraViews>) -> Str
     format!(",\"cameras\":[{}]", list.join(","))
 }
 
+/// A stream's figures as JSON values, for `/status` and for a tile.
+struct Figures {
+    fps: f64,
+    kbps: f64,
+    width: String,
+    height: String,
+    /// `{"p50":…,"p99":…}`, or `null` before the first stamped frame.
+    latency: String,
+}
+
+impl Figures {
+    fn of(stats: &mut Stats) -> Self {
+        let (fps, kbps) = if stats.peer.is_some() { stats.rates() } else { (0.0, 0.0) };
+        let (width, height) =
+            stats.size.map_or(("null".into(), "null".into()), |(w, h)| (w.to_string(), h.to_string()));
+        let latency = stats
+            .latency
+            .p50_p99()
+            .map_or_else(|| "null".to_string(), |(p50, p99)| format!("{{\"p50\":{p50:.3},\"p99\":{p99:.3}}}"));
+        Figures { fps, kbps, width, height, latency }
+    }
+}
+
 /// A camera's figures for its tile, as `,"name":value` fields.
 fn figures_json(stats: &mut Stats) -> String {
-    let (fps, kbps) = if stats.peer.is_some() { stats.rates() } else { (0.0, 0.0) };
     let kind = stats.kind.map_or_else(|| "null".to_string(), |k| json_string(&k.to_string()));
-    let (width, height) = stats.size.map_or(("null".into(), "null".into()), |(w, h)| (w.to_string(), h.to_string()));
-    let latency = stats
-        .latency
-        .p50_p99()
-        .map_or_else(|| "null".to_string(), |(p50, p99)| format!("{{\"p50\":{p50:.3},\"p99\":{p99:.3}}}"));
+    let Figures { fps, kbps, width, height, latency } = Figures::of(stats);
     format!(
         ",\"kind\":{kind},\"width\":{width},\"height\":{height},\"fps\":{fps:.1},\"kbps\":{kbps:.0},\"latency_ms\":{latency}"
     )

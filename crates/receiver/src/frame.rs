@@ -20,6 +20,50 @@ pub struct Frame {
     pub received_at: SystemTime,
     /// When the sender captured it (the payload's camwire stamp), if stamped.
     pub captured_at: Option<SystemTime>,
+    /// What the sender says of the frame's later stages, and of its clock.
+    pub sender: SenderTimes,
+}
+
+/// When a frame passed the sender's later stages (its stage stamp,
+/// protocol.md section 12.6), on this receiver's clock as `captured_at` is,
+/// and how the sender's clock was corrected. A stage the sender did not
+/// stamp (a classic sender, a payload that came encoded) is `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SenderTimes {
+    /// When the sender's encoder gave it out.
+    pub encoded_at: Option<SystemTime>,
+    /// When the sender began to hand it to its socket.
+    pub sent_at: Option<SystemTime>,
+    /// Whether the stream's times are corrected for the sender's clock, and by how much.
+    pub clock: crate::clock::ClockState,
+}
+
+/// A frame's latency split by stage, in milliseconds; a stage whose ends
+/// are not both known is `None`. Each is at least 0: a stage shorter than
+/// the two clocks' uncertainty can come out a little below, and reads 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Stages {
+    /// Capture to encoded (the sender's encoder).
+    pub encode_ms: Option<f64>,
+    /// Encoded to sent (the sender's queue, waiting for its socket).
+    pub send_ms: Option<f64>,
+    /// Sent to received (the network, corrected for the sender's clock).
+    pub network_ms: Option<f64>,
+}
+
+impl Stages {
+    /// The stages as ` encode_ms=<a> send_ms=<b> network_ms=<c>`, the known ones only.
+    pub fn fields(&self) -> String {
+        [("encode_ms", self.encode_ms), ("send_ms", self.send_ms), ("network_ms", self.network_ms)]
+            .into_iter()
+            .filter_map(|(key, ms)| Some(format!(" {key}={:.2}", ms?)))
+            .collect()
+    }
+}
+
+/// Milliseconds from `from` to `to`, at least 0.
+pub fn ms_between(from: SystemTime, to: SystemTime) -> f64 {
+    to.duration_since(from).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 impl Frame {
@@ -31,6 +75,17 @@ impl Frame {
             Ok(d) => d.as_secs_f64() * 1000.0,
             Err(e) => -e.duration().as_secs_f64() * 1000.0,
         })
+    }
+
+    /// The frame's latency by stage, as far as its stamps tell.
+    pub fn stages(&self) -> Stages {
+        let between = |from: Option<SystemTime>, to: Option<SystemTime>| Some(ms_between(from?, to?));
+        let SenderTimes { encoded_at, sent_at, .. } = self.sender;
+        Stages {
+            encode_ms: between(self.captured_at, encoded_at),
+            send_ms: between(encoded_at, sent_at),
+            network_ms: between(sent_at, Some(self.received_at)),
+        }
     }
 }
 
@@ -78,6 +133,7 @@ pub(crate) mod test_frames {
                     data,
                     received_at: SystemTime::now(),
                     captured_at: Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1000 + seq)),
+                    sender: Default::default(),
                 }
             })
             .collect()

@@ -310,6 +310,7 @@ mod tests {
             keyframe: true,
             received_at: SystemTime::now() + Duration::from_micros(seq),
             captured_at: None,
+            sender: Default::default(),
         };
         Latest { frame: Some(frame), ..Latest::default() }
     }

@@ -107,6 +107,12 @@ fn the_page_shows_a_tile_for_each_live_camera_and_follows_them_without_a_reload(
             .try_eval("document.getElementById('sender').textContent + ' ' + document.getElementById('tiles').hidden");
         at.ok().filter(|at| at.as_str().is_some_and(|at| at.starts_with("sender ") && at.ends_with(" true")))
     });
+    // The bar splits the latency by stage: camera a's cam-send stamps when it encoded and sent each frame.
+    let stages = poll_until("the latency by stage in the bar", 20, || {
+        let text = page.try_eval("document.getElementById('stages').textContent").ok()?;
+        text.as_str().filter(|t| ["encode ", "send ", "network "].iter().all(|s| t.contains(s))).map(String::from)
+    });
+    eprintln!("{stages}");
     // Marks that a reload would lose.
     page.eval("window.notReloaded = true");
 

@@ -20,8 +20,10 @@ pub struct Frame {
     pub received_at: SystemTime,
     /// When the sender captured it (the payload's camwire stamp), if stamped.
     pub captured_at: Option<SystemTime>,
-    /// What the sender says of the frame's later stages, and of its clock.
-    pub sender: SenderTimes,
+    /// What the sender says of the frame's later stages, and of its clock:
+    /// `None` for a sender without the back channel (shared, so a frame
+    /// handed to every sink stays small).
+    pub sender: Option<std::sync::Arc<SenderTimes>>,
 }
 
 /// When a frame passed the sender's later stages (its stage stamp,
@@ -77,10 +79,15 @@ impl Frame {
         })
     }
 
+    /// Whether the frame's times are corrected for its sender's clock.
+    pub fn clock(&self) -> crate::clock::ClockState {
+        self.sender.as_deref().map_or_else(Default::default, |s| s.clock)
+    }
+
     /// The frame's latency by stage, as far as its stamps tell.
     pub fn stages(&self) -> Stages {
         let between = |from: Option<SystemTime>, to: Option<SystemTime>| Some(ms_between(from?, to?));
-        let SenderTimes { encoded_at, sent_at, .. } = self.sender;
+        let (encoded_at, sent_at) = self.sender.as_deref().map_or((None, None), |s| (s.encoded_at, s.sent_at));
         Stages {
             encode_ms: between(self.captured_at, encoded_at),
             send_ms: between(encoded_at, sent_at),
@@ -133,7 +140,7 @@ pub(crate) mod test_frames {
                     data,
                     received_at: SystemTime::now(),
                     captured_at: Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1000 + seq)),
-                    sender: Default::default(),
+                    sender: None,
                 }
             })
             .collect()

@@ -266,7 +266,7 @@ impl CameraMetrics {
                 ms.iter().for_each(|ms| h.observe(ms / 1000.0));
             }
         }
-        if let crate::clock::ClockState::Corrected(c) = frame.sender.clock {
+        if let crate::clock::ClockState::Corrected(c) = frame.clock() {
             let (offset, uncertainty) = self.clock.get_or_init(|| {
                 let l = &[self.name.as_str()];
                 (self.clock_vecs.0.with_label_values(l), self.clock_vecs.1.with_label_values(l))

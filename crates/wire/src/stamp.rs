@@ -91,7 +91,9 @@ pub fn read_stage_stamp(payload: &[u8]) -> Option<StageStamp> {
         PayloadKind::H264 => {
             let body = read_h264_sei(payload, &STAGE_UUID)?;
             let t = |i: usize| {
-                body.get(i * 8..i * 8 + 8).map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes"))).filter(|t| *t > 0)
+                body.get(i * 8..i * 8 + 8)
+                    .map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes")))
+                    .filter(|t| *t > 0)
             };
             Some(StageStamp { encoded_us: t(0), sent_us: t(1) })
         }

@@ -95,7 +95,7 @@ mod tests {
                 keyframe: true,
                 received_at: now,
                 captured_at,
-                sender: Default::default(),
+                sender: None,
             };
             count.latency(&frame);
         }

@@ -471,14 +471,19 @@ impl StreamClock {
         }
     }
 
-    /// The frame's stage stamp (protocol.md, section 12.6) on our clock, and the clock's state.
-    fn sender_times(&self, data: &[u8]) -> SenderTimes {
-        let stage = camwire_wire::stamp::read_stage_stamp(data).unwrap_or_default();
-        SenderTimes {
+    /// The frame's stage stamp (protocol.md, section 12.6) on our clock, and
+    /// the clock's state; `None` for a sender that neither takes pings nor stamps stages.
+    fn sender_times(&self, data: &[u8]) -> Option<Arc<SenderTimes>> {
+        let stage = camwire_wire::stamp::read_stage_stamp(data);
+        if stage.is_none() && self.sync.is_none() {
+            return None;
+        }
+        let stage = stage.unwrap_or_default();
+        Some(Arc::new(SenderTimes {
             encoded_at: stage.encoded_us.and_then(|us| self.ours(us)),
             sent_at: stage.sent_us.and_then(|us| self.ours(us)),
             clock: self.state(),
-        }
+        }))
     }
 
     fn state(&self) -> ClockState {

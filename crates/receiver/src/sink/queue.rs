@@ -144,7 +144,7 @@ mod tests {
             keyframe: true,
             received_at: SystemTime::now(),
             captured_at: None,
-            sender: Default::default(),
+            sender: None,
         })
     }
 

@@ -79,9 +79,9 @@ use self::{
     watching::{Mode, Watching},
 };
 use crate::{
-    clock::ClockState,
     backchannel::KeyframeRequests,
     cameras::{CameraFeeds, Directory},
+    clock::ClockState,
     metrics::Metrics,
     sink::live_mp4::LiveFragment,
     view::webrtc::{WebRtc, WebRtcOptions},

@@ -239,7 +239,7 @@ impl Feed {
                 for (recent, ms) in stats.stages.iter_mut().zip([s.encode_ms, s.send_ms, s.network_ms]) {
                     ms.into_iter().for_each(|ms| recent.add_ms(ms));
                 }
-                stats.clock = Some(frame.sender.clock);
+                stats.clock = Some(frame.clock());
             }
         }
         match frame.kind {
@@ -325,7 +325,7 @@ mod tests {
             keyframe: true,
             received_at: SystemTime::now() + Duration::from_micros(seq),
             captured_at: None,
-            sender: Default::default(),
+            sender: None,
         };
         Latest { frame: Some(frame), ..Latest::default() }
     }

@@ -21,7 +21,7 @@
 //! | `camwire_streams_total` | counter | streams received |
 //! | `camwire_reconnects_total` | counter | streams after the camera's first |
 //! | `camwire_latency_seconds` | histogram | capture-to-arrival latency of stamped frames |
-//! | `camwire_stage_latency_seconds` | histogram | the latency of one stage, labelled `stage`: `encode` (capture to encoded), `send` (encoded to sent), `network` (sent to received), from a sender's stage stamps (protocol.md, section 12.6); `decode` (received to decoded, `--verify`) |
+//! | `camwire_stage_latency_seconds` | histogram | the latency of one stage, labelled `stage`: `encode` (capture to encoded), `send` (encoded to sent), `network` (sent to received), from a sender's stage stamps (protocol.md, section 12.6); `decode` (received to decoded by `--verify`, for the same frames) |
 //! | `camwire_clock_offset_seconds` | gauge | the sender's clock minus this receiver's, from the back channel's pings (only for a camera whose sender answers them) |
 //! | `camwire_clock_uncertainty_seconds` | gauge | how far the offset may be off: half the round trip of its ping |
 //! | `camwire_sender_connected` | gauge | 1 while the camera's sender is streaming |

@@ -109,15 +109,15 @@ type Line = (String, bool, Option<Timing>);
 pub struct Timing {
     /// Capture to arrival.
     pub latency_ms: f64,
-    /// The sender's stages and the network, as far as its stamps tell.
-    pub stages: Stages,
-    /// Arrival to decoded, here.
-    pub decode_ms: f64,
+    /// For a frame with a stage stamp (protocol.md, section 12.6): the
+    /// sender's stages and the network, as far as it tells, and arrival to
+    /// decoded here. A classic sender's lines stay as they always were.
+    pub stages: Option<(Stages, f64)>,
 }
 
-/// Prints a verify line: `line`, then ` camera=<name>` (`camera`), then the
-/// stages (` encode_ms= send_ms= network_ms=`, those the sender stamped, and
-/// ` decode_ms=`), then the latency last, where scripts look for it; an
+/// Prints a verify line: `line`, then ` camera=<name>` (`camera`), then for
+/// a frame with a stage stamp the stages (` encode_ms= send_ms= network_ms=`,
+/// those the sender stamped, and ` decode_ms=`), then the latency last, where scripts look for it; an
 /// invalid frame is counted in `invalid` (the stream's) and `counted` (since the start).
 fn print_line((line, ok, timing): Line, camera: &str, invalid: &mut u64, counted: &Option<(IntCounter, Histogram)>) {
     if !ok {
@@ -125,10 +125,11 @@ fn print_line((line, ok, timing): Line, camera: &str, invalid: &mut u64, counted
         counted.iter().for_each(|(c, _)| c.inc());
     }
     match timing {
-        Some(t) => {
-            counted.iter().for_each(|(_, h)| h.observe(t.decode_ms / 1000.0));
-            println!("{line}{camera}{} decode_ms={:.2} latency={:.2}", t.stages.fields(), t.decode_ms, t.latency_ms);
+        Some(Timing { latency_ms, stages: Some((stages, decode_ms)) }) => {
+            counted.iter().for_each(|(_, h)| h.observe(decode_ms / 1000.0));
+            println!("{line}{camera}{} decode_ms={decode_ms:.2} latency={latency_ms:.2}", stages.fields());
         }
+        Some(Timing { latency_ms, stages: None }) => println!("{line}{camera} latency={latency_ms:.2}"),
         None => println!("{line}{camera}"),
     }
 }
@@ -230,8 +231,11 @@ impl Verifier {
         match self.check(frame) {
             Ok(ok) => {
                 let decode_ms = ms_between(frame.received_at, std::time::SystemTime::now());
-                let timing =
-                    frame.latency_ms().map(|latency_ms| Timing { latency_ms, stages: frame.stages(), decode_ms });
+                let stages = frame.stages();
+                let staged = stages != Stages::default();
+                let timing = frame
+                    .latency_ms()
+                    .map(|latency_ms| Timing { latency_ms, stages: staged.then_some((stages, decode_ms)) });
                 (format!("frame {}: {ok}", frame.seq), true, timing)
             }
             Err(reason) => (format!("frame {}: invalid ({reason})", frame.seq), false, None),

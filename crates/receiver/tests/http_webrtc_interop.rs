@@ -55,6 +55,20 @@ fn frames(lines: &[String]) -> Vec<Frame> {
 const BARS: [[u8; 3]; 7] =
     [[191, 191, 191], [191, 191, 0], [0, 191, 191], [0, 191, 0], [191, 0, 191], [191, 0, 0], [0, 0, 191]];
 
+/// Fails unless `shot` is the test pattern: every bar on the whole picture, and on its bottom
+/// quarter (below the counter, where a frame cut short would be grey or garbage), 1/8 of the
+/// width each less what the box hides.
+fn assert_test_pattern(shot: &Rgb) {
+    let bottom = Rgb::from_fn(shot.width, shot.height / 4, |x, y| shot.pixel(x, shot.height * 3 / 4 + y));
+    for (part, share) in [(shot, 20), (&bottom, 40)] {
+        let n = part.width * part.height;
+        for bar in BARS {
+            let near = part.count_near(bar, 40);
+            assert!(near * share > n, "bar {bar:?} covers {near} of {n} pixels: not the test pattern");
+        }
+    }
+}
+
 #[test]
 fn aiortc_plays_h264_over_whep_at_the_sent_size_with_the_test_pattern() {
     let dir = TempDir::new("aiortc-whep");
@@ -89,16 +103,7 @@ fn aiortc_plays_h264_over_whep_at_the_sent_size_with_the_test_pattern() {
     // decode of the stream (the bars scroll, so only roughly).
     let shot = Rgb::from_ppm(&std::fs::read(&picture).expect("the viewer's last frame"));
     assert_eq!((shot.width, shot.height), (640, 480));
-    // Every bar on the whole picture, and on its bottom quarter (below the counter, where a frame
-    // cut short would be grey or garbage): 1/8 of the width each, less what the box hides.
-    let bottom = Rgb::from_fn(shot.width, shot.height / 4, |x, y| shot.pixel(x, shot.height * 3 / 4 + y));
-    for (part, share) in [(&shot, 20), (&bottom, 40)] {
-        let n = part.width * part.height;
-        for bar in BARS {
-            let near = part.count_near(bar, 40);
-            assert!(near * share > n, "bar {bar:?} covers {near} of {n} pixels: not the test pattern");
-        }
-    }
+    assert_test_pattern(&shot);
     let snapshot = http_get(http, "/snapshot.jpg");
     assert_eq!(snapshot.status, 200);
     let snapshot = Rgb::from_jpeg(&snapshot.body);
@@ -173,6 +178,7 @@ user_pref("media.navigator.mediadatadecoder_h264_enabled", true);
 user_pref("media.gmp-gmpopenh264.enabled", false);
 user_pref("media.gmp-manager.updateEnabled", false);
 user_pref("media.autoplay.default", 0);
+user_pref("marionette.port", 2828);
 user_pref("browser.shell.checkDefaultBrowser", false);
 user_pref("browser.startup.homepage_override.mstone", "ignore");
 user_pref("datareporting.policy.dataSubmissionEnabled", false);
@@ -185,7 +191,7 @@ fn firefox(ns: &Netns, profile: &TempDir, url: &str) -> Proc {
     std::fs::write(profile.path("user.js"), FIREFOX_PREFS).expect("the profile's user.js");
     Proc::spawn(
         ns.command("firefox-esr")
-            .args(["--headless", "--no-remote", "--profile"])
+            .args(["--headless", "--no-remote", "--marionette", "--profile"])
             .arg(&profile.0)
             .arg(url)
             .env("MOZ_CRASHREPORTER_DISABLE", "1"),
@@ -248,4 +254,18 @@ fn firefox_plays_h264_over_whep_at_the_sent_size_with_the_test_pattern() {
     eprintln!("mean colour: Firefox {probe:?}, receiver {mean:.1?}");
     assert!(probe.iter().all(|c| *c > 40.0), "the bars are on screen: mean colour {probe:?}");
     assert!(distance < 30.0, "Firefox shows {probe:?}, the stream is {mean:.1?}");
+
+    // The frame Firefox shows, pixel by pixel, taken through Marionette (on port 2828 of the
+    // namespace, which no one else shares): the test pattern at the sent size.
+    let frame = profile.path("frame.png");
+    let taken = ns.command("python3").arg(peer("marionette_frame.py")).arg("2828").arg(&frame).output().unwrap();
+    assert!(
+        taken.status.success(),
+        "Marionette: {}{}",
+        String::from_utf8_lossy(&taken.stdout),
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    let shot = Rgb::from_file(&frame);
+    assert_eq!((shot.width, shot.height), (640, 480));
+    assert_test_pattern(&shot);
 }

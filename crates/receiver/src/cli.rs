@@ -96,7 +96,10 @@ pub struct Args {
     /// Cameras that may stream at once; one more is refused with a line that
     /// says so. Each camera has its own sinks: put `{camera}` in --record,
     /// --save-dir and --publish (`--record 'rec/{camera}/%F-%H%M%S.mp4'`).
-    /// Without it those options serve one camera at a time. [default: 16]
+    /// Without it those options serve one camera at a time. A --pipe player
+    /// finds its camera's name in $CAMWIRE_CAMERA. Senders nothing vouches for
+    /// (no secret, no --allow, their port and address named by no --listen
+    /// NAME=, --camera or --config) get at most 4 cameras, 2 per address. [default: 16]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_cameras: Option<u32>,
 

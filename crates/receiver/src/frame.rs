@@ -70,12 +70,19 @@ pub fn ms_between(from: SystemTime, to: SystemTime) -> f64 {
 
 impl Frame {
     /// Capture-to-arrival latency in milliseconds, when the frame is stamped.
-    /// Exact on one host; across hosts only as good as their clock sync.
+    /// Exact on one host; across hosts only as good as their clock sync. A
+    /// latency corrected for the sender's clock is at least 0: one a little
+    /// below is the estimate's uncertainty, not a frame from the future. An
+    /// uncorrected one can be below 0, which says the sender's clock is ahead.
     pub fn latency_ms(&self) -> Option<f64> {
         let captured = self.captured_at?;
-        Some(match self.received_at.duration_since(captured) {
+        let ms = match self.received_at.duration_since(captured) {
             Ok(d) => d.as_secs_f64() * 1000.0,
             Err(e) => -e.duration().as_secs_f64() * 1000.0,
+        };
+        Some(match self.clock() {
+            crate::clock::ClockState::Corrected(_) => ms.max(0.0),
+            crate::clock::ClockState::Uncorrected => ms,
         })
     }
 
@@ -144,5 +151,41 @@ pub(crate) mod test_frames {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        sync::Arc,
+        time::{Duration, SystemTime},
+    };
+
+    use bytes::Bytes;
+    use camwire_wire::PayloadKind;
+
+    use super::{Frame, SenderTimes};
+    use crate::clock::{ClockOffset, ClockState};
+
+    /// A frame stamped 1.67 ms after it arrived, with its clock as given.
+    fn from_the_future(clock: ClockState) -> Frame {
+        let received_at = SystemTime::now();
+        Frame {
+            seq: 1,
+            data: Bytes::new(),
+            kind: PayloadKind::Jpeg,
+            keyframe: true,
+            received_at,
+            captured_at: Some(received_at + Duration::from_micros(1670)),
+            sender: Some(Arc::new(SenderTimes { clock, ..SenderTimes::default() })),
+        }
+    }
+
+    #[test]
+    fn a_corrected_latency_is_never_below_zero_and_an_uncorrected_one_says_the_clock_is_ahead() {
+        let corrected = ClockState::Corrected(ClockOffset { offset_us: 0, uncertainty_us: 2000 });
+        assert_eq!(from_the_future(corrected).latency_ms(), Some(0.0));
+        let uncorrected = from_the_future(ClockState::Uncorrected).latency_ms().unwrap();
+        assert!((uncorrected + 1.67).abs() < 0.01, "{uncorrected}");
     }
 }

@@ -74,6 +74,8 @@ impl Frame {
     /// latency corrected for the sender's clock is at least 0: one a little
     /// below is the estimate's uncertainty, not a frame from the future. An
     /// uncorrected one can be below 0, which says the sender's clock is ahead.
+    /// Nor is a corrected latency shorter than the stages the sender timed
+    /// on its own clock (encode and send), so the stages add up to it.
     pub fn latency_ms(&self) -> Option<f64> {
         let captured = self.captured_at?;
         let ms = match self.received_at.duration_since(captured) {
@@ -81,7 +83,10 @@ impl Frame {
             Err(e) => -e.duration().as_secs_f64() * 1000.0,
         };
         Some(match self.clock() {
-            crate::clock::ClockState::Corrected(_) => ms.max(0.0),
+            crate::clock::ClockState::Corrected(_) => {
+                let Stages { encode_ms, send_ms, .. } = self.stages();
+                ms.max(encode_ms.unwrap_or(0.0) + send_ms.unwrap_or(0.0))
+            }
             crate::clock::ClockState::Uncorrected => ms,
         })
     }
@@ -185,6 +190,13 @@ mod tests {
     fn a_corrected_latency_is_never_below_zero_and_an_uncorrected_one_says_the_clock_is_ahead() {
         let corrected = ClockState::Corrected(ClockOffset { offset_us: 0, uncertainty_us: 2000 });
         assert_eq!(from_the_future(corrected).latency_ms(), Some(0.0));
+        let mut timed = from_the_future(corrected);
+        let captured = timed.captured_at.unwrap();
+        let (encoded_at, sent_at) = (captured + Duration::from_micros(450), captured + Duration::from_micros(470));
+        timed.sender =
+            Some(Arc::new(SenderTimes { encoded_at: Some(encoded_at), sent_at: Some(sent_at), clock: corrected }));
+        let ms = timed.latency_ms().unwrap();
+        assert!((ms - 0.47).abs() < 0.001, "the sender's own stages, {ms} ms");
         let uncorrected = from_the_future(ClockState::Uncorrected).latency_ms().unwrap();
         assert!((uncorrected + 1.67).abs() < 0.01, "{uncorrected}");
     }

@@ -276,6 +276,20 @@ fn chromium_plays_a_jpeg_camera_over_whep_through_one_shared_encoder_that_stops_
     assert_eq!(encoder(http)["encoded"].as_u64(), Some(encoded), "{}", status(http));
 }
 
+#[test]
+fn an_offer_for_a_jpeg_camera_past_the_viewer_limit_starts_no_encoder() {
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0", "--max-viewers", "1"]);
+    let _send = sender(port, &["--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the JPEG stream", 20, || status(http)["kind"] == "jpeg");
+    // The one place, held by an MJPEG viewer.
+    let (code, _, _mjpeg) = http_open(http, "/stream.mjpg");
+    assert_eq!(code, 200);
+    wait_until("the MJPEG viewer counted", 10, || status(http)["viewers"] == 1);
+    let r = post_offer(http, "/whep", &offer());
+    assert_eq!(r.status, 503, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(status(http)["webrtc_encoder"]["started"], 0, "refused before an encoder started: {}", status(http));
+}
+
 /// coturn's `turnserver` answering STUN only, on a free loopback UDP port: (server, its port).
 fn stun_server(dir: &TempDir) -> (Proc, u16) {
     need_tool("turnserver", "coturn");

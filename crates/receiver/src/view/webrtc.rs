@@ -225,16 +225,7 @@ impl WebRtc {
         hold: Hold,
     ) -> Result<(String, String), Refused> {
         let Camera { feed, keyframes } = camera;
-        {
-            let table = self.table.lock().expect("webrtc table");
-            if table.sessions.len() >= self.max_sessions {
-                return Err(Refused::Full(self.max_sessions));
-            }
-            let key = address_key(peer);
-            if table.sessions.values().filter(|e| address_key(e.ip) == key).count() >= MAX_PER_ADDRESS {
-                return Err(Refused::TooManyFromAddress(MAX_PER_ADDRESS));
-            }
-        }
+        self.room_for(peer)?;
         let creds = IceCreds::new();
         let mut config = RtcConfig::new()
             .set_ice_lite(true)
@@ -305,6 +296,19 @@ impl WebRtc {
         });
         debug!("WebRTC: session {} for {peer} (H.264 {profile_level_id:06x}, payload type {pt})", &id[..8]);
         Ok((id, answer))
+    }
+
+    /// Whether a session for `peer` fits within the limits now.
+    pub fn room_for(&self, peer: IpAddr) -> Result<(), Refused> {
+        let table = self.table.lock().expect("webrtc table");
+        if table.sessions.len() >= self.max_sessions {
+            return Err(Refused::Full(self.max_sessions));
+        }
+        let key = address_key(peer);
+        if table.sessions.values().filter(|e| address_key(e.ip) == key).count() >= MAX_PER_ADDRESS {
+            return Err(Refused::TooManyFromAddress(MAX_PER_ADDRESS));
+        }
+        Ok(())
     }
 
     /// Reads an SDP offer.

@@ -82,7 +82,18 @@ pub(super) async fn offer(
                 .into(),
         );
     }
-    // A JPEG camera's H.264 comes from its encoder here, started for the first WebRTC viewer.
+    // A JPEG camera's H.264 comes from its encoder here, started for the first WebRTC viewer;
+    // an offer past the limits is refused before it starts one.
+    let mut early_slot = None;
+    if jpeg {
+        if let Err(why) = webrtc.room_for(peer.0.ip().to_canonical()) {
+            return refused(why);
+        }
+        early_slot = match viewer_place(&state, peer) {
+            Ok(slot) => Some(slot),
+            Err(response) => return *response,
+        };
+    }
     let (mut feed, keyframes, encoder) = if jpeg {
         let (running, feed, keyframes) = state.transcoder.watch(&state.frames);
         (feed, keyframes, Some(running))
@@ -112,7 +123,7 @@ pub(super) async fn offer(
         // The access unit read above is gone: the viewer's first comes as a keyframe.
         keyframes.request("webrtc");
     }
-    let slot = match viewer_place(&state, peer) {
+    let slot = match early_slot.map_or_else(|| viewer_place(&state, peer), Ok) {
         Ok(slot) => slot,
         Err(response) => return *response,
     };
@@ -132,16 +143,23 @@ pub(super) async fn offer(
             no_store(response.headers_mut());
             response
         }
-        Err(Refused::Full(max)) => text(
+        Err(why) => refused(why),
+    }
+}
+
+/// The answer to an offer `webrtc` refused.
+fn refused(why: Refused) -> Response {
+    match why {
+        Refused::Full(max) => text(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("503: {max} WebRTC sessions are open, the limit; try again later\n"),
         ),
-        Err(Refused::TooManyFromAddress(max)) => text(
+        Refused::TooManyFromAddress(max) => text(
             StatusCode::TOO_MANY_REQUESTS,
             format!("429: {max} WebRTC sessions are open from your address, the limit; end one (DELETE) first\n"),
         ),
-        Err(Refused::BadOffer(why)) => text(StatusCode::BAD_REQUEST, format!("400: not a usable SDP offer: {why}\n")),
-        Err(Refused::NoH264(why)) => text(
+        Refused::BadOffer(why) => text(StatusCode::BAD_REQUEST, format!("400: not a usable SDP offer: {why}\n")),
+        Refused::NoH264(why) => text(
             StatusCode::NOT_ACCEPTABLE,
             format!("406: {why}; this browser cannot play the camera over WebRTC: use /stream.mp4 or /stream.mjpg\n"),
         ),

@@ -290,6 +290,41 @@ fn an_offer_for_a_jpeg_camera_past_the_viewer_limit_starts_no_encoder() {
     assert_eq!(status(http)["webrtc_encoder"]["started"], 0, "refused before an encoder started: {}", status(http));
 }
 
+#[test]
+fn a_cameras_webrtc_transcode_in_the_config_file_overrides_the_command_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("webrtc-transcode-config");
+    let mut tables = String::new();
+    for (name, transcode) in [("a", false), ("b", true)] {
+        let secret = dir.path(&format!("{name}.secret"));
+        std::fs::write(&secret, format!("c2VjcmV0IG9mIGNhbWVyYSB7bmFtZX0sIGZvciB0ZXN0cw{name}\n")).unwrap();
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+        tables += &format!("[camera.{name}]\nsecret-file = {secret:?}\nwebrtc-transcode = {transcode}\n");
+    }
+    let file = dir.path("cam.toml");
+    std::fs::write(&file, tables).unwrap();
+    let file = file.to_str().unwrap();
+    let (recv, port, http) = http_receiver(&[], &["--config", file, "--webrtc-port", "0", "--webrtc-transcode", "off"]);
+    let mut senders = Vec::new();
+    for name in ["a", "b"] {
+        let secret = dir.path(&format!("{name}.secret"));
+        let own = ["--name", name, "--secret-file", secret.to_str().unwrap(), "--width", "320", "--height", "240"];
+        senders.push(sender(port, &own));
+        recv.wait_for(&format!("camera {name}"), 10);
+    }
+    let kind = |name: &str| {
+        let r = http_get(http, &format!("/cam/{name}/status"));
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["kind"].clone()
+    };
+    wait_until("both JPEG streams", 20, || kind("a") == "jpeg" && kind("b") == "jpeg");
+    let a = post_offer(http, "/cam/a/whep", &offer());
+    let body = String::from_utf8_lossy(&a.body);
+    assert_eq!(a.status, 409, "{body}");
+    assert!(body.contains(&format!("webrtc-transcode = false in [camera.a] of {file}")), "{body}");
+    let b = post_offer(http, "/cam/b/whep", &offer());
+    assert_eq!(b.status, 201, "camera b's own setting wins: {}", String::from_utf8_lossy(&b.body));
+}
+
 /// coturn's `turnserver` answering STUN only, on a free loopback UDP port: (server, its port).
 fn stun_server(dir: &TempDir) -> (Proc, u16) {
     need_tool("turnserver", "coturn");

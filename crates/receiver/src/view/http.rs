@@ -366,7 +366,7 @@ impl WebView {
         let secure = tls.is_some();
         let webrtc = match options.webrtc.off {
             true => None,
-            false => Some(WebRtc::bind(addr.ip(), &options.webrtc, options.max_viewers).await?),
+            false => Some(WebRtc::bind(addr.ip(), &options.webrtc, options.max_viewers, options.file.clone()).await?),
         };
         let viewers = Viewers::new(options.max_viewers);
         let (mut state, feed) =

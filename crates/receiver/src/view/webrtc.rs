@@ -102,6 +102,8 @@ pub struct WebRtc {
     port: u16,
     public_ip: Option<IpAddr>,
     transcode_off: bool,
+    /// The `--config` file, whose cameras may say `webrtc-transcode` themselves.
+    file: Option<crate::config_file::Live>,
     max_pixels: PixelLimit,
     /// What `--webrtc-stun` learned: the address the port is reached at from outside.
     stun: Stun,
@@ -158,7 +160,13 @@ fn address_key(ip: IpAddr) -> IpAddr {
 impl WebRtc {
     /// Binds the UDP port on `ip` (the web view's address) and reads it until `stop`.
     /// An explicit port that is taken is an error; the default one falls back to any free port.
-    pub async fn bind(ip: IpAddr, options: &WebRtcOptions, max_sessions: usize) -> Result<Arc<Self>> {
+    /// A camera's `webrtc-transcode` in `file` overrides `--webrtc-transcode`.
+    pub async fn bind(
+        ip: IpAddr,
+        options: &WebRtcOptions,
+        max_sessions: usize,
+        file: Option<crate::config_file::Live>,
+    ) -> Result<Arc<Self>> {
         let socket = match options.port {
             Some(port) => UdpSocket::bind((ip, port)).await.with_context(|| {
                 format!("--webrtc-port {port}: cannot bind UDP {ip}:{port} (is another cam-recv or MediaMTX on it?)")
@@ -182,6 +190,7 @@ impl WebRtc {
             port,
             public_ip: options.public_ip,
             transcode_off: options.transcode_off,
+            file,
             max_pixels: options.max_pixels,
             stun: Stun::default(),
             crypto: Arc::new(str0m::crypto::from_feature_flags()),
@@ -197,9 +206,20 @@ impl WebRtc {
         Ok(this)
     }
 
-    /// Whether a JPEG camera is refused (`--webrtc-transcode off`) rather than encoded.
-    pub fn transcode_off(&self) -> bool {
-        self.transcode_off
+    /// Why the WebRTC viewers of JPEG camera `camera` are refused rather than get it encoded
+    /// (`--webrtc-transcode off`, or the camera's `webrtc-transcode = false` in the config file);
+    /// `None` if they are not.
+    pub fn transcode_refused(&self, camera: Option<&camwire_wire::CameraName>) -> Option<String> {
+        let file = self.file.as_ref().map(|live| live.borrow().clone());
+        let own = file.as_ref().zip(camera).and_then(|(file, name)| {
+            let setting = file.cameras.get(name)?.webrtc_transcode?;
+            Some((setting, format!("webrtc-transcode = false in [camera.{name}] of {}", file.path.display())))
+        });
+        match own {
+            Some((true, _)) => None,
+            Some((false, why)) => Some(why),
+            None => self.transcode_off.then(|| "cam-recv --webrtc-transcode off".to_string()),
+        }
     }
 
     /// The pixel budget of a JPEG camera's pictures encoded for WebRTC.

@@ -73,13 +73,18 @@ pub(super) async fn offer(
         Ok(offer) => offer,
         Err(why) => return text(StatusCode::BAD_REQUEST, format!("400: not a usable SDP offer: {why}\n")),
     };
-    let jpeg = state.shared.stats.lock().expect("stats lock").kind == Some(PayloadKind::Jpeg);
-    if jpeg && webrtc.transcode_off() {
+    let (kind, camera) = {
+        let stats = state.shared.stats.lock().expect("stats lock");
+        (stats.kind, stats.camera.clone())
+    };
+    let jpeg = kind == Some(PayloadKind::Jpeg);
+    if let Some(setting) = jpeg.then(|| webrtc.transcode_refused(camera.as_ref())).flatten() {
         return text(
             StatusCode::CONFLICT,
-            "409: this camera sends JPEG, and cam-recv --webrtc-transcode off keeps JPEG cameras off WebRTC: use \
-             /stream.mjpg, drop --webrtc-transcode off, or have the camera send H.264 (cam-send --codec h264)\n"
-                .into(),
+            format!(
+                "409: this camera sends JPEG, and {setting} keeps it off WebRTC: use /stream.mjpg, change that \
+                 setting, or have the camera send H.264 (cam-send --codec h264)\n"
+            ),
         );
     }
     // A JPEG camera's H.264 comes from its encoder here, started for the first WebRTC viewer;

@@ -380,6 +380,9 @@ impl Args {
             crate::sink::check_pipe_command(cmd)?;
         }
         let secret = camwire_app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        if self.webrtc_stun.is_some() && self.webrtc_port == Some(WebRtcPort::Off) {
+            bail!("--webrtc-stun finds the address of the WebRTC port, which --webrtc-port off turns off: drop one");
+        }
         if self.tls_dir.is_some() && !self.tls && !self.https {
             bail!("--tls-dir is where --tls and --https keep their certificate: add one of them");
         }
@@ -568,4 +571,21 @@ fn parse_webrtc_port(s: &str) -> Result<WebRtcPort, String> {
         return Ok(WebRtcPort::Off);
     }
     s.parse().map(WebRtcPort::Port).map_err(|_| format!("{s:?} is not a UDP port (0-65535) or `off`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_stun_server;
+
+    #[test]
+    fn a_stun_server_without_a_port_gets_stuns_own() {
+        assert_eq!(parse_stun_server("stun.example.net").unwrap(), "stun.example.net:3478");
+        assert_eq!(parse_stun_server("stun.example.net:19302").unwrap(), "stun.example.net:19302");
+        assert_eq!(parse_stun_server("192.0.2.1:3478").unwrap(), "192.0.2.1:3478");
+        assert_eq!(parse_stun_server("::1").unwrap(), "[::1]:3478");
+        assert_eq!(parse_stun_server("[::1]:3479").unwrap(), "[::1]:3479");
+        assert!(parse_stun_server("stun.example.net:99999").is_err());
+        assert!(parse_stun_server("stun:stun.example.net").is_err(), "a URI's scheme is not a host");
+        assert!(parse_stun_server("").is_err());
+    }
 }

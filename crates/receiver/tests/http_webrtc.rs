@@ -244,7 +244,12 @@ fn chromium_plays_a_jpeg_camera_over_whep_through_one_shared_encoder_that_stops_
     assert_eq!(snapshot.status, 200);
     let snapshot = Rgb::from_jpeg(&snapshot.body);
     let mean = snapshot.mean(0, 0, snapshot.width, snapshot.height);
-    eprintln!("mean colour: Chromium {probe:?}, the camera's JPEG {mean:.1?}; encoder {}", encoder(http));
+    eprintln!(
+        "mean colour: Chromium {probe:?}, the camera's JPEG {mean:.1?}; encoder {}; capture to screen {} ms",
+        encoder(http),
+        after["screen_latency_ms"]
+    );
+    assert!(after["screen_latency_ms"].as_f64().is_some(), "the page times the encoded frames too: {after}");
     assert!(probe.iter().all(|c| *c > 40.0), "the bars are on screen: mean colour {probe:?}");
     assert!(
         colour_distance([probe[0], probe[1], probe[2]], mean) < 30.0,

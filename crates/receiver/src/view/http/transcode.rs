@@ -48,8 +48,8 @@ pub(super) struct Transcoder {
 pub(super) struct Figures {
     /// Encoders started since the view began (one per stretch of WebRTC viewers).
     pub started: AtomicU64,
-    /// One runs now.
-    pub running: AtomicBool,
+    /// Encoders running now: one, or for a moment two (one stopping as the next starts).
+    pub running: AtomicU64,
     /// Pictures encoded.
     pub encoded: AtomicU64,
     /// Pictures the encoder skipped, being busy with an earlier one (or unable to encode).
@@ -61,7 +61,7 @@ impl Figures {
     pub(super) fn json(&self) -> String {
         format!(
             ",\"webrtc_encoder\":{{\"running\":{},\"started\":{},\"encoded\":{},\"skipped\":{}}}",
-            self.running.load(Ordering::Relaxed),
+            self.running.load(Ordering::Relaxed) > 0,
             self.started.load(Ordering::Relaxed),
             self.encoded.load(Ordering::Relaxed),
             self.skipped.load(Ordering::Relaxed),
@@ -114,7 +114,7 @@ impl Transcoder {
                     stop: CancellationToken::new(),
                 });
                 self.figures.started.fetch_add(1, Ordering::Relaxed);
-                self.figures.running.store(true, Ordering::Relaxed);
+                self.figures.running.fetch_add(1, Ordering::Relaxed);
                 info!("WebRTC: encoding the JPEG camera to H.264 for its WebRTC viewers");
                 let task = Encoding {
                     frames: frames.clone(),
@@ -150,7 +150,7 @@ struct Encoding {
 impl Encoding {
     async fn run(mut self) {
         self.encode_all().await;
-        self.figures.running.store(false, Ordering::Relaxed);
+        self.figures.running.fetch_sub(1, Ordering::Relaxed);
         info!("WebRTC: the JPEG camera's H.264 encoder stopped (no WebRTC viewer left)");
     }
 

@@ -18,6 +18,9 @@ complete -c cam-recv -l http-host -d 'Host names the web view answers to, beside
 complete -c cam-recv -l max-viewers -d 'Web viewers served at once; one more gets a 503 saying so. When all are taken, a viewer from an address that holds fewer ends the oldest stream of the address that holds the most' -r
 complete -c cam-recv -l webrtc-port -d 'The UDP port every WebRTC (WHEP) viewer of the web view uses, so a firewall needs one rule; `off` serves no WebRTC. Default: 8189, or any free port if that one is taken' -r
 complete -c cam-recv -l webrtc-public-ip -d 'The address viewers outside the LAN reach this machine at (the router\'s public address, forwarding the --webrtc-port UDP port here): offered to WebRTC viewers besides the address they opened the page on' -r
+complete -c cam-recv -l webrtc-stun -d 'A STUN server (HOST:PORT, port 3478 if left out) that tells this receiver the public address its --webrtc-port is reached at through NAT; offered to WebRTC viewers beside the host address. A server that does not answer is logged once; viewers on the LAN still play' -r
+complete -c cam-recv -l webrtc-transcode -d '`off` refuses WebRTC viewers of a JPEG camera (409) instead of encoding its pictures to H.264 for them (once per camera, while one watches; the bit rate is about 0.1 bit per pixel at 30 fps: 0.9 Mbit/s at 640x480)' -r -f -a "on\t''
+off\t''"
 complete -c cam-recv -l idle-timeout -d 'Drop a sender that sends nothing for this many seconds' -r
 complete -c cam-recv -l handshake-timeout -d 'Drop a new connection that has not delivered its first picture (a frame whose JPEG or H.264 header reads) within this many seconds; it never holds the sender slot meanwhile' -r
 complete -c cam-recv -l allow -d 'Accept senders only from these addresses or networks, e.g. `192.168.1.0/24,10.0.0.7`. Anything else is refused with a log line. Default: anyone who can reach the port' -r

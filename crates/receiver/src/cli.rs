@@ -240,6 +240,19 @@ pub struct Args {
     #[arg(long, value_name = "IP")]
     pub webrtc_public_ip: Option<std::net::IpAddr>,
 
+    /// A STUN server (HOST:PORT, port 3478 if left out) that tells this receiver the public
+    /// address its --webrtc-port is reached at through NAT; offered to WebRTC viewers beside
+    /// the host address. A server that does not answer is logged once; viewers on the LAN
+    /// still play.
+    #[arg(long, value_name = "HOST:PORT", value_parser = parse_stun_server)]
+    pub webrtc_stun: Option<String>,
+
+    /// `off` refuses WebRTC viewers of a JPEG camera (409) instead of encoding its pictures
+    /// to H.264 for them (once per camera, while one watches; the bit rate is about 0.1 bit
+    /// per pixel at 30 fps: 0.9 Mbit/s at 640x480).
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+    pub webrtc_transcode: String,
+
     /// Drop a sender that sends nothing for this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0, allow_negative_numbers = true, value_parser = positive_secs)]
     pub idle_timeout: f64,
@@ -367,6 +380,9 @@ impl Args {
             crate::sink::check_pipe_command(cmd)?;
         }
         let secret = camwire_app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
+        if self.webrtc_stun.is_some() && self.webrtc_port == Some(WebRtcPort::Off) {
+            bail!("--webrtc-stun finds the address of the WebRTC port, which --webrtc-port off turns off: drop one");
+        }
         if self.tls_dir.is_some() && !self.tls && !self.https {
             bail!("--tls-dir is where --tls and --https keep their certificate: add one of them");
         }
@@ -401,6 +417,9 @@ impl Args {
                 },
                 public_ip: self.webrtc_public_ip,
                 off: self.webrtc_port == Some(WebRtcPort::Off),
+                stun: self.webrtc_stun,
+                transcode_off: self.webrtc_transcode == "off",
+                ..Default::default()
             },
             allow,
             max_frame: self.max_frame,
@@ -527,9 +546,46 @@ pub enum WebRtcPort {
     Off,
 }
 
+/// `--webrtc-stun`: `HOST:PORT`, or `HOST` for STUN's port 3478; looked up when the receiver starts.
+fn parse_stun_server(s: &str) -> Result<String, String> {
+    let has_port =
+        |s: &str| s.rsplit_once(':').is_some_and(|(host, port)| !host.ends_with(':') && port.parse::<u16>().is_ok());
+    if s.is_empty() || s.contains(char::is_whitespace) || s.contains('/') {
+        return Err(format!("{s:?} is not HOST:PORT (e.g. stun.example.net:3478)"));
+    }
+    if s.parse::<SocketAddr>().is_ok() || (!s.starts_with('[') && s.matches(':').count() == 1 && has_port(s)) {
+        return Ok(s.to_string());
+    }
+    if s.contains(':') && !s.starts_with('[') && s.matches(':').count() == 1 {
+        return Err(format!("{s:?}: the port is not a number (0-65535)"));
+    }
+    // A bare name or address: STUN's own port.
+    match s.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(ip)) => Ok(format!("[{ip}]:3478")),
+        _ => Ok(format!("{s}:3478")),
+    }
+}
+
 fn parse_webrtc_port(s: &str) -> Result<WebRtcPort, String> {
     if s == "off" {
         return Ok(WebRtcPort::Off);
     }
     s.parse().map(WebRtcPort::Port).map_err(|_| format!("{s:?} is not a UDP port (0-65535) or `off`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_stun_server;
+
+    #[test]
+    fn a_stun_server_without_a_port_gets_stuns_own() {
+        assert_eq!(parse_stun_server("stun.example.net").unwrap(), "stun.example.net:3478");
+        assert_eq!(parse_stun_server("stun.example.net:19302").unwrap(), "stun.example.net:19302");
+        assert_eq!(parse_stun_server("192.0.2.1:3478").unwrap(), "192.0.2.1:3478");
+        assert_eq!(parse_stun_server("::1").unwrap(), "[::1]:3478");
+        assert_eq!(parse_stun_server("[::1]:3479").unwrap(), "[::1]:3479");
+        assert!(parse_stun_server("stun.example.net:99999").is_err());
+        assert!(parse_stun_server("stun:stun.example.net").is_err(), "a URI's scheme is not a host");
+        assert!(parse_stun_server("").is_err());
+    }
 }

@@ -187,7 +187,7 @@ impl HttpAccess {
     }
 }
 
-/// How WebRTC is offered (`--webrtc-port`, `--webrtc-public-ip`).
+/// How WebRTC is offered (`--webrtc-port`, `--webrtc-public-ip`, `--webrtc-stun`, `--webrtc-transcode`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WebRtcOptions {
     /// The UDP port for every session; `None`: 8189, or any free one if that is taken.
@@ -196,6 +196,12 @@ pub struct WebRtcOptions {
     pub public_ip: Option<IpAddr>,
     /// No WebRTC at all (`--webrtc-port off`).
     pub off: bool,
+    /// A STUN server (`HOST:PORT`) that tells the receiver its public address (`--webrtc-stun`).
+    pub stun: Option<String>,
+    /// A JPEG camera is refused rather than encoded to H.264 (`--webrtc-transcode off`).
+    pub transcode_off: bool,
+    /// The pixel budget of a JPEG camera's pictures encoded for WebRTC (`--max-pixels`).
+    pub max_pixels: PixelLimit,
 }
 
 /// The default of `--max-cameras`.

@@ -19,7 +19,8 @@
 //! `--publish`, `--pipe`, `--verify`) are every camera's defaults, and a
 //! camera's table overrides only the keys it sets; `--secret-file` is the
 //! secret of every camera without its own; `--http-auth`/`--http-token` see
-//! every camera, besides the file's viewers. A camera is named either on the
+//! every camera, besides the file's viewers; `webrtc-transcode = false` (or
+//! `true`) overrides `--webrtc-transcode` for the camera's WebRTC viewers. A camera is named either on the
 //! command line (`--camera`, `--listen NAME=`) or in the file, never both.
 //!
 //! Unknown keys and bad values are one line naming the file, the line and the
@@ -73,6 +74,7 @@ struct RawCamera {
     publish: Option<Spanned<String>>,
     pipe: Option<Spanned<String>>,
     verify: Option<bool>,
+    webrtc_transcode: Option<bool>,
 }
 
 /// `[viewer.NAME]`.
@@ -104,6 +106,9 @@ pub struct CameraEntry {
     pub admission: CameraAdmission,
     /// Its own sinks, over the command line's.
     pub sinks: SinkOverrides,
+    /// Whether its WebRTC viewers get a JPEG stream encoded to H.264
+    /// (`webrtc-transcode`), over `--webrtc-transcode`.
+    pub webrtc_transcode: Option<bool>,
 }
 
 /// Who may send as one camera: a change disconnects its sender on reload.
@@ -382,7 +387,11 @@ fn camera_entry(raw: RawCamera, name: &CameraName, at: &dyn Fn(Range<usize>) -> 
         pipe,
         verify: raw.verify,
     };
-    Ok(CameraEntry { admission: CameraAdmission { secret, from, listen }, sinks })
+    Ok(CameraEntry {
+        admission: CameraAdmission { secret, from, listen },
+        sinks,
+        webrtc_transcode: raw.webrtc_transcode,
+    })
 }
 
 /// One `[viewer.NAME]`, checked as `--http-auth` and `--http-token` are.
@@ -469,7 +478,7 @@ mod tests {
     #[test]
     fn cameras_and_viewers_are_read() {
         let file = parse_str(
-            "[camera.door]\nfrom = [\"192.0.2.0/24\"]\nverify = true\n[camera.garden]\nlisten = \"127.0.0.1:9001\"\n\
+            "[camera.door]\nfrom = [\"192.0.2.0/24\"]\nverify = true\nwebrtc-transcode = false\n[camera.garden]\nlisten = \"127.0.0.1:9001\"\n\
              from = [\"198.51.100.0/24\"]\n\
              [viewer.kid]\ntoken = \"0123456789abcdef0123\"\ncameras = [\"garden\"]\n",
         )
@@ -482,6 +491,8 @@ mod tests {
             Some("127.0.0.1:9001".parse().unwrap())
         );
         assert!(file.viewers[0].sees("garden") && !file.viewers[0].sees("door"));
+        assert_eq!(file.cameras[&door].webrtc_transcode, Some(false));
+        assert_eq!(file.cameras[&CameraName::new("garden").unwrap()].webrtc_transcode, None);
         let mut config = Config::new("127.0.0.1:0".parse().unwrap());
         file.apply(&door, &mut config);
         assert!(config.verify);

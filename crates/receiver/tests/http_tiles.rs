@@ -167,3 +167,31 @@ fn the_page_shows_a_tile_for_each_live_camera_and_follows_them_without_a_reload(
     });
     eprintln!("opened {opened}");
 }
+
+#[test]
+fn tiles_play_over_webrtc_an_h264_camera_as_sent_and_a_jpeg_camera_encoded_once() {
+    let dir = TempDir::new("http-tiles-webrtc");
+    let sky = dir.path("sky.jpg");
+    std::fs::write(&sky, Rgb::from_fn(320, 240, |_, _| SKY).to_jpeg(90)).unwrap();
+    let (recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _a = sender(port, &["--name", "a", "--codec", "h264", "--width", "320", "--height", "240", "--fps", "15"]);
+    recv.wait_for("camera a", 10);
+    let b_args = ["--name", "b", "--source", &format!("files:{}", sky.display()), "--fps", "10", "--loop", "--quiet"];
+    let _b = sender(port, &b_args);
+    recv.wait_for("camera b", 10);
+
+    // ?via=webrtc: both tiles over WebRTC, the JPEG camera's through cam-recv's encoder.
+    let profile = TempDir::new("chromium-tiles-webrtc");
+    let mut page = Browser::open(&format!("http://127.0.0.1:{http}/?via=webrtc"), &profile, (800, 600));
+    let shown = wait_for_pictures(&mut page, &["a", "b"], 60);
+    let media: Vec<&str> = shown.iter().map(|t| t["media"].as_str().unwrap()).collect();
+    assert_eq!(media, ["video", "video"], "{shown:?}");
+    for (camera, kind) in [("a", "h264"), ("b", "jpeg")] {
+        let s: Value = serde_json::from_slice(&http_get(http, &format!("/cam/{camera}/status")).body).unwrap();
+        assert_eq!(s["kind"], kind, "{s}");
+        let webrtc = s["viewer_list"].as_array().unwrap().iter().filter(|v| v["mode"] == "webrtc").count();
+        assert_eq!(webrtc, 1, "camera {camera}'s tile is a WebRTC viewer: {s}");
+        let encoder = &s["webrtc_encoder"];
+        assert_eq!(encoder["running"], kind == "jpeg", "only the JPEG camera is encoded: {s}");
+    }
+}

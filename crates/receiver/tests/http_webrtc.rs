@@ -149,13 +149,15 @@ fn whep_answers_deletes_and_refuses_as_rfc_9725_says() {
 }
 
 #[test]
-fn a_jpeg_camera_is_refused_with_a_clear_message() {
-    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+fn a_jpeg_camera_is_refused_with_a_clear_message_when_webrtc_transcode_is_off() {
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0", "--webrtc-transcode", "off"]);
     let _send = sender(port, &["--fps", "30", "--width", "320", "--height", "240"]);
     wait_until("the JPEG stream", 20, || status(http)["kind"] == "jpeg");
     let r = post_offer(http, "/whep", &offer());
-    assert_eq!(r.status, 409, "{}", String::from_utf8_lossy(&r.body));
-    assert!(String::from_utf8_lossy(&r.body).contains("/stream.mjpg"));
+    let body = String::from_utf8_lossy(&r.body);
+    assert_eq!(r.status, 409, "{body}");
+    assert!(body.contains("--webrtc-transcode off") && body.contains("/stream.mjpg"), "{body}");
+    assert_eq!(status(http)["webrtc_encoder"]["started"], 0, "nothing encoded: {}", status(http));
 }
 
 #[test]
@@ -208,4 +210,196 @@ fn a_viewer_that_vanishes_is_dropped_once_its_consent_checks_stop() {
     chromium.signal("KILL");
     // ICE notices first (str0m's agent hears no checks), the 30 s consent timer is the backstop.
     wait_until("the vanished viewer's session ended", 60, || webrtc_viewers(http) == 0 && status(http)["viewers"] == 0);
+}
+
+/// The JPEG camera's H.264 encoder for WebRTC viewers, as `/status` reports it.
+fn encoder(http: u16) -> serde_json::Value {
+    status(http)["webrtc_encoder"].clone()
+}
+
+#[test]
+fn chromium_plays_a_jpeg_camera_over_whep_through_one_shared_encoder_that_stops_when_its_viewers_leave() {
+    let profile = TempDir::new("chromium-webrtc-jpeg");
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--fps", "30", "--width", "640", "--height", "480"]);
+    wait_until("the JPEG stream", 20, || status(http)["kind"] == "jpeg");
+    assert_eq!(encoder(http)["running"], false, "no encoder before a WebRTC viewer: {}", status(http));
+
+    let chromium = chromium(http, &profile, "/?via=webrtc&probe");
+    wait_until("Chromium presenting the JPEG camera over WebRTC at 640x480", 60, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(30) && v["width"] == 640 && v["height"] == 480)
+    });
+    let e = encoder(http);
+    assert_eq!((e["running"].as_bool(), e["started"].as_u64()), (Some(true), Some(1)), "{e}");
+
+    // Frames keep coming, and they are the camera's: the page's mean colour is the JPEG's.
+    let before = screen(http).unwrap();
+    wait_until("frames presented and encoded", 30, || {
+        screen(http).unwrap()["presented"].as_u64() > Some(before["presented"].as_u64().unwrap() + 30)
+    });
+    let after = screen(http).unwrap();
+    let probe: Vec<f64> =
+        after["probe"].as_array().expect("the page's probe").iter().map(|c| c.as_f64().unwrap()).collect();
+    let snapshot = http_get(http, "/snapshot.jpg");
+    assert_eq!(snapshot.status, 200);
+    let snapshot = Rgb::from_jpeg(&snapshot.body);
+    let mean = snapshot.mean(0, 0, snapshot.width, snapshot.height);
+    eprintln!(
+        "mean colour: Chromium {probe:?}, the camera's JPEG {mean:.1?}; encoder {}; capture to screen {} ms",
+        encoder(http),
+        after["screen_latency_ms"]
+    );
+    assert!(after["screen_latency_ms"].as_f64().is_some(), "the page times the encoded frames too: {after}");
+    assert!(probe.iter().all(|c| *c > 40.0), "the bars are on screen: mean colour {probe:?}");
+    assert!(
+        colour_distance([probe[0], probe[1], probe[2]], mean) < 30.0,
+        "Chromium shows {probe:?}, the camera {mean:.1?}"
+    );
+
+    // A second viewer shares the running encoder.
+    let second = post_offer(http, "/whep", &offer());
+    assert_eq!(second.status, 201, "{}", String::from_utf8_lossy(&second.body));
+    assert_eq!(webrtc_viewers(http), 2, "{}", status(http));
+    let e = encoder(http);
+    assert_eq!((e["running"].as_bool(), e["started"].as_u64()), (Some(true), Some(1)), "one encoder for both: {e}");
+
+    // One leaves: the encoder runs on for the other; both gone: it stops.
+    let location = second.header("location").unwrap().to_string();
+    assert_eq!(http_send(http, "DELETE", &location, "", b"").status, 200);
+    wait_until("the second session freed", 10, || webrtc_viewers(http) == 1);
+    assert_eq!(encoder(http)["running"], true, "{}", status(http));
+    chromium.signal("KILL");
+    wait_until("the encoder stopped with its last viewer gone", 60, || {
+        webrtc_viewers(http) == 0 && encoder(http)["running"] == false
+    });
+    let e = encoder(http);
+    assert_eq!(e["started"], 1, "{e}");
+    let encoded = e["encoded"].as_u64().unwrap();
+    // Stopped means stopped: nothing more is encoded while the camera streams on.
+    let frames = status(http)["frames"].as_u64().unwrap();
+    wait_until("30 more frames from the camera", 20, || status(http)["frames"].as_u64().unwrap() >= frames + 30);
+    assert_eq!(encoder(http)["encoded"].as_u64(), Some(encoded), "{}", status(http));
+}
+
+#[test]
+fn an_offer_for_a_jpeg_camera_past_the_viewer_limit_starts_no_encoder() {
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0", "--max-viewers", "1"]);
+    let _send = sender(port, &["--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the JPEG stream", 20, || status(http)["kind"] == "jpeg");
+    // The one place, held by an MJPEG viewer.
+    let (code, _, _mjpeg) = http_open(http, "/stream.mjpg");
+    assert_eq!(code, 200);
+    wait_until("the MJPEG viewer counted", 10, || status(http)["viewers"] == 1);
+    let r = post_offer(http, "/whep", &offer());
+    assert_eq!(r.status, 503, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(status(http)["webrtc_encoder"]["started"], 0, "refused before an encoder started: {}", status(http));
+}
+
+#[test]
+fn a_cameras_webrtc_transcode_in_the_config_file_overrides_the_command_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("webrtc-transcode-config");
+    let mut tables = String::new();
+    for (name, transcode) in [("a", false), ("b", true)] {
+        let secret = dir.path(&format!("{name}.secret"));
+        std::fs::write(&secret, format!("c2VjcmV0IG9mIGNhbWVyYSB7bmFtZX0sIGZvciB0ZXN0cw{name}\n")).unwrap();
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+        tables += &format!("[camera.{name}]\nsecret-file = {secret:?}\nwebrtc-transcode = {transcode}\n");
+    }
+    let file = dir.path("cam.toml");
+    std::fs::write(&file, tables).unwrap();
+    let file = file.to_str().unwrap();
+    let (recv, port, http) = http_receiver(&[], &["--config", file, "--webrtc-port", "0", "--webrtc-transcode", "off"]);
+    let mut senders = Vec::new();
+    for name in ["a", "b"] {
+        let secret = dir.path(&format!("{name}.secret"));
+        let own = ["--name", name, "--secret-file", secret.to_str().unwrap(), "--width", "320", "--height", "240"];
+        senders.push(sender(port, &own));
+        recv.wait_for(&format!("camera {name}"), 10);
+    }
+    let kind = |name: &str| {
+        let r = http_get(http, &format!("/cam/{name}/status"));
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["kind"].clone()
+    };
+    wait_until("both JPEG streams", 20, || kind("a") == "jpeg" && kind("b") == "jpeg");
+    let a = post_offer(http, "/cam/a/whep", &offer());
+    let body = String::from_utf8_lossy(&a.body);
+    assert_eq!(a.status, 409, "{body}");
+    assert!(body.contains(&format!("webrtc-transcode = false in [camera.a] of {file}")), "{body}");
+    let b = post_offer(http, "/cam/b/whep", &offer());
+    assert_eq!(b.status, 201, "camera b's own setting wins: {}", String::from_utf8_lossy(&b.body));
+}
+
+/// coturn's `turnserver` answering STUN only, on a free loopback UDP port: (server, its port).
+fn stun_server(dir: &TempDir) -> (Proc, u16) {
+    need_tool("turnserver", "coturn");
+    let port = loop {
+        let port = free_port();
+        if std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+            break port;
+        }
+    };
+    let server = Proc::spawn(
+        Command::new("turnserver")
+            .args(["--stun-only", "-L", "127.0.0.1", "--listening-port", &port.to_string()])
+            .args(["--no-cli", "--no-tls", "--no-dtls", "-n", "--verbose", "--log-file", "stdout"])
+            .arg("--userdb")
+            .arg(dir.path("turndb"))
+            .arg("--pidfile")
+            .arg(dir.path("turnserver.pid")),
+    );
+    server.wait_for("UDP listener opened on", 20);
+    (server, port)
+}
+
+/// The UDP port the receiver's WebRTC sessions use, from its log.
+fn webrtc_port(recv: &Proc) -> u16 {
+    printed_port(&recv.wait_for("WebRTC (WHEP) on UDP port", 10), "UDP port ")
+}
+
+#[test]
+fn the_answer_offers_the_address_a_stun_server_reports_and_the_public_ip() {
+    let dir = TempDir::new("webrtc-stun");
+    let (_stun, stun_port) = stun_server(&dir);
+    let stun = format!("127.0.0.1:{stun_port}");
+    let (recv, port, http) =
+        http_receiver(&[], &["--webrtc-port", "0", "--webrtc-stun", &stun, "--webrtc-public-ip", "192.0.2.7"]);
+    let udp = webrtc_port(&recv);
+    // Without NAT the server sees the port as it is.
+    let line = recv.wait_for("sees this receiver at", 20);
+    assert!(line.contains(&format!("the STUN server {stun} sees this receiver at 127.0.0.1:{udp}")), "{line}");
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let answer = post_offer(http, "/whep", &offer());
+    let sdp = String::from_utf8_lossy(&answer.body).to_string();
+    assert_eq!(answer.status, 201, "{sdp}");
+    let candidates: Vec<&str> = sdp.lines().filter(|l| l.starts_with("a=candidate:")).collect();
+    eprintln!("{candidates:#?}");
+    let has = |what: &str| candidates.iter().any(|c| c.contains(what));
+    assert!(has(&format!("udp 2130706175 127.0.0.1 {udp} typ host")), "{sdp}");
+    assert!(has(&format!(" 127.0.0.1 {udp} typ srflx ")), "the STUN server's: {sdp}");
+    assert!(has(&format!(" 192.0.2.7 {udp} typ srflx ")), "--webrtc-public-ip: {sdp}");
+}
+
+#[test]
+fn a_stun_server_that_does_not_answer_is_one_warning_and_viewers_still_play() {
+    let profile = TempDir::new("chromium-webrtc-no-stun");
+    // A port nothing answers on.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let stun = silent.local_addr().unwrap().to_string();
+    let (recv, port, http) = http_receiver(&[], &["--webrtc-port", "0", "--webrtc-stun", &stun]);
+    let line = recv.wait_for("did not answer", 20);
+    assert!(line.contains("WARN") && line.contains(&stun) && line.contains("--webrtc-stun"), "{line}");
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let answer = post_offer(http, "/whep", &offer());
+    let sdp = String::from_utf8_lossy(&answer.body).to_string();
+    assert_eq!(answer.status, 201, "{sdp}");
+    assert!(sdp.contains("typ host") && !sdp.contains("typ srflx"), "{sdp}");
+    let _chromium = chromium(http, &profile, "/?via=webrtc");
+    wait_until("Chromium presenting frames over WebRTC", 60, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(10))
+    });
+    let stun_lines = count(&recv.err(), "STUN") + count(&recv.out(), "STUN");
+    assert_eq!(stun_lines, 1, "one line about the STUN server: {:?}", recv.err());
 }

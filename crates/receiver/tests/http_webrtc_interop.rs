@@ -2,7 +2,7 @@
 //! Chromium's libwebrtc (http_webrtc.rs): Firefox ESR (its own ICE, nICEr;
 //! NSS's DTLS; H.264 decoded by the system's FFmpeg) playing the page, and
 //! aiortc (Python; aioice, OpenSSL's DTLS, libsrtp, FFmpeg through PyAV) as a
-//! WHEP tool would use it.
+//! WHEP tool would use it, also on a JPEG camera (encoded to H.264 by cam-recv).
 
 use std::{ffi::OsStr, process::Command};
 
@@ -128,6 +128,33 @@ fn aiortc_plays_h264_over_whep_at_the_sent_size_with_the_test_pattern() {
 
     // Its DELETE ended the session.
     wait_until("the session freed", 10, || webrtc_viewers(http) == 0 && status(http)["viewers"] == 0);
+}
+
+#[test]
+fn aiortc_plays_a_jpeg_camera_encoded_once_to_h264_with_the_test_pattern() {
+    let dir = TempDir::new("aiortc-whep-jpeg");
+    let picture = dir.path("last.ppm");
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--fps", "30", "--width", "640", "--height", "480"]);
+    wait_until("the JPEG stream", 20, || status(http)["kind"] == "jpeg");
+
+    let mut viewer = aiortc_viewer(&format!("http://127.0.0.1:{http}/whep"), 30, &picture);
+    viewer.wait_for("answer 201 /whep/", 30);
+    viewer.wait_for("frame 1 ", 60);
+    let encoder = status(http)["webrtc_encoder"].clone();
+    assert_eq!((encoder["running"].as_bool(), encoder["started"].as_u64()), (Some(true), Some(1)), "{encoder}");
+    viewer.wait_for("deleted 200", 60);
+    let exit = viewer.wait(30);
+    let out = viewer.out();
+    assert!(exit.success(), "{out:?} {:?}", viewer.err());
+    let got = frames(&out);
+    assert_eq!(got.len(), 30, "{out:?}");
+    assert!(got.iter().all(|f| f.size == (640, 480)), "{out:?}");
+    assert!(got.windows(2).all(|w| w[1].pts > w[0].pts), "frames in capture order: {out:?}");
+    let shot = Rgb::from_ppm(&std::fs::read(&picture).expect("the viewer's last frame"));
+    assert_test_pattern(&shot);
+    // Its DELETE was the last viewer: the encoder stops.
+    wait_until("the encoder stopped", 20, || status(http)["webrtc_encoder"]["running"] == false);
 }
 
 /// The address the Firefox test's network namespace puts on its loopback device beside 127.0.0.1.

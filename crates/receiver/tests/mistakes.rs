@@ -283,6 +283,13 @@ fn value_mistakes_of_cam_recv_say_what_to_write() {
     let (code, err) = recv_refuses(&["--record", "x.mp4", "--max-bytes", "ten"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("e.g. 500M, 10G or 10GiB"), "{err}");
+    let (code, err) = recv_refuses(&["--http", "127.0.0.1:0", "--webrtc-stun", "stun.example.net:port"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("the port is not a number"), "{err}");
+    let (code, err) =
+        recv_refuses(&["--http", "127.0.0.1:0", "--webrtc-port", "off", "--webrtc-stun", "127.0.0.1:3478"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--webrtc-port off turns off: drop one"), "{err}");
 }
 
 #[test]

@@ -45,6 +45,8 @@ impl Browser {
                 .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
                 .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
                 .args(["--autoplay-policy=no-user-gesture-required", "--remote-debugging-pipe"])
+                // The web view's WebRTC candidate is the address the page came from: loopback here.
+                .arg("--allow-loopback-in-peer-connection")
                 .arg(format!("--window-size={width},{height}"))
                 .arg(format!("--user-data-dir={}", profile.0.display()))
                 .arg("about:blank")

@@ -3,6 +3,7 @@
 
 pub mod h264;
 pub mod picture;
+pub mod to_h264;
 
 /// The default `--max-pixels`: 16 MP (4096 x 4096), above the largest
 /// Raspberry Pi camera mode (12.3 MP on the HQ camera).

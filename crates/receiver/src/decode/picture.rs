@@ -50,7 +50,8 @@ impl PictureDecoder {
         }
     }
 
-    fn decode_jpeg(&mut self, data: &[u8], out: &mut Picture) -> Result<()> {
+    /// Decodes the JPEG `data` into `out` (its buffer is reused).
+    pub fn decode_jpeg(&mut self, data: &[u8], out: &mut Picture) -> Result<()> {
         let header = self.jpeg.read_header(data).map_err(|e| anyhow!("jpeg header: {e}"))?;
         let (width, height) = (header.width, header.height);
         self.limit.check("jpeg", width, height).map_err(|e| anyhow!(e))?;

@@ -26,12 +26,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use bytes::Bytes;
 use camwire_app::Backoff;
-use camwire_codec::{H264Encoder, H264Settings, YuvFrame};
 use camwire_wire::{KeyframeGate, PayloadKind};
-use openh264::formats::{RgbSliceU8, YUVBuffer, YUVSource};
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
     process::Command,
@@ -47,10 +45,7 @@ use super::{
 };
 use crate::{
     backchannel::KeyframeRequests,
-    decode::{
-        picture::{Picture, PictureDecoder},
-        PixelLimit,
-    },
+    decode::{to_h264::JpegToH264, PixelLimit},
     frame::{Frame, StreamInfo},
     mux::{timeline::Timeline, ts::TsWriter},
 };
@@ -206,64 +201,6 @@ impl Publisher {
     }
 }
 
-/// JPEG to H.264 for servers that take only H.264: decoded to RGB, turned
-/// into I420, encoded with a keyframe every second of capture time.
-struct JpegToH264 {
-    decoder: PictureDecoder,
-    picture: Picture,
-    encoder: Option<(H264Encoder, (usize, usize))>,
-    last_keyframe_us: Option<u64>,
-}
-
-impl JpegToH264 {
-    fn new(limit: PixelLimit) -> Result<Self> {
-        Ok(Self {
-            decoder: PictureDecoder::new(limit)?,
-            picture: Picture::default(),
-            encoder: None,
-            last_keyframe_us: None,
-        })
-    }
-
-    /// The access unit for the JPEG `frame` presented at `pts_us`, and whether it is a keyframe.
-    fn encode(&mut self, frame: &Frame, pts_us: u64) -> Result<(Bytes, bool)> {
-        self.decoder.decode(frame, &mut self.picture)?;
-        // Encoders take even sizes: an odd last row or column is left out.
-        let (w, h) = (self.picture.width & !1, self.picture.height & !1);
-        if w == 0 || h == 0 {
-            bail!("a {}x{} picture is too small to encode", self.picture.width, self.picture.height);
-        }
-        let mut rgb = Vec::with_capacity(w * h * 3);
-        for row in self.picture.rgb.chunks_exact(self.picture.width * 3).take(h) {
-            rgb.extend_from_slice(&row[..w * 3]);
-        }
-        let yuv = YUVBuffer::from_rgb8_source(RgbSliceU8::new(&rgb, (w, h)));
-        let picture = YuvFrame {
-            width: w as u32,
-            height: h as u32,
-            y: yuv.y().to_vec(),
-            u: yuv.u().to_vec(),
-            v: yuv.v().to_vec(),
-        };
-        if self.encoder.as_ref().is_none_or(|(_, size)| *size != (w, h)) {
-            let settings = H264Settings {
-                bitrate: H264Settings::default_bitrate(w as u32, h as u32, 30.0),
-                // Keyframes are asked for by capture time below.
-                keyframe_interval: 100_000,
-                fps: 30.0,
-            };
-            self.encoder = Some((H264Encoder::new(settings)?, (w, h)));
-            self.last_keyframe_us = None;
-        }
-        let force = self.last_keyframe_us.is_none_or(|last| pts_us.saturating_sub(last) >= 1_000_000);
-        if force {
-            self.last_keyframe_us = Some(pts_us);
-        }
-        let (encoder, _) = self.encoder.as_mut().expect("made above");
-        encoder.encode(&picture, force).context("encoding to H.264")
-    }
-}
-
 /// The publish sink's state across streams.
 pub(super) struct PublishSink {
     url: String,
@@ -344,7 +281,7 @@ impl PublishSink {
         };
         if ready_to_connect {
             // A new connection starts on a keyframe: ask for one now.
-            t.last_keyframe_us = None;
+            t.force_keyframe();
         }
         // Encoding takes a while: off the async threads.
         let (t, encoded) = tokio::task::spawn_blocking(move || {

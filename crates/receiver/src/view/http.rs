@@ -40,6 +40,7 @@ mod mp4_stream;
 mod multipart;
 mod server;
 mod slow;
+mod transcode;
 mod viewers;
 mod watching;
 mod whep;
@@ -150,6 +151,8 @@ struct AppState {
     metrics: Arc<Metrics>,
     /// The WebRTC sessions, unless `--webrtc-port off`.
     webrtc: Option<Arc<WebRtc>>,
+    /// A JPEG camera's H.264 encoder for its WebRTC viewers, running while one watches.
+    transcoder: Arc<transcode::Transcoder>,
 }
 
 impl AppState {
@@ -167,7 +170,22 @@ impl AppState {
         let CameraFeeds { latest, live_mp4, pictures, keyframes } = feeds;
         let watching = Arc::new(Watching::new(pictures));
         let feed = tokio::spawn(feed::run(latest, web_tx, shared.clone(), watching.clone()));
-        (Self { frames, shared, viewers, watching, live_mp4, keyframes, cameras, views: None, metrics, webrtc }, feed)
+        let limit = webrtc.as_ref().map(|w| w.max_pixels()).unwrap_or_default();
+        let transcoder = Arc::new(transcode::Transcoder::new(limit));
+        let state = Self {
+            frames,
+            shared,
+            viewers,
+            watching,
+            live_mp4,
+            keyframes,
+            cameras,
+            views: None,
+            metrics,
+            webrtc,
+            transcoder,
+        };
+        (state, feed)
     }
 }
 
@@ -349,7 +367,7 @@ impl WebView {
         let secure = tls.is_some();
         let webrtc = match options.webrtc.off {
             true => None,
-            false => Some(WebRtc::bind(addr.ip(), &options.webrtc, options.max_viewers).await?),
+            false => Some(WebRtc::bind(addr.ip(), &options.webrtc, options.max_viewers, options.file.clone()).await?),
         };
         let viewers = Viewers::new(options.max_viewers);
         let (mut state, feed) =
@@ -550,9 +568,10 @@ async fn status(State(state): State<AppState>, uri: axum::http::Uri) -> Response
     let (h264, mjpeg, list) = state.watching.summary();
     let mut stats = state.shared.stats.lock().expect("stats lock");
     let modes = format!(
-        ",\"viewers_h264\":{h264},\"viewers_mjpeg\":{mjpeg},\"viewer_list\":{list},\"jpeg_encoded\":{},\"h264_decoded\":{}",
+        ",\"viewers_h264\":{h264},\"viewers_mjpeg\":{mjpeg},\"viewer_list\":{list},\"jpeg_encoded\":{},\"h264_decoded\":{}{}",
         stats.jpeg_encoded,
-        state.watching.pictures_decoded()
+        state.watching.pictures_decoded(),
+        state.transcoder.figures().json(),
     );
     let modes = modes + &cameras;
     let body = status_json(&mut stats, viewers, &modes);

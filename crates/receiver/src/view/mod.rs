@@ -98,6 +98,6 @@ fn http_options(config: &Config) -> HttpOptions {
         hosts: config.http_hosts.clone(),
         https_dir: config.https_dir.clone(),
         file: config.live.clone(),
-        webrtc: config.webrtc.clone(),
+        webrtc: WebRtcOptions { max_pixels: config.max_pixels, ..config.webrtc.clone() },
     }
 }

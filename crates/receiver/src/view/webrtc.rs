@@ -12,8 +12,10 @@
 //!
 //! The receiver is an ICE-lite peer: it answers the viewer's connectivity
 //! checks on its host candidate (the address the viewer reached the web view
-//! on, and `--webrtc-public-ip` for viewers behind NAT) and never probes
-//! itself. Packets are routed to their session by the STUN username (whose
+//! on) and never probes itself. For viewers outside the LAN the answer also
+//! carries server-reflexive candidates: `--webrtc-public-ip`, and the address
+//! a `--webrtc-stun` server saw the port's requests come from (asked at the
+//! start and every [`STUN_REFRESH`], which keeps a NAT's mapping open). Packets are routed to their session by the STUN username (whose
 //! first half is the session's own ICE ufrag), then by the source address the
 //! checks came from.
 //!
@@ -42,7 +44,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 pub use crate::config::WebRtcOptions;
-use crate::{backchannel::KeyframeRequests, sink::live_mp4::LiveFragment};
+use crate::{backchannel::KeyframeRequests, decode::PixelLimit, sink::live_mp4::LiveFragment};
 
 /// The UDP port every WebRTC session shares unless `--webrtc-port` says otherwise (MediaMTX's).
 pub const DEFAULT_PORT: u16 = 8189;
@@ -83,6 +85,12 @@ pub struct WebRtc {
     socket: Arc<UdpSocket>,
     port: u16,
     public_ip: Option<IpAddr>,
+    transcode_off: bool,
+    /// The `--config` file, whose cameras may say `webrtc-transcode` themselves.
+    file: Option<crate::config_file::Live>,
+    max_pixels: PixelLimit,
+    /// What `--webrtc-stun` learned: the address the port is reached at from outside.
+    stun: Stun,
     crypto: Arc<CryptoProvider>,
     max_sessions: usize,
     table: Mutex<Table>,
@@ -136,7 +144,13 @@ fn address_key(ip: IpAddr) -> IpAddr {
 impl WebRtc {
     /// Binds the UDP port on `ip` (the web view's address) and reads it until `stop`.
     /// An explicit port that is taken is an error; the default one falls back to any free port.
-    pub async fn bind(ip: IpAddr, options: &WebRtcOptions, max_sessions: usize) -> Result<Arc<Self>> {
+    /// A camera's `webrtc-transcode` in `file` overrides `--webrtc-transcode`.
+    pub async fn bind(
+        ip: IpAddr,
+        options: &WebRtcOptions,
+        max_sessions: usize,
+        file: Option<crate::config_file::Live>,
+    ) -> Result<Arc<Self>> {
         let socket = match options.port {
             Some(port) => UdpSocket::bind((ip, port)).await.with_context(|| {
                 format!("--webrtc-port {port}: cannot bind UDP {ip}:{port} (is another cam-recv or MediaMTX on it?)")
@@ -159,6 +173,10 @@ impl WebRtc {
             socket: Arc::new(socket),
             port,
             public_ip: options.public_ip,
+            transcode_off: options.transcode_off,
+            file,
+            max_pixels: options.max_pixels,
+            stun: Stun::default(),
             crypto: Arc::new(str0m::crypto::from_feature_flags()),
             max_sessions,
             table: Mutex::new(Table::default()),
@@ -166,7 +184,31 @@ impl WebRtc {
         });
         tokio::spawn(this.clone().read());
         info!("WebRTC (WHEP) on UDP port {port}");
+        if let Some(server) = options.stun.clone() {
+            tokio::spawn(this.clone().ask_stun(server));
+        }
         Ok(this)
+    }
+
+    /// Why the WebRTC viewers of JPEG camera `camera` are refused rather than get it encoded
+    /// (`--webrtc-transcode off`, or the camera's `webrtc-transcode = false` in the config file);
+    /// `None` if they are not.
+    pub fn transcode_refused(&self, camera: Option<&camwire_wire::CameraName>) -> Option<String> {
+        let file = self.file.as_ref().map(|live| live.borrow().clone());
+        let own = file.as_ref().zip(camera).and_then(|(file, name)| {
+            let setting = file.cameras.get(name)?.webrtc_transcode?;
+            Some((setting, format!("webrtc-transcode = false in [camera.{name}] of {}", file.path.display())))
+        });
+        match own {
+            Some((true, _)) => None,
+            Some((false, why)) => Some(why),
+            None => self.transcode_off.then(|| "cam-recv --webrtc-transcode off".to_string()),
+        }
+    }
+
+    /// The pixel budget of a JPEG camera's pictures encoded for WebRTC.
+    pub fn max_pixels(&self) -> PixelLimit {
+        self.max_pixels
     }
 
     /// Ends every session and stops reading.
@@ -187,16 +229,7 @@ impl WebRtc {
         hold: Hold,
     ) -> Result<(String, String), Refused> {
         let Camera { feed, keyframes } = camera;
-        {
-            let table = self.table.lock().expect("webrtc table");
-            if table.sessions.len() >= self.max_sessions {
-                return Err(Refused::Full(self.max_sessions));
-            }
-            let key = address_key(peer);
-            if table.sessions.values().filter(|e| address_key(e.ip) == key).count() >= MAX_PER_ADDRESS {
-                return Err(Refused::TooManyFromAddress(MAX_PER_ADDRESS));
-            }
-        }
+        self.room_for(peer)?;
         let creds = IceCreds::new();
         let mut config = RtcConfig::new()
             .set_ice_lite(true)
@@ -209,18 +242,19 @@ impl WebRtc {
         let host =
             Candidate::host(base, "udp").map_err(|e| Refused::BadOffer(format!("host candidate {base}: {e}")))?;
         rtc.add_local_candidate(host);
-        if let Some(public) = self.public_ip.filter(|ip| *ip != local) {
-            match Candidate::server_reflexive(SocketAddr::new(public, self.port), base, "udp") {
-                Ok(c) => {
-                    rtc.add_local_candidate(c);
-                }
-                Err(e) => debug!("WebRTC: --webrtc-public-ip {public}: {e}"),
-            }
-        }
         let answer = rtc.sdp_api().accept_offer(offer).map_err(|e| Refused::BadOffer(e.to_string()))?;
         // The video the viewer receives (str0m tells its mid only once connected: read it from the
         // answer), and the payload type agreed for the stream's H.264.
         let answer = answer.to_sdp_string();
+        // The addresses viewers outside reach the port at: str0m, ICE-lite, offers host
+        // candidates only, so these go into the answer's text as server-reflexive ones (their
+        // checks arrive on the same socket and are answered like the host candidate's).
+        // The STUN server's answer goes in as it came (without NAT it is the host address again).
+        let mut reflexive: Vec<SocketAddr> =
+            self.public_ip.filter(|ip| *ip != local).map(|ip| SocketAddr::new(ip, self.port)).into_iter().collect();
+        reflexive.extend(*self.stun.learned.lock().expect("stun lock"));
+        reflexive.dedup();
+        let answer = with_reflexive(answer, &reflexive, base, &creds.ufrag);
         let video = video_mid(&answer);
         let no_h264 = || {
             Refused::NoH264(format!(
@@ -268,6 +302,19 @@ impl WebRtc {
         Ok((id, answer))
     }
 
+    /// Whether a session for `peer` fits within the limits now.
+    pub fn room_for(&self, peer: IpAddr) -> Result<(), Refused> {
+        let table = self.table.lock().expect("webrtc table");
+        if table.sessions.len() >= self.max_sessions {
+            return Err(Refused::Full(self.max_sessions));
+        }
+        let key = address_key(peer);
+        if table.sessions.values().filter(|e| address_key(e.ip) == key).count() >= MAX_PER_ADDRESS {
+            return Err(Refused::TooManyFromAddress(MAX_PER_ADDRESS));
+        }
+        Ok(())
+    }
+
     /// Reads an SDP offer.
     pub fn parse_offer(sdp: &str) -> Result<SdpOffer, String> {
         SdpOffer::from_sdp_string(sdp).map_err(|e| e.to_string())
@@ -300,6 +347,9 @@ impl WebRtc {
                 },
             };
             let data = &buf[..n];
+            if self.stun.answer(from, data) {
+                continue;
+            }
             let mut table = self.table.lock().expect("webrtc table");
             let id = match table.by_addr.get(&from) {
                 Some(id) => Some(id.clone()),
@@ -321,6 +371,182 @@ impl WebRtc {
             entry.cancel.cancel();
         }
     }
+}
+
+/// The STUN server asked for the receiver's public address (`--webrtc-stun`), and its answer.
+#[derive(Default)]
+struct Stun {
+    /// The server's address, once looked up: what comes from it is its answers.
+    server: Mutex<Option<SocketAddr>>,
+    /// The transaction waited for.
+    waiting: Mutex<Option<[u8; 12]>>,
+    /// The address the server saw the requests come from.
+    learned: Mutex<Option<SocketAddr>>,
+    heard: tokio::sync::Notify,
+}
+
+/// How long the STUN server has to answer before it is reported as not answering;
+/// requests are sent again within it (0, 0.5, 1.5 s).
+const STUN_WAIT: Duration = Duration::from_secs(3);
+
+/// How often the STUN server is asked again, which keeps a NAT's mapping of the port open.
+const STUN_REFRESH: Duration = Duration::from_secs(25);
+
+impl Stun {
+    /// Takes `data` from `from` if it comes from the STUN server (an answer to the request
+    /// waited for is kept).
+    fn answer(&self, from: SocketAddr, data: &[u8]) -> bool {
+        if *self.server.lock().expect("stun lock") != Some(from) {
+            return false;
+        }
+        let mut waiting = self.waiting.lock().expect("stun lock");
+        if let Some(addr) = waiting.as_ref().and_then(|id| binding_success(data, id)) {
+            *waiting = None;
+            *self.learned.lock().expect("stun lock") = Some(addr);
+            self.heard.notify_one();
+        }
+        true
+    }
+}
+
+/// STUN's magic cookie (RFC 8489 section 5).
+const STUN_COOKIE: [u8; 4] = [0x21, 0x12, 0xa4, 0x42];
+
+/// A STUN Binding request (RFC 8489 section 5): no attributes, transaction `id`.
+fn binding_request(id: &[u8; 12]) -> [u8; 20] {
+    let mut request = [0u8; 20];
+    request[1] = 0x01;
+    request[4..8].copy_from_slice(&STUN_COOKIE);
+    request[8..].copy_from_slice(id);
+    request
+}
+
+/// The XOR-MAPPED-ADDRESS (RFC 8489 section 14.2) of `data` if it is the Binding success
+/// response to transaction `id`. Read here rather than with str0m's STUN parser, which
+/// takes only ICE's binding responses (with MESSAGE-INTEGRITY, which a STUN server's lack).
+fn binding_success(data: &[u8], id: &[u8; 12]) -> Option<SocketAddr> {
+    if data.len() < 20 || data[..2] != [0x01, 0x01] || data[4..8] != STUN_COOKIE || &data[8..20] != id {
+        return None;
+    }
+    let len = usize::from(u16::from_be_bytes([data[2], data[3]]));
+    let mut attrs = data.get(20..20 + len)?;
+    while attrs.len() >= 4 {
+        let kind = u16::from_be_bytes([attrs[0], attrs[1]]);
+        let size = usize::from(u16::from_be_bytes([attrs[2], attrs[3]]));
+        let value = attrs.get(4..4 + size)?;
+        if kind == 0x0020 && size >= 8 {
+            let port = u16::from_be_bytes([value[2], value[3]]) ^ 0x2112;
+            let ip = match (value[1], size) {
+                (0x01, 8) => IpAddr::from(std::array::from_fn::<u8, 4, _>(|i| value[4 + i] ^ STUN_COOKIE[i])),
+                (0x02, 20) => {
+                    let key: Vec<u8> = STUN_COOKIE.iter().chain(id).copied().collect();
+                    IpAddr::from(std::array::from_fn::<u8, 16, _>(|i| value[4 + i] ^ key[i]))
+                }
+                _ => return None,
+            };
+            return Some(SocketAddr::new(ip, port));
+        }
+        attrs = attrs.get(4 + size.div_ceil(4) * 4..).unwrap_or(&[]);
+    }
+    None
+}
+
+impl WebRtc {
+    /// Asks `server` (`HOST:PORT`) where this receiver's port is reached from outside, now and
+    /// every [`STUN_REFRESH`]; its answer is offered to viewers. One line says what it said, or
+    /// that it did not answer (viewers then get the host candidates only).
+    async fn ask_stun(self: Arc<Self>, server: String) {
+        let ipv6 = self.socket.local_addr().is_ok_and(|a| a.is_ipv6());
+        let found = tokio::net::lookup_host(server.as_str()).await.map(|addrs| {
+            let addrs: Vec<SocketAddr> = addrs.collect();
+            addrs.iter().find(|a| a.is_ipv6() == ipv6).copied().or(addrs.first().copied())
+        });
+        let to = match found {
+            Ok(Some(to)) => to,
+            Ok(None) | Err(_) => {
+                warn!(
+                    "WebRTC: --webrtc-stun {server}: the name does not resolve; viewers get this machine's own \
+                     address only (outside the LAN, use --webrtc-public-ip)"
+                );
+                return;
+            }
+        };
+        *self.stun.server.lock().expect("stun lock") = Some(to);
+        let mut reported: Option<Option<SocketAddr>> = None;
+        loop {
+            let mut id = [0u8; 12];
+            getrandom::fill(&mut id).expect("the system's random numbers");
+            *self.stun.waiting.lock().expect("stun lock") = Some(id);
+            let request = binding_request(&id);
+            let deadline = tokio::time::Instant::now() + STUN_WAIT;
+            let mut resend = Duration::from_millis(500);
+            let mut next = tokio::time::Instant::now();
+            let heard = loop {
+                if tokio::time::Instant::now() >= next {
+                    if let Err(e) = self.socket.send_to(&request, to).await {
+                        debug!("WebRTC: STUN request to {to}: {e}");
+                    }
+                    next += resend;
+                    resend *= 2;
+                }
+                tokio::select! {
+                    () = self.stop.cancelled() => return,
+                    () = self.stun.heard.notified() => break true,
+                    () = tokio::time::sleep_until(next.min(deadline)) => {
+                        if tokio::time::Instant::now() >= deadline { break false }
+                    }
+                }
+            };
+            let learned = if heard { *self.stun.learned.lock().expect("stun lock") } else { None };
+            if reported != Some(learned) {
+                match learned {
+                    Some(addr) => info!(
+                        "WebRTC: the STUN server {server} sees this receiver at {addr}; offered to viewers \
+                         (a firewall or router must let UDP {} through to it)",
+                        self.port
+                    ),
+                    None => warn!(
+                        "WebRTC: the STUN server {server} ({to}) did not answer in {} s; viewers get this \
+                         machine's own address only (check --webrtc-stun, or use --webrtc-public-ip)",
+                        STUN_WAIT.as_secs()
+                    ),
+                }
+                reported = Some(learned);
+            }
+            if !heard {
+                *self.stun.learned.lock().expect("stun lock") = None;
+            }
+            tokio::select! {
+                () = self.stop.cancelled() => return,
+                () = tokio::time::sleep(STUN_REFRESH) => {}
+            }
+        }
+    }
+}
+
+/// The SDP answer `sdp` with a server-reflexive candidate for each of `addrs` (of host
+/// candidate `base`) after its last candidate line.
+fn with_reflexive(sdp: String, addrs: &[SocketAddr], base: SocketAddr, ufrag: &str) -> String {
+    let lines: Vec<String> = addrs
+        .iter()
+        .filter_map(|addr| Candidate::server_reflexive(*addr, base, "udp").ok())
+        .map(|mut c| {
+            c.set_ufrag(ufrag);
+            format!("a={}\r\n", c.to_sdp_string())
+        })
+        .collect();
+    if lines.is_empty() {
+        return sdp;
+    }
+    let at = match sdp.rfind("a=candidate:") {
+        Some(last) => sdp[last..].find("\r\n").map_or(sdp.len(), |end| last + end + 2),
+        None => sdp.len(),
+    };
+    let mut out = String::with_capacity(sdp.len() + 128 * lines.len());
+    out.push_str(&sdp[..at]);
+    lines.iter().for_each(|l| out.push_str(l));
+    out.push_str(&sdp[at..]);
+    out
 }
 
 /// The receiver's own ufrag in a STUN binding request's `USERNAME` (`ours:theirs`).
@@ -360,13 +586,33 @@ fn hex_string(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The camera a session watches: its access units, and the way to ask its
-/// sender for an IDR.
+/// The camera a session watches: its access units, and the way to ask for an IDR.
 pub struct Camera {
-    /// The camera's H.264, access unit by access unit.
+    /// The camera's H.264 (or a JPEG camera's, encoded here), access unit by access unit.
     pub feed: tokio::sync::broadcast::Receiver<LiveFragment>,
-    /// Asks the camera's sender for a keyframe (protocol.md section 12).
-    pub keyframes: KeyframeRequests,
+    /// Where a keyframe comes from.
+    pub keyframes: Keyframes,
+}
+
+/// Who makes a session's keyframes.
+#[derive(Clone)]
+pub enum Keyframes {
+    /// The camera's sender, asked over the back channel (protocol.md section 12).
+    Sender(KeyframeRequests),
+    /// The receiver's own encoder of a JPEG camera: its next picture is an IDR.
+    Encoder(Arc<std::sync::atomic::AtomicBool>),
+}
+
+impl Keyframes {
+    /// Asks for a keyframe; `why` names who needs it (a word, for the sender's log).
+    pub fn request(&self, why: &'static str) {
+        match self {
+            Self::Sender(requests) => {
+                requests.request(why);
+            }
+            Self::Encoder(wanted) => wanted.store(true, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
 }
 
 /// The `profile-level-id` (profile_idc, constraint flags, level_idc) of the
@@ -379,6 +625,35 @@ pub fn profile_level_id(codec: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stun_servers_binding_response_gives_the_mapped_address() {
+        // coturn 4.6's answer to a request from 127.0.0.1:58085: XOR-MAPPED-ADDRESS,
+        // MAPPED-ADDRESS, RESPONSE-ORIGIN, SOFTWARE.
+        let hex = "0101003c2112a4425ffd083dd1ebd876cc93d027002000080001c3f75e12a443000100080001e2e57f000001\
+                   802b0008000187de7f00000180220014436f7475726e2d342e362e312027476f72737427";
+        let data: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let id: [u8; 12] = data[8..20].try_into().unwrap();
+        assert_eq!(binding_success(&data, &id), Some("127.0.0.1:58085".parse().unwrap()));
+        assert_eq!(binding_success(&data, &[0; 12]), None, "another transaction's");
+        assert_eq!(binding_success(&data[..40], &id), None, "cut short");
+        let request = binding_request(&id);
+        assert_eq!(binding_success(&request, &id), None, "a request is no answer");
+        assert_eq!(&request[..8], &[0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42]);
+    }
+
+    #[test]
+    fn reflexive_candidates_go_after_the_host_candidate() {
+        let sdp = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=candidate:1 1 udp 2130706175 127.0.0.1 8189 typ host\r\n\
+                   a=end-of-candidates\r\n"
+            .to_string();
+        let base: SocketAddr = "127.0.0.1:8189".parse().unwrap();
+        let out = with_reflexive(sdp, &["192.0.2.7:8189".parse().unwrap()], base, "abcd");
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[3].starts_with("a=candidate:") && lines[3].contains(" 192.0.2.7 8189 typ srflx "), "{out}");
+        assert_eq!(lines[4], "a=end-of-candidates");
+    }
 
     #[test]
     fn profile_level_id_comes_from_the_codec_string() {

@@ -377,7 +377,7 @@ async function poll() {
       live.removeAttribute("src");
       return;
     }
-    if (s.kind === "h264" && useWebRtc()) showWebRtc();
+    if (webRtcFor(s.kind)) showWebRtc();
     else if (s.kind === "h264" && canMse) showH264();
     else if (s.kind || mode === null) showMjpeg();
     $("sender").textContent = s.sender_connected ? "sender " + s.peer : "no sender connected (waiting)";
@@ -420,6 +420,12 @@ function useWebRtc() {
   return canWebRtc && (via === "webrtc" || !webrtcFailed);
 }
 
+// Whether a camera of `kind` plays over WebRTC here: H.264 when the browser has it; JPEG only
+// when ?via=webrtc asks (cam-recv then encodes it to H.264; MJPEG costs it nothing).
+function webRtcFor(kind) {
+  return useWebRtc() && (kind === "h264" || (kind === "jpeg" && via === "webrtc"));
+}
+
 function showWebRtc() {
   if (mode === "webrtc") return;
   stopPlayer();
@@ -431,9 +437,13 @@ function showWebRtc() {
   player = new WebRtcPlayer();
 }
 
+// `element` is the <video> it plays in and `base` where its camera's whep is (a tile's are its
+// own); `onGiveUp`, if given, is called instead of falling back this page's own player.
 class WebRtcPlayer extends TimedPlayer {
-  constructor() {
-    super();
+  constructor(element = video, base = "", onGiveUp = null) {
+    super(base);
+    this.video = element;
+    this.onGiveUp = onGiveUp;
     this.pc = null;
     this.session = null;
     this.progress = { presented: 0, at: performance.now() };
@@ -452,12 +462,13 @@ class WebRtcPlayer extends TimedPlayer {
           if (this.latencies.length > 120) this.latencies.shift();
         }
       }
-      video.requestVideoFrameCallback(onFrame);
+      this.video.requestVideoFrameCallback(onFrame);
     };
-    video.requestVideoFrameCallback(onFrame);
+    this.video.requestVideoFrameCallback(onFrame);
   }
 
   report() {
+    const video = this.video;
     let probe = "";
     if (this.probeCanvas && video.videoWidth) {
       const c = this.probeCanvas;
@@ -481,12 +492,12 @@ class WebRtcPlayer extends TimedPlayer {
       pc.addTransceiver("video", { direction: "recvonly" });
       pc.ontrack = (e) => {
         if (this.pc !== pc) return;
-        video.srcObject = e.streams.length ? e.streams[0] : new MediaStream([e.track]);
-        video.play().catch(() => {});
+        this.video.srcObject = e.streams.length ? e.streams[0] : new MediaStream([e.track]);
+        this.video.play().catch(() => {});
       };
       // cam-recv is ICE-lite and needs none of this browser's candidates: the offer goes at once.
       await pc.setLocalDescription(await pc.createOffer());
-      const r = await fetch("whep?viewer=" + this.id, {
+      const r = await fetch(this.base + "whep?viewer=" + this.id, {
         method: "POST", headers: { "Content-Type": "application/sdp" }, body: pc.localDescription.sdp,
         cache: "no-store", signal: this.ctl.signal,
       });
@@ -518,6 +529,10 @@ class WebRtcPlayer extends TimedPlayer {
       setTimeout(() => { if (!this.stopped) this.open(); }, 1000);
     } else {
       webrtcFailed = true;
+      if (this.onGiveUp) {
+        this.onGiveUp();
+        return;
+      }
       stopPlayer();
       mode = null;
       poll();
@@ -536,7 +551,7 @@ class WebRtcPlayer extends TimedPlayer {
     super.stop();
     clearInterval(this.watchdog);
     this.close();
-    video.srcObject = null;
+    this.video.srcObject = null;
   }
 }
 

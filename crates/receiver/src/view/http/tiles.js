@@ -1,7 +1,9 @@
 "use strict";
 // The page at / for several cameras: once the receiver has had two cameras (/status lists
 // two), a tile for every camera that streams, each playing its camera's own stream with the
-// players of page.js (H.264 through Media Source Extensions, JPEG drawn on a <canvas>) and
+// players of page.js (H.264 over WebRTC where the browser has it, else through Media Source
+// Extensions; JPEG drawn on a <canvas>, or over WebRTC with ?via=webrtc; ?via= forces one as
+// on a camera's own page) and
 // opening the camera's own page, /cam/NAME/. Tiles come and go with their cameras, at
 // page.js's poll of /status; with one camera / stays that camera's page, as it always was.
 // /cam/NAME/ (the same page) never shows tiles.
@@ -72,7 +74,7 @@ function addTile(c) {
 
 // The tile's picture for its camera's kind of stream, and its figures.
 function updateTile(tile, c) {
-  const kind = c.kind === "h264" && canMse ? "h264" : c.kind ? "mjpeg" : null;
+  const kind = webRtcFor(c.kind) ? "webrtc" : c.kind === "h264" && canMse ? "h264" : c.kind ? "mjpeg" : null;
   if (kind && kind !== tile.kind) play(tile, kind);
   const parts = [];
   if (c.width) parts.push(c.width + "x" + c.height + " " + c.kind);
@@ -86,17 +88,23 @@ function updateTile(tile, c) {
   tile.figures.textContent = parts.join(" \u00b7 ");
 }
 
-// Plays the camera's stream in the tile: a <video> for H.264, else a <canvas> (or an <img>).
+// Plays the camera's stream in the tile: a <video> for WebRTC and H.264, else a <canvas> (or an <img>).
 function play(tile, kind) {
   stopTile(tile);
   tile.kind = kind;
   let media;
-  if (kind === "h264") {
+  if (kind === "h264" || kind === "webrtc") {
     media = document.createElement("video");
     media.muted = true;
     media.autoplay = true;
     media.playsInline = true;
-    tile.player = new Player(media, tile.url);
+    if (kind === "webrtc") {
+      // No picture over WebRTC (UDP blocked, say): the next poll plays the tile another way.
+      const player = new WebRtcPlayer(media, tile.url, () => { if (tile.player === player) stopTile(tile); });
+      tile.player = player;
+    } else {
+      tile.player = new Player(media, tile.url);
+    }
   } else if (canCanvas) {
     media = document.createElement("canvas");
     tile.player = new MjpegPlayer(media, tile.url);
@@ -117,6 +125,7 @@ function stopTile(tile) {
   tile.player = null;
   if (tile.media) {
     if (tile.media.tagName === "VIDEO" && tile.media.src) URL.revokeObjectURL(tile.media.src);
+    if (tile.media.tagName === "VIDEO") tile.media.srcObject = null;
     if (tile.media.tagName === "IMG") tile.media.removeAttribute("src");
     tile.media.remove();
   }
@@ -130,6 +139,9 @@ function removeTile(name) {
   tile.item.remove();
   tileList.delete(name);
 }
+
+// WebRTC tiles end their sessions on cam-recv (DELETE) as the page goes.
+addEventListener("pagehide", () => { for (const tile of tileList.values()) stopTile(tile); });
 
 // Tiles whose /status stopped answering say so, rather than look live.
 setInterval(() => {

@@ -27,7 +27,7 @@ use super::{
     watching::Mode,
     AppState,
 };
-use crate::view::webrtc::{profile_level_id, Refused, WebRtc};
+use crate::view::webrtc::{profile_level_id, Keyframes, Refused, WebRtc};
 
 /// The largest SDP offer read; a browser's is a few KiB.
 pub(super) const MAX_OFFER: usize = 64 * 1024;
@@ -73,16 +73,40 @@ pub(super) async fn offer(
         Ok(offer) => offer,
         Err(why) => return text(StatusCode::BAD_REQUEST, format!("400: not a usable SDP offer: {why}\n")),
     };
-    if state.shared.stats.lock().expect("stats lock").kind == Some(PayloadKind::Jpeg) {
+    let (kind, camera) = {
+        let stats = state.shared.stats.lock().expect("stats lock");
+        (stats.kind, stats.camera.clone())
+    };
+    let jpeg = kind == Some(PayloadKind::Jpeg);
+    if let Some(setting) = jpeg.then(|| webrtc.transcode_refused(camera.as_ref())).flatten() {
         return text(
             StatusCode::CONFLICT,
-            "409: this camera sends JPEG, and WebRTC here carries the camera's H.264 as sent: use /stream.mjpg, \
-             or have the camera send H.264 (cam-send --codec h264)\n"
-                .into(),
+            format!(
+                "409: this camera sends JPEG, and {setting} keeps it off WebRTC: use /stream.mjpg, change that \
+                 setting, or have the camera send H.264 (cam-send --codec h264)\n"
+            ),
         );
     }
-    let Some(mut feed) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
-        return text(StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n".into());
+    // A JPEG camera's H.264 comes from its encoder here, started for the first WebRTC viewer;
+    // an offer past the limits is refused before it starts one.
+    let mut early_slot = None;
+    if jpeg {
+        if let Err(why) = webrtc.room_for(peer.0.ip().to_canonical()) {
+            return refused(why);
+        }
+        early_slot = match viewer_place(&state, peer) {
+            Ok(slot) => Some(slot),
+            Err(response) => return *response,
+        };
+    }
+    let (mut feed, keyframes, encoder) = if jpeg {
+        let (running, feed, keyframes) = state.transcoder.watch(&state.frames);
+        (feed, keyframes, Some(running))
+    } else {
+        let Some(feed) = state.live_mp4.as_ref().and_then(|w| w.upgrade()).map(|tx| tx.subscribe()) else {
+            return text(StatusCode::SERVICE_UNAVAILABLE, "503: cam-recv is shutting down\n".into());
+        };
+        (feed, Keyframes::Sender(state.keyframes.clone()), None)
     };
     // The stream's H.264 profile, from the next access unit's parameter sets.
     let deadline = tokio::time::Instant::now() + FIRST_FRAME_WAIT;
@@ -95,19 +119,23 @@ pub(super) async fn offer(
     };
     let Some(profile) = profile else {
         let why = match state.shared.stats.lock().expect("stats lock").kind {
-            Some(PayloadKind::Jpeg) => "this camera sends JPEG, which WebRTC here does not carry: use /stream.mjpg",
+            Some(PayloadKind::Jpeg) => "no JPEG picture from the camera could be encoded to H.264 (see the log)",
             _ => "no H.264 is arriving from the camera (is cam-send running with --codec h264?)",
         };
         return text(StatusCode::SERVICE_UNAVAILABLE, format!("503: {why}; try again once it streams\n"));
     };
-    let slot = match viewer_place(&state, peer) {
+    if encoder.is_some() {
+        // The access unit read above is gone: the viewer's first comes as a keyframe.
+        keyframes.request("webrtc");
+    }
+    let slot = match early_slot.map_or_else(|| viewer_place(&state, peer), Ok) {
         Ok(slot) => slot,
         Err(response) => return *response,
     };
     let place = state.watching.join(Mode::WebRtc, page_id(uri.query()));
-    let hold: crate::view::webrtc::Hold = Box::new((slot, place));
+    let hold: crate::view::webrtc::Hold = Box::new((slot, place, encoder));
     let local_ip = local.0.ip().to_canonical();
-    let camera = crate::view::webrtc::Camera { feed, keyframes: state.keyframes.clone() };
+    let camera = crate::view::webrtc::Camera { feed, keyframes };
     match webrtc.open(offer, peer.0.ip().to_canonical(), local_ip, profile, camera, hold) {
         Ok((id, answer)) => {
             let location = format!("{}/{id}", uri.path().trim_end_matches('/'));
@@ -120,16 +148,23 @@ pub(super) async fn offer(
             no_store(response.headers_mut());
             response
         }
-        Err(Refused::Full(max)) => text(
+        Err(why) => refused(why),
+    }
+}
+
+/// The answer to an offer `webrtc` refused.
+fn refused(why: Refused) -> Response {
+    match why {
+        Refused::Full(max) => text(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("503: {max} WebRTC sessions are open, the limit; try again later\n"),
         ),
-        Err(Refused::TooManyFromAddress(max)) => text(
+        Refused::TooManyFromAddress(max) => text(
             StatusCode::TOO_MANY_REQUESTS,
             format!("429: {max} WebRTC sessions are open from your address, the limit; end one (DELETE) first\n"),
         ),
-        Err(Refused::BadOffer(why)) => text(StatusCode::BAD_REQUEST, format!("400: not a usable SDP offer: {why}\n")),
-        Err(Refused::NoH264(why)) => text(
+        Refused::BadOffer(why) => text(StatusCode::BAD_REQUEST, format!("400: not a usable SDP offer: {why}\n")),
+        Refused::NoH264(why) => text(
             StatusCode::NOT_ACCEPTABLE,
             format!("406: {why}; this browser cannot play the camera over WebRTC: use /stream.mp4 or /stream.mjpg\n"),
         ),

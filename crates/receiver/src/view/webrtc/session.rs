@@ -19,8 +19,8 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 use tracing::debug;
 
-use super::{Packet, CONNECT_TIMEOUT, CONSENT_TIMEOUT};
-use crate::{backchannel::KeyframeRequests, sink::live_mp4::LiveFragment};
+use super::{Keyframes, Packet, CONNECT_TIMEOUT, CONSENT_TIMEOUT};
+use crate::sink::live_mp4::LiveFragment;
 
 /// A session's state, moved into its task.
 pub(super) struct Session {
@@ -34,9 +34,9 @@ pub(super) struct Session {
     pub feed: broadcast::Receiver<LiveFragment>,
     pub inbox: mpsc::Receiver<Packet>,
     pub cancel: CancellationToken,
-    /// Asks the camera's sender for an IDR (protocol.md section 12), for a
-    /// new viewer and for the browser's PLI/FIR.
-    pub keyframes: KeyframeRequests,
+    /// Asks for an IDR (the camera's sender through protocol.md section 12,
+    /// or the JPEG camera's encoder here), for a new viewer and for the browser's PLI/FIR.
+    pub keyframes: Keyframes,
     pub peer: IpAddr,
     pub id: String,
 }

@@ -118,6 +118,12 @@ fn a_viewer_token_sees_its_camera_and_not_the_other() {
     assert_eq!(head_value(&head, "location").as_deref(), Some("/cam/a/"), "{head}");
     let all = format!("Authorization: Bearer {}\r\n", "all".repeat(8));
     assert_eq!(raw_get(web, "/cam/b/snapshot.jpg", "localhost", &all).0, 200, "--http-token sees every camera");
+
+    // WebRTC offers pass the same rules: an offer that is let in is read (and this one is not SDP).
+    let whep = |path: &str| http_send(web, "POST", path, "application/sdp", b"not an offer").status;
+    assert_eq!(whep(&format!("/cam/b/whep?token={TOKEN}")), 403, "another camera's WHEP");
+    assert_eq!(whep("/cam/a/whep"), 401, "WHEP without a token");
+    assert_eq!(whep(&format!("/cam/a/whep?token={TOKEN}")), 400, "its own camera's WHEP reads the offer");
 }
 
 #[test]

@@ -403,3 +403,158 @@ fn a_stun_server_that_does_not_answer_is_one_warning_and_viewers_still_play() {
     let stun_lines = count(&recv.err(), "STUN") + count(&recv.out(), "STUN");
     assert_eq!(stun_lines, 1, "one line about the STUN server: {:?}", recv.err());
 }
+
+#[test]
+fn playback_over_whep_survives_a_sender_restart_and_a_size_change() {
+    let profile = TempDir::new("chromium-webrtc-restart");
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "640", "--height", "480"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let _chromium = chromium(http, &profile, "/?via=webrtc");
+    wait_until("Chromium presenting frames over WebRTC at 640x480", 60, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(10) && v["width"] == 640)
+    });
+
+    // The camera goes away and comes back at another size; the page is not reloaded.
+    drop(send);
+    wait_until("the sender gone", 20, || status(http)["sender_connected"] == false);
+    let before = screen(http).unwrap()["presented"].as_u64().unwrap();
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    let after = poll_until("Chromium presenting the new stream at 320x240", 60, || {
+        screen(http).filter(|v| v["width"] == 320 && v["height"] == 240 && v["presented"].as_u64() > Some(before + 30))
+    });
+    eprintln!("after the restart: {after}");
+    // The same page's count went on (a reloaded page counts from 0 again), over WebRTC still.
+    assert_eq!(webrtc_viewers(http), 1, "{}", status(http));
+}
+
+/// An offer that is an SDP offer in form but absurd in content.
+fn absurd_offers() -> Vec<(&'static str, Vec<u8>)> {
+    let browser = offer();
+    let head = browser.split("m=video").next().unwrap().to_string();
+    let video = format!("m=video{}", browser.split("m=video").nth(1).unwrap());
+    vec![
+        ("garbage bytes", (0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect()),
+        ("not UTF-8", b"v=0\r\n\xff\xfe\r\n".to_vec()),
+        ("no media at all", head.clone().into_bytes()),
+        ("VP8 only", browser.replace("H264/90000", "VP8/90000").into_bytes()),
+        ("audio only", browser.replace("m=video", "m=audio").replace("H264/90000", "opus/48000/2").into_bytes()),
+        (
+            "H.264 without packetization-mode 1",
+            browser.replace("packetization-mode=1", "packetization-mode=0").into_bytes(),
+        ),
+        // Just under the 64 KiB limit: hundreds of video sections.
+        ("hundreds of media sections", {
+            let n = 60 * 1024 / (video.len() + 4);
+            let mids: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+            let mut sdp = head.replace("a=group:BUNDLE 0", &format!("a=group:BUNDLE {}", mids.join(" ")));
+            for mid in &mids {
+                sdp += &video.replace("a=mid:0", &format!("a=mid:{mid}"));
+            }
+            sdp.into_bytes()
+        }),
+        // Thousands of payload types in one section.
+        ("thousands of codecs", {
+            let mut sdp = browser.clone();
+            let mut pt = 0u32;
+            while sdp.len() < 60 * 1024 {
+                sdp += &format!("a=rtpmap:{} VP9/90000\r\na=fmtp:{} profile-id={pt}\r\n", 96 + pt % 32, 96 + pt % 32);
+                pt += 1;
+            }
+            sdp.into_bytes()
+        }),
+        ("over 64 KiB", "a=x\r\n".repeat(20_000).into_bytes()),
+    ]
+}
+
+#[test]
+fn absurd_offers_get_a_4xx_line_and_leave_nothing_behind() {
+    let (recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    for (what, sdp) in absurd_offers() {
+        let r = http_send(http, "POST", "/whep", "application/sdp", &sdp);
+        let body = String::from_utf8_lossy(&r.body);
+        eprintln!("{what}: {} {}", r.status, body.trim());
+        assert!((400..500).contains(&r.status), "{what}: {} {body}", r.status);
+        assert_eq!(body.lines().count(), 1, "{what}: one line: {body}");
+        assert!(body.starts_with(&r.status.to_string()), "{what}: {body}");
+    }
+    assert_eq!(webrtc_viewers(http), 0, "{}", status(http));
+    assert_eq!(status(http)["viewers"], 0, "{}", status(http));
+
+    // Many more of them, from many addresses: refused alike, and memory stays where it was.
+    let rss_before = proc_status_kib(recv.pid(), "VmRSS");
+    let offers = absurd_offers();
+    for i in 0..300 {
+        let (what, sdp) = &offers[i % offers.len()];
+        let r = http_send_from(i, http, "POST", "/whep", "application/sdp", sdp);
+        assert!((400..500).contains(&r.status), "{what}: {}", r.status);
+    }
+    let rss_after = proc_status_kib(recv.pid(), "VmRSS");
+    eprintln!("receiver resident memory: {rss_before} KiB before 300 absurd offers, {rss_after} KiB after");
+    assert_eq!(webrtc_viewers(http), 0, "{}", status(http));
+    assert_eq!(status(http)["viewers"], 0, "{}", status(http));
+    // Generous: what 300 leaked sessions or offers would hold shows well above it.
+    assert!(rss_after < rss_before + 32 * 1024, "{rss_before} KiB before, {rss_after} KiB after");
+}
+
+#[test]
+fn a_viewer_takes_the_place_of_a_flood_of_sessions_that_hold_every_place() {
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0", "--max-viewers", "8"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    // One address takes every place with sessions that never go on to ICE.
+    for _ in 0..8 {
+        let r = http_send_from(0, http, "POST", "/whep", "application/sdp", offer().as_bytes());
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    }
+    assert_eq!(webrtc_viewers(http), 8);
+    // A viewer from another address ends that address's oldest session, as for the other streams.
+    let r = post_offer(http, "/whep", &offer());
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    wait_until("the flood's oldest session ended for it", 10, || {
+        webrtc_viewers(http) == 8 && status(http)["viewers"] == 8
+    });
+}
+
+#[test]
+fn sessions_that_never_finish_ice_from_many_addresses_are_bounded_and_dropped_while_the_viewer_plays() {
+    let profile = TempDir::new("chromium-webrtc-many");
+    let (recv, port, http) = http_receiver(&[], &["--webrtc-port", "0", "--max-viewers", "24"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let _chromium = chromium(http, &profile, "/?via=webrtc");
+    wait_until("Chromium presenting frames over WebRTC", 60, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(10))
+    });
+    let rss_before = proc_status_kib(recv.pid(), "VmRSS");
+
+    // An offer from each of 60 addresses: the places fill, then each new one is refused.
+    let codes: Vec<u16> = (0..60)
+        .map(|i| http_send_from(i, http, "POST", "/whep", "application/sdp", offer().as_bytes()).status)
+        .collect();
+    let answered = codes.iter().filter(|c| **c == 201).count();
+    eprintln!("60 offers from 60 addresses: {codes:?}");
+    assert_eq!(answered, 23, "every place but Chromium's: {codes:?}");
+    assert!(codes.iter().all(|c| [201, 503].contains(c)), "{codes:?}");
+    assert_eq!(webrtc_viewers(http), 24, "{}", status(http));
+    let rss_flooded = proc_status_kib(recv.pid(), "VmRSS");
+
+    // The viewer still plays through it.
+    let before = screen(http).unwrap()["presented"].as_u64().unwrap();
+    wait_until("frames presented during the flood", 20, || {
+        screen(http).unwrap()["presented"].as_u64().unwrap() > before + 30
+    });
+    // The sessions that never connected are dropped; the viewer stays.
+    wait_until("the sessions that never connected dropped", 40, || webrtc_viewers(http) == 1);
+    let rss_after = proc_status_kib(recv.pid(), "VmRSS");
+    eprintln!("receiver resident memory: {rss_before} KiB, {rss_flooded} KiB flooded, {rss_after} KiB after");
+    // Generous bounds: 23 sessions cost a few MiB; one that kept its memory would show in rss_after.
+    assert!(rss_flooded < rss_before + 64 * 1024, "{rss_before} KiB before, {rss_flooded} KiB flooded");
+    assert!(rss_after < rss_before + 32 * 1024, "{rss_before} KiB before, {rss_after} KiB after");
+    let before = screen(http).unwrap()["presented"].as_u64().unwrap();
+    wait_until("frames presented after the flood", 20, || {
+        screen(http).unwrap()["presented"].as_u64().unwrap() > before + 30
+    });
+}

@@ -253,13 +253,31 @@ pub fn status_json(port: u16) -> serde_json::Value {
 /// `METHOD path` with `body` sent as `content_type` (no body when empty), read whole
 /// (Content-Length, else to the end of the connection).
 pub fn http_send(port: u16, method: &str, path: &str, content_type: &str, body: &[u8]) -> HttpResponse {
+    let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect to the web view");
+    send_on(sock, port, method, path, content_type, body)
+}
+
+/// [`http_send`] from loopback address number `from` (see [`connect_from`](crate::connect_from)),
+/// so that many of them count as many clients.
+pub fn http_send_from(
+    from: usize,
+    port: u16,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> HttpResponse {
+    let sock = crate::connect_from(from, port).expect("connect to the web view from another loopback address");
+    send_on(sock, port, method, path, content_type, body)
+}
+
+fn send_on(mut sock: TcpStream, port: u16, method: &str, path: &str, content_type: &str, body: &[u8]) -> HttpResponse {
     let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     if !body.is_empty() || !content_type.is_empty() {
         request += &format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len());
     }
     let mut request = (request + "\r\n").into_bytes();
     request.extend_from_slice(body);
-    let mut sock = TcpStream::connect(("127.0.0.1", port)).expect("connect to the web view");
     sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     sock.write_all(&request).unwrap();
     let mut all = Vec::new();

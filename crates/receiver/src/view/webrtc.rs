@@ -61,6 +61,10 @@ pub const MAX_PER_ADDRESS: usize = 8;
 /// Packets queued for one session; past it they are dropped, as the network would.
 const INBOX: usize = 256;
 
+/// Media sections (`m=` lines) an offer may have: a WHEP player offers one
+/// video and perhaps one audio; hundreds would each cost the session memory.
+const MAX_MEDIA_SECTIONS: usize = 8;
+
 /// Source addresses remembered per session (its viewer's candidates that sent checks).
 const MAX_ADDRESSES_PER_SESSION: usize = 8;
 
@@ -109,6 +113,8 @@ struct Entry {
     ufrag: String,
     inbox: mpsc::Sender<Packet>,
     cancel: CancellationToken,
+    /// Cancelled when the viewer's place among `--max-viewers` went to another viewer.
+    ended: CancellationToken,
     addresses: Vec<SocketAddr>,
 }
 
@@ -218,7 +224,10 @@ impl WebRtc {
 
     /// Answers `offer` from `peer`, who reached the web view on `local`: a new
     /// session sending the H.264 of `camera` at `profile_level_id`. Returns the
-    /// session's id and the SDP answer. `hold` is kept until the session ends.
+    /// session's id and the SDP answer. `hold` is kept until the session ends;
+    /// the session ends when `ended` is cancelled (its viewer's place went to
+    /// another viewer), and no longer counts from then on.
+    #[allow(clippy::too_many_arguments)]
     pub fn open(
         self: &Arc<Self>,
         offer: SdpOffer,
@@ -227,6 +236,7 @@ impl WebRtc {
         profile_level_id: u32,
         camera: Camera,
         hold: Hold,
+        ended: CancellationToken,
     ) -> Result<(String, String), Refused> {
         let Camera { feed, keyframes } = camera;
         self.room_for(peer)?;
@@ -242,7 +252,7 @@ impl WebRtc {
         let host =
             Candidate::host(base, "udp").map_err(|e| Refused::BadOffer(format!("host candidate {base}: {e}")))?;
         rtc.add_local_candidate(host);
-        let answer = rtc.sdp_api().accept_offer(offer).map_err(|e| Refused::BadOffer(e.to_string()))?;
+        let answer = rtc.sdp_api().accept_offer(offer).map_err(|e| Refused::BadOffer(one_line(&e.to_string())))?;
         // The video the viewer receives (str0m tells its mid only once connected: read it from the
         // answer), and the payload type agreed for the stream's H.264.
         let answer = answer.to_sdp_string();
@@ -275,7 +285,14 @@ impl WebRtc {
             table.by_ufrag.insert(creds.ufrag.clone(), id.clone());
             table.sessions.insert(
                 id.clone(),
-                Entry { ip: peer, ufrag: creds.ufrag, inbox: inbox_tx, cancel: cancel.clone(), addresses: Vec::new() },
+                Entry {
+                    ip: peer,
+                    ufrag: creds.ufrag,
+                    inbox: inbox_tx,
+                    cancel: cancel.clone(),
+                    ended: ended.clone(),
+                    addresses: Vec::new(),
+                },
             );
         }
         let run = session::Session {
@@ -287,6 +304,7 @@ impl WebRtc {
             feed,
             inbox,
             cancel,
+            ended,
             peer,
             id: id.clone(),
             keyframes,
@@ -305,19 +323,28 @@ impl WebRtc {
     /// Whether a session for `peer` fits within the limits now.
     pub fn room_for(&self, peer: IpAddr) -> Result<(), Refused> {
         let table = self.table.lock().expect("webrtc table");
-        if table.sessions.len() >= self.max_sessions {
+        // A session whose place was just given to this viewer is ending: it does not count.
+        let open = || table.sessions.values().filter(|e| !e.ended.is_cancelled());
+        if open().count() >= self.max_sessions {
             return Err(Refused::Full(self.max_sessions));
         }
         let key = address_key(peer);
-        if table.sessions.values().filter(|e| address_key(e.ip) == key).count() >= MAX_PER_ADDRESS {
+        if open().filter(|e| address_key(e.ip) == key).count() >= MAX_PER_ADDRESS {
             return Err(Refused::TooManyFromAddress(MAX_PER_ADDRESS));
         }
         Ok(())
     }
 
-    /// Reads an SDP offer.
+    /// Reads an SDP offer; what is wrong with it is said on one line.
     pub fn parse_offer(sdp: &str) -> Result<SdpOffer, String> {
-        SdpOffer::from_sdp_string(sdp).map_err(|e| e.to_string())
+        let sections = sdp.lines().filter(|l| l.starts_with("m=")).count();
+        if sections > MAX_MEDIA_SECTIONS {
+            return Err(format!(
+                "{sections} media sections (m= lines); a WHEP viewer offers one video (and maybe audio), at most \
+                 {MAX_MEDIA_SECTIONS}"
+            ));
+        }
+        SdpOffer::from_sdp_string(sdp).map_err(|e| one_line(&e.to_string()))
     }
 
     /// Ends session `id` (a WHEP `DELETE`); false if there is none.
@@ -549,6 +576,17 @@ fn with_reflexive(sdp: String, addrs: &[SocketAddr], base: SocketAddr, ufrag: &s
     out
 }
 
+/// str0m's error `text` on one line, without the parser's pointer addresses
+/// (`Parse error at PointerOffset(0x7f...)`), which tell a user nothing.
+fn one_line(text: &str) -> String {
+    let parts = text.lines().map(|line| match line.find("Parse error at PointerOffset") {
+        Some(at) => &line[..at],
+        None => line,
+    });
+    let parts: Vec<&str> = parts.map(|p| p.trim().trim_end_matches(':').trim_end()).filter(|p| !p.is_empty()).collect();
+    parts.join(": ")
+}
+
 /// The receiver's own ufrag in a STUN binding request's `USERNAME` (`ours:theirs`).
 fn stun_ufrag(data: &[u8]) -> Option<String> {
     // RFC 7983: a first byte of 0-3 is STUN.
@@ -678,6 +716,17 @@ mod tests {
         let c: IpAddr = "2001:db8:1:3::5".parse().unwrap();
         assert_eq!(address_key(a), address_key(b));
         assert_ne!(address_key(a), address_key(c));
+    }
+
+    #[test]
+    fn sdp_errors_are_one_line_without_pointers() {
+        assert_eq!(
+            one_line(
+                "SDP parse: Parse error at PointerOffset(0x7fd9c0063425)\nMore than one a=rtp_map:102 for mid: 0\n"
+            ),
+            "SDP parse: More than one a=rtp_map:102 for mid: 0"
+        );
+        assert_eq!(one_line("remote sdp: No m-lines in offer"), "remote sdp: No m-lines in offer");
     }
 
     #[test]

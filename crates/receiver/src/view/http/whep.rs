@@ -133,10 +133,11 @@ pub(super) async fn offer(
         Err(response) => return *response,
     };
     let place = state.watching.join(Mode::WebRtc, page_id(uri.query()));
+    let ended = slot.ended().clone();
     let hold: crate::view::webrtc::Hold = Box::new((slot, place, encoder));
     let local_ip = local.0.ip().to_canonical();
     let camera = crate::view::webrtc::Camera { feed, keyframes };
-    match webrtc.open(offer, peer.0.ip().to_canonical(), local_ip, profile, camera, hold) {
+    match webrtc.open(offer, peer.0.ip().to_canonical(), local_ip, profile, camera, hold, ended) {
         Ok((id, answer)) => {
             let location = format!("{}/{id}", uri.path().trim_end_matches('/'));
             let mut response = (

@@ -34,6 +34,8 @@ pub(super) struct Session {
     pub feed: broadcast::Receiver<LiveFragment>,
     pub inbox: mpsc::Receiver<Packet>,
     pub cancel: CancellationToken,
+    /// Cancelled when the viewer's place among `--max-viewers` goes to another viewer.
+    pub ended: CancellationToken,
     /// Asks for an IDR (the camera's sender through protocol.md section 12,
     /// or the JPEG camera's encoder here), for a new viewer and for the browser's PLI/FIR.
     pub keyframes: Keyframes,
@@ -74,6 +76,7 @@ impl Session {
             tokio::select! {
                 biased;
                 () = self.cancel.cancelled() => return "ended by the viewer (DELETE) or by cam-recv",
+                () = self.ended.cancelled() => return "ended to make room for a viewer from another address",
                 packet = self.inbox.recv() => {
                     let Some(packet) = packet else { return "cam-recv stopped" };
                     if packet.data.first().is_some_and(|b| *b <= 3) {

@@ -70,6 +70,8 @@ const DRAINING: u32 = 4;
 /// A reported latency this far over the lowest of the last [`FLOOR_WINDOWS`]
 /// is frames queued on the way, milliseconds.
 const QUEUED_MS: u32 = 150;
+/// ... and the receiver got less than this share of what the socket took.
+const BEHIND: f64 = 0.9;
 /// The windows over which the lowest reported latency is the link's own (30 s).
 const FLOOR_WINDOWS: usize = 60;
 /// Climb per window far below the last congested rate, and near it.
@@ -148,9 +150,12 @@ impl Controller {
         let waited = w.blocked.as_secs_f64() / secs;
         let mut carried = w.bytes as f64 * 8.0 / secs;
         let waiting = waited >= CONGESTED || (w.dropped > 0 && waited >= CONGESTED_DROPPING);
-        let queued = self.queued(w.report);
+        // A queue on the way delivers less than the socket took: a late frame
+        // that was late leaving (a busy machine, a slow encoder) is no queue.
+        let late = self.late(w.report);
+        let queued = late && w.report.is_some_and(|r| r.bits_per_second() < carried * BEHIND);
         if let Some(r) = w.report.filter(|_| queued) {
-            carried = carried.min(r.bits_per_second());
+            carried = r.bits_per_second();
         }
         if waiting || queued {
             let reported = !waiting;
@@ -197,9 +202,9 @@ impl Controller {
         Some(Change::Up(up))
     }
 
-    /// Whether `report` shows frames queued on the way: a latency over the
-    /// lowest of the last windows by [`QUEUED_MS`].
-    fn queued(&mut self, report: Option<Report>) -> bool {
+    /// Whether `report` shows frames late: a latency over the lowest of the
+    /// last windows by [`QUEUED_MS`].
+    fn late(&mut self, report: Option<Report>) -> bool {
         let Some(latency) = report.and_then(|r| r.latency_ms) else { return false };
         let floor = self.latencies.iter().copied().min().unwrap_or(latency).min(latency);
         if self.latencies.len() == FLOOR_WINDOWS {
@@ -321,6 +326,8 @@ mod tests {
         }
         // Latency grows, but not yet by the queue's bound: nothing yet.
         assert_eq!(c.window(reported(2000.0, 500.0, 60 + QUEUED_MS), false), None);
+        // Late, but the receiver got what the socket took (a busy sender): no queue on the way.
+        assert_eq!(c.window(reported(500.0, 500.0, 400), false), None);
         let Some(Change::Down { target, carried, reported: true }) = c.window(reported(2000.0, 500.0, 400), false)
         else {
             panic!("a latency over the floor is congestion")

@@ -152,7 +152,7 @@ const MAX_DIVISOR: f64 = 6.0;
 
 /// At full size, at least this share of the pictures is encoded (24 of 30
 /// a second); a target that leaves fewer halves the picture's sides instead.
-const MIN_SHARE_AT_FULL_SIZE: f64 = 0.8;
+pub(crate) const MIN_SHARE_AT_FULL_SIZE: f64 = 0.8;
 
 impl Follow {
     fn new(fps: f64) -> Self {

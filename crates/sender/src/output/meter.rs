@@ -25,6 +25,8 @@ pub(super) struct Meter {
     lowest_quality: Option<u32>,
     permille: u32,
     smallest: Option<(u32, u32)>,
+    /// The smaller size the capture thread was last seen using.
+    sized: Option<(u32, u32)>,
     /// The run adapted at some point; it is adapted now.
     adapted: bool,
     now: bool,
@@ -43,6 +45,7 @@ impl Meter {
             lowest_quality: None,
             permille: 1000,
             smallest: None,
+            sized: None,
             adapted: false,
             now: false,
         }
@@ -91,6 +94,19 @@ impl Meter {
             Codec::H264 { bitrate, .. } => format!("{} (--bitrate)", human_bits(f64::from(bitrate))),
             Codec::Jpeg { quality } => format!("quality {quality}"),
         };
+        let sized = adapt.smaller();
+        if sized != self.sized {
+            status.clear();
+            match sized {
+                Some((w, h)) => info!(
+                    "the link is too slow for the full picture at {:.0} fps: sending {w}x{h}, back to the full \
+                     size when it recovers",
+                    config.fps * crate::pipeline::MIN_SHARE_AT_FULL_SIZE
+                ),
+                None => info!("the link keeps up with the full picture again: back to full size"),
+            }
+            self.sized = sized;
+        }
         match self.controller.window(window, at_full) {
             Some(Change::Down { target, carried, reported }) => {
                 adapt.set_target(Some(target));

@@ -39,6 +39,7 @@ use anyhow::{bail, Context, Result};
 use camwire_wire::CameraName;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub use crate::checks::{check_fields, FIELD};
 pub use crate::config::{CameraOptions, DEFAULT_MAX_CAMERAS};
 use crate::{
     config::Config,
@@ -47,9 +48,6 @@ use crate::{
     metrics::Metrics,
     sink::{SinkReport, Sinks},
 };
-
-/// The field that file, folder and URL options take the camera's name in.
-pub const FIELD: &str = "{camera}";
 
 /// Cameras nothing vouches for (see the module's docs) that may have a slot at once.
 pub const MAX_STRANGERS: usize = 4;
@@ -170,19 +168,6 @@ pub fn check(config: &Config) -> Result<bool> {
         );
     }
     Ok(false)
-}
-
-/// The fields in `value` (of `option`) are all `{camera}`.
-pub fn check_fields(option: &str, value: &str) -> Result<()> {
-    let mut rest = value;
-    while let Some(at) = rest.find('{') {
-        let field = rest[at..].find('}').map_or(&rest[at..], |end| &rest[at..=at + end]);
-        if field != FIELD {
-            bail!("{option} {value}: {field} is not a field; the one field is {FIELD}, the camera's name");
-        }
-        rest = &rest[at + FIELD.len()..];
-    }
-    Ok(())
 }
 
 /// `value` with `{camera}` put where it is most useful.

@@ -3,16 +3,18 @@
 
 use std::{
     fmt,
-    net::SocketAddr,
-    path::{Path, PathBuf},
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
     time::Duration,
 };
 
-use anyhow::{bail, Result};
-
 use camwire_wire::CameraName;
 
-use crate::decode::PixelLimit;
+pub use crate::checks::RecordFormat;
+use crate::{
+    config_file::{FileConfig, Live, SinkOverrides},
+    decode::PixelLimit,
+};
 
 /// Everything `cam-recv` needs to know, validated.
 #[derive(Debug, Clone)]
@@ -56,7 +58,7 @@ pub struct Config {
     /// Streams the web view serves at once.
     pub max_viewers: usize,
     /// How the web view offers WebRTC (WHEP).
-    pub webrtc: crate::view::WebRtcOptions,
+    pub webrtc: WebRtcOptions,
     /// Senders must answer a challenge with this secret (protocol.md, "Who may send").
     pub secret: Option<camwire_wire::handshake::Secret>,
     /// Speak TLS on the frame port, with the certificate kept in this directory.
@@ -68,9 +70,9 @@ pub struct Config {
     /// How cameras are named, and how many stream at once.
     pub cameras: CameraOptions,
     /// The `--config` file's cameras and viewers, as read at start.
-    pub file: Option<std::sync::Arc<crate::config_file::FileConfig>>,
+    pub file: Option<std::sync::Arc<FileConfig>>,
     /// The file as it is now, once the receiver runs (SIGHUP reads it again).
-    pub live: Option<crate::config_file::Live>,
+    pub live: Option<Live>,
 }
 
 impl Config {
@@ -96,7 +98,7 @@ impl Config {
             http_access: HttpAccess::default(),
             http_hosts: Vec::new(),
             max_viewers: 100,
-            webrtc: crate::view::WebRtcOptions::default(),
+            webrtc: WebRtcOptions::default(),
             secret: None,
             tls_dir: None,
             https_dir: None,
@@ -108,19 +110,46 @@ impl Config {
     }
 }
 
-/// What a `--record` file holds, from its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordFormat {
-    /// Concatenated JPEGs (`.mjpeg`, `.mjpg`).
-    Mjpeg,
-    /// Raw Annex-B H.264 (`.h264`, `.264`).
-    H264,
-    /// Matroska (`.mkv`): JPEG or H.264, timed by the capture stamps.
-    Mkv,
-    /// Fragmented MP4 (`.mp4`): H.264, timed by the capture stamps.
-    Mp4,
-    /// MPEG transport stream (`.ts`): H.264, timed by the capture stamps.
-    Ts,
+impl SinkOverrides {
+    /// Puts these options over `config`'s.
+    pub fn apply(&self, config: &mut Config) {
+        if let Some(record) = &self.record {
+            config.record = Some(record.clone());
+        }
+        if let Some(overwrite) = self.overwrite {
+            config.overwrite = overwrite;
+        }
+        if let Some(every) = self.segment {
+            config.segments.every = Some(every);
+        }
+        if let Some(keep) = self.keep {
+            config.segments.keep = Some(keep);
+        }
+        if let Some(max) = self.max_bytes {
+            config.segments.max_bytes = Some(max);
+        }
+        if let Some(dir) = &self.save_dir {
+            config.save_dir = Some(dir.clone());
+        }
+        if let Some(url) = &self.publish {
+            config.publish = Some(url.clone());
+        }
+        if let Some(cmd) = &self.pipe {
+            config.pipe = Some(cmd.clone());
+        }
+        if let Some(verify) = self.verify {
+            config.verify = verify;
+        }
+    }
+}
+
+impl FileConfig {
+    /// `config` for camera `name`: its own sink options over the command line's.
+    pub fn apply(&self, name: &CameraName, config: &mut Config) {
+        if let Some(camera) = self.cameras.get(name) {
+            camera.sinks.apply(config);
+        }
+    }
 }
 
 /// How container recordings are split and pruned (`--segment`, `--keep`, `--max-bytes`).
@@ -132,39 +161,6 @@ pub struct Segments {
     pub keep: Option<usize>,
     /// Keep the files of this run under this many bytes together; older ones are deleted.
     pub max_bytes: Option<u64>,
-}
-
-impl RecordFormat {
-    /// The format a file name asks for.
-    pub fn from_path(path: &Path) -> Result<Self> {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        Ok(match ext.as_deref() {
-            Some("mjpeg" | "mjpg") => Self::Mjpeg,
-            Some("h264" | "264") => Self::H264,
-            Some("mkv") => Self::Mkv,
-            Some("mp4") => Self::Mp4,
-            Some("ts") => Self::Ts,
-            _ => bail!(
-                "--record {}: name the file .mkv (JPEG or H.264), .mp4 or .ts (H.264), or .mjpeg/.h264 for the raw \
-                 stream, so players know what it holds",
-                path.display()
-            ),
-        })
-    }
-
-    /// The payload kind this format holds (`Unknown` for `.mkv`, which holds either).
-    pub fn kind(self) -> camwire_wire::PayloadKind {
-        match self {
-            Self::Mjpeg => camwire_wire::PayloadKind::Jpeg,
-            Self::H264 | Self::Mp4 | Self::Ts => camwire_wire::PayloadKind::H264,
-            Self::Mkv => camwire_wire::PayloadKind::Unknown,
-        }
-    }
-
-    /// A container with timestamps, rather than the raw payloads one after another.
-    pub fn is_container(self) -> bool {
-        matches!(self, Self::Mkv | Self::Mp4 | Self::Ts)
-    }
 }
 
 /// The credentials a request must carry; both `None` means open.
@@ -189,6 +185,17 @@ impl HttpAccess {
     pub fn is_open(&self) -> bool {
         self.basic.is_none() && self.token.is_none()
     }
+}
+
+/// How WebRTC is offered (`--webrtc-port`, `--webrtc-public-ip`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebRtcOptions {
+    /// The UDP port for every session; `None`: 8189, or any free one if that is taken.
+    pub port: Option<u16>,
+    /// This address is offered too, for viewers reaching the receiver through NAT.
+    pub public_ip: Option<IpAddr>,
+    /// No WebRTC at all (`--webrtc-port off`).
+    pub off: bool,
 }
 
 /// The default of `--max-cameras`.

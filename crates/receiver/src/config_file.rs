@@ -41,7 +41,10 @@ use camwire_wire::{handshake::Secret, CameraName};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{Config, RecordFormat};
+use crate::checks::{
+    check_basic, check_fields, check_publish_url, check_record_folder, check_save_dir, check_token, parse_listen,
+    segment_duration, size_in_bytes, RecordFormat, FIELD,
+};
 
 /// The file as written: every table and key it may hold.
 #[derive(Deserialize)]
@@ -150,49 +153,18 @@ impl fmt::Debug for CameraSecret {
 /// A camera's sink options; `None` keeps the command line's.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SinkOverrides {
-    record: Option<(PathBuf, RecordFormat)>,
-    overwrite: Option<bool>,
-    segment: Option<Duration>,
-    keep: Option<usize>,
-    max_bytes: Option<u64>,
-    save_dir: Option<PathBuf>,
-    publish: Option<String>,
-    pipe: Option<String>,
-    verify: Option<bool>,
+    pub(crate) record: Option<(PathBuf, RecordFormat)>,
+    pub(crate) overwrite: Option<bool>,
+    pub(crate) segment: Option<Duration>,
+    pub(crate) keep: Option<usize>,
+    pub(crate) max_bytes: Option<u64>,
+    pub(crate) save_dir: Option<PathBuf>,
+    pub(crate) publish: Option<String>,
+    pub(crate) pipe: Option<String>,
+    pub(crate) verify: Option<bool>,
 }
 
 impl SinkOverrides {
-    /// Puts these options over `config`'s.
-    pub fn apply(&self, config: &mut Config) {
-        if let Some(record) = &self.record {
-            config.record = Some(record.clone());
-        }
-        if let Some(overwrite) = self.overwrite {
-            config.overwrite = overwrite;
-        }
-        if let Some(every) = self.segment {
-            config.segments.every = Some(every);
-        }
-        if let Some(keep) = self.keep {
-            config.segments.keep = Some(keep);
-        }
-        if let Some(max) = self.max_bytes {
-            config.segments.max_bytes = Some(max);
-        }
-        if let Some(dir) = &self.save_dir {
-            config.save_dir = Some(dir.clone());
-        }
-        if let Some(url) = &self.publish {
-            config.publish = Some(url.clone());
-        }
-        if let Some(cmd) = &self.pipe {
-            config.pipe = Some(cmd.clone());
-        }
-        if let Some(verify) = self.verify {
-            config.verify = verify;
-        }
-    }
-
     /// Whether the camera opens an output of its own.
     pub fn has_outputs(&self) -> bool {
         self.record.is_some()
@@ -239,13 +211,6 @@ impl FileConfig {
         let named =
             |c: &CameraEntry| c.admission.listen.is_none() && c.admission.from.iter().any(|net| net.contains(&ip));
         self.cameras.iter().find(|(_, c)| named(c)).map(|(n, _)| n)
-    }
-
-    /// `config` for camera `name`: its own sink options over the command line's.
-    pub fn apply(&self, name: &CameraName, config: &mut Config) {
-        if let Some(camera) = self.cameras.get(name) {
-            camera.sinks.apply(config);
-        }
     }
 
     /// Any secret it gives a camera.
@@ -310,7 +275,7 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig> {
             s.publish.clone(),
         ];
         for value in values.into_iter().flatten() {
-            let value = value.replace(crate::cameras::FIELD, name.as_str());
+            let value = value.replace(FIELD, name.as_str());
             if let Some((_, other)) = seen.iter().find(|(v, _)| *v == value) {
                 bail!("--config {shown}: cameras {other} and {name} both write {value}; give each its own");
             }
@@ -342,23 +307,23 @@ fn camera_entry(raw: RawCamera, name: &CameraName, at: &dyn Fn(Range<usize>) -> 
         from.push(net);
     }
     let listen = match &raw.listen {
-        Some(listen) => Some(crate::cli::parse_listen(listen.get_ref()).map_err(|e| fail(listen.span(), "listen", e))?),
+        Some(listen) => Some(parse_listen(listen.get_ref()).map_err(|e| fail(listen.span(), "listen", e))?),
         None => None,
     };
     let record = match &raw.record {
         Some(path) => {
             let format = RecordFormat::from_path(path.get_ref()).map_err(|e| fail(path.span(), "record", e))?;
-            crate::cameras::check_fields("record", &path.get_ref().display().to_string())
+            check_fields("record", &path.get_ref().display().to_string())
                 .map_err(|e| fail(path.span(), "record", e))?;
-            let filled = PathBuf::from(path.get_ref().to_string_lossy().replace(crate::cameras::FIELD, name.as_str()));
-            crate::cli::check_record_folder(&filled).map_err(|e| fail(path.span(), "record", e))?;
+            let filled = PathBuf::from(path.get_ref().to_string_lossy().replace(FIELD, name.as_str()));
+            check_record_folder(&filled).map_err(|e| fail(path.span(), "record", e))?;
             Some((path.get_ref().clone(), format))
         }
         None => None,
     };
     let segment = match &raw.segment {
         Some(s) => {
-            let d = crate::cli::segment_duration(s.get_ref()).map_err(|e| fail(s.span(), "segment", anyhow!(e)))?;
+            let d = segment_duration(s.get_ref()).map_err(|e| fail(s.span(), "segment", anyhow!(e)))?;
             if d < Duration::from_secs(1) {
                 return Err(fail(s.span(), "segment", anyhow!("must be at least 1s (e.g. \"10m\")")));
             }
@@ -372,15 +337,15 @@ fn camera_entry(raw: RawCamera, name: &CameraName, at: &dyn Fn(Range<usize>) -> 
         None => None,
     };
     let max_bytes = match &raw.max_bytes {
-        Some(s) => Some(crate::cli::size_in_bytes(s.get_ref()).map_err(|e| fail(s.span(), "max-bytes", anyhow!(e)))?),
+        Some(s) => Some(size_in_bytes(s.get_ref()).map_err(|e| fail(s.span(), "max-bytes", anyhow!(e)))?),
         None => None,
     };
     let save_dir = match &raw.save_dir {
         Some(dir) => {
-            crate::cameras::check_fields("save-dir", &dir.get_ref().display().to_string())
+            check_fields("save-dir", &dir.get_ref().display().to_string())
                 .map_err(|e| fail(dir.span(), "save-dir", e))?;
-            let filled = dir.get_ref().to_string_lossy().replace(crate::cameras::FIELD, name.as_str());
-            crate::cli::check_save_dir(Path::new(&filled), filled != dir.get_ref().to_string_lossy())
+            let filled = dir.get_ref().to_string_lossy().replace(FIELD, name.as_str());
+            check_save_dir(Path::new(&filled), filled != dir.get_ref().to_string_lossy())
                 .map_err(|e| fail(dir.span(), "save-dir", e))?;
             Some(dir.get_ref().clone())
         }
@@ -389,9 +354,9 @@ fn camera_entry(raw: RawCamera, name: &CameraName, at: &dyn Fn(Range<usize>) -> 
     let publish = match &raw.publish {
         Some(url) => {
             let text = url.get_ref();
-            crate::cameras::check_fields("publish", text).map_err(|e| fail(url.span(), "publish", e))?;
+            check_fields("publish", text).map_err(|e| fail(url.span(), "publish", e))?;
             crate::sink::publish_format(text).map_err(|e| fail(url.span(), "publish", e))?;
-            crate::cli::check_publish_url(text).map_err(|e| fail(url.span(), "publish", e))?;
+            check_publish_url(text).map_err(|e| fail(url.span(), "publish", e))?;
             Some(text.clone())
         }
         None => None,
@@ -444,10 +409,10 @@ fn viewer(name: &str, raw: RawViewer, where_: &str, at: &dyn Fn(Range<usize>) ->
         bail!("{where_}: viewer {name} has no token, token-file, password or password-file; give it one");
     }
     if let Some((token, place, key)) = &token {
-        crate::cli::check_token(token, &format!("{place}: viewer {name}, {key}"))?;
+        check_token(token, &format!("{place}: viewer {name}, {key}"))?;
     }
     if let Some((basic, place, key)) = &basic {
-        crate::cli::check_basic(basic, &format!("{place}: viewer {name}, {key} (USER:PASSWORD)"))?;
+        check_basic(basic, &format!("{place}: viewer {name}, {key} (USER:PASSWORD)"))?;
     }
     let list = raw.cameras.get_ref();
     let cameras =
@@ -477,6 +442,7 @@ pub type Live = tokio::sync::watch::Receiver<Arc<FileConfig>>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
 
     fn parse_str(text: &str) -> Result<FileConfig> {
         parse(text, Path::new("cam.toml"))

@@ -22,6 +22,7 @@ mod admission;
 pub mod backchannel;
 mod bind;
 pub mod cameras;
+mod checks;
 pub mod cli;
 pub mod clock;
 pub mod config;

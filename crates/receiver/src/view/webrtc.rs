@@ -41,6 +41,7 @@ use tokio::{net::UdpSocket, sync::mpsc};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
+pub use crate::config::WebRtcOptions;
 use crate::{backchannel::KeyframeRequests, sink::live_mp4::LiveFragment};
 
 /// The UDP port every WebRTC session shares unless `--webrtc-port` says otherwise (MediaMTX's).
@@ -60,17 +61,6 @@ const INBOX: usize = 256;
 
 /// Source addresses remembered per session (its viewer's candidates that sent checks).
 const MAX_ADDRESSES_PER_SESSION: usize = 8;
-
-/// How WebRTC is offered (`--webrtc-port`, `--webrtc-public-ip`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WebRtcOptions {
-    /// The UDP port for every session; `None`: 8189, or any free one if that is taken.
-    pub port: Option<u16>,
-    /// This address is offered too, for viewers reaching the receiver through NAT.
-    pub public_ip: Option<IpAddr>,
-    /// No WebRTC at all (`--webrtc-port off`).
-    pub off: bool,
-}
 
 /// Why an offer was not answered.
 #[derive(Debug)]

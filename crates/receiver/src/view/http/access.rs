@@ -45,13 +45,8 @@ use super::{
 };
 use crate::throttle::Throttle;
 
+pub use crate::checks::{MIN_PASSWORD_LEN, MIN_TOKEN_LEN};
 pub use crate::config::HttpAccess;
-
-/// The shortest token accepted.
-pub const MIN_TOKEN_LEN: usize = 16;
-
-/// The shortest `--http-auth` password accepted.
-pub const MIN_PASSWORD_LEN: usize = 8;
 
 /// Failed attempts an address may make before it is slowed down.
 pub const FREE_FAILURES: u32 = 10;

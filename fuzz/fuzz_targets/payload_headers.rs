@@ -1,7 +1,7 @@
 //! Everything that reads a payload's headers without decoding it: sniffing,
-//! JPEG SOF, the H.264 SPS, capture stamps, the picture test that hands out
+//! JPEG SOF, the H.264 SPS, capture, clock and stage stamps, the picture test that hands out
 //! the sender slot. No panic on any input, a picture is always a JPEG or
-//! H.264 payload, and a stamp added to a payload reads back.
+//! H.264 payload, and a stamp (or a stage stamp) added to a payload reads back.
 #![no_main]
 
 use camwire_wire::{is_picture, jpeg_dimensions, stamp, PayloadKind, Sps};
@@ -17,5 +17,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = stamp::read_stamp(data);
     if let Some(stamped) = stamp::stamp(data, 0x0123_4567_89AB_CDEF) {
         assert_eq!(stamp::read_stamp(&stamped), Some(0x0123_4567_89AB_CDEF));
+    }
+    let _ = stamp::read_clock_reply(data);
+    if stamp::read_stage_stamp(data).is_none() {
+        let stage = stamp::StageStamp { encoded_us: Some(0x0123_4567_89AB_CDEF), sent_us: None };
+        if let Some(staged) = stamp::add_stage_stamp(data, stage) {
+            assert_eq!(stamp::read_stage_stamp(&staged), Some(stage));
+        }
     }
 });

@@ -14,7 +14,7 @@
 //! an older cam-send) takes requests and does nothing with them.
 //!
 //! Every [`REPORT_EVERY`] it tells the sender what arrived ([`Arrivals`],
-//! `CAMWIRE REPORT`, section 12.6), so a sender that fits its stream to the
+//! `CAMWIRE REPORT`, section 12.7), so a sender that fits its stream to the
 //! link sees a link that buffers, which its own socket cannot.
 
 use std::{

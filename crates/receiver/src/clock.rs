@@ -96,9 +96,11 @@ impl SenderClock {
 pub(crate) fn describe(offset_us: i128) -> String {
     let secs = offset_us.unsigned_abs() as f64 / 1e6;
     let how = if offset_us >= 0 { "ahead of" } else { "behind" };
+    // The thresholds sit just under 2 of a unit, so a clock 2 years off, measured
+    // a fraction of a millisecond short, still reads "2.0 years", not "730.0 days".
     match secs {
-        s if s >= 2.0 * 86_400.0 * 365.0 => format!("{:.1} years {how}", s / (86_400.0 * 365.0)),
-        s if s >= 2.0 * 86_400.0 => format!("{:.1} days {how}", s / 86_400.0),
+        s if s >= 1.95 * 86_400.0 * 365.0 => format!("{:.1} years {how}", s / (86_400.0 * 365.0)),
+        s if s >= 1.95 * 86_400.0 => format!("{:.1} days {how}", s / 86_400.0),
         s if s >= 1.0 => format!("{s:.3} s {how}"),
         s => format!("{:.1} ms {how}", s * 1e3),
     }
@@ -139,5 +141,6 @@ mod tests {
         assert_eq!(describe(3_700_000), "3.700 s ahead of");
         assert_eq!(describe(-2 * 365 * 86_400 * 1_000_000), "2.0 years behind");
         assert_eq!(describe(1_500), "1.5 ms ahead of");
+        assert_eq!(describe(-2 * 365 * 86_400 * 1_000_000 + 300), "2.0 years behind", "a little short of 2 years");
     }
 }

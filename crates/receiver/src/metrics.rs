@@ -21,6 +21,9 @@
 //! | `camwire_streams_total` | counter | streams received |
 //! | `camwire_reconnects_total` | counter | streams after the camera's first |
 //! | `camwire_latency_seconds` | histogram | capture-to-arrival latency of stamped frames |
+//! | `camwire_stage_latency_seconds` | histogram | the latency of one stage, labelled `stage`: `encode` (capture to encoded), `send` (encoded to sent), `network` (sent to received), from a sender's stage stamps (protocol.md, section 12.6); `decode` (received to decoded by `--verify`, for the same frames) |
+//! | `camwire_clock_offset_seconds` | gauge | the sender's clock minus this receiver's, from the back channel's pings (only for a camera whose sender answers them) |
+//! | `camwire_clock_uncertainty_seconds` | gauge | how far the offset may be off: half the round trip of its ping |
 //! | `camwire_sender_connected` | gauge | 1 while the camera's sender is streaming |
 //! | `camwire_bitrate_bits_per_second` | gauge | payload bits a second received over the last second, as frames arrive (0 between streams): what an adapting sender fits to its link |
 //! | `camwire_viewers` | gauge | web viewers watching the camera |
@@ -33,8 +36,8 @@ use std::sync::{Arc, Mutex};
 use camwire_app::RateCounter;
 
 use prometheus::{
-    core::Collector, Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    core::Collector, Encoder, Gauge, GaugeVec, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec,
+    IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 use crate::frame::Frame;
@@ -55,6 +58,9 @@ pub struct Metrics {
     streams: IntCounterVec,
     reconnects: IntCounterVec,
     latency: HistogramVec,
+    stage: HistogramVec,
+    clock_offset: GaugeVec,
+    clock_uncertainty: GaugeVec,
     connected: IntGaugeVec,
     bitrate: IntGaugeVec,
     viewers: IntGaugeVec,
@@ -79,6 +85,12 @@ pub struct CameraMetrics {
     pub reconnects: IntCounter,
     /// Capture-to-arrival latency, in seconds.
     pub latency: prometheus::Histogram,
+    /// Latency per stage, in seconds.
+    pub stages: StageHistograms,
+    /// The sender's clock offset and its uncertainty, made at the first correction.
+    clock: Arc<std::sync::OnceLock<(Gauge, Gauge)>>,
+    clock_vecs: (GaugeVec, GaugeVec),
+    name: String,
     /// 1 while a sender streams.
     pub connected: IntGauge,
     /// Payload bits a second over the last second.
@@ -91,6 +103,19 @@ pub struct CameraMetrics {
     pub recorded: IntCounter,
     /// Streams in which a sink failed or was stuck.
     pub sink_failures: IntCounter,
+}
+
+/// One camera's latency per stage, in seconds.
+#[derive(Clone)]
+pub struct StageHistograms {
+    /// Capture to encoded.
+    pub encode: Histogram,
+    /// Encoded to sent.
+    pub send: Histogram,
+    /// Sent to received.
+    pub network: Histogram,
+    /// Received to decoded (`--verify`).
+    pub decode: Histogram,
 }
 
 impl Metrics {
@@ -107,6 +132,17 @@ impl Metrics {
             &["camera"],
         )
         .expect("valid");
+        let stage = HistogramVec::new(
+            HistogramOpts::new(
+                "camwire_stage_latency_seconds",
+                "Latency per stage: encode (capture to encoded), send (encoded to sent), network (sent to \
+                 received), decode (received to decoded, --verify).",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
+            &["camera", "stage"],
+        )
+        .expect("valid");
+        let float = |name: &str, help: &str| GaugeVec::new(Opts::new(name, help), &["camera"]).expect("valid");
         let metrics = Self {
             registry: Registry::new(),
             frames: counter("camwire_frames_total", "Frames received."),
@@ -119,6 +155,15 @@ impl Metrics {
             streams: counter("camwire_streams_total", "Streams received."),
             reconnects: counter("camwire_reconnects_total", "Streams after the camera's first."),
             latency,
+            stage,
+            clock_offset: float(
+                "camwire_clock_offset_seconds",
+                "The sender's clock minus this receiver's, estimated over the back channel.",
+            ),
+            clock_uncertainty: float(
+                "camwire_clock_uncertainty_seconds",
+                "How far the clock offset may be off: half the round trip of its ping.",
+            ),
             connected: gauge("camwire_sender_connected", "1 while the camera's sender is streaming."),
             bitrate: gauge(
                 "camwire_bitrate_bits_per_second",
@@ -128,7 +173,7 @@ impl Metrics {
             recorded: counter("camwire_recorded_bytes_total", "Payload bytes written by --record and --save-dir."),
             sink_failures: counter("camwire_sink_failures_total", "Streams in which a sink failed or was stuck."),
         };
-        let collectors: [Box<dyn Collector>; 12] = [
+        let collectors: [Box<dyn Collector>; 15] = [
             Box::new(metrics.frames.clone()),
             Box::new(metrics.bytes.clone()),
             Box::new(metrics.invalid.clone()),
@@ -136,6 +181,9 @@ impl Metrics {
             Box::new(metrics.streams.clone()),
             Box::new(metrics.reconnects.clone()),
             Box::new(metrics.latency.clone()),
+            Box::new(metrics.stage.clone()),
+            Box::new(metrics.clock_offset.clone()),
+            Box::new(metrics.clock_uncertainty.clone()),
             Box::new(metrics.connected.clone()),
             Box::new(metrics.bitrate.clone()),
             Box::new(metrics.viewers.clone()),
@@ -161,6 +209,15 @@ impl Metrics {
             streams: self.streams.with_label_values(l),
             reconnects: self.reconnects.with_label_values(l),
             latency: self.latency.with_label_values(l),
+            stages: StageHistograms {
+                encode: self.stage.with_label_values(&[name, "encode"]),
+                send: self.stage.with_label_values(&[name, "send"]),
+                network: self.stage.with_label_values(&[name, "network"]),
+                decode: self.stage.with_label_values(&[name, "decode"]),
+            },
+            clock: Arc::default(),
+            clock_vecs: (self.clock_offset.clone(), self.clock_uncertainty.clone()),
+            name: name.to_string(),
             connected: self.connected.with_label_values(l),
             bitrate: self.bitrate.with_label_values(l),
             rate: Arc::new(Mutex::new(RateCounter::new(std::time::Duration::from_secs(1)))),
@@ -200,6 +257,22 @@ impl CameraMetrics {
         }
         if let Some(ms) = frame.latency_ms() {
             self.latency.observe(ms.max(0.0) / 1000.0);
+            let stages = frame.stages();
+            for (h, ms) in [
+                (&self.stages.encode, stages.encode_ms),
+                (&self.stages.send, stages.send_ms),
+                (&self.stages.network, stages.network_ms),
+            ] {
+                ms.iter().for_each(|ms| h.observe(ms / 1000.0));
+            }
+        }
+        if let crate::clock::ClockState::Corrected(c) = frame.clock() {
+            let (offset, uncertainty) = self.clock.get_or_init(|| {
+                let l = &[self.name.as_str()];
+                (self.clock_vecs.0.with_label_values(l), self.clock_vecs.1.with_label_values(l))
+            });
+            offset.set(c.offset_us as f64 / 1e6);
+            uncertainty.set(c.uncertainty_us as f64 / 1e6);
         }
     }
 

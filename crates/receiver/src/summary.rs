@@ -111,7 +111,13 @@ impl RecentLatency {
 
     /// Counts `frame`, if it is stamped.
     pub(crate) fn add(&mut self, frame: &Frame) {
-        let Some(ms) = frame.latency_ms() else { return };
+        if let Some(ms) = frame.latency_ms() {
+            self.add_ms(ms);
+        }
+    }
+
+    /// Counts one latency in milliseconds.
+    pub(crate) fn add_ms(&mut self, ms: f64) {
         if self.samples.len() == self.capacity {
             self.samples.pop_front();
         }

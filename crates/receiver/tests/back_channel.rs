@@ -151,6 +151,12 @@ fn a_sender_that_does_not_offer_the_channel_hears_nothing() {
 /// `cam-send --name pi` with its clock shifted by `shift` seconds into
 /// `cam-recv --once --verify`: the receiver's summary and its verify lines' latencies.
 fn shifted_sender(shift: &str, codec: &str, name: bool) -> (String, Vec<f64>, Vec<String>) {
+    let (summary, latencies, log, _) = shifted_sender_lines(shift, codec, name);
+    (summary, latencies, log)
+}
+
+/// [`shifted_sender`], with the receiver's verify lines too.
+fn shifted_sender_lines(shift: &str, codec: &str, name: bool) -> (String, Vec<f64>, Vec<String>, Vec<String>) {
     let (mut recv, port) = receiver(&["--once", "--verify"]);
     let mut cmd = Command::new(bin("cam-send"));
     cmd.env("CAMWIRE_TEST_CLOCK_SHIFT", shift).arg("--to").arg(format!("127.0.0.1:{port}"));
@@ -162,7 +168,41 @@ fn shifted_sender(shift: &str, codec: &str, name: bool) -> (String, Vec<f64>, Ve
     let summary = both_succeed(&mut send, &mut recv);
     let latencies =
         recv.out().iter().filter_map(|l| l.split_once(" latency=").map(|(_, ms)| ms.parse::<f64>().unwrap())).collect();
-    (summary, latencies, recv.err())
+    (summary, latencies, recv.err(), recv.out())
+}
+
+/// A verify line's figures in milliseconds: `encode_ms`, `send_ms`,
+/// `network_ms`, `decode_ms` and `latency`, each `None` when the line lacks it.
+fn stage_figures(line: &str) -> [Option<f64>; 5] {
+    ["encode_ms", "send_ms", "network_ms", "decode_ms", "latency"].map(|key| {
+        line.split(' ').find_map(|w| w.strip_prefix(key)?.strip_prefix('=')).map(|v| v.parse::<f64>().unwrap())
+    })
+}
+
+/// Every verify line with a latency has every stage, none below zero, and
+/// the sender's stages and the network add up to the latency within
+/// `uncertainty` ms (a stage shorter than the clocks' uncertainty reads 0)
+/// plus the lines' rounding. Returns how many lines had them.
+fn assert_stages_add_up(lines: &[String], uncertainty: f64) -> usize {
+    let mut n = 0;
+    for line in lines.iter().filter(|l| l.contains(" latency=")) {
+        let [Some(encode), Some(send), Some(network), Some(decode), Some(latency)] = stage_figures(line) else {
+            panic!("a stage is missing: {line}")
+        };
+        assert!([encode, send, network, decode].iter().all(|ms| *ms >= 0.0), "{line}");
+        let sum = encode + send + network;
+        assert!((sum - latency).abs() <= uncertainty + 0.02, "stages add up to {sum} ms: {line}");
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn verify_lines_split_latency_by_stage_and_the_stages_add_up_across_clocks_years_apart() {
+    let (summary, _, _, lines) = shifted_sender_lines("-63072000", "h264", true);
+    let uncertainty: f64 = field(&summary, "clock_uncertainty_ms").parse().unwrap();
+    let n = assert_stages_add_up(&lines, uncertainty);
+    assert!(n >= 40, "{n} lines with stages: {lines:?}");
 }
 
 #[test]
@@ -193,10 +233,15 @@ fn a_sender_without_the_channel_has_its_latency_marked_uncorrected() {
     assert_eq!(field(&summary, "clock"), "uncorrected", "{summary}");
     assert!(latencies.len() >= 44, "{summary}");
     assert_eq!(count(&log, "the sender's clock is"), 0, "{log:?}");
+    // Stages only a stage stamp tells are absent, not zero: a classic sender's lines are as they were.
+    let (_, _, _, lines) = shifted_sender_lines("0", "h264", false);
+    for line in lines.iter().filter(|l| l.contains(" latency=")) {
+        assert_eq!(stage_figures(line)[..4], [None; 4], "{line}");
+    }
 }
 
 #[test]
-fn a_python_sender_written_from_the_protocol_answers_clock_pings() {
+fn a_python_sender_written_from_the_protocol_answers_clock_pings_and_stamps_stages() {
     need_tool("python3", "python3");
     let (mut recv, port) = receiver(&["--once", "--verify"]);
     // Two years and half a day: an estimate a few ms either side still reads "2.0 years".
@@ -220,4 +265,68 @@ fn a_python_sender_written_from_the_protocol_answers_clock_pings() {
     // The receiver said what arrived (12.6), with a latency once the clock was known, and the peer read it.
     let reports: Vec<String> = peer.out().into_iter().filter(|l| l.starts_with("report: ")).collect();
     assert!(reports.iter().any(|l| !l.starts_with("report: 0 frames") && l.contains("latency")), "{reports:?}");
+    let n = assert_stages_add_up(&recv.out(), uncertainty);
+    assert!(n >= 40, "{n} lines with stages: {:?}", recv.out());
+}
+
+#[test]
+fn status_and_metrics_show_each_cameras_stages_and_clock() {
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let mut cmd = Command::new(bin("cam-send"));
+    cmd.env("CAMWIRE_TEST_CLOCK_SHIFT", "3.7").arg("--to").arg(format!("127.0.0.1:{port}"));
+    cmd.args(["--name", "pi", "--codec", "h264", "--fps", "30", "--width", "160", "--height", "120"]);
+    let _send = Proc::spawn(&mut cmd);
+    let s = poll_until("stages and a corrected clock in /status", 30, || {
+        let s = status_json(http);
+        (s["clock"] == "corrected" && s["stages_ms"]["network"].is_number()).then_some(s)
+    });
+    for stage in ["encode", "send", "network"] {
+        assert!(s["stages_ms"][stage].as_f64().is_some_and(|ms| ms >= 0.0), "{stage}: {s}");
+    }
+    let (offset, uncertainty) = (s["clock_offset_ms"].as_f64().unwrap(), s["clock_uncertainty_ms"].as_f64().unwrap());
+    assert!((offset - 3700.0).abs() <= uncertainty + 2.0, "{s}");
+    let metrics = String::from_utf8(http_get(http, "/metrics").body).unwrap();
+    let value = |series: &str| -> f64 {
+        let line = metrics.lines().find(|l| l.starts_with(series)).unwrap_or_else(|| panic!("no {series}: {metrics}"));
+        line[series.len()..].trim().parse().unwrap()
+    };
+    for stage in ["encode", "send", "network"] {
+        let series = format!("camwire_stage_latency_seconds_count{{camera=\"pi\",stage=\"{stage}\"}}");
+        assert!(value(&series) > 0.0, "{series}: {metrics}");
+    }
+    let offset = value("camwire_clock_offset_seconds{camera=\"pi\"}");
+    let uncertainty = value("camwire_clock_uncertainty_seconds{camera=\"pi\"}");
+    assert!((offset - 3.7).abs() <= uncertainty + 0.002, "offset {offset} s within {uncertainty} s: {metrics}");
+}
+
+#[test]
+fn a_full_recording_segment_asks_for_a_keyframe_so_each_segment_starts_on_time() {
+    need_tool("ffprobe", "ffmpeg");
+    let dir = TempDir::new("back-channel-segments");
+    let pattern = dir.path("cam-%H%M%S.mp4");
+    let (mut recv, port) = receiver(&["--once", "--record", pattern.to_str().unwrap(), "--segment", "1s"]);
+    // One keyframe in 20 s: without asking, the 5 s stream would be one file.
+    let mut send =
+        sender(port, &["--name", "pi", "--codec", "h264", "--fps", "30", "--secs", "5", "--keyframe-interval", "600"]);
+    let summary = both_succeed(&mut send, &mut recv);
+    // In the order written (two in one second are told apart by a number).
+    let files: Vec<&str> = field(&summary, "files").split(',').collect();
+    assert!(files.len() >= 3, "5 s in 1 s segments wrote {files:?}: {summary}");
+    for (i, file) in files.iter().enumerate() {
+        let probe = |entries: &str, extra: &[&str]| {
+            let out = run(Command::new("ffprobe")
+                .args(["-v", "error", "-select_streams", "v:0", "-show_entries", entries, "-of", "csv=p=0"])
+                .args(extra)
+                .arg(file));
+            assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        let first = probe("packet=flags", &["-read_intervals", "%+#1"]);
+        assert!(first.starts_with('K'), "{file} starts with {first:?}");
+        let duration: f64 = probe("format=duration", &[]).parse().unwrap();
+        // Cut at the IDR asked for at the second, not at the next --keyframe-interval
+        // (requests are spaced a second apart, so one may wait up to a second more).
+        let expected = if i + 1 == files.len() { 0.0..2.5 } else { 0.9..2.5 };
+        assert!(expected.contains(&duration), "{file}: {duration} s");
+    }
 }

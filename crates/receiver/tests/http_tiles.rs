@@ -107,6 +107,12 @@ fn the_page_shows_a_tile_for_each_live_camera_and_follows_them_without_a_reload(
             .try_eval("document.getElementById('sender').textContent + ' ' + document.getElementById('tiles').hidden");
         at.ok().filter(|at| at.as_str().is_some_and(|at| at.starts_with("sender ") && at.ends_with(" true")))
     });
+    // The bar splits the latency by stage: camera a's cam-send stamps when it encoded and sent each frame.
+    let stages = poll_until("the latency by stage in the bar", 20, || {
+        let text = page.try_eval("document.getElementById('stages').textContent").ok()?;
+        text.as_str().filter(|t| ["encode ", "send ", "network "].iter().all(|s| t.contains(s))).map(String::from)
+    });
+    eprintln!("{stages}");
     // Marks that a reload would lose.
     page.eval("window.notReloaded = true");
 
@@ -130,6 +136,14 @@ fn the_page_shows_a_tile_for_each_live_camera_and_follows_them_without_a_reload(
     eprintln!("captions: {captions:?}");
     assert!(captions[0].starts_with("a 320x240 h264") && captions[0].contains("kbit/s"), "{captions:?}");
     assert!(captions[1].starts_with("b 320x240 jpeg"), "{captions:?}");
+    // Stages each sender stamps: a's own encoder all three; b's files come encoded, so no encode stage.
+    let captions = poll_until("captions with stages", 10, || {
+        let now = tiles(&mut page);
+        let captions: Vec<String> = now.iter().map(|t| t["caption"].as_str().unwrap().to_string()).collect();
+        captions.iter().all(|c| c.contains("network ")).then_some(captions)
+    });
+    assert!(["encode ", "send "].iter().all(|s| captions[0].contains(s)), "{captions:?}");
+    assert!(!captions[1].contains("encode ") && !captions[1].contains("send "), "{captions:?}");
 
     // A mark that a rebuilt tile would lose.
     page.eval("document.querySelector('[data-camera=a] video').dataset.kept = '1'");

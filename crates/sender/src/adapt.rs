@@ -23,7 +23,7 @@
 //! so the full frame rate again), and the frame rate follows from there.
 //!
 //! The receiver's reports over the back channel (protocol.md, section
-//! 12.6) tell what the socket cannot: a link that buffers (a proxy, a Wi-Fi
+//! 12.7) tell what the socket cannot: a link that buffers (a proxy, a Wi-Fi
 //! access point) takes bytes at once and delivers them late. A reported
 //! latency well over the lowest seen lately is a queue on the way: the
 //! window is congested, and what the receiver says arrived is what the link
@@ -261,7 +261,7 @@ impl Adaptation {
         Some(((size >> 32) as u32, size as u32)).filter(|&(w, h)| w > 0 && h > 0)
     }
 
-    /// A report from the receiver (protocol.md, section 12.6), added to those not taken yet.
+    /// A report from the receiver (protocol.md, section 12.7), added to those not taken yet.
     pub fn heard(&self, r: Report) {
         let mut reports = self.reports.lock().expect("reports lock");
         *reports = Some(match *reports {

@@ -29,6 +29,9 @@ pub struct EncodedFrame {
     pub captured_at: SystemTime,
     /// A decoder can start here (every JPEG; an IDR access unit).
     pub keyframe: bool,
+    /// When cam-send's own encoder gave it out; `None` for a payload that
+    /// came encoded (a camera's own JPEG, H.264 passed through).
+    pub encoded_at: Option<SystemTime>,
 }
 
 impl EncodedFrame {
@@ -223,7 +226,7 @@ mod tests {
     use super::*;
 
     fn frame(n: u8) -> EncodedFrame {
-        EncodedFrame { data: Bytes::from(vec![n]), captured_at: SystemTime::now(), keyframe: true }
+        EncodedFrame { data: Bytes::from(vec![n]), captured_at: SystemTime::now(), keyframe: true, encoded_at: None }
     }
 
     #[tokio::test]

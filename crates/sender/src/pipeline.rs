@@ -117,10 +117,10 @@ fn capture_loop(
                 if let Some(q) = encoder.quality() {
                     flags.adapt.quality.store(q.into(), Ordering::Relaxed);
                 }
-                EncodedFrame { data, captured_at, keyframe }
+                EncodedFrame { data, captured_at, keyframe, encoded_at: Some(std::time::SystemTime::now()) }
             }
-            Captured::Encoded(data) => EncodedFrame { data, captured_at, keyframe: true },
-            Captured::AccessUnit { data, keyframe } => EncodedFrame { data, captured_at, keyframe },
+            Captured::Encoded(data) => EncodedFrame { data, captured_at, keyframe: true, encoded_at: None },
+            Captured::AccessUnit { data, keyframe } => EncodedFrame { data, captured_at, keyframe, encoded_at: None },
         };
         let frame = if stamped { frame.stamped() } else { frame };
         if tx.send(frame).is_err() {

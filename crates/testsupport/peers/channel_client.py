@@ -11,8 +11,9 @@ FRAMES_FILE holds the frames to send, each as section 1 puts it on the wire
 (a u32 little-endian length, then the payload); they are sent in a loop, 30
 a second. With `jpeg` it makes its own JPEGs with Pillow, stamps them with
 their capture time (section 4) on a clock shifted by CLOCK_SHIFT_SECONDS,
-and answers the receiver's clock pings (12.5) on that same clock. Every receiver line is printed as `heard <line>`,
-and each report of what arrived (12.6) as `report: N frames, R kbit/s[, latency L ms]`. On a KEYFRAME
+answers the receiver's clock pings (12.5) on that same clock, and stamps
+each frame with when it was encoded and sent (12.6). Every receiver line is printed as `heard <line>`,
+and each report of what arrived (12.7) as `report: N frames, R kbit/s[, latency L ms]`. On a KEYFRAME
 request the next frame sent is one that starts with an IDR (the file's
 frames are tried in turn). It stops after MAX_FRAMES frames, or a few frames
 after its first keyframe request, ends with the terminator, and exits 0 if
@@ -45,13 +46,16 @@ def with_comment(jpeg, text):
 
 
 def make_jpeg(i):
+    """A JPEG stamped with its capture time, and when its encoding finished."""
+    captured = clock_us()
     picture = io.BytesIO()
     Image.new("RGB", (160, 120), (90, (40 + i) % 256, 20)).save(picture, "JPEG", quality=80)
     jpeg = picture.getvalue()
     # Drop the APP0 (JFIF) segment Pillow writes, so the COM goes right after SOI.
     if jpeg[2:4] == b"\xff\xe0":
         jpeg = jpeg[:2] + jpeg[4 + struct.unpack(">H", jpeg[4:6])[0]:]
-    return with_comment(jpeg, f"camwire capture_us={clock_us()}")
+    encoded = clock_us()
+    return with_comment(jpeg, f"camwire capture_us={captured}"), encoded
 
 
 if make_jpegs:
@@ -101,7 +105,7 @@ def listen():
                 with lock:
                     ping[:] = [(int(fields["t1"]), clock_us())]
         if words[1] == "REPORT":
-            # What reached the receiver (12.6): a sender that sets its own rate fits it to this.
+            # What reached the receiver (12.7): a sender that sets its own rate fits it to this.
             fields = dict(w.split("=", 1) for w in words[2:] if "=" in w)
             if all(fields.get(k, "").isdigit() for k in ("ms", "frames", "bytes")) and int(fields["ms"]) > 0:
                 kbits = int(fields["bytes"]) * 8 / int(fields["ms"])
@@ -118,7 +122,8 @@ sock.sendall(f"CAMWIRE HELLO name={name} channel=1\n".encode("ascii"))
 sent, next_frame, stop_at = 0, 0, max_frames
 while sent < stop_at:
     if make_jpegs:
-        data = make_jpeg(sent)
+        data, encoded = make_jpeg(sent)
+        data = with_comment(data, f"camwire stage encoded_us={encoded} sent_us={clock_us()}")
         with lock:
             answer = ping.pop() if ping else None
         if answer:

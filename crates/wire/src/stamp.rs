@@ -31,6 +31,76 @@ pub const CLOCK_UUID: [u8; 16] = *b"camwire-clock-v1";
 /// The text in front of a JPEG COM clock reply.
 pub const JPEG_CLOCK_PREFIX: &[u8] = b"camwire clock ";
 
+/// The UUID of a camwire SEI stage stamp: the ASCII bytes `camwire-stage-v1`.
+pub const STAGE_UUID: [u8; 16] = *b"camwire-stage-v1";
+
+/// The text in front of a JPEG COM stage stamp.
+pub const JPEG_STAGE_PREFIX: &[u8] = b"camwire stage ";
+
+/// When a frame passed the sender's later stages, on the sender's clock in
+/// microseconds since the Unix epoch (protocol.md, section 12.6): with the
+/// capture stamp they split a frame's latency into capture to encoded,
+/// encoded to sent, and the network. A time the sender does not know is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StageStamp {
+    /// When the encoder gave the frame out.
+    pub encoded_us: Option<u64>,
+    /// When the sender began to hand the frame to its socket.
+    pub sent_us: Option<u64>,
+}
+
+/// `payload` with a stage stamp added (beside any capture stamp), or `None`
+/// if it is neither a JPEG nor an H.264 access unit with a slice.
+pub fn add_stage_stamp(payload: &[u8], stage: StageStamp) -> Option<Vec<u8>> {
+    match PayloadKind::sniff(payload) {
+        PayloadKind::Jpeg => {
+            let fields: Vec<String> = [("encoded_us", stage.encoded_us), ("sent_us", stage.sent_us)]
+                .into_iter()
+                .filter_map(|(key, t)| Some(format!("{key}={}", t?)))
+                .collect();
+            jpeg_with_comment(payload, JPEG_STAGE_PREFIX, &fields.join(" "))
+        }
+        PayloadKind::H264 => {
+            // 0 is "not known": no real time is the epoch itself.
+            let body = [stage.encoded_us.unwrap_or(0).to_be_bytes(), stage.sent_us.unwrap_or(0).to_be_bytes()].concat();
+            insert_before_slice(payload, &sei_nal(&STAGE_UUID, &body))
+        }
+        PayloadKind::Unknown => None,
+    }
+}
+
+/// The stage stamp a JPEG or H.264 payload carries, if any.
+pub fn read_stage_stamp(payload: &[u8]) -> Option<StageStamp> {
+    match PayloadKind::sniff(payload) {
+        PayloadKind::Jpeg => {
+            let text = crate::jpeg::segments(payload)
+                .filter(|&(_, marker, _)| marker == 0xFE)
+                .find_map(|(_, _, body)| std::str::from_utf8(body.strip_prefix(JPEG_STAGE_PREFIX)?).ok())?;
+            let mut stage = StageStamp::default();
+            // Unknown fields, and values that are not numbers, are passed over.
+            for (key, value) in text.split(' ').filter_map(|f| f.split_once('=')) {
+                let t = value.parse::<u64>().ok().filter(|t| *t > 0);
+                match key {
+                    "encoded_us" => stage.encoded_us = t,
+                    "sent_us" => stage.sent_us = t,
+                    _ => {}
+                }
+            }
+            Some(stage)
+        }
+        PayloadKind::H264 => {
+            let body = read_h264_sei(payload, &STAGE_UUID)?;
+            let t = |i: usize| {
+                body.get(i * 8..i * 8 + 8)
+                    .map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes")))
+                    .filter(|t| *t > 0)
+            };
+            Some(StageStamp { encoded_us: t(0), sent_us: t(1) })
+        }
+        PayloadKind::Unknown => None,
+    }
+}
+
 /// A sender's answer to the back channel's `CAMWIRE PING t1=<t1>`
 /// (protocol.md, section 12): three times in microseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +257,9 @@ fn read_h264_stamp(au: &[u8]) -> Option<u64> {
 
 /// The body after `uuid` of the first camwire SEI message with that UUID.
 fn read_h264_sei(au: &[u8], uuid: &[u8; 16]) -> Option<Vec<u8>> {
+    // Every camwire SEI goes in front of the first slice: the slices are not read.
     nal_units(au)
+        .take_while(|nal| !nal.first().is_some_and(|h| matches!(h & 0x1F, 1 | 5)))
         .filter(|nal| nal.first().is_some_and(|h| h & 0x1F == 6))
         .find_map(|nal| sei_message(RbspBits::new(&nal[1..]), uuid))
 }
@@ -282,6 +354,43 @@ mod tests {
         let jpeg = add_clock_reply(JPEG, ClockReply { t1: 1, t2: 2, t3: 3 }).unwrap();
         let com = b"\xFF\xFE\x00\x1Ecamwire clock t1=1 t2=2 t3=3";
         assert_eq!(&jpeg[8..8 + com.len()], com);
+    }
+
+    #[test]
+    fn stage_stamps_round_trip_beside_the_stamp_and_unknown_times_stay_unknown() {
+        let au = [&[0u8, 0, 0, 1, 0x67, 1, 2][..], &[0, 0, 0, 1, 0x68, 3], &[0, 0, 1, 0x65, 0x88, 4]].concat();
+        for payload in [JPEG.to_vec(), au] {
+            let stamped = stamp(&payload, 77).unwrap();
+            assert_eq!(read_stage_stamp(&stamped), None);
+            for stage in [
+                StageStamp { encoded_us: Some(1_732_270_000_123_456), sent_us: Some(1_732_270_000_124_000) },
+                StageStamp { encoded_us: None, sent_us: Some(0x0000_0300_0000_0001) },
+                StageStamp::default(),
+            ] {
+                let staged = add_stage_stamp(&stamped, stage).unwrap();
+                assert_eq!(read_stage_stamp(&staged), Some(stage));
+                assert_eq!(read_stamp(&staged), Some(77), "the stamp is still read");
+                let replied = add_clock_reply(&staged, ClockReply { t1: 1, t2: 2, t3: 3 }).unwrap();
+                assert_eq!(read_stage_stamp(&replied), Some(stage));
+            }
+        }
+    }
+
+    /// The bytes protocol.md shows, section 12.6.
+    #[test]
+    fn stage_stamps_match_protocol_md_byte_for_byte() {
+        let stage = StageStamp { encoded_us: Some(1_732_270_000_131_000), sent_us: Some(1_732_270_000_131_500) };
+        let jpeg = add_stage_stamp(JPEG, stage).unwrap();
+        let com = b"\xFF\xFE\x00\x44camwire stage encoded_us=1732270000131000 sent_us=1732270000131500";
+        assert_eq!(&jpeg[8..8 + com.len()], com);
+        let au = [0u8, 0, 0, 1, 0x65, 0x88, 4];
+        let mut sei = vec![0, 0, 0, 1, 6, 5, 0x20];
+        sei.extend_from_slice(b"camwire-stage-v1");
+        sei.extend_from_slice(&[0x00, 0x06, 0x27, 0x7D, 0x8A, 0x03, 0x4B, 0xB8]);
+        sei.extend_from_slice(&[0x00, 0x06, 0x27, 0x7D, 0x8A, 0x03, 0x4D, 0xAC, 0x80]);
+        assert_eq!(&add_stage_stamp(&au, stage).unwrap()[..sei.len()], &sei[..]);
+        let text = b"\xFF\xD8\xFF\xFE\x00\x26camwire stage sent_us=9 later_us=4 x\xFF\xD9";
+        assert_eq!(read_stage_stamp(text), Some(StageStamp { encoded_us: None, sent_us: Some(9) }));
     }
 
     #[test]

@@ -95,6 +95,7 @@ mod tests {
                 keyframe: true,
                 received_at: now,
                 captured_at,
+                sender: None,
             };
             count.latency(&frame);
         }

@@ -30,7 +30,7 @@ use crate::{
     backchannel::{Arrivals, BackChannel},
     cameras::{self, CameraSinks, Held, Slot},
     clock::{describe, ClockState, SenderClock, FIRST_ESTIMATE_WAIT},
-    frame::{Frame, StreamInfo},
+    frame::{Frame, SenderTimes, StreamInfo},
     refuse::refuse,
     summary::StreamSummary,
     throttle::{warn_throttled, Throttle},
@@ -383,7 +383,8 @@ impl Stream<'_> {
             let captured_at = clock.captured_at(&data, received_at, &self.camera);
             let latency = captured_at.and_then(|at| received_at.duration_since(at).ok());
             arrivals.frame(data.len() + camwire_wire::HEADER_LEN, latency);
-            let frame = Frame { seq, keyframe, kind, data, received_at, captured_at };
+            let sender = clock.sender_times(&data);
+            let frame = Frame { seq, keyframe, kind, data, received_at, captured_at, sender };
             self.count.latency(&frame);
             series.frame(&frame);
             sinks.frame(frame).await;
@@ -458,11 +459,34 @@ impl StreamClock {
                 }
             }
         }
+        stamp.and_then(|us| self.ours(us))
+    }
+
+    /// A time of the sender's, in microseconds, on our clock: corrected once
+    /// there is an estimate, `None` while a sender that takes pings has not
+    /// answered one yet, and as given otherwise.
+    fn ours(&self, us: u64) -> Option<SystemTime> {
+        let Some(sync) = &self.sync else { return Some(UNIX_EPOCH + Duration::from_micros(us)) };
         match sync.estimate() {
-            Some(_) => stamp.and_then(|us| sync.correct(us)),
+            Some(_) => sync.correct(us),
             None if self.started.elapsed() < FIRST_ESTIMATE_WAIT => None,
-            None => stamp.map(|us| UNIX_EPOCH + Duration::from_micros(us)),
+            None => Some(UNIX_EPOCH + Duration::from_micros(us)),
         }
+    }
+
+    /// The frame's stage stamp (protocol.md, section 12.6) on our clock, and
+    /// the clock's state; `None` for a sender that neither takes pings nor stamps stages.
+    fn sender_times(&self, data: &[u8]) -> Option<Arc<SenderTimes>> {
+        let stage = camwire_wire::stamp::read_stage_stamp(data);
+        if stage.is_none() && self.sync.is_none() {
+            return None;
+        }
+        let stage = stage.unwrap_or_default();
+        Some(Arc::new(SenderTimes {
+            encoded_at: stage.encoded_us.and_then(|us| self.ours(us)),
+            sent_at: stage.sent_us.and_then(|us| self.ours(us)),
+            clock: self.state(),
+        }))
     }
 
     fn state(&self) -> ClockState {

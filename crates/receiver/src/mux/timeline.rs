@@ -57,6 +57,7 @@ mod tests {
             keyframe: true,
             received_at: UNIX_EPOCH + Duration::from_millis(received_ms),
             captured_at: captured_ms.map(|ms| UNIX_EPOCH + Duration::from_millis(ms)),
+            sender: None,
         }
     }
 

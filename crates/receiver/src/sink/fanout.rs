@@ -431,7 +431,7 @@ mod tests {
     fn frame(seq: u64) -> Frame {
         let data = Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xD9]);
         let received_at = std::time::SystemTime::now();
-        Frame { seq, data, kind: PayloadKind::Jpeg, keyframe: true, received_at, captured_at: None }
+        Frame { seq, data, kind: PayloadKind::Jpeg, keyframe: true, received_at, captured_at: None, sender: None }
     }
 
     fn info(number: u64) -> StreamInfo {

@@ -34,8 +34,9 @@ impl Sinks {
             });
         }
         if let Some((path, format)) = config.record.as_ref().filter(|(_, f)| f.is_container()) {
-            let sink =
-                TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?.counting(recorded.clone());
+            let sink = TimedRecordSink::create(path, *format, &config.segments, config.overwrite)?
+                .counting(recorded.clone())
+                .asking(sinks.keyframes());
             sinks.add("record", Delivery::Every, 64, |rx| spawn_blocking_sink(rx, || Ok(sink)));
         } else if let Some((path, format)) = &config.record {
             let sink = RecordSink::create(path, *format, config.overwrite)?.counting(recorded.clone());

@@ -144,6 +144,7 @@ mod tests {
             keyframe: true,
             received_at: SystemTime::now(),
             captured_at: None,
+            sender: None,
         })
     }
 

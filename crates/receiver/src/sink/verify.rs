@@ -12,7 +12,7 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use prometheus::IntCounter;
+use prometheus::{Histogram, IntCounter};
 use turbojpeg::{Decompressor, YuvImage};
 
 use camwire_wire::{has_parameter_sets, PayloadKind, Sps};
@@ -25,7 +25,7 @@ use crate::{
         h264::{self, H264Decoder},
         PixelLimit,
     },
-    frame::{Frame, StreamInfo},
+    frame::{ms_between, Frame, Stages, StreamInfo},
     metrics::Metrics,
 };
 
@@ -40,8 +40,9 @@ pub(super) struct VerifySink {
     camera: String,
     /// The receiver's series: the current stream's camera gives `counted`.
     metrics: Arc<Metrics>,
-    /// The current stream's camera's invalid frames since the start, for `/metrics`.
-    counted: Option<IntCounter>,
+    /// The current stream's camera's invalid frames since the start, and
+    /// its decode stage, for `/metrics`.
+    counted: Option<(IntCounter, Histogram)>,
 }
 
 impl VerifySink {
@@ -72,7 +73,8 @@ impl BlockingSink for VerifySink {
     fn start(&mut self, stream: &StreamInfo) {
         self.drain();
         self.camera = format!(" camera={}", stream.camera);
-        self.counted = Some(self.metrics.camera(stream.camera.as_str()).invalid);
+        let series = self.metrics.camera(stream.camera.as_str());
+        self.counted = Some((series.invalid, series.stages.decode));
         self.invalid = 0;
         self.verifier.new_stream();
     }
@@ -99,19 +101,35 @@ impl BlockingSink for VerifySink {
 }
 
 /// A verify line but its camera and latency, whether it says the frame was
-/// valid, and the frame's latency in milliseconds (when it was stamped).
-type Line = (String, bool, Option<f64>);
+/// valid, and its timing (when it was stamped).
+type Line = (String, bool, Option<Timing>);
 
-/// Prints a verify line: `line`, then ` camera=<name>` (`camera`), then the
-/// latency last, where scripts look for it; an invalid frame is counted in
-/// `invalid` (the stream's) and `counted` (since the start).
-fn print_line((line, ok, latency): Line, camera: &str, invalid: &mut u64, counted: &Option<IntCounter>) {
+/// A stamped frame's latency and its stages, in milliseconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    /// Capture to arrival.
+    pub latency_ms: f64,
+    /// For a frame with a stage stamp (protocol.md, section 12.6): the
+    /// sender's stages and the network, as far as it tells, and arrival to
+    /// decoded here. A classic sender's lines stay as they always were.
+    pub stages: Option<(Stages, f64)>,
+}
+
+/// Prints a verify line: `line`, then ` camera=<name>` (`camera`), then for
+/// a frame with a stage stamp the stages (` encode_ms= send_ms= network_ms=`,
+/// those the sender stamped, and ` decode_ms=`), then the latency last, where scripts look for it; an
+/// invalid frame is counted in `invalid` (the stream's) and `counted` (since the start).
+fn print_line((line, ok, timing): Line, camera: &str, invalid: &mut u64, counted: &Option<(IntCounter, Histogram)>) {
     if !ok {
         *invalid += 1;
-        counted.iter().for_each(IntCounter::inc);
+        counted.iter().for_each(|(c, _)| c.inc());
     }
-    match latency {
-        Some(ms) => println!("{line}{camera} latency={ms:.2}"),
+    match timing {
+        Some(Timing { latency_ms, stages: Some((stages, decode_ms)) }) => {
+            counted.iter().for_each(|(_, h)| h.observe(decode_ms / 1000.0));
+            println!("{line}{camera}{} decode_ms={decode_ms:.2} latency={latency_ms:.2}", stages.fields());
+        }
+        Some(Timing { latency_ms, stages: None }) => println!("{line}{camera} latency={latency_ms:.2}"),
         None => println!("{line}{camera}"),
     }
 }
@@ -211,7 +229,15 @@ impl Verifier {
     /// `frame <n>: invalid (<reason>)`, whether it is valid, and its latency.
     pub fn line(&mut self, frame: &Frame) -> Line {
         match self.check(frame) {
-            Ok(ok) => (format!("frame {}: {ok}", frame.seq), true, frame.latency_ms()),
+            Ok(ok) => {
+                let decode_ms = ms_between(frame.received_at, std::time::SystemTime::now());
+                let stages = frame.stages();
+                let staged = stages != Stages::default();
+                let timing = frame
+                    .latency_ms()
+                    .map(|latency_ms| Timing { latency_ms, stages: staged.then_some((stages, decode_ms)) });
+                (format!("frame {}: {ok}", frame.seq), true, timing)
+            }
             Err(reason) => (format!("frame {}: invalid ({reason})", frame.seq), false, None),
         }
     }

@@ -6,7 +6,7 @@
 //! | `/stream.mp4`    | an H.264 stream as sent, fragmented MP4 (see [`mp4_stream`]); 409 for a JPEG camera |
 //! | `/stream.mjpg`   | `multipart/x-mixed-replace` MJPEG (see [`multipart`])      |
 //! | `/snapshot.jpg`  | the current stream's newest picture; 503 until it has one |
-//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, note; every camera with its figures |
+//! | `/status`        | JSON: sender, frames, fps, kbit/s, viewers, kind, latency, latency per stage, the sender's clock, note; every camera with its figures |
 //! | `/whep`          | WebRTC (WHEP, RFC 9725): `POST` an SDP offer, `DELETE` the session it made ([`whep`], [`webrtc`](crate::view::webrtc)) |
 //! | `/metrics`       | every camera's counters and the process's figures for Prometheus ([`metrics`](crate::metrics)) |
 //! | `/page.js`, `/tiles.js`, `/page.css` | the page's scripts and style (no inline code: see [`guard`]) |
@@ -81,6 +81,7 @@ use self::{
 use crate::{
     backchannel::KeyframeRequests,
     cameras::{CameraFeeds, Directory},
+    clock::ClockState,
     metrics::Metrics,
     sink::live_mp4::LiveFragment,
     view::webrtc::{WebRtc, WebRtcOptions},
@@ -570,13 +571,13 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 
 /// `/status` as one JSON object; `more` is further `,"name":value` fields.
 fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
-    let Figures { fps, kbps, width, height, latency } = Figures::of(stats);
+    let Figures { fps, kbps, width, height, latency, stages, clock } = Figures::of(stats);
     let string = |s: Option<String>| s.map_or_else(|| "null".to_string(), |s| json_string(&s));
     format!(
         concat!(
             "{{\"sender_connected\":{},\"peer\":{},\"stream\":{},\"kind\":{},\"frames\":{},",
             "\"fps\":{:.1},\"kbps\":{:.0},\"width\":{},\"height\":{},\"viewers\":{},\"viewable\":{},",
-            "\"latency_ms\":{},\"note\":{}{}}}\n"
+            "\"latency_ms\":{},\"stages_ms\":{},{},\"note\":{}{}}}\n"
         ),
         stats.peer.is_some(),
         string(stats.peer.map(|p| p.to_string())),
@@ -590,6 +591,8 @@ fn status_json(stats: &mut Stats, viewers: usize, more: &str) -> String {
         viewers,
         stats.note.is_none(),
         latency,
+        stages,
+        clock,
         string(stats.note.as_deref().map(String::from)),
         more,
     )
@@ -627,6 +630,12 @@ struct Figures {
     height: String,
     /// `{"p50":…,"p99":…}`, or `null` before the first stamped frame.
     latency: String,
+    /// `{"encode":…,"send":…,"network":…}` (medians; `null` for a stage the
+    /// sender does not stamp), or `null` before the first stamped frame.
+    stages: String,
+    /// `"clock":…,"clock_offset_ms":…,"clock_uncertainty_ms":…`: `"corrected"`
+    /// with the offset, `"uncorrected"` with nulls, or all null before a stamped frame.
+    clock: String,
 }
 
 impl Figures {
@@ -638,16 +647,37 @@ impl Figures {
             .latency
             .p50_p99()
             .map_or_else(|| "null".to_string(), |(p50, p99)| format!("{{\"p50\":{p50:.3},\"p99\":{p99:.3}}}"));
-        Figures { fps, kbps, width, height, latency }
+        let ms = |v: Option<f64>| v.map_or_else(|| "null".to_string(), |v| format!("{v:.3}"));
+        let median = |r: &crate::summary::RecentLatency| r.p50_p99().map(|(p50, _)| p50);
+        let [encode, send, network] = stats.stages.each_ref().map(median);
+        let stages = if stats.latency.p50_p99().is_some() {
+            format!("{{\"encode\":{},\"send\":{},\"network\":{}}}", ms(encode), ms(send), ms(network))
+        } else {
+            "null".to_string()
+        };
+        let (state, offset, uncertainty) = match stats.clock {
+            None => ("null", None, None),
+            Some(ClockState::Uncorrected) => ("\"uncorrected\"", None, None),
+            Some(ClockState::Corrected(c)) => {
+                ("\"corrected\"", Some(c.offset_us as f64 / 1000.0), Some(c.uncertainty_us as f64 / 1000.0))
+            }
+        };
+        let clock = format!(
+            "\"clock\":{state},\"clock_offset_ms\":{},\"clock_uncertainty_ms\":{}",
+            ms(offset),
+            ms(uncertainty)
+        );
+        Figures { fps, kbps, width, height, latency, stages, clock }
     }
 }
 
 /// A camera's figures for its tile, as `,"name":value` fields.
 fn figures_json(stats: &mut Stats) -> String {
     let kind = stats.kind.map_or_else(|| "null".to_string(), |k| json_string(&k.to_string()));
-    let Figures { fps, kbps, width, height, latency } = Figures::of(stats);
+    let Figures { fps, kbps, width, height, latency, stages, clock } = Figures::of(stats);
     format!(
-        ",\"kind\":{kind},\"width\":{width},\"height\":{height},\"fps\":{fps:.1},\"kbps\":{kbps:.0},\"latency_ms\":{latency}"
+        ",\"kind\":{kind},\"width\":{width},\"height\":{height},\"fps\":{fps:.1},\"kbps\":{kbps:.0},\"latency_ms\":{latency},\
+         \"stages_ms\":{stages},{clock}"
     )
 }
 
@@ -678,7 +708,7 @@ mod tests {
             json,
             "{\"sender_connected\":false,\"peer\":null,\"stream\":null,\"kind\":null,\"frames\":0,\"fps\":0.0,\
              \"kbps\":0,\"width\":null,\"height\":null,\"viewers\":0,\"viewable\":true,\"latency_ms\":null,\
-             \"note\":null}\n"
+             \"stages_ms\":null,\"clock\":null,\"clock_offset_ms\":null,\"clock_uncertainty_ms\":null,\"note\":null}\n"
         );
     }
 

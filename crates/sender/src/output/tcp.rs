@@ -31,7 +31,7 @@ use tracing::{info, warn};
 use bytes::Bytes;
 use camwire_app::{Backoff, StatusLine};
 use camwire_wire::{
-    stamp::{add_clock_reply, ClockReply},
+    stamp::{add_clock_reply, add_stage_stamp, ClockReply, StageStamp},
     KeyframeGate,
 };
 
@@ -396,12 +396,20 @@ async fn stream_on(run: &mut Run<'_>, link: &mut Link, rx: &mut FrameRx) -> Ende
         }
         // A clock ping waiting for its answer rides on this frame (protocol.md, section 12).
         let ping = run.flags.clock_ping.lock().expect("clock ping lock").take();
-        let data = match ping.filter(|_| !config.raw && !run.flags.no_stamp.load(Ordering::Relaxed)) {
+        let stamps = !config.raw && !run.flags.no_stamp.load(Ordering::Relaxed);
+        let now = crate::frames::clock_us(SystemTime::now());
+        // A sender that offered the back channel says when the frame was
+        // encoded and sent (protocol.md, section 12.6): the latency per stage.
+        let staged = (stamps && config.say_name)
+            .then(|| StageStamp { encoded_us: frame.encoded_at.map(crate::frames::clock_us), sent_us: Some(now) })
+            .and_then(|stage| add_stage_stamp(&frame.data, stage).map(Bytes::from));
+        let data = staged.unwrap_or_else(|| frame.data.clone());
+        let data = match ping.filter(|_| stamps) {
             Some((t1, t2)) => {
-                let reply = ClockReply { t1, t2, t3: crate::frames::clock_us(SystemTime::now()) };
-                add_clock_reply(&frame.data, reply).map_or_else(|| frame.data.clone(), Bytes::from)
+                let reply = ClockReply { t1, t2, t3: now };
+                add_clock_reply(&data, reply).map_or(data, Bytes::from)
             }
-            None => frame.data.clone(),
+            None => data,
         };
         let started = link.try_start(&data);
         if let (false, Some(ping)) = (matches!(started, Ok(true)), ping) {

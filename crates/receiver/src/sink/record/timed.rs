@@ -57,6 +57,11 @@ pub(crate) struct TimedRecordSink {
     metrics: Option<std::sync::Arc<crate::metrics::Metrics>>,
     /// `camwire_recorded_bytes_total` of the current stream's camera, with `/metrics`.
     recorded: Option<prometheus::IntCounter>,
+    /// The camera's sender, asked for a keyframe when a segment is full
+    /// (protocol.md, section 12.3), so the next one starts at once.
+    keyframes: Option<crate::backchannel::KeyframeRequests>,
+    /// The open segment is full and its keyframe was asked for.
+    asked: bool,
 }
 
 impl TimedRecordSink {
@@ -80,7 +85,16 @@ impl TimedRecordSink {
             stream_files: Vec::new(),
             metrics: None,
             recorded: None,
+            keyframes: None,
+            asked: false,
         })
+    }
+
+    /// Asks the camera's sender for a keyframe when a segment is full and
+    /// the frame at hand is not one: a sender with its own encoder then cuts
+    /// the segment at once instead of at its next keyframe (`--intra`).
+    pub(crate) fn asking(self, keyframes: crate::backchannel::KeyframeRequests) -> Self {
+        Self { keyframes: Some(keyframes), ..self }
     }
 
     /// Counts the payload bytes written into each stream's camera's
@@ -113,6 +127,10 @@ impl TimedRecordSink {
         if segment_full && frame.keyframe {
             open.take().expect("a file is open").close(&mut self.files);
             pts = None;
+        } else if segment_full && !std::mem::replace(&mut self.asked, true) {
+            if let Some(keyframes) = &self.keyframes {
+                keyframes.request("record");
+            }
         }
         let o = match open {
             Some(o) => o,
@@ -134,6 +152,7 @@ impl TimedRecordSink {
                     }
                 };
                 info!("--record: writing {}", path.display());
+                self.asked = false;
                 written.push(path.clone());
                 let mut timeline = Timeline::default();
                 pts = Some(timeline.pts_us(frame));

@@ -71,6 +71,10 @@ pub(super) struct Stats {
     pub note: Option<Arc<str>>,
     /// Capture-to-arrival latency of the stream's recent frames.
     pub latency: RecentLatency,
+    /// The same frames' latency per stage: encode, send, network (protocol.md, section 12.6).
+    pub stages: [RecentLatency; 3],
+    /// Whether the newest frame's times were corrected for its sender's clock.
+    pub clock: Option<crate::clock::ClockState>,
     /// H.264 pictures encoded to JPEG since the start (only while someone wants JPEG).
     pub jpeg_encoded: u64,
     /// Frames and bytes of the last [`RATE_WINDOW`].
@@ -88,6 +92,8 @@ impl Default for Stats {
             size: None,
             note: None,
             latency: RecentLatency::new(STATUS_LATENCY_FRAMES),
+            stages: std::array::from_fn(|_| RecentLatency::new(STATUS_LATENCY_FRAMES)),
+            clock: None,
             jpeg_encoded: 0,
             rate: RateCounter::new(RATE_WINDOW),
         }
@@ -207,6 +213,8 @@ impl Feed {
                 self.stream_number = stream.number;
                 self.new_stream = true;
                 stats.latency.clear();
+                stats.stages.iter_mut().for_each(RecentLatency::clear);
+                stats.clock = None;
                 stats.size = None;
             }
         }
@@ -226,6 +234,13 @@ impl Feed {
             stats.count(gap, frame.data.len() as u64 * gap);
             (stats.stream, stats.kind, stats.frames) = (Some(self.stream_number), Some(frame.kind), frame.seq);
             stats.latency.add(frame);
+            if frame.latency_ms().is_some() {
+                let s = frame.stages();
+                for (recent, ms) in stats.stages.iter_mut().zip([s.encode_ms, s.send_ms, s.network_ms]) {
+                    ms.into_iter().for_each(|ms| recent.add_ms(ms));
+                }
+                stats.clock = Some(frame.clock());
+            }
         }
         match frame.kind {
             PayloadKind::Jpeg if new_frame => {
@@ -310,6 +325,7 @@ mod tests {
             keyframe: true,
             received_at: SystemTime::now() + Duration::from_micros(seq),
             captured_at: None,
+            sender: None,
         };
         Latest { frame: Some(frame), ..Latest::default() }
     }

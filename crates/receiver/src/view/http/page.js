@@ -344,6 +344,22 @@ function findBox(bytes, type) {
   return -1;
 }
 
+// Capture to screen by stage: the sender's (encode, send), the network, and from arrival here
+// to this page's screen (its own time to the screen minus the median arrival). A stage the
+// sender does not stamp is left out, not shown as 0.
+function stagesText(s, screen) {
+  if (!s.stages_ms) return "";
+  const parts = [];
+  for (const [name, ms] of [["encode", s.stages_ms.encode], ["send", s.stages_ms.send], ["network", s.stages_ms.network]]) {
+    if (ms !== null && ms !== undefined) parts.push(name + " " + ms.toFixed(1));
+  }
+  if (screen !== null && screen !== undefined && s.latency_ms) {
+    parts.push("arrival to screen " + Math.max(0, screen - s.latency_ms.p50).toFixed(0));
+  }
+  if (!parts.length) return "";
+  return "stages " + parts.join(" + ") + " ms" + (s.clock === "corrected" ? " (clock corrected)" : "");
+}
+
 async function poll() {
   try {
     let url = "status";
@@ -374,6 +390,7 @@ async function poll() {
     const screen = player && player.latencyMs();
     $("screen").textContent = screen !== null && screen !== undefined
       ? "to the screen " + screen.toFixed(0) + " ms" : "";
+    $("stages").textContent = s.sender_connected ? stagesText(s, screen) : "";
     $("viewers").textContent = s.viewers + (s.viewers === 1 ? " viewer" : " viewers");
     $("note").textContent = s.note || "";
     $("note").style.display = s.note ? "block" : "none";

@@ -78,6 +78,9 @@ function updateTile(tile, c) {
   if (c.width) parts.push(c.width + "x" + c.height + " " + c.kind);
   if (typeof c.fps === "number") parts.push(c.fps.toFixed(1) + " fps", c.kbps.toFixed(0) + " kbit/s");
   if (c.latency_ms) parts.push("latency " + c.latency_ms.p50.toFixed(1) + " ms");
+  // By stage, those the sender stamps (protocol.md section 12.6): none is shown as 0.
+  const stages = c.stages_ms ? ["encode", "send", "network"].filter((k) => typeof c.stages_ms[k] === "number") : [];
+  if (stages.length) parts.push(stages.map((k) => k + " " + c.stages_ms[k].toFixed(1)).join(" + ") + " ms");
   const screen = tile.player && tile.player.latencyMs();
   if (screen !== null && screen !== undefined) parts.push("to the screen " + screen.toFixed(0) + " ms");
   tile.figures.textContent = parts.join(" \u00b7 ");

@@ -12,16 +12,20 @@
 //! the spacing has passed, so a flood of viewers cannot make every frame an
 //! IDR. A camera whose sender did not offer the channel (a classic sender,
 //! an older cam-send) takes requests and does nothing with them.
+//!
+//! Every [`REPORT_EVERY`] it tells the sender what arrived ([`Arrivals`],
+//! `CAMWIRE REPORT`, section 12.7), so a sender that fits its stream to the
+//! link sees a link that buffers, which its own socket cannot.
 
 use std::{
     sync::{
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering},
         Arc, Mutex,
     },
     time::Duration,
 };
 
-use camwire_wire::channel::Message;
+use camwire_wire::channel::{Message, Report};
 use tokio::{
     io::{AsyncWrite, AsyncWriteExt},
     sync::Notify,
@@ -41,6 +45,41 @@ pub const PING_EVERY: Duration = Duration::from_secs(5);
 
 /// The least time between two keyframe requests to one camera's sender.
 pub const KEYFRAME_SPACING: Duration = Duration::from_secs(1);
+
+/// The time between two reports of what arrived.
+pub const REPORT_EVERY: Duration = Duration::from_millis(500);
+
+/// What arrived from a sender since its last report: the stream counts each
+/// frame as it reads it, the back channel takes the sums for its report.
+#[derive(Debug, Default)]
+pub struct Arrivals {
+    frames: AtomicU32,
+    bytes: AtomicU64,
+    /// The highest latency, in milliseconds plus one (0: none known).
+    latency: AtomicU32,
+}
+
+impl Arrivals {
+    /// A frame of `bytes` on the wire arrived, `latency` after its capture (when known).
+    pub fn frame(&self, bytes: usize, latency: Option<Duration>) {
+        self.frames.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+        if let Some(l) = latency {
+            let ms = u32::try_from(l.as_millis()).unwrap_or(u32::MAX - 1);
+            self.latency.fetch_max(ms + 1, Ordering::Relaxed);
+        }
+    }
+
+    /// The report of what arrived over the last `elapsed`, and a fresh start.
+    fn take(&self, elapsed: Duration) -> Report {
+        Report {
+            ms: u32::try_from(elapsed.as_millis()).unwrap_or(u32::MAX).max(1),
+            frames: self.frames.swap(0, Ordering::Relaxed),
+            bytes: self.bytes.swap(0, Ordering::Relaxed),
+            latency_ms: self.latency.swap(0, Ordering::Relaxed).checked_sub(1),
+        }
+    }
+}
 
 /// A camera's way to ask its sender for a keyframe; cheap to clone, one per
 /// camera, kept across that camera's streams.
@@ -88,9 +127,10 @@ pub(crate) struct BackChannel {
 
 impl BackChannel {
     /// Answers the sender's offer with `CAMWIRE CHANNEL v=<version>` on
-    /// `writer`, then sends it the requests made through `serves` until
-    /// dropped. A sender that stops reading only stalls this task.
-    pub(crate) fn open<W>(mut writer: W, version: u32, serves: Vec<KeyframeRequests>) -> Self
+    /// `writer`, then sends it the requests made through `serves`, clock
+    /// pings, and reports of `arrivals`, until dropped. A sender that stops
+    /// reading only stalls this task.
+    pub(crate) fn open<W>(mut writer: W, version: u32, serves: Vec<KeyframeRequests>, arrivals: Arc<Arrivals>) -> Self
     where
         W: AsyncWrite + Send + Unpin + 'static,
     {
@@ -105,6 +145,8 @@ impl BackChannel {
             }
             let mut last: Option<Instant> = None;
             let (mut pings, mut next_ping) = (0u32, Instant::now());
+            let mut reported = Instant::now();
+            arrivals.take(Duration::ZERO);
             loop {
                 tokio::select! {
                     () = shared.wake.notified() => {
@@ -131,6 +173,14 @@ impl BackChannel {
                         }
                         pings += 1;
                         next_ping = Instant::now() + if pings < FIRST_PINGS { FIRST_PING_SPACING } else { PING_EVERY };
+                    }
+                    () = sleep_until(reported + REPORT_EVERY) => {
+                        let now = Instant::now();
+                        let report = arrivals.take(now - reported);
+                        reported = now;
+                        if send(&mut writer, Message::Report(report)).await.is_err() {
+                            return;
+                        }
                     }
                 }
             }
@@ -162,25 +212,47 @@ mod tests {
 
     use super::*;
 
-    /// The channel's lines but its clock pings.
-    struct Lines(tokio::io::Lines<BufReader<tokio::io::DuplexStream>>);
+    /// The channel's lines but those that start with one of `skip`.
+    struct Lines(tokio::io::Lines<BufReader<tokio::io::DuplexStream>>, &'static [&'static str]);
 
     impl Lines {
         async fn next_line(&mut self) -> std::io::Result<Option<String>> {
             loop {
                 match self.0.next_line().await? {
-                    Some(line) if line.starts_with("CAMWIRE PING t1=") => continue,
+                    Some(line) if self.1.iter().any(|s| line.starts_with(s)) => continue,
                     other => return Ok(other),
                 }
             }
         }
     }
 
+    const PINGS: &str = "CAMWIRE PING ";
+    const REPORTS: &str = "CAMWIRE REPORT ";
+
+    #[tokio::test(start_paused = true)]
+    async fn reports_say_what_arrived_every_half_second() {
+        let (ours, theirs) = tokio::io::duplex(4096);
+        let arrivals = Arc::new(Arrivals::default());
+        arrivals.frame(999, None);
+        let _channel = BackChannel::open(ours, 1, vec![], arrivals.clone());
+        let mut lines = Lines(BufReader::new(theirs).lines(), &[PINGS]);
+        assert_eq!(lines.next_line().await.unwrap().unwrap(), "CAMWIRE CHANNEL v=1");
+        let started = Instant::now();
+        // What arrived before the channel opened is not reported.
+        assert_eq!(lines.next_line().await.unwrap().unwrap(), "CAMWIRE REPORT ms=500 frames=0 bytes=0");
+        arrivals.frame(1000, Some(Duration::from_millis(40)));
+        arrivals.frame(3004, Some(Duration::from_millis(120)));
+        arrivals.frame(500, None);
+        assert_eq!(lines.next_line().await.unwrap().unwrap(), "CAMWIRE REPORT ms=500 frames=3 bytes=4504 latency=120");
+        assert_eq!(lines.next_line().await.unwrap().unwrap(), "CAMWIRE REPORT ms=500 frames=0 bytes=0");
+        assert_eq!(started.elapsed(), 3 * REPORT_EVERY);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn pings_come_four_at_the_start_then_every_five_seconds() {
         let (ours, theirs) = tokio::io::duplex(4096);
-        let _channel = BackChannel::open(ours, 1, vec![]);
-        let mut lines = BufReader::new(theirs).lines();
+        let _channel = BackChannel::open(ours, 1, vec![], Arc::default());
+        let mut lines = Lines(BufReader::new(theirs).lines(), &[REPORTS]);
         assert_eq!(lines.next_line().await.unwrap().unwrap(), "CAMWIRE CHANNEL v=1");
         let started = Instant::now();
         let mut at = Vec::new();
@@ -200,8 +272,8 @@ mod tests {
         let (ours, theirs) = tokio::io::duplex(4096);
         let requests = KeyframeRequests::default();
         assert!(!requests.request("viewer"), "no sender yet");
-        let channel = BackChannel::open(ours, 1, vec![requests.clone()]);
-        let mut lines = Lines(BufReader::new(theirs).lines());
+        let channel = BackChannel::open(ours, 1, vec![requests.clone()], Arc::default());
+        let mut lines = Lines(BufReader::new(theirs).lines(), &[PINGS, REPORTS]);
         assert_eq!(lines.next_line().await.unwrap().unwrap(), "CAMWIRE CHANNEL v=1");
         let started = Instant::now();
         assert!(requests.request("viewer"));

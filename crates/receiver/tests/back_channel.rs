@@ -207,7 +207,7 @@ fn verify_lines_split_latency_by_stage_and_the_stages_add_up_across_clocks_years
 
 #[test]
 fn latency_is_corrected_for_a_sender_clock_off_by_seconds_or_years() {
-    for (shift, codec, told) in [("3.7", "jpeg", "3.700 s ahead of"), ("-63072000", "h264", "2.0 years behind")] {
+    for (shift, codec, told) in [("3.7", "jpeg", "3.700 s ahead of"), ("-63115200", "h264", "2.0 years behind")] {
         let (summary, latencies, log) = shifted_sender(shift, codec, true);
         assert_eq!(field(&summary, "clock"), "corrected", "{summary}");
         let offset: f64 = field(&summary, "clock_offset_ms").parse().unwrap();
@@ -244,7 +244,8 @@ fn a_sender_without_the_channel_has_its_latency_marked_uncorrected() {
 fn a_python_sender_written_from_the_protocol_answers_clock_pings_and_stamps_stages() {
     need_tool("python3", "python3");
     let (mut recv, port) = receiver(&["--once", "--verify"]);
-    let shift = "-63072000";
+    // Two years and half a day: an estimate a few ms either side still reads "2.0 years".
+    let shift = "-63115200";
     let mut peer = Proc::spawn(Command::new("python3").arg(peer("channel_client.py")).args([
         &port.to_string(),
         "garden",
@@ -261,6 +262,9 @@ fn a_python_sender_written_from_the_protocol_answers_clock_pings_and_stamps_stag
     let p99: f64 = field(&summary, "latency_p99_ms").parse().unwrap();
     assert!((0.0..1000.0).contains(&p99), "{summary}");
     assert_eq!(count(&recv.err(), "2.0 years behind"), 1, "{:?}", recv.err());
+    // The receiver said what arrived (12.6), with a latency once the clock was known, and the peer read it.
+    let reports: Vec<String> = peer.out().into_iter().filter(|l| l.starts_with("report: ")).collect();
+    assert!(reports.iter().any(|l| !l.starts_with("report: 0 frames") && l.contains("latency")), "{reports:?}");
     let n = assert_stages_add_up(&recv.out(), uncertainty);
     assert!(n >= 40, "{n} lines with stages: {:?}", recv.out());
 }

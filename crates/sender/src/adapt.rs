@@ -18,10 +18,23 @@
 //! The capture thread reads the target from [`Adaptation`]: H.264 gets it
 //! as OpenH264's bit rate; JPEG turns it into a quality; below what a
 //! picture needs at the lowest quality or bits per pixel, pictures are
-//! left out (a lower frame rate) instead.
+//! left out (a lower frame rate) instead, down to 4 in 5; below that the
+//! picture is made half as wide and half as high (a quarter of the pixels,
+//! so the full frame rate again), and the frame rate follows from there.
+//!
+//! The receiver's reports over the back channel (protocol.md, section
+//! 12.7) tell what the socket cannot: a link that buffers (a proxy, a Wi-Fi
+//! access point) takes bytes at once and delivers them late. A reported
+//! latency well over the lowest seen lately is a queue on the way: the
+//! window is congested, and what the receiver says arrived is what the link
+//! carries.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
+
+use camwire_wire::channel::Report;
 
 /// How long the output measures before it asks the controller.
 pub const WINDOW: Duration = Duration::from_millis(500);
@@ -37,6 +50,8 @@ pub struct Window {
     pub blocked: Duration,
     /// Frames dropped or not encoded because the link was busy.
     pub dropped: u64,
+    /// What the receiver reported over the window, when it reports.
+    pub report: Option<Report>,
 }
 
 /// A window that waited this much of its time for the socket is congested.
@@ -52,6 +67,13 @@ const HOLD: u32 = 4;
 /// Windows after a cut that may still be congested by what went before it
 /// (OpenH264's rate control takes a second or so to settle on a new rate).
 const DRAINING: u32 = 4;
+/// A reported latency this far over the lowest of the last [`FLOOR_WINDOWS`]
+/// is frames queued on the way, milliseconds.
+const QUEUED_MS: u32 = 150;
+/// ... and the receiver got less than this share of what the socket took.
+const BEHIND: f64 = 0.9;
+/// The windows over which the lowest reported latency is the link's own (30 s).
+const FLOOR_WINDOWS: usize = 60;
 /// Climb per window far below the last congested rate, and near it.
 const CLIMB_FAST: f64 = 1.25;
 const CLIMB_SLOW: f64 = 1.05;
@@ -71,6 +93,8 @@ pub struct Controller {
     /// congestion then cuts only to what the link carried, not below the target.
     draining: u32,
     lowest: Option<f64>,
+    /// The highest latency the receiver reported in each of the last windows, ms.
+    latencies: VecDeque<u32>,
 }
 
 /// What a window changed.
@@ -82,6 +106,8 @@ pub enum Change {
         target: f64,
         /// What the link carried over the window, bits per second.
         carried: f64,
+        /// It was the receiver's report that showed the queue (the socket did not wait).
+        reported: bool,
     },
     /// The target climbs to this.
     Up(f64),
@@ -93,7 +119,15 @@ impl Controller {
     /// A controller for a stream configured at `nominal` bits per second
     /// (`None`: JPEG, no configured rate).
     pub fn new(nominal: Option<u32>) -> Self {
-        Self { nominal: nominal.map(f64::from), target: None, choked_at: None, hold: 0, draining: 0, lowest: None }
+        Self {
+            nominal: nominal.map(f64::from),
+            target: None,
+            choked_at: None,
+            hold: 0,
+            draining: 0,
+            lowest: None,
+            latencies: VecDeque::new(),
+        }
     }
 
     /// The target in bits per second, `None` while not adapted.
@@ -114,9 +148,17 @@ impl Controller {
             return None;
         }
         let waited = w.blocked.as_secs_f64() / secs;
-        let carried = w.bytes as f64 * 8.0 / secs;
-        let congested = waited >= CONGESTED || (w.dropped > 0 && waited >= CONGESTED_DROPPING);
-        if congested {
+        let mut carried = w.bytes as f64 * 8.0 / secs;
+        let waiting = waited >= CONGESTED || (w.dropped > 0 && waited >= CONGESTED_DROPPING);
+        // A queue on the way delivers less than the socket took: a late frame
+        // that was late leaving (a busy machine, a slow encoder) is no queue.
+        let late = self.late(w.report);
+        let queued = late && w.report.is_some_and(|r| r.bits_per_second() < carried * BEHIND);
+        if let Some(r) = w.report.filter(|_| queued) {
+            carried = r.bits_per_second();
+        }
+        if waiting || queued {
+            let reported = !waiting;
             let mut target = carried * HEADROOM;
             if let Some(t) = self.target {
                 if target >= t && self.draining > 0 {
@@ -138,7 +180,7 @@ impl Controller {
             self.choked_at = Some(carried);
             self.hold = HOLD;
             self.lowest = Some(self.lowest.map_or(target, |l| l.min(target)));
-            return Some(Change::Down { target, carried });
+            return Some(Change::Down { target, carried, reported });
         }
         self.draining = 0;
         if self.hold > 0 {
@@ -159,6 +201,18 @@ impl Controller {
         self.target = Some(up);
         Some(Change::Up(up))
     }
+
+    /// Whether `report` shows frames late: a latency over the lowest of the
+    /// last windows by [`QUEUED_MS`].
+    fn late(&mut self, report: Option<Report>) -> bool {
+        let Some(latency) = report.and_then(|r| r.latency_ms) else { return false };
+        let floor = self.latencies.iter().copied().min().unwrap_or(latency).min(latency);
+        if self.latencies.len() == FLOOR_WINDOWS {
+            self.latencies.pop_front();
+        }
+        self.latencies.push_back(latency);
+        latency > floor + QUEUED_MS
+    }
 }
 
 /// The target the output sets and the capture thread follows, and what the
@@ -167,8 +221,14 @@ impl Controller {
 pub struct Adaptation {
     /// Bits per second to encode at; 0: as configured.
     target: AtomicU64,
-    /// Only every this many pictures is encoded (0 or 1: every one).
-    pub divisor: AtomicU32,
+    /// Pictures encoded per thousand captured (0 or 1000: every one).
+    pub permille: AtomicU32,
+    /// The picture's sides are divided by this (0 or 1: full size).
+    pub scale: AtomicU32,
+    /// The picture size in use when scaled: width and height.
+    pub size: AtomicU64,
+    /// The receiver's reports not yet taken by the output, summed.
+    pub reports: Mutex<Option<Report>>,
     /// The JPEG quality in use (0: not JPEG, or not known yet).
     pub quality: AtomicU32,
 }
@@ -182,6 +242,42 @@ impl Adaptation {
     /// The target, `None` while not adapted.
     pub fn target(&self) -> Option<u64> {
         Some(self.target.load(Ordering::Relaxed)).filter(|&t| t > 0)
+    }
+
+    /// Frames a second encoded out of `fps` captured.
+    pub fn fps(&self, fps: f64) -> f64 {
+        match self.permille.load(Ordering::Relaxed) {
+            0 => fps,
+            p => fps * f64::from(p) / 1000.0,
+        }
+    }
+
+    /// The picture size when it is made smaller than captured.
+    pub fn smaller(&self) -> Option<(u32, u32)> {
+        if self.scale.load(Ordering::Relaxed) <= 1 {
+            return None;
+        }
+        let size = self.size.load(Ordering::Relaxed);
+        Some(((size >> 32) as u32, size as u32)).filter(|&(w, h)| w > 0 && h > 0)
+    }
+
+    /// A report from the receiver (protocol.md, section 12.7), added to those not taken yet.
+    pub fn heard(&self, r: Report) {
+        let mut reports = self.reports.lock().expect("reports lock");
+        *reports = Some(match *reports {
+            None => r,
+            Some(sum) => Report {
+                ms: sum.ms.saturating_add(r.ms),
+                frames: sum.frames.saturating_add(r.frames),
+                bytes: sum.bytes.saturating_add(r.bytes),
+                latency_ms: sum.latency_ms.max(r.latency_ms),
+            },
+        });
+    }
+
+    /// The reports heard since the last call, summed.
+    pub fn take_reports(&self) -> Option<Report> {
+        self.reports.lock().expect("reports lock").take()
     }
 }
 
@@ -210,7 +306,49 @@ mod tests {
             bytes: (kbits * 1000.0 / 8.0 * WINDOW.as_secs_f64()) as u64,
             blocked: WINDOW.mul_f64(waited),
             dropped,
+            report: None,
         }
+    }
+
+    /// A window whose socket never waited, with the receiver's report of `kbits` kbit/s at `latency` ms.
+    fn reported(socket_kbits: f64, kbits: f64, latency: u32) -> Window {
+        let bytes = (kbits * 1000.0 / 8.0 * WINDOW.as_secs_f64()) as u64;
+        let report = Report { ms: WINDOW.as_millis() as u32, frames: 15, bytes, latency_ms: Some(latency) };
+        Window { report: Some(report), ..window(socket_kbits, 0.0, 0) }
+    }
+
+    #[test]
+    fn a_queue_the_socket_cannot_see_shows_in_the_receivers_reports() {
+        let mut c = Controller::new(Some(2_000_000));
+        // A buffering link takes 2 Mbit/s from the socket and delivers 500 kbit/s; at first the latency is low.
+        for _ in 0..10 {
+            assert_eq!(c.window(reported(2000.0, 2000.0, 60), false), None);
+        }
+        // Latency grows, but not yet by the queue's bound: nothing yet.
+        assert_eq!(c.window(reported(2000.0, 500.0, 60 + QUEUED_MS), false), None);
+        // Late, but the receiver got what the socket took (a busy sender): no queue on the way.
+        assert_eq!(c.window(reported(500.0, 500.0, 400), false), None);
+        let Some(Change::Down { target, carried, reported: true }) = c.window(reported(2000.0, 500.0, 400), false)
+        else {
+            panic!("a latency over the floor is congestion")
+        };
+        assert!((carried - 500_000.0).abs() < 1000.0, "what arrived is what the link carries: {carried}");
+        assert!(target < carried, "{target}");
+        // Without a latency (no clock estimate yet) a report alone is no congestion.
+        let mut c = Controller::new(Some(2_000_000));
+        let mut w = reported(2000.0, 500.0, 0);
+        w.report.as_mut().unwrap().latency_ms = None;
+        assert_eq!(c.window(w, false), None);
+    }
+
+    #[test]
+    fn reports_heard_between_windows_are_summed() {
+        let a = Adaptation::default();
+        assert_eq!(a.take_reports(), None);
+        a.heard(Report { ms: 500, frames: 15, bytes: 1000, latency_ms: Some(40) });
+        a.heard(Report { ms: 250, frames: 5, bytes: 500, latency_ms: None });
+        assert_eq!(a.take_reports(), Some(Report { ms: 750, frames: 20, bytes: 1500, latency_ms: Some(40) }));
+        assert_eq!(a.take_reports(), None);
     }
 
     #[test]
@@ -226,7 +364,9 @@ mod tests {
     #[test]
     fn a_congested_link_sets_the_target_under_what_it_carried_then_climbs_back_to_the_configured_rate() {
         let mut c = Controller::new(Some(2_000_000));
-        let Some(Change::Down { target, carried }) = c.window(window(1000.0, 0.9, 3), false) else { panic!() };
+        let Some(Change::Down { target, carried, reported: false }) = c.window(window(1000.0, 0.9, 3), false) else {
+            panic!()
+        };
         assert!((carried - 1_000_000.0).abs() < 1000.0, "{carried}");
         assert!(target < carried, "{target}");
         // Congested while the queue from before the cut drains and the encoder settles: no deeper cut.

@@ -99,12 +99,13 @@ fn capture_loop(
             return Ok(());
         };
         let frame = match captured {
-            Captured::Picture(ref p) if follow.leaves_out(p, encoder, &flags.adapt) => continue,
+            Captured::Picture(ref p) if follow.leaves_out(p, encoder, flags) => continue,
             Captured::Picture(_) if encoder.predictive() && tx.waiting() => {
                 flags.skipped.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
-            Captured::Picture(mut picture) => {
+            Captured::Picture(picture) => {
+                let mut picture = follow.sized(picture);
                 orientation.apply(&mut picture);
                 annotation.iter().for_each(|a| a.apply(&mut picture, n + 1, captured_at));
                 let restarted = source.take_restart();
@@ -131,45 +132,81 @@ fn capture_loop(
 }
 
 /// The capture thread's side of `--adapt`: gives the encoder the output's
-/// target, and leaves pictures out when the target is under what a picture
-/// needs at the encoder's lowest setting (a lower frame rate).
+/// target, leaves pictures out when the target is under what a picture
+/// needs at the encoder's lowest setting (a lower frame rate), and below
+/// [`MIN_SHARE_AT_FULL_SIZE`] of the pictures halves the picture's sides
+/// instead (an encoder that can change size: H.264, with an IDR).
 #[derive(Debug)]
 struct Follow {
     fps: f64,
     target: Option<u64>,
-    divisor: u64,
-    pictures: u64,
+    /// The share of pictures encoded, and the credit towards the next one.
+    share: f64,
+    credit: f64,
+    /// The sides are divided by this: 1 or 2.
+    scale: u32,
 }
 
 /// The lowest frame rate adaptation goes to: one picture in this many.
-const MAX_DIVISOR: u64 = 6;
+const MAX_DIVISOR: f64 = 6.0;
+
+/// At full size, at least this share of the pictures is encoded (24 of 30
+/// a second); a target that leaves fewer halves the picture's sides instead.
+pub(crate) const MIN_SHARE_AT_FULL_SIZE: f64 = 0.8;
 
 impl Follow {
     fn new(fps: f64) -> Self {
-        Self { fps, target: None, divisor: 1, pictures: 0 }
+        Self { fps, target: None, share: 1.0, credit: 0.0, scale: 1 }
     }
 
-    /// Whether this picture is left out; sets the encoder's rate when the target changed.
-    fn leaves_out(
-        &mut self,
-        p: &crate::picture::YuvFrame,
-        encoder: &mut dyn Encoder,
-        adapt: &crate::adapt::Adaptation,
-    ) -> bool {
+    /// Whether this picture is left out; sets the encoder's rate (and the
+    /// picture's size) when the target changed.
+    fn leaves_out(&mut self, p: &crate::picture::YuvFrame, encoder: &mut dyn Encoder, flags: &PipelineFlags) -> bool {
+        let adapt = &flags.adapt;
         let target = adapt.target();
         if target != self.target && self.fps > 0.0 {
             self.target = target;
-            self.divisor = match target {
-                None => 1,
-                Some(t) => {
-                    let floor = encoder.floor_bits_per_picture(u64::from(p.width) * u64::from(p.height));
-                    ((floor * self.fps / t as f64).ceil() as u64).clamp(1, MAX_DIVISOR)
-                }
+            // The share of pictures the target pays for at the encoder's floor, at `scale`.
+            let share = |t: u64, scale: u32| {
+                let pixels = u64::from(p.width / scale) * u64::from(p.height / scale);
+                t as f64 / (encoder.floor_bits_per_picture(pixels) * self.fps)
             };
-            adapt.divisor.store(self.divisor as u32, Ordering::Relaxed);
-            encoder.set_rate(target.map(|t| t.min(u64::from(u32::MAX)) as u32), self.fps / self.divisor as f64);
+            let resizes = encoder.resizes() && crate::picture::scale::can_halve(p.width, p.height);
+            let scale = match target {
+                None => 1,
+                Some(t) if resizes && self.scale == 1 && share(t, 1) < MIN_SHARE_AT_FULL_SIZE => 2,
+                // Back up once the full picture is paid for at the full frame rate.
+                Some(t) if self.scale == 2 && share(t, 1) >= 1.0 => 1,
+                Some(_) => self.scale,
+            };
+            if scale != self.scale {
+                self.scale = scale;
+                // A new size starts with a new sequence: the encoder makes an IDR anyway; ask to be sure.
+                flags.want_keyframe.store(true, Ordering::Relaxed);
+                let (w, h) = (p.width / scale, p.height / scale);
+                tracing::debug!("--adapt: pictures are now {w}x{h}");
+                adapt.size.store((u64::from(w) << 32) | u64::from(h), Ordering::Relaxed);
+                adapt.scale.store(scale, Ordering::Relaxed);
+            }
+            self.share = target.map_or(1.0, |t| share(t, scale).clamp(1.0 / MAX_DIVISOR, 1.0));
+            adapt.permille.store((self.share * 1000.0).round() as u32, Ordering::Relaxed);
+            encoder.set_rate(target.map(|t| t.min(u64::from(u32::MAX)) as u32), self.fps * self.share);
         }
-        self.pictures += 1;
-        self.divisor > 1 && self.pictures % self.divisor != 0
+        self.credit += self.share;
+        if self.credit >= 1.0 - 1e-9 {
+            self.credit -= 1.0;
+            return false;
+        }
+        true
+    }
+
+    /// `picture` at the size adaptation chose.
+    fn sized(&self, picture: crate::picture::YuvFrame) -> crate::picture::YuvFrame {
+        match self.scale {
+            2 if crate::picture::scale::can_halve(picture.width, picture.height) => {
+                crate::picture::scale::halved(&picture)
+            }
+            _ => picture,
+        }
     }
 }

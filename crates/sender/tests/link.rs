@@ -12,7 +12,7 @@ use std::{
 };
 
 use camwire_testsupport::{proxy::Proxy, *};
-use camwire_wire::{nal_units, AnnexBSplitter, NalType, RbspBits};
+use camwire_wire::{nal_units, AnnexBSplitter, NalType, RbspBits, Sps};
 
 /// The capture-to-arrival latencies of `cam-recv --verify`'s frame lines, in order.
 fn latencies(recv: &Proc) -> Vec<f64> {
@@ -38,7 +38,18 @@ const NOISE: [&str; 6] = ["--source", "test:noise", "--width", "640", "--height"
 /// for two seconds first, after `recv` shows its first frames. The queue is
 /// small (4 kB), as a link's with little buffering.
 fn link_at_share_of_the_stream(recv: &Proc, port: u16, share: f64, send_args: &[&str]) -> (Proxy, Proc, u64) {
-    let proxy = Proxy::start(port, 0, 4096);
+    buffered_link_at_share_of_the_stream(recv, port, share, send_args, 4096)
+}
+
+/// [`link_at_share_of_the_stream`] with a queue of about `queue` bytes.
+fn buffered_link_at_share_of_the_stream(
+    recv: &Proc,
+    port: u16,
+    share: f64,
+    send_args: &[&str],
+    queue: u32,
+) -> (Proxy, Proc, u64) {
+    let proxy = Proxy::start(port, 0, queue);
     let send = sender(proxy.port, send_args);
     recv.wait_for_count(" ok", 15, 20);
     let sent = proxy.measure_rate(2.0);
@@ -158,6 +169,61 @@ fn jpeg_quality_fits_a_link_at_half_its_rate_and_comes_back_when_the_link_does()
         sent.split("lowest ").nth(1).and_then(|l| l.split([',', ' ', ')']).next()).unwrap().parse().unwrap();
     assert!(lowest < 80, "the quality went down: {sent}");
     assert!(sent.contains("quality="), "{sent}");
+}
+
+/// The picture sizes of the SPSs in an H.264 stream, in order, each once per run of equal ones.
+fn sizes(units: &[bytes::Bytes]) -> Vec<(u32, u32)> {
+    let mut sizes: Vec<(u32, u32)> = units.iter().filter_map(|u| Sps::find(u)).map(|s| (s.width, s.height)).collect();
+    sizes.dedup();
+    sizes
+}
+
+#[test]
+fn h264_over_a_link_at_a_quarter_of_its_rate_halves_the_picture_and_comes_back_to_full_size() {
+    let dir = TempDir::new("size264");
+    let file = dir.path("size.h264");
+    let (mut recv, port) = receiver(&["--verify", "--once", "--record", file.to_str().unwrap()]);
+    // 400 kbit/s at 640x480: a quarter of it pays for under 24 fps of the full picture at the encoder's floor.
+    let send_args =
+        [&NOISE[..], &["--secs", "60", "--codec", "h264", "--bitrate", "400000", "--name", "yard"]].concat();
+    let (proxy, mut send, _) = link_at_share_of_the_stream(&recv, port, 0.25, &send_args);
+    eprintln!("{}", send.wait_for("sending 320x240", 30));
+    // Some pictures at the smaller size, then the link recovers.
+    recv.wait_for_count(" ok", recv.out().len() + 30, 30);
+    proxy.set_rate(0);
+    send.wait_for("back to full size", 30);
+    send.wait_for("the link keeps up again: back to", 30);
+    send.signal("INT");
+    let summary = both_succeed(&mut send, &mut recv);
+    assert_eq!(field(&summary, "invalid"), "0", "every frame decodes across both size changes: {summary}");
+    let sent = sent_summary(&send);
+    assert!(sent.contains("at 320x240"), "the sent: line says the smallest size: {sent}");
+    let units = AnnexBSplitter::split_all(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(sizes(&units), [(640, 480), (320, 240), (640, 480)], "{sent}");
+    assert_frame_nums_continuous(&units);
+}
+
+#[test]
+fn a_link_that_buffers_what_the_socket_sends_shows_in_the_receivers_reports() {
+    let (mut recv, port) = receiver(&["--verify", "--once"]);
+    // A queue of megabytes (a buffering access point): the sender's socket never waits, and
+    // at half the stream's rate the queue grows by a second every two, unseen by the sender.
+    let send_args =
+        [&NOISE[..], &["--secs", "60", "--codec", "h264", "--bitrate", "1000000", "--name", "yard"]].concat();
+    let (proxy, mut send, _) = buffered_link_at_share_of_the_stream(&recv, port, 0.5, &send_args, 4 << 20);
+    let line = send.wait_for("the link carries about", 20);
+    assert!(line.contains("the receiver's reports show frames queued on the way"), "{line}");
+    // Five seconds more of the slow link: unseen, its queue would hold about three seconds of
+    // stream by then; seen, it drains and the latency stays bounded.
+    let fitted = latencies(&recv).len();
+    recv.wait_for_count(" ok", recv.out().len() + 150, 40);
+    let last = latencies(&recv)[fitted..].iter().rev().take(30).copied().collect::<Vec<_>>();
+    let median = percentile(&last, 0.5);
+    assert!(median < 1000.0, "latency over the buffering link must stay bounded: median {median:.0} ms of {last:?}");
+    proxy.set_rate(0);
+    send.signal("INT");
+    let summary = both_succeed(&mut send, &mut recv);
+    assert_eq!(field(&summary, "invalid"), "0", "{summary}");
 }
 
 #[test]

@@ -12,7 +12,8 @@ FRAMES_FILE holds the frames to send, each as section 1 puts it on the wire
 a second. With `jpeg` it makes its own JPEGs with Pillow, stamps them with
 their capture time (section 4) on a clock shifted by CLOCK_SHIFT_SECONDS,
 answers the receiver's clock pings (12.5) on that same clock, and stamps
-each frame with when it was encoded and sent (12.6). Every receiver line is printed as `heard <line>`. On a KEYFRAME
+each frame with when it was encoded and sent (12.6). Every receiver line is printed as `heard <line>`,
+and each report of what arrived (12.7) as `report: N frames, R kbit/s[, latency L ms]`. On a KEYFRAME
 request the next frame sent is one that starts with an IDR (the file's
 frames are tried in turn). It stops after MAX_FRAMES frames, or a few frames
 after its first keyframe request, ends with the terminator, and exits 0 if
@@ -103,6 +104,14 @@ def listen():
             if fields.get("t1", "").isdigit():
                 with lock:
                     ping[:] = [(int(fields["t1"]), clock_us())]
+        if words[1] == "REPORT":
+            # What reached the receiver (12.7): a sender that sets its own rate fits it to this.
+            fields = dict(w.split("=", 1) for w in words[2:] if "=" in w)
+            if all(fields.get(k, "").isdigit() for k in ("ms", "frames", "bytes")) and int(fields["ms"]) > 0:
+                kbits = int(fields["bytes"]) * 8 / int(fields["ms"])
+                latency = fields.get("latency", "")
+                latency = f", latency {latency} ms" if latency.isdigit() else ""
+                print(f"report: {fields['frames']} frames, {kbits:.1f} kbit/s{latency}", flush=True)
         # CHANNEL needs nothing done; REFUSED ends the stream (the receiver
         # closes); a word not known here is ignored.
 

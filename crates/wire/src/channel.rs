@@ -59,8 +59,34 @@ pub enum Message {
         /// The receiver's time.
         t1: u64,
     },
+    /// `CAMWIRE REPORT ms=<n> frames=<n> bytes=<n>[ latency=<ms>]`: what
+    /// reached the receiver over the last `ms` milliseconds, and the highest
+    /// capture-to-arrival latency among those frames (on the receiver's
+    /// clock, corrected by its clock estimate; absent while it has none).
+    /// The sender fits its stream to what the link carries by it.
+    Report(Report),
     /// A `CAMWIRE` line this side does not know; kept (printable, without `\n`).
     Other(String),
+}
+
+/// What reached a receiver over an interval (`CAMWIRE REPORT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Report {
+    /// The interval, milliseconds (at least 1).
+    pub ms: u32,
+    /// Whole frames received in it.
+    pub frames: u32,
+    /// Bytes of those frames (payloads and their headers).
+    pub bytes: u64,
+    /// The highest capture-to-arrival latency among them, milliseconds.
+    pub latency_ms: Option<u32>,
+}
+
+impl Report {
+    /// What the link carried to the receiver, bits per second.
+    pub fn bits_per_second(&self) -> f64 {
+        self.bytes as f64 * 8000.0 / f64::from(self.ms.max(1))
+    }
 }
 
 /// What is wrong with a channel line.
@@ -106,6 +132,12 @@ impl Message {
             Self::Keyframe { why: Some(why) } => format!("CAMWIRE KEYFRAME why={why}\n"),
             Self::Keyframe { why: None } => "CAMWIRE KEYFRAME\n".to_string(),
             Self::Ping { t1 } => format!("CAMWIRE PING t1={t1}\n"),
+            Self::Report(Report { ms, frames, bytes, latency_ms: Some(l) }) => {
+                format!("CAMWIRE REPORT ms={ms} frames={frames} bytes={bytes} latency={l}\n")
+            }
+            Self::Report(Report { ms, frames, bytes, latency_ms: None }) => {
+                format!("CAMWIRE REPORT ms={ms} frames={frames} bytes={bytes}\n")
+            }
             Self::Other(line) => format!("{line}\n"),
         }
     }
@@ -141,6 +173,21 @@ impl Message {
                 match field("t1").filter(|v| v.bytes().all(|b| b.is_ascii_digit())).and_then(|v| v.parse().ok()) {
                     Some(t1) => Self::Ping { t1 },
                     None => Self::Other(format!("CAMWIRE {rest}")),
+                }
+            }
+            "REPORT" => {
+                let number = |key: &str| field(key).filter(|v| v.bytes().all(|b| b.is_ascii_digit()));
+                let (ms, frames, bytes) = (
+                    number("ms").and_then(|v| v.parse().ok()).filter(|ms| *ms > 0),
+                    number("frames").and_then(|v| v.parse().ok()),
+                    number("bytes").and_then(|v| v.parse().ok()),
+                );
+                match (ms, frames, bytes) {
+                    (Some(ms), Some(frames), Some(bytes)) => {
+                        let latency_ms = number("latency").and_then(|v| v.parse().ok());
+                        Self::Report(Report { ms, frames, bytes, latency_ms })
+                    }
+                    _ => Self::Other(format!("CAMWIRE {rest}")),
                 }
             }
             _ => Self::Other(format!("CAMWIRE {rest}")),
@@ -196,6 +243,14 @@ mod tests {
             (Message::keyframe("viewer"), "CAMWIRE KEYFRAME why=viewer\n"),
             (Message::Keyframe { why: None }, "CAMWIRE KEYFRAME\n"),
             (Message::Ping { t1: 1_732_270_000_123_456 }, "CAMWIRE PING t1=1732270000123456\n"),
+            (
+                Message::Report(Report { ms: 500, frames: 15, bytes: 61_440, latency_ms: Some(84) }),
+                "CAMWIRE REPORT ms=500 frames=15 bytes=61440 latency=84\n",
+            ),
+            (
+                Message::Report(Report { ms: 500, frames: 0, bytes: 0, latency_ms: None }),
+                "CAMWIRE REPORT ms=500 frames=0 bytes=0\n",
+            ),
         ] {
             assert_eq!(message.encode(), line);
             assert_eq!(Message::parse(line.as_bytes()).unwrap(), message);
@@ -206,8 +261,17 @@ mod tests {
     #[test]
     fn unknown_words_and_fields_are_kept_or_ignored_so_either_end_can_be_newer() {
         assert_eq!(
+            Message::parse(b"CAMWIRE STATS frames=30 bytes=9000\n").unwrap(),
+            Message::Other("CAMWIRE STATS frames=30 bytes=9000".into())
+        );
+        // A report without its interval cannot be read as a rate; a newer field is ignored.
+        assert_eq!(
             Message::parse(b"CAMWIRE REPORT frames=30 bytes=9000\n").unwrap(),
             Message::Other("CAMWIRE REPORT frames=30 bytes=9000".into())
+        );
+        assert_eq!(
+            Message::parse(b"CAMWIRE REPORT ms=1000 frames=30 bytes=9000 latency=-3 queue=2\n").unwrap(),
+            Message::Report(Report { ms: 1000, frames: 30, bytes: 9000, latency_ms: None })
         );
         assert_eq!(Message::parse(b"CAMWIRE KEYFRAME why=viewer layer=2 x\n").unwrap(), Message::keyframe("viewer"));
         assert_eq!(Message::parse(b"CAMWIRE KEYFRAME why=BAD!\n").unwrap(), Message::Keyframe { why: None });

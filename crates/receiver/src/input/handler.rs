@@ -27,7 +27,7 @@ use super::{
 };
 use crate::{
     admission::{Metered, Progress, SharedWriter, Ticket},
-    backchannel::BackChannel,
+    backchannel::{Arrivals, BackChannel},
     cameras::{self, CameraSinks, Held, Slot},
     clock::{describe, ClockState, SenderClock, FIRST_ESTIMATE_WAIT},
     frame::{Frame, SenderTimes, StreamInfo},
@@ -298,11 +298,12 @@ impl Stream<'_> {
         drop(ticket);
         let Held::Open(sinks) = &mut *held else { unreachable!("claim returns open sinks") };
         // Nothing is refused from here on: the back channel may take the write half.
+        let arrivals = Arc::new(Arrivals::default());
         let back = self.channel.take().and_then(|(version, writer)| {
             let writer = writer.lock().expect("writer lock").take()?;
             let serves = [Some(sinks.own.keyframes()), sinks.viewers.as_ref().map(|v| v.keyframes())];
             debug!("the sender offered the back channel; answering with v{version}");
-            Some(BackChannel::open(writer, version, serves.into_iter().flatten().collect()))
+            Some(BackChannel::open(writer, version, serves.into_iter().flatten().collect(), arrivals.clone()))
         });
         // This camera's series, labelled with its name, for `/metrics`.
         let series = state.metrics.camera(self.camera.as_str());
@@ -380,6 +381,8 @@ impl Stream<'_> {
             let keyframe = kind == PayloadKind::Jpeg || is_idr_access_unit(&data);
             let received_at = SystemTime::now();
             let captured_at = clock.captured_at(&data, received_at, &self.camera);
+            let latency = captured_at.and_then(|at| received_at.duration_since(at).ok());
+            arrivals.frame(data.len() + camwire_wire::HEADER_LEN, latency);
             let sender = clock.sender_times(&data);
             let frame = Frame { seq, keyframe, kind, data, received_at, captured_at, sender };
             self.count.latency(&frame);

@@ -24,6 +24,12 @@ pub trait Encoder: Send {
         false
     }
 
+    /// It takes pictures of a new size mid-stream, starting a new sequence
+    /// (H.264: an IDR with new SPS and PPS), so `--adapt` may halve the size.
+    fn resizes(&self) -> bool {
+        false
+    }
+
     /// Encode to `bitrate` bits per second (`None`: as configured) at `fps`
     /// pictures a second, from the next picture on (`--adapt`).
     fn set_rate(&mut self, bitrate: Option<u32>, fps: f64);
@@ -126,6 +132,10 @@ impl AdaptiveH264 {
 
 impl Encoder for AdaptiveH264 {
     fn predictive(&self) -> bool {
+        true
+    }
+
+    fn resizes(&self) -> bool {
         true
     }
 

@@ -156,6 +156,7 @@ impl Link {
                             flags.want_keyframe.store(true, Ordering::Relaxed);
                         }
                         Ok(Message::Channel { version }) => debug!("the receiver took the back channel (v{version})"),
+                        Ok(Message::Report(report)) => flags.adapt.heard(report),
                         Ok(Message::Ping { t1 }) => {
                             let t2 = crate::frames::clock_us(std::time::SystemTime::now());
                             *flags.clock_ping.lock().expect("clock ping lock") = Some((t1, t2));

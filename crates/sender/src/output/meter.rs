@@ -20,9 +20,13 @@ pub(super) struct Meter {
     since: Instant,
     /// The run's `dropped` when the window began.
     dropped: u64,
-    /// The lowest JPEG quality, and the fewest frames a second (the largest divisor), so far.
+    /// The lowest JPEG quality, the fewest frames a second encoded per
+    /// thousand captured, and the smallest picture, so far.
     lowest_quality: Option<u32>,
-    divisor: u32,
+    permille: u32,
+    smallest: Option<(u32, u32)>,
+    /// The smaller size the capture thread was last seen using.
+    sized: Option<(u32, u32)>,
     /// The run adapted at some point; it is adapted now.
     adapted: bool,
     now: bool,
@@ -39,7 +43,9 @@ impl Meter {
             since: Instant::now(),
             dropped: 0,
             lowest_quality: None,
-            divisor: 1,
+            permille: 1000,
+            smallest: None,
+            sized: None,
             adapted: false,
             now: false,
         }
@@ -67,12 +73,19 @@ impl Meter {
             return;
         }
         let (bytes, blocked) = link.take_meter();
-        let window = Window { elapsed, bytes, blocked, dropped: dropped - self.dropped };
+        let report = adapt.take_reports();
+        let window = Window { elapsed, bytes, blocked, dropped: dropped - self.dropped, report };
         self.restart(dropped);
         let quality = adapt.quality.load(Ordering::Relaxed);
         let at_full = matches!(config.codec, Codec::Jpeg { quality: q } if quality >= u32::from(q));
         if self.now {
-            self.divisor = self.divisor.max(adapt.divisor.load(Ordering::Relaxed));
+            let permille = adapt.permille.load(Ordering::Relaxed);
+            if permille > 0 {
+                self.permille = self.permille.min(permille);
+            }
+            if let Some((w, h)) = adapt.smaller() {
+                self.smallest = Some(self.smallest.map_or((w, h), |s| if w * h < s.0 * s.1 { (w, h) } else { s }));
+            }
             if matches!(config.codec, Codec::Jpeg { .. }) && quality > 0 {
                 self.lowest_quality = Some(self.lowest_quality.map_or(quality, |l| l.min(quality)));
             }
@@ -81,19 +94,37 @@ impl Meter {
             Codec::H264 { bitrate, .. } => format!("{} (--bitrate)", human_bits(f64::from(bitrate))),
             Codec::Jpeg { quality } => format!("quality {quality}"),
         };
+        let sized = adapt.smaller();
+        if sized != self.sized {
+            status.clear();
+            match sized {
+                Some((w, h)) => info!(
+                    "the link is too slow for the full picture at {:.0} fps: sending {w}x{h}, back to the full \
+                     size when it recovers",
+                    config.fps * crate::pipeline::MIN_SHARE_AT_FULL_SIZE
+                ),
+                None => info!("the link keeps up with the full picture again: back to full size"),
+            }
+            self.sized = sized;
+        }
         match self.controller.window(window, at_full) {
-            Some(Change::Down { target, carried }) => {
+            Some(Change::Down { target, carried, reported }) => {
                 adapt.set_target(Some(target));
+                let by = if reported { " (the receiver's reports show frames queued on the way)" } else { "" };
                 if !self.now {
                     status.clear();
                     info!(
-                        "the link carries about {}bit/s, less than the stream: encoding to {}bit/s, back up to \
-                         {configured} when it recovers (--adapt off: drop frames instead)",
+                        "the link carries about {}bit/s, less than the stream{by}: encoding to {}bit/s, back up \
+                         to {configured} when it recovers (--adapt off: drop frames instead)",
                         human_bits(carried),
                         human_bits(target)
                     );
                 } else {
-                    debug!("the link carries about {}bit/s: target {}bit/s", human_bits(carried), human_bits(target));
+                    debug!(
+                        "the link carries about {}bit/s{by}: target {}bit/s",
+                        human_bits(carried),
+                        human_bits(target)
+                    );
                 }
                 self.adapted = true;
                 self.now = true;
@@ -113,15 +144,18 @@ impl Meter {
     }
 
     /// What the run adapted to, for the `sent:` line, if it did:
-    /// `bitrate=640k (adapted from 2M, lowest 420k at 15 fps)`.
+    /// `bitrate=640k (adapted from 2M, lowest 120k at 15 fps at 640x360)`.
     pub(super) fn summary(&self, config: &Config, adapt: &Adaptation) -> Option<String> {
         if !self.adapted {
             return None;
         }
-        let fps = match self.divisor {
-            d if d > 1 => format!(" at {:.0} fps", config.fps / f64::from(d)),
+        let mut fps = match self.permille {
+            p if p < 1000 => format!(" at {:.0} fps", config.fps * f64::from(p) / 1000.0),
             _ => String::new(),
         };
+        if let Some((w, h)) = self.smallest {
+            fps += &format!(" at {w}x{h}");
+        }
         let now = adapt.target();
         Some(match config.codec {
             Codec::H264 { bitrate, .. } => {
@@ -150,7 +184,7 @@ impl Meter {
 }
 
 /// What the stream is adapted to now, for the status line: `, bitrate 640k
-/// (adapted from 2M) at 15 fps`; empty when it is not.
+/// (adapted from 2M) at 15 fps at 640x360`; empty when it is not.
 pub(super) fn adapted_now(config: &Config, adapt: &Adaptation) -> String {
     let Some(target) = adapt.target() else { return String::new() };
     let setting = match config.codec {
@@ -162,8 +196,12 @@ pub(super) fn adapted_now(config: &Config, adapt: &Adaptation) -> String {
             q => format!(", quality {q} (adapted from {quality})"),
         },
     };
-    match adapt.divisor.load(Ordering::Relaxed) {
-        d if d > 1 => format!("{setting} at {:.0} fps", config.fps / f64::from(d)),
+    let setting = match adapt.fps(config.fps) {
+        fps if fps < config.fps - 0.5 => format!("{setting} at {fps:.0} fps"),
         _ => setting,
+    };
+    match adapt.smaller() {
+        Some((w, h)) => format!("{setting} at {w}x{h}"),
+        None => setting,
     }
 }

@@ -280,3 +280,27 @@ fn chromium_draws_mjpeg_on_its_canvas_with_the_latency_to_the_screen_and_after_a
         screen_of(http, "mjpeg").unwrap()["presented"].as_u64().unwrap() > restarted + 30
     });
 }
+
+#[test]
+fn a_browser_with_managed_media_source_and_no_media_source_plays_h264_through_it() {
+    let profile = TempDir::new("chromium-mms-profile");
+    let (_recv, port, http) = http_receiver(&[], &[]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    // iPhone Safari's shape (iOS 17.1 and later): ManagedMediaSource, no MediaSource. Chromium's
+    // own MediaSource stands in under the other name, counting the sources the page makes.
+    let mut page = Browser::open("about:blank", &profile, (800, 600));
+    let safari = "window.managedSources = 0; \
+                  window.ManagedMediaSource = class extends MediaSource { \
+                    constructor() { super(); window.managedSources += 1; } }; \
+                  delete window.MediaSource;";
+    page.call("Page.enable", serde_json::json!({}));
+    page.call("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": safari }));
+    page.call("Page.navigate", serde_json::json!({ "url": format!("http://127.0.0.1:{http}/?via=mse") }));
+    wait_until("Chromium presenting frames through ManagedMediaSource", 30, || {
+        screen(http).is_some_and(|v| v["presented"].as_u64() > Some(10) && v["width"] == 320)
+    });
+    let shape =
+        page.eval("[typeof MediaSource, window.managedSources, document.querySelector('video').disableRemotePlayback]");
+    assert_eq!(shape, serde_json::json!(["undefined", 1, true]), "the page played through ManagedMediaSource");
+}

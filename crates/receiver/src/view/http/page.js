@@ -14,7 +14,9 @@ if (params.has("token")) {
 // H.264 plays in the browser's own decoder (/stream.mp4 through Media Source Extensions);
 // JPEG streams, old browsers and ?mjpeg get /stream.mjpg. WebRTC comes first where the browser
 // has it (see the WebRTC part below); ?via=webrtc, ?via=mse and ?via=mjpeg force each.
-const canMse = !params.has("mjpeg") && !["mjpeg", "webrtc"].includes(params.get("via")) && "MediaSource" in window
+// iPhone Safari (iOS 17.1 and later) has no MediaSource but ManagedMediaSource, which plays the same.
+const MseSource = window.MediaSource || window.ManagedMediaSource;
+const canMse = !params.has("mjpeg") && !["mjpeg", "webrtc"].includes(params.get("via")) && !!MseSource
   && "requestVideoFrameCallback" in HTMLVideoElement.prototype;
 // /stream.mjpg read by the page itself and drawn on the <canvas>, so each picture's time to the
 // screen can be measured; browsers without streaming fetch or createImageBitmap get the <img>.
@@ -168,7 +170,7 @@ class Player extends TimedPlayer {
 
   // A new init segment (a new stream, or new parameter sets): a new MediaSource.
   source(init) {
-    const ms = new MediaSource();
+    const ms = new MseSource();
     const avcc = findBox(init, "avcC");
     const codec = avcc < 0 ? "avc1.42E01E"
       : "avc1." + [1, 2, 3].map((i) => init[avcc + 4 + i].toString(16).padStart(2, "0")).join("");
@@ -177,6 +179,8 @@ class Player extends TimedPlayer {
     this.ms = ms;
     const video = this.video;
     if (video.src) URL.revokeObjectURL(video.src);
+    // A ManagedMediaSource opens only where the video cannot go to AirPlay instead.
+    if (MseSource !== window.MediaSource) video.disableRemotePlayback = true;
     video.src = URL.createObjectURL(ms);
     ms.addEventListener("sourceopen", () => {
       if (this.ms !== ms) return;

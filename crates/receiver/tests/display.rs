@@ -33,6 +33,13 @@ fn wait_for_picture(x: &Xvfb, secs: u64) -> (Rgb, (usize, usize, usize, usize)) 
     })
 }
 
+/// Whether the picture on screen at `(x0, y0, x1, y1)` has `original`'s shape, as a finished
+/// frame's does (a screenshot can catch the window between two frames).
+fn has_shape_of((x0, y0, x1, y1): (usize, usize, usize, usize), original: &Rgb) -> bool {
+    let aspect = ((x1 - x0) as f64 / (y1 - y0) as f64) / (original.width as f64 / original.height as f64);
+    (aspect - 1.0).abs() < 0.02
+}
+
 /// Compares each quadrant's mean colour on screen with the decoded original.
 fn assert_shows_quadrants(shot: &Rgb, (x0, y0, x1, y1): (usize, usize, usize, usize), original: &Rgb) {
     let (w, h) = (x1 - x0, y1 - y0);
@@ -351,10 +358,12 @@ fn two_cameras_share_the_window_in_labelled_cells_that_come_and_go_with_them() {
     let mut garden_send = send_loop_as(port, &dir, "garden.jpg", &garden_jpeg, &["--name", "garden"]);
     recv.wait_for("first picture of camera garden", 10);
     // Cells in name order: door first (left or above), garden second.
-    let (shot, (left, right)) = poll_until("two labelled cells on the screen", 10, || {
-        let shot = x.screenshot();
-        two_cells(&shot).map(|cells| (shot, cells))
-    });
+    let (shot, (left, right)) =
+        poll_until("two labelled cells on the screen, each picture its camera's shape", 10, || {
+            let shot = x.screenshot();
+            let cells = two_cells(&shot).filter(|(l, r)| has_shape_of(l.0, &door) && has_shape_of(r.0, &garden));
+            cells.map(|cells| (shot, cells))
+        });
     assert_cell(&shot, left, &door, "door");
     assert_cell(&shot, right, &garden, "garden");
     let title = wait_for_title(&x, "^cam-recv: 2 cameras  door [0-9.]+ fps  garden [0-9.]+ fps$", 10);
@@ -376,9 +385,10 @@ fn two_cameras_share_the_window_in_labelled_cells_that_come_and_go_with_them() {
 
     // garden comes back: its cell with it.
     let _garden = send_loop_as(port, &dir, "garden.jpg", &garden_jpeg, &["--name", "garden"]);
-    let (shot, (left, right)) = poll_until("two labelled cells again", 10, || {
+    let (shot, (left, right)) = poll_until("two labelled cells again, each picture its camera's shape", 10, || {
         let shot = x.screenshot();
-        two_cells(&shot).map(|cells| (shot, cells))
+        let cells = two_cells(&shot).filter(|(l, r)| has_shape_of(l.0, &door) && has_shape_of(r.0, &garden));
+        cells.map(|cells| (shot, cells))
     });
     assert_cell(&shot, left, &door, "door");
     assert_cell(&shot, right, &garden, "garden");

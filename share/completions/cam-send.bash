@@ -23,7 +23,7 @@ _cam__send() {
 
     case "${cmd}" in
         cam__send)
-            opts="-q -v -h -V --to --list-cameras --secs --frames --retry --width --height --framerate --fps --codec --bitrate --keyframe-interval --raw --no-stamp --quality --loop --secret-file --tls-pin --name --max-latency --stall-timeout --adapt --max-frame --quiet --verbose --hflip --vflip --rotation --annotate --annotate-position --shutter --gain --ev --metering --exposure --awb --awbgains --brightness --contrast --saturation --sharpness --denoise --roi --autofocus-mode --lens-position --flicker-period --hdr --tuning-file --buffer-count --set --camera-timeout --source --help --version"
+            opts="-q -v -h -V --to --list-cameras --secs --frames --retry --width --height --framerate --fps --codec --bitrate --intra --keyframe-interval --raw --no-stamp --quality --loop --secret-file --tls-pin --name --max-latency --stall-timeout --adapt --max-frame --quiet --verbose --hflip --vflip --rotation --annotate --annotate-position --shutter --gain --ev --metering --exposure --awb --awbgains --brightness --contrast --saturation --sharpness --denoise --roi --autofocus-mode --lens-position --flicker-period --hdr --tuning-file --buffer-count --set --camera-timeout --source --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -66,6 +66,10 @@ _cam__send() {
                     return 0
                     ;;
                 --keyframe-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --intra)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

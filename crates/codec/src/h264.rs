@@ -75,6 +75,12 @@ pub struct H264Encoder {
     /// and the picture size they were last given to the encoder at.
     rate: Option<(u32, f32)>,
     applied: Option<(u32, f32, (usize, usize))>,
+    /// The keyframe interval it was made with, the one asked for at run
+    /// time ([`Self::set_keyframe_interval`]), and the picture size the
+    /// latter was last given to the encoder at.
+    keyframe_interval: u32,
+    interval: Option<u32>,
+    applied_interval: Option<(u32, (usize, usize))>,
 }
 
 impl std::fmt::Debug for H264Encoder {
@@ -100,13 +106,26 @@ impl H264Encoder {
             .sps_pps_strategy(SpsPpsStrategy::ConstantId)
             // Every picture must give an access unit: a skipped one would be an empty payload.
             .skip_frames(false)
+            // IDRs come every keyframe interval and when asked for, never of
+            // OpenH264's own accord: on a moving, noisy picture its scene
+            // change detection made one every 17 frames, each several times a
+            // P frame's size, which a slow link pays for in frames it drops.
+            .scene_change_detect(false)
             .complexity(Complexity::Low)
             .num_threads(1);
         let mut encoder = OpenH264Encoder::with_api_config(OpenH264API::from_source(), config)
             .map_err(plain)
             .context("initialising the OpenH264 encoder")?;
         quiet_warnings(&mut encoder)?;
-        Ok(Self { encoder, parameter_sets: ParameterSets::default(), rate: None, applied: None })
+        Ok(Self {
+            encoder,
+            parameter_sets: ParameterSets::default(),
+            rate: None,
+            applied: None,
+            keyframe_interval: settings.keyframe_interval,
+            interval: None,
+            applied_interval: None,
+        })
     }
 }
 
@@ -144,6 +163,30 @@ impl H264Encoder {
     pub fn set_rate(&mut self, bitrate: u32, fps: f64) {
         self.rate = Some((bitrate.max(1), fps.max(1.0) as f32));
     }
+}
+
+impl H264Encoder {
+    /// Changes the number of pictures from one periodic IDR to the next
+    /// (`None`: as the encoder was made), from the next picture on.
+    pub fn set_keyframe_interval(&mut self, frames: Option<u32>) {
+        self.interval = frames.map(|f| f.max(1)).filter(|&f| f != self.keyframe_interval);
+    }
+}
+
+/// Sets OpenH264's keyframe interval while it runs.
+#[allow(unsafe_code)]
+fn apply_keyframe_interval(encoder: &mut OpenH264Encoder, frames: u32) -> Result<()> {
+    let mut frames = std::ffi::c_int::try_from(frames).unwrap_or(std::ffi::c_int::MAX);
+    // SAFETY: an option OpenH264 takes while it runs (it has encoded a
+    // picture, so it is initialised); it reads one int through the pointer,
+    // which points at a local alive for the call.
+    let rc = unsafe {
+        encoder.raw_api().set_option(openh264_sys2::ENCODER_OPTION_IDR_INTERVAL, std::ptr::addr_of_mut!(frames).cast())
+    };
+    if rc != 0 {
+        bail!("OpenH264 refused a keyframe interval of {frames} (code {rc})");
+    }
+    Ok(())
 }
 
 /// Sets OpenH264's target bit rate and frame rate while it runs.
@@ -204,6 +247,16 @@ impl H264Encoder {
                 apply_rate(&mut self.encoder, bps, fps)?;
                 self.applied = Some((bps, fps, (w, h)));
             }
+        }
+        // It runs at the interval it was made with until told otherwise, and again after a new size.
+        let interval = self.interval.unwrap_or(self.keyframe_interval);
+        let running = match self.applied_interval {
+            Some((i, size)) if size == (w, h) => i,
+            _ => self.keyframe_interval,
+        };
+        if interval != running {
+            apply_keyframe_interval(&mut self.encoder, interval)?;
+            self.applied_interval = Some((interval, (w, h)));
         }
         if au.is_empty() {
             bail!("the H.264 encoder produced no data for a {w}x{h} picture");
@@ -298,6 +351,23 @@ mod tests {
         let before: usize = sizes[30..60].iter().sum();
         let after: usize = sizes[90..120].iter().sum();
         assert!(after * 3 < before, "30 frames took {before} bytes at 2 Mbit/s, then {after} at 40 kbit/s");
+    }
+
+    #[test]
+    fn the_keyframe_interval_changes_while_encoding_and_comes_back() {
+        let mut enc = H264Encoder::new(settings(10)).unwrap();
+        let mut idrs = Vec::new();
+        for i in 1..=100u64 {
+            match i {
+                21 => enc.set_keyframe_interval(Some(40)),
+                61 => enc.set_keyframe_interval(None),
+                _ => {}
+            }
+            if enc.encode(&noisy(i), false).unwrap().1 {
+                idrs.push(i);
+            }
+        }
+        assert_eq!(idrs, [1, 11, 21, 61, 71, 81, 91]);
     }
 
     #[test]

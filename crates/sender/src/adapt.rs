@@ -7,10 +7,13 @@
 //! stream shows as time the output spends waiting for the socket to take
 //! the next frame. Every half second the output hands the [`Controller`] a
 //! [`Window`]: the bytes the socket took, the time it spent waiting, the
-//! frames dropped. A window spent mostly waiting is a congested link, and
-//! the bytes it took are what the link carries: the target becomes a
-//! little under that (the encoder overshoots at times, and the queue must
-//! drain). A window without waiting lets the target climb back: fast while
+//! frames dropped. Waiting a third of the time over two windows, and still
+//! in the last, is a congested link, and the bytes the window took are what
+//! the link carries: the target becomes a little under that (the encoder
+//! overshoots at times, and the queue must drain). A keyframe larger than a
+//! frame interval of the link makes one window wait for it, and not the
+//! next: that is a link that keeps up. A window without waiting lets the
+//! target climb back: fast while
 //! far below the rate where the link last choked, slowly near it, until it
 //! is the configured rate again and adaptation is off. A fast link never
 //! waits, so it never adapts.
@@ -20,7 +23,10 @@
 //! picture needs at the lowest quality or bits per pixel, pictures are
 //! left out (a lower frame rate) instead, down to 4 in 5; below that the
 //! picture is made half as wide and half as high (a quarter of the pixels,
-//! so the full frame rate again), and the frame rate follows from there.
+//! so the full frame rate again), and the frame rate follows from there; it
+//! grows back once the target has paid for the full picture for 2 s. While
+//! adapted, with a receiver that asks for keyframes over the back channel,
+//! periodic keyframes come 4 times as far apart.
 //!
 //! The receiver's reports over the back channel (protocol.md, section
 //! 12.7) tell what the socket cannot: a link that buffers (a proxy, a Wi-Fi
@@ -54,10 +60,14 @@ pub struct Window {
     pub report: Option<Report>,
 }
 
-/// A window that waited this much of its time for the socket is congested.
-const CONGESTED: f64 = 0.25;
-/// ... or this much, with frames dropped.
-const CONGESTED_DROPPING: f64 = 0.05;
+/// The link is slower than the stream when the output waited this much of
+/// the time for the socket over the last two windows. A keyframe larger
+/// than a frame interval of the link, and the frames dropped while it goes,
+/// fill one window at most: a link that keeps up with the stream waits for
+/// it a fifth of a second or so, and not at all between keyframes.
+const CONGESTED: f64 = 0.35;
+/// ... and this much of the last window.
+const CONGESTED_NOW: f64 = 0.25;
 /// The target after congestion, as a share of what the link carried.
 const HEADROOM: f64 = 0.8;
 /// The lowest target, bits per second.
@@ -72,6 +82,10 @@ const DRAINING: u32 = 4;
 const QUEUED_MS: u32 = 150;
 /// ... and the receiver got less than this share of what the socket took.
 const BEHIND: f64 = 0.9;
+/// A queue on the way is given about this long to drain ...
+const DRAIN: Duration = Duration::from_secs(2);
+/// ... with the target at least this share of what arrived.
+const MIN_HEADROOM: f64 = 0.25;
 /// The windows over which the lowest reported latency is the link's own (30 s).
 const FLOOR_WINDOWS: usize = 60;
 /// Climb per window far below the last congested rate, and near it.
@@ -95,6 +109,21 @@ pub struct Controller {
     lowest: Option<f64>,
     /// The highest latency the receiver reported in each of the last windows, ms.
     latencies: VecDeque<u32>,
+    /// What the last window saw.
+    before: Option<Seen>,
+}
+
+/// What one window saw, for the next.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    /// How long it lasted, and how long the output waited for the socket in it, seconds.
+    secs: f64,
+    blocked: f64,
+    /// The bytes the socket took, and the bytes the receiver reported arriving.
+    took: u64,
+    arrived: Option<u64>,
+    /// The receiver reported a latency well over the link's lowest.
+    late: bool,
 }
 
 /// What a window changed.
@@ -127,6 +156,7 @@ impl Controller {
             draining: 0,
             lowest: None,
             latencies: VecDeque::new(),
+            before: None,
         }
     }
 
@@ -147,19 +177,48 @@ impl Controller {
         if secs <= 0.0 {
             return None;
         }
-        let waited = w.blocked.as_secs_f64() / secs;
         let mut carried = w.bytes as f64 * 8.0 / secs;
-        let waiting = waited >= CONGESTED || (w.dropped > 0 && waited >= CONGESTED_DROPPING);
-        // A queue on the way delivers less than the socket took: a late frame
-        // that was late leaving (a busy machine, a slow encoder) is no queue.
-        let late = self.late(w.report);
-        let queued = late && w.report.is_some_and(|r| r.bits_per_second() < carried * BEHIND);
+        let arrived = w.report.map(|r| r.bytes);
+        let late_ms = self.late(w.report);
+        let late = late_ms > QUEUED_MS;
+        let this = Seen { secs, blocked: w.blocked.as_secs_f64(), took: w.bytes, arrived, late };
+        let before = self.before.replace(this);
+        let (blocked, span) = before.map_or((this.blocked, secs), |b| (b.blocked + this.blocked, b.secs + secs));
+        // ... and waits in this one too: a link that waits no more is no limit now.
+        let waiting = blocked / span >= CONGESTED && this.blocked / secs >= CONGESTED_NOW;
+        // A queue on the way delivers less than the socket took (a frame that
+        // was late leaving, on a busy machine, is no queue), and it stays:
+        // frames late in two windows in a row. A keyframe larger than the
+        // link's buffers is late in one, and what it left behind arrives in
+        // the next.
+        let queued = match (before, arrived) {
+            (Some(Seen { late: true, took, arrived: Some(arrived_before), .. }), Some(arrived)) => {
+                this.late && ((arrived + arrived_before) as f64) < (w.bytes + took) as f64 * BEHIND
+            }
+            _ => false,
+        };
+        tracing::trace!(
+            "--adapt: a window carried {carried:.0} bit/s, waited {:.2} of it ({:.2} over two), dropped {}, \
+             the receiver reported {:?}",
+            this.blocked / secs,
+            blocked / span,
+            w.dropped,
+            w.report
+        );
         if let Some(r) = w.report.filter(|_| queued) {
             carried = r.bits_per_second();
         }
         if waiting || queued {
             let reported = !waiting;
-            let mut target = carried * HEADROOM;
+            // A queue on the way drains only at what the link carries over the
+            // target: the later the frames, the lower the target, so the
+            // queue is gone within a few seconds.
+            let headroom = if waiting {
+                HEADROOM
+            } else {
+                (1.0 - f64::from(late_ms) / DRAIN.as_millis() as f64).clamp(MIN_HEADROOM, HEADROOM)
+            };
+            let mut target = carried * headroom;
             if let Some(t) = self.target {
                 if target >= t && self.draining > 0 {
                     // The frames sent before the cut are still on their way.
@@ -183,6 +242,10 @@ impl Controller {
             return Some(Change::Down { target, carried, reported });
         }
         self.draining = 0;
+        if late {
+            // A queue on the way still drains.
+            return None;
+        }
         if self.hold > 0 {
             self.hold -= 1;
             return None;
@@ -202,16 +265,16 @@ impl Controller {
         Some(Change::Up(up))
     }
 
-    /// Whether `report` shows frames late: a latency over the lowest of the
-    /// last windows by [`QUEUED_MS`].
-    fn late(&mut self, report: Option<Report>) -> bool {
-        let Some(latency) = report.and_then(|r| r.latency_ms) else { return false };
+    /// How late `report` shows frames, milliseconds: its latency over the
+    /// lowest of the last windows.
+    fn late(&mut self, report: Option<Report>) -> u32 {
+        let Some(latency) = report.and_then(|r| r.latency_ms) else { return 0 };
         let floor = self.latencies.iter().copied().min().unwrap_or(latency).min(latency);
         if self.latencies.len() == FLOOR_WINDOWS {
             self.latencies.pop_front();
         }
         self.latencies.push_back(latency);
-        latency > floor + QUEUED_MS
+        latency - floor
     }
 }
 
@@ -359,6 +422,23 @@ mod tests {
             assert_eq!(c.window(window(2000.0, 0.01, 1), false), None, "a stray drop is not congestion");
         }
         assert_eq!(c.target(), None);
+    }
+
+    #[test]
+    fn a_keyframe_that_fills_one_window_of_a_link_that_keeps_up_is_no_congestion() {
+        let mut c = Controller::new(Some(2_000_000));
+        let Some(Change::Down { target, .. }) = c.window(window(1000.0, 0.9, 8), false) else { panic!() };
+        // At the target, a keyframe a second fills every other window and drops a few frames while it goes.
+        for _ in 0..40 {
+            for w in [window(600.0, 0.0, 0), window(950.0, 0.4, 5)] {
+                assert!(!matches!(c.window(w, false), Some(Change::Down { .. })), "no cut");
+            }
+            if let Some(t) = c.target() {
+                assert!(t >= target, "{t} fell under {target}");
+            }
+        }
+        // Waiting in every window is a link slower than the stream again.
+        assert!(matches!(c.window(window(950.0, 0.4, 5), false), Some(Change::Down { .. })));
     }
 
     #[test]

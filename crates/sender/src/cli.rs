@@ -137,8 +137,13 @@ pub struct Args {
     #[arg(long, value_name = "BITS_PER_SEC", env = "CAMWIRE_BITRATE", value_parser = bits_per_sec)]
     pub bitrate: Option<u32>,
 
-    /// H.264: an IDR keyframe (with SPS and PPS) every this many frames (default: one per second).
-    #[arg(long, value_name = "FRAMES", env = "CAMWIRE_KEYFRAME_INTERVAL", value_parser = count::<u32>)]
+    /// H.264: an IDR keyframe (with SPS and PPS) every this many frames
+    /// (default: one per second; rpicam-vid calls it --intra). While --adapt
+    /// has fitted the stream to a slow link and the receiver asks for a
+    /// keyframe whenever it needs one (cam-recv does), they come 4 times as
+    /// far apart: each costs a slow link the frames that wait while it goes.
+    #[arg(long, value_name = "FRAMES", env = "CAMWIRE_KEYFRAME_INTERVAL", value_parser = count::<u32>,
+          visible_alias = "intra")]
     pub keyframe_interval: Option<u32>,
 
     /// Write the bare stream (Annex-B H.264, or concatenated JPEGs) with no
@@ -201,8 +206,9 @@ pub struct Args {
     /// Fit the stream to the link (live, cam-send's own encoder: test
     /// pattern and camera): when the link carries less than the stream, lower
     /// the H.264 bit rate or the JPEG quality to a little under what it
-    /// carries, then the frame rate; back up to --bitrate or --quality within
-    /// seconds when the link recovers. A link that keeps up is never touched.
+    /// carries, then the frame rate, then the picture size (H.264: half as
+    /// wide and high); back up to --bitrate or --quality within seconds when
+    /// the link recovers. A link that keeps up is never touched.
     /// off: keep the configured rate and only drop frames.
     #[arg(long, value_name = "on|off", env = "CAMWIRE_ADAPT", default_value = "on", action = clap::ArgAction::Set,
           value_parser = clap::builder::BoolishValueParser::new())]

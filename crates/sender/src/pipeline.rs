@@ -39,6 +39,9 @@ pub struct PipelineFlags {
     pub streaming: crate::pace::Latch,
     /// The bit rate the output measured the link for (`--adapt`).
     pub adapt: crate::adapt::Adaptation,
+    /// The receiver took the back channel (protocol.md, section 12): it asks
+    /// for a keyframe whenever it needs one.
+    pub channel: AtomicBool,
 }
 
 /// Runs `source` and `encoder` on their own thread, sending frames to `tx`
@@ -145,7 +148,16 @@ struct Follow {
     credit: f64,
     /// The sides are divided by this: 1 or 2.
     scale: u32,
+    /// Since when the target has paid for the full picture while it is halved.
+    paid_since: Option<std::time::Instant>,
 }
+
+/// How long the target pays for the full picture before a halved one grows back.
+const FULL_SIZE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// While adapted to a slow link, with a receiver that asks for keyframes,
+/// periodic keyframes are this many times as far apart as configured.
+pub(crate) const KEYFRAMES_APART_WHILE_ADAPTED: u32 = 4;
 
 /// The lowest frame rate adaptation goes to: one picture in this many.
 const MAX_DIVISOR: f64 = 6.0;
@@ -156,7 +168,7 @@ pub(crate) const MIN_SHARE_AT_FULL_SIZE: f64 = 0.8;
 
 impl Follow {
     fn new(fps: f64) -> Self {
-        Self { fps, target: None, share: 1.0, credit: 0.0, scale: 1 }
+        Self { fps, target: None, share: 1.0, credit: 0.0, scale: 1, paid_since: None }
     }
 
     /// Whether this picture is left out; sets the encoder's rate (and the
@@ -164,7 +176,17 @@ impl Follow {
     fn leaves_out(&mut self, p: &crate::picture::YuvFrame, encoder: &mut dyn Encoder, flags: &PipelineFlags) -> bool {
         let adapt = &flags.adapt;
         let target = adapt.target();
-        if target != self.target && self.fps > 0.0 {
+        // Over a link slower than the stream each keyframe costs the frames
+        // that wait while it goes; a receiver that asks for keyframes when it
+        // needs them (a new viewer, a segment, a decode error) needs fewer.
+        let asks = target.is_some() && flags.channel.load(Ordering::Relaxed);
+        encoder.space_keyframes(if asks { KEYFRAMES_APART_WHILE_ADAPTED } else { 1 });
+        // The full picture comes back once the target has paid for it for a
+        // while: a target that climbs past what the link carries is cut
+        // again within a second or two, and the full picture's keyframe
+        // alone would freeze a slow link for longer than that.
+        let grown = self.paid_since.is_some_and(|t| t.elapsed() >= FULL_SIZE_AFTER);
+        if (target != self.target || grown) && self.fps > 0.0 {
             self.target = target;
             // The share of pictures the target pays for at the encoder's floor, at `scale`.
             let share = |t: u64, scale: u32| {
@@ -176,8 +198,12 @@ impl Follow {
                 None => 1,
                 Some(t) if resizes && self.scale == 1 && share(t, 1) < MIN_SHARE_AT_FULL_SIZE => 2,
                 // Back up once the full picture is paid for at the full frame rate.
-                Some(t) if self.scale == 2 && share(t, 1) >= 1.0 => 1,
+                Some(t) if self.scale == 2 && share(t, 1) >= 1.0 && grown => 1,
                 Some(_) => self.scale,
+            };
+            self.paid_since = match target {
+                Some(t) if scale == 2 && share(t, 1) >= 1.0 => self.paid_since.or(Some(std::time::Instant::now())),
+                _ => None,
             };
             if scale != self.scale {
                 self.scale = scale;

@@ -143,6 +143,8 @@ impl Link {
         let (mut read, write) = secure::split(secure::secure(stream, config).await?);
         let (tx, heard) = mpsc::channel(4);
         let flags = flags.clone();
+        // Until this receiver says it takes the back channel.
+        flags.channel.store(false, Ordering::Relaxed);
         let reader = tokio::spawn(async move {
             loop {
                 let h = read_notice(&mut read).await;
@@ -155,7 +157,10 @@ impl Link {
                             );
                             flags.want_keyframe.store(true, Ordering::Relaxed);
                         }
-                        Ok(Message::Channel { version }) => debug!("the receiver took the back channel (v{version})"),
+                        Ok(Message::Channel { version }) => {
+                            debug!("the receiver took the back channel (v{version})");
+                            flags.channel.store(true, Ordering::Relaxed);
+                        }
                         Ok(Message::Report(report)) => flags.adapt.heard(report),
                         Ok(Message::Ping { t1 }) => {
                             let t2 = crate::frames::clock_us(std::time::SystemTime::now());

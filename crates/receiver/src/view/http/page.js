@@ -458,7 +458,8 @@ class WebRtcPlayer extends TimedPlayer {
       if (this.stopped) return;
       this.presented++;
       if (meta.rtpTimestamp !== undefined) {
-        const shown = performance.timeOrigin + (meta.expectedDisplayTime || now);
+        // The presentation time, as for MSE (Player above), so the two compare.
+        const shown = performance.timeOrigin + (meta.presentationTime || now);
         const ticks = Math.floor(shown * 90) % 4294967296;
         const ms = (((ticks - meta.rtpTimestamp) % 4294967296) + 4294967296) % 4294967296 / 90;
         if (ms < 60000) {

@@ -166,6 +166,11 @@ impl H264Encoder {
 }
 
 impl H264Encoder {
+    /// The keyframe interval the encoder was made with, in pictures.
+    pub fn keyframe_interval(&self) -> u32 {
+        self.keyframe_interval
+    }
+
     /// Changes the number of pictures from one periodic IDR to the next
     /// (`None`: as the encoder was made), from the next picture on.
     pub fn set_keyframe_interval(&mut self, frames: Option<u32>) {

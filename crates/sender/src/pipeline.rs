@@ -157,7 +157,7 @@ const FULL_SIZE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// While adapted to a slow link, with a receiver that asks for keyframes,
 /// periodic keyframes are this many times as far apart as configured.
-pub(crate) const KEYFRAMES_APART_WHILE_ADAPTED: u32 = 4;
+const KEYFRAMES_APART_WHILE_ADAPTED: u32 = 4;
 
 /// The lowest frame rate adaptation goes to: one picture in this many.
 const MAX_DIVISOR: f64 = 6.0;

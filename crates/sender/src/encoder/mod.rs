@@ -119,7 +119,6 @@ impl Encoder for AdaptiveJpeg {
 pub struct AdaptiveH264 {
     encoder: H264Encoder,
     configured: u32,
-    keyframe_interval: u32,
     fps: f64,
     rate: Option<(Option<u32>, u64)>,
 }
@@ -133,13 +132,7 @@ const H264_FLOOR_BITS_PER_PIXEL: f64 = 0.025;
 impl AdaptiveH264 {
     /// OpenH264 with `settings`.
     pub fn new(settings: H264Settings) -> Result<Self> {
-        Ok(Self {
-            encoder: H264Encoder::new(settings)?,
-            configured: settings.bitrate,
-            keyframe_interval: settings.keyframe_interval,
-            fps: settings.fps,
-            rate: None,
-        })
+        Ok(Self { encoder: H264Encoder::new(settings)?, configured: settings.bitrate, fps: settings.fps, rate: None })
     }
 }
 
@@ -175,7 +168,8 @@ impl Encoder for AdaptiveH264 {
     }
 
     fn space_keyframes(&mut self, times: u32) {
-        self.encoder.set_keyframe_interval((times > 1).then(|| self.keyframe_interval.saturating_mul(times)));
+        let interval = self.encoder.keyframe_interval();
+        self.encoder.set_keyframe_interval((times > 1).then(|| interval.saturating_mul(times)));
     }
 }
 

@@ -23,7 +23,7 @@ _cam__recv() {
 
     case "${cmd}" in
         cam__recv)
-            opts="-q -v -h -V --listen --camera --max-cameras --config --once --verify --record --overwrite --segment --keep --max-bytes --publish --save-dir --pipe --display --http --http-auth --http-auth-file --http-token --http-token-file --http-host --max-viewers --webrtc-port --webrtc-public-ip --webrtc-stun --webrtc-transcode --idle-timeout --handshake-timeout --allow --secret-file --tls --tls-dir --https --max-frame --max-pixels --quiet --verbose --help --version"
+            opts="-q -v -h -V --listen --camera --max-cameras --config --once --verify --record --overwrite --segment --keep --max-bytes --publish --save-dir --pipe --display --http --http-auth --http-auth-file --http-token --http-token-file --http-host --max-viewers --webrtc-port --webrtc-public-ip --webrtc-stun --webrtc-transcode --webrtc-playout-delay --idle-timeout --handshake-timeout --allow --secret-file --tls --tls-dir --https --max-frame --max-pixels --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -115,6 +115,10 @@ _cam__recv() {
                     ;;
                 --webrtc-transcode)
                     COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --webrtc-playout-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --idle-timeout)

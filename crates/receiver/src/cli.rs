@@ -14,7 +14,7 @@ use crate::{
         check_basic, check_publish_url, check_record_folder, check_save_dir, check_token, parse_addr, parse_listen,
         segment_duration, size_in_bytes, RecordFormat, FIELD,
     },
-    config::{Config, Segments},
+    config::{Config, PlayoutDelay, Segments},
     decode::PixelLimit,
 };
 
@@ -253,6 +253,14 @@ pub struct Args {
     #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
     pub webrtc_transcode: String,
 
+    /// The most a WebRTC viewer's browser may hold a frame to ride out network jitter, in
+    /// milliseconds (10-40950; the playout-delay RTP extension, asking for no delay at
+    /// least). Chromium then shows each frame as soon as it is decoded while the network
+    /// is steady, about 20 ms sooner than by its own rules, and up to 500 ms it keeps its
+    /// low-latency renderer. `browser` leaves the delay to the browser.
+    #[arg(long, value_name = "MS|browser", default_value = "500", value_parser = parse_playout_delay)]
+    pub webrtc_playout_delay: PlayoutDelay,
+
     /// Drop a sender that sends nothing for this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0, allow_negative_numbers = true, value_parser = positive_secs)]
     pub idle_timeout: f64,
@@ -419,6 +427,7 @@ impl Args {
                 off: self.webrtc_port == Some(WebRtcPort::Off),
                 stun: self.webrtc_stun,
                 transcode_off: self.webrtc_transcode == "off",
+                playout_delay: self.webrtc_playout_delay,
                 ..Default::default()
             },
             allow,
@@ -566,6 +575,16 @@ fn parse_stun_server(s: &str) -> Result<String, String> {
     }
 }
 
+fn parse_playout_delay(s: &str) -> Result<PlayoutDelay, String> {
+    if s == "browser" {
+        return Ok(PlayoutDelay::Browser);
+    }
+    match s.parse::<u64>() {
+        Ok(ms @ 10..=40950) => Ok(PlayoutDelay::UpTo(Duration::from_millis(ms))),
+        _ => Err(format!("{s:?} is not a delay in milliseconds from 10 to 40950, or `browser`")),
+    }
+}
+
 fn parse_webrtc_port(s: &str) -> Result<WebRtcPort, String> {
     if s == "off" {
         return Ok(WebRtcPort::Off);
@@ -576,6 +595,17 @@ fn parse_webrtc_port(s: &str) -> Result<WebRtcPort, String> {
 #[cfg(test)]
 mod tests {
     use super::parse_stun_server;
+
+    #[test]
+    fn a_playout_delay_is_milliseconds_the_extension_can_carry_or_the_browsers_own() {
+        use super::{parse_playout_delay, Duration, PlayoutDelay};
+        assert_eq!(parse_playout_delay("500"), Ok(PlayoutDelay::UpTo(Duration::from_millis(500))));
+        assert_eq!(parse_playout_delay("40950"), Ok(PlayoutDelay::UpTo(Duration::from_millis(40950))));
+        assert_eq!(parse_playout_delay("browser"), Ok(PlayoutDelay::Browser));
+        for bad in ["0", "9", "40960", "-1", "0.5s", "auto", ""] {
+            assert!(parse_playout_delay(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_stun_server_without_a_port_gets_stuns_own() {

@@ -187,7 +187,8 @@ impl HttpAccess {
     }
 }
 
-/// How WebRTC is offered (`--webrtc-port`, `--webrtc-public-ip`, `--webrtc-stun`, `--webrtc-transcode`).
+/// How WebRTC is offered (`--webrtc-port`, `--webrtc-public-ip`, `--webrtc-stun`, `--webrtc-transcode`,
+/// `--webrtc-playout-delay`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WebRtcOptions {
     /// The UDP port for every session; `None`: 8189, or any free one if that is taken.
@@ -202,6 +203,33 @@ pub struct WebRtcOptions {
     pub transcode_off: bool,
     /// The pixel budget of a JPEG camera's pictures encoded for WebRTC (`--max-pixels`).
     pub max_pixels: PixelLimit,
+    /// How long a browser may hold frames to ride out jitter (`--webrtc-playout-delay`).
+    pub playout_delay: PlayoutDelay,
+}
+
+/// The playout delay camwire asks WebRTC viewers for, in the playout-delay RTP header
+/// extension (`http://www.webrtc.org/experiments/rtp-hdrext/playout-delay`): none at least,
+/// `max` at most. A browser that takes it (Chromium does) shows each frame as soon as it
+/// is decoded and holds frames only as long as the network's jitter asks, up to `max`;
+/// left to itself, Chromium keeps a render delay and its jitter buffer's estimate, about
+/// 20 ms more on a clean LAN (BENCHMARKS.md, section 9b).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlayoutDelay {
+    /// At most this long (the extension's unit is 10 ms).
+    UpTo(Duration),
+    /// No extension: the browser's own (`--webrtc-playout-delay browser`).
+    Browser,
+}
+
+impl PlayoutDelay {
+    /// The default: 500 ms at most, the longest Chromium still renders as low-latency video.
+    pub const DEFAULT: Self = Self::UpTo(Duration::from_millis(500));
+}
+
+impl Default for PlayoutDelay {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// The default of `--max-cameras`.

@@ -22,6 +22,12 @@ fn webrtc_viewers(http: u16) -> usize {
     s["viewer_list"].as_array().map_or(0, |l| l.iter().filter(|v| v["mode"] == "webrtc").count())
 }
 
+/// `/cam/NAME/status` of camera `name`.
+fn camera_status(http: u16, name: &str) -> serde_json::Value {
+    let r = http_get(http, &format!("/cam/{name}/status"));
+    serde_json::from_slice(&r.body).unwrap_or(serde_json::Value::Null)
+}
+
 /// Headless Chromium showing `path` of the web view on `http`.
 fn chromium(http: u16, profile: &TempDir, path: &str) -> Proc {
     need_tool("chromium", "chromium");
@@ -37,7 +43,10 @@ fn chromium(http: u16, profile: &TempDir, path: &str) -> Proc {
     )
 }
 
-/// An SDP offer as a browser makes it: one video to receive, H.264 in the usual profiles.
+const PLAYOUT_DELAY: &str = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
+
+/// An SDP offer as a browser makes it: one video to receive, H.264 in the usual profiles,
+/// the playout-delay header extension among those it takes (Chromium's id for it).
 fn offer() -> String {
     let fingerprint = (0..32).map(|i| format!("{:02X}", i * 7 % 256)).collect::<Vec<_>>().join(":");
     let mut sdp = String::from(
@@ -47,6 +56,7 @@ fn offer() -> String {
     );
     sdp += &format!("a=fingerprint:sha-256 {fingerprint}\r\n");
     sdp += "a=setup:actpass\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\na=rtcp-rsize\r\n";
+    sdp += &format!("a=extmap:6 {PLAYOUT_DELAY}\r\n");
     for (pt, plid) in [(102, "42001f"), (106, "42e01f"), (127, "4d001f"), (112, "64001f")] {
         sdp += &format!(
             "a=rtpmap:{pt} H264/90000\r\na=rtcp-fb:{pt} nack\r\na=rtcp-fb:{pt} nack pli\r\n\
@@ -125,6 +135,8 @@ fn whep_answers_deletes_and_refuses_as_rfc_9725_says() {
     assert!(sdp.contains("a=sendonly"), "{sdp}");
     assert!(sdp.contains("typ host"), "the receiver's host candidate is in the answer: {sdp}");
     assert!(sdp.contains("packetization-mode=1"), "{sdp}");
+    // Every frame asks the browser for no playout delay (at most --webrtc-playout-delay's 500 ms).
+    assert!(sdp.contains(&format!("a=extmap:6 {PLAYOUT_DELAY}\r\n")), "{sdp}");
     let location = answer.header("location").expect("the session's URL").to_string();
     assert!(location.starts_with("/whep/"), "{location}");
     assert_eq!(webrtc_viewers(http), 1, "{}", status(http));
@@ -146,6 +158,42 @@ fn whep_answers_deletes_and_refuses_as_rfc_9725_says() {
     let huge = post_offer(http, "/whep", &"a=x\r\n".repeat(20_000));
     assert_eq!(huge.status, 413);
     assert_eq!(webrtc_viewers(http), 0, "{}", status(http));
+}
+
+#[test]
+fn a_session_ends_only_through_its_own_cameras_whep_url() {
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0"]);
+    let h264 = ["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"];
+    let _a = sender(port, &[&["--name", "a"][..], &h264].concat());
+    let _b = sender(port, &[&["--name", "b"][..], &h264].concat());
+    wait_until("both cameras streaming H.264", 20, || {
+        ["a", "b"].iter().all(|c| camera_status(http, c)["kind"] == "h264")
+    });
+    let answer = post_offer(http, "/cam/b/whep", &offer());
+    assert_eq!(answer.status, 201, "{}", String::from_utf8_lossy(&answer.body));
+    let location = answer.header("location").expect("the session's URL").to_string();
+    let id = location.strip_prefix("/cam/b/whep/").expect("under camera b's endpoint");
+    for elsewhere in [format!("/cam/a/whep/{id}"), format!("/whep/{id}")] {
+        assert_eq!(http_send(http, "DELETE", &elsewhere, "", b"").status, 404, "{elsewhere}");
+    }
+    let sessions = || {
+        let s = camera_status(http, "b");
+        s["viewer_list"].as_array().map_or(0, |l| l.iter().filter(|v| v["mode"] == "webrtc").count())
+    };
+    assert_eq!(sessions(), 1, "camera b's session is still open: {}", camera_status(http, "b"));
+    assert_eq!(http_send(http, "DELETE", &location, "", b"").status, 200);
+    wait_until("the session freed", 10, || sessions() == 0);
+}
+
+#[test]
+fn webrtc_playout_delay_browser_leaves_the_delay_to_the_browser() {
+    let (_recv, port, http) = http_receiver(&[], &["--webrtc-port", "0", "--webrtc-playout-delay", "browser"]);
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let answer = post_offer(http, "/whep", &offer());
+    assert_eq!(answer.status, 201, "{}", String::from_utf8_lossy(&answer.body));
+    let sdp = String::from_utf8(answer.body).unwrap();
+    assert!(!sdp.contains(PLAYOUT_DELAY), "{sdp}");
 }
 
 #[test]

@@ -290,6 +290,9 @@ fn value_mistakes_of_cam_recv_say_what_to_write() {
         recv_refuses(&["--http", "127.0.0.1:0", "--webrtc-port", "off", "--webrtc-stun", "127.0.0.1:3478"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--webrtc-port off turns off: drop one"), "{err}");
+    let (code, err) = recv_refuses(&["--http", "127.0.0.1:0", "--webrtc-playout-delay", "0.5s"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("milliseconds from 10 to 40950, or `browser`"), "{err}");
 }
 
 #[test]

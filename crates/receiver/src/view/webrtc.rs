@@ -36,15 +36,24 @@ use std::{
 
 use anyhow::{Context, Result};
 use str0m::{
-    change::SdpOffer, config::CryptoProvider, format::Codec, ice::StunMessage, media::Mid, Candidate, IceCreds,
-    RtcConfig,
+    change::SdpOffer,
+    config::CryptoProvider,
+    format::Codec,
+    ice::StunMessage,
+    media::{MediaTime, Mid},
+    rtp::Extension,
+    Candidate, IceCreds, RtcConfig,
 };
 use tokio::{net::UdpSocket, sync::mpsc};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 pub use crate::config::WebRtcOptions;
-use crate::{backchannel::KeyframeRequests, decode::PixelLimit, sink::live_mp4::LiveFragment};
+use crate::{backchannel::KeyframeRequests, config::PlayoutDelay, decode::PixelLimit, sink::live_mp4::LiveFragment};
+
+/// The playout-delay extension's id in str0m's map (unused by its standard ones); an
+/// answer takes the id the offer gave it.
+const PLAYOUT_DELAY_ID: u8 = 12;
 
 /// The UDP port every WebRTC session shares unless `--webrtc-port` says otherwise (MediaMTX's).
 pub const DEFAULT_PORT: u16 = 8189;
@@ -93,6 +102,9 @@ pub struct WebRtc {
     /// The `--config` file, whose cameras may say `webrtc-transcode` themselves.
     file: Option<crate::config_file::Live>,
     max_pixels: PixelLimit,
+    /// The least and most playout delay every packet asks for (`--webrtc-playout-delay`);
+    /// `None` sends no playout-delay extension.
+    playout_delay: Option<(MediaTime, MediaTime)>,
     /// What `--webrtc-stun` learned: the address the port is reached at from outside.
     stun: Stun,
     crypto: Arc<CryptoProvider>,
@@ -110,6 +122,8 @@ struct Packet {
 
 struct Entry {
     ip: IpAddr,
+    /// The WHEP endpoint whose `DELETE` may end the session.
+    endpoint: String,
     ufrag: String,
     inbox: mpsc::Sender<Packet>,
     cancel: CancellationToken,
@@ -182,6 +196,13 @@ impl WebRtc {
             transcode_off: options.transcode_off,
             file,
             max_pixels: options.max_pixels,
+            playout_delay: match options.playout_delay {
+                PlayoutDelay::UpTo(max) => Some((
+                    MediaTime::from_millis(0),
+                    MediaTime::from_millis(u64::try_from(max.as_millis()).unwrap_or(u64::MAX)),
+                )),
+                PlayoutDelay::Browser => None,
+            },
             stun: Stun::default(),
             crypto: Arc::new(str0m::crypto::from_feature_flags()),
             max_sessions,
@@ -238,7 +259,7 @@ impl WebRtc {
         hold: Hold,
         ended: CancellationToken,
     ) -> Result<(String, String), Refused> {
-        let Camera { feed, keyframes } = camera;
+        let Camera { feed, keyframes, endpoint } = camera;
         self.room_for(peer)?;
         let creds = IceCreds::new();
         let mut config = RtcConfig::new()
@@ -246,6 +267,9 @@ impl WebRtc {
             .set_crypto_provider(self.crypto.clone())
             .set_local_ice_credentials(creds.clone())
             .clear_codecs();
+        if self.playout_delay.is_some() {
+            config = config.set_extension(PLAYOUT_DELAY_ID, Extension::PlayoutDelay);
+        }
         config.codec_config().add_h264(96.into(), None, true, profile_level_id);
         let mut rtc = config.build(Instant::now());
         let base = SocketAddr::new(local, self.port);
@@ -287,6 +311,7 @@ impl WebRtc {
                 id.clone(),
                 Entry {
                     ip: peer,
+                    endpoint,
                     ufrag: creds.ufrag,
                     inbox: inbox_tx,
                     cancel: cancel.clone(),
@@ -308,6 +333,7 @@ impl WebRtc {
             peer,
             id: id.clone(),
             keyframes,
+            playout_delay: self.playout_delay,
         };
         let this = self.clone();
         tokio::spawn(async move {
@@ -347,15 +373,16 @@ impl WebRtc {
         SdpOffer::from_sdp_string(sdp).map_err(|e| one_line(&e.to_string()))
     }
 
-    /// Ends session `id` (a WHEP `DELETE`); false if there is none.
-    pub fn end(&self, id: &str) -> bool {
-        match self.table.lock().expect("webrtc table").remove(id) {
-            Some(entry) => {
-                entry.cancel.cancel();
-                true
-            }
-            None => false,
+    /// Ends session `id` of WHEP endpoint `endpoint` (a `DELETE` of its URL); false if that
+    /// endpoint has no such session (another camera's session is not this camera's to end).
+    pub fn end(&self, endpoint: &str, id: &str) -> bool {
+        let mut table = self.table.lock().expect("webrtc table");
+        if table.sessions.get(id).is_none_or(|entry| entry.endpoint != endpoint) {
+            return false;
         }
+        let entry = table.remove(id).expect("the session just found");
+        entry.cancel.cancel();
+        true
     }
 
     /// Reads the socket until [`Self::close`], handing each packet to its session.
@@ -630,6 +657,9 @@ pub struct Camera {
     pub feed: tokio::sync::broadcast::Receiver<LiveFragment>,
     /// Where a keyframe comes from.
     pub keyframes: Keyframes,
+    /// The WHEP endpoint the offer came to (`/whep`, `/cam/NAME/whep`): the session's URL
+    /// is under it, and only a `DELETE` there ends it.
+    pub endpoint: String,
 }
 
 /// Who makes a session's keyframes.

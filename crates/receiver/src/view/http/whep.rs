@@ -136,10 +136,11 @@ pub(super) async fn offer(
     let ended = slot.ended().clone();
     let hold: crate::view::webrtc::Hold = Box::new((slot, place, encoder));
     let local_ip = local.0.ip().to_canonical();
-    let camera = crate::view::webrtc::Camera { feed, keyframes };
+    let endpoint = uri.path().trim_end_matches('/').to_string();
+    let camera = crate::view::webrtc::Camera { feed, keyframes, endpoint: endpoint.clone() };
     match webrtc.open(offer, peer.0.ip().to_canonical(), local_ip, profile, camera, hold, ended) {
         Ok((id, answer)) => {
-            let location = format!("{}/{id}", uri.path().trim_end_matches('/'));
+            let location = format!("{endpoint}/{id}");
             let mut response = (
                 StatusCode::CREATED,
                 [(header::CONTENT_TYPE, "application/sdp".to_string()), (header::LOCATION, location)],
@@ -174,9 +175,9 @@ fn refused(why: Refused) -> Response {
 
 /// `DELETE .../whep/ID`: ends the session.
 pub(super) async fn end(State(state): State<AppState>, uri: Uri) -> Response {
-    let id = uri.path().rsplit('/').next().unwrap_or("");
+    let (endpoint, id) = uri.path().rsplit_once('/').unwrap_or(("", ""));
     match state.webrtc.as_ref() {
-        Some(webrtc) if webrtc.end(id) => {
+        Some(webrtc) if webrtc.end(endpoint, id) => {
             let mut response = StatusCode::OK.into_response();
             no_store(response.headers_mut());
             response

@@ -41,6 +41,9 @@ pub(super) struct Session {
     pub keyframes: Keyframes,
     pub peer: IpAddr,
     pub id: String,
+    /// The least and most playout delay each frame's packets ask for, if any
+    /// (`--webrtc-playout-delay`; a browser that did not offer the extension gets none).
+    pub playout_delay: Option<(MediaTime, MediaTime)>,
 }
 
 /// How a session ended.
@@ -160,7 +163,10 @@ impl Session {
             }
             *need_keyframe = false;
         }
-        let Some(writer) = self.rtc.writer(self.mid) else { return };
+        let Some(mut writer) = self.rtc.writer(self.mid) else { return };
+        if let Some((least, most)) = self.playout_delay {
+            writer = writer.playout_delay(least, most);
+        }
         let rtp_time = MediaTime::from_90khz(rtp_ticks(fragment));
         if let Err(e) = writer.write(self.pt, Instant::now(), rtp_time, fragment.access_unit.as_ref()) {
             debug!("WebRTC: session {}: writing a frame: {e}", &self.id[..8]);

@@ -256,7 +256,7 @@ pub struct Args {
     /// The most a WebRTC viewer's browser may hold a frame to ride out network jitter, in
     /// milliseconds (10-40950; the playout-delay RTP extension, asking for no delay at
     /// least). Chromium then shows each frame as soon as it is decoded while the network
-    /// is steady, about 20 ms sooner than by its own rules, and up to 500 ms it keeps its
+    /// is steady, 15-20 ms sooner than by its own rules, and up to 500 ms it keeps its
     /// low-latency renderer. `browser` leaves the delay to the browser.
     #[arg(long, value_name = "MS|browser", default_value = "500", value_parser = parse_playout_delay)]
     pub webrtc_playout_delay: PlayoutDelay,

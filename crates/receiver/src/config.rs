@@ -212,7 +212,7 @@ pub struct WebRtcOptions {
 /// `max` at most. A browser that takes it (Chromium does) shows each frame as soon as it
 /// is decoded and holds frames only as long as the network's jitter asks, up to `max`;
 /// left to itself, Chromium keeps a render delay and its jitter buffer's estimate, about
-/// 20 ms more on a clean LAN (BENCHMARKS.md, section 9b).
+/// 15-20 ms more on a clean LAN (BENCHMARKS.md, section 9b).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlayoutDelay {
     /// At most this long (the extension's unit is 10 ms).

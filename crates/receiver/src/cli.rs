@@ -388,8 +388,21 @@ impl Args {
             crate::sink::check_pipe_command(cmd)?;
         }
         let secret = camwire_app::load_secret(self.secret_file.as_deref()).map_err(anyhow::Error::msg)?;
-        if self.webrtc_stun.is_some() && self.webrtc_port == Some(WebRtcPort::Off) {
-            bail!("--webrtc-stun finds the address of the WebRTC port, which --webrtc-port off turns off: drop one");
+        // The config file's [webrtc] says what these options say, for a receiver set up there.
+        let in_file = file.as_ref().map(|f| f.webrtc.clone()).unwrap_or_default();
+        if self.webrtc_public_ip.is_some() && in_file.public_ip.is_some() {
+            bail!("--webrtc-public-ip and the config file's [webrtc] public-ip both give the public address: keep one");
+        }
+        if self.webrtc_stun.is_some() && in_file.stun.is_some() {
+            bail!("--webrtc-stun and the config file's [webrtc] stun both name a STUN server: keep one");
+        }
+        let webrtc_public_ip = self.webrtc_public_ip.or(in_file.public_ip);
+        let webrtc_stun = self.webrtc_stun.or(in_file.stun);
+        if webrtc_stun.is_some() && self.webrtc_port == Some(WebRtcPort::Off) {
+            bail!(
+                "--webrtc-stun (or [webrtc] stun in --config) finds the address of the WebRTC port, which \
+                 --webrtc-port off turns off: drop one"
+            );
         }
         if self.tls_dir.is_some() && !self.tls && !self.https {
             bail!("--tls-dir is where --tls and --https keep their certificate: add one of them");
@@ -423,9 +436,9 @@ impl Args {
                     Some(WebRtcPort::Port(port)) => Some(port),
                     _ => None,
                 },
-                public_ip: self.webrtc_public_ip,
+                public_ip: webrtc_public_ip,
                 off: self.webrtc_port == Some(WebRtcPort::Off),
-                stun: self.webrtc_stun,
+                stun: webrtc_stun,
                 transcode_off: self.webrtc_transcode == "off",
                 playout_delay: self.webrtc_playout_delay,
                 ..Default::default()
@@ -556,7 +569,7 @@ pub enum WebRtcPort {
 }
 
 /// `--webrtc-stun`: `HOST:PORT`, or `HOST` for STUN's port 3478; looked up when the receiver starts.
-fn parse_stun_server(s: &str) -> Result<String, String> {
+pub(crate) fn parse_stun_server(s: &str) -> Result<String, String> {
     let has_port =
         |s: &str| s.rsplit_once(':').is_some_and(|(host, port)| !host.ends_with(':') && port.parse::<u16>().is_ok());
     if s.is_empty() || s.contains(char::is_whitespace) || s.contains('/') {

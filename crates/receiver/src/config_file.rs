@@ -12,6 +12,10 @@
 //! [viewer.neighbour]
 //! token-file = "/etc/camwire/neighbour.token"
 //! cameras = ["garden"]
+//!
+//! [webrtc]
+//! public-ip = "203.0.113.7"
+//! stun = "stun.example.net:3478"
 //! ```
 //!
 //! How it combines with the command line: the command line's sink options
@@ -21,7 +25,9 @@
 //! secret of every camera without its own; `--http-auth`/`--http-token` see
 //! every camera, besides the file's viewers; `webrtc-transcode = false` (or
 //! `true`) overrides `--webrtc-transcode` for the camera's WebRTC viewers. A camera is named either on the
-//! command line (`--camera`, `--listen NAME=`) or in the file, never both.
+//! command line (`--camera`, `--listen NAME=`) or in the file, never both; so are the `[webrtc]`
+//! table's `public-ip` and `stun` (`--webrtc-public-ip`, `--webrtc-stun`), which are read at start
+//! only (the WebRTC port is bound then).
 //!
 //! Unknown keys and bad values are one line naming the file, the line and the
 //! key. SIGHUP reads the file again (`reload.rs`); a broken file
@@ -55,6 +61,15 @@ struct RawFile {
     camera: BTreeMap<Spanned<String>, RawCamera>,
     #[serde(default)]
     viewer: BTreeMap<Spanned<String>, RawViewer>,
+    webrtc: Option<RawWebRtc>,
+}
+
+/// `[webrtc]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawWebRtc {
+    public_ip: Option<Spanned<String>>,
+    stun: Option<Spanned<String>>,
 }
 
 /// `[camera.NAME]`.
@@ -97,6 +112,18 @@ pub struct FileConfig {
     pub cameras: BTreeMap<CameraName, CameraEntry>,
     /// `[viewer.NAME]` tables.
     pub viewers: Vec<Viewer>,
+    /// The `[webrtc]` table.
+    pub webrtc: WebRtcFile,
+}
+
+/// `[webrtc]`: how viewers outside the LAN reach the WebRTC port, as `--webrtc-public-ip`
+/// and `--webrtc-stun` say it on the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebRtcFile {
+    /// `public-ip`.
+    pub public_ip: Option<std::net::IpAddr>,
+    /// `stun`, as `HOST:PORT`.
+    pub stun: Option<String>,
 }
 
 /// One camera of the file.
@@ -258,6 +285,23 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig> {
     for (name, raw) in raw.viewer {
         let where_ = at(name.span());
         out.viewers.push(viewer(name.get_ref(), raw, &where_, &at)?);
+    }
+    if let Some(raw) = raw.webrtc {
+        if let Some(ip) = raw.public_ip {
+            let parsed = ip.get_ref().parse().map_err(|_| {
+                anyhow!(
+                    "{}: [webrtc] public-ip: {:?} is not an IP address, e.g. 203.0.113.7",
+                    at(ip.span()),
+                    ip.get_ref()
+                )
+            })?;
+            out.webrtc.public_ip = Some(parsed);
+        }
+        if let Some(stun) = raw.stun {
+            let parsed = crate::cli::parse_stun_server(stun.get_ref())
+                .map_err(|e| anyhow!("{}: [webrtc] stun: {e}", at(stun.span())))?;
+            out.webrtc.stun = Some(parsed);
+        }
     }
     for (i, a) in out.viewers.iter().enumerate() {
         for b in &out.viewers[..i] {
@@ -496,6 +540,23 @@ mod tests {
         let mut config = Config::new("127.0.0.1:0".parse().unwrap());
         file.apply(&door, &mut config);
         assert!(config.verify);
+    }
+
+    #[test]
+    fn the_webrtc_table_gives_the_public_address_and_the_stun_server() {
+        let file = parse_str("[webrtc]\npublic-ip = \"203.0.113.7\"\nstun = \"stun.example.net\"\n").unwrap();
+        assert_eq!(file.webrtc.public_ip, Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(file.webrtc.stun.as_deref(), Some("stun.example.net:3478"));
+        assert_eq!(parse_str("").unwrap().webrtc, WebRtcFile::default());
+        let err = parse_str("[webrtc]\n\npublic-ip = \"my.router\"\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--config cam.toml line 3: [webrtc] public-ip: \"my.router\" is not an IP address, e.g. 203.0.113.7"
+        );
+        let err = parse_str("[webrtc]\nstun = \"stun.example.net:port\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("--config cam.toml line 2: [webrtc] stun: ") && err.contains("not a number"), "{err}");
+        let err = parse_str("[webrtc]\nport = 8189\n").unwrap_err().to_string();
+        assert!(err.starts_with("--config cam.toml line 2: unknown field `port`"), "{err}");
     }
 
     #[test]

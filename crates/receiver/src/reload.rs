@@ -71,6 +71,12 @@ fn reread(config: &Config, old: &FileConfig) -> Result<FileConfig> {
             );
         }
     }
+    if new.webrtc != old.webrtc {
+        bail!(
+            "--config {shown}: [webrtc] changed; WebRTC's addresses are set at start, so restart cam-recv \
+             (systemctl restart cam-recv) to change them"
+        );
+    }
     if !new.viewers.is_empty() && config.http.is_none() {
         bail!("--config {shown}: the file's viewers watch the web view, which this cam-recv does not serve (--http)");
     }

@@ -430,6 +430,41 @@ fn the_answer_offers_the_address_a_stun_server_reports_and_the_public_ip() {
 }
 
 #[test]
+fn the_config_files_webrtc_table_gives_the_stun_server_and_the_public_ip() {
+    let dir = TempDir::new("webrtc-stun-file");
+    let (_stun, stun_port) = stun_server(&dir);
+    let stun = format!("127.0.0.1:{stun_port}");
+    let file = dir.path("cam.toml");
+    std::fs::write(&file, format!("[webrtc]\npublic-ip = \"192.0.2.8\"\nstun = \"{stun}\"\n")).unwrap();
+    let file = file.to_str().unwrap();
+    // Said twice, on the command line and in the file: one line, which to keep.
+    let (code, err) = one_line_error("cam-recv", &["--config", file, "--http", "127.0.0.1:0", "--webrtc-stun", &stun]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--webrtc-stun and the config file's [webrtc] stun both name a STUN server: keep one"));
+
+    let (recv, port, http) = http_receiver(&[], &["--config", file, "--webrtc-port", "0"]);
+    let udp = webrtc_port(&recv);
+    let line = recv.wait_for("sees this receiver at", 20);
+    assert!(line.contains(&format!("the STUN server {stun} sees this receiver at 127.0.0.1:{udp}")), "{line}");
+    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let answer = post_offer(http, "/whep", &offer());
+    let sdp = String::from_utf8_lossy(&answer.body).to_string();
+    assert_eq!(answer.status, 201, "{sdp}");
+    assert!(sdp.contains(&format!(" 127.0.0.1 {udp} typ srflx ")), "the STUN server's: {sdp}");
+    assert!(sdp.contains(&format!(" 192.0.2.8 {udp} typ srflx ")), "[webrtc] public-ip: {sdp}");
+
+    // The port and its addresses are set at start: a changed [webrtc] on SIGHUP is one line,
+    // and the running configuration stays.
+    std::fs::write(file, format!("[webrtc]\npublic-ip = \"192.0.2.9\"\nstun = \"{stun}\"\n")).unwrap();
+    recv.signal("HUP");
+    let line = recv.wait_for("[webrtc] changed", 10);
+    assert!(line.contains("restart cam-recv"), "{line}");
+    let again = String::from_utf8_lossy(&post_offer(http, "/whep", &offer()).body).to_string();
+    assert!(again.contains(" 192.0.2.8 ") && !again.contains(" 192.0.2.9 "), "{again}");
+}
+
+#[test]
 fn a_stun_server_that_does_not_answer_is_one_warning_and_viewers_still_play() {
     let profile = TempDir::new("chromium-webrtc-no-stun");
     // A port nothing answers on.

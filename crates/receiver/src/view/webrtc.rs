@@ -519,8 +519,8 @@ impl WebRtc {
             Ok(Some(to)) => to,
             Ok(None) | Err(_) => {
                 warn!(
-                    "WebRTC: --webrtc-stun {server}: the name does not resolve; viewers get this machine's own \
-                     address only (outside the LAN, use --webrtc-public-ip)"
+                    "WebRTC: STUN server {server} (--webrtc-stun): the name does not resolve; viewers get this \
+                     machine's own address only (outside the LAN, give the public address: --webrtc-public-ip)"
                 );
                 return;
             }
@@ -561,7 +561,8 @@ impl WebRtc {
                     ),
                     None => warn!(
                         "WebRTC: the STUN server {server} ({to}) did not answer in {} s; viewers get this \
-                         machine's own address only (check --webrtc-stun, or use --webrtc-public-ip)",
+                         machine's own address only (check --webrtc-stun or [webrtc] stun in --config, or give \
+                         the public address: --webrtc-public-ip)",
                         STUN_WAIT.as_secs()
                     ),
                 }

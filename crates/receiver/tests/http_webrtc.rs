@@ -405,6 +405,22 @@ fn webrtc_port(recv: &Proc) -> u16 {
     printed_port(&recv.wait_for("WebRTC (WHEP) on UDP port", 10), "UDP port ")
 }
 
+/// With `recv` (frame port `port`, web view `http`) asking the STUN server `stun`: checks that
+/// its log gives the server's answer, streams H.264 into it and offers to `/whep`. Returns the
+/// sender (to keep it streaming), the WebRTC port and the SDP answer (a 201).
+fn answer_with_stun(recv: &Proc, port: u16, http: u16, stun: &str) -> (Proc, u16, String) {
+    let udp = webrtc_port(recv);
+    // Without NAT the server sees the port as it is.
+    let line = recv.wait_for("sees this receiver at", 20);
+    assert!(line.contains(&format!("the STUN server {stun} sees this receiver at 127.0.0.1:{udp}")), "{line}");
+    let send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
+    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
+    let answer = post_offer(http, "/whep", &offer());
+    let sdp = String::from_utf8_lossy(&answer.body).to_string();
+    assert_eq!(answer.status, 201, "{sdp}");
+    (send, udp, sdp)
+}
+
 #[test]
 fn the_answer_offers_the_address_a_stun_server_reports_and_the_public_ip() {
     let dir = TempDir::new("webrtc-stun");
@@ -412,15 +428,7 @@ fn the_answer_offers_the_address_a_stun_server_reports_and_the_public_ip() {
     let stun = format!("127.0.0.1:{stun_port}");
     let (recv, port, http) =
         http_receiver(&[], &["--webrtc-port", "0", "--webrtc-stun", &stun, "--webrtc-public-ip", "192.0.2.7"]);
-    let udp = webrtc_port(&recv);
-    // Without NAT the server sees the port as it is.
-    let line = recv.wait_for("sees this receiver at", 20);
-    assert!(line.contains(&format!("the STUN server {stun} sees this receiver at 127.0.0.1:{udp}")), "{line}");
-    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
-    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
-    let answer = post_offer(http, "/whep", &offer());
-    let sdp = String::from_utf8_lossy(&answer.body).to_string();
-    assert_eq!(answer.status, 201, "{sdp}");
+    let (_send, udp, sdp) = answer_with_stun(&recv, port, http, &stun);
     let candidates: Vec<&str> = sdp.lines().filter(|l| l.starts_with("a=candidate:")).collect();
     eprintln!("{candidates:#?}");
     let has = |what: &str| candidates.iter().any(|c| c.contains(what));
@@ -443,14 +451,7 @@ fn the_config_files_webrtc_table_gives_the_stun_server_and_the_public_ip() {
     assert!(err.contains("--webrtc-stun and the config file's [webrtc] stun both name a STUN server: keep one"));
 
     let (recv, port, http) = http_receiver(&[], &["--config", file, "--webrtc-port", "0"]);
-    let udp = webrtc_port(&recv);
-    let line = recv.wait_for("sees this receiver at", 20);
-    assert!(line.contains(&format!("the STUN server {stun} sees this receiver at 127.0.0.1:{udp}")), "{line}");
-    let _send = sender(port, &["--codec", "h264", "--fps", "30", "--width", "320", "--height", "240"]);
-    wait_until("the H.264 stream", 20, || status(http)["kind"] == "h264");
-    let answer = post_offer(http, "/whep", &offer());
-    let sdp = String::from_utf8_lossy(&answer.body).to_string();
-    assert_eq!(answer.status, 201, "{sdp}");
+    let (_send, udp, sdp) = answer_with_stun(&recv, port, http, &stun);
     assert!(sdp.contains(&format!(" 127.0.0.1 {udp} typ srflx ")), "the STUN server's: {sdp}");
     assert!(sdp.contains(&format!(" 192.0.2.8 {udp} typ srflx ")), "[webrtc] public-ip: {sdp}");
 
